@@ -1,0 +1,32 @@
+using Azure.Data.Tables;
+using Eval.Api.Handlers;
+using Eval.Workflows;
+using Eval.Workflows.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Eval.Api;
+
+/// <summary>The wiring both hosts share: storage, handlers, and the activity classes the workflows run.</summary>
+public static class EvalApiServices
+{
+    public static IServiceCollection AddEvalApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+        services.AddSingleton(_ => CreateTableService(configuration));
+        services.AddSingleton<EvalTables>();
+        services.AddSingleton<HealthHandler>();
+        services.AddSingleton<SelfTestHandlers>();
+        foreach (Type activity in WorkflowCatalog.Activities.Values) services.AddTransient(activity);
+        return services;
+    }
+
+    static TableServiceClient CreateTableService(IConfiguration configuration)
+    {
+        string? connection = configuration[SettingNames.Storage];
+        if (string.IsNullOrWhiteSpace(connection))
+            throw new InvalidOperationException($"Setting '{SettingNames.Storage}' is missing: set it to a storage connection string (Azurite locally).");
+        return new TableServiceClient(connection);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using System.Diagnostics;
+using Eval.Api.Http;
+using Eval.Workflows.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+
+namespace Eval.Api.Handlers;
+
+/// <summary>
+/// GET /api/health: asks storage and the task hub, each within a short timeout; 200 when both answer, else 503.
+/// </summary>
+public sealed class HealthHandler(EvalTables tables, IConfiguration configuration)
+{
+    static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client)
+    {
+        string hub = configuration[SettingNames.TaskHub] ?? "";
+        Task<Check> storage = RunCheck(async ct =>
+        {
+            // A real round trip: list one table page from the account.
+            await foreach (var _ in tables.Service.QueryAsync(maxPerPage: 1, cancellationToken: ct).AsPages(pageSizeHint: 1)) break;
+        });
+        Task<Check> taskHub = RunCheck(async ct =>
+        {
+            // Goes through the Durable Task backend to the hub's instance store.
+            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages(pageSizeHint: 1).WithCancellation(ct)) break;
+        });
+        await Task.WhenAll(storage, taskHub);
+
+        var checks = new Dictionary<string, object?>
+        {
+            ["storage"] = storage.Result,
+            ["taskHub"] = taskHub.Result with { Name = hub },
+        };
+        bool healthy = storage.Result.Status == "ok" && taskHub.Result.Status == "ok";
+        return healthy
+            ? Results.Ok(new { status = "healthy", checks })
+            : Problems.Unavailable("Storage or the task hub did not answer.", new Dictionary<string, object?> { ["checks"] = checks });
+    }
+
+    static async Task<Check> RunCheck(Func<CancellationToken, Task> probe)
+    {
+        var watch = Stopwatch.StartNew();
+        using var timeout = new CancellationTokenSource(CheckTimeout);
+        try
+        {
+            await probe(timeout.Token);
+            return new Check("ok", watch.ElapsedMilliseconds);
+        }
+        catch (Exception ex)
+        {
+            return new Check("failed", watch.ElapsedMilliseconds, Error: timeout.IsCancellationRequested ? "timed out" : ex.GetType().Name + ": " + ex.Message.Split('\n')[0]);
+        }
+    }
+
+    public sealed record Check(string Status, long Milliseconds,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
+}

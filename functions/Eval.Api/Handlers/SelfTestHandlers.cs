@@ -1,0 +1,86 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Api.Http;
+using Eval.Workflows;
+using Eval.Workflows.Activities;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Orchestrations;
+using Eval.Workflows.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Api.Handlers;
+
+/// <summary>
+/// The deployment self-test: POST starts an orchestration that writes to table SelfTests and waits for a
+/// confirmation (a second POST) until a durable-timer deadline; GET reads the row back.
+/// </summary>
+public sealed class SelfTestHandlers(EvalTables tables, TimeProvider clock)
+{
+    public const int MaxDeadlineSeconds = 7 * 24 * 3600;
+
+    public sealed record StartRequest(int DeadlineSeconds, string? RequestedBy);
+
+    public sealed record ConfirmRequest(string? ConfirmedBy);
+
+    public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<StartRequest>(request);
+        if (problem is not null) return problem;
+        if (body!.DeadlineSeconds is < 1 or > MaxDeadlineSeconds)
+            return Problems.Validation([new ValidationError("/deadlineSeconds", $"Must be between 1 and {MaxDeadlineSeconds}.")]);
+
+        string id = "selftest-" + Guid.NewGuid().ToString("N");
+        var input = new SelfTestInput(id, clock.GetUtcNow().AddSeconds(body.DeadlineSeconds), Trim(body.RequestedBy) ?? "anonymous");
+        await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.SelfTestOrchestrator, input, new StartOrchestrationOptions(id));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new { id, deadline = input.Deadline });
+    }
+
+    public async Task<IResult> ConfirmAsync(HttpRequest request, DurableTaskClient client, string id)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, whenEmpty: new ConfirmRequest(null));
+        if (problem is not null) return problem;
+        // The table row is the record of where the self-test stands; the orchestration writes it before it waits.
+        NullableResponse<TableEntity> row = await ReadAsync(id, request.HttpContext.RequestAborted);
+        if (!row.HasValue) return Problems.NotFound($"No self-test '{id}'.");
+        if (row.Value!.GetString("Status") != SelfTestStatus.Waiting)
+            return Problems.Conflict($"Self-test '{id}' is not waiting for a confirmation.");
+        await client.RaiseEventAsync(id, SelfTestOrchestrator.ConfirmedEvent, new SelfTestConfirmation(Trim(body!.ConfirmedBy) ?? "anonymous"));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}");
+    }
+
+    public async Task<IResult> GetAsync(HttpRequest request, string id)
+    {
+        NullableResponse<TableEntity> row = await ReadAsync(id, request.HttpContext.RequestAborted);
+        if (!row.HasValue) return Problems.NotFound($"No self-test '{id}'.");
+        TableEntity e = row.Value!;
+        return Results.Ok(new
+        {
+            id,
+            status = e.GetString("Status"),
+            requestedBy = e.GetString("RequestedBy"),
+            deadline = e.GetDateTimeOffset("Deadline"),
+            confirmedBy = e.GetString("ConfirmedBy"),
+            at = e.GetDateTimeOffset("At"),
+        });
+    }
+
+    // Ids are ours ("selftest-" + 32 hex digits); anything else cannot exist and must not reach a table key.
+    static bool IsSelfTestId(string id) => id.Length == 41 && id.StartsWith("selftest-", StringComparison.Ordinal) && id.AsSpan(9).ContainsAnyExcept("0123456789abcdef") == false;
+
+    async Task<NullableResponse<TableEntity>> ReadAsync(string id, CancellationToken cancellationToken) => !IsSelfTestId(id)
+        ? NotFoundRow
+        : await tables.Table(EvalTables.SelfTests).GetEntityIfExistsAsync<TableEntity>(RecordSelfTestActivity.PartitionKey, id, cancellationToken: cancellationToken);
+
+    static readonly NullableResponse<TableEntity> NotFoundRow = new MissingRow();
+
+    sealed class MissingRow : NullableResponse<TableEntity>
+    {
+        public override bool HasValue => false;
+        public override TableEntity? Value => null;
+        public override Response GetRawResponse() => throw new InvalidOperationException("No response: the id was rejected before any request.");
+    }
+
+    static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim()[..Math.Min(s.Trim().Length, 100)];
+}

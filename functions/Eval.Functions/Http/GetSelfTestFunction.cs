@@ -1,0 +1,13 @@
+using Eval.Api;
+using Eval.Api.Handlers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Eval.Functions.Http;
+
+public sealed class GetSelfTestFunction(SelfTestHandlers handlers)
+{
+    [Function("GetSelfTest")]
+    public Task<IResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.SelfTest)] HttpRequest req,
+        string id) => handlers.GetAsync(req, id);
+}

@@ -1,0 +1,29 @@
+namespace Eval.LocalHost;
+
+/// <summary>Settings of the local runtime (section "LocalHost", i.e. LocalHost__* in local.settings.json).</summary>
+public sealed class LocalHostOptions
+{
+    public const string Section = "LocalHost";
+
+    /// <summary>The API port; 7071 is the one `func start` uses, so URLs read the same under both hosts.</summary>
+    public int HttpPort { get; set; } = 7071;
+
+    /// <summary>The loopback gRPC port of the Durable Task sidecar.</summary>
+    public int SidecarPort { get; set; } = 4001;
+
+    /// <summary>
+    /// Names this process to the Azure Storage provider. Restarting with the same id takes the partition leases
+    /// back at once; a new id waits for the old leases to expire (about 30 s).
+    /// </summary>
+    public string WorkerId { get; set; } = Environment.MachineName;
+
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>The provider backs off to this when queues are idle; its default of 30 s makes new work wait.</summary>
+    public double MaxQueuePollingIntervalSeconds { get; set; } = 1;
+
+    /// <summary>The sidecar's dispatcher sleeps 500 ms whenever it reaches these caps, so keep them above the load.</summary>
+    public int MaxConcurrentOrchestrations { get; set; } = 200;
+
+    public int MaxConcurrentActivities { get; set; } = 200;
+}

@@ -1,0 +1,47 @@
+// The local runtime: one process with the Durable Task sidecar over Azurite, a gRPC worker and client, and the
+// project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
+using Eval.Api;
+using Eval.LocalHost;
+using Eval.Workflows;
+using Eval.Workflows.Storage;
+using Grpc.Net.Client;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
+
+// appsettings.json (log levels) sits beside the binary; local.settings.json is read from the working directory.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+LocalSettingsFile.AddTo(builder.Configuration, Directory.GetCurrentDirectory());
+LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
+
+builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
+builder.Services.AddEvalApi(builder.Configuration);
+builder.Services.AddProblemDetails();
+
+using ILoggerFactory sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
+WebApplication sidecar = await DurableSidecar.StartAsync(builder.Configuration, options, sidecarLogs);
+
+GrpcChannel channel = GrpcChannel.ForAddress($"http://localhost:{options.SidecarPort}");
+builder.Services.AddDurableTaskWorker(b =>
+{
+    b.AddTasks(r => r.AddEvalWorkflows());
+    // The sidecar sends no health pings: without this the worker re-opens its stream every 120 s when idle.
+    b.UseGrpc(o => { o.Channel = channel; o.SetSilentDisconnectTimeout(TimeSpan.Zero); });
+});
+builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
+
+WebApplication app = builder.Build();
+await app.Services.GetRequiredService<EvalTables>().EnsureCreatedAsync();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapEvalApi();
+
+await app.StartAsync();
+app.Logger.LogInformation("Eval local host listening on http://localhost:{Port}/api (task hub {Hub}, worker {Worker})",
+    options.HttpPort, builder.Configuration[SettingNames.TaskHub], options.WorkerId);
+await app.WaitForShutdownAsync();
+
+// Stop the worker (closing its work-item stream) before the sidecar it talks to.
+await app.StopAsync();
+await sidecar.StopAsync();
+channel.Dispose();

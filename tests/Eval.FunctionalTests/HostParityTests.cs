@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Eval.Api;
+using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost;
+using Eval.Workflows;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Eval.FunctionalTests;
+
+/// <summary>
+/// The Functions app (as its build's functions.metadata declares it to the Functions host) and the local host
+/// expose the same HTTP routes and methods, and the same orchestration and activity names.
+/// </summary>
+public sealed class HostParityTests
+{
+    static readonly JsonElement[] Functions = JsonDocument.Parse(File.ReadAllText(Repo.FunctionsMetadata)).RootElement.EnumerateArray().ToArray();
+
+    static IEnumerable<JsonElement> Bindings(string type) =>
+        Functions.SelectMany(f => f.GetProperty("bindings").EnumerateArray()).Where(b => b.GetProperty("type").GetString() == type);
+
+    static IEnumerable<string> FunctionNamesWith(string type) =>
+        Functions.Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == type))
+            .Select(f => f.GetProperty("name").GetString()!);
+
+    [Fact]
+    public void Both_hosts_expose_the_same_routes_and_methods()
+    {
+        var functions = Bindings("httpTrigger")
+            .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => $"{m.GetString()!.ToUpperInvariant()} /{ApiRoutes.Prefix}/{b.GetProperty("route").GetString()}"))
+            .Order().ToArray();
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = "UseDevelopmentStorage=true" });
+        builder.Services.AddEvalApi(builder.Configuration);
+        builder.Services.AddSingleton<DurableTaskClient>(_ => throw new InvalidOperationException("not used: routes only"));
+        WebApplication app = builder.Build();
+        app.MapEvalApi();
+        var local = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
+            .Order().ToArray();
+
+        Assert.NotEmpty(functions);
+        Assert.Equal(functions, local);
+    }
+
+    [Fact]
+    public void Both_hosts_register_the_same_orchestrations_and_activities()
+    {
+        Assert.Equal(WorkflowCatalog.Orchestrators.Keys.Order(), FunctionNamesWith("orchestrationTrigger").Order());
+        Assert.Equal(WorkflowCatalog.Activities.Keys.Order(), FunctionNamesWith("activityTrigger").Order());
+    }
+
+    [Fact]
+    public void Every_function_the_app_declares_is_an_http_trigger_or_a_workflow_task()
+    {
+        var kinds = Functions.Select(f => f.GetProperty("bindings").EnumerateArray()
+            .Select(b => b.GetProperty("type").GetString()).First(t => t!.EndsWith("Trigger", StringComparison.Ordinal)));
+        Assert.All(kinds, k => Assert.Contains(k, new[] { "httpTrigger", "orchestrationTrigger", "activityTrigger" }));
+    }
+}

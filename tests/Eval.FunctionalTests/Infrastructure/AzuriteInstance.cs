@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Eval.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// An Azurite the tests use. `./eval test` starts one and passes its connection string in EVAL_TEST_STORAGE;
+/// without it (plain `dotnet test`) the tests start their own, in memory, on free ports. Tests that stop the
+/// storage start a private one with <see cref="StartPrivate"/>.
+/// </summary>
+public sealed class AzuriteInstance : IDisposable
+{
+    const string Account = "devstoreaccount1";
+    const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    readonly Process? process;
+
+    AzuriteInstance(string connectionString, Process? process)
+    {
+        ConnectionString = connectionString;
+        this.process = process;
+    }
+
+    public string ConnectionString { get; }
+
+    static readonly Lazy<AzuriteInstance> shared = new(() =>
+        Environment.GetEnvironmentVariable("EVAL_TEST_STORAGE") is { Length: > 0 } given ? new AzuriteInstance(given, null) : StartPrivate());
+
+    /// <summary>The Azurite shared by the whole test run.</summary>
+    public static AzuriteInstance Shared => shared.Value;
+
+    public static AzuriteInstance StartPrivate(string? location = null)
+    {
+        if (!File.Exists(Repo.Azurite))
+            throw new InvalidOperationException($"Azurite is not installed at {Repo.Azurite}: run `npm ci` in the repository (./eval test does).");
+        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
+        var start = new ProcessStartInfo(Repo.Azurite)
+        {
+            ArgumentList = { "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                "--blobPort", blob.ToString(), "--queuePort", queue.ToString(), "--tablePort", table.ToString() },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (location is null) start.ArgumentList.Add("--inMemoryPersistence");
+        else { start.ArgumentList.Add("--location"); start.ArgumentList.Add(location); }
+        Process p = Process.Start(start)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        var watch = Stopwatch.StartNew();
+        foreach (int port in new[] { blob, queue, table })
+        {
+            while (!Listening(port))
+            {
+                if (p.HasExited || watch.Elapsed > TimeSpan.FromSeconds(20))
+                    throw new InvalidOperationException($"Azurite did not start on ports {blob}/{queue}/{table}.");
+                Thread.Sleep(50);
+            }
+        }
+        return new AzuriteInstance(Connection(blob, queue, table), p);
+    }
+
+    public static string Connection(int blob, int queue, int table) =>
+        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
+
+    static bool Listening(int port)
+    {
+        try { using var c = new TcpClient(); c.Connect("127.0.0.1", port); return true; }
+        catch (SocketException) { return false; }
+    }
+
+    bool disposed;
+
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        if (process is { HasExited: false }) { process.Kill(entireProcessTree: true); process.WaitForExit(5000); }
+        process?.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Eval.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// The local host as a child process, as `./eval up` runs it: its own ports, a task hub of the test's choosing,
+/// settings through the environment. Its output is kept for failure messages.
+/// </summary>
+public sealed class LocalHostProcess : IAsyncDisposable
+{
+    readonly Process process;
+    readonly StringBuilder output = new();
+
+    LocalHostProcess(Process process, int httpPort)
+    {
+        this.process = process;
+        BaseAddress = new Uri($"http://localhost:{httpPort}/");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public int ProcessId => process.Id;
+    public string Output { get { lock (output) return output.ToString(); } }
+
+    public static string NewHubName() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    public static async Task<LocalHostProcess> StartAsync(string storage, string hub, string workerId = "test-worker",
+        IDictionary<string, string>? settings = null)
+    {
+        int httpPort = FreePort.Next(), sidecarPort = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Repo.LocalHostDll },
+            WorkingDirectory = Path.GetTempPath(), // no local.settings.json here: everything comes from the environment
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Remove("DOTNET_PROCESSOR_COUNT");
+        start.Environment["AzureWebJobsStorage"] = storage;
+        start.Environment["EvalTaskHub"] = hub;
+        start.Environment["LocalHost__HttpPort"] = httpPort.ToString();
+        start.Environment["LocalHost__SidecarPort"] = sidecarPort.ToString();
+        start.Environment["LocalHost__WorkerId"] = workerId;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__DurableTask.AzureStorage"] = "Information";
+        foreach ((string key, string value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+
+        var host = new LocalHostProcess(Process.Start(start)!, httpPort);
+        host.process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        host.process.BeginOutputReadLine();
+        host.process.BeginErrorReadLine();
+        await host.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    void Append(string? line) { if (line is not null) lock (output) output.AppendLine(line); }
+
+    async Task WaitHealthyAsync(TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The local host exited with {process.ExitCode}:\n{Output}");
+            try
+            {
+                using HttpResponseMessage r = await Http.GetAsync("api/health");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The local host did not become healthy within {limit}:\n{Output}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or a pulled plug.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+}

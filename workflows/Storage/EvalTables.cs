@@ -1,0 +1,24 @@
+using Azure.Data.Tables;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>
+/// The tables the project writes (docs/storage.md describes each). One instance per process: table clients are
+/// thread-safe and cheap to keep, and tables are created once at start-up, not on every request.
+/// </summary>
+public sealed class EvalTables(TableServiceClient service, StorageOptions options)
+{
+    public const string SelfTests = "SelfTests";
+
+    public static readonly IReadOnlyList<string> All = [SelfTests];
+
+    public TableServiceClient Service { get; } = service;
+
+    public TableClient Table(string logicalName) => Service.GetTableClient(options.TablePrefix + logicalName);
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (string name in All)
+            await Table(name).CreateIfNotExistsAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,30 @@
+using Eval.Workflows.Activities;
+using Eval.Workflows.Orchestrations;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
+
+namespace Eval.Workflows;
+
+/// <summary>
+/// The single registry of orchestrations and activities. The local runtime and the tests register exactly
+/// these; a test checks that the Functions app declares a trigger for each name and no other.
+/// </summary>
+public static class WorkflowCatalog
+{
+    public static readonly IReadOnlyDictionary<string, Type> Orchestrators = new Dictionary<string, Type>
+    {
+        [TaskNames.SelfTestOrchestrator] = typeof(SelfTestOrchestrator),
+    };
+
+    public static readonly IReadOnlyDictionary<string, Type> Activities = new Dictionary<string, Type>
+    {
+        [TaskNames.RecordSelfTest] = typeof(RecordSelfTestActivity),
+    };
+
+    public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)
+    {
+        foreach ((string name, Type type) in Orchestrators) registry.AddOrchestrator(new TaskName(name), type);
+        foreach ((string name, Type type) in Activities) registry.AddActivity(new TaskName(name), type);
+        return registry;
+    }
+}
