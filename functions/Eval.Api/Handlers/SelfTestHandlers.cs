@@ -1,3 +1,4 @@
+using Eval.Workflows.Schemas;
 using Azure;
 using Azure.Data.Tables;
 using Eval.Api.Http;
@@ -29,7 +30,7 @@ public sealed class SelfTestHandlers(EvalTables tables, TimeProvider clock)
         var (body, problem) = await JsonBody.ReadAsync<StartRequest>(request);
         if (problem is not null) return problem;
         if (body!.DeadlineSeconds is < 1 or > MaxDeadlineSeconds)
-            return Problems.Validation([new ValidationError("/deadlineSeconds", $"Must be between 1 and {MaxDeadlineSeconds}.")]);
+            return Problems.Validation([new FieldError("/deadlineSeconds", $"Must be between 1 and {MaxDeadlineSeconds}.")]);
 
         string id = "selftest-" + Guid.NewGuid().ToString("N");
         var input = new SelfTestInput(id, clock.GetUtcNow().AddSeconds(body.DeadlineSeconds), Trim(body.RequestedBy) ?? "anonymous");

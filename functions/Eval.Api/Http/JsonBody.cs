@@ -1,3 +1,4 @@
+using Eval.Workflows.Schemas;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -27,7 +28,7 @@ public static class JsonBody
         catch (JsonException ex)
         {
             string pointer = "/" + (ex.Path ?? "$").TrimStart('$', '.').Replace('.', '/');
-            return (null, Problems.Validation([new ValidationError(pointer, "Malformed or unexpected JSON: " + ex.Message.Split(" Path:")[0])]));
+            return (null, Problems.Validation([new FieldError(pointer, "Malformed or unexpected JSON: " + ex.Message.Split(" Path:")[0])]));
         }
     }
 }

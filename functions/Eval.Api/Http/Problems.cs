@@ -1,3 +1,4 @@
+using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Http;
 
 namespace Eval.Api.Http;
@@ -20,13 +21,10 @@ public static class Problems
         Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be application/json.");
 
     /// <summary>422 with each error located by a JSON pointer into the request body.</summary>
-    public static IResult Validation(IEnumerable<ValidationError> errors) =>
+    public static IResult Validation(IEnumerable<FieldError> errors) =>
         Create(StatusCodes.Status422UnprocessableEntity, "validation", "The request body is not valid.",
             extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 
     public static IResult Unavailable(string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "A dependency is unavailable.", detail, extensions);
 }
-
-/// <summary>One validation error: where (a JSON pointer into the body) and what.</summary>
-public sealed record ValidationError(string Pointer, string Detail);

@@ -1,0 +1,40 @@
+namespace Eval.Workflows.Domain;
+
+public static class Stages
+{
+    public const string AwaitingSelfAssessment = "awaiting-self-assessment";
+    public const string AwaitingTownshipReview = "awaiting-township-review";
+    public const string AwaitingCountyScore = "awaiting-county-score";
+    public const string Done = "done";
+
+    public static readonly IReadOnlyList<string> All = [AwaitingSelfAssessment, AwaitingTownshipReview, AwaitingCountyScore, Done];
+}
+
+public static class Outcomes
+{
+    public const string Scored = "scored";
+    public const string NotSubmitted = "not-submitted";
+    public const string Rejected = "rejected";
+    public const string Vetoed = "vetoed";
+    public const string NotEvaluated = "not-evaluated";
+}
+
+public static class ReviewDecisions
+{
+    public const string Approve = "approve";
+    public const string Return = "return";
+    public const string Reject = "reject";
+}
+
+public sealed record Evidence(string Criterion, string Title, string Url);
+
+/// <summary>The branch's self-assessment (自评): points per criterion, a summary and evidence.</summary>
+public sealed record SelfAssessment(IReadOnlyDictionary<string, decimal> Scores, string Summary, IReadOnlyList<Evidence>? Evidence);
+
+public sealed record TownshipReview(string Decision, string? Comment);
+
+/// <summary>One county scorer's points per criterion, and a veto item id if a disqualifying event applies.</summary>
+public sealed record CountyScore(IReadOnlyDictionary<string, decimal> Scores, string? Veto, string? Comment);
+
+/// <summary>Who did something: the token's subject, name and the role they acted in.</summary>
+public sealed record Actor(string Id, string Name, string Role);
