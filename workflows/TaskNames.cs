@@ -4,5 +4,15 @@ namespace Eval.Workflows;
 public static class TaskNames
 {
     public const string SelfTestOrchestrator = nameof(Orchestrations.SelfTestOrchestrator);
+    public const string EvaluationOrchestrator = nameof(Orchestrations.EvaluationOrchestrator);
+    public const string CampaignOrchestrator = nameof(Orchestrations.CampaignOrchestrator);
+
     public const string RecordSelfTest = nameof(Activities.RecordSelfTestActivity);
+    public const string RecordEvaluation = nameof(Activities.RecordEvaluationActivity);
+    public const string StartEvaluations = nameof(Activities.StartEvaluationsActivity);
+    public const string CloseUnfinishedEvaluations = nameof(Activities.CloseUnfinishedEvaluationsActivity);
+    public const string CountUnfinishedEvaluations = nameof(Activities.CountUnfinishedEvaluationsActivity);
+    public const string ProposeRatings = nameof(Activities.ProposeRatingsActivity);
+    public const string CloseNotice = nameof(Activities.CloseNoticeActivity);
+    public const string PublishRatings = nameof(Activities.PublishRatingsActivity);
 }

@@ -14,11 +14,20 @@ public static class WorkflowCatalog
     public static readonly IReadOnlyDictionary<string, Type> Orchestrators = new Dictionary<string, Type>
     {
         [TaskNames.SelfTestOrchestrator] = typeof(SelfTestOrchestrator),
+        [TaskNames.EvaluationOrchestrator] = typeof(EvaluationOrchestrator),
+        [TaskNames.CampaignOrchestrator] = typeof(CampaignOrchestrator),
     };
 
     public static readonly IReadOnlyDictionary<string, Type> Activities = new Dictionary<string, Type>
     {
         [TaskNames.RecordSelfTest] = typeof(RecordSelfTestActivity),
+        [TaskNames.RecordEvaluation] = typeof(RecordEvaluationActivity),
+        [TaskNames.StartEvaluations] = typeof(StartEvaluationsActivity),
+        [TaskNames.CloseUnfinishedEvaluations] = typeof(CloseUnfinishedEvaluationsActivity),
+        [TaskNames.CountUnfinishedEvaluations] = typeof(CountUnfinishedEvaluationsActivity),
+        [TaskNames.ProposeRatings] = typeof(ProposeRatingsActivity),
+        [TaskNames.CloseNotice] = typeof(CloseNoticeActivity),
+        [TaskNames.PublishRatings] = typeof(PublishRatingsActivity),
     };
 
     public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)

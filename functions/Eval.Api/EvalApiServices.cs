@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Eval.Api.Auth;
 using Eval.Api.Handlers;
 using Eval.Workflows;
 using Eval.Workflows.Storage;
@@ -16,8 +17,21 @@ public static class EvalApiServices
         services.AddSingleton(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton<EvalTables>();
+        services.AddSingleton<UnitStore>();
+        services.AddSingleton<CampaignStore>();
+        services.AddSingleton<EvaluationStore>();
+        services.AddSingleton<RatingStore>();
+        services.AddSingleton<ObjectionStore>();
+        services.AddEvalAuth(configuration);
+        services.AddSingleton<CampaignAccess>();
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<SelfTestHandlers>();
+        services.AddSingleton<UnitHandlers>();
+        services.AddSingleton<CampaignHandlers>();
+        services.AddSingleton<EvaluationHandlers>();
+        services.AddSingleton<ObjectionHandlers>();
+        services.AddSingleton<RatingHandlers>();
+        services.AddSingleton<SchemaHandlers>();
         foreach (Type activity in WorkflowCatalog.Activities.Values) services.AddTransient(activity);
         return services;
     }

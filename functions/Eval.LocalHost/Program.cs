@@ -2,6 +2,7 @@
 // project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
 using Eval.Api;
 using Eval.LocalHost;
+using Eval.LocalHost.Cli;
 using Eval.Workflows;
 using Eval.Workflows.Storage;
 using Grpc.Net.Client;
@@ -12,6 +13,11 @@ using Microsoft.DurableTask.Worker.Grpc.Internal;
 // appsettings.json (log levels) sits beside the binary; local.settings.json is read from the working directory.
 WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 LocalSettingsFile.AddTo(builder.Configuration, Directory.GetCurrentDirectory());
+switch (args.FirstOrDefault())
+{
+    case "token": return TokenCommand.Run(new CommandLine(args), builder.Configuration);
+    case "seed": return await SeedCommand.RunAsync(new CommandLine(args), builder.Configuration);
+}
 LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
 
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
@@ -45,3 +51,4 @@ await app.WaitForShutdownAsync();
 await app.StopAsync();
 await sidecar.StopAsync();
 channel.Dispose();
+return 0;

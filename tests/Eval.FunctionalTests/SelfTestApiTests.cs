@@ -3,13 +3,28 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 
 namespace Eval.FunctionalTests;
 
 /// <summary>The self-test workflow through HTTP on the local host, read back from Azurite's tables.</summary>
-public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalHostFixture>
+public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalHostFixture>, IDisposable
 {
+    readonly HttpClient http = fx.Host.As(Roles.OrgDepartment, "chifeng");
+
+    public void Dispose() => http.Dispose();
+
+    [Fact]
+    public async Task Self_tests_are_for_the_organization_department_only()
+    {
+        using HttpResponseMessage anonymous = await fx.Http.PostAsJsonAsync("api/selftests", new { deadlineSeconds = 5 });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using HttpClient member = fx.Host.As(Roles.Member, "chifeng");
+        using HttpResponseMessage forbidden = await member.PostAsJsonAsync("api/selftests", new { deadlineSeconds = 5 });
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
     [Fact]
     public async Task A_second_request_confirms_the_waiting_workflow_and_the_table_shows_it()
     {
@@ -18,14 +33,14 @@ public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalH
         TableEntity waiting = await RowWithStatusAsync(id, "waiting");
         Assert.Equal("operator-1", waiting.GetString("RequestedBy"));
 
-        using HttpResponseMessage confirm = await fx.Http.PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "operator-2" });
+        using HttpResponseMessage confirm = await http.PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "operator-2" });
         Assert.Equal(HttpStatusCode.Accepted, confirm.StatusCode);
 
         TableEntity confirmed = await RowWithStatusAsync(id, "confirmed");
         Assert.Equal("operator-2", confirmed.GetString("ConfirmedBy"));
         Assert.Equal(waiting.GetDateTimeOffset("Deadline"), confirmed.GetDateTimeOffset("Deadline"));
 
-        JsonElement read = await fx.Http.GetFromJsonAsync<JsonElement>($"api/selftests/{id}");
+        JsonElement read = await http.GetFromJsonAsync<JsonElement>($"api/selftests/{id}");
         Assert.Equal("confirmed", read.GetProperty("status").GetString());
         Assert.Equal("operator-2", read.GetProperty("confirmedBy").GetString());
     }
@@ -44,10 +59,10 @@ public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalH
     {
         string id = await StartAsync(deadlineSeconds: 600, requestedBy: null);
         await RowWithStatusAsync(id, "waiting");
-        (await fx.Http.PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "first" })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "first" })).EnsureSuccessStatusCode();
         TableEntity first = await RowWithStatusAsync(id, "confirmed");
 
-        using HttpResponseMessage again = await fx.Http.PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "second" });
+        using HttpResponseMessage again = await http.PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "second" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
         await Task.Delay(1500);
@@ -68,7 +83,7 @@ public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalH
     {
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new(contentType);
-        using HttpResponseMessage r = await fx.Http.PostAsync("api/selftests", content);
+        using HttpResponseMessage r = await http.PostAsync("api/selftests", content);
         Assert.Equal(status, (int)r.StatusCode);
         Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
         JsonElement problem = await r.Content.ReadFromJsonAsync<JsonElement>();
@@ -80,15 +95,15 @@ public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalH
     [InlineData("nope' or PartitionKey ne '")]
     public async Task Unknown_self_tests_are_not_found(string id)
     {
-        using HttpResponseMessage get = await fx.Http.GetAsync($"api/selftests/{Uri.EscapeDataString(id)}");
+        using HttpResponseMessage get = await http.GetAsync($"api/selftests/{Uri.EscapeDataString(id)}");
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
-        using HttpResponseMessage confirm = await fx.Http.PostAsJsonAsync($"api/selftests/{Uri.EscapeDataString(id)}/confirmation", new { });
+        using HttpResponseMessage confirm = await http.PostAsJsonAsync($"api/selftests/{Uri.EscapeDataString(id)}/confirmation", new { });
         Assert.Equal(HttpStatusCode.NotFound, confirm.StatusCode);
     }
 
     async Task<string> StartAsync(int deadlineSeconds, string? requestedBy)
     {
-        using HttpResponseMessage r = await fx.Http.PostAsJsonAsync("api/selftests", new { deadlineSeconds, requestedBy });
+        using HttpResponseMessage r = await http.PostAsJsonAsync("api/selftests", new { deadlineSeconds, requestedBy });
         Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         JsonElement body = await r.Content.ReadFromJsonAsync<JsonElement>();
         string id = body.GetProperty("id").GetString()!;

@@ -9,7 +9,9 @@ namespace Eval.Workflows.Domain;
 /// </summary>
 public static partial class IsoDuration
 {
-    [GeneratedRegex(@"^P(?:(?<w>\d{1,4})W|(?:(?<d>\d{1,5})D)?(?:T(?:(?<h>\d{1,6})H)?(?:(?<m>\d{1,7})M)?(?:(?<s>\d{1,9}(?:\.\d{1,3})?)S)?)?)$",
+    // [0-9], not \d: \d also matches other scripts' digits, which double.Parse then rejects with an exception.
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^P(?:(?<w>[0-9]{1,4})W|(?:(?<d>[0-9]{1,5})D)?(?:T(?:(?<h>[0-9]{1,6})H)?(?:(?<m>[0-9]{1,7})M)?(?:(?<s>[0-9]{1,9}(?:\.[0-9]{1,3})?)S)?)?)\z",
         RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 

@@ -10,7 +10,8 @@ public static partial class UnitPath
 {
     public const int MaxLength = 200;
 
-    [GeneratedRegex("^[a-z0-9-]{1,40}(\\.[a-z0-9-]{1,40}){0,3}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline, which would let "chifeng\n" through.
+    [GeneratedRegex("^[a-z0-9-]{1,40}(\\.[a-z0-9-]{1,40}){0,3}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? id) => id is { Length: > 0 and <= MaxLength } && Pattern().IsMatch(id);
@@ -30,6 +31,7 @@ public static partial class UnitPath
     /// <summary>The ancestor at <paramref name="depth"/> (1 = city), or the id itself when it is not deeper.</summary>
     public static string AncestorAt(string id, int depth)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         int end = -1;
         for (int d = 0; d < depth; d++)
         {

@@ -8,17 +8,25 @@ public static class Deadline
     /// <summary>
     /// True when <paramref name="awaited"/> completes before <paramref name="deadline"/>, false once the deadline has
     /// passed. Queue-based backends deliver timer messages with whole-second visibility, so a timer can fire a little
-    /// early: it is re-armed until the orchestration's own clock has reached the deadline.
+    /// early: it is re-armed until the orchestration's own clock has reached the deadline. No deadline: just wait.
     /// </summary>
-    public static async Task<bool> WinsAsync(TaskOrchestrationContext context, Task awaited, DateTimeOffset deadline)
+    public static async Task<bool> WinsAsync(TaskOrchestrationContext context, Task awaited, DateTimeOffset? deadline)
     {
+        if (deadline is null) { await awaited; return true; }
         using var cancelTimer = new CancellationTokenSource();
         while (true)
         {
             if (awaited.IsCompleted) { cancelTimer.Cancel(); return true; }
-            if (context.CurrentUtcDateTime >= deadline.UtcDateTime) return false;
-            Task timer = context.CreateTimer(deadline.UtcDateTime, cancelTimer.Token);
+            if (context.CurrentUtcDateTime >= deadline.Value.UtcDateTime) return false;
+            Task timer = context.CreateTimer(deadline.Value.UtcDateTime, cancelTimer.Token);
             if (await Task.WhenAny(awaited, timer) == awaited) { cancelTimer.Cancel(); return true; }
         }
+    }
+
+    /// <summary>Sleeps until the orchestration clock has passed <paramref name="deadline"/> (re-arming early timers).</summary>
+    public static async Task PassAsync(TaskOrchestrationContext context, DateTimeOffset deadline)
+    {
+        while (context.CurrentUtcDateTime < deadline.UtcDateTime)
+            await context.CreateTimer(deadline.UtcDateTime, CancellationToken.None);
     }
 }

@@ -8,9 +8,15 @@ namespace Eval.Workflows.Storage;
 /// </summary>
 public sealed class EvalTables(TableServiceClient service, StorageOptions options)
 {
+    public const string Units = "Units";
+    public const string Campaigns = "Campaigns";
+    public const string Evaluations = "Evaluations";
+    public const string ProposedRatings = "ProposedRatings";
+    public const string Ratings = "Ratings";
+    public const string Objections = "Objections";
     public const string SelfTests = "SelfTests";
 
-    public static readonly IReadOnlyList<string> All = [SelfTests];
+    public static readonly IReadOnlyList<string> All = [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, SelfTests];
 
     public TableServiceClient Service { get; } = service;
 

@@ -1,6 +1,7 @@
 using Eval.Workflows.Schemas;
 using Azure;
 using Azure.Data.Tables;
+using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows;
 using Eval.Workflows.Activities;
@@ -17,7 +18,7 @@ namespace Eval.Api.Handlers;
 /// The deployment self-test: POST starts an orchestration that writes to table SelfTests and waits for a
 /// confirmation (a second POST) until a durable-timer deadline; GET reads the row back.
 /// </summary>
-public sealed class SelfTestHandlers(EvalTables tables, TimeProvider clock)
+public sealed class SelfTestHandlers(Authenticator auth, EvalTables tables, TimeProvider clock)
 {
     public const int MaxDeadlineSeconds = 7 * 24 * 3600;
 
@@ -27,6 +28,7 @@ public sealed class SelfTestHandlers(EvalTables tables, TimeProvider clock)
 
     public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
     {
+        if (await OperatorAsync(request) is { } denied) return denied;
         var (body, problem) = await JsonBody.ReadAsync<StartRequest>(request);
         if (problem is not null) return problem;
         if (body!.DeadlineSeconds is < 1 or > MaxDeadlineSeconds)
@@ -40,6 +42,7 @@ public sealed class SelfTestHandlers(EvalTables tables, TimeProvider clock)
 
     public async Task<IResult> ConfirmAsync(HttpRequest request, DurableTaskClient client, string id)
     {
+        if (await OperatorAsync(request) is { } denied) return denied;
         var (body, problem) = await JsonBody.ReadAsync(request, whenEmpty: new ConfirmRequest(null));
         if (problem is not null) return problem;
         // The table row is the record of where the self-test stands; the orchestration writes it before it waits.
@@ -53,6 +56,7 @@ public sealed class SelfTestHandlers(EvalTables tables, TimeProvider clock)
 
     public async Task<IResult> GetAsync(HttpRequest request, string id)
     {
+        if (await OperatorAsync(request) is { } denied) return denied;
         NullableResponse<TableEntity> row = await ReadAsync(id, request.HttpContext.RequestAborted);
         if (!row.HasValue) return Problems.NotFound($"No self-test '{id}'.");
         TableEntity e = row.Value!;
@@ -65,6 +69,14 @@ public sealed class SelfTestHandlers(EvalTables tables, TimeProvider clock)
             confirmedBy = e.GetString("ConfirmedBy"),
             at = e.GetDateTimeOffset("At"),
         });
+    }
+
+    /// <summary>Self-tests start orchestrations, so only the organization department (the operators) may run them.</summary>
+    async Task<IResult?> OperatorAsync(HttpRequest request)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        return caller!.HasRole(Roles.OrgDepartment) ? null : Problems.Forbidden("Self-tests are for the organization department.");
     }
 
     // Ids are ours ("selftest-" + 32 hex digits); anything else cannot exist and must not reach a table key.

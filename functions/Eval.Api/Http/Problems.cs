@@ -13,9 +13,14 @@ public static class Problems
 
     public static IResult BadRequest(string detail) => Create(StatusCodes.Status400BadRequest, "bad-request", "The request is malformed.", detail);
 
+    public static IResult Forbidden(string detail) => Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role or unit.", detail);
+
     public static IResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, "not-found", "No such resource.", detail);
 
     public static IResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "conflict", "The request does not fit the current state.", detail);
+
+    public static IResult TooLarge(int maxBytes) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "too-large", "The body is too large.", $"At most {maxBytes} bytes are accepted.");
 
     public static IResult UnsupportedMediaType() =>
         Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be application/json.");

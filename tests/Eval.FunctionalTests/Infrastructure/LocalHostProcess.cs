@@ -21,6 +21,15 @@ public sealed class LocalHostProcess : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>A client that sends a development token for <paramref name="role"/> at <paramref name="unit"/>.</summary>
+    public HttpClient As(string role, string unit, string? sub = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = TestTokens.Bearer(role, unit, sub);
+        return client;
+    }
+
     public HttpClient Http { get; }
     public int ProcessId => process.Id;
     public string Output { get { lock (output) return output.ToString(); } }
@@ -44,6 +53,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         start.Environment["LocalHost__HttpPort"] = httpPort.ToString();
         start.Environment["LocalHost__SidecarPort"] = sidecarPort.ToString();
         start.Environment["LocalHost__WorkerId"] = workerId;
+        start.Environment["Auth__SigningKey"] = TestTokens.SigningKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__DurableTask.AzureStorage"] = "Information";
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;

@@ -1,0 +1,25 @@
+namespace Eval.Api.Auth;
+
+/// <summary>
+/// Settings section "Auth" (Auth__SigningKey etc. as app settings). Setting <see cref="MetadataAddress"/> selects
+/// Entra ID (RS256 keys from OIDC metadata); otherwise tokens are HS256 signed with <see cref="SigningKey"/>.
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>HS256 mode: the shared secret as a UTF-8 string of at least <see cref="MinSigningKeyBytes"/> bytes.</summary>
+    public string? SigningKey { get; set; }
+
+    public string Issuer { get; set; } = "eval-local";
+
+    public string Audience { get; set; } = "eval-api";
+
+    /// <summary>OIDC mode: the .well-known/openid-configuration address of the tenant.</summary>
+    public string? MetadataAddress { get; set; }
+
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>HS256 needs a 256-bit key to be as strong as its hash.</summary>
+    public const int MinSigningKeyBytes = 32;
+}

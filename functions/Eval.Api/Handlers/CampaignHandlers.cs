@@ -1,0 +1,142 @@
+using Eval.Api.Auth;
+using Eval.Api.Http;
+using Eval.Workflows;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
+using Eval.Workflows.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Api.Handlers;
+
+/// <summary>Creating, starting and reading campaigns, and requesting their publication.</summary>
+public sealed class CampaignHandlers(Authenticator auth, CampaignAccess access, CampaignStore campaigns, UnitStore units,
+    EvaluationStore evaluations, TimeProvider clock)
+{
+    public sealed record PublicationRequest(bool Force = false);
+
+    public async Task<IResult> CreateAsync(HttpRequest request)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        if (!caller!.HasRole(Roles.OrgDepartment)) return Problems.Forbidden("Only the organization department creates campaigns.");
+
+        var (definition, problem) = await RequestJson.ReadAsync<CampaignDefinition>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Campaign));
+        if (problem is not null) return problem;
+        IReadOnlyList<FieldError> errors = CampaignRules.Validate(definition!);
+        if (errors.Count > 0) return Problems.Validation(errors);
+        if (!caller.Covers(definition!.Unit)) return Problems.Forbidden($"Unit '{definition.Unit}' is outside your unit '{caller.Unit}'.");
+        if (await units.GetAsync(definition.Unit, request.HttpContext.RequestAborted) is null)
+            return Problems.Validation([new FieldError("/unit", $"unit '{definition.Unit}' does not exist")]);
+
+        var record = new CampaignRecord
+        {
+            Definition = definition with { Rubric = definition.Rubric with { VetoItems = definition.Rubric.VetoItems ?? [] } },
+            Status = CampaignStatus.Created,
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = caller.Id,
+        };
+        if (!await campaigns.TryCreateAsync(record, request.HttpContext.RequestAborted))
+            return Problems.Conflict($"A campaign with id '{definition.Id}' exists already.");
+        return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(record, null));
+    }
+
+    public async Task<IResult> GetAsync(HttpRequest request, string campaignId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
+        return Results.Ok(View(campaign!, await ProgressAsync(campaignId, request.HttpContext.RequestAborted)));
+    }
+
+    public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, string campaignId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, etag, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit starts it.");
+        if (campaign!.Status != CampaignStatus.Created) return Problems.Conflict($"The campaign is {campaign.Status}; only a created campaign can start.");
+
+        // Claim the start with the ETag: of two simultaneous starts, one wins and the other gets 409.
+        if (!await campaigns.TryReplaceAsync(campaign with { Status = CampaignStatus.Running, StartedAt = clock.GetUtcNow() }, etag, request.HttpContext.RequestAborted))
+            return Problems.Conflict("The campaign was changed at the same time; read it again.");
+        await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
+            new CampaignRunInput(campaignId, IsoDuration.Parse(campaign.Definition.Schedule.Publicity)),
+            new StartOrchestrationOptions(InstanceIds.Campaign(campaignId)));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new { id = campaignId, status = CampaignStatus.Running });
+    }
+
+    public async Task<IResult> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
+        return Results.Text(SchemaCatalog.SelfAssessment(campaign!.Definition).ToJson(), "application/schema+json");
+    }
+
+    public async Task<IResult> PublicationAsync(HttpRequest request, DurableTaskClient client, string campaignId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, etag, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit publishes.");
+        var (body, problem) = await RequestJson.ReadAsync<PublicationRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Publication), optional: true);
+        if (problem is not null) return problem;
+
+        if (campaign!.Status != CampaignStatus.Running || campaign.PublicationRequestedAt is not null)
+            return Problems.Conflict($"The campaign is {campaign.Status}{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
+        if (campaign.BranchCount is null) return Problems.Conflict("The campaign is still starting its evaluations.");
+        Progress progress = await ProgressAsync(campaignId, request.HttpContext.RequestAborted);
+        int waiting = progress.Stages[Stages.AwaitingTownshipReview] + progress.Stages[Stages.AwaitingCountyScore] + progress.Stages[Stages.AwaitingSelfAssessment];
+        if (waiting > 0 && !body!.Force)
+            return Problems.Create(StatusCodes.Status409Conflict, "evaluations-unfinished", "Evaluations are still unfinished.",
+                $"{waiting} evaluations are not done; send {{\"force\":true}} to end them as not-evaluated.",
+                new Dictionary<string, object?> { ["stages"] = progress.Stages });
+
+        DateTimeOffset now = clock.GetUtcNow();
+        if (!await campaigns.TryReplaceAsync(campaign with { PublicationRequestedAt = now, Forced = body!.Force }, etag, request.HttpContext.RequestAborted))
+            return Problems.Conflict("The campaign was changed at the same time; read it again.");
+        await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.PublicationRequested,
+            new PublicationRequested(body.Force, new Actor(caller!.Id, caller.Name, Roles.OrgDepartment), now));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new { id = campaignId, force = body.Force });
+    }
+
+    public sealed record Progress(Dictionary<string, int> Stages, int Overdue, int Total);
+
+    /// <summary>Counts per stage from the Evaluations table (two columns of one partition), not from orchestration state.</summary>
+    async Task<Progress> ProgressAsync(string campaignId, CancellationToken ct)
+    {
+        var stages = Stages.All.ToDictionary(s => s, _ => 0);
+        int overdue = 0, total = 0;
+        await foreach (var row in evaluations.Query(campaignId, null, null, select: ["Stage", "Overdue"], pageSize: 1000).WithCancellation(ct))
+        {
+            total++;
+            if (row.GetString("Stage") is { } s && stages.ContainsKey(s)) stages[s]++;
+            if (row.GetBoolean("Overdue") == true) overdue++;
+        }
+        return new Progress(stages, overdue, total);
+    }
+
+    static object View(CampaignRecord c, Progress? progress) => new
+    {
+        c.Definition.Id,
+        c.Definition.Title,
+        c.Definition.Unit,
+        c.Status,
+        c.CreatedAt,
+        c.StartedAt,
+        c.BranchCount,
+        c.PublicationRequestedAt,
+        c.PublicityEndsAt,
+        c.PublishedAt,
+        evaluations = progress is null ? null : new { total = progress.Total, stages = progress.Stages, overdue = progress.Overdue },
+        definition = c.Definition,
+    };
+}

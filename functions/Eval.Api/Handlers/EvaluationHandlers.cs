@@ -1,0 +1,178 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Api.Auth;
+using Eval.Api.Http;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
+using Eval.Workflows.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Api.Handlers;
+
+/// <summary>
+/// The three human steps of an evaluation (self-assessment, township review, county score) and reading
+/// evaluations. Each step is checked against the stored record (stage, round, role, scope) and then raised as a
+/// typed event into the evaluation's orchestration, which decides and records.
+/// </summary>
+public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<IResult> SelfAssessmentAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    {
+        var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
+        if (problem is not null) return problem;
+        Caller caller = ctx!.Caller;
+        if (!caller.CanActOn(Roles.BranchSecretary, branchId)) return Problems.Forbidden("Only the branch's secretary submits its self-assessment.");
+
+        var (assessment, invalid) = await RequestJson.ReadAsync<SelfAssessment>(request, SchemaCatalog.SelfAssessment(ctx.Campaign.Definition));
+        if (invalid is not null) return invalid;
+        if (ctx.Evaluation.Stage != Stages.AwaitingSelfAssessment) return NotNow(ctx.Evaluation);
+
+        await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.SelfAssessmentSubmitted,
+            new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), clock.GetUtcNow()));
+        return Accepted(campaignId, branchId);
+    }
+
+    public async Task<IResult> TownshipReviewAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    {
+        var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
+        if (problem is not null) return problem;
+        EvaluationRecord evaluation = ctx!.Evaluation;
+        // The township reviews; once its review is overdue, a county scorer in scope may review instead.
+        string? role = ctx.Caller.CanActOn(Roles.TownshipReviewer, branchId) ? Roles.TownshipReviewer
+            : ctx.Caller.CanActOn(Roles.CountyScorer, branchId) && evaluation.Overdue && evaluation.Stage == Stages.AwaitingTownshipReview ? Roles.CountyScorer
+            : null;
+        if (role is null)
+            return Problems.Forbidden(ctx.Caller.CanActOn(Roles.CountyScorer, branchId)
+                ? "A county scorer may review only when the township review is overdue."
+                : "Only a township reviewer in scope reviews this branch.");
+
+        var (review, invalid) = await RequestJson.ReadAsync<TownshipReview>(request, await SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview));
+        if (invalid is not null) return invalid;
+        IReadOnlyList<FieldError> errors = ReviewCommentRules.Validate(review!);
+        if (errors.Count > 0) return Problems.Validation(errors);
+        if (evaluation.Stage != Stages.AwaitingTownshipReview) return NotNow(evaluation);
+        if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Campaign.Definition.MaxReturns)
+            return Problems.Conflict($"This self-assessment was returned {evaluation.Round} times already (the limit): approve or reject it.");
+
+        await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.TownshipReviewed,
+            new TownshipReviewed(evaluation.Round, review, Act(ctx.Caller, role), clock.GetUtcNow()));
+        return Accepted(campaignId, branchId);
+    }
+
+    public async Task<IResult> CountyScoreAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    {
+        var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
+        if (problem is not null) return problem;
+        EvaluationRecord evaluation = ctx!.Evaluation;
+        // County scorers score; once scoring is overdue, the organization department in scope may score instead.
+        string? role = ctx.Caller.CanActOn(Roles.CountyScorer, branchId) ? Roles.CountyScorer
+            : ctx.Caller.CanActOn(Roles.OrgDepartment, branchId) && evaluation.Overdue && evaluation.Stage == Stages.AwaitingCountyScore ? Roles.OrgDepartment
+            : null;
+        if (role is null)
+            return Problems.Forbidden(ctx.Caller.CanActOn(Roles.OrgDepartment, branchId)
+                ? "The organization department may score only when county scoring is overdue."
+                : "Only a county scorer in scope scores this branch.");
+
+        var (score, invalid) = await RequestJson.ReadAsync<CountyScore>(request, SchemaCatalog.CountyScore(ctx.Campaign.Definition));
+        if (invalid is not null) return invalid;
+        if (evaluation.Stage != Stages.AwaitingCountyScore) return NotNow(evaluation);
+        if (evaluation.Scores.Any(s => s.By.Id == ctx.Caller.Id))
+            return Problems.Conflict("You have scored this branch already; each scorer scores once.");
+
+        await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.CountyScored,
+            new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role), clock.GetUtcNow()));
+        return Accepted(campaignId, branchId);
+    }
+
+    public async Task<IResult> GetAsync(HttpRequest request, string campaignId, string branchId)
+    {
+        var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
+        if (problem is not null) return problem;
+        if (!ctx!.Caller.Covers(branchId)) return Problems.Forbidden("This branch is outside your unit.");
+        return Results.Ok(View(ctx.Evaluation, clock.GetUtcNow()));
+    }
+
+    public async Task<IResult> ListAsync(HttpRequest request, string campaignId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
+
+        IQueryCollection q = request.Query;
+        // Default scope: the narrower of the caller's unit and the campaign's unit.
+        string unit = q["unit"].FirstOrDefault() ?? (caller!.Covers(campaign!.Definition.Unit) ? campaign.Definition.Unit : caller.Unit);
+        if (!UnitPath.IsValid(unit)) return Problems.Validation([new FieldError("/query/unit", "not a unit id")]);
+        if (!caller!.Covers(unit)) return Problems.Forbidden($"Unit '{unit}' is outside your unit '{caller.Unit}'.");
+        string? stage = q["stage"].FirstOrDefault();
+        if (stage is not null && !Stages.All.Contains(stage)) return Problems.Validation([new FieldError("/query/stage", $"one of {string.Join(", ", Stages.All)}")]);
+        int pageSize = 50;
+        if (q["pageSize"].FirstOrDefault() is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
+            return Problems.Validation([new FieldError("/query/pageSize", $"an integer from 1 to {MaxPageSize}")]);
+        string? token = q["continuationToken"].FirstOrDefault();
+        if (token is { Length: > 1000 }) return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave")]);
+
+        try
+        {
+            // The filter pins the campaign partition and the unit's key range; a continuation token only moves within it.
+            await foreach (Page<TableEntity> page in evaluations.Query(campaignId, unit, stage, pageSize: pageSize)
+                               .AsPages(token, pageSize).WithCancellation(request.HttpContext.RequestAborted))
+            {
+                DateTimeOffset now = clock.GetUtcNow();
+                return Results.Ok(new
+                {
+                    items = page.Values.Select(e => Summary(EvaluationStore.FromEntity(e), now)),
+                    continuationToken = page.ContinuationToken,
+                });
+            }
+            return Results.Ok(new { items = Array.Empty<object>(), continuationToken = (string?)null });
+        }
+        catch (RequestFailedException e) when (e.Status is 400 or 404)
+        {
+            return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave")]);
+        }
+    }
+
+    sealed record Context(Caller Caller, CampaignRecord Campaign, EvaluationRecord Evaluation);
+
+    async Task<(Context?, IResult?)> LoadAsync(HttpRequest request, string campaignId, string branchId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return (null, denied);
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return (null, missing);
+        if (!UnitPath.IsValid(branchId) || UnitPath.KindOf(branchId) != UnitKinds.Branch)
+            return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
+        if (!caller!.Covers(branchId)) return (null, Problems.Forbidden("This branch is outside your unit."));
+        var evaluation = await evaluations.GetAsync(campaignId, branchId, request.HttpContext.RequestAborted);
+        if (evaluation is null) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
+        return (new Context(caller, campaign!, evaluation.Value.Record), null);
+    }
+
+    static IResult NotNow(EvaluationRecord e) =>
+        Problems.Create(StatusCodes.Status409Conflict, "wrong-stage", "The evaluation is not at this stage.",
+            $"The evaluation is {e.Stage}{(e.Outcome is null ? "" : $" ({e.Outcome})")}.", new Dictionary<string, object?> { ["stage"] = e.Stage });
+
+    static IResult Accepted(string campaignId, string branchId) =>
+        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new { campaignId, branchId, accepted = true });
+
+    static Actor Act(Caller caller, string role) => new(caller.Id, caller.Name, role);
+
+    static bool IsOverdue(EvaluationRecord e, DateTimeOffset now) =>
+        e.Overdue || (e.Stage != Stages.Done && e.StageDeadline is { } d && now > d);
+
+    static object Summary(EvaluationRecord e, DateTimeOffset now) => new
+    {
+        e.BranchId, e.BranchName, e.Stage, overdue = IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline,
+    };
+
+    static object View(EvaluationRecord e, DateTimeOffset now) => new
+    {
+        e.CampaignId, e.BranchId, e.BranchName, e.Stage, overdue = IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare,
+        e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History,
+    };
+}

@@ -1,0 +1,81 @@
+using Eval.Api.Auth;
+using Eval.Api.Http;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
+using Eval.Workflows.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Api.Handlers;
+
+/// <summary>Objections (异议) during the public notice, and their resolution by the organization department.</summary>
+public sealed class ObjectionHandlers(Authenticator auth, CampaignAccess access, CampaignStore campaigns, ObjectionStore objections,
+    RatingStore ratings, TimeProvider clock)
+{
+    public sealed record ObjectionRequest(string BranchId, string Text);
+
+    public sealed record ResolutionRequest(bool Upheld, string Comment);
+
+    public async Task<IResult> FileAsync(HttpRequest request, string campaignId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        var (body, invalid) = await RequestJson.ReadAsync<ObjectionRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Objection));
+        if (invalid is not null) return invalid;
+
+        DateTimeOffset now = clock.GetUtcNow();
+        if (!InNotice(campaign!, now)) return Problems.Conflict("Objections are taken only during the public notice.");
+        if (await ratings.GetProposedAsync(campaignId, body!.BranchId, request.HttpContext.RequestAborted) is null)
+            return Problems.Validation([new FieldError("/branchId", "this branch is not on the proposed list")]);
+
+        var objection = new ObjectionRecord(campaignId, "obj-" + Guid.NewGuid().ToString("N"), body.BranchId, body.Text,
+            new Actor(caller!.Id, caller.Name, caller.Roles.FirstOrDefault() ?? Roles.Member), now);
+        await objections.AddAsync(objection, request.HttpContext.RequestAborted);
+        // The notice may have closed while this was written: the campaign counts open objections only after closing
+        // it, so an objection written after that count must not stand.
+        var after = await campaigns.GetAsync(campaignId, request.HttpContext.RequestAborted);
+        if (after is null || !InNotice(after.Value.Record, now))
+        {
+            await objections.DeleteAsync(campaignId, objection.Id);
+            return Problems.Conflict("The public notice closed while the objection was filed.");
+        }
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/objections/{objection.Id}", new { id = objection.Id, status = objection.Status });
+    }
+
+    public async Task<IResult> ResolveAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit resolves objections.");
+        if (!IsObjectionId(objectionId)) return Problems.NotFound($"No objection '{objectionId}'.");
+        var found = await objections.GetAsync(campaignId, objectionId, request.HttpContext.RequestAborted);
+        if (found is null) return Problems.NotFound($"No objection '{objectionId}'.");
+        var (body, invalid) = await RequestJson.ReadAsync<ResolutionRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution));
+        if (invalid is not null) return invalid;
+        var (objection, etag) = found.Value;
+        if (objection.Status != ObjectionStatus.Open) return Problems.Conflict($"The objection is {objection.Status} already.");
+
+        var resolved = objection with
+        {
+            Status = body!.Upheld ? ObjectionStatus.Upheld : ObjectionStatus.Dismissed,
+            Comment = body.Comment,
+            ResolvedBy = new Actor(caller!.Id, caller.Name, Roles.OrgDepartment),
+            ResolvedAt = clock.GetUtcNow(),
+        };
+        if (!await objections.TryReplaceAsync(resolved, etag, request.HttpContext.RequestAborted))
+            return Problems.Conflict("The objection was resolved at the same time by someone else.");
+        // Upheld: the branch's level is revoked on the list; nobody moves up (no re-ranking).
+        if (body.Upheld) await ratings.RevokeAsync(campaignId, objection.BranchId);
+        await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, body.Upheld));
+        return Results.Ok(new { resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt });
+    }
+
+    static bool InNotice(CampaignRecord c, DateTimeOffset now) =>
+        c.Status == CampaignStatus.Publicity && !c.NoticeClosed && c.PublicityEndsAt is { } end && now < end;
+
+    static bool IsObjectionId(string id) => id.Length == 36 && id.StartsWith("obj-", StringComparison.Ordinal) && !id.AsSpan(4).ContainsAnyExcept("0123456789abcdef");
+}

@@ -1,0 +1,14 @@
+using Eval.Api;
+using Eval.Api.Handlers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Eval.Functions.Http;
+
+public sealed class FileObjectionFunction(ObjectionHandlers handlers)
+{
+    [Function("FileObjection")]
+    public Task<IResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Objections)] HttpRequest req,
+        string cid) =>
+        handlers.FileAsync(req, cid);
+}

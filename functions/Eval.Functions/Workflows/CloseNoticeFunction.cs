@@ -1,0 +1,12 @@
+using Eval.Workflows;
+using Eval.Workflows.Activities;
+using Eval.Workflows.Domain;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Eval.Functions.Workflows;
+
+public sealed class CloseNoticeFunction(CloseNoticeActivity activity)
+{
+    [Function(TaskNames.CloseNotice)]
+    public Task<int> Run([ActivityTrigger] string input) => activity.RunAsync(input);
+}

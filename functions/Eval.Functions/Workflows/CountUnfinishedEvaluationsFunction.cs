@@ -1,0 +1,12 @@
+using Eval.Workflows;
+using Eval.Workflows.Activities;
+using Eval.Workflows.Domain;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Eval.Functions.Workflows;
+
+public sealed class CountUnfinishedEvaluationsFunction(CountUnfinishedEvaluationsActivity activity)
+{
+    [Function(TaskNames.CountUnfinishedEvaluations)]
+    public Task<int> Run([ActivityTrigger] string input) => activity.RunAsync(input);
+}

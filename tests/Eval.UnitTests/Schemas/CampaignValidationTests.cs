@@ -1,0 +1,233 @@
+using System.Text.Json.Nodes;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
+
+namespace Eval.UnitTests.Schemas;
+
+public class CampaignValidationTests
+{
+    [Fact]
+    public async Task The_example_campaign_is_valid()
+    {
+        Assert.Empty(await SampleBodies.CheckCampaignAsync(SampleBodies.Campaign));
+    }
+
+    [Fact]
+    public async Task A_campaign_without_the_optional_fields_is_valid()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body =>
+        {
+            body.Remove("scorersPerBranch");
+            body.Remove("maxReturns");
+            body["rubric"].Obj().Remove("vetoItems");
+        });
+
+        Assert.Empty(await SampleBodies.CheckCampaignAsync(json));
+    }
+
+    [Fact]
+    public async Task A_duplicate_criterion_id_is_reported_at_the_second_one()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["rubric"]!["criteria"]![1]!["id"] = "political");
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/rubric/criteria/1/id", error.Pointer);
+    }
+
+    [Fact]
+    public async Task A_rubric_without_a_unity_criterion_is_reported_at_the_criteria()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["rubric"]!["criteria"]![3].Obj().Remove("unity"));
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/rubric/criteria", error.Pointer);
+    }
+
+    [Theory]
+    [InlineData(95)]
+    [InlineData(90)]
+    public async Task Levels_not_in_strictly_descending_order_are_reported_at_the_later_minScore(int advancedMinScore)
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["levels"]![1]!["minScore"] = advancedMinScore);
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/levels/1/minScore", error.Pointer);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1.5")]
+    [InlineData("-0.2")]
+    public async Task A_quota_outside_zero_to_one_is_reported_at_the_quota(string quota)
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["levels"]![0]!["quota"] = JsonNode.Parse(quota));
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/levels/0/quota", error.Pointer);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1.5)]
+    public void The_rules_refuse_a_quota_outside_zero_to_one_too(decimal quota)
+    {
+        CampaignDefinition campaign = SampleBodies.CampaignDefinition;
+        campaign = campaign with { Levels = [campaign.Levels[0] with { Quota = quota }, .. campaign.Levels.Skip(1)] };
+
+        Assert.Equal([new FieldError("/levels/0/quota", "must be > 0 and ≤ 1")], CampaignRules.Validate(campaign));
+    }
+
+    [Fact]
+    public async Task A_duplicate_level_id_is_reported_at_the_second_one()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["levels"]![2]!["id"] = "strongest");
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/levels/2/id", error.Pointer);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("revoked")]
+    public async Task A_reserved_level_id_is_refused(string id)
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["levels"]![2]!["id"] = id);
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/levels/2/id", error.Pointer);
+    }
+
+    [Fact]
+    public async Task A_duplicate_veto_id_is_reported_at_the_second_one()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body =>
+            body["rubric"]!["vetoItems"].Arr().Add(new JsonObject { ["id"] = "ethnic-incident", ["title"] = "重复" }));
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/rubric/vetoItems/1/id", error.Pointer);
+    }
+
+    [Theory]
+    [InlineData("selfAssessment", "14 days")]
+    [InlineData("townshipReview", "P1M")]
+    [InlineData("countyScoring", "P")]
+    [InlineData("publicity", "P0D")]
+    public async Task A_bad_duration_is_reported_at_its_stage(string stage, string duration)
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["schedule"]![stage] = duration);
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/schedule/" + stage, error.Pointer);
+    }
+
+    [Theory]
+    [InlineData("chifeng.hongshan.t01")]
+    [InlineData("chifeng.hongshan.t01.b001")]
+    public async Task A_campaign_over_a_township_or_branch_is_refused(string unit)
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["unit"] = unit);
+
+        FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
+        Assert.Equal("/unit", error.Pointer);
+    }
+
+    [Fact]
+    public async Task A_campaign_over_the_whole_city_is_accepted()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["unit"] = "chifeng");
+
+        Assert.Empty(await SampleBodies.CheckCampaignAsync(json));
+    }
+
+    [Fact]
+    public async Task An_unknown_property_at_the_root_is_reported_at_it()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["year"] = 2026);
+
+        Assert.Equal([new FieldError("/year", "unknown property")], await SampleBodies.CheckCampaignAsync(json));
+    }
+
+    [Fact]
+    public async Task An_unknown_property_in_a_nested_object_is_reported_at_it()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body =>
+        {
+            body["rubric"]!["criteria"]![2]!["weight"] = 2;
+            body["schedule"]!["appeal"] = "P3D";
+        });
+
+        Assert.Equal(
+            [new FieldError("/rubric/criteria/2/weight", "unknown property"), new FieldError("/schedule/appeal", "unknown property")],
+            await SampleBodies.CheckCampaignAsync(json));
+    }
+
+    [Fact]
+    public async Task Missing_required_properties_are_reported_where_they_belong()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body =>
+        {
+            body.Remove("title");
+            body["rubric"].Obj().Remove("unityWeight");
+            body["levels"]![0].Obj().Remove("minScore");
+        });
+
+        Assert.Equal(
+            [
+                new FieldError("/levels/0/minScore", "required"),
+                new FieldError("/rubric/unityWeight", "required"),
+                new FieldError("/title", "required"),
+            ],
+            await SampleBodies.CheckCampaignAsync(json));
+    }
+
+    [Theory]
+    [InlineData("/id", "\"H\"")]
+    [InlineData("/unit", "\"chifeng..hongshan\"")]
+    [InlineData("/rubric/criteria/0/maxPoints", "0")]
+    [InlineData("/rubric/criteria/0/maxPoints", "1001")]
+    [InlineData("/rubric/unityWeight", "0.5")]
+    [InlineData("/rubric/unityMinShare", "1.2")]
+    [InlineData("/levels/1/minScore", "101")]
+    [InlineData("/scorersPerBranch", "0")]
+    [InlineData("/scorersPerBranch", "1.5")]
+    [InlineData("/maxReturns", "11")]
+    [InlineData("/schedule/publicity", "5")]
+    public async Task Out_of_range_values_are_refused_by_the_schema(string pointer, string value)
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body =>
+        {
+            string[] path = pointer.TrimStart('/').Split('/');
+            JsonNode parent = body;
+            foreach (string segment in path[..^1])
+                parent = int.TryParse(segment, out int index) ? parent[index]! : parent[segment]!;
+            parent[path[^1]] = JsonNode.Parse(value);
+        });
+
+        IReadOnlyList<FieldError> errors = await SampleBodies.CheckCampaignAsync(json);
+
+        Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.Equal(pointer, e.Pointer));
+    }
+
+    [Fact]
+    public async Task A_maxPoints_above_the_limit_says_the_limit()
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["rubric"]!["criteria"]![0]!["maxPoints"] = 1500);
+
+        Assert.Equal([new FieldError("/rubric/criteria/0/maxPoints", "must be ≤ 1000")], await SampleBodies.CheckCampaignAsync(json));
+    }
+
+    [Fact]
+    public void The_rules_report_several_problems_in_pointer_order()
+    {
+        CampaignDefinition campaign = SampleBodies.CampaignDefinition;
+        campaign = campaign with
+        {
+            Unit = "chifeng.hongshan.t01",
+            Schedule = campaign.Schedule with { Publicity = "soon" },
+            Rubric = campaign.Rubric with { Criteria = [.. campaign.Rubric.Criteria.Select(c => c with { Unity = false })] },
+        };
+
+        Assert.Equal(["/rubric/criteria", "/schedule/publicity", "/unit"], CampaignRules.Validate(campaign).Select(e => e.Pointer));
+    }
+}

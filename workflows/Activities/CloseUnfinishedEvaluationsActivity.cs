@@ -1,0 +1,21 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>Forced publication: tells every unfinished evaluation to close (it then ends not-evaluated).</summary>
+public sealed class CloseUnfinishedEvaluationsActivity(EvaluationStore evaluations, IServiceProvider services)
+    : ClientActivity<CloseEvaluationsInput, int>(services)
+{
+    public override async Task<int> RunAsync(CloseEvaluationsInput input, DurableTaskClient client)
+    {
+        var unfinished = new List<string>();
+        await foreach (var row in evaluations.Query(input.CampaignId, null, null, select: ["RowKey", "Stage"], pageSize: 1000))
+            if (row.GetString("Stage") != Stages.Done) unfinished.Add(row.RowKey);
+        await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (branchId, ct) =>
+            await client.RaiseEventAsync(InstanceIds.Evaluation(input.CampaignId, branchId), EvaluationEvents.Closed,
+                new EvaluationClosed(input.By, input.At), ct));
+        return unfinished.Count;
+    }
+}

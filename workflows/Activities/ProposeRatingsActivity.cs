@@ -1,0 +1,25 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>Ranks the scored evaluations, writes the proposed list and opens the public notice.</summary>
+public sealed class ProposeRatingsActivity(CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings)
+    : EvalActivity<ProposeRatingsInput, int>
+{
+    public override async Task<int> RunAsync(ProposeRatingsInput input)
+    {
+        var (campaign, _) = await campaigns.GetAsync(input.CampaignId) ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
+        var entries = new List<RankingEntry>();
+        await foreach (var row in evaluations.Query(input.CampaignId, null, null, select: ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare"], pageSize: 1000))
+        {
+            if (row.GetString("Outcome") != Outcomes.Scored) continue;
+            entries.Add(new RankingEntry(row.RowKey, row.GetString("BranchName") ?? row.RowKey,
+                (decimal)(row.GetDouble("FinalScore") ?? 0), (decimal)(row.GetDouble("UnityShare") ?? 0)));
+        }
+        IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, campaign.Definition.Levels, campaign.Definition.Rubric.UnityMinShare);
+        await ratings.WriteProposedAsync(input.CampaignId, ranking);
+        await campaigns.UpdateAsync(input.CampaignId, c => c with { Status = CampaignStatus.Publicity, PublicityEndsAt = input.PublicityEndsAt });
+        return ranking.Count;
+    }
+}

@@ -1,0 +1,50 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>
+/// Writes the first record of every branch's evaluation (batched) and starts one orchestration per branch with a
+/// deterministic instance id. Safe to run again after a crash: records are upserted and running instances kept.
+/// </summary>
+public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, IServiceProvider services)
+    : ClientActivity<string, int>(services)
+{
+    const int ParallelStarts = 16;
+
+    public override async Task<int> RunAsync(string campaignId, DurableTaskClient client)
+    {
+        var (campaign, _) = await campaigns.GetAsync(campaignId) ?? throw new InvalidOperationException($"No campaign '{campaignId}'.");
+        DateTimeOffset startedAt = campaign.StartedAt ?? throw new InvalidOperationException($"Campaign '{campaignId}' has no start time.");
+        List<Unit> branches = await units.BranchesUnderAsync(campaign.Definition.Unit);
+        var rules = EvaluationRules.From(campaign.Definition);
+
+        // Records first, so the API can answer for every branch as soon as the campaign is running.
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in evaluations.Query(campaignId, null, null, select: ["RowKey"], pageSize: 1000))
+            existing.Add(row.RowKey);
+        await evaluations.CreateAsync(branches.Where(b => !existing.Contains(b.Id)).Select(b => new EvaluationRecord
+        {
+            CampaignId = campaignId,
+            BranchId = b.Id,
+            BranchName = b.Name,
+            Stage = Stages.AwaitingSelfAssessment,
+            StageDeadline = startedAt + rules.SelfAssessment,
+            History = [new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, "started", campaign.Definition.Title)],
+        }));
+
+        await Parallel.ForEachAsync(branches, new ParallelOptions { MaxDegreeOfParallelism = ParallelStarts }, async (branch, ct) =>
+        {
+            string instanceId = InstanceIds.Evaluation(campaignId, branch.Id);
+            // A branch that had a record already may have been started by an earlier, interrupted run.
+            if (existing.Contains(branch.Id) && await client.GetInstanceAsync(instanceId, ct) is not null) return;
+            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.EvaluationOrchestrator,
+                new EvaluationInput(campaignId, branch.Id, startedAt, rules), new StartOrchestrationOptions(instanceId), ct);
+        });
+
+        await campaigns.UpdateAsync(campaignId, c => c with { BranchCount = branches.Count });
+        return branches.Count;
+    }
+}

@@ -1,0 +1,53 @@
+namespace Eval.Workflows.Domain;
+
+/// <summary>A campaign as stored in table Campaigns: its definition and where it stands.</summary>
+public sealed record CampaignRecord
+{
+    public required CampaignDefinition Definition { get; init; }
+    public required string Status { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string CreatedBy { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public int? BranchCount { get; init; }
+    public DateTimeOffset? PublicationRequestedAt { get; init; }
+    public bool Forced { get; init; }
+    public DateTimeOffset? PublicityEndsAt { get; init; }
+    /// <summary>Set when the notice period is over: objections filed after it are refused.</summary>
+    public bool NoticeClosed { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+}
+
+/// <summary>The campaign orchestration's input.</summary>
+public sealed record CampaignRunInput(string CampaignId, TimeSpan Publicity);
+
+public static class CampaignEvents
+{
+    public const string PublicationRequested = nameof(Domain.PublicationRequested);
+    public const string ObjectionResolved = nameof(Domain.ObjectionResolved);
+}
+
+public sealed record PublicationRequested(bool Force, Actor By, DateTimeOffset At);
+
+public sealed record ObjectionResolved(string ObjectionId, bool Upheld);
+
+public sealed record CloseEvaluationsInput(string CampaignId, Actor By, DateTimeOffset At);
+
+public sealed record ProposeRatingsInput(string CampaignId, DateTimeOffset PublicityEndsAt);
+
+public sealed record PublishRatingsInput(string CampaignId, DateTimeOffset PublishedAt);
+
+/// <summary>An objection (异议) against a listed branch during the public notice.</summary>
+public sealed record ObjectionRecord(string CampaignId, string Id, string BranchId, string Text, Actor FiledBy, DateTimeOffset FiledAt)
+{
+    public string Status { get; init; } = ObjectionStatus.Open;
+    public string? Comment { get; init; }
+    public Actor? ResolvedBy { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+}
+
+public static class ObjectionStatus
+{
+    public const string Open = "open";
+    public const string Upheld = "upheld";
+    public const string Dismissed = "dismissed";
+}

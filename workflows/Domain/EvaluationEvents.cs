@@ -1,0 +1,47 @@
+namespace Eval.Workflows.Domain;
+
+/// <summary>
+/// The typed events of the human steps, raised by the API into an evaluation's orchestration. Each carries the
+/// round it was accepted for, so an event that arrives late (after a return, say) can never count twice.
+/// </summary>
+public static class EvaluationEvents
+{
+    public const string SelfAssessmentSubmitted = nameof(Domain.SelfAssessmentSubmitted);
+    public const string TownshipReviewed = nameof(Domain.TownshipReviewed);
+    public const string CountyScored = nameof(Domain.CountyScored);
+    public const string Closed = nameof(EvaluationClosed);
+}
+
+public sealed record SelfAssessmentSubmitted(int Round, SelfAssessment Assessment, Actor By, DateTimeOffset At);
+
+public sealed record TownshipReviewed(int Round, TownshipReview Review, Actor By, DateTimeOffset At);
+
+public sealed record CountyScored(int Round, CountyScore Score, Actor By, DateTimeOffset At);
+
+/// <summary>Publication was forced while this evaluation was unfinished: it ends not-evaluated.</summary>
+public sealed record EvaluationClosed(Actor By, DateTimeOffset At);
+
+/// <summary>What one evaluation's orchestration needs to know; fixed when the campaign starts.</summary>
+public sealed record EvaluationInput(string CampaignId, string BranchId, DateTimeOffset StartedAt, EvaluationRules Rules);
+
+public sealed record EvaluationRules(Rubric Rubric, TimeSpan SelfAssessment, TimeSpan TownshipReview, TimeSpan CountyScoring,
+    int MaxReturns, int ScorersPerBranch)
+{
+    public static EvaluationRules From(CampaignDefinition c) => new(c.Rubric,
+        IsoDuration.Parse(c.Schedule.SelfAssessment), IsoDuration.Parse(c.Schedule.TownshipReview),
+        IsoDuration.Parse(c.Schedule.CountyScoring), c.MaxReturns, c.ScorersPerBranch);
+}
+
+public sealed record EvaluationResult(string Outcome, decimal? FinalScore, decimal? UnityShare);
+
+public static class SystemActor
+{
+    public static readonly Actor Instance = new("system", "Eval", "system");
+}
+
+/// <summary>Deterministic orchestration instance ids: one per campaign, one per branch in it.</summary>
+public static class InstanceIds
+{
+    public static string Campaign(string campaignId) => $"campaign-{campaignId}";
+    public static string Evaluation(string campaignId, string branchId) => $"evaluation-{campaignId}-{branchId}";
+}

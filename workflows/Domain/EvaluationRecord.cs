@@ -1,0 +1,67 @@
+namespace Eval.Workflows.Domain;
+
+/// <summary>One line of an evaluation's history (留痕): when, who, in which role, what.</summary>
+public sealed record HistoryEntry(DateTimeOffset Time, string Actor, string Role, string Action, string? Detail = null);
+
+public sealed record SubmissionEntry(SelfAssessment Assessment, Actor By, DateTimeOffset At, int Round);
+
+public sealed record ReviewEntry(TownshipReview Review, Actor By, DateTimeOffset At, int Round);
+
+public sealed record ScoreEntry(CountyScore Score, Actor By, DateTimeOffset At);
+
+/// <summary>An evaluation as stored in table Evaluations and shown by the API.</summary>
+public sealed record EvaluationRecord
+{
+    public required string CampaignId { get; init; }
+    public required string BranchId { get; init; }
+    public required string BranchName { get; init; }
+    public required string Stage { get; init; }
+    public string? Outcome { get; init; }
+    public bool Overdue { get; init; }
+    /// <summary>How many times the township returned the self-assessment; events carry it so a late one cannot count twice.</summary>
+    public int Round { get; init; }
+    public DateTimeOffset? StageDeadline { get; init; }
+    public decimal? FinalScore { get; init; }
+    public decimal? UnityShare { get; init; }
+    public SubmissionEntry? Submission { get; init; }
+    public ReviewEntry? Review { get; init; }
+    public IReadOnlyList<ScoreEntry> Scores { get; init; } = [];
+    public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+    /// <summary>The number of changes applied; makes re-delivered activity calls harmless.</summary>
+    public int Seq { get; init; }
+}
+
+/// <summary>
+/// One step of an evaluation, decided by its orchestration and applied to the stored record by an activity.
+/// Only what changed travels, to keep orchestration histories small.
+/// </summary>
+public sealed record EvaluationChange(string CampaignId, string BranchId, int Seq, HistoryEntry Entry)
+{
+    public string? Stage { get; init; }
+    public string? Outcome { get; init; }
+    public bool? Overdue { get; init; }
+    public int? Round { get; init; }
+    public DateTimeOffset? StageDeadline { get; init; }
+    public bool ClearStageDeadline { get; init; }
+    public SubmissionEntry? Submission { get; init; }
+    public ReviewEntry? Review { get; init; }
+    public ScoreEntry? AddScore { get; init; }
+    public decimal? FinalScore { get; init; }
+    public decimal? UnityShare { get; init; }
+
+    public EvaluationRecord ApplyTo(EvaluationRecord r) => r with
+    {
+        Stage = Stage ?? r.Stage,
+        Outcome = Outcome ?? r.Outcome,
+        Overdue = Overdue ?? r.Overdue,
+        Round = Round ?? r.Round,
+        StageDeadline = ClearStageDeadline ? null : StageDeadline ?? r.StageDeadline,
+        Submission = Submission ?? r.Submission,
+        Review = Review ?? r.Review,
+        Scores = AddScore is null ? r.Scores : [.. r.Scores, AddScore],
+        FinalScore = FinalScore ?? r.FinalScore,
+        UnityShare = UnityShare ?? r.UnityShare,
+        History = [.. r.History, Entry],
+        Seq = Seq,
+    };
+}

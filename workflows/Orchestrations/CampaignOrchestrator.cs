@@ -1,0 +1,57 @@
+using Eval.Workflows.Domain;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace Eval.Workflows.Orchestrations;
+
+/// <summary>
+/// A campaign from start to publication: start one evaluation instance per branch (independent instances,
+/// not sub-orchestrations, so the history stays small), wait for the publication request, close what is
+/// unfinished if it was forced, rank, hold the public notice (公示) until its end and until every objection
+/// is resolved, then publish the final ratings. Progress lives in tables, not in this history.
+/// </summary>
+public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, string>
+{
+    static readonly TimeSpan UnfinishedPollInterval = TimeSpan.FromSeconds(2);
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, CampaignRunInput input)
+    {
+        ILogger log = context.CreateReplaySafeLogger<CampaignOrchestrator>();
+        var inbox = new EventInbox(context);
+
+        context.SetCustomStatus(new { step = "starting" });
+        int branches = await context.CallActivityAsync<int>(TaskNames.StartEvaluations, input.CampaignId);
+        log.LogInformation("Campaign {CampaignId} started {Count} evaluations", input.CampaignId, branches);
+
+        context.SetCustomStatus(new { step = "running", branches });
+        PublicationRequested request = await inbox.Next<PublicationRequested>(CampaignEvents.PublicationRequested);
+        inbox.Take<PublicationRequested>(CampaignEvents.PublicationRequested);
+
+        if (request.Force)
+            await context.CallActivityAsync<int>(TaskNames.CloseUnfinishedEvaluations, new CloseEvaluationsInput(input.CampaignId, request.By, request.At));
+        // Closed evaluations finish in their own instances; wait until the table shows them all done.
+        while (await context.CallActivityAsync<int>(TaskNames.CountUnfinishedEvaluations, input.CampaignId) > 0)
+            await context.CreateTimer(UnfinishedPollInterval, CancellationToken.None);
+
+        DateTimeOffset noticeEnds = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + input.Publicity;
+        int ranked = await context.CallActivityAsync<int>(TaskNames.ProposeRatings, new ProposeRatingsInput(input.CampaignId, noticeEnds));
+        context.SetCustomStatus(new { step = "publicity", ranked, noticeEnds });
+        await Deadline.PassAsync(context, noticeEnds);
+
+        // Close the notice, then publish only once no objection is left open.
+        int open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId);
+        while (open > 0)
+        {
+            context.SetCustomStatus(new { step = "resolving-objections", open });
+            await inbox.Next<ObjectionResolved>(CampaignEvents.ObjectionResolved);
+            inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved);
+            open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId);
+        }
+
+        var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings, new PublishRatingsInput(input.CampaignId, publishedAt));
+        context.SetCustomStatus(new { step = "published", published });
+        log.LogInformation("Campaign {CampaignId} published {Count} ratings", input.CampaignId, published);
+        return CampaignStatus.Published;
+    }
+}

@@ -1,0 +1,172 @@
+using Eval.Workflows.Domain;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace Eval.Workflows.Orchestrations;
+
+/// <summary>
+/// One branch through the campaign: self-assessment → township review (possibly returned, up to maxReturns
+/// times) → county scoring by k scorers → an outcome. Each human step is a typed event raced against a durable
+/// timer; a forced publication closes it at any wait. Every decision is written by RecordEvaluationActivity.
+/// </summary>
+public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, EvaluationResult>
+{
+    public override async Task<EvaluationResult> RunAsync(TaskOrchestrationContext context, EvaluationInput input)
+    {
+        var run = new Run(context, input);
+        return await run.ExecuteAsync();
+    }
+
+    enum WaitEnd { Event, Deadline, Closed }
+
+    sealed class Run(TaskOrchestrationContext context, EvaluationInput input)
+    {
+        readonly ILogger log = context.CreateReplaySafeLogger<EvaluationOrchestrator>();
+        readonly EventInbox inbox = new(context);
+        readonly EvaluationRules rules = input.Rules;
+        Task<EvaluationClosed>? closed;
+        // The start wrote Seq 0 (stage awaiting-self-assessment); each decision here is the next Seq.
+        int seq;
+        int round;
+
+        DateTimeOffset Now => new(context.CurrentUtcDateTime, TimeSpan.Zero);
+
+        public async Task<EvaluationResult> ExecuteAsync()
+        {
+            closed = context.WaitForExternalEvent<EvaluationClosed>(EvaluationEvents.Closed);
+            DateTimeOffset selfAssessmentDeadline = input.StartedAt + rules.SelfAssessment;
+
+            while (true)
+            {
+                Status(Stages.AwaitingSelfAssessment);
+                var (submitted, end) = await WaitForAsync<SelfAssessmentSubmitted>(EvaluationEvents.SelfAssessmentSubmitted,
+                    e => e.Round == round, selfAssessmentDeadline);
+                if (end == WaitEnd.Closed) return await CloseAsync();
+                if (end == WaitEnd.Deadline)
+                    return await FinishAsync(Outcomes.NotSubmitted, null, Entry(SystemActor.Instance, "self-assessment-missed",
+                        round == 0 ? "no self-assessment by the deadline" : "not resubmitted by the deadline"));
+
+                DateTimeOffset reviewDeadline = Now + rules.TownshipReview;
+                await RecordAsync(Change(Entry(submitted!.By, "self-assessment-submitted", $"round {round}", submitted.At))
+                with {
+                    Stage = Stages.AwaitingTownshipReview,
+                    Submission = new SubmissionEntry(submitted.Assessment, submitted.By, submitted.At, round),
+                    StageDeadline = reviewDeadline,
+                    Overdue = false,
+                });
+
+                Status(Stages.AwaitingTownshipReview);
+                TownshipReviewed? reviewed = await WaitWithEscalationAsync<TownshipReviewed>(EvaluationEvents.TownshipReviewed,
+                    e => e.Round == round && (e.Review.Decision != ReviewDecisions.Return || round < rules.MaxReturns),
+                    reviewDeadline, "township-review-overdue");
+                if (reviewed is null) return await CloseAsync();
+
+                var review = new ReviewEntry(reviewed.Review, reviewed.By, reviewed.At, round);
+                switch (reviewed.Review.Decision)
+                {
+                    case ReviewDecisions.Reject:
+                        return await FinishAsync(Outcomes.Rejected, null, Entry(reviewed.By, "township-rejected", reviewed.Review.Comment, reviewed.At), review);
+                    case ReviewDecisions.Return:
+                        round++;
+                        selfAssessmentDeadline = Now + rules.SelfAssessment;
+                        await RecordAsync(Change(Entry(reviewed.By, "township-returned", reviewed.Review.Comment, reviewed.At))
+                        with {
+                            Stage = Stages.AwaitingSelfAssessment, Review = review, Round = round,
+                            StageDeadline = selfAssessmentDeadline, Overdue = false,
+                        });
+                        continue;
+                }
+
+                DateTimeOffset scoringDeadline = Now + rules.CountyScoring;
+                await RecordAsync(Change(Entry(reviewed.By, "township-approved", reviewed.Review.Comment, reviewed.At))
+                with {
+                    Stage = Stages.AwaitingCountyScore, Review = review, StageDeadline = scoringDeadline, Overdue = false,
+                });
+                return await ScoreAsync(scoringDeadline);
+            }
+        }
+
+        async Task<EvaluationResult> ScoreAsync(DateTimeOffset deadline)
+        {
+            Status(Stages.AwaitingCountyScore);
+            var scores = new List<ScoreEntry>();
+            while (scores.Count < rules.ScorersPerBranch)
+            {
+                CountyScored? scored = await WaitWithEscalationAsync<CountyScored>(EvaluationEvents.CountyScored,
+                    e => e.Round == round && scores.All(s => s.By.Id != e.By.Id), deadline, "county-scoring-overdue");
+                if (scored is null) return await CloseAsync();
+                var entry = new ScoreEntry(scored.Score, scored.By, scored.At);
+                scores.Add(entry);
+                string detail = scored.Score.Veto is { } veto ? $"veto: {veto}" : $"scorer {scores.Count} of {rules.ScorersPerBranch}";
+                if (scores.Count < rules.ScorersPerBranch)
+                    await RecordAsync(Change(Entry(scored.By, "county-scored", detail, scored.At)) with { AddScore = entry });
+                else
+                    return await CompleteScoringAsync(scores, entry, detail);
+            }
+            throw new InvalidOperationException("unreachable: the loop returns when the last score arrives");
+        }
+
+        Task<EvaluationResult> CompleteScoringAsync(List<ScoreEntry> scores, ScoreEntry last, string detail)
+        {
+            ScoreResult result = Scoring.Compute(rules.Rubric, scores.Select(s => s.Score.Scores).ToList());
+            string? veto = scores.Select(s => s.Score.Veto).FirstOrDefault(v => v is not null);
+            string outcome = veto is null ? Outcomes.Scored : Outcomes.Vetoed;
+            return FinishAsync(outcome, result, Entry(last.By, "county-scored", detail, last.At), addScore: last);
+        }
+
+        /// <summary>Waits for the event; past the deadline, flags the evaluation overdue once and keeps waiting (escalation).</summary>
+        async Task<T?> WaitWithEscalationAsync<T>(string name, Func<T, bool> accept, DateTimeOffset deadline, string overdueAction) where T : class
+        {
+            var (e, end) = await WaitForAsync(name, accept, deadline);
+            if (end == WaitEnd.Deadline)
+            {
+                log.LogInformation("Evaluation {CampaignId}/{BranchId} overdue: {Action}", input.CampaignId, input.BranchId, overdueAction);
+                await RecordAsync(Change(Entry(SystemActor.Instance, overdueAction)) with { Overdue = true });
+                (e, end) = await WaitForAsync(name, accept, null);
+            }
+            return end == WaitEnd.Event ? e : null;
+        }
+
+        async Task<(T? Event, WaitEnd End)> WaitForAsync<T>(string name, Func<T, bool> accept, DateTimeOffset? deadline) where T : class
+        {
+            while (true)
+            {
+                Task<T> next = inbox.Next<T>(name);
+                if (!await Deadline.WinsAsync(context, Task.WhenAny(next, closed!), deadline)) return (null, WaitEnd.Deadline);
+                if (closed!.IsCompleted) return (null, WaitEnd.Closed);
+                T e = inbox.Take<T>(name);
+                if (accept(e)) return (e, WaitEnd.Event);
+                // Stale or duplicate (the API checks too; this keeps the orchestration safe if one slips through).
+                log.LogWarning("Evaluation {CampaignId}/{BranchId} ignored a {Event} that does not fit round {Round}", input.CampaignId, input.BranchId, name, round);
+            }
+        }
+
+        Task<EvaluationResult> CloseAsync()
+        {
+            EvaluationClosed c = closed!.Result;
+            return FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, "closed", "publication was forced before this evaluation finished", c.At));
+        }
+
+        async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null, ScoreEntry? addScore = null)
+        {
+            await RecordAsync(Change(entry) with
+            {
+                Stage = Stages.Done, Outcome = outcome, Review = review, AddScore = addScore, ClearStageDeadline = true,
+                FinalScore = score?.Final, UnityShare = score?.UnityShare,
+            });
+            Status(Stages.Done);
+            log.LogInformation("Evaluation {CampaignId}/{BranchId} done: {Outcome} {Score}", input.CampaignId, input.BranchId, outcome, score?.Final);
+            return new EvaluationResult(outcome, score?.Final, score?.UnityShare);
+        }
+
+        EvaluationChange Change(HistoryEntry entry) => new(input.CampaignId, input.BranchId, 0, entry);
+
+        Task RecordAsync(EvaluationChange change) =>
+            context.CallActivityAsync<bool>(TaskNames.RecordEvaluation, change with { Seq = ++seq });
+
+        HistoryEntry Entry(Actor by, string action, string? detail = null, DateTimeOffset? at = null) =>
+            new(at ?? Now, by.Id, by.Role, action, detail);
+
+        void Status(string stage) => context.SetCustomStatus(new { stage, round });
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+using NJsonSchema;
+using NJsonSchema.Validation;
+
+namespace Eval.Workflows.Schemas;
+
+/// <summary>
+/// NJsonSchema's validator with two draft-07 behaviours it lacks, so a body is held to exactly the schema clients see:
+/// <list type="bullet">
+/// <item>if/then/else. NJsonSchema keeps these keywords as extension data (as schemas when they have "type" or
+/// "properties", so write them that way) and ignores them when validating.</item>
+/// <item>The end anchor. NJsonSchema matches patterns with .NET's Regex, where "$" also matches before a final
+/// newline, so "abc\n" would pass "^[a-z]+$". JSON Schema patterns are ECMA-262, where it does not.</item>
+/// </list>
+/// </summary>
+internal sealed class Draft7SchemaValidator : JsonSchemaValidator
+{
+    static readonly ConcurrentDictionary<string, Regex> EndAnchoredPatterns = new(StringComparer.Ordinal);
+
+    public Draft7SchemaValidator() : base(new JsonSchemaValidatorSettings())
+    {
+    }
+
+    protected override ICollection<ValidationError> Validate(
+        JToken token, JsonSchema schema, SchemaType schemaType, string? propertyName, string propertyPath)
+    {
+        ICollection<ValidationError> errors = base.Validate(token, schema, schemaType, propertyName, propertyPath);
+        CheckEndAnchor(token, schema, propertyName, propertyPath, errors);
+        ApplyConditional(token, schema, schemaType, propertyName, propertyPath, errors);
+        return errors;
+    }
+
+    void ApplyConditional(
+        JToken token, JsonSchema schema, SchemaType schemaType, string? propertyName, string propertyPath, ICollection<ValidationError> errors)
+    {
+        if (schema.ExtensionData is not { } keywords || !keywords.TryGetValue("if", out object? condition) || condition is not JsonSchema ifSchema)
+            return;
+
+        bool holds = Validate(token, ifSchema.ActualSchema, schemaType, propertyName, propertyPath).Count == 0;
+        if (keywords.TryGetValue(holds ? "then" : "else", out object? branch) && branch is JsonSchema branchSchema)
+            foreach (ValidationError error in Validate(token, branchSchema.ActualSchema, schemaType, propertyName, propertyPath))
+                errors.Add(error);
+    }
+
+    static void CheckEndAnchor(JToken token, JsonSchema schema, string? propertyName, string propertyPath, ICollection<ValidationError> errors)
+    {
+        // Only a string ending in a newline can tell the two readings of "$" apart.
+        if (token.Type != JTokenType.String || schema.Pattern is not { Length: > 0 } pattern || !EndsWithAnchor(pattern) ||
+            token.Value<string>() is not { } text || !text.EndsWith('\n'))
+            return;
+        if (errors.Any(e => e.Kind == ValidationErrorKind.PatternMismatch && ReferenceEquals(e.Token, token)))
+            return;
+
+        Regex strict = EndAnchoredPatterns.GetOrAdd(pattern, p => new Regex(p[..^1] + @"\z", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        if (!strict.IsMatch(text))
+            errors.Add(new ValidationError(ValidationErrorKind.PatternMismatch, propertyName, propertyPath, token, schema));
+    }
+
+    // A final "$" that is not escaped: preceded by an even number of backslashes.
+    static bool EndsWithAnchor(string pattern)
+    {
+        if (!pattern.EndsWith('$')) return false;
+        int backslashes = 0;
+        for (int i = pattern.Length - 2; i >= 0 && pattern[i] == '\\'; i--) backslashes++;
+        return backslashes % 2 == 0;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using Eval.Workflows.Domain;
+using NJsonSchema;
+
+namespace Eval.Workflows.Schemas;
+
+/// <summary>
+/// The schemas that depend on a campaign's rubric: the self-assessment and the county score name every criterion
+/// with its own maximum, and the veto items by id. Built with NJsonSchema's object model as draft-07 documents.
+/// </summary>
+internal static class RubricSchemas
+{
+    const string DraftSeven = "http://json-schema.org/draft-07/schema#";
+
+    // Points are given in half points: fine enough to differentiate, coarse enough to agree on.
+    const decimal PointStep = 0.5m;
+
+    public static JsonSchema SelfAssessment(CampaignDefinition campaign)
+    {
+        JsonSchema schema = Document(campaign, "self-assessment", "Self-assessment",
+            $"A branch's self-assessment (自评) in campaign {campaign.Id}: its points for every criterion of the rubric, a summary and evidence.");
+        Add(schema, "scores", Scores(campaign.Rubric), required: true);
+        Add(schema, "summary", new JsonSchemaProperty
+        {
+            Description = "What the branch did in the year, in its own words.",
+            Type = JsonObjectType.String,
+            MinLength = 1,
+            MaxLength = 5000,
+        }, required: true);
+        Add(schema, "evidence", Evidence(campaign.Rubric), required: false);
+        return schema;
+    }
+
+    public static JsonSchema CountyScore(CampaignDefinition campaign)
+    {
+        JsonSchema schema = Document(campaign, "county-score", "County score",
+            $"One county scorer's points for a branch in campaign {campaign.Id}, and the veto item that applies, if any.");
+        Add(schema, "scores", Scores(campaign.Rubric), required: true);
+        Add(schema, "veto", Veto(campaign.Rubric), required: false);
+        Add(schema, "comment", new JsonSchemaProperty
+        {
+            Description = "The scorer's comment.",
+            Type = JsonObjectType.String,
+            MaxLength = 2000,
+        }, required: false);
+        return schema;
+    }
+
+    static JsonSchema Document(CampaignDefinition campaign, string name, string title, string description) => new()
+    {
+        SchemaVersion = DraftSeven,
+        Title = title,
+        Description = description,
+        Type = JsonObjectType.Object,
+        AllowAdditionalProperties = false,
+        // NJsonSchema writes its Id as draft-04's "id"; draft-07 names it "$id".
+        ExtensionData = new Dictionary<string, object?>
+        {
+            ["$id"] = $"https://eval.example/schemas/campaigns/{Uri.EscapeDataString(campaign.Id)}/{name}.json",
+        },
+    };
+
+    /// <summary>Every criterion, no other key, each from 0 to its maximum in half points.</summary>
+    static JsonSchemaProperty Scores(Rubric rubric)
+    {
+        var scores = new JsonSchemaProperty
+        {
+            Description = "Points per criterion id: every criterion of the rubric and no other.",
+            Type = JsonObjectType.Object,
+            AllowAdditionalProperties = false,
+        };
+        foreach (Criterion criterion in rubric.Criteria)
+        {
+            Add(scores, criterion.Id, new JsonSchemaProperty
+            {
+                Title = criterion.Title,
+                Description = $"{criterion.Title}{(criterion.Unity ? " (unity criterion)" : "")}: " +
+                    $"0 to {Number(criterion.MaxPoints)} points in steps of {Number(PointStep)}.",
+                Type = JsonObjectType.Number,
+                Minimum = 0,
+                Maximum = criterion.MaxPoints,
+                MultipleOf = PointStep,
+            }, required: true);
+        }
+        return scores;
+    }
+
+    static JsonSchemaProperty Evidence(Rubric rubric)
+    {
+        var item = new JsonSchema
+        {
+            Title = "Evidence",
+            Description = "A document that backs the points for one criterion.",
+            Type = JsonObjectType.Object,
+            AllowAdditionalProperties = false,
+        };
+        var criterion = new JsonSchemaProperty { Description = "The id of the criterion it backs.", Type = JsonObjectType.String };
+        foreach (Criterion c in rubric.Criteria) criterion.Enumeration.Add(c.Id);
+        Add(item, "criterion", criterion, required: true);
+        Add(item, "title", new JsonSchemaProperty
+        {
+            Description = "What the document is.",
+            Type = JsonObjectType.String,
+            MinLength = 1,
+            MaxLength = 200,
+        }, required: true);
+        Add(item, "url", new JsonSchemaProperty
+        {
+            Description = "Where to read it: an http or https address.",
+            Type = JsonObjectType.String,
+            MaxLength = 2000,
+            Pattern = @"^https?://[^\s]+$",
+        }, required: true);
+
+        return new JsonSchemaProperty
+        {
+            Description = "Up to 50 documents backing the points.",
+            Type = JsonObjectType.Array,
+            MaxItems = 50,
+            Item = item,
+        };
+    }
+
+    /// <summary>Null, or one of the rubric's veto item ids; only null when the rubric has none.</summary>
+    static JsonSchemaProperty Veto(Rubric rubric)
+    {
+        IReadOnlyList<VetoItem> vetoItems = rubric.VetoItems ?? [];
+        if (vetoItems.Count == 0)
+            return new JsonSchemaProperty { Description = "The rubric has no veto items: null or absent.", Type = JsonObjectType.Null };
+
+        var veto = new JsonSchemaProperty
+        {
+            Description = "The veto item (一票否决) that applies, or null: " +
+                string.Join("; ", vetoItems.Select(v => $"{v.Id} ({v.Title})")) + ".",
+            Type = JsonObjectType.String | JsonObjectType.Null,
+        };
+        foreach (VetoItem item in vetoItems) veto.Enumeration.Add(item.Id);
+        veto.Enumeration.Add(null);
+        return veto;
+    }
+
+    // Required is kept by the parent schema, so it can only be set once the property has one.
+    static void Add(JsonSchema parent, string name, JsonSchemaProperty property, bool required)
+    {
+        parent.Properties[name] = property;
+        property.IsRequired = required;
+    }
+
+    static string Number(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+}

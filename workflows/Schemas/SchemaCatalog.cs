@@ -1,0 +1,63 @@
+using System.Reflection;
+using Eval.Workflows.Domain;
+using NJsonSchema;
+
+namespace Eval.Workflows.Schemas;
+
+/// <summary>
+/// The JSON schemas of the request bodies. The static ones are embedded resources (Schemas/Json/&lt;name&gt;.schema.json),
+/// loaded once and shared: treat them as read-only. The self-assessment and county score schemas depend on the
+/// campaign's rubric and are built for it.
+/// </summary>
+public static class SchemaCatalog
+{
+    public const string Units = "units";
+    public const string Campaign = "campaign";
+    public const string TownshipReview = "township-review";
+    public const string Publication = "publication";
+    public const string Objection = "objection";
+    public const string ObjectionResolution = "objection-resolution";
+
+    public static IReadOnlyList<string> StaticNames { get; } =
+        [Units, Campaign, TownshipReview, Publication, Objection, ObjectionResolution];
+
+    static readonly Dictionary<string, Lazy<Task<JsonSchema>>> StaticSchemas = StaticNames.ToDictionary(
+        name => name, name => new Lazy<Task<JsonSchema>>(() => LoadAsync(name)), StringComparer.Ordinal);
+
+    /// <summary>The static schema of that name.</summary>
+    /// <exception cref="KeyNotFoundException">There is no static schema of that name.</exception>
+    public static Task<JsonSchema> GetAsync(string name) =>
+        name is not null && StaticSchemas.TryGetValue(name, out Lazy<Task<JsonSchema>>? schema)
+            ? schema.Value
+            : throw new KeyNotFoundException($"There is no schema named '{name}'; the static schemas are {string.Join(", ", StaticNames)}.");
+
+    /// <summary>The static schema of that name, or null when there is none.</summary>
+    public static async Task<JsonSchema?> FindAsync(string name) =>
+        name is not null && StaticSchemas.TryGetValue(name, out Lazy<Task<JsonSchema>>? schema) ? await schema.Value : null;
+
+    /// <summary>The schema of a branch's self-assessment in this campaign.</summary>
+    public static JsonSchema SelfAssessment(CampaignDefinition campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        return RubricSchemas.SelfAssessment(campaign);
+    }
+
+    /// <summary>The schema of a county scorer's score in this campaign.</summary>
+    public static JsonSchema CountyScore(CampaignDefinition campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        return RubricSchemas.CountyScore(campaign);
+    }
+
+    static async Task<JsonSchema> LoadAsync(string name)
+    {
+        Assembly assembly = typeof(SchemaCatalog).Assembly;
+        // The manifest name is derived from the folder and the root namespace; only the file name is ours to rely on.
+        string suffix = $".{name}.schema.json";
+        string resource = assembly.GetManifestResourceNames().SingleOrDefault(n => n.EndsWith(suffix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The schema '{name}' is not embedded in {assembly.GetName().Name}.");
+        await using Stream stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return await JsonSchema.FromJsonAsync(await reader.ReadToEndAsync());
+    }
+}

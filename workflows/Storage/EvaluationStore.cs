@@ -1,0 +1,102 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Workflows.Domain;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>
+/// Table Evaluations: PartitionKey = campaign id, RowKey = branch id. The orchestration of each evaluation is
+/// its only writer of state (through <see cref="ApplyAsync"/>); the API reads it.
+/// </summary>
+public sealed class EvaluationStore(EvalTables tables)
+{
+    TableClient Table => tables.Table(EvalTables.Evaluations);
+
+    public async Task<(EvaluationRecord Record, ETag ETag)?> GetAsync(string campaignId, string branchId, CancellationToken ct = default)
+    {
+        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(campaignId, branchId, cancellationToken: ct);
+        return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
+    }
+
+    /// <summary>Writes the first record of many evaluations, 100 to a transaction (one partition per campaign).</summary>
+    public async Task CreateAsync(IEnumerable<EvaluationRecord> records, CancellationToken ct = default)
+    {
+        foreach (EvaluationRecord[] chunk in records.Chunk(100))
+        {
+            // Upsert: a re-run of the start (after a crash) rewrites the same first record.
+            await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(r))), ct);
+        }
+    }
+
+    /// <summary>Applies one change once: a change whose Seq is not newer than the stored one was applied before.</summary>
+    public async Task<bool> ApplyAsync(EvaluationChange change, CancellationToken ct = default)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var current = await GetAsync(change.CampaignId, change.BranchId, ct)
+                ?? throw new InvalidOperationException($"Evaluation {change.CampaignId}/{change.BranchId} has no record.");
+            if (current.Record.Seq >= change.Seq) return false;
+            try
+            {
+                await Table.UpdateEntityAsync(ToEntity(change.ApplyTo(current.Record)), current.ETag, TableUpdateMode.Replace, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
+            {
+                // Someone else wrote between our read and write: read again and re-apply.
+            }
+        }
+    }
+
+    public AsyncPageable<TableEntity> Query(string campaignId, string? unitScope, string? stage, IEnumerable<string>? select = null, int pageSize = 100)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
+        if (unitScope is not null)
+        {
+            // Branch ids under a unit: the unit itself, or ids in [unit + ".", unit + "/") — '/' sorts right after '.'.
+            filter += " and " + TableClient.CreateQueryFilter($"((RowKey eq {unitScope}) or (RowKey ge {unitScope + "."} and RowKey lt {unitScope + "/"}))");
+        }
+        if (stage is not null) filter += " and " + TableClient.CreateQueryFilter($"Stage eq {stage}");
+        return Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: select);
+    }
+
+    public static TableEntity ToEntity(EvaluationRecord r)
+    {
+        var e = new TableEntity(r.CampaignId, r.BranchId)
+        {
+            ["BranchName"] = r.BranchName,
+            ["Stage"] = r.Stage,
+            ["Outcome"] = r.Outcome,
+            ["Overdue"] = r.Overdue,
+            ["Round"] = r.Round,
+            ["StageDeadline"] = r.StageDeadline,
+            ["FinalScore"] = (double?)r.FinalScore,
+            ["UnityShare"] = (double?)r.UnityShare,
+            ["Scores"] = Json.Write(r.Scores),
+            ["Seq"] = r.Seq,
+        };
+        TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
+        TableText.Write(e, "Review", r.Review is null ? null : Json.Write(r.Review));
+        TableText.Write(e, "History", Json.Write(r.History));
+        return e;
+    }
+
+    public static EvaluationRecord FromEntity(TableEntity e) => new()
+    {
+        CampaignId = e.PartitionKey,
+        BranchId = e.RowKey,
+        BranchName = e.GetString("BranchName") ?? e.RowKey,
+        Stage = e.GetString("Stage") ?? Stages.AwaitingSelfAssessment,
+        Outcome = e.GetString("Outcome"),
+        Overdue = e.GetBoolean("Overdue") ?? false,
+        Round = e.GetInt32("Round") ?? 0,
+        StageDeadline = e.GetDateTimeOffset("StageDeadline"),
+        FinalScore = e.GetDouble("FinalScore") is double f ? (decimal)f : null,
+        UnityShare = e.GetDouble("UnityShare") is double u ? (decimal)u : null,
+        Submission = Json.Read<SubmissionEntry>(TableText.Read(e, "Submission")),
+        Review = Json.Read<ReviewEntry>(TableText.Read(e, "Review")),
+        Scores = Json.Read<List<ScoreEntry>>(e.GetString("Scores")) ?? [],
+        History = Json.Read<List<HistoryEntry>>(TableText.Read(e, "History")) ?? [],
+        Seq = e.GetInt32("Seq") ?? 0,
+    };
+}

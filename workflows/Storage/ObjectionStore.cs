@@ -1,0 +1,57 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Workflows.Domain;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>Table Objections: PartitionKey = campaign id, RowKey = objection id.</summary>
+public sealed class ObjectionStore(EvalTables tables)
+{
+    TableClient Table => tables.Table(EvalTables.Objections);
+
+    public Task AddAsync(ObjectionRecord o, CancellationToken ct = default) => Table.AddEntityAsync(ToEntity(o), ct);
+
+    public Task DeleteAsync(string campaignId, string id, CancellationToken ct = default) => Table.DeleteEntityAsync(campaignId, id, ETag.All, ct);
+
+    public async Task<(ObjectionRecord Record, ETag ETag)?> GetAsync(string campaignId, string id, CancellationToken ct = default)
+    {
+        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(campaignId, id, cancellationToken: ct);
+        return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
+    }
+
+    /// <summary>False when the objection changed since it was read (someone else resolved it).</summary>
+    public async Task<bool> TryReplaceAsync(ObjectionRecord o, ETag etag, CancellationToken ct = default)
+    {
+        try { await Table.UpdateEntityAsync(ToEntity(o), etag, TableUpdateMode.Replace, ct); return true; }
+        catch (RequestFailedException e) when (e.Status == 412) { return false; }
+    }
+
+    public async Task<int> CountOpenAsync(string campaignId, CancellationToken ct = default)
+    {
+        int open = 0;
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and Status eq {ObjectionStatus.Open}");
+        await foreach (var _ in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct)) open++;
+        return open;
+    }
+
+    static TableEntity ToEntity(ObjectionRecord o) => new(o.CampaignId, o.Id)
+    {
+        ["BranchId"] = o.BranchId,
+        ["Text"] = o.Text,
+        ["FiledBy"] = Json.Write(o.FiledBy),
+        ["FiledAt"] = o.FiledAt,
+        ["Status"] = o.Status,
+        ["Comment"] = o.Comment,
+        ["ResolvedBy"] = o.ResolvedBy is null ? null : Json.Write(o.ResolvedBy),
+        ["ResolvedAt"] = o.ResolvedAt,
+    };
+
+    static ObjectionRecord FromEntity(TableEntity e) => new(e.PartitionKey, e.RowKey, e.GetString("BranchId")!, e.GetString("Text") ?? "",
+        Json.Read<Actor>(e.GetString("FiledBy"))!, e.GetDateTimeOffset("FiledAt") ?? default)
+    {
+        Status = e.GetString("Status") ?? ObjectionStatus.Open,
+        Comment = e.GetString("Comment"),
+        ResolvedBy = Json.Read<Actor>(e.GetString("ResolvedBy")),
+        ResolvedAt = e.GetDateTimeOffset("ResolvedAt"),
+    };
+}

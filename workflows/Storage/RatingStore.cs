@@ -1,0 +1,69 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Workflows.Domain;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>
+/// Tables ProposedRatings (the list under public notice) and Ratings (the published list, a contract for other
+/// systems): PartitionKey = campaign id, RowKey = branch id. All writes are batched, 100 to a transaction.
+/// </summary>
+public sealed class RatingStore(EvalTables tables)
+{
+    TableClient Proposed => tables.Table(EvalTables.ProposedRatings);
+    TableClient Published => tables.Table(EvalTables.Ratings);
+
+    public Task WriteProposedAsync(string campaignId, IEnumerable<RankedBranch> ranking, CancellationToken ct = default) =>
+        WriteAsync(Proposed, ranking.Select(r => ToEntity(campaignId, r, publishedAt: null)), ct);
+
+    public Task<List<RankedBranch>> ReadProposedAsync(string campaignId, CancellationToken ct = default) => ReadAsync(Proposed, campaignId, ct);
+
+    public Task<List<RankedBranch>> ReadPublishedAsync(string campaignId, CancellationToken ct = default) => ReadAsync(Published, campaignId, ct);
+
+    public async Task<RankedBranch?> GetProposedAsync(string campaignId, string branchId, CancellationToken ct = default)
+    {
+        NullableResponse<TableEntity> row = await Proposed.GetEntityIfExistsAsync<TableEntity>(campaignId, branchId, cancellationToken: ct);
+        return row.HasValue ? FromEntity(row.Value!) : null;
+    }
+
+    /// <summary>An upheld objection revokes the branch's level; the ranking itself stays as it was.</summary>
+    public async Task RevokeAsync(string campaignId, string branchId, CancellationToken ct = default) =>
+        await Proposed.UpdateEntityAsync(new TableEntity(campaignId, branchId) { ["Level"] = Ranking.Revoked }, ETag.All, TableUpdateMode.Merge, ct);
+
+    /// <summary>Copies the proposed list, as the notice left it, into Ratings.</summary>
+    public async Task<int> PublishAsync(string campaignId, DateTimeOffset publishedAt, CancellationToken ct = default)
+    {
+        List<RankedBranch> final = await ReadProposedAsync(campaignId, ct);
+        await WriteAsync(Published, final.Select(r => ToEntity(campaignId, r, publishedAt)), ct);
+        return final.Count;
+    }
+
+    static async Task WriteAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken ct)
+    {
+        // One partition per campaign: chunks of 100 go out as transactions, several at a time.
+        var chunks = rows.Chunk(100).ToList();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (chunk, token) =>
+            await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token));
+    }
+
+    static async Task<List<RankedBranch>> ReadAsync(TableClient table, string campaignId, CancellationToken ct)
+    {
+        var list = new List<RankedBranch>();
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), maxPerPage: 1000, cancellationToken: ct))
+            list.Add(FromEntity(e));
+        return list.OrderBy(r => r.Rank).ToList();
+    }
+
+    static TableEntity ToEntity(string campaignId, RankedBranch r, DateTimeOffset? publishedAt) => new(campaignId, r.BranchId)
+    {
+        ["BranchName"] = r.BranchName,
+        ["Score"] = (double)r.Score,
+        ["UnityShare"] = (double)r.UnityShare,
+        ["Rank"] = r.Rank,
+        ["Level"] = r.Level,
+        ["PublishedAt"] = publishedAt,
+    };
+
+    static RankedBranch FromEntity(TableEntity e) => new(e.RowKey, e.GetString("BranchName") ?? e.RowKey,
+        (decimal)(e.GetDouble("Score") ?? 0), (decimal)(e.GetDouble("UnityShare") ?? 0), e.GetInt32("Rank") ?? 0, e.GetString("Level") ?? Ranking.NoLevel);
+}
