@@ -44,7 +44,29 @@ public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore 
                 new EvaluationInput(campaignId, branch.Id, startedAt, rules), new StartOrchestrationOptions(instanceId), ct);
         });
 
+        // An event raised to an instance whose start message is not yet processed is discarded by the Azure Storage
+        // provider ("no such instance"). The API takes actions only once BranchCount is set, so set it only when no
+        // evaluation of this campaign is still pending.
+        await WaitUntilNonePendingAsync(client, campaignId);
         await campaigns.UpdateAsync(campaignId, c => c with { BranchCount = branches.Count });
         return branches.Count;
+    }
+
+    static async Task WaitUntilNonePendingAsync(DurableTaskClient client, string campaignId)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = InstanceIds.Evaluation(campaignId, ""),
+            Statuses = [OrchestrationRuntimeStatus.Pending],
+            PageSize = 1,
+        };
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(4)); // well inside the activity's 5-minute lock
+        while (true)
+        {
+            bool anyPending = false;
+            await foreach (var _ in client.GetAllInstancesAsync(query).AsPages(pageSizeHint: 1).WithCancellation(limit.Token)) { anyPending = _.Values.Count > 0; break; }
+            if (!anyPending) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), limit.Token);
+        }
     }
 }

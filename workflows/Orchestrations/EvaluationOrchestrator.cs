@@ -56,7 +56,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 });
 
                 Status(Stages.AwaitingTownshipReview);
-                TownshipReviewed? reviewed = await WaitWithEscalationAsync<TownshipReviewed>(EvaluationEvents.TownshipReviewed,
+                var (reviewed, _) = await WaitWithEscalationAsync<TownshipReviewed>(EvaluationEvents.TownshipReviewed,
                     e => e.Round == round && (e.Review.Decision != ReviewDecisions.Return || round < rules.MaxReturns),
                     reviewDeadline, "township-review-overdue");
                 if (reviewed is null) return await CloseAsync();
@@ -86,14 +86,17 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             }
         }
 
-        async Task<EvaluationResult> ScoreAsync(DateTimeOffset deadline)
+        async Task<EvaluationResult> ScoreAsync(DateTimeOffset scoringDeadline)
         {
+            // Flagged overdue once: after that the remaining scorers are awaited without a deadline.
+            DateTimeOffset? deadline = scoringDeadline;
             Status(Stages.AwaitingCountyScore);
             var scores = new List<ScoreEntry>();
             while (scores.Count < rules.ScorersPerBranch)
             {
-                CountyScored? scored = await WaitWithEscalationAsync<CountyScored>(EvaluationEvents.CountyScored,
+                var (scored, escalated) = await WaitWithEscalationAsync<CountyScored>(EvaluationEvents.CountyScored,
                     e => e.Round == round && scores.All(s => s.By.Id != e.By.Id), deadline, "county-scoring-overdue");
+                if (escalated) deadline = null;
                 if (scored is null) return await CloseAsync();
                 var entry = new ScoreEntry(scored.Score, scored.By, scored.At);
                 scores.Add(entry);
@@ -115,16 +118,17 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         }
 
         /// <summary>Waits for the event; past the deadline, flags the evaluation overdue once and keeps waiting (escalation).</summary>
-        async Task<T?> WaitWithEscalationAsync<T>(string name, Func<T, bool> accept, DateTimeOffset deadline, string overdueAction) where T : class
+        async Task<(T? Event, bool Escalated)> WaitWithEscalationAsync<T>(string name, Func<T, bool> accept, DateTimeOffset? deadline, string overdueAction) where T : class
         {
             var (e, end) = await WaitForAsync(name, accept, deadline);
-            if (end == WaitEnd.Deadline)
+            bool escalated = end == WaitEnd.Deadline;
+            if (escalated)
             {
                 log.LogInformation("Evaluation {CampaignId}/{BranchId} overdue: {Action}", input.CampaignId, input.BranchId, overdueAction);
                 await RecordAsync(Change(Entry(SystemActor.Instance, overdueAction)) with { Overdue = true });
                 (e, end) = await WaitForAsync(name, accept, null);
             }
-            return end == WaitEnd.Event ? e : null;
+            return (end == WaitEnd.Event ? e : null, escalated);
         }
 
         async Task<(T? Event, WaitEnd End)> WaitForAsync<T>(string name, Func<T, bool> accept, DateTimeOffset? deadline) where T : class

@@ -40,7 +40,7 @@ internal static class RubricSchemas
         Add(schema, "comment", new JsonSchemaProperty
         {
             Description = "The scorer's comment.",
-            Type = JsonObjectType.String,
+            Type = JsonObjectType.String | JsonObjectType.Null,
             MaxLength = 2000,
         }, required: false);
         return schema;

@@ -70,7 +70,7 @@ public sealed class UnitStore(EvalTables tables)
     async Task<List<Unit>> QueryAsync(string filter, CancellationToken ct)
     {
         var units = new List<Unit>();
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Name", "Kind"], cancellationToken: ct))
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Name", "Kind"], cancellationToken: ct))
             units.Add(FromEntity(e));
         return units.OrderBy(u => u.Id, StringComparer.Ordinal).ToList();
     }

@@ -148,6 +148,10 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         if (!UnitPath.IsValid(branchId) || UnitPath.KindOf(branchId) != UnitKinds.Branch)
             return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
         if (!caller!.Covers(branchId)) return (null, Problems.Forbidden("This branch is outside your unit."));
+        if (campaign!.BranchCount is null)
+            return (null, campaign.Status == CampaignStatus.Created
+                ? Problems.NotFound($"Campaign '{campaignId}' has not started.")
+                : Problems.Conflict("The campaign is still starting its evaluations; try again shortly."));
         var evaluation = await evaluations.GetAsync(campaignId, branchId, request.HttpContext.RequestAborted);
         if (evaluation is null) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
         return (new Context(caller, campaign!, evaluation.Value.Record), null);

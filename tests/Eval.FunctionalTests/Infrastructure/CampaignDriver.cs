@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Eval.Api.Auth;
+
+namespace Eval.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// Drives campaigns through the HTTP API the way the people in them would: the organization department, branch
+/// secretaries, township reviewers and county scorers, each with a token for their own role and unit.
+/// </summary>
+public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
+{
+    readonly Dictionary<string, HttpClient> clients = [];
+
+    /// <summary>A fresh county under chifeng with <paramref name="townships"/> × <paramref name="branchesPerTownship"/> branches.</summary>
+    public async Task<TestCounty> CreateCountyAsync(int townships, int branchesPerTownship)
+    {
+        string county = "chifeng.e" + Guid.NewGuid().ToString("N")[..10];
+        var units = new List<object> { new { id = "chifeng", name = "赤峰市", kind = "city" }, new { id = county, name = "测试旗", kind = "county" } };
+        var branches = new List<string>();
+        for (int t = 1; t <= townships; t++)
+        {
+            string township = $"{county}.t{t:00}";
+            units.Add(new { id = township, name = $"第{t}苏木", kind = "township" });
+            for (int b = 1; b <= branchesPerTownship; b++)
+            {
+                branches.Add($"{township}.b{b:000}");
+                units.Add(new { id = branches[^1], name = $"第{t}苏木第{b}嘎查党支部", kind = "branch" });
+            }
+        }
+        using HttpResponseMessage put = await As(Roles.OrgDepartment, "chifeng").PutAsJsonAsync("api/units", new { units });
+        await Expect(put, HttpStatusCode.OK);
+        return new TestCounty(county, branches);
+    }
+
+    public static object Campaign(string id, string county, string selfAssessment = "PT60S", string townshipReview = "PT60S",
+        string countyScoring = "PT60S", string publicity = "PT3S", int scorersPerBranch = 1, int maxReturns = 2) => new
+    {
+        id,
+        title = "测试旗2026年度最强党支部评定",
+        unit = county,
+        rubric = new
+        {
+            criteria = new object[]
+            {
+                new { id = "political", title = "政治引领", maxPoints = 25 },
+                new { id = "organization", title = "组织引领", maxPoints = 25 },
+                new { id = "service", title = "服务引领", maxPoints = 25 },
+                new { id = "unity", title = "民族团结进步", maxPoints = 25, unity = true },
+            },
+            unityWeight = 1.5,
+            unityMinShare = 0.8,
+            vetoItems = new[] { new { id = "ethnic-incident", title = "发生影响民族团结的重大事件" } },
+        },
+        levels = new object[]
+        {
+            new { id = "strongest", title = "最强党支部", minScore = 90, quota = 0.3 },
+            new { id = "advanced", title = "先进党支部", minScore = 80 },
+            new { id = "qualified", title = "合格党支部", minScore = 60 },
+        },
+        schedule = new { selfAssessment, townshipReview, countyScoring, publicity },
+        scorersPerBranch,
+        maxReturns,
+    };
+
+    public async Task<string> CreateAndStartAsync(object campaign, string county, int branches)
+    {
+        HttpClient org = As(Roles.OrgDepartment, county);
+        using HttpResponseMessage created = await org.PostAsJsonAsync("api/campaigns", campaign);
+        await Expect(created, HttpStatusCode.Created);
+        string id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using HttpResponseMessage started = await org.PostAsync($"api/campaigns/{id}/start", null);
+        await Expect(started, HttpStatusCode.Accepted);
+        await Poll.UntilAsync(async () =>
+        {
+            JsonElement c = await GetCampaignAsync(id, county);
+            return c.GetProperty("evaluations").GetProperty("total").GetInt32() == branches && c.GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null;
+        }, TimeSpan.FromSeconds(60), $"campaign {id} to start {branches} evaluations", () => host.Output);
+        return id;
+    }
+
+    public async Task<JsonElement> GetCampaignAsync(string id, string unit) =>
+        await As(Roles.OrgDepartment, unit).GetFromJsonAsync<JsonElement>($"api/campaigns/{id}");
+
+    public static object Scores(decimal political, decimal organization, decimal service, decimal unity) =>
+        new { political, organization, service, unity };
+
+    public Task<HttpResponseMessage> SubmitAsync(string campaign, string branch, object scores, string summary = "本年度工作总结") =>
+        As(Roles.BranchSecretary, branch).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/self-assessment",
+            new { scores, summary, evidence = new[] { new { criterion = "unity", title = "民族团结活动照片", url = "https://example.org/e/1" } } });
+
+    public Task<HttpResponseMessage> ReviewAsync(string campaign, string branch, string decision, string? comment = null, string role = Roles.TownshipReviewer, string? unit = null) =>
+        As(role, unit ?? TownshipOf(branch)).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/township-review", new { decision, comment });
+
+    public Task<HttpResponseMessage> ScoreAsync(string campaign, string branch, object scores, string? veto = null, string role = Roles.CountyScorer,
+        string? scorer = null, string? unit = null) =>
+        As(role, unit ?? CountyOf(branch), scorer).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/county-score", new { scores, veto, comment = "评分" });
+
+    public async Task<JsonElement> EvaluationAsync(string campaign, string branch) =>
+        await As(Roles.OrgDepartment, CountyOf(branch)).GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/evaluations/{branch}");
+
+    /// <summary>Waits until the evaluation's stored record satisfies <paramref name="condition"/>.</summary>
+    public async Task<JsonElement> WaitForAsync(string campaign, string branch, Func<JsonElement, bool> condition, string what, int seconds = 60)
+    {
+        JsonElement last = default;
+        return (JsonElement)await Poll.UntilAsync<object>(async () =>
+        {
+            last = await EvaluationAsync(campaign, branch);
+            return condition(last) ? last : null;
+        }, TimeSpan.FromSeconds(seconds), $"{branch} {what}", () => $"last seen: {last}\n{host.Output}");
+    }
+
+    public Task<JsonElement> WaitForStageAsync(string campaign, string branch, string stage, int seconds = 60) =>
+        WaitForAsync(campaign, branch, e => e.GetProperty("stage").GetString() == stage, $"to reach {stage}", seconds);
+
+    public HttpClient As(string role, string unit, string? sub = null)
+    {
+        string key = $"{role}|{unit}|{sub}";
+        if (!clients.TryGetValue(key, out HttpClient? client)) clients[key] = client = host.As(role, unit, sub);
+        return client;
+    }
+
+    public static string TownshipOf(string branch) => branch[..branch.LastIndexOf('.')];
+    public static string CountyOf(string branch) => string.Join('.', branch.Split('.').Take(2));
+
+    public static async Task Expect(HttpResponseMessage response, HttpStatusCode status)
+    {
+        if (response.StatusCode != status)
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, expected {(int)status}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public void Dispose()
+    {
+        foreach (HttpClient c in clients.Values) c.Dispose();
+    }
+}
+
+public sealed record TestCounty(string Id, IReadOnlyList<string> Branches);

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Eval.Workflows;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Orchestrations;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+
+namespace Eval.UnitTests.Workflows;
+
+/// <summary>
+/// The campaign orchestrator on the in-process engine, its six activities replaced by recorders whose answers the
+/// tests control (unfinished evaluations, open objections).
+/// </summary>
+public sealed class CampaignOrchestratorTests : IAsyncLifetime
+{
+    const string CampaignId = "c2025";
+    const int Branches = 5;
+    const int Ranked = 4;
+    static readonly Actor OrgDepartment = new("u-org", "Organization department", "org-department");
+
+    sealed record Call(string Name, object Input, int Result, DateTimeOffset At);
+
+    readonly ConcurrentQueue<Call> calls = new();
+    int unfinished;
+    int openObjections;
+    DurableTaskTestHost host = null!;
+
+    public async Task InitializeAsync() => host = await DurableTaskTestHost.StartAsync(r =>
+    {
+        r.AddOrchestrator<CampaignOrchestrator>();
+        r.AddActivityFunc<string, int>(TaskNames.StartEvaluations, (_, id) => Record(TaskNames.StartEvaluations, id, Branches));
+        r.AddActivityFunc<CloseEvaluationsInput, int>(TaskNames.CloseUnfinishedEvaluations,
+            (_, input) => Record(TaskNames.CloseUnfinishedEvaluations, input, Volatile.Read(ref unfinished)));
+        r.AddActivityFunc<string, int>(TaskNames.CountUnfinishedEvaluations,
+            (_, id) => Record(TaskNames.CountUnfinishedEvaluations, id, Volatile.Read(ref unfinished)));
+        r.AddActivityFunc<ProposeRatingsInput, int>(TaskNames.ProposeRatings, (_, input) => Record(TaskNames.ProposeRatings, input, Ranked));
+        r.AddActivityFunc<string, int>(TaskNames.CloseNotice, (_, id) => Record(TaskNames.CloseNotice, id, Volatile.Read(ref openObjections)));
+        r.AddActivityFunc<PublishRatingsInput, int>(TaskNames.PublishRatings, (_, input) => Record(TaskNames.PublishRatings, input, Ranked));
+    });
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    int Record(string name, object input, int result)
+    {
+        calls.Enqueue(new Call(name, input, result, DateTimeOffset.UtcNow));
+        return result;
+    }
+
+    [Fact]
+    public async Task Normal_publication_ranks_holds_the_notice_period_then_publishes_once()
+    {
+        TimeSpan publicity = TimeSpan.FromSeconds(2);
+        string id = await Start(publicity);
+        await WaitForCalls(TaskNames.StartEvaluations, 1);
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(300));
+        Assert.Single(calls);   // nothing happens until publication is requested
+
+        DateTimeOffset requestedAt = DateTimeOffset.UtcNow;
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, requestedAt));
+
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        Call[] all = calls.ToArray();
+        Assert.Equal([TaskNames.StartEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.PublishRatings],
+            all.Select(c => c.Name));
+        Assert.Equal(CampaignId, all[0].Input);
+        Assert.Equal(CampaignId, all[1].Input);
+        Assert.Equal(CampaignId, all[3].Input);
+
+        var propose = (ProposeRatingsInput)all[2].Input;
+        Assert.Equal(CampaignId, propose.CampaignId);
+        // The notice ends one publicity period after the orchestration moved on from the request.
+        AssertNear(requestedAt + publicity, propose.PublicityEndsAt, TimeSpan.FromSeconds(1.5));
+        Assert.True(propose.PublicityEndsAt - all[2].At <= publicity,
+            $"the notice ends at {propose.PublicityEndsAt:O}, more than {publicity} after the ranking at {all[2].At:O}");
+
+        // The notice is closed and the ratings published only once the notice period is over.
+        Assert.True(all[3].At >= propose.PublicityEndsAt, $"notice closed at {all[3].At:O}, before its end {propose.PublicityEndsAt:O}");
+        var publish = (PublishRatingsInput)all[4].Input;
+        Assert.Equal(CampaignId, publish.CampaignId);
+        Assert.True(publish.PublishedAt >= propose.PublicityEndsAt, $"published at {publish.PublishedAt:O}, before the notice ended at {propose.PublicityEndsAt:O}");
+        Assert.True(all[4].At >= propose.PublicityEndsAt);
+    }
+
+    [Fact]
+    public async Task Forced_publication_closes_unfinished_evaluations_and_polls_until_none_is_left()
+    {
+        Volatile.Write(ref unfinished, 2);
+        string id = await Start(TimeSpan.FromSeconds(1));
+        await WaitForCalls(TaskNames.StartEvaluations, 1);
+
+        DateTimeOffset requestedAt = DateTimeOffset.UtcNow;
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(true, OrgDepartment, requestedAt));
+
+        // Two polls while two evaluations are still closing (the poll interval is 2 s): no ranking yet.
+        await WaitForCalls(TaskNames.CountUnfinishedEvaluations, 2);
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(200));
+        Assert.DoesNotContain(calls, c => c.Name == TaskNames.ProposeRatings);
+
+        Volatile.Write(ref unfinished, 0);
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+
+        Call[] all = calls.ToArray();
+        Assert.Equal(TaskNames.StartEvaluations, all[0].Name);
+        Assert.Equal(TaskNames.CloseUnfinishedEvaluations, all[1].Name);
+        var close = (CloseEvaluationsInput)all[1].Input;
+        Assert.Equal(CampaignId, close.CampaignId);
+        Assert.Equal(OrgDepartment, close.By);
+        Assert.Equal(requestedAt, close.At);
+
+        // Then only polls, every one but the last answering 2; the ranking comes right after the poll that answered 0.
+        Call[] polls = all.Skip(2).TakeWhile(c => c.Name == TaskNames.CountUnfinishedEvaluations).ToArray();
+        Assert.True(polls.Length >= 3, $"{polls.Length} polls");
+        Assert.All(polls[..^1], p => Assert.Equal(2, p.Result));
+        Assert.Equal(0, polls[^1].Result);
+        Assert.Equal([TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.PublishRatings], all.Skip(2 + polls.Length).Select(c => c.Name));
+        Assert.Single(all, c => c.Name == TaskNames.CloseUnfinishedEvaluations);
+        for (int i = 1; i < polls.Length; i++)
+            Assert.True(polls[i].At - polls[i - 1].At >= TimeSpan.FromSeconds(1.5), $"poll {i} came {polls[i].At - polls[i - 1].At} after the previous one");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_open_objection_holds_publication_until_it_is_resolved(bool upheld)
+    {
+        Volatile.Write(ref openObjections, 1);
+        string id = await Start(TimeSpan.FromSeconds(1));
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+
+        await WaitForCalls(TaskNames.CloseNotice, 1);
+        await AssertStillRunning(id, TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(calls, c => c.Name == TaskNames.PublishRatings);
+        Assert.Single(calls, c => c.Name == TaskNames.CloseNotice);
+        JsonElement status = await CustomStatus(id);
+        Assert.Equal("resolving-objections", status.GetProperty("step").GetString());
+        Assert.Equal(1, status.GetProperty("open").GetInt32());
+
+        // The objection is resolved (its record is no longer open), then the API raises the event.
+        Volatile.Write(ref openObjections, 0);
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", upheld));
+
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        Assert.Equal([TaskNames.StartEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.CloseNotice, TaskNames.PublishRatings],
+            calls.Select(c => c.Name));
+        Assert.Equal([1, 0], calls.Where(c => c.Name == TaskNames.CloseNotice).Select(c => c.Result));
+    }
+
+    [Fact]
+    public async Task Publication_waits_for_the_last_of_two_open_objections()
+    {
+        Volatile.Write(ref openObjections, 2);
+        string id = await Start(TimeSpan.FromSeconds(1));
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+        await WaitForCalls(TaskNames.CloseNotice, 1);
+
+        Volatile.Write(ref openObjections, 1);
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", true));
+        await WaitForCalls(TaskNames.CloseNotice, 2);
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(700));
+        Assert.DoesNotContain(calls, c => c.Name == TaskNames.PublishRatings);
+
+        Volatile.Write(ref openObjections, 0);
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-2", false));
+
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        Assert.Equal([2, 1, 0], calls.Where(c => c.Name == TaskNames.CloseNotice).Select(c => c.Result));
+        Assert.Single(calls, c => c.Name == TaskNames.PublishRatings);
+        Assert.Equal(TaskNames.PublishRatings, calls.Last().Name);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    async Task<string> Start(TimeSpan publicity) =>
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator, new CampaignRunInput(CampaignId, publicity),
+            new StartOrchestrationOptions(InstanceIds.Campaign(CampaignId)));
+
+    Task Raise(string id, string name, object payload) => host.Client.RaiseEventAsync(id, name, payload);
+
+    async Task<string> Complete(string id)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        OrchestrationMetadata m = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus);
+        return m.ReadOutputAs<string>()!;
+    }
+
+    async Task AssertStillRunning(string id, TimeSpan wait)
+    {
+        await Task.Delay(wait);
+        OrchestrationMetadata m = (await host.Client.GetInstanceAsync(id))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Running, m.RuntimeStatus);
+    }
+
+    async Task<JsonElement> CustomStatus(string id)
+    {
+        OrchestrationMetadata m = (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!;
+        return m.ReadCustomStatusAs<JsonElement>();
+    }
+
+    async Task WaitForCalls(string name, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (calls.Count(c => c.Name == name) < count)
+        {
+            if (timeout.IsCancellationRequested)
+                Assert.Fail($"{count} calls of {name} expected; calls: {string.Join(", ", calls.Select(c => c.Name))}");
+            await Task.Delay(25);
+        }
+    }
+
+    static void AssertNear(DateTimeOffset expected, DateTimeOffset actual, TimeSpan tolerance) =>
+        Assert.True((actual - expected).Duration() <= tolerance, $"{actual:O} is not within {tolerance} of {expected:O}");
+}

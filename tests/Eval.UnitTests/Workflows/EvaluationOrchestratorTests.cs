@@ -1,0 +1,609 @@
+using System.Collections.Concurrent;
+using Eval.Workflows;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Orchestrations;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+
+namespace Eval.UnitTests.Workflows;
+
+/// <summary>
+/// The evaluation orchestrator on the in-process engine, with RecordEvaluation replaced by a recorder. Every path
+/// asserts both the result and the exact sequence of changes the orchestration asked to be written.
+/// </summary>
+public sealed class EvaluationOrchestratorTests : IAsyncLifetime
+{
+    const string CampaignId = "c2025";
+    const string BranchId = "chifeng.hongshan.t01.b001";
+
+    static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan Short = TimeSpan.FromSeconds(1);
+
+    /// <summary>Four criteria of 25 points, the last one a unity criterion weighted 1.5.</summary>
+    static readonly Rubric Rubric = new(
+        [
+            new Criterion("organization", "组织建设", 25),
+            new Criterion("education", "党员教育", 25),
+            new Criterion("service", "服务群众", 25),
+            new Criterion("unity", "民族团结进步", 25, Unity: true),
+        ],
+        UnityWeight: 1.5m, UnityMinShare: 0.6m,
+        [new VetoItem("ethnic-incident", "发生影响民族团结的事件")]);
+
+    static readonly Actor Secretary = new("u-secretary", "Branch secretary", "branch-secretary");
+    static readonly Actor Reviewer = new("u-township", "Township reviewer", "township-reviewer");
+    static readonly Actor Scorer1 = new("u-scorer-1", "County scorer 1", "county-scorer");
+    static readonly Actor Scorer2 = new("u-scorer-2", "County scorer 2", "county-scorer");
+    static readonly Actor Scorer3 = new("u-scorer-3", "County scorer 3", "county-scorer");
+    static readonly Actor OrgDepartment = new("u-org", "Organization department", "org-department");
+
+    readonly ConcurrentQueue<EvaluationChange> changes = new();
+    DurableTaskTestHost host = null!;
+
+    public async Task InitializeAsync() => host = await DurableTaskTestHost.StartAsync(r =>
+    {
+        r.AddOrchestrator<EvaluationOrchestrator>();
+        r.AddActivityFunc<EvaluationChange, bool>(TaskNames.RecordEvaluation, (_, change) => { changes.Enqueue(change); return true; });
+    });
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    // ---------------------------------------------------------------- 1. on time
+
+    [Fact]
+    public async Task On_time_submit_approve_score_ends_scored_with_the_weighted_final_score()
+    {
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        string id = await Start(Rules(), started);
+
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        // organization 20, education 18, service 22, unity 23.5:
+        //   weighted points = 20 + 18 + 22 + 1.5 × 23.5 = 60 + 35.25 = 95.25
+        //   weighted maxima = 25 + 25 + 25 + 1.5 × 25   = 75 + 37.5  = 112.5
+        //   final = 100 × 95.25 / 112.5 = 84.6666… → 84.67 (half away from zero; truncation would give 84.66)
+        //   unity share = 23.5 / 25 = 0.94
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 20, 18, 22, 23.5m));
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(Outcomes.Scored, result.Outcome);
+        Assert.Equal(84.67m, result.FinalScore);
+        Assert.Equal(0.94m, result.UnityShare);
+
+        EvaluationChange[] c = AssertSeqs(3);
+        Assert.Equal(["self-assessment-submitted", "township-approved", "county-scored"], c.Select(x => x.Entry.Action));
+
+        Assert.Equal(Stages.AwaitingTownshipReview, c[0].Stage);
+        Assert.Equal(false, c[0].Overdue);
+        Assert.Equal(Secretary.Id, c[0].Entry.Actor);
+        Assert.Equal(Secretary.Role, c[0].Entry.Role);
+        Assert.NotNull(c[0].Submission);
+        Assert.Equal(0, c[0].Submission!.Round);
+        Assert.Equal(20m, c[0].Submission!.Assessment.Scores["organization"]);
+        Assert.NotNull(c[0].StageDeadline);
+        AssertNear(DateTimeOffset.UtcNow + Long, c[0].StageDeadline!.Value, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Stages.AwaitingCountyScore, c[1].Stage);
+        Assert.Equal(false, c[1].Overdue);
+        Assert.Equal(Reviewer.Id, c[1].Entry.Actor);
+        Assert.Equal(ReviewDecisions.Approve, c[1].Review!.Review.Decision);
+        Assert.NotNull(c[1].StageDeadline);
+
+        Assert.Equal(Stages.Done, c[2].Stage);
+        Assert.Equal(Outcomes.Scored, c[2].Outcome);
+        Assert.Equal(84.67m, c[2].FinalScore);
+        Assert.Equal(0.94m, c[2].UnityShare);
+        Assert.True(c[2].ClearStageDeadline);
+        Assert.Equal(Scorer1.Id, c[2].AddScore!.By.Id);
+        Assert.Equal(Scorer1.Id, c[2].Entry.Actor);
+        Assert.All(c, x => Assert.Null(x.Round));
+        Assert.All(c, x => Assert.Equal(BranchId, x.BranchId));
+        Assert.All(c, x => Assert.Equal(CampaignId, x.CampaignId));
+    }
+
+    [Fact]
+    public async Task Events_raised_back_to_back_before_the_waits_are_all_taken_in_order()
+    {
+        string id = await Start(Rules());
+        // No pause between the events: each is buffered until its wait begins.
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 25, 25, 25, 25));
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(Outcomes.Scored, result.Outcome);
+        Assert.Equal(100m, result.FinalScore);
+        Assert.Equal(1m, result.UnityShare);
+        Assert.Equal(["self-assessment-submitted", "township-approved", "county-scored"], AssertSeqs(3).Select(x => x.Entry.Action));
+    }
+
+    // ---------------------------------------------------------------- 2. self-assessment missed
+
+    [Fact]
+    public async Task Missing_the_self_assessment_deadline_ends_not_submitted()
+    {
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        string id = await Start(Rules(selfAssessment: Short), started);
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(new EvaluationResult(Outcomes.NotSubmitted, null, null), result);
+
+        EvaluationChange only = Assert.Single(AssertSeqs(1));
+        Assert.Equal("self-assessment-missed", only.Entry.Action);
+        Assert.Equal(SystemActor.Instance.Id, only.Entry.Actor);
+        Assert.Equal("no self-assessment by the deadline", only.Entry.Detail);
+        Assert.Equal(Stages.Done, only.Stage);
+        Assert.Equal(Outcomes.NotSubmitted, only.Outcome);
+        Assert.True(only.ClearStageDeadline);
+        Assert.Null(only.FinalScore);
+        Assert.True(only.Entry.Time >= started + Short, $"missed at {only.Entry.Time:O}, before the deadline {started + Short:O}");
+    }
+
+    [Fact]
+    public async Task A_submission_after_the_deadline_is_too_late()
+    {
+        string id = await Start(Rules(selfAssessment: Short));
+        await Complete(id);
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Task.Delay(500);
+
+        OrchestrationMetadata after = (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, after.RuntimeStatus);
+        Assert.Equal(Outcomes.NotSubmitted, after.ReadOutputAs<EvaluationResult>()!.Outcome);
+        Assert.Equal("self-assessment-missed", Assert.Single(changes).Entry.Action);
+    }
+
+    // ---------------------------------------------------------------- 3. township review overdue
+
+    [Fact]
+    public async Task Township_review_overdue_is_flagged_then_an_escalated_review_continues_to_scored()
+    {
+        string id = await Start(Rules(townshipReview: Short));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+
+        await WaitForChanges(2);
+        EvaluationChange overdue = changes.ElementAt(1);
+        Assert.Equal("township-review-overdue", overdue.Entry.Action);
+        Assert.Equal(true, overdue.Overdue);
+        Assert.Equal(SystemActor.Instance.Id, overdue.Entry.Actor);
+        Assert.Null(overdue.Stage);                 // still awaiting the township review
+        Assert.True(overdue.Entry.Time >= changes.ElementAt(0).StageDeadline!.Value,
+            $"flagged at {overdue.Entry.Time:O}, before the review deadline {changes.ElementAt(0).StageDeadline:O}");
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(300));
+
+        // Past the deadline a county scorer in scope reviews instead of the township.
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve, Scorer2));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 20, 20, 20, 20));
+
+        EvaluationResult result = await Complete(id);
+        // 20 × 3 + 1.5 × 20 = 90; 100 × 90 / 112.5 = 80.00; unity 20 / 25 = 0.8
+        Assert.Equal(new EvaluationResult(Outcomes.Scored, 80m, 0.8m), result);
+
+        EvaluationChange[] c = AssertSeqs(4);
+        Assert.Equal(["self-assessment-submitted", "township-review-overdue", "township-approved", "county-scored"],
+            c.Select(x => x.Entry.Action));
+        Assert.Equal([false, true, false, null], c.Select(x => x.Overdue));
+        Assert.Equal(Scorer2.Id, c[2].Entry.Actor);
+        Assert.Equal(Scorer2.Role, c[2].Entry.Role);
+        Assert.Equal(Stages.AwaitingCountyScore, c[2].Stage);
+        Assert.Equal(Stages.Done, c[3].Stage);
+    }
+
+    // ---------------------------------------------------------------- 4. county scoring overdue
+
+    [Fact]
+    public async Task County_scoring_overdue_is_flagged_then_the_org_department_scores()
+    {
+        string id = await Start(Rules(countyScoring: Short));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+
+        await WaitForChanges(3);
+        EvaluationChange overdue = changes.ElementAt(2);
+        Assert.Equal("county-scoring-overdue", overdue.Entry.Action);
+        Assert.Equal(true, overdue.Overdue);
+        Assert.Null(overdue.Stage);
+        Assert.True(overdue.Entry.Time >= changes.ElementAt(1).StageDeadline!.Value);
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(300));
+
+        // organization 25, education 15, service 10, unity 12.5:
+        //   weighted points = 25 + 15 + 10 + 1.5 × 12.5 = 50 + 18.75 = 68.75
+        //   final = 100 × 68.75 / 112.5 = 61.1111… → 61.11; unity share = 12.5 / 25 = 0.5
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, OrgDepartment, 25, 15, 10, 12.5m));
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(new EvaluationResult(Outcomes.Scored, 61.11m, 0.5m), result);
+
+        EvaluationChange[] c = AssertSeqs(4);
+        Assert.Equal(["self-assessment-submitted", "township-approved", "county-scoring-overdue", "county-scored"],
+            c.Select(x => x.Entry.Action));
+        Assert.Equal([false, false, true, null], c.Select(x => x.Overdue));
+        Assert.Equal(OrgDepartment.Id, c[3].Entry.Actor);
+        Assert.Equal(OrgDepartment.Role, c[3].AddScore!.By.Role);
+        Assert.Equal(Outcomes.Scored, c[3].Outcome);
+    }
+
+    [Fact]
+    public async Task County_scoring_overdue_is_flagged_once_even_with_several_scorers()
+    {
+        string id = await Start(Rules(countyScoring: Short, scorersPerBranch: 2));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await WaitForChanges(3);
+        Assert.Equal("county-scoring-overdue", changes.ElementAt(2).Entry.Action);
+
+        // The first scorer comes after the deadline; the second one a little later.
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 20, 20, 20, 20));
+        await WaitForChanges(4);
+        await Task.Delay(700);
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer2, 20, 20, 20, 20));
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(new EvaluationResult(Outcomes.Scored, 80m, 0.8m), result);
+        Assert.Equal(["self-assessment-submitted", "township-approved", "county-scoring-overdue", "county-scored", "county-scored"],
+            AssertSeqs(changes.Count).Select(x => x.Entry.Action));
+    }
+
+    // ---------------------------------------------------------------- 5. return and resubmit
+
+    [Fact]
+    public async Task A_returned_self_assessment_is_resubmitted_in_round_1_and_then_scored()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Return, comment: "evidence missing"));
+
+        await WaitForChanges(2);
+        EvaluationChange returned = changes.ElementAt(1);
+        Assert.Equal("township-returned", returned.Entry.Action);
+        Assert.Equal("evidence missing", returned.Entry.Detail);
+        Assert.Equal(1, returned.Round);
+        Assert.Equal(Stages.AwaitingSelfAssessment, returned.Stage);
+        Assert.Equal(false, returned.Overdue);
+        Assert.Equal(0, returned.Review!.Round);
+        Assert.Equal(ReviewDecisions.Return, returned.Review.Review.Decision);
+        AssertNear(DateTimeOffset.UtcNow + Long, returned.StageDeadline!.Value, TimeSpan.FromSeconds(30));
+
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(1));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(1, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(1, Scorer1, 20, 20, 20, 20));
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(new EvaluationResult(Outcomes.Scored, 80m, 0.8m), result);
+
+        EvaluationChange[] c = AssertSeqs(5);
+        Assert.Equal(["self-assessment-submitted", "township-returned", "self-assessment-submitted", "township-approved", "county-scored"],
+            c.Select(x => x.Entry.Action));
+        Assert.Equal([Stages.AwaitingTownshipReview, Stages.AwaitingSelfAssessment, Stages.AwaitingTownshipReview, Stages.AwaitingCountyScore, Stages.Done],
+            c.Select(x => x.Stage));
+        Assert.Equal(0, c[0].Submission!.Round);
+        Assert.Equal("round 0", c[0].Entry.Detail);
+        Assert.Equal(1, c[2].Submission!.Round);
+        Assert.Equal("round 1", c[2].Entry.Detail);
+        Assert.Equal(1, c[3].Review!.Round);
+    }
+
+    [Fact]
+    public async Task Missing_the_resubmission_deadline_after_a_return_ends_not_submitted()
+    {
+        string id = await Start(Rules(selfAssessment: TimeSpan.FromSeconds(2)));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Return));
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(new EvaluationResult(Outcomes.NotSubmitted, null, null), result);
+
+        EvaluationChange[] c = AssertSeqs(3);
+        Assert.Equal(["self-assessment-submitted", "township-returned", "self-assessment-missed"], c.Select(x => x.Entry.Action));
+        Assert.Equal("not resubmitted by the deadline", c[2].Entry.Detail);
+        Assert.True(c[2].Entry.Time >= c[1].StageDeadline!.Value,
+            $"missed at {c[2].Entry.Time:O}, before the resubmission deadline {c[1].StageDeadline:O}");
+    }
+
+    // ---------------------------------------------------------------- 6. return limit
+
+    [Fact]
+    public async Task A_return_beyond_max_returns_is_ignored_and_the_orchestration_keeps_waiting()
+    {
+        string id = await Start(Rules(maxReturns: 1));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Return));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(1));
+        await WaitForChanges(3);
+
+        // Round 1 = the limit: a second return does not count.
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(1, ReviewDecisions.Return));
+        await AssertStillRunning(id, TimeSpan.FromSeconds(1));
+        Assert.Equal(3, changes.Count);
+
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(1, ReviewDecisions.Approve));
+        await WaitForChanges(4);
+        Assert.Equal("township-approved", changes.ElementAt(3).Entry.Action);
+        Assert.Equal(Stages.AwaitingCountyScore, changes.ElementAt(3).Stage);
+
+        await Raise(id, EvaluationEvents.CountyScored, Score(1, Scorer1, 25, 25, 25, 25));
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(new EvaluationResult(Outcomes.Scored, 100m, 1m), result);
+        Assert.Equal(["self-assessment-submitted", "township-returned", "self-assessment-submitted", "township-approved", "county-scored"],
+            AssertSeqs(5).Select(x => x.Entry.Action));
+    }
+
+    // ---------------------------------------------------------------- 7. stale events
+
+    [Fact]
+    public async Task A_self_assessment_for_the_wrong_round_is_ignored()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(1));
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(700));
+        Assert.Empty(changes);
+
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await WaitForChanges(1);
+        Assert.Equal(0, changes.Single().Submission!.Round);
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject));
+        Assert.Equal(Outcomes.Rejected, (await Complete(id)).Outcome);
+        AssertSeqs(2);
+    }
+
+    [Fact]
+    public async Task A_late_round_0_submission_after_a_return_is_ignored()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Return));
+        await WaitForChanges(2);
+
+        // A duplicate of the first submission and a stale round-0 review slip through after the return.
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(700));
+        Assert.Equal(2, changes.Count);
+
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(1));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject));
+        await WaitForChanges(3);
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(700));
+        Assert.Equal(3, changes.Count);
+        Assert.Equal(1, changes.ElementAt(2).Submission!.Round);
+
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(1, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 0, 0, 0, 0));   // stale round
+        await Raise(id, EvaluationEvents.CountyScored, Score(1, Scorer1, 20, 20, 20, 20));
+        Assert.Equal(new EvaluationResult(Outcomes.Scored, 80m, 0.8m), await Complete(id));
+        Assert.Equal(["self-assessment-submitted", "township-returned", "self-assessment-submitted", "township-approved", "county-scored"],
+            AssertSeqs(5).Select(x => x.Entry.Action));
+    }
+
+    // ---------------------------------------------------------------- 8. reject
+
+    [Fact]
+    public async Task A_rejected_self_assessment_ends_rejected()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject, comment: "fabricated evidence"));
+
+        Assert.Equal(new EvaluationResult(Outcomes.Rejected, null, null), await Complete(id));
+        EvaluationChange[] c = AssertSeqs(2);
+        Assert.Equal(["self-assessment-submitted", "township-rejected"], c.Select(x => x.Entry.Action));
+        Assert.Equal(Stages.Done, c[1].Stage);
+        Assert.Equal(Outcomes.Rejected, c[1].Outcome);
+        Assert.Equal("fabricated evidence", c[1].Entry.Detail);
+        Assert.Equal(Reviewer.Id, c[1].Entry.Actor);
+        Assert.Equal(ReviewDecisions.Reject, c[1].Review!.Review.Decision);
+        Assert.True(c[1].ClearStageDeadline);
+        Assert.Null(c[1].FinalScore);
+    }
+
+    // ---------------------------------------------------------------- 9. veto
+
+    [Fact]
+    public async Task A_county_score_with_a_veto_ends_vetoed()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 25, 25, 25, 25, veto: "ethnic-incident"));
+
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(Outcomes.Vetoed, result.Outcome);
+        EvaluationChange[] c = AssertSeqs(3);
+        Assert.Equal(Outcomes.Vetoed, c[2].Outcome);
+        Assert.Equal(Stages.Done, c[2].Stage);
+        Assert.Equal("county-scored", c[2].Entry.Action);
+        Assert.Equal("veto: ethnic-incident", c[2].Entry.Detail);
+        Assert.Equal("ethnic-incident", c[2].AddScore!.Score.Veto);
+    }
+
+    [Fact]
+    public async Task A_veto_by_one_of_three_scorers_vetoes_the_branch()
+    {
+        string id = await Start(Rules(scorersPerBranch: 3));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 25, 25, 25, 25));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer2, 20, 20, 20, 20, veto: "ethnic-incident"));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer3, 25, 25, 25, 25));
+
+        Assert.Equal(Outcomes.Vetoed, (await Complete(id)).Outcome);
+        EvaluationChange[] c = AssertSeqs(5);
+        Assert.Equal("veto: ethnic-incident", c[3].Entry.Detail);
+        Assert.Null(c[3].Outcome);
+        Assert.Equal(Outcomes.Vetoed, c[4].Outcome);
+        Assert.Equal("scorer 3 of 3", c[4].Entry.Detail);
+    }
+
+    // ---------------------------------------------------------------- 10. several scorers
+
+    [Fact]
+    public async Task Three_scorers_give_the_mean_and_a_repeated_scorer_is_ignored()
+    {
+        string id = await Start(Rules(scorersPerBranch: 3));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 20, 20, 20, 20));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer2, 22, 18, 19, 24));
+        // Scorer 2 again, with other points: it must neither count as the third scorer nor replace the first score.
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer2, 0, 0, 0, 0));
+
+        await WaitForChanges(4);
+        await AssertStillRunning(id, TimeSpan.FromSeconds(1));
+        Assert.Equal(4, changes.Count);
+        Assert.Equal(["scorer 1 of 3", "scorer 2 of 3"], changes.Skip(2).Select(x => x.Entry.Detail));
+        Assert.All(changes.Skip(2), x => Assert.Null(x.Outcome));
+        Assert.All(changes.Skip(2), x => Assert.Null(x.Stage));
+
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer3, 21, 22, 24, 25));
+
+        // Means per criterion: organization (20 + 22 + 21) / 3 = 21, education (20 + 18 + 22) / 3 = 20,
+        // service (20 + 19 + 24) / 3 = 21, unity (20 + 24 + 25) / 3 = 23.
+        //   weighted points = 21 + 20 + 21 + 1.5 × 23 = 62 + 34.5 = 96.5
+        //   final = 100 × 96.5 / 112.5 = 85.7777… → 85.78; unity share = 23 / 25 = 0.92
+        // (Had the repeated zeros counted instead of scorer 3: means 14, 12.67, 13, 14.67 → 52.44.)
+        EvaluationResult result = await Complete(id);
+        Assert.Equal(new EvaluationResult(Outcomes.Scored, 85.78m, 0.92m), result);
+
+        EvaluationChange[] c = AssertSeqs(5);
+        Assert.Equal([Scorer1.Id, Scorer2.Id, Scorer3.Id], c.Skip(2).Select(x => x.AddScore!.By.Id));
+        Assert.Equal("scorer 3 of 3", c[4].Entry.Detail);
+        Assert.Equal(Outcomes.Scored, c[4].Outcome);
+        Assert.Equal(85.78m, c[4].FinalScore);
+    }
+
+    // ---------------------------------------------------------------- 11. closed (forced publication)
+
+    [Fact]
+    public async Task Closed_while_awaiting_the_township_review_ends_not_evaluated()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await WaitForChanges(1);
+        DateTimeOffset closedAt = DateTimeOffset.UtcNow;
+        await Raise(id, EvaluationEvents.Closed, new EvaluationClosed(OrgDepartment, closedAt));
+
+        Assert.Equal(new EvaluationResult(Outcomes.NotEvaluated, null, null), await Complete(id));
+        EvaluationChange[] c = AssertSeqs(2);
+        Assert.Equal("closed", c[1].Entry.Action);
+        Assert.Equal(OrgDepartment.Id, c[1].Entry.Actor);
+        Assert.Equal(OrgDepartment.Role, c[1].Entry.Role);
+        Assert.Equal(closedAt, c[1].Entry.Time);
+        Assert.Equal(Stages.Done, c[1].Stage);
+        Assert.Equal(Outcomes.NotEvaluated, c[1].Outcome);
+        Assert.True(c[1].ClearStageDeadline);
+
+        // A review after the close changes nothing.
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Task.Delay(300);
+        Assert.Equal(2, changes.Count);
+    }
+
+    [Fact]
+    public async Task Closed_while_awaiting_the_self_assessment_ends_not_evaluated()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.Closed, new EvaluationClosed(OrgDepartment, DateTimeOffset.UtcNow));
+
+        Assert.Equal(new EvaluationResult(Outcomes.NotEvaluated, null, null), await Complete(id));
+        EvaluationChange only = Assert.Single(AssertSeqs(1));
+        Assert.Equal("closed", only.Entry.Action);
+        Assert.Equal(Outcomes.NotEvaluated, only.Outcome);
+    }
+
+    [Fact]
+    public async Task Closed_after_one_of_two_scores_ends_not_evaluated_without_a_score()
+    {
+        string id = await Start(Rules(scorersPerBranch: 2));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 20, 20, 20, 20));
+        await WaitForChanges(3);
+        await Raise(id, EvaluationEvents.Closed, new EvaluationClosed(OrgDepartment, DateTimeOffset.UtcNow));
+
+        Assert.Equal(new EvaluationResult(Outcomes.NotEvaluated, null, null), await Complete(id));
+        EvaluationChange[] c = AssertSeqs(4);
+        Assert.Equal(["self-assessment-submitted", "township-approved", "county-scored", "closed"], c.Select(x => x.Entry.Action));
+        Assert.Null(c[3].FinalScore);
+        Assert.Null(c[3].AddScore);
+    }
+
+    [Fact]
+    public async Task Closed_during_an_escalated_township_review_ends_not_evaluated()
+    {
+        string id = await Start(Rules(townshipReview: Short));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await WaitForChanges(2);
+        Assert.Equal("township-review-overdue", changes.ElementAt(1).Entry.Action);
+        await Raise(id, EvaluationEvents.Closed, new EvaluationClosed(OrgDepartment, DateTimeOffset.UtcNow));
+
+        Assert.Equal(Outcomes.NotEvaluated, (await Complete(id)).Outcome);
+        Assert.Equal(["self-assessment-submitted", "township-review-overdue", "closed"], AssertSeqs(3).Select(x => x.Entry.Action));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static EvaluationRules Rules(TimeSpan? selfAssessment = null, TimeSpan? townshipReview = null, TimeSpan? countyScoring = null,
+        int maxReturns = 2, int scorersPerBranch = 1) =>
+        new(Rubric, selfAssessment ?? Long, townshipReview ?? Long, countyScoring ?? Long, maxReturns, scorersPerBranch);
+
+    static Dictionary<string, decimal> Points(decimal organization, decimal education, decimal service, decimal unity) => new()
+    {
+        ["organization"] = organization, ["education"] = education, ["service"] = service, ["unity"] = unity,
+    };
+
+    static SelfAssessmentSubmitted Submit(int round) =>
+        new(round, new SelfAssessment(Points(20, 20, 20, 20), $"summary, round {round}", [new Evidence("unity", "活动记录", "https://example.org/e1")]),
+            Secretary, DateTimeOffset.UtcNow);
+
+    static TownshipReviewed Review(int round, string decision, Actor? by = null, string? comment = null) =>
+        new(round, new TownshipReview(decision, comment), by ?? Reviewer, DateTimeOffset.UtcNow);
+
+    static CountyScored Score(int round, Actor by, decimal organization, decimal education, decimal service, decimal unity, string? veto = null) =>
+        new(round, new CountyScore(Points(organization, education, service, unity), veto, null), by, DateTimeOffset.UtcNow);
+
+    async Task<string> Start(EvaluationRules rules, DateTimeOffset? startedAt = null)
+    {
+        var input = new EvaluationInput(CampaignId, BranchId, startedAt ?? DateTimeOffset.UtcNow, rules);
+        return await host.Client.ScheduleNewOrchestrationInstanceAsync(TaskNames.EvaluationOrchestrator, input,
+            new StartOrchestrationOptions(InstanceIds.Evaluation(CampaignId, BranchId)));
+    }
+
+    Task Raise(string id, string name, object payload) => host.Client.RaiseEventAsync(id, name, payload);
+
+    async Task<EvaluationResult> Complete(string id)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        OrchestrationMetadata m = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus);
+        return m.ReadOutputAs<EvaluationResult>()!;
+    }
+
+    async Task AssertStillRunning(string id, TimeSpan wait)
+    {
+        await Task.Delay(wait);
+        OrchestrationMetadata m = (await host.Client.GetInstanceAsync(id))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Running, m.RuntimeStatus);
+    }
+
+    async Task WaitForChanges(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (changes.Count < count)
+        {
+            if (timeout.IsCancellationRequested)
+                Assert.Fail($"{count} changes expected, {changes.Count} recorded: {string.Join(", ", changes.Select(c => c.Entry.Action))}");
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Exactly <paramref name="count"/> changes, numbered 1, 2, 3… in the order they were recorded.</summary>
+    EvaluationChange[] AssertSeqs(int count)
+    {
+        EvaluationChange[] all = changes.ToArray();
+        Assert.Equal(Enumerable.Range(1, count), all.Select(c => c.Seq));
+        return all;
+    }
+
+    static void AssertNear(DateTimeOffset expected, DateTimeOffset actual, TimeSpan tolerance) =>
+        Assert.True((actual - expected).Duration() <= tolerance, $"{actual:O} is not within {tolerance} of {expected:O}");
+}
