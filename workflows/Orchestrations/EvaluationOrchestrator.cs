@@ -11,6 +11,12 @@ namespace Eval.Workflows.Orchestrations;
 /// </summary>
 public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, EvaluationResult>
 {
+    /// <summary>
+    /// A submission the API accepted just before the self-assessment deadline may reach the workflow through the
+    /// queue a little after it; it still counts if it was accepted in time. Later ones the API refuses itself.
+    /// </summary>
+    public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(15);
+
     public override async Task<EvaluationResult> RunAsync(TaskOrchestrationContext context, EvaluationInput input)
     {
         var run = new Run(context, input);
@@ -39,8 +45,9 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             while (true)
             {
                 Status(Stages.AwaitingSelfAssessment);
+                DateTimeOffset deadline = selfAssessmentDeadline;
                 var (submitted, end) = await WaitForAsync<SelfAssessmentSubmitted>(EvaluationEvents.SelfAssessmentSubmitted,
-                    e => e.Round == round, selfAssessmentDeadline);
+                    e => e.Round == round && e.At <= deadline, deadline + InFlightGrace);
                 if (end == WaitEnd.Closed) return await CloseAsync();
                 if (end == WaitEnd.Deadline)
                     return await FinishAsync(Outcomes.NotSubmitted, null, Entry(SystemActor.Instance, "self-assessment-missed",

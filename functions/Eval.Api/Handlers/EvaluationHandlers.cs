@@ -29,9 +29,14 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         var (assessment, invalid) = await RequestJson.ReadAsync<SelfAssessment>(request, SchemaCatalog.SelfAssessment(ctx.Campaign.Definition));
         if (invalid is not null) return invalid;
         if (ctx.Evaluation.Stage != Stages.AwaitingSelfAssessment) return NotNow(ctx.Evaluation);
+        DateTimeOffset now = clock.GetUtcNow();
+        // The workflow counts a submission by the time it was accepted here; after the deadline it would not count.
+        if (ctx.Evaluation.StageDeadline is { } deadline && now > deadline)
+            return Problems.Create(StatusCodes.Status409Conflict, "deadline-passed", "The deadline has passed.",
+                $"Self-assessments were due by {deadline:O}.", new Dictionary<string, object?> { ["deadline"] = deadline });
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.SelfAssessmentSubmitted,
-            new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), clock.GetUtcNow()));
+            new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), now));
         return Accepted(campaignId, branchId);
     }
 

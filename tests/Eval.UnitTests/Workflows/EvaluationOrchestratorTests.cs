@@ -154,6 +154,32 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         Assert.Equal("self-assessment-missed", Assert.Single(changes).Entry.Action);
     }
 
+    [Fact]
+    public async Task A_submission_accepted_before_the_deadline_counts_even_if_it_arrives_after_it()
+    {
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        string id = await Start(Rules(selfAssessment: Short), startedAt);
+        await Task.Delay(Short + TimeSpan.FromMilliseconds(500)); // the deadline has passed; the grace has not
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0) with { At = startedAt + Short / 2 });
+
+        await WaitForChanges(1);
+        EvaluationChange first = changes.First();
+        Assert.Equal("self-assessment-submitted", first.Entry.Action);
+        Assert.Equal(Stages.AwaitingTownshipReview, first.Stage);
+    }
+
+    [Fact]
+    public async Task A_submission_stamped_after_the_deadline_is_ignored_within_the_grace()
+    {
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        string id = await Start(Rules(selfAssessment: Short), startedAt);
+        await Task.Delay(Short + TimeSpan.FromMilliseconds(500));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0) with { At = startedAt + Short + TimeSpan.FromMilliseconds(1) });
+
+        Assert.Equal(Outcomes.NotSubmitted, (await Complete(id)).Outcome);
+        Assert.Equal("self-assessment-missed", Assert.Single(changes).Entry.Action);
+    }
+
     // ---------------------------------------------------------------- 3. township review overdue
 
     [Fact]
@@ -572,7 +598,7 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
 
     async Task<EvaluationResult> Complete(string id)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         OrchestrationMetadata m = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus);
         return m.ReadOutputAs<EvaluationResult>()!;
