@@ -34,6 +34,7 @@ public static class DurableSidecar
             WorkerId = options.WorkerId,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(options.ControlQueueVisibilityTimeoutSeconds),
             LoggerFactory = loggerFactory,
         });
         builder.Services.AddSingleton<IOrchestrationService>(service);

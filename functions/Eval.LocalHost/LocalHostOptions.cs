@@ -26,4 +26,10 @@ public sealed class LocalHostOptions
     public int MaxConcurrentOrchestrations { get; set; } = 200;
 
     public int MaxConcurrentActivities { get; set; } = 200;
+
+    /// <summary>
+    /// After a crash, the orchestration messages the dead process had dequeued reappear after this long (the
+    /// provider's default is 5 minutes). Orchestration episodes take milliseconds, so 30 s is ample.
+    /// </summary>
+    public double ControlQueueVisibilityTimeoutSeconds { get; set; } = 30;
 }

@@ -54,8 +54,11 @@ public sealed class DurabilityTests
 
         // The engine's own record agrees: completed, with the input it was started with.
         var hubTable = new TableServiceClient(storage).GetTableClient(hub + "Instances");
-        TableEntity instance = (await hubTable.GetEntityAsync<TableEntity>(id, "")).Value;
-        Assert.Equal("Completed", instance.GetString("RuntimeStatus"));
+        TableEntity instance = await Poll.UntilAsync(async () =>
+        {
+            TableEntity row = (await hubTable.GetEntityAsync<TableEntity>(id, "")).Value;
+            return row.GetString("RuntimeStatus") == "Completed" ? row : null;
+        }, TimeSpan.FromSeconds(30), "the orchestration to complete", () => second.Output);
         Assert.Contains("before-crash", instance.GetString("Input"));
     }
 }

@@ -56,13 +56,12 @@ public static class JsonValidator
         {
             JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }).Dispose();
 
-            using var reader = new JsonTextReader(new StringReader(json))
-            {
-                DateParseHandling = DateParseHandling.None, // strings stay strings, as they are checked against patterns
-                FloatParseHandling = FloatParseHandling.Double, // 1e400 is valid JSON: it reads as infinity and fails its maximum
-                MaxDepth = MaxDepth,
-            };
-            JToken body = JToken.ReadFrom(reader, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
+            // Decimal first: the API binds numbers to decimal, so the checks must see the same exact value
+            // (as doubles, 25.0000000000000001 would pass "maximum 25"). Beyond decimal's range (1e400), double:
+            // it reads as infinity and fails its maximum.
+            JToken body;
+            try { body = ReadTree(json, FloatParseHandling.Decimal); }
+            catch (JsonReaderException) { body = ReadTree(json, FloatParseHandling.Double); }
             ClampBigIntegers(body);
             return body;
         }
@@ -70,6 +69,17 @@ public static class JsonValidator
         {
             return null;
         }
+    }
+
+    static JToken ReadTree(string json, FloatParseHandling numbers)
+    {
+        using var reader = new JsonTextReader(new StringReader(json))
+        {
+            DateParseHandling = DateParseHandling.None, // strings stay strings, as they are checked against patterns
+            FloatParseHandling = numbers,
+            MaxDepth = MaxDepth,
+        };
+        return JToken.ReadFrom(reader, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ internal static class RubricSchemas
         Add(schema, "comment", new JsonSchemaProperty
         {
             Description = "The scorer's comment.",
-            Type = JsonObjectType.String | JsonObjectType.Null,
+            Type = JsonObjectType.String,
             MaxLength = 2000,
         }, required: false);
         return schema;
@@ -132,7 +132,7 @@ internal static class RubricSchemas
         {
             Description = "The veto item (一票否决) that applies, or null: " +
                 string.Join("; ", vetoItems.Select(v => $"{v.Id} ({v.Title})")) + ".",
-            Type = JsonObjectType.String | JsonObjectType.Null,
+            Type = JsonObjectType.String,
         };
         foreach (VetoItem item in vetoItems) veto.Enumeration.Add(item.Id);
         veto.Enumeration.Add(null);

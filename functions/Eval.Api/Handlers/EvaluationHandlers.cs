@@ -47,7 +47,7 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         EvaluationRecord evaluation = ctx!.Evaluation;
         // The township reviews; once its review is overdue, a county scorer in scope may review instead.
         string? role = ctx.Caller.CanActOn(Roles.TownshipReviewer, branchId) ? Roles.TownshipReviewer
-            : ctx.Caller.CanActOn(Roles.CountyScorer, branchId) && evaluation.Overdue && evaluation.Stage == Stages.AwaitingTownshipReview ? Roles.CountyScorer
+            : ctx.Caller.CanActOn(Roles.CountyScorer, branchId) && evaluation.Stage == Stages.AwaitingTownshipReview && IsOverdue(evaluation, clock.GetUtcNow()) ? Roles.CountyScorer
             : null;
         if (role is null)
             return Problems.Forbidden(ctx.Caller.CanActOn(Roles.CountyScorer, branchId)
@@ -74,7 +74,7 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         EvaluationRecord evaluation = ctx!.Evaluation;
         // County scorers score; once scoring is overdue, the organization department in scope may score instead.
         string? role = ctx.Caller.CanActOn(Roles.CountyScorer, branchId) ? Roles.CountyScorer
-            : ctx.Caller.CanActOn(Roles.OrgDepartment, branchId) && evaluation.Overdue && evaluation.Stage == Stages.AwaitingCountyScore ? Roles.OrgDepartment
+            : ctx.Caller.CanActOn(Roles.OrgDepartment, branchId) && evaluation.Stage == Stages.AwaitingCountyScore && IsOverdue(evaluation, clock.GetUtcNow()) ? Roles.OrgDepartment
             : null;
         if (role is null)
             return Problems.Forbidden(ctx.Caller.CanActOn(Roles.OrgDepartment, branchId)
@@ -119,7 +119,8 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         if (q["pageSize"].FirstOrDefault() is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
             return Problems.Validation([new FieldError("/query/pageSize", $"an integer from 1 to {MaxPageSize}")]);
         string? token = q["continuationToken"].FirstOrDefault();
-        if (token is { Length: > 1000 }) return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave")]);
+        if (token is not null && !IsTokenFor(token, campaignId, unit))
+            return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave for this campaign and unit")]);
 
         try
         {
@@ -139,6 +140,27 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {
             return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave")]);
+        }
+    }
+
+    /// <summary>
+    /// A table continuation token is base64(next PartitionKey) + " " + base64(next RowKey). One given back must point
+    /// into this campaign's partition and the unit's key range, as the tokens this API hands out do.
+    /// </summary>
+    static bool IsTokenFor(string token, string campaignId, string unit)
+    {
+        if (token.Length > 1000) return false;
+        string[] parts = token.Split(' ');
+        if (parts.Length != 2) return false;
+        try
+        {
+            string partition = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[0]));
+            string row = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[1]));
+            return partition == campaignId && UnitPath.IsValid(row) && UnitPath.Covers(unit, row);
+        }
+        catch (FormatException)
+        {
+            return false;
         }
     }
 
@@ -171,6 +193,7 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
 
     static Actor Act(Caller caller, string role) => new(caller.Id, caller.Name, role);
 
+    /// <summary>Overdue as soon as the stage's deadline has passed, even before the workflow's timer has flagged it.</summary>
     static bool IsOverdue(EvaluationRecord e, DateTimeOffset now) =>
         e.Overdue || (e.Stage != Stages.Done && e.StageDeadline is { } d && now > d);
 

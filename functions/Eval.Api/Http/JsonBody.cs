@@ -1,10 +1,13 @@
-using Eval.Workflows.Schemas;
 using System.Text.Json;
+using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Http;
 
 namespace Eval.Api.Http;
 
-/// <summary>Reads a JSON request body, turning every way it can be wrong into a problem response.</summary>
+/// <summary>
+/// Binds a JSON body that has no published schema (the self-test's), with the same limits as every other body:
+/// size, content type and UTF-8 through <see cref="RequestJson"/>, unknown properties refused.
+/// </summary>
 public static class JsonBody
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
@@ -13,22 +16,27 @@ public static class JsonBody
         MaxDepth = 32,
     };
 
-    /// <summary>The parsed body, or the problem to answer with. An empty body gives <paramref name="whenEmpty"/>.</summary>
+    /// <summary>The parsed body, or the problem to answer with. An empty body gives <paramref name="whenEmpty"/> when one is given.</summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, T? whenEmpty = default) where T : class
     {
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Body.CanSeek && request.ContentType is null))
-            return whenEmpty is null ? (null, Problems.BadRequest("A JSON body is required.")) : (whenEmpty, null);
-        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return (null, Problems.UnsupportedMediaType());
+        var (text, problem) = await RequestJson.ReadTextAsync(request, optional: whenEmpty is not null);
+        if (problem is not null) return (null, problem);
         try
         {
-            T? value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted);
-            return value is null ? (null, Problems.BadRequest("The body must be a JSON object.")) : (value, null);
+            T? value = JsonSerializer.Deserialize<T>(text!, Options);
+            return value is null ? (null, Problems.Validation([new FieldError(JsonPointer.Root, "must be a JSON object")])) : (value, null);
         }
         catch (JsonException ex)
         {
-            string pointer = "/" + (ex.Path ?? "$").TrimStart('$', '.').Replace('.', '/');
-            return (null, Problems.Validation([new FieldError(pointer, "Malformed or unexpected JSON: " + ex.Message.Split(" Path:")[0])]));
+            return (null, Problems.Validation([new FieldError(PointerOf(ex), "malformed, or not the expected shape: " + ex.Message.Split(" Path:")[0])]));
         }
+    }
+
+    /// <summary>The JSON pointer of a System.Text.Json error path ("$.a.b[2]" → "/a/b/2", "$" → "").</summary>
+    public static string PointerOf(JsonException e)
+    {
+        string path = (e.Path ?? "$").TrimStart('$');
+        return path.Length == 0 ? JsonPointer.Root : path.TrimStart('.').Split('.', '[', ']').Where(p => p.Length > 0)
+            .Aggregate(JsonPointer.Root, (pointer, segment) => pointer + "/" + segment.Replace("~", "~0").Replace("/", "~1"));
     }
 }

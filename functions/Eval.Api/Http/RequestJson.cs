@@ -59,8 +59,7 @@ public static class RequestJson
         catch (JsonException e)
         {
             // The schema accepted it but the shape does not bind (for example a number too large for its type).
-            string pointer = "/" + (e.Path ?? "$").TrimStart('$', '.').Replace('.', '/').Replace("[", "/").Replace("]", "");
-            return (null, Problems.Validation([new FieldError(pointer == "/" ? "" : pointer, "does not fit the expected type")]));
+            return (null, Problems.Validation([new FieldError(JsonBody.PointerOf(e), "does not fit the expected type")]));
         }
     }
 

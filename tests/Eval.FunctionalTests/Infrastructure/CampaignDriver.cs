@@ -91,7 +91,8 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
             new { scores, summary, evidence = new[] { new { criterion = "unity", title = "民族团结活动照片", url = "https://example.org/e/1" } } });
 
     public Task<HttpResponseMessage> ReviewAsync(string campaign, string branch, string decision, string? comment = null, string role = Roles.TownshipReviewer, string? unit = null) =>
-        As(role, unit ?? TownshipOf(branch)).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/township-review", new { decision, comment });
+        As(role, unit ?? TownshipOf(branch)).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/township-review",
+            comment is null ? new Dictionary<string, string> { ["decision"] = decision } : new Dictionary<string, string> { ["decision"] = decision, ["comment"] = comment });
 
     public Task<HttpResponseMessage> ScoreAsync(string campaign, string branch, object scores, string? veto = null, string role = Roles.CountyScorer,
         string? scorer = null, string? unit = null) =>

@@ -606,6 +606,9 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
 
     async Task AssertStillRunning(string id, TimeSpan wait)
     {
+        // Under load the first episode may not have run yet: wait for it, then give the event time to be processed.
+        using var started = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await host.Client.WaitForInstanceStartAsync(id, started.Token);
         await Task.Delay(wait);
         OrchestrationMetadata m = (await host.Client.GetInstanceAsync(id))!;
         Assert.Equal(OrchestrationRuntimeStatus.Running, m.RuntimeStatus);
