@@ -29,6 +29,11 @@ public sealed record EvaluationRecord
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
     /// <summary>The number of changes applied; makes re-delivered activity calls harmless.</summary>
     public int Seq { get; init; }
+    /// <summary>
+    /// Actions the API has accepted and handed to the workflow ("stage:round" or "stage:round:actor"): written with the
+    /// ETag before the event is raised, so of two simultaneous decisions exactly one is accepted.
+    /// </summary>
+    public IReadOnlyList<string> Claims { get; init; } = [];
 }
 
 /// <summary>

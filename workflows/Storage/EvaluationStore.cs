@@ -48,6 +48,29 @@ public sealed class EvaluationStore(EvalTables tables)
         }
     }
 
+    /// <summary>
+    /// Records that the API accepted an action, conditional on the ETag: of two simultaneous requests one wins.
+    /// <paramref name="refuse"/> sees the current record and says why the action cannot be taken (null: it can).
+    /// A write in between (the workflow recording something) makes it read and decide again.
+    /// </summary>
+    public async Task<string?> ClaimAsync(string campaignId, string branchId, string claim, Func<EvaluationRecord, string?> refuse, CancellationToken ct = default)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var (record, etag) = await GetAsync(campaignId, branchId, ct) ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
+            if (refuse(record) is { } reason) return reason;
+            var entity = new TableEntity(campaignId, branchId) { ["Claims"] = Json.Write(record.Claims.Append(claim).ToList()) };
+            try
+            {
+                await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, ct);
+                return null;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+            }
+        }
+    }
+
     public AsyncPageable<TableEntity> Query(string campaignId, string? unitScope, string? stage, IEnumerable<string>? select = null, int pageSize = 100)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
@@ -74,6 +97,7 @@ public sealed class EvaluationStore(EvalTables tables)
             ["UnityShare"] = (double?)r.UnityShare,
             ["Scores"] = Json.Write(r.Scores),
             ["Seq"] = r.Seq,
+            ["Claims"] = Json.Write(r.Claims),
         };
         TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
         TableText.Write(e, "Review", r.Review is null ? null : Json.Write(r.Review));
@@ -98,5 +122,6 @@ public sealed class EvaluationStore(EvalTables tables)
         Scores = Json.Read<List<ScoreEntry>>(e.GetString("Scores")) ?? [],
         History = Json.Read<List<HistoryEntry>>(TableText.Read(e, "History")) ?? [],
         Seq = e.GetInt32("Seq") ?? 0,
+        Claims = Json.Read<List<string>>(e.GetString("Claims")) ?? [],
     };
 }

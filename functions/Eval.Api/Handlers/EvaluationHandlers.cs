@@ -35,6 +35,10 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
             return Problems.Create(StatusCodes.Status409Conflict, "deadline-passed", "The deadline has passed.",
                 $"Self-assessments were due by {deadline:O}.", new Dictionary<string, object?> { ["deadline"] = deadline });
 
+        if (await ClaimAsync(ctx.Evaluation, $"{Stages.AwaitingSelfAssessment}:{ctx.Evaluation.Round}", Stages.AwaitingSelfAssessment,
+                "A self-assessment for this round was accepted already.", request.HttpContext.RequestAborted) is { } taken)
+            return taken;
+
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.SelfAssessmentSubmitted,
             new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), now));
         return Accepted(campaignId, branchId);
@@ -46,13 +50,9 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         if (problem is not null) return problem;
         EvaluationRecord evaluation = ctx!.Evaluation;
         // The township reviews; once its review is overdue, a county scorer in scope may review instead.
-        string? role = ctx.Caller.CanActOn(Roles.TownshipReviewer, branchId) ? Roles.TownshipReviewer
-            : ctx.Caller.CanActOn(Roles.CountyScorer, branchId) && evaluation.Stage == Stages.AwaitingTownshipReview && IsOverdue(evaluation, clock.GetUtcNow()) ? Roles.CountyScorer
-            : null;
-        if (role is null)
-            return Problems.Forbidden(ctx.Caller.CanActOn(Roles.CountyScorer, branchId)
-                ? "A county scorer may review only when the township review is overdue."
-                : "Only a township reviewer in scope reviews this branch.");
+        var (role, forbidden) = ActingRole(ctx, Roles.TownshipReviewer, Roles.CountyScorer, Stages.AwaitingTownshipReview,
+            "A county scorer may review only when the township review is overdue.", "Only a township reviewer in scope reviews this branch.");
+        if (forbidden is not null) return forbidden;
 
         var (review, invalid) = await RequestJson.ReadAsync<TownshipReview>(request, await SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview));
         if (invalid is not null) return invalid;
@@ -62,8 +62,12 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Campaign.Definition.MaxReturns)
             return Problems.Conflict($"This self-assessment was returned {evaluation.Round} times already (the limit): approve or reject it.");
 
+        if (await ClaimAsync(evaluation, $"{Stages.AwaitingTownshipReview}:{evaluation.Round}", Stages.AwaitingTownshipReview,
+                "Another review of this self-assessment was accepted at the same time.", request.HttpContext.RequestAborted) is { } taken)
+            return taken;
+
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.TownshipReviewed,
-            new TownshipReviewed(evaluation.Round, review, Act(ctx.Caller, role), clock.GetUtcNow()));
+            new TownshipReviewed(evaluation.Round, review, Act(ctx.Caller, role!), clock.GetUtcNow()));
         return Accepted(campaignId, branchId);
     }
 
@@ -73,13 +77,9 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         if (problem is not null) return problem;
         EvaluationRecord evaluation = ctx!.Evaluation;
         // County scorers score; once scoring is overdue, the organization department in scope may score instead.
-        string? role = ctx.Caller.CanActOn(Roles.CountyScorer, branchId) ? Roles.CountyScorer
-            : ctx.Caller.CanActOn(Roles.OrgDepartment, branchId) && evaluation.Stage == Stages.AwaitingCountyScore && IsOverdue(evaluation, clock.GetUtcNow()) ? Roles.OrgDepartment
-            : null;
-        if (role is null)
-            return Problems.Forbidden(ctx.Caller.CanActOn(Roles.OrgDepartment, branchId)
-                ? "The organization department may score only when county scoring is overdue."
-                : "Only a county scorer in scope scores this branch.");
+        var (role, forbidden) = ActingRole(ctx, Roles.CountyScorer, Roles.OrgDepartment, Stages.AwaitingCountyScore,
+            "The organization department may score only when county scoring is overdue.", "Only a county scorer in scope scores this branch.");
+        if (forbidden is not null) return forbidden;
 
         var (score, invalid) = await RequestJson.ReadAsync<CountyScore>(request, SchemaCatalog.CountyScore(ctx.Campaign.Definition));
         if (invalid is not null) return invalid;
@@ -87,8 +87,15 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         if (evaluation.Scores.Any(s => s.By.Id == ctx.Caller.Id))
             return Problems.Conflict("You have scored this branch already; each scorer scores once.");
 
+        string scorers = $"{Stages.AwaitingCountyScore}:{evaluation.Round}:";
+        int needed = ctx.Campaign.Definition.ScorersPerBranch;
+        if (await ClaimAsync(evaluation, scorers + ctx.Caller.Id, Stages.AwaitingCountyScore,
+                "You have scored this branch already; each scorer scores once.", request.HttpContext.RequestAborted,
+                r => r.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed ? $"{needed} scores were accepted already." : null) is { } taken)
+            return taken;
+
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.CountyScored,
-            new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role), clock.GetUtcNow()));
+            new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role!), clock.GetUtcNow()));
         return Accepted(campaignId, branchId);
     }
 
@@ -182,6 +189,32 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         var evaluation = await evaluations.GetAsync(campaignId, branchId, request.HttpContext.RequestAborted);
         if (evaluation is null) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
         return (new Context(caller, campaign!, evaluation.Value.Record), null);
+    }
+
+    /// <summary>
+    /// The role the caller acts in: <paramref name="role"/> in scope, or <paramref name="escalation"/> in scope once the
+    /// evaluation is overdue at <paramref name="stage"/>; else the 403 to answer with.
+    /// </summary>
+    (string? Role, IResult? Forbidden) ActingRole(Context ctx, string role, string escalation, string stage, string notYet, string notYours)
+    {
+        string branchId = ctx.Evaluation.BranchId;
+        if (ctx.Caller.CanActOn(role, branchId)) return (role, null);
+        if (!ctx.Caller.CanActOn(escalation, branchId)) return (null, Problems.Forbidden(notYours));
+        return ctx.Evaluation.Stage == stage && IsOverdue(ctx.Evaluation, clock.GetUtcNow()) ? (escalation, null) : (null, Problems.Forbidden(notYet));
+    }
+
+    /// <summary>
+    /// Claims the action on the stored record (ETag-conditional), re-checking stage and round on the latest record:
+    /// of two simultaneous decisions one gets through, the other a 409, and no accepted action is dropped later.
+    /// </summary>
+    async Task<IResult?> ClaimAsync(EvaluationRecord seen, string claim, string stage, string taken, CancellationToken ct,
+        Func<EvaluationRecord, string?>? alsoRefuse = null)
+    {
+        string? refused = await evaluations.ClaimAsync(seen.CampaignId, seen.BranchId, claim, r =>
+            r.Stage != stage || r.Round != seen.Round ? $"The evaluation moved on: it is {r.Stage} (round {r.Round})."
+            : r.Claims.Contains(claim) ? taken
+            : alsoRefuse?.Invoke(r), ct);
+        return refused is null ? null : Problems.Conflict(refused);
     }
 
     static IResult NotNow(EvaluationRecord e) =>
