@@ -20,7 +20,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         var inbox = new EventInbox(context);
 
         context.SetCustomStatus(new { step = "starting" });
-        int branches = await context.CallActivityAsync<int>(TaskNames.StartEvaluations, input.CampaignId);
+        int branches = await context.CallActivityAsync<int>(TaskNames.StartEvaluations, input.CampaignId, ActivityRetry.Options);
         log.LogInformation("Campaign {CampaignId} started {Count} evaluations", input.CampaignId, branches);
 
         context.SetCustomStatus(new { step = "running", branches });
@@ -28,28 +28,28 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         inbox.Take<PublicationRequested>(CampaignEvents.PublicationRequested);
 
         if (request.Force)
-            await context.CallActivityAsync<int>(TaskNames.CloseUnfinishedEvaluations, new CloseEvaluationsInput(input.CampaignId, request.By, request.At));
+            await context.CallActivityAsync<int>(TaskNames.CloseUnfinishedEvaluations, new CloseEvaluationsInput(input.CampaignId, request.By, request.At), ActivityRetry.Options);
         // Closed evaluations finish in their own instances; wait until the table shows them all done.
-        while (await context.CallActivityAsync<int>(TaskNames.CountUnfinishedEvaluations, input.CampaignId) > 0)
+        while (await context.CallActivityAsync<int>(TaskNames.CountUnfinishedEvaluations, input.CampaignId, ActivityRetry.Options) > 0)
             await context.CreateTimer(UnfinishedPollInterval, CancellationToken.None);
 
         DateTimeOffset noticeEnds = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + input.Publicity;
-        int ranked = await context.CallActivityAsync<int>(TaskNames.ProposeRatings, new ProposeRatingsInput(input.CampaignId, noticeEnds));
+        int ranked = await context.CallActivityAsync<int>(TaskNames.ProposeRatings, new ProposeRatingsInput(input.CampaignId, noticeEnds), ActivityRetry.Options);
         context.SetCustomStatus(new { step = "publicity", ranked, noticeEnds });
         await Deadline.PassAsync(context, noticeEnds);
 
         // Close the notice, then publish only once no objection is left open.
-        int open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId);
+        int open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId, ActivityRetry.Options);
         while (open > 0)
         {
             context.SetCustomStatus(new { step = "resolving-objections", open });
             await inbox.Next<ObjectionResolved>(CampaignEvents.ObjectionResolved);
             inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved);
-            open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId);
+            open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId, ActivityRetry.Options);
         }
 
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings, new PublishRatingsInput(input.CampaignId, publishedAt));
+        int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings, new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
         context.SetCustomStatus(new { step = "published", published });
         log.LogInformation("Campaign {CampaignId} published {Count} ratings", input.CampaignId, published);
         return CampaignStatus.Published;

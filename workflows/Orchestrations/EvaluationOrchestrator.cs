@@ -173,7 +173,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         EvaluationChange Change(HistoryEntry entry) => new(input.CampaignId, input.BranchId, 0, entry);
 
         Task RecordAsync(EvaluationChange change) =>
-            context.CallActivityAsync<bool>(TaskNames.RecordEvaluation, change with { Seq = ++seq });
+            context.CallActivityAsync<bool>(TaskNames.RecordEvaluation, change with { Seq = ++seq }, ActivityRetry.Options);
 
         HistoryEntry Entry(Actor by, string action, string? detail = null, DateTimeOffset? at = null) =>
             new(at ?? Now, by.Id, by.Role, action, detail);

@@ -14,7 +14,7 @@ public sealed class SelfTestOrchestrator : TaskOrchestrator<SelfTestInput, SelfT
     {
         ILogger log = context.CreateReplaySafeLogger<SelfTestOrchestrator>();
         var waiting = new SelfTestRecord(input.Id, SelfTestStatus.Waiting, input.RequestedBy, input.Deadline, At: context.CurrentUtcDateTime);
-        await context.CallActivityAsync<bool>(TaskNames.RecordSelfTest, waiting);
+        await context.CallActivityAsync<bool>(TaskNames.RecordSelfTest, waiting, ActivityRetry.Options);
         context.SetCustomStatus(SelfTestStatus.Waiting);
 
         Task<SelfTestConfirmation> confirmation = context.WaitForExternalEvent<SelfTestConfirmation>(ConfirmedEvent);
@@ -22,7 +22,7 @@ public sealed class SelfTestOrchestrator : TaskOrchestrator<SelfTestInput, SelfT
             ? waiting with { Status = SelfTestStatus.Confirmed, ConfirmedBy = confirmation.Result.ConfirmedBy, At = context.CurrentUtcDateTime }
             : waiting with { Status = SelfTestStatus.Expired, At = context.CurrentUtcDateTime };
         log.LogInformation("Self-test {SelfTestId} ended {Status}", input.Id, outcome.Status);
-        await context.CallActivityAsync<bool>(TaskNames.RecordSelfTest, outcome);
+        await context.CallActivityAsync<bool>(TaskNames.RecordSelfTest, outcome, ActivityRetry.Options);
         context.SetCustomStatus(outcome.Status);
         return outcome;
     }
