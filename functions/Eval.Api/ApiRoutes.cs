@@ -24,6 +24,7 @@ public static class ApiRoutes
     public const string Ratings = "campaigns/{cid}/ratings";
     public const string Objections = "campaigns/{cid}/objections";
     public const string ObjectionResolution = "campaigns/{cid}/objections/{oid}/resolution";
+    public const string AuditVerification = "campaigns/{cid}/audit/verify";
     public const string SelfTests = "selftests";
     public const string SelfTest = "selftests/{id}";
     public const string SelfTestConfirmation = "selftests/{id}/confirmation";

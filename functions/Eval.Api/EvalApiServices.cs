@@ -22,6 +22,8 @@ public static class EvalApiServices
         services.AddSingleton<EvaluationStore>();
         services.AddSingleton<RatingStore>();
         services.AddSingleton<ObjectionStore>();
+        services.AddSingleton<AuditStore>();
+        services.AddSingleton<AuditVerifier>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<HealthHandler>();
@@ -32,6 +34,7 @@ public static class EvalApiServices
         services.AddSingleton<ObjectionHandlers>();
         services.AddSingleton<RatingHandlers>();
         services.AddSingleton<SchemaHandlers>();
+        services.AddSingleton<AuditHandlers>();
         foreach (Type activity in WorkflowCatalog.Activities.Values) services.AddTransient(activity);
         return services;
     }

@@ -35,6 +35,8 @@ public static class LocalApi
         api.MapPost(ApiRoutes.Objections, (HttpRequest req, string cid, ObjectionHandlers h) => h.FileAsync(req, cid));
         api.MapPost(ApiRoutes.ObjectionResolution, (HttpRequest req, DurableTaskClient client, string cid, string oid, ObjectionHandlers h) => h.ResolveAsync(req, client, cid, oid));
 
+        api.MapGet(ApiRoutes.AuditVerification, (HttpRequest req, string cid, AuditHandlers h) => h.VerifyAsync(req, cid));
+
         api.MapPost(ApiRoutes.SelfTests, (HttpRequest req, DurableTaskClient client, SelfTestHandlers h) => h.StartAsync(req, client));
         api.MapPost(ApiRoutes.SelfTestConfirmation, (HttpRequest req, DurableTaskClient client, string id, SelfTestHandlers h) => h.ConfirmAsync(req, client, id));
         api.MapGet(ApiRoutes.SelfTest, (HttpRequest req, string id, SelfTestHandlers h) => h.GetAsync(req, id));

@@ -81,6 +81,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
         ("POST objections",              "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401"),
         ("POST objection resolution",    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
+        ("GET audit verification",       "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
     ];
 
     /// <summary>Each endpoint's request, and what an allowed caller gets for it (harmless by construction).</summary>
@@ -114,6 +115,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // A well-formed objection id that does not exist: 404.
         ["POST objection resolution"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections/obj-{new string('0', 32)}/resolution",
             w => Json(new { upheld = false, comment = "经核实不属实" }), 404),
+        ["GET audit verification"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/audit/verify", null, 200),
     };
 
     public static IEnumerable<object[]> Cases()

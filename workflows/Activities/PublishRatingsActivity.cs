@@ -4,11 +4,15 @@ using Eval.Workflows.Storage;
 namespace Eval.Workflows.Activities;
 
 /// <summary>Writes the final list to table Ratings and marks the campaign published.</summary>
-public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore ratings) : EvalActivity<PublishRatingsInput, int>
+public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore ratings, AuditStore audit) : EvalActivity<PublishRatingsInput, int>
 {
     public override async Task<int> RunAsync(PublishRatingsInput input)
     {
         int count = await ratings.PublishAsync(input.CampaignId, input.PublishedAt);
+        // Seal the published list into the campaign's audit chain (once: a retried activity finds the seal).
+        if (!await audit.CampaignChainHasAsync(input.CampaignId, "published"))
+            await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.PublishedAt, SystemActor.Instance.Id, SystemActor.Instance.Role,
+                "published", await AuditVerifier.PublishedListHashAsync(ratings, input.CampaignId)));
         await campaigns.UpdateAsync(input.CampaignId, c => c with { Status = CampaignStatus.Published, PublishedAt = input.PublishedAt });
         return count;
     }

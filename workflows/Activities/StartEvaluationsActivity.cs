@@ -9,7 +9,7 @@ namespace Eval.Workflows.Activities;
 /// Writes the first record of every branch's evaluation (batched) and starts one orchestration per branch with a
 /// deterministic instance id. Safe to run again after a crash: records are upserted and running instances kept.
 /// </summary>
-public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, IServiceProvider services)
+public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit, IServiceProvider services)
     : ClientActivity<string, int>(services)
 {
     const int ParallelStarts = 16;
@@ -25,15 +25,19 @@ public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore 
         var existing = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in evaluations.Query(campaignId, null, null, select: ["RowKey"], pageSize: 1000))
             existing.Add(row.RowKey);
-        await evaluations.CreateAsync(branches.Where(b => !existing.Contains(b.Id)).Select(b => new EvaluationRecord
+        var started = new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, "started", campaign.Definition.Title);
+        var fresh = branches.Where(b => !existing.Contains(b.Id)).ToList();
+        await evaluations.CreateAsync(fresh.Select(b => new EvaluationRecord
         {
             CampaignId = campaignId,
             BranchId = b.Id,
             BranchName = b.Name,
             Stage = Stages.AwaitingSelfAssessment,
             StageDeadline = startedAt + rules.SelfAssessment,
-            History = [new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, "started", campaign.Definition.Title)],
+            History = [started],
         }));
+        // The first link of each evaluation's audit chain (the same link if written again).
+        await audit.StartChainsAsync(campaignId, branches.Select(b => (b.Id, started)));
 
         await Parallel.ForEachAsync(branches, new ParallelOptions { MaxDegreeOfParallelism = ParallelStarts }, async (branch, ct) =>
         {

@@ -14,9 +14,10 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string ProposedRatings = "ProposedRatings";
     public const string Ratings = "Ratings";
     public const string Objections = "Objections";
+    public const string Audit = "Audit";
     public const string SelfTests = "SelfTests";
 
-    public static readonly IReadOnlyList<string> All = [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, SelfTests];
+    public static readonly IReadOnlyList<string> All = [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, SelfTests];
 
     public TableServiceClient Service { get; } = service;
 

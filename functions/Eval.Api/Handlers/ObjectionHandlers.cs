@@ -10,7 +10,7 @@ namespace Eval.Api.Handlers;
 
 /// <summary>Objections (异议) during the public notice, and their resolution by the organization department.</summary>
 public sealed class ObjectionHandlers(Authenticator auth, CampaignAccess access, CampaignStore campaigns, ObjectionStore objections,
-    RatingStore ratings, TimeProvider clock)
+    RatingStore ratings, AuditStore audit, TimeProvider clock)
 {
     public sealed record ObjectionRequest(string BranchId, string Text);
 
@@ -41,6 +41,8 @@ public sealed class ObjectionHandlers(Authenticator auth, CampaignAccess access,
             await objections.DeleteAsync(campaignId, objection.Id);
             return Problems.Conflict("The public notice closed while the objection was filed.");
         }
+        await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(now, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
+            $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
         return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/objections/{objection.Id}", new { id = objection.Id, status = objection.Status });
     }
 
@@ -70,6 +72,8 @@ public sealed class ObjectionHandlers(Authenticator auth, CampaignAccess access,
             return Problems.Conflict("The objection was resolved at the same time by someone else.");
         // Upheld: the branch's level is revoked on the list; nobody moves up (no re-ranking).
         if (body.Upheld) await ratings.RevokeAsync(campaignId, objection.BranchId);
+        await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(resolved.ResolvedAt!.Value, resolved.ResolvedBy!.Id, resolved.ResolvedBy.Role,
+            body.Upheld ? "objection-upheld" : "objection-dismissed", $"{objection.Id} on {objection.BranchId}: {body.Comment}"));
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, body.Upheld));
         return Results.Ok(new { resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt });
     }

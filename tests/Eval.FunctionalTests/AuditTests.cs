@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Eval.Api.Auth;
+using Eval.FunctionalTests.Infrastructure;
+
+namespace Eval.FunctionalTests;
+
+/// <summary>The audit chains: intact after a real campaign, and every kind of tampering in Azurite is detected.</summary>
+public sealed class AuditTests(LocalHostFixture fx) : IClassFixture<LocalHostFixture>, IDisposable
+{
+    readonly CampaignDriver driver = new(fx.Host);
+
+    public void Dispose() => driver.Dispose();
+
+    [Fact]
+    public async Task Edits_deletions_reorderings_and_a_changed_published_list_are_each_detected()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string branch = county.Branches[0];
+        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("au-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M", publicity: "PT3S"), county.Id, 1);
+        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)), HttpStatusCode.Accepted);
+        await driver.WaitForStageAsync(campaign, branch, "awaiting-township-review");
+        await CampaignDriver.Expect(await driver.ReviewAsync(campaign, branch, "approve"), HttpStatusCode.Accepted);
+        await driver.WaitForStageAsync(campaign, branch, "awaiting-county-score");
+        await CampaignDriver.Expect(await driver.ScoreAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)), HttpStatusCode.Accepted);
+        await driver.WaitForStageAsync(campaign, branch, "done");
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
+        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == "published" ? "ok" : null,
+            TimeSpan.FromSeconds(60), "publication", () => fx.Host.Output);
+
+        JsonElement intact = await VerifyAsync(org, campaign);
+        Assert.True(intact.GetProperty("intact").GetBoolean(), intact.ToString());
+        Assert.Equal(2, intact.GetProperty("chains").GetInt32()); // the evaluation's and the campaign's
+        Assert.Equal(5, intact.GetProperty("links").GetInt32());  // started, submitted, approved, scored; published
+
+        TableClient audit = fx.Table("Audit");
+        string Key(int seq) => $"{branch}|{seq:D6}";
+        TableEntity Link(int seq) => audit.GetEntity<TableEntity>(campaign, Key(seq)).Value;
+
+        // 1. An edited link (its hash left as it was).
+        await Tampered(org, campaign, audit, [Key(2)], async () =>
+        {
+            TableEntity e = Link(2);
+            e["Entry"] = e.GetString("Entry")!.Replace("township-approved", "township-rejected");
+            await audit.UpdateEntityAsync(e, ETag.All, TableUpdateMode.Replace);
+        }, branch, 2, "edited");
+
+        // 2. An edited link with a freshly computed hash: the next link no longer points at it.
+        await Tampered(org, campaign, audit, [Key(1)], async () =>
+        {
+            TableEntity e = Link(1);
+            string forged = e.GetString("Entry")!.Replace("round 0", "round 9");
+            e["Entry"] = forged;
+            e["Hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(forged)));
+            await audit.UpdateEntityAsync(e, ETag.All, TableUpdateMode.Replace);
+        }, branch, 2, "does not point");
+
+        // 3. A link deleted from the middle.
+        await Tampered(org, campaign, audit, [Key(1)], () => audit.DeleteEntityAsync(campaign, Key(1)), branch, 1, "missing");
+
+        // 4. The last link deleted: the evaluation's record still counts it.
+        await Tampered(org, campaign, audit, [Key(3)], () => audit.DeleteEntityAsync(campaign, Key(3)), branch, 3, "records");
+
+        // 5. Two links swapped.
+        await Tampered(org, campaign, audit, [Key(1), Key(2)], async () =>
+        {
+            TableEntity one = Link(1), two = Link(2);
+            (one["Entry"], two["Entry"], one["Hash"], two["Hash"]) = (two["Entry"], one["Entry"], two["Hash"], one["Hash"]);
+            await audit.UpdateEntityAsync(one, ETag.All, TableUpdateMode.Replace);
+            await audit.UpdateEntityAsync(two, ETag.All, TableUpdateMode.Replace);
+        }, branch, 1, "wrong place");
+
+        // 6. The published list changed after it was sealed.
+        TableClient ratings = fx.Table("Ratings");
+        TableEntity rating = ratings.GetEntity<TableEntity>(campaign, branch).Value;
+        rating["Level"] = "strongest-ever";
+        await ratings.UpdateEntityAsync(rating, ETag.All, TableUpdateMode.Replace);
+        JsonElement sealedList = await VerifyAsync(org, campaign);
+        Assert.False(sealedList.GetProperty("intact").GetBoolean());
+        Assert.Equal("campaign", sealedList.GetProperty("firstBroken").GetProperty("chain").GetString());
+        Assert.Contains("published ratings", sealedList.GetProperty("firstBroken").GetProperty("problem").GetString());
+    }
+
+    /// <summary>Saves the rows, tampers, expects the break at (chain, seq), restores, expects the chain intact again.</summary>
+    async Task Tampered(HttpClient org, string campaign, TableClient audit, string[] keys, Func<Task> tamper, string chain, int seq, string problem)
+    {
+        var saved = keys.Select(k => audit.GetEntity<TableEntity>(campaign, k).Value).ToList();
+        await tamper();
+        JsonElement result = await VerifyAsync(org, campaign);
+        Assert.False(result.GetProperty("intact").GetBoolean(), result.ToString());
+        JsonElement at = result.GetProperty("firstBroken");
+        Assert.Equal(chain, at.GetProperty("chain").GetString());
+        Assert.Equal(seq, at.GetProperty("seq").GetInt32());
+        Assert.Contains(problem, at.GetProperty("problem").GetString());
+        foreach (TableEntity e in saved) await audit.UpsertEntityAsync(e, TableUpdateMode.Replace);
+        Assert.True((await VerifyAsync(org, campaign)).GetProperty("intact").GetBoolean());
+    }
+
+    static async Task<JsonElement> VerifyAsync(HttpClient org, string campaign)
+    {
+        using HttpResponseMessage r = await org.GetAsync($"api/campaigns/{campaign}/audit/verify");
+        await CampaignDriver.Expect(r, HttpStatusCode.OK);
+        return await r.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}

@@ -1,0 +1,82 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Workflows.Domain;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>
+/// Table Audit: PartitionKey = campaign id, RowKey = "{chain}|{seq:D6}"; Entry holds the canonical JSON and Hash its
+/// SHA-256. Links are written once: an evaluation's by its workflow (the Seq of its decision, idempotent), the
+/// campaign's by whoever appends next (insert-only, a conflict takes the next number).
+/// </summary>
+public sealed class AuditStore(EvalTables tables)
+{
+    TableClient Table => tables.Table(EvalTables.Audit);
+
+    public static string RowKey(string chain, int seq) => $"{chain}|{seq:D6}";
+
+    /// <summary>The first link of many evaluation chains (the start), 100 to a transaction.</summary>
+    public async Task StartChainsAsync(string campaignId, IEnumerable<(string Branch, HistoryEntry Entry)> starts, CancellationToken ct = default)
+    {
+        foreach (var chunk in starts.Chunk(100))
+            await Table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                ToEntity(Link(campaignId, s.Branch, 0, s.Entry, AuditEntry.Genesis)))), ct);
+    }
+
+    /// <summary>Link <paramref name="seq"/> of an evaluation's chain; writing it again writes the same link.</summary>
+    public async Task AppendAsync(string campaignId, string chain, int seq, HistoryEntry entry, CancellationToken ct = default)
+    {
+        string prev = seq == 0 ? AuditEntry.Genesis : (await GetAsync(campaignId, chain, seq - 1, ct))?.Hash()
+            ?? throw new InvalidOperationException($"Audit link {chain}|{seq - 1} of campaign {campaignId} is missing.");
+        await Table.UpsertEntityAsync(ToEntity(Link(campaignId, chain, seq, entry, prev)), TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Appends to the campaign's own chain after its last link.</summary>
+    public async Task AppendToCampaignAsync(string campaignId, HistoryEntry entry, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            AuditEntry? last = null;
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}");
+            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) last = Read(e);
+            AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry, last?.Hash() ?? AuditEntry.Genesis);
+            try { await Table.AddEntityAsync(ToEntity(link), ct); return; }
+            catch (RequestFailedException e) when (e.Status == 409) { } // someone appended first: link after theirs
+        }
+    }
+
+    /// <summary>Whether the campaign's own chain already holds a link with this action.</summary>
+    public async Task<bool> CampaignChainHasAsync(string campaignId, string action, CancellationToken ct = default)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            if (Read(e).Action == action) return true;
+        return false;
+    }
+
+    public async Task<AuditEntry?> GetAsync(string campaignId, string chain, int seq, CancellationToken ct = default)
+    {
+        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(campaignId, RowKey(chain, seq), cancellationToken: ct);
+        return row.HasValue ? Read(row.Value!) : null;
+    }
+
+    /// <summary>Every stored link of a campaign, as stored (key, entry, claimed hash), in key order.</summary>
+    public async Task<List<(string RowKey, string? Entry, string? Hash)>> ReadAllAsync(string campaignId, CancellationToken ct = default)
+    {
+        var rows = new List<(string, string?, string?)>();
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), maxPerPage: 1000, cancellationToken: ct))
+            rows.Add((e.RowKey, e.GetString("Entry"), e.GetString("Hash")));
+        return rows;
+    }
+
+    static AuditEntry Link(string campaignId, string chain, int seq, HistoryEntry e, string prev) =>
+        new(campaignId, chain, seq, e.Time, e.Actor, e.Role, e.Action, e.Detail, prev);
+
+    static TableEntity ToEntity(AuditEntry a) => new(a.CampaignId, RowKey(a.Chain, a.Seq))
+    {
+        ["Entry"] = a.ToCanonicalJson(),
+        ["Hash"] = a.Hash(),
+    };
+
+    static AuditEntry Read(TableEntity e) => System.Text.Json.JsonSerializer.Deserialize<AuditEntry>(e.GetString("Entry")!, Json.Options)!;
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Eval.Workflows.Domain;
+
+namespace Eval.Workflows.Storage;
+
+public sealed record AuditBreak(string Chain, int Seq, string Problem);
+
+public sealed record AuditVerification(bool Intact, int Chains, int Links, AuditBreak? FirstBreak);
+
+/// <summary>
+/// Recomputes a campaign's audit chains from storage: every link's hash, every link's pointer to the one
+/// before, the numbering (a gap is a removed link), each evaluation chain's length against the evaluation's
+/// record (a removed tail), and the published list against the hash its publication link holds.
+/// </summary>
+public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations, RatingStore ratings)
+{
+    public async Task<AuditVerification> VerifyAsync(string campaignId, bool published, CancellationToken ct = default)
+    {
+        var rows = await audit.ReadAllAsync(campaignId, ct);
+        var chains = rows.GroupBy(r => r.RowKey[..r.RowKey.LastIndexOf('|')], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var seqs = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var e in evaluations.Query(campaignId, null, null, select: ["RowKey", "Seq"], pageSize: 1000).WithCancellation(ct))
+            seqs[e.RowKey] = e.GetInt32("Seq") ?? 0;
+
+        foreach (string branch in seqs.Keys.Where(b => chains.All(c => c.Key != b)).Order(StringComparer.Ordinal))
+            return Broken(chains, rows.Count, new AuditBreak(branch, 0, "the evaluation has no audit chain"));
+
+        foreach (var chain in chains)
+        {
+            string prev = AuditEntry.Genesis;
+            int expected = 0;
+            AuditEntry? last = null;
+            foreach (var (rowKey, text, hash) in chain.OrderBy(r => r.RowKey, StringComparer.Ordinal))
+            {
+                int seq = int.Parse(rowKey[(rowKey.LastIndexOf('|') + 1)..]);
+                if (seq != expected) return Broken(chains, rows.Count, new AuditBreak(chain.Key, expected, $"link {expected} is missing"));
+                AuditEntry? entry = Parse(text);
+                if (entry is null) return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link is unreadable"));
+                if (entry.Chain != chain.Key || entry.Seq != seq || entry.CampaignId != campaignId)
+                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link is stored in the wrong place (moved or reordered)"));
+                if (AuditEntry.HashOf(text!) != hash || entry.Hash() != hash)
+                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link's content does not match its hash (edited)"));
+                if (entry.PrevHash != prev)
+                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link does not point at the one before it"));
+                prev = hash!;
+                last = entry;
+                expected++;
+            }
+            if (chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out int recorded) && recorded != expected - 1)
+                return Broken(chains, rows.Count, new AuditBreak(chain.Key, expected, $"the evaluation records {recorded + 1} decisions, the chain {expected}"));
+            if (chain.Key == AuditEntry.CampaignChain && published && last?.Action == "published" &&
+                last.Detail != await PublishedListHashAsync(ratings, campaignId, ct))
+                return Broken(chains, rows.Count, new AuditBreak(chain.Key, last.Seq, "the published ratings differ from those the chain sealed"));
+        }
+        return new AuditVerification(true, chains.Count, rows.Count, null);
+    }
+
+    /// <summary>SHA-256 of the published list in rank order (branch, score, share, rank, level).</summary>
+    public static async Task<string> PublishedListHashAsync(RatingStore ratings, string campaignId, CancellationToken ct = default)
+    {
+        List<RankedBranch> list = await ratings.ReadPublishedAsync(campaignId, ct);
+        return "sha256:" + AuditEntry.HashOf(JsonSerializer.Serialize(list.OrderBy(r => r.Rank).ThenBy(r => r.BranchId, StringComparer.Ordinal)
+            .Select(r => new object[] { r.BranchId, r.Score, r.UnityShare, r.Rank, r.Level })));
+    }
+
+    static AuditEntry? Parse(string? text)
+    {
+        if (text is null) return null;
+        try { return JsonSerializer.Deserialize<AuditEntry>(text, Json.Options); }
+        catch (JsonException) { return null; }
+    }
+
+    static AuditVerification Broken<T>(List<T> chains, int links, AuditBreak at) => new(false, chains.Count, links, at);
+}
