@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
+using Eval.Api.Http;
 using Eval.Workflows;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,7 @@ public static class EvalApiServices
         services.AddSingleton<AuditVerifier>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
+        services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<SelfTestHandlers>();
         services.AddSingleton<UnitHandlers>();

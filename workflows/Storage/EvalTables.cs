@@ -15,9 +15,10 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string Ratings = "Ratings";
     public const string Objections = "Objections";
     public const string Audit = "Audit";
+    public const string IdempotencyKeys = "IdempotencyKeys";
     public const string SelfTests = "SelfTests";
 
-    public static readonly IReadOnlyList<string> All = [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, SelfTests];
+    public static readonly IReadOnlyList<string> All = [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests];
 
     public TableServiceClient Service { get; } = service;
 

@@ -11,12 +11,15 @@ using Microsoft.DurableTask.Client;
 namespace Eval.Api.Handlers;
 
 /// <summary>Creating, starting and reading campaigns, and requesting their publication.</summary>
-public sealed class CampaignHandlers(Authenticator auth, CampaignAccess access, CampaignStore campaigns, UnitStore units,
+public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, UnitStore units,
     EvaluationStore evaluations, TimeProvider clock)
 {
     public sealed record PublicationRequest(bool Force = false);
 
-    public async Task<IResult> CreateAsync(HttpRequest request)
+    public Task<IResult> CreateAsync(HttpRequest request) =>
+        idempotency.RunAsync(request, () => CreateOnceAsync(request));
+
+    async Task<IResult> CreateOnceAsync(HttpRequest request)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
@@ -52,7 +55,10 @@ public sealed class CampaignHandlers(Authenticator auth, CampaignAccess access, 
         return Results.Ok(View(campaign!, await ProgressAsync(campaignId, request.HttpContext.RequestAborted)));
     }
 
-    public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, string campaignId)
+    public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, string campaignId) =>
+        idempotency.RunAsync(request, () => StartOnceAsync(request, client, campaignId));
+
+    async Task<IResult> StartOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
@@ -80,7 +86,10 @@ public sealed class CampaignHandlers(Authenticator auth, CampaignAccess access, 
         return Results.Text(SchemaCatalog.SelfAssessment(campaign!.Definition).ToJson(), "application/schema+json");
     }
 
-    public async Task<IResult> PublicationAsync(HttpRequest request, DurableTaskClient client, string campaignId)
+    public Task<IResult> PublicationAsync(HttpRequest request, DurableTaskClient client, string campaignId) =>
+        idempotency.RunAsync(request, () => PublicationOnceAsync(request, client, campaignId));
+
+    async Task<IResult> PublicationOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;

@@ -15,11 +15,14 @@ namespace Eval.Api.Handlers;
 /// evaluations. Each step is checked against the stored record (stage, round, role, scope) and then raised as a
 /// typed event into the evaluation's orchestration, which decides and records.
 /// </summary>
-public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock)
+public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock)
 {
     public const int MaxPageSize = 200;
 
-    public async Task<IResult> SelfAssessmentAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    public Task<IResult> SelfAssessmentAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
+        idempotency.RunAsync(request, () => SelfAssessmentOnceAsync(request, client, campaignId, branchId));
+
+    async Task<IResult> SelfAssessmentOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
     {
         var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
         if (problem is not null) return problem;
@@ -44,7 +47,10 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         return Accepted(campaignId, branchId);
     }
 
-    public async Task<IResult> TownshipReviewAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    public Task<IResult> TownshipReviewAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
+        idempotency.RunAsync(request, () => TownshipReviewOnceAsync(request, client, campaignId, branchId));
+
+    async Task<IResult> TownshipReviewOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
     {
         var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
         if (problem is not null) return problem;
@@ -71,7 +77,10 @@ public sealed class EvaluationHandlers(Authenticator auth, CampaignAccess access
         return Accepted(campaignId, branchId);
     }
 
-    public async Task<IResult> CountyScoreAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    public Task<IResult> CountyScoreAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
+        idempotency.RunAsync(request, () => CountyScoreOnceAsync(request, client, campaignId, branchId));
+
+    async Task<IResult> CountyScoreOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
     {
         var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
         if (problem is not null) return problem;

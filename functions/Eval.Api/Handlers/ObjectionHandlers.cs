@@ -9,14 +9,17 @@ using Microsoft.DurableTask.Client;
 namespace Eval.Api.Handlers;
 
 /// <summary>Objections (异议) during the public notice, and their resolution by the organization department.</summary>
-public sealed class ObjectionHandlers(Authenticator auth, CampaignAccess access, CampaignStore campaigns, ObjectionStore objections,
+public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, ObjectionStore objections,
     RatingStore ratings, AuditStore audit, TimeProvider clock)
 {
     public sealed record ObjectionRequest(string BranchId, string Text);
 
     public sealed record ResolutionRequest(bool Upheld, string Comment);
 
-    public async Task<IResult> FileAsync(HttpRequest request, string campaignId)
+    public Task<IResult> FileAsync(HttpRequest request, string campaignId) =>
+        idempotency.RunAsync(request, () => FileOnceAsync(request, campaignId));
+
+    async Task<IResult> FileOnceAsync(HttpRequest request, string campaignId)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
@@ -46,7 +49,10 @@ public sealed class ObjectionHandlers(Authenticator auth, CampaignAccess access,
         return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/objections/{objection.Id}", new { id = objection.Id, status = objection.Status });
     }
 
-    public async Task<IResult> ResolveAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId)
+    public Task<IResult> ResolveAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId) =>
+        idempotency.RunAsync(request, () => ResolveOnceAsync(request, client, campaignId, objectionId));
+
+    async Task<IResult> ResolveOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;

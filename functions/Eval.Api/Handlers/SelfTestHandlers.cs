@@ -18,7 +18,7 @@ namespace Eval.Api.Handlers;
 /// The deployment self-test: POST starts an orchestration that writes to table SelfTests and waits for a
 /// confirmation (a second POST) until a durable-timer deadline; GET reads the row back.
 /// </summary>
-public sealed class SelfTestHandlers(Authenticator auth, EvalTables tables, TimeProvider clock)
+public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth, EvalTables tables, TimeProvider clock)
 {
     public const int MaxDeadlineSeconds = 7 * 24 * 3600;
 
@@ -26,7 +26,10 @@ public sealed class SelfTestHandlers(Authenticator auth, EvalTables tables, Time
 
     public sealed record ConfirmRequest(string? ConfirmedBy);
 
-    public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
+    public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) =>
+        idempotency.RunAsync(request, () => StartOnceAsync(request, client));
+
+    async Task<IResult> StartOnceAsync(HttpRequest request, DurableTaskClient client)
     {
         if (await OperatorAsync(request) is { } denied) return denied;
         var (body, problem) = await JsonBody.ReadAsync<StartRequest>(request);
@@ -40,7 +43,10 @@ public sealed class SelfTestHandlers(Authenticator auth, EvalTables tables, Time
         return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new { id, deadline = input.Deadline });
     }
 
-    public async Task<IResult> ConfirmAsync(HttpRequest request, DurableTaskClient client, string id)
+    public Task<IResult> ConfirmAsync(HttpRequest request, DurableTaskClient client, string id) =>
+        idempotency.RunAsync(request, () => ConfirmOnceAsync(request, client, id));
+
+    async Task<IResult> ConfirmOnceAsync(HttpRequest request, DurableTaskClient client, string id)
     {
         if (await OperatorAsync(request) is { } denied) return denied;
         var (body, problem) = await JsonBody.ReadAsync(request, whenEmpty: new ConfirmRequest(null));

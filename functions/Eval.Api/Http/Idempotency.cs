@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Eval.Api.Auth;
+using Eval.Workflows.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Eval.Api.Http;
+
+/// <summary>
+/// The Idempotency-Key header on a POST: the first request with a key runs and its response is kept; a repeat
+/// with the same key and body gets that response again and changes nothing; the same key with another body is
+/// 422; a repeat while the first is still running is 409. Keys belong to the caller (the token's subject) and the
+/// route, and are kept in table IdempotencyKeys. A response of 5xx is not kept, so a retry runs again.
+/// </summary>
+public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvider clock)
+{
+    public const string Header = "Idempotency-Key";
+    const int MaxKeyLength = 200;
+    const int MaxKeptBody = 30_000; // responses here are small; larger ones are not kept (the key then only guards the body)
+
+    TableClient Table => tables.Table(EvalTables.IdempotencyKeys);
+
+    public async Task<IResult> RunAsync(HttpRequest request, Func<Task<IResult>> handler)
+    {
+        if (!request.Headers.TryGetValue(Header, out var values)) return await handler();
+        string key = values.ToString();
+        if (key.Length is 0 or > MaxKeyLength || key.Any(c => c is < (char)0x21 or > (char)0x7e) || values.Count > 1)
+            return Problems.BadRequest($"{Header} must be one value of 1 to {MaxKeyLength} visible ASCII characters.");
+
+        // Scope by the verified caller; an unauthenticated request just runs (and gets its 401).
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+
+        var (bodyHash, tooLarge) = await HashBodyAsync(request);
+        if (tooLarge is not null) return tooLarge;
+        string partition = Sha256($"{caller!.Id}\n{request.Method}\n{request.Path}\n{key}");
+
+        try
+        {
+            await Table.AddEntityAsync(new TableEntity(partition, "") { ["BodyHash"] = bodyHash, ["State"] = "running", ["At"] = clock.GetUtcNow() });
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            TableEntity first = (await Table.GetEntityAsync<TableEntity>(partition, "")).Value;
+            if (first.GetString("BodyHash") != bodyHash)
+                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used with another body.",
+                    "Use a new key for a different request.");
+            if (first.GetString("State") != "done")
+                return Problems.Conflict("The first request with this Idempotency-Key is still being processed; try again shortly.");
+            return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), first.GetBinary("Body"));
+        }
+
+        IResult result;
+        try
+        {
+            result = await handler();
+        }
+        catch
+        {
+            await Table.DeleteEntityAsync(partition, "", ETag.All);
+            throw;
+        }
+        var (status, contentType, location, body) = await CaptureAsync(result, request.HttpContext);
+        if (status >= 500 || body.Length > MaxKeptBody)
+            await Table.DeleteEntityAsync(partition, "", ETag.All);
+        else
+            await Table.UpdateEntityAsync(new TableEntity(partition, "")
+            {
+                ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location, ["Body"] = body,
+            }, ETag.All, TableUpdateMode.Merge);
+        return new Replayed(status, contentType, location, body);
+    }
+
+    static async Task<(string Hash, IResult? Problem)> HashBodyAsync(HttpRequest request)
+    {
+        if (request.ContentLength > RequestJson.MaxBodyBytes) return ("", Problems.TooLarge(RequestJson.MaxBodyBytes));
+        request.EnableBuffering(RequestJson.MaxBodyBytes + 1);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        request.Body.Position = 0;
+        if (buffer.Length > RequestJson.MaxBodyBytes) return ("", Problems.TooLarge(RequestJson.MaxBodyBytes));
+        return (Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray())), null);
+    }
+
+    /// <summary>Runs the result against a scratch response to keep exactly what the client gets.</summary>
+    static async Task<(int Status, string? ContentType, string? Location, byte[] Body)> CaptureAsync(IResult result, HttpContext real)
+    {
+        var features = new FeatureCollection();
+        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+        var body = new MemoryStream();
+        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
+        features.Set<IHttpRequestFeature>(new HttpRequestFeature { Method = real.Request.Method, Path = real.Request.Path });
+        var scratch = new DefaultHttpContext(features) { RequestServices = real.RequestServices };
+        scratch.Response.StatusCode = StatusCodes.Status200OK;
+        await result.ExecuteAsync(scratch);
+        return (scratch.Response.StatusCode, scratch.Response.ContentType, scratch.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body.ToArray());
+    }
+
+    static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>The kept response, written again byte for byte.</summary>
+    sealed class Replayed(int status, string? contentType, string? location, byte[]? body) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (contentType is not null) httpContext.Response.ContentType = contentType;
+            if (location is not null) httpContext.Response.Headers.Location = location;
+            if (body is { Length: > 0 }) await httpContext.Response.Body.WriteAsync(body);
+        }
+    }
+}

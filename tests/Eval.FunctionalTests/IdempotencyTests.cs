@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Eval.Api.Auth;
+using Eval.FunctionalTests.Infrastructure;
+
+namespace Eval.FunctionalTests;
+
+/// <summary>Idempotency-Key: a retried POST gets the first answer and changes nothing.</summary>
+public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalHostFixture>, IDisposable
+{
+    readonly CampaignDriver driver = new(fx.Host);
+
+    public void Dispose() => driver.Dispose();
+
+    [Fact]
+    public async Task A_retried_request_gets_the_first_answer_and_another_body_under_the_same_key_is_refused()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string branch = county.Branches[0];
+        string id = "ik-" + Guid.NewGuid().ToString("N")[..8];
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        string definition = JsonSerializer.Serialize(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M"));
+
+        // Creating a campaign twice with one key: both 201 with the same body and Location (without the key: 409).
+        using HttpResponseMessage created = await Post(org, "api/campaigns", definition, "create-1");
+        using HttpResponseMessage again = await Post(org, "api/campaigns", definition, "create-1");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(created.Headers.Location, again.Headers.Location);
+        Assert.Equal(await created.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        using HttpResponseMessage withoutKey = await Post(org, "api/campaigns", definition, null);
+        Assert.Equal(HttpStatusCode.Conflict, withoutKey.StatusCode);
+
+        await CampaignDriver.Expect(await Post(org, $"api/campaigns/{id}/start", "", "start-1"), HttpStatusCode.Accepted);
+        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(id, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
+            TimeSpan.FromSeconds(60), "the campaign to start", () => fx.Host.Output);
+
+        // A self-assessment retried with its key: 202 both times, one submission recorded.
+        HttpClient secretary = driver.As(Roles.BranchSecretary, branch);
+        string url = $"api/campaigns/{id}/evaluations/{branch}/self-assessment";
+        string body = """{"scores":{"political":20,"organization":20,"service":20,"unity":20},"summary":"第一次提交"}""";
+        using HttpResponseMessage first = await Post(secretary, url, body, "submit-1");
+        using HttpResponseMessage retry = await Post(secretary, url, body, "submit-1");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+
+        // The same key with another body is refused.
+        using HttpResponseMessage other = await Post(secretary, url, body.Replace("第一次", "第二次"), "submit-1");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+
+        JsonElement e = await driver.WaitForStageAsync(id, branch, "awaiting-township-review");
+        Assert.Equal("第一次提交", e.GetProperty("submission").GetProperty("assessment").GetProperty("summary").GetString());
+        Assert.Single(e.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "self-assessment-submitted");
+
+        // Keys belong to their caller: another secretary's key "submit-1" is a different key (and is refused for scope).
+        using HttpResponseMessage stranger = await Post(driver.As(Roles.BranchSecretary, county.Id + ".t01.b999"), url, body, "submit-1");
+        Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("tab\tinside")]
+    public async Task A_malformed_key_is_a_bad_request(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/campaigns") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        using HttpResponseMessage r = await driver.As(Roles.OrgDepartment, "chifeng").SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_overlong_key_is_a_bad_request()
+    {
+        using HttpResponseMessage r = await Post(driver.As(Roles.OrgDepartment, "chifeng"), "api/campaigns", "{}", new string('k', 201));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+    }
+
+    static Task<HttpResponseMessage> Post(HttpClient client, string url, string body, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (body.Length == 0) request.Content = null;
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+}
