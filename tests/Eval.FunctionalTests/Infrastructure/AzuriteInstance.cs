@@ -13,12 +13,16 @@ public sealed class AzuriteInstance : IDisposable
     const string Account = "devstoreaccount1";
     const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    readonly Process? process;
+    Process? process;
+    readonly int[] ports;
+    readonly string? location;
 
-    AzuriteInstance(string connectionString, Process? process)
+    AzuriteInstance(string connectionString, Process? process, int[]? ports = null, string? location = null)
     {
         ConnectionString = connectionString;
         this.process = process;
+        this.ports = ports ?? [];
+        this.location = location;
     }
 
     public string ConnectionString { get; }
@@ -31,9 +35,39 @@ public sealed class AzuriteInstance : IDisposable
 
     public static AzuriteInstance StartPrivate(string? location = null)
     {
+        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
+        return new AzuriteInstance(Connection(blob, queue, table), Launch(blob, queue, table, location), [blob, queue, table], location);
+    }
+
+    /// <summary>Kills this (private) Azurite, as a crash would.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false }) { process.Kill(entireProcessTree: true); process.WaitForExit(5000); }
+    }
+
+    /// <summary>
+    /// Stops this private Azurite the way an operator would (SIGTERM), so it writes its data to disk; a SIGKILL
+    /// loses what it had not saved yet, tables included.
+    /// </summary>
+    public void Stop()
+    {
+        if (process is not { HasExited: false }) return;
+        using (Process.Start("kill", ["-TERM", process.Id.ToString()])) { }
+        if (!process.WaitForExit(20_000)) Kill();
+    }
+
+    /// <summary>Starts this private Azurite again on the same ports and data folder.</summary>
+    public void Restart()
+    {
+        Stop();
+        process?.Dispose();
+        process = Launch(ports[0], ports[1], ports[2], location);
+    }
+
+    static Process Launch(int blob, int queue, int table, string? location)
+    {
         if (!File.Exists(Repo.Azurite))
             throw new InvalidOperationException($"Azurite is not installed at {Repo.Azurite}: run `npm ci` in the repository (./eval test does).");
-        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
         var start = new ProcessStartInfo(Repo.Azurite)
         {
             ArgumentList = { "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
@@ -58,7 +92,7 @@ public sealed class AzuriteInstance : IDisposable
                 Thread.Sleep(50);
             }
         }
-        return new AzuriteInstance(Connection(blob, queue, table), p);
+        return p;
     }
 
     public static string Connection(int blob, int queue, int table) =>
