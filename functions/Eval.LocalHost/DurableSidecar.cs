@@ -35,6 +35,9 @@ public static class DurableSidecar
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(options.ControlQueueVisibilityTimeoutSeconds),
+            // The app lease lets one process at a time work a hub (for blue/green deployments). Off, several local
+            // hosts on one hub share its partitions, and one takes over the partitions of another that died.
+            UseAppLease = false,
             LoggerFactory = loggerFactory,
         });
         builder.Services.AddSingleton<IOrchestrationService>(service);
