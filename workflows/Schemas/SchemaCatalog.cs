@@ -39,15 +39,19 @@ public static class SchemaCatalog
     public static JsonSchema SelfAssessment(CampaignDefinition campaign)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        return RubricSchemas.SelfAssessment(campaign);
+        return ByCampaign.GetOrAdd(("self-assessment", Storage.Json.Write(campaign)), _ => RubricSchemas.SelfAssessment(campaign));
     }
 
     /// <summary>The schema of a county scorer's score in this campaign.</summary>
     public static JsonSchema CountyScore(CampaignDefinition campaign)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        return RubricSchemas.CountyScore(campaign);
+        return ByCampaign.GetOrAdd(("county-score", Storage.Json.Write(campaign)), _ => RubricSchemas.CountyScore(campaign));
     }
+
+    // A campaign's definition never changes once created, so its generated schemas are built once per process, not
+    // on every submission. Keyed by the definition itself: two campaigns with one id in different stores stay apart.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Kind, string Definition), JsonSchema> ByCampaign = new();
 
     static async Task<JsonSchema> LoadAsync(string name)
     {
