@@ -40,7 +40,7 @@ public static class DurableSidecar
             UseAppLease = false,
             LoggerFactory = loggerFactory,
         });
-        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationService>(new DeduplicatingOrchestrationService(service, loggerFactory.CreateLogger<DeduplicatingOrchestrationService>()));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
