@@ -10,9 +10,7 @@ public sealed class CloseUnfinishedEvaluationsActivity(EvaluationStore evaluatio
 {
     public override async Task<int> RunAsync(CloseEvaluationsInput input, DurableTaskClient client)
     {
-        var unfinished = new List<string>();
-        await foreach (var row in evaluations.Query(input.CampaignId, null, null, select: ["RowKey", "Stage"], pageSize: 1000))
-            if (row.GetString("Stage") != Stages.Done) unfinished.Add(row.RowKey);
+        List<string> unfinished = await evaluations.UnfinishedAsync(input.CampaignId);
         await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (branchId, ct) =>
             await client.RaiseEventAsync(InstanceIds.Evaluation(input.CampaignId, branchId), EvaluationEvents.Closed,
                 new EvaluationClosed(input.By, input.At), ct));

@@ -1,15 +1,8 @@
-using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 
 namespace Eval.Workflows.Activities;
 
 public sealed class CountUnfinishedEvaluationsActivity(EvaluationStore evaluations) : EvalActivity<string, int>
 {
-    public override async Task<int> RunAsync(string campaignId)
-    {
-        int unfinished = 0;
-        await foreach (var row in evaluations.Query(campaignId, null, null, select: ["Stage"], pageSize: 1000))
-            if (row.GetString("Stage") != Stages.Done) unfinished++;
-        return unfinished;
-    }
+    public override async Task<int> RunAsync(string campaignId) => (await evaluations.UnfinishedAsync(campaignId)).Count;
 }

@@ -37,8 +37,7 @@ public sealed class AuditStore(EvalTables tables)
         while (true)
         {
             AuditEntry? last = null;
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}");
-            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) last = Read(e);
+            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct)) last = Read(e);
             AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry, last?.Hash() ?? AuditEntry.Genesis);
             try { await Table.AddEntityAsync(ToEntity(link), ct); return; }
             catch (RequestFailedException e) when (e.Status == 409) { } // someone appended first: link after theirs
@@ -48,8 +47,7 @@ public sealed class AuditStore(EvalTables tables)
     /// <summary>Whether the campaign's own chain already holds a link with this action.</summary>
     public async Task<bool> CampaignChainHasAsync(string campaignId, string action, CancellationToken ct = default)
     {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}");
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
             if (Read(e).Action == action) return true;
         return false;
     }
@@ -68,6 +66,10 @@ public sealed class AuditStore(EvalTables tables)
             rows.Add((e.RowKey, e.GetString("Entry"), e.GetString("Hash")));
         return rows;
     }
+
+    /// <summary>The campaign chain's links: keys "campaign|000000" … ("}" sorts right after "|").</summary>
+    static string CampaignChainFilter(string campaignId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}");
 
     static AuditEntry Link(string campaignId, string chain, int seq, HistoryEntry e, string prev) =>
         new(campaignId, chain, seq, e.Time, e.Actor, e.Role, e.Action, e.Detail, prev);

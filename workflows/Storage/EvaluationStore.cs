@@ -71,6 +71,15 @@ public sealed class EvaluationStore(EvalTables tables)
         }
     }
 
+    /// <summary>The branch ids of a campaign's evaluations that are not done yet (two columns of one partition).</summary>
+    public async Task<List<string>> UnfinishedAsync(string campaignId, CancellationToken ct = default)
+    {
+        var unfinished = new List<string>();
+        await foreach (var row in Query(campaignId, null, null, select: ["RowKey", "Stage"], pageSize: 1000).WithCancellation(ct))
+            if (row.GetString("Stage") != Stages.Done) unfinished.Add(row.RowKey);
+        return unfinished;
+    }
+
     public AsyncPageable<TableEntity> Query(string campaignId, string? unitScope, string? stage, IEnumerable<string>? select = null, int pageSize = 100)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
