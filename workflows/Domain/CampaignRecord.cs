@@ -15,6 +15,10 @@ public sealed record CampaignRecord
     /// <summary>Set when the notice period is over: objections filed after it are refused.</summary>
     public bool NoticeClosed { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
+    /// <summary>The operation id (Idempotency-Key) of the request that started the campaign: its repeat finishes the start.</summary>
+    public string? StartOperation { get; init; }
+    /// <summary>The operation id of the request that asked for publication: its repeat raises the event again.</summary>
+    public string? PublicationOperation { get; init; }
 }
 
 /// <summary>The campaign orchestration's input.</summary>
@@ -43,6 +47,8 @@ public sealed record ObjectionRecord(string CampaignId, string Id, string Branch
     public string? Comment { get; init; }
     public Actor? ResolvedBy { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
+    /// <summary>The operation id of the request that resolved it: its repeat finishes the resolution.</summary>
+    public string? ResolveOperation { get; init; }
 }
 
 public static class ObjectionStatus

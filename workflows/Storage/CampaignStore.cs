@@ -58,6 +58,8 @@ public sealed class CampaignStore(EvalTables tables)
             ["PublicityEndsAt"] = r.PublicityEndsAt,
             ["NoticeClosed"] = r.NoticeClosed,
             ["PublishedAt"] = r.PublishedAt,
+            ["StartOperation"] = r.StartOperation,
+            ["PublicationOperation"] = r.PublicationOperation,
         };
         TableText.Write(e, "Definition", Json.Write(r.Definition));
         return e;
@@ -76,5 +78,7 @@ public sealed class CampaignStore(EvalTables tables)
         PublicityEndsAt = e.GetDateTimeOffset("PublicityEndsAt"),
         NoticeClosed = e.GetBoolean("NoticeClosed") ?? false,
         PublishedAt = e.GetDateTimeOffset("PublishedAt"),
+        StartOperation = e.GetString("StartOperation"),
+        PublicationOperation = e.GetString("PublicationOperation"),
     };
 }

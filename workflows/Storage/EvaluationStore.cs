@@ -51,15 +51,20 @@ public sealed class EvaluationStore(EvalTables tables)
     /// <summary>
     /// Records that the API accepted an action, conditional on the ETag: of two simultaneous requests one wins.
     /// <paramref name="refuse"/> sees the current record and says why the action cannot be taken (null: it can).
-    /// A write in between (the workflow recording something) makes it read and decide again.
+    /// A write in between (the workflow recording something) makes it read and decide again. With an
+    /// <paramref name="operation"/> (the request's Idempotency-Key) the claim is stored as "claim#op=operation", and a
+    /// repeat of that operation finds its own claim and goes on (a process that died after claiming is resumed).
     /// </summary>
-    public async Task<string?> ClaimAsync(string campaignId, string branchId, string claim, Func<EvaluationRecord, string?> refuse, CancellationToken ct = default)
+    public async Task<string?> ClaimAsync(string campaignId, string branchId, string claim, string? operation, Func<EvaluationRecord, string?> refuse,
+        CancellationToken ct = default)
     {
+        string entry = ClaimEntry(claim, operation);
         for (int attempt = 0; ; attempt++)
         {
             var (record, etag) = await GetAsync(campaignId, branchId, ct) ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
+            if (operation is not null && record.Claims.Contains(entry)) return null;
             if (refuse(record) is { } reason) return reason;
-            var entity = new TableEntity(campaignId, branchId) { ["Claims"] = Json.Write(record.Claims.Append(claim).ToList()) };
+            var entity = new TableEntity(campaignId, branchId) { ["Claims"] = Json.Write(record.Claims.Append(entry).ToList()) };
             try
             {
                 await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, ct);
@@ -70,6 +75,18 @@ public sealed class EvaluationStore(EvalTables tables)
             }
         }
     }
+
+    const string OperationMark = "#op=";
+
+    public static string ClaimEntry(string claim, string? operation) => operation is null ? claim : claim + OperationMark + operation;
+
+    /// <summary>Whether <paramref name="record"/> holds <paramref name="claim"/>, by any operation (ids are 64 hex digits).</summary>
+    public static bool HasClaim(EvaluationRecord record, string claim) =>
+        record.Claims.Any(c => c == claim || (c.Length == claim.Length + OperationMark.Length + 64 && c.StartsWith(claim + OperationMark, StringComparison.Ordinal)));
+
+    /// <summary>Whether this operation (a repeat of one request) claimed <paramref name="claim"/> already.</summary>
+    public static bool ClaimedBy(EvaluationRecord record, string claim, string? operation) =>
+        operation is not null && record.Claims.Contains(ClaimEntry(claim, operation));
 
     /// <summary>The branch ids of a campaign's evaluations that are not done yet (two columns of one partition).</summary>
     public async Task<List<string>> UnfinishedAsync(string campaignId, CancellationToken ct = default)

@@ -9,7 +9,12 @@ public sealed class ObjectionStore(EvalTables tables)
 {
     TableClient Table => tables.Table(EvalTables.Objections);
 
-    public Task AddAsync(ObjectionRecord o, CancellationToken ct = default) => Table.AddEntityAsync(ToEntity(o), ct);
+    /// <summary>Adds the objection; false when one with its id exists already.</summary>
+    public async Task<bool> TryAddAsync(ObjectionRecord o, CancellationToken ct = default)
+    {
+        try { await Table.AddEntityAsync(ToEntity(o), ct); return true; }
+        catch (RequestFailedException e) when (e.Status == 409) { return false; }
+    }
 
     public Task DeleteAsync(string campaignId, string id, CancellationToken ct = default) => Table.DeleteEntityAsync(campaignId, id, ETag.All, ct);
 
@@ -44,6 +49,7 @@ public sealed class ObjectionStore(EvalTables tables)
         ["Comment"] = o.Comment,
         ["ResolvedBy"] = o.ResolvedBy is null ? null : Json.Write(o.ResolvedBy),
         ["ResolvedAt"] = o.ResolvedAt,
+        ["ResolveOperation"] = o.ResolveOperation,
     };
 
     static ObjectionRecord FromEntity(TableEntity e) => new(e.PartitionKey, e.RowKey, e.GetString("BranchId")!, e.GetString("Text") ?? "",
@@ -53,5 +59,6 @@ public sealed class ObjectionStore(EvalTables tables)
         Comment = e.GetString("Comment"),
         ResolvedBy = Json.Read<Actor>(e.GetString("ResolvedBy")),
         ResolvedAt = e.GetDateTimeOffset("ResolvedAt"),
+        ResolveOperation = e.GetString("ResolveOperation"),
     };
 }

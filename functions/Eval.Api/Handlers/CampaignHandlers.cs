@@ -65,14 +65,21 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (campaign, etag, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
         if (missing is not null) return missing;
         if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit starts it.");
-        if (campaign!.Status != CampaignStatus.Created) return Problems.Conflict($"The campaign is {campaign.Status}; only a created campaign can start.");
-
-        // Claim the start with the ETag: of two simultaneous starts, one wins and the other gets 409.
-        if (!await campaigns.TryReplaceAsync(campaign with { Status = CampaignStatus.Running, StartedAt = clock.GetUtcNow() }, etag, request.HttpContext.RequestAborted))
-            return Problems.Conflict("The campaign was changed at the same time; read it again.");
-        await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
-            new CampaignRunInput(campaignId, IsoDuration.Parse(campaign.Definition.Schedule.Publicity)),
-            new StartOrchestrationOptions(InstanceIds.Campaign(campaignId)));
+        string? operation = Idempotency.OperationOf(request);
+        // A repeat of a start that claimed and then died before scheduling its orchestration finishes it.
+        bool resumed = operation is not null && campaign!.StartOperation == operation;
+        if (!resumed)
+        {
+            if (campaign!.Status != CampaignStatus.Created) return Problems.Conflict($"The campaign is {campaign.Status}; only a created campaign can start.");
+            // Claim the start with the ETag: of two simultaneous starts, one wins and the other gets 409.
+            if (!await campaigns.TryReplaceAsync(campaign with { Status = CampaignStatus.Running, StartedAt = clock.GetUtcNow(), StartOperation = operation },
+                    etag, request.HttpContext.RequestAborted))
+                return Problems.Conflict("The campaign was changed at the same time; read it again.");
+        }
+        if (!resumed || await client.GetInstanceAsync(InstanceIds.Campaign(campaignId), request.HttpContext.RequestAborted) is null)
+            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
+                new CampaignRunInput(campaignId, IsoDuration.Parse(campaign!.Definition.Schedule.Publicity)),
+                new StartOrchestrationOptions(InstanceIds.Campaign(campaignId)));
         return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new { id = campaignId, status = CampaignStatus.Running });
     }
 
@@ -99,21 +106,28 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (body, problem) = await RequestJson.ReadAsync<PublicationRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Publication), optional: true);
         if (problem is not null) return problem;
 
-        if (campaign!.Status != CampaignStatus.Running || campaign.PublicationRequestedAt is not null)
-            return Problems.Conflict($"The campaign is {campaign.Status}{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
-        if (campaign.BranchCount is null) return Problems.Conflict("The campaign is still starting its evaluations.");
-        Progress progress = await ProgressAsync(campaignId, request.HttpContext.RequestAborted);
-        int waiting = progress.Stages[Stages.AwaitingTownshipReview] + progress.Stages[Stages.AwaitingCountyScore] + progress.Stages[Stages.AwaitingSelfAssessment];
-        if (waiting > 0 && !body!.Force)
-            return Problems.Create(StatusCodes.Status409Conflict, "evaluations-unfinished", "Evaluations are still unfinished.",
-                $"{waiting} evaluations are not done; send {{\"force\":true}} to end them as not-evaluated.",
-                new Dictionary<string, object?> { ["stages"] = progress.Stages });
-
+        string? operation = Idempotency.OperationOf(request);
         DateTimeOffset now = clock.GetUtcNow();
-        if (!await campaigns.TryReplaceAsync(campaign with { PublicationRequestedAt = now, Forced = body!.Force }, etag, request.HttpContext.RequestAborted))
-            return Problems.Conflict("The campaign was changed at the same time; read it again.");
+        // A repeat of a request that was recorded and then died before raising its event raises it (a duplicate is ignored).
+        if (operation is not null && campaign!.PublicationOperation == operation)
+            now = campaign.PublicationRequestedAt ?? now;
+        else
+        {
+            if (campaign!.Status != CampaignStatus.Running || campaign.PublicationRequestedAt is not null)
+                return Problems.Conflict($"The campaign is {campaign.Status}{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
+            if (campaign.BranchCount is null) return Problems.Conflict("The campaign is still starting its evaluations.");
+            Progress progress = await ProgressAsync(campaignId, request.HttpContext.RequestAborted);
+            int waiting = progress.Stages[Stages.AwaitingTownshipReview] + progress.Stages[Stages.AwaitingCountyScore] + progress.Stages[Stages.AwaitingSelfAssessment];
+            if (waiting > 0 && !body!.Force)
+                return Problems.Create(StatusCodes.Status409Conflict, "evaluations-unfinished", "Evaluations are still unfinished.",
+                    $"{waiting} evaluations are not done; send {{\"force\":true}} to end them as not-evaluated.",
+                    new Dictionary<string, object?> { ["stages"] = progress.Stages });
+            if (!await campaigns.TryReplaceAsync(campaign with { PublicationRequestedAt = now, Forced = body!.Force, PublicationOperation = operation },
+                    etag, request.HttpContext.RequestAborted))
+                return Problems.Conflict("The campaign was changed at the same time; read it again.");
+        }
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.PublicationRequested,
-            new PublicationRequested(body.Force, new Actor(caller!.Id, caller.Name, Roles.OrgDepartment), now));
+            new PublicationRequested(body!.Force, new Actor(caller!.Id, caller.Name, Roles.OrgDepartment), now));
         return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new { id = campaignId, force = body.Force });
     }
 

@@ -31,16 +31,21 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         var (assessment, invalid) = await RequestJson.ReadAsync<SelfAssessment>(request, SchemaCatalog.SelfAssessment(ctx.Campaign.Definition));
         if (invalid is not null) return invalid;
-        if (ctx.Evaluation.Stage != Stages.AwaitingSelfAssessment) return NotNow(ctx.Evaluation);
         DateTimeOffset now = clock.GetUtcNow();
-        // The workflow counts a submission by the time it was accepted here; after the deadline it would not count.
-        if (ctx.Evaluation.StageDeadline is { } deadline && now > deadline)
-            return Problems.Create(StatusCodes.Status409Conflict, "deadline-passed", "The deadline has passed.",
-                $"Self-assessments were due by {deadline:O}.", new Dictionary<string, object?> { ["deadline"] = deadline });
-
-        if (await ClaimAsync(ctx.Evaluation, $"{Stages.AwaitingSelfAssessment}:{ctx.Evaluation.Round}", Stages.AwaitingSelfAssessment,
-                "A self-assessment for this round was accepted already.", request.HttpContext.RequestAborted) is { } taken)
-            return taken;
+        string claim = $"{Stages.AwaitingSelfAssessment}:{ctx.Evaluation.Round}";
+        string? operation = Idempotency.OperationOf(request);
+        // A repeat of a request that claimed and then died before raising its event finishes it (see Idempotency).
+        if (!EvaluationStore.ClaimedBy(ctx.Evaluation, claim, operation))
+        {
+            if (ctx.Evaluation.Stage != Stages.AwaitingSelfAssessment) return NotNow(ctx.Evaluation);
+            // The workflow counts a submission by the time it was accepted here; after the deadline it would not count.
+            if (ctx.Evaluation.StageDeadline is { } deadline && now > deadline)
+                return Problems.Create(StatusCodes.Status409Conflict, "deadline-passed", "The deadline has passed.",
+                    $"Self-assessments were due by {deadline:O}.", new Dictionary<string, object?> { ["deadline"] = deadline });
+            if (await ClaimAsync(ctx.Evaluation, claim, operation, Stages.AwaitingSelfAssessment,
+                    "A self-assessment for this round was accepted already.", request.HttpContext.RequestAborted) is { } taken)
+                return taken;
+        }
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.SelfAssessmentSubmitted,
             new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), now));
@@ -64,16 +69,20 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         if (invalid is not null) return invalid;
         IReadOnlyList<FieldError> errors = ReviewCommentRules.Validate(review!);
         if (errors.Count > 0) return Problems.Validation(errors);
-        if (evaluation.Stage != Stages.AwaitingTownshipReview) return NotNow(evaluation);
-        if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Campaign.Definition.MaxReturns)
-            return Problems.Conflict($"This self-assessment was returned {evaluation.Round} times already (the limit): approve or reject it.");
-
-        if (await ClaimAsync(evaluation, $"{Stages.AwaitingTownshipReview}:{evaluation.Round}", Stages.AwaitingTownshipReview,
-                "Another review of this self-assessment was accepted at the same time.", request.HttpContext.RequestAborted) is { } taken)
-            return taken;
+        string claim = $"{Stages.AwaitingTownshipReview}:{evaluation.Round}";
+        string? operation = Idempotency.OperationOf(request);
+        if (!EvaluationStore.ClaimedBy(evaluation, claim, operation))
+        {
+            if (evaluation.Stage != Stages.AwaitingTownshipReview) return NotNow(evaluation);
+            if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Campaign.Definition.MaxReturns)
+                return Problems.Conflict($"This self-assessment was returned {evaluation.Round} times already (the limit): approve or reject it.");
+            if (await ClaimAsync(evaluation, claim, operation, Stages.AwaitingTownshipReview,
+                    "Another review of this self-assessment was accepted at the same time.", request.HttpContext.RequestAborted) is { } taken)
+                return taken;
+        }
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.TownshipReviewed,
-            new TownshipReviewed(evaluation.Round, review, Act(ctx.Caller, role!), clock.GetUtcNow()));
+            new TownshipReviewed(evaluation.Round, review!, Act(ctx.Caller, role!), clock.GetUtcNow()));
         return Accepted(campaignId, branchId);
     }
 
@@ -92,16 +101,20 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         var (score, invalid) = await RequestJson.ReadAsync<CountyScore>(request, SchemaCatalog.CountyScore(ctx.Campaign.Definition));
         if (invalid is not null) return invalid;
-        if (evaluation.Stage != Stages.AwaitingCountyScore) return NotNow(evaluation);
-        if (evaluation.Scores.Any(s => s.By.Id == ctx.Caller.Id))
-            return Problems.Conflict("You have scored this branch already; each scorer scores once.");
-
         string scorers = $"{Stages.AwaitingCountyScore}:{evaluation.Round}:";
-        int needed = ctx.Campaign.Definition.ScorersPerBranch;
-        if (await ClaimAsync(evaluation, scorers + ctx.Caller.Id, Stages.AwaitingCountyScore,
-                "You have scored this branch already; each scorer scores once.", request.HttpContext.RequestAborted,
-                r => r.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed ? $"{needed} scores were accepted already." : null) is { } taken)
-            return taken;
+        string claim = scorers + ctx.Caller.Id;
+        string? operation = Idempotency.OperationOf(request);
+        if (!EvaluationStore.ClaimedBy(evaluation, claim, operation))
+        {
+            if (evaluation.Stage != Stages.AwaitingCountyScore) return NotNow(evaluation);
+            if (evaluation.Scores.Any(s => s.By.Id == ctx.Caller.Id))
+                return Problems.Conflict("You have scored this branch already; each scorer scores once.");
+            int needed = ctx.Campaign.Definition.ScorersPerBranch;
+            if (await ClaimAsync(evaluation, claim, operation, Stages.AwaitingCountyScore,
+                    "You have scored this branch already; each scorer scores once.", request.HttpContext.RequestAborted,
+                    r => r.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed ? $"{needed} scores were accepted already." : null) is { } taken)
+                return taken;
+        }
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.CountyScored,
             new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role!), clock.GetUtcNow()));
@@ -216,12 +229,12 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     /// Claims the action on the stored record (ETag-conditional), re-checking stage and round on the latest record:
     /// of two simultaneous decisions one gets through, the other a 409, and no accepted action is dropped later.
     /// </summary>
-    async Task<IResult?> ClaimAsync(EvaluationRecord seen, string claim, string stage, string taken, CancellationToken ct,
+    async Task<IResult?> ClaimAsync(EvaluationRecord seen, string claim, string? operation, string stage, string taken, CancellationToken ct,
         Func<EvaluationRecord, string?>? alsoRefuse = null)
     {
-        string? refused = await evaluations.ClaimAsync(seen.CampaignId, seen.BranchId, claim, r =>
+        string? refused = await evaluations.ClaimAsync(seen.CampaignId, seen.BranchId, claim, operation, r =>
             r.Stage != stage || r.Round != seen.Round ? $"The evaluation moved on: it is {r.Stage} (round {r.Round})."
-            : r.Claims.Contains(claim) ? taken
+            : EvaluationStore.HasClaim(r, claim) ? taken
             : alsoRefuse?.Invoke(r), ct);
         return refused is null ? null : Problems.Conflict(refused);
     }

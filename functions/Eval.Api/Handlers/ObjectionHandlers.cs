@@ -28,14 +28,21 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         var (body, invalid) = await RequestJson.ReadAsync<ObjectionRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Objection));
         if (invalid is not null) return invalid;
 
+        // With an Idempotency-Key the id comes from the operation, so a repeat after a crash finds the objection it filed.
+        string? operation = Idempotency.OperationOf(request);
+        string id = "obj-" + (operation?[..32] ?? Guid.NewGuid().ToString("N"));
+        if (operation is not null && await objections.GetAsync(campaignId, id, request.HttpContext.RequestAborted) is { } filed)
+            return FiledResult(filed.Record);
+
         DateTimeOffset now = clock.GetUtcNow();
         if (!InNotice(campaign!, now)) return Problems.Conflict("Objections are taken only during the public notice.");
         if (await ratings.GetProposedAsync(campaignId, body!.BranchId, request.HttpContext.RequestAborted) is null)
             return Problems.Validation([new FieldError("/branchId", "this branch is not on the proposed list")]);
 
-        var objection = new ObjectionRecord(campaignId, "obj-" + Guid.NewGuid().ToString("N"), body.BranchId, body.Text,
+        var objection = new ObjectionRecord(campaignId, id, body.BranchId, body.Text,
             new Actor(caller!.Id, caller.Name, caller.Roles.FirstOrDefault() ?? Roles.Member), now);
-        await objections.AddAsync(objection, request.HttpContext.RequestAborted);
+        if (!await objections.TryAddAsync(objection, request.HttpContext.RequestAborted))
+            return Problems.Conflict("This objection is being filed by a request with the same Idempotency-Key; try again shortly.");
         // The notice may have closed while this was written: the campaign counts open objections only after closing
         // it, so an objection written after that count must not stand.
         var after = await campaigns.GetAsync(campaignId, request.HttpContext.RequestAborted);
@@ -46,8 +53,11 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         }
         await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(now, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
             $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/objections/{objection.Id}", new { id = objection.Id, status = objection.Status });
+        return FiledResult(objection);
     }
+
+    static IResult FiledResult(ObjectionRecord o) =>
+        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{o.CampaignId}/objections/{o.Id}", new { id = o.Id, status = o.Status });
 
     public Task<IResult> ResolveAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId) =>
         idempotency.RunAsync(request, () => ResolveOnceAsync(request, client, campaignId, objectionId));
@@ -65,19 +75,27 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         var (body, invalid) = await RequestJson.ReadAsync<ResolutionRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution));
         if (invalid is not null) return invalid;
         var (objection, etag) = found.Value;
-        if (objection.Status != ObjectionStatus.Open) return Problems.Conflict($"The objection is {objection.Status} already.");
-
-        var resolved = objection with
+        string? operation = Idempotency.OperationOf(request);
+        ObjectionRecord resolved;
+        // A repeat of a resolution that was recorded and then died before it finished completes the rest.
+        if (operation is not null && objection.ResolveOperation == operation)
+            resolved = objection;
+        else
         {
-            Status = body!.Upheld ? ObjectionStatus.Upheld : ObjectionStatus.Dismissed,
-            Comment = body.Comment,
-            ResolvedBy = new Actor(caller!.Id, caller.Name, Roles.OrgDepartment),
-            ResolvedAt = clock.GetUtcNow(),
-        };
-        if (!await objections.TryReplaceAsync(resolved, etag, request.HttpContext.RequestAborted))
-            return Problems.Conflict("The objection was resolved at the same time by someone else.");
+            if (objection.Status != ObjectionStatus.Open) return Problems.Conflict($"The objection is {objection.Status} already.");
+            resolved = objection with
+            {
+                Status = body!.Upheld ? ObjectionStatus.Upheld : ObjectionStatus.Dismissed,
+                Comment = body.Comment,
+                ResolvedBy = new Actor(caller!.Id, caller.Name, Roles.OrgDepartment),
+                ResolvedAt = clock.GetUtcNow(),
+                ResolveOperation = operation,
+            };
+            if (!await objections.TryReplaceAsync(resolved, etag, request.HttpContext.RequestAborted))
+                return Problems.Conflict("The objection was resolved at the same time by someone else.");
+        }
         // Upheld: the branch's level is revoked on the list; nobody moves up (no re-ranking).
-        if (body.Upheld) await ratings.RevokeAsync(campaignId, objection.BranchId);
+        if (body!.Upheld) await ratings.RevokeAsync(campaignId, objection.BranchId);
         await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(resolved.ResolvedAt!.Value, resolved.ResolvedBy!.Id, resolved.ResolvedBy.Role,
             body.Upheld ? "objection-upheld" : "objection-dismissed", $"{objection.Id} on {objection.BranchId}: {body.Comment}"));
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, body.Upheld));

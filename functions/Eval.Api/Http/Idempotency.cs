@@ -14,12 +14,22 @@ namespace Eval.Api.Http;
 /// with the same key and body gets that response again and changes nothing; the same key with another body is
 /// 422; a repeat while the first is still running is 409. Keys belong to the caller (the token's subject) and the
 /// route, and are kept in table IdempotencyKeys. A response of 5xx is not kept, so a retry runs again.
+/// A first request that never finished (its process died) is taken over by a repeat after <see cref="AbandonedAfter"/>;
+/// handlers see the key's operation id (<see cref="OperationOf"/>) and record it with what they claim, so the repeat
+/// recognises its own half-done work and completes it instead of refusing it.
 /// </summary>
 public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvider clock)
 {
     public const string Header = "Idempotency-Key";
     const int MaxKeyLength = 200;
     const int MaxKeptBody = 30_000; // responses here are small; larger ones are not kept (the key then only guards the body)
+    const string OperationItem = "Eval.Idempotency.Operation";
+
+    /// <summary>A request runs in well under this; a "running" key older than this was left by a process that died.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(15);
+
+    /// <summary>The operation id of the request's Idempotency-Key (the same for every repeat), or null without a key.</summary>
+    public static string? OperationOf(HttpRequest request) => request.HttpContext.Items[OperationItem] as string;
 
     TableClient Table => tables.Table(EvalTables.IdempotencyKeys);
 
@@ -48,10 +58,12 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
             if (first.GetString("BodyHash") != bodyHash)
                 return Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used with another body.",
                     "Use a new key for a different request.");
-            if (first.GetString("State") != "done")
+            if (first.GetString("State") == "done")
+                return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), first.GetBinary("Body"));
+            if (!await TryTakeOverAsync(first))
                 return Problems.Conflict("The first request with this Idempotency-Key is still being processed; try again shortly.");
-            return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), first.GetBinary("Body"));
         }
+        request.HttpContext.Items[OperationItem] = partition;
 
         IResult result;
         try
@@ -72,6 +84,22 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
                 ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location, ["Body"] = body,
             }, ETag.All, TableUpdateMode.Merge);
         return new Replayed(status, contentType, location, body);
+    }
+
+    /// <summary>Takes over a "running" key whose request was abandoned; of two repeats racing for it, one gets it.</summary>
+    async Task<bool> TryTakeOverAsync(TableEntity first)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        if (first.GetDateTimeOffset("At") is { } at && now - at < AbandonedAfter) return false;
+        try
+        {
+            await Table.UpdateEntityAsync(new TableEntity(first.PartitionKey, "") { ["At"] = now }, first.ETag, TableUpdateMode.Merge);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
     }
 
     static async Task<(string Hash, IResult? Problem)> HashBodyAsync(HttpRequest request)
