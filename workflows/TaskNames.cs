@@ -9,7 +9,9 @@ public static class TaskNames
 
     public const string RecordSelfTest = nameof(Activities.RecordSelfTestActivity);
     public const string RecordEvaluation = nameof(Activities.RecordEvaluationActivity);
-    public const string StartEvaluations = nameof(Activities.StartEvaluationsActivity);
+    public const string PrepareEvaluations = nameof(Activities.PrepareEvaluationsActivity);
+    public const string StartEvaluationGroup = nameof(Activities.StartEvaluationGroupActivity);
+    public const string FinishStart = nameof(Activities.FinishStartActivity);
     public const string CloseUnfinishedEvaluations = nameof(Activities.CloseUnfinishedEvaluationsActivity);
     public const string CountUnfinishedEvaluations = nameof(Activities.CountUnfinishedEvaluationsActivity);
     public const string ProposeRatings = nameof(Activities.ProposeRatingsActivity);

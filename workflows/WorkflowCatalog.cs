@@ -22,7 +22,9 @@ public static class WorkflowCatalog
     {
         [TaskNames.RecordSelfTest] = typeof(RecordSelfTestActivity),
         [TaskNames.RecordEvaluation] = typeof(RecordEvaluationActivity),
-        [TaskNames.StartEvaluations] = typeof(StartEvaluationsActivity),
+        [TaskNames.PrepareEvaluations] = typeof(PrepareEvaluationsActivity),
+        [TaskNames.StartEvaluationGroup] = typeof(StartEvaluationGroupActivity),
+        [TaskNames.FinishStart] = typeof(FinishStartActivity),
         [TaskNames.CloseUnfinishedEvaluations] = typeof(CloseUnfinishedEvaluationsActivity),
         [TaskNames.CountUnfinishedEvaluations] = typeof(CountUnfinishedEvaluationsActivity),
         [TaskNames.ProposeRatings] = typeof(ProposeRatingsActivity),

@@ -35,6 +35,7 @@ public static class DurableSidecar
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(options.ControlQueueVisibilityTimeoutSeconds),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(options.WorkItemQueueVisibilityTimeoutSeconds),
             // The app lease lets one process at a time work a hub (for blue/green deployments). Off, several local
             // hosts on one hub share its partitions, and one takes over the partitions of another that died.
             UseAppLease = false,

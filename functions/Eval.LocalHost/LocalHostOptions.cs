@@ -32,4 +32,11 @@ public sealed class LocalHostOptions
     /// provider's default is 5 minutes). Orchestration episodes take milliseconds, so 30 s is ample.
     /// </summary>
     public double ControlQueueVisibilityTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// The same for activity messages (default 5 minutes): a crash mid-activity delays that activity by this much.
+    /// Every activity here takes seconds (a campaign's start is split per township for this reason); one that ran
+    /// longer would be run again, which each activity tolerates (they are written to be repeated).
+    /// </summary>
+    public double WorkItemQueueVisibilityTimeoutSeconds { get; set; } = 30;
 }

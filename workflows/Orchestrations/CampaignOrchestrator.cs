@@ -13,6 +13,9 @@ namespace Eval.Workflows.Orchestrations;
 public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, string>
 {
     static readonly TimeSpan UnfinishedPollInterval = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan StartPollInterval = TimeSpan.FromSeconds(1);
+    /// <summary>Townships started at once: each start activity runs 8 starts in parallel, so 4 keep 32 in flight.</summary>
+    const int StartWave = 4;
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, CampaignRunInput input)
     {
@@ -20,7 +23,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         var inbox = new EventInbox(context);
 
         context.SetCustomStatus(new { step = "starting" });
-        int branches = await context.CallActivityAsync<int>(TaskNames.StartEvaluations, input.CampaignId, ActivityRetry.Options);
+        int branches = await StartEvaluationsAsync(context, input.CampaignId);
         log.LogInformation("Campaign {CampaignId} started {Count} evaluations", input.CampaignId, branches);
 
         context.SetCustomStatus(new { step = "running", branches });
@@ -53,5 +56,28 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         context.SetCustomStatus(new { step = "published", published });
         log.LogInformation("Campaign {CampaignId} published {Count} ratings", input.CampaignId, published);
         return CampaignStatus.Published;
+    }
+
+    /// <summary>
+    /// Records first (one activity, batched writes), then the orchestrations township by township, a few
+    /// townships at a time (short activities, so a crash repeats little), then wait until none is pending.
+    /// </summary>
+    static async Task<int> StartEvaluationsAsync(TaskOrchestrationContext context, string campaignId)
+    {
+        string[] groups = await context.CallActivityAsync<string[]>(TaskNames.PrepareEvaluations, campaignId, ActivityRetry.Options);
+        int done = 0;
+        foreach (string[] wave in groups.Chunk(StartWave))
+        {
+            await Task.WhenAll(wave.Select(unit =>
+                context.CallActivityAsync<int>(TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(campaignId, unit), ActivityRetry.Options)));
+            done += wave.Length;
+            context.SetCustomStatus(new { step = "starting", groups = groups.Length, started = done });
+        }
+        while (true)
+        {
+            StartProgress progress = await context.CallActivityAsync<StartProgress>(TaskNames.FinishStart, campaignId, ActivityRetry.Options);
+            if (progress.Branches is { } branches) return branches;
+            await context.CreateTimer(StartPollInterval, CancellationToken.None);
+        }
     }
 }

@@ -23,6 +23,10 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     sealed record Call(string Name, object Input, int Result, DateTimeOffset At);
 
     readonly ConcurrentQueue<Call> calls = new();
+    /// <summary>The start's fan-out (group starts and the pending polls), kept apart from the campaign's steps.</summary>
+    readonly ConcurrentQueue<Call> startCalls = new();
+    static readonly string[] Groups = Enumerable.Range(1, 9).Select(t => $"chifeng.test.t{t:00}").ToArray();
+    int pendingPolls;   // how many polls for pending evaluations answer "3 pending" before the start is done
     int unfinished;
     int openObjections;
     DurableTaskTestHost host = null!;
@@ -30,7 +34,18 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     public async Task InitializeAsync() => host = await DurableTaskTestHost.StartAsync(r =>
     {
         r.AddOrchestrator<CampaignOrchestrator>();
-        r.AddActivityFunc<string, int>(TaskNames.StartEvaluations, (_, id) => Record(TaskNames.StartEvaluations, id, Branches));
+        r.AddActivityFunc<string, string[]>(TaskNames.PrepareEvaluations, (_, id) => { Record(TaskNames.PrepareEvaluations, id, Groups.Length); return Groups; });
+        r.AddActivityFunc<StartEvaluationGroupInput, int>(TaskNames.StartEvaluationGroup, (_, input) =>
+        {
+            startCalls.Enqueue(new Call(TaskNames.StartEvaluationGroup, input, 3, DateTimeOffset.UtcNow));
+            return 3;
+        });
+        r.AddActivityFunc<string, StartProgress>(TaskNames.FinishStart, (_, id) =>
+        {
+            int pending = Interlocked.Decrement(ref pendingPolls) >= 0 ? 3 : 0;
+            startCalls.Enqueue(new Call(TaskNames.FinishStart, id, pending, DateTimeOffset.UtcNow));
+            return new StartProgress(pending, pending == 0 ? Branches : null);
+        });
         r.AddActivityFunc<CloseEvaluationsInput, int>(TaskNames.CloseUnfinishedEvaluations,
             (_, input) => Record(TaskNames.CloseUnfinishedEvaluations, input, Volatile.Read(ref unfinished)));
         r.AddActivityFunc<string, int>(TaskNames.CountUnfinishedEvaluations,
@@ -49,11 +64,35 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_start_fans_out_one_activity_per_township_and_waits_until_no_evaluation_is_pending()
+    {
+        pendingPolls = 2;
+        string id = await Start(TimeSpan.FromSeconds(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (!startCalls.Any(c => c.Name == TaskNames.FinishStart && c.Result == 0))
+        {
+            Assert.False(timeout.IsCancellationRequested, $"the start did not finish; calls: {string.Join(", ", startCalls.Select(c => c.Name))}");
+            await Task.Delay(25);
+        }
+        Call[] start = startCalls.ToArray();
+        // Every township started exactly once, all of them before the first poll for pending evaluations.
+        Call[] groups = start.TakeWhile(c => c.Name == TaskNames.StartEvaluationGroup).ToArray();
+        Assert.Equal(Groups.Order(), groups.Select(c => ((StartEvaluationGroupInput)c.Input).UnitId).Order());
+        Assert.All(groups, c => Assert.Equal(CampaignId, ((StartEvaluationGroupInput)c.Input).CampaignId));
+        // Polled until nothing was pending (two answers of 3, then 0), about a second apart.
+        Call[] polls = start.Skip(groups.Length).ToArray();
+        Assert.Equal([3, 3, 0], polls.Select(p => p.Result));
+        Assert.True(polls[2].At - polls[0].At >= TimeSpan.FromSeconds(1.5), $"polled {polls[2].At - polls[0].At} apart");
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(200));
+        Assert.Equal([TaskNames.PrepareEvaluations], calls.Select(c => c.Name));
+    }
+
+    [Fact]
     public async Task Normal_publication_ranks_holds_the_notice_period_then_publishes_once()
     {
         TimeSpan publicity = TimeSpan.FromSeconds(2);
         string id = await Start(publicity);
-        await WaitForCalls(TaskNames.StartEvaluations, 1);
+        await WaitForCalls(TaskNames.PrepareEvaluations, 1);
         await AssertStillRunning(id, TimeSpan.FromMilliseconds(300));
         Assert.Single(calls);   // nothing happens until publication is requested
 
@@ -62,7 +101,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
 
         Assert.Equal(CampaignStatus.Published, await Complete(id));
         Call[] all = calls.ToArray();
-        Assert.Equal([TaskNames.StartEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.PublishRatings],
+        Assert.Equal([TaskNames.PrepareEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.PublishRatings],
             all.Select(c => c.Name));
         Assert.Equal(CampaignId, all[0].Input);
         Assert.Equal(CampaignId, all[1].Input);
@@ -88,7 +127,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     {
         Volatile.Write(ref unfinished, 2);
         string id = await Start(TimeSpan.FromSeconds(1));
-        await WaitForCalls(TaskNames.StartEvaluations, 1);
+        await WaitForCalls(TaskNames.PrepareEvaluations, 1);
 
         DateTimeOffset requestedAt = DateTimeOffset.UtcNow;
         await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(true, OrgDepartment, requestedAt));
@@ -102,7 +141,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         Assert.Equal(CampaignStatus.Published, await Complete(id));
 
         Call[] all = calls.ToArray();
-        Assert.Equal(TaskNames.StartEvaluations, all[0].Name);
+        Assert.Equal(TaskNames.PrepareEvaluations, all[0].Name);
         Assert.Equal(TaskNames.CloseUnfinishedEvaluations, all[1].Name);
         var close = (CloseEvaluationsInput)all[1].Input;
         Assert.Equal(CampaignId, close.CampaignId);
@@ -142,7 +181,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", upheld));
 
         Assert.Equal(CampaignStatus.Published, await Complete(id));
-        Assert.Equal([TaskNames.StartEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.CloseNotice, TaskNames.PublishRatings],
+        Assert.Equal([TaskNames.PrepareEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.CloseNotice, TaskNames.PublishRatings],
             calls.Select(c => c.Name));
         Assert.Equal([1, 0], calls.Where(c => c.Name == TaskNames.CloseNotice).Select(c => c.Result));
     }

@@ -1,0 +1,33 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>
+/// The last step of a campaign's start. An event raised to an instance whose start message is not processed yet is
+/// discarded by the Azure Storage provider ("no such instance"), and the API takes actions only once BranchCount is
+/// set; so this sets it only when none of the campaign's evaluations is still pending, and otherwise says how many
+/// are (the orchestration waits a moment and asks again, rather than holding an activity open).
+/// </summary>
+public sealed class FinishStartActivity(CampaignStore campaigns, EvaluationStore evaluations, IServiceProvider services)
+    : ClientActivity<string, StartProgress>(services)
+{
+    public override async Task<StartProgress> RunAsync(string campaignId, DurableTaskClient client)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = InstanceIds.Evaluation(campaignId, ""),
+            Statuses = [OrchestrationRuntimeStatus.Pending],
+            PageSize = 1000,
+        };
+        int pending = 0;
+        await foreach (var _ in client.GetAllInstancesAsync(query)) pending++;
+        if (pending > 0) return new StartProgress(pending, null);
+
+        int branches = 0;
+        await foreach (var _ in evaluations.Query(campaignId, null, null, select: ["RowKey"], pageSize: 1000)) branches++;
+        await campaigns.UpdateAsync(campaignId, c => c with { BranchCount = branches });
+        return new StartProgress(0, branches);
+    }
+}

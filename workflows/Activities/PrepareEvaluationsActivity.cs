@@ -1,0 +1,41 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>
+/// The first step of a campaign's start: writes the first record of every branch's evaluation and the first link
+/// of its audit chain (batched, 100 rows to a transaction), and returns the units whose branches are started
+/// together (the branches' parents, i.e. townships), so the start fans out in small activities. Safe to run again.
+/// </summary>
+public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit)
+    : EvalActivity<string, string[]>
+{
+    public override async Task<string[]> RunAsync(string campaignId)
+    {
+        var (campaign, _) = await campaigns.GetAsync(campaignId) ?? throw new InvalidOperationException($"No campaign '{campaignId}'.");
+        DateTimeOffset startedAt = campaign.StartedAt ?? throw new InvalidOperationException($"Campaign '{campaignId}' has no start time.");
+        List<Unit> branches = await units.BranchesUnderAsync(campaign.Definition.Unit);
+        var rules = EvaluationRules.From(campaign.Definition);
+
+        // Records first, so the API can answer for every branch as soon as the campaign is running. A re-run keeps
+        // the records that exist (their workflows may have moved them on).
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in evaluations.Query(campaignId, null, null, select: ["RowKey"], pageSize: 1000))
+            existing.Add(row.RowKey);
+        var started = new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, "started", campaign.Definition.Title);
+        await evaluations.CreateAsync(branches.Where(b => !existing.Contains(b.Id)).Select(b => new EvaluationRecord
+        {
+            CampaignId = campaignId,
+            BranchId = b.Id,
+            BranchName = b.Name,
+            Stage = Stages.AwaitingSelfAssessment,
+            StageDeadline = startedAt + rules.SelfAssessment,
+            History = [started],
+        }));
+        // The first link of each evaluation's audit chain: for every branch, as a crash may have come between the two
+        // writes (an upsert writes the same link again).
+        await audit.StartChainsAsync(campaignId, branches.Select(b => (b.Id, started)));
+        return branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    }
+}

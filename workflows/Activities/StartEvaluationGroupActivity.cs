@@ -1,0 +1,42 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>
+/// Starts the evaluation orchestrations of the branches under one unit (a township: tens of branches, seconds of
+/// work), with deterministic instance ids. Safe to run again: one query finds the instances that exist already.
+/// </summary>
+public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, EvaluationStore evaluations, IServiceProvider services)
+    : ClientActivity<StartEvaluationGroupInput, int>(services)
+{
+    const int ParallelStarts = 8;
+
+    public override async Task<int> RunAsync(StartEvaluationGroupInput input, DurableTaskClient client)
+    {
+        var (campaign, _) = await campaigns.GetAsync(input.CampaignId) ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
+        DateTimeOffset startedAt = campaign.StartedAt ?? throw new InvalidOperationException($"Campaign '{input.CampaignId}' has no start time.");
+        var rules = EvaluationRules.From(campaign.Definition);
+
+        var branches = new List<string>();
+        await foreach (var row in evaluations.Query(input.CampaignId, input.UnitId, null, select: ["RowKey"], pageSize: 1000))
+            if (row.RowKey != input.UnitId) branches.Add(row.RowKey);
+
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        var query = new OrchestrationQuery { InstanceIdPrefix = InstanceIds.Evaluation(input.CampaignId, input.UnitId + "."), PageSize = 1000 };
+        await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(query)) running.Add(instance.InstanceId);
+
+        int started = 0;
+        await Parallel.ForEachAsync(branches, new ParallelOptions { MaxDegreeOfParallelism = ParallelStarts }, async (branch, ct) =>
+        {
+            string instanceId = InstanceIds.Evaluation(input.CampaignId, branch);
+            if (running.Contains(instanceId)) return;
+            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.EvaluationOrchestrator,
+                new EvaluationInput(input.CampaignId, branch, startedAt, rules), new StartOrchestrationOptions(instanceId), ct);
+            Interlocked.Increment(ref started);
+        });
+        return started;
+    }
+}
