@@ -36,10 +36,19 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public static string NewHubName() => "t" + Guid.NewGuid().ToString("N")[..12];
 
+    public int HttpPort => BaseAddress.Port;
+    public int SidecarPort { get; private init; }
+
+    /// <summary>Starts a host; pass the ports of a killed one to restart it where its clients expect it.</summary>
     public static async Task<LocalHostProcess> StartAsync(string storage, string hub, string workerId = "test-worker",
-        IDictionary<string, string>? settings = null)
+        IDictionary<string, string>? settings = null, int? httpPort = null, int? sidecarPort = null)
     {
-        int httpPort = FreePort.Next(), sidecarPort = FreePort.Next();
+        return await StartOnPortsAsync(storage, hub, workerId, settings, httpPort ?? FreePort.Next(), sidecarPort ?? FreePort.Next());
+    }
+
+    static async Task<LocalHostProcess> StartOnPortsAsync(string storage, string hub, string workerId, IDictionary<string, string>? settings,
+        int httpPort, int sidecarPort)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Repo.LocalHostDll },
@@ -58,7 +67,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__DurableTask.AzureStorage"] = "Information";
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
-        var host = new LocalHostProcess(Process.Start(start)!, httpPort);
+        var host = new LocalHostProcess(Process.Start(start)!, httpPort) { SidecarPort = sidecarPort };
         host.process.OutputDataReceived += (_, e) => host.Append(e.Data);
         host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         host.process.BeginOutputReadLine();
