@@ -106,7 +106,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__Audience', value: authAudience }
         { name: 'Auth__MetadataAddress', value: authMetadataAddress }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
-        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+        }
       ]
     }
     functionAppConfig: {

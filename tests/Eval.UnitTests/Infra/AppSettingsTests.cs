@@ -26,8 +26,8 @@ public sealed partial class AppSettingsTests
     {
         [SettingNames.Storage] = "a connection string needs the account key; the storage account has shared keys off and the app uses the identity form",
         [$"{AuthOptions.Section}__{nameof(AuthOptions.SigningKey)}"] = "HS256 development tokens; Azure accepts only Entra ID tokens (Auth__MetadataAddress)",
-        ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption takes the runtime from functionAppConfig.runtime and refuses this setting",
-        ["FUNCTIONS_EXTENSION_VERSION"] = "Flex Consumption refuses this setting",
+        ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption takes the runtime from functionAppConfig.runtime and does not support this setting",
+        ["FUNCTIONS_EXTENSION_VERSION"] = "not supported on Flex Consumption (the host version is managed)",
         ["WEBSITE_RUN_FROM_PACKAGE"] = "Flex Consumption deploys from functionAppConfig.deployment.storage",
     };
 
