@@ -41,11 +41,7 @@ public static class EvalApiServices
         return services;
     }
 
-    static TableServiceClient CreateTableService(IConfiguration configuration)
-    {
-        string? connection = configuration[SettingNames.Storage];
-        if (string.IsNullOrWhiteSpace(connection))
-            throw new InvalidOperationException($"Setting '{SettingNames.Storage}' is missing: set it to a storage connection string (Azurite locally).");
-        return new TableServiceClient(connection);
-    }
+    /// <summary>A connection string (Azurite) or the identity-based form (Azure); see <see cref="StorageConnection"/>.</summary>
+    static TableServiceClient CreateTableService(IConfiguration configuration) =>
+        StorageConnection.Read(configuration).CreateTableServiceClient();
 }

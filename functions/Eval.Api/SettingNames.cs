@@ -8,4 +8,23 @@ public static class SettingNames
 
     /// <summary>The Durable Task hub name; host.json refers to it as %EvalTaskHub%.</summary>
     public const string TaskHub = "EvalTaskHub";
+
+    /// <summary>
+    /// The identity-based form of <see cref="Storage"/>, read as <c>AzureWebJobsStorage__{name}</c> when
+    /// <c>AzureWebJobsStorage</c> itself (a connection string) is not set. The Functions host reads the same names.
+    /// </summary>
+    public static class StorageIdentity
+    {
+        /// <summary>The account name; the table endpoint is then the public cloud's.</summary>
+        public const string AccountName = "accountName";
+
+        /// <summary>The table endpoint, e.g. https://account.table.core.windows.net; wins over the account name.</summary>
+        public const string TableServiceUri = "tableServiceUri";
+
+        /// <summary><c>managedidentity</c>; unset means the default Azure credential chain.</summary>
+        public const string Credential = "credential";
+
+        /// <summary>The client id of the user-assigned managed identity.</summary>
+        public const string ClientId = "clientId";
+    }
 }

@@ -61,4 +61,26 @@ public sealed class HostParityTests
             .Select(b => b.GetProperty("type").GetString()).First(t => t!.EndsWith("Trigger", StringComparison.Ordinal)));
         Assert.All(kinds, k => Assert.Contains(k, new[] { "httpTrigger", "orchestrationTrigger", "activityTrigger" }));
     }
+
+    [Fact]
+    public void Both_hosts_run_the_task_hub_with_the_same_durable_settings()
+    {
+        // host.json configures the Functions host; LocalHostOptions' defaults configure the local sidecar. The
+        // reasons for each value are in docs/deploy.md ("host.json settings and why"): change both, and the table.
+        JsonElement durable = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "functions", "Eval.Functions", "host.json")))
+            .RootElement.GetProperty("extensions").GetProperty("durableTask");
+        JsonElement provider = durable.GetProperty("storageProvider");
+        var local = new LocalHostOptions();
+
+        Assert.Equal("%" + SettingNames.TaskHub + "%", durable.GetProperty("hubName").GetString());
+        Assert.Equal(local.PartitionCount, provider.GetProperty("partitionCount").GetInt32());
+        Assert.Equal(TimeSpan.FromSeconds(local.MaxQueuePollingIntervalSeconds), TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!));
+        Assert.Equal(TimeSpan.FromSeconds(local.ControlQueueVisibilityTimeoutSeconds), TimeSpan.Parse(provider.GetProperty("controlQueueVisibilityTimeout").GetString()!));
+        Assert.Equal(local.MaxConcurrentOrchestrations, durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32());
+        Assert.Equal(local.MaxConcurrentActivities, durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
+        // The sidecar leaves these at the provider's defaults (batch 32, buffer 64) and runs no extended sessions.
+        Assert.Equal(32, provider.GetProperty("controlQueueBatchSize").GetInt32());
+        Assert.Equal(64, provider.GetProperty("controlQueueBufferThreshold").GetInt32());
+        Assert.False(durable.GetProperty("extendedSessionsEnabled").GetBoolean());
+    }
 }

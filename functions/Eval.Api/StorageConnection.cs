@@ -1,0 +1,106 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+
+namespace Eval.Api;
+
+/// <summary>
+/// Reads the storage connection the way the Functions host reads <c>AzureWebJobsStorage</c>, so the app's tables
+/// and the task hub always live in one account. Two forms:
+/// <list type="bullet">
+/// <item>a connection string in <c>AzureWebJobsStorage</c> (Azurite locally, and what the tests use);</item>
+/// <item>identity-based (Azure): <c>AzureWebJobsStorage__tableServiceUri</c> or <c>AzureWebJobsStorage__accountName</c>,
+/// with <c>AzureWebJobsStorage__credential</c> = <c>managedidentity</c> and, for a user-assigned identity,
+/// <c>AzureWebJobsStorage__clientId</c>.</item>
+/// </list>
+/// A connection string wins when both are present, as in the Functions host.
+/// </summary>
+public sealed record StorageConnection
+{
+    /// <summary>The only <c>__credential</c> value the Functions host knows besides "not set".</summary>
+    public const string ManagedIdentity = "managedidentity";
+
+    /// <summary>Public-cloud table endpoint used when only the account name is given; sovereign clouds set the URI.</summary>
+    const string PublicCloudTableHost = "table.core.windows.net";
+
+    StorageConnection() { }
+
+    /// <summary>Set for the connection-string form.</summary>
+    public string? ConnectionString { get; private init; }
+
+    /// <summary>Set for the identity-based form.</summary>
+    public Uri? TableServiceUri { get; private init; }
+
+    /// <summary>Identity-based form: <see cref="ManagedIdentity"/>, or null for the default credential chain.</summary>
+    public string? Credential { get; private init; }
+
+    /// <summary>Identity-based form: the client id of a user-assigned managed identity, if any.</summary>
+    public string? ClientId { get; private init; }
+
+    public bool IsIdentityBased => TableServiceUri is not null;
+
+    /// <summary>Reads the setting; throws with the names of both forms when neither is there or one is malformed.</summary>
+    public static StorageConnection Read(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        IConfigurationSection section = configuration.GetSection(SettingNames.Storage);
+
+        if (!string.IsNullOrWhiteSpace(section.Value))
+            return new StorageConnection { ConnectionString = section.Value };
+
+        string? serviceUri = Trimmed(section[SettingNames.StorageIdentity.TableServiceUri]);
+        string? accountName = Trimmed(section[SettingNames.StorageIdentity.AccountName]);
+        if (serviceUri is null && accountName is null)
+            throw new InvalidOperationException(
+                $"Setting '{SettingNames.Storage}' is missing. Set it to a storage connection string (Azurite locally), or use an " +
+                $"identity-based connection: '{Name(SettingNames.StorageIdentity.AccountName)}' or '{Name(SettingNames.StorageIdentity.TableServiceUri)}', " +
+                $"with '{Name(SettingNames.StorageIdentity.Credential)}' = {ManagedIdentity} and, for a user-assigned identity, '{Name(SettingNames.StorageIdentity.ClientId)}'.");
+
+        string? credential = Trimmed(section[SettingNames.StorageIdentity.Credential]);
+        if (credential is not null && !credential.Equals(ManagedIdentity, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException(
+                $"Setting '{Name(SettingNames.StorageIdentity.Credential)}' is '{credential}': the only value understood is '{ManagedIdentity}' (or leave it unset for the default Azure credential).");
+
+        return new StorageConnection
+        {
+            TableServiceUri = serviceUri is not null ? ParseServiceUri(serviceUri) : AccountUri(accountName!),
+            Credential = credential?.ToLowerInvariant(),
+            ClientId = Trimmed(section[SettingNames.StorageIdentity.ClientId]),
+        };
+    }
+
+    /// <summary>The token credential of the identity-based form (none is created for a connection string).</summary>
+    public TokenCredential CreateCredential()
+    {
+        if (!IsIdentityBased) throw new InvalidOperationException("A connection string needs no token credential.");
+        if (Credential == ManagedIdentity)
+            return new ManagedIdentityCredential(ClientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(ClientId));
+        // Not set: developer sign-ins (Azure CLI, Visual Studio ...) and managed identity, like the Functions host.
+        var options = new DefaultAzureCredentialOptions();
+        if (ClientId is not null) options.ManagedIdentityClientId = ClientId;
+        return new DefaultAzureCredential(options);
+    }
+
+    public TableServiceClient CreateTableServiceClient() =>
+        IsIdentityBased ? new TableServiceClient(TableServiceUri, CreateCredential()) : new TableServiceClient(ConnectionString);
+
+    static Uri ParseServiceUri(string value)
+    {
+        if (Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            return uri;
+        throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.TableServiceUri)}' must be an absolute http(s) URI such as https://<account>.{PublicCloudTableHost}.");
+    }
+
+    static Uri AccountUri(string accountName)
+    {
+        // Storage account names: 3 to 24 lower-case letters and digits.
+        if (accountName.Length is < 3 or > 24 || !accountName.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9')))
+            throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.AccountName)}' is not a storage account name (3 to 24 lower-case letters and digits).");
+        return new Uri($"https://{accountName}.{PublicCloudTableHost}");
+    }
+
+    static string Name(string property) => $"{SettingNames.Storage}__{property}";
+
+    static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

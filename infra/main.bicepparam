@@ -1,0 +1,13 @@
+// Parameters for `azd up` (and `bicep build-params`): azd passes its environment (.azure/<env>/.env and the
+// shell's) to readEnvironmentVariable. Required: AZURE_ENV_NAME and AZURE_LOCATION (azd asks for them) and
+// EVAL_AUTH_AUDIENCE (`azd env set EVAL_AUTH_AUDIENCE <client id>`, see docs/deploy.md).
+using 'main.bicep'
+
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME')
+param location = readEnvironmentVariable('AZURE_LOCATION')
+param authAudience = readEnvironmentVariable('EVAL_AUTH_AUDIENCE')
+param authTenantId = readEnvironmentVariable('EVAL_AUTH_TENANT_ID', '')
+param taskHubName = readEnvironmentVariable('EVAL_TASK_HUB', 'evalhub')
+param tablePrefix = readEnvironmentVariable('EVAL_TABLE_PREFIX', '')
+// azd sets AZURE_PRINCIPAL_ID to the signed-in account: whoever deploys may read the data (not change it).
+param operatorPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Eval.Api.Auth;
+using Eval.Workflows.Storage;
+
+namespace Eval.UnitTests.Infra;
+
+/// <summary>What the compiled template deploys, against what the app and docs/deploy.md rely on.</summary>
+public sealed class TemplateTests
+{
+    [Fact]
+    public async Task The_storage_account_takes_no_keys_no_anonymous_reads_and_no_old_TLS()
+    {
+        JsonNode properties = Bicep.Single(await Bicep.MainTemplateAsync(), "Microsoft.Storage/storageAccounts")["properties"]!;
+
+        Assert.False((bool?)properties["allowSharedKeyAccess"]);
+        Assert.False((bool?)properties["allowBlobPublicAccess"]);
+        Assert.Equal("TLS1_2", (string?)properties["minimumTlsVersion"]);
+        Assert.True((bool?)properties["supportsHttpsTrafficOnly"]);
+    }
+
+    [Fact]
+    public async Task The_function_app_runs_dotnet_isolated_10_on_Flex_Consumption_as_the_identity_and_azd_finds_it()
+    {
+        JsonNode template = await Bicep.MainTemplateAsync();
+        JsonObject plan = Bicep.Single(template, "Microsoft.Web/serverfarms");
+        JsonObject site = Bicep.Single(template, "Microsoft.Web/sites");
+        JsonNode config = site["properties"]!["functionAppConfig"]!;
+
+        Assert.Equal("FlexConsumption", (string?)plan["sku"]?["tier"]);
+        Assert.Equal("dotnet-isolated", (string?)config["runtime"]?["name"]);
+        Assert.Equal("10.0", (string?)config["runtime"]?["version"]);
+        Assert.Equal("UserAssignedIdentity", (string?)config["deployment"]?["storage"]?["authentication"]?["type"]);
+        Assert.Equal("UserAssigned", (string?)site["identity"]?["type"]);
+        Assert.True((bool?)site["properties"]!["httpsOnly"]);
+        // azd deploys service "api" (azure.yaml) to the resource tagged azd-service-name: api.
+        Assert.Contains("'azd-service-name', 'api'", (string?)site["tags"]);
+    }
+
+    [Fact]
+    public async Task The_app_identity_gets_the_storage_and_telemetry_roles()
+    {
+        string roles = File.ReadAllText(Path.Combine(Bicep.InfraDir, "modules", "roles.bicep"));
+        JsonNode template = await Bicep.MainTemplateAsync();
+        int assignments = Bicep.Resources(template).Count(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments");
+
+        // Built-in role ids: Storage Blob Data Owner, Queue Data Contributor, Table Data Contributor, Monitoring Metrics Publisher.
+        foreach (string id in new[] { "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "3913510d-42f4-4e42-8a64-420c390055eb" })
+            Assert.Contains(id, roles);
+        Assert.Equal(3, assignments); // the app's storage roles (a loop), its telemetry role, the operator's roles (a loop)
+    }
+
+    [Fact]
+    public async Task Bicep_creates_exactly_the_tables_the_app_writes()
+    {
+        JsonNode template = await Bicep.MainTemplateAsync();
+
+        string[] tables = template["variables"]!["appTables"]!.AsArray().Select(t => (string)t!).ToArray();
+
+        Assert.Equal(EvalTables.All.Order(), tables.Order());
+    }
+
+    [Fact]
+    public async Task The_API_base_URL_is_an_output_for_azd()
+    {
+        JsonNode output = (await Bicep.MainTemplateAsync())["outputs"]!["API_BASE_URL"]!;
+
+        Assert.Equal("string", (string?)output["type"]);
+        Assert.Matches(@"^\[format\('https://\{0\}/api'", (string?)output["value"]);
+    }
+
+    [Fact]
+    public void Azure_yaml_deploys_the_functions_project_as_service_api()
+    {
+        string yaml = File.ReadAllText(Path.Combine(Bicep.RepoRoot, "azure.yaml"));
+        string? Value(string key) => Regex.Match(yaml, $@"^\s*{key}:\s*(\S+)\s*$", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : null;
+
+        Assert.Matches(new Regex(@"^services:\s*\n\s+api:\s*$", RegexOptions.Multiline), yaml);
+        Assert.Equal("./functions/Eval.Functions", Value("project"));
+        Assert.Equal("dotnet", Value("language"));
+        Assert.Equal("function", Value("host"));
+        Assert.True(File.Exists(Path.Combine(Bicep.RepoRoot, "functions", "Eval.Functions", "Eval.Functions.csproj")));
+        Assert.Equal("infra", Value("path"));
+        Assert.Equal("main", Value("module"));
+        Assert.True(File.Exists(Path.Combine(Bicep.InfraDir, "main.bicepparam")));
+    }
+
+    [Fact]
+    public void The_Entra_ID_app_roles_are_the_roles_the_API_checks()
+    {
+        JsonElement[] appRoles = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.InfraDir, "entra", "app-roles.json"))).RootElement.EnumerateArray().ToArray();
+
+        Assert.Equal(Roles.All.Order(), appRoles.Select(r => r.GetProperty("value").GetString()!).Order());
+        Assert.Equal(appRoles.Length, appRoles.Select(r => Guid.Parse(r.GetProperty("id").GetString()!)).Distinct().Count());
+        Assert.All(appRoles, r =>
+        {
+            // Tokens carry the user's unit claim, which only users have.
+            Assert.Equal(["User"], r.GetProperty("allowedMemberTypes").EnumerateArray().Select(t => t.GetString()));
+            Assert.True(r.GetProperty("isEnabled").GetBoolean());
+        });
+    }
+}
