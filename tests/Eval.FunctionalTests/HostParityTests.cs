@@ -76,6 +76,7 @@ public sealed class HostParityTests
         Assert.Equal(local.PartitionCount, provider.GetProperty("partitionCount").GetInt32());
         Assert.Equal(TimeSpan.FromSeconds(local.MaxQueuePollingIntervalSeconds), TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!));
         Assert.Equal(TimeSpan.FromSeconds(local.ControlQueueVisibilityTimeoutSeconds), TimeSpan.Parse(provider.GetProperty("controlQueueVisibilityTimeout").GetString()!));
+        Assert.Equal(TimeSpan.FromSeconds(local.WorkItemQueueVisibilityTimeoutSeconds), TimeSpan.Parse(provider.GetProperty("workItemQueueVisibilityTimeout").GetString()!));
         Assert.Equal(local.MaxConcurrentOrchestrations, durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32());
         Assert.Equal(local.MaxConcurrentActivities, durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
         // The sidecar leaves these at the provider's defaults (batch 32, buffer 64) and runs no extended sessions.
