@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 
@@ -60,6 +61,57 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         using HttpResponseMessage stranger = await Post(driver.As(Roles.BranchSecretary, county.Id + ".t01.b999"), url, body, "submit-1");
         Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
     }
+
+    /// <summary>
+    /// The state a host leaves when it is killed after claiming a submission and before raising its event: the key
+    /// "running", the claim stored with the key's operation id, no event sent. Written here directly, then retried.
+    /// </summary>
+    [Fact]
+    public async Task A_retry_finishes_a_submission_whose_process_died_after_claiming_it()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 2);
+        string id = "cr-" + Guid.NewGuid().ToString("N")[..8];
+        await driver.CreateAndStartAsync(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 2);
+        string branch = county.Branches[0], other = county.Branches[1];
+        string body = """{"scores":{"political":20,"organization":20,"service":20,"unity":20},"summary":"崩溃前提交"}""";
+
+        string Operation(string b, string key) => Sha256($"{Roles.BranchSecretary}@{b}\nPOST\n/api/campaigns/{id}/evaluations/{b}/self-assessment\n{key}");
+        async Task LeaveHalfDone(string b, string key, DateTimeOffset at)
+        {
+            string operation = Operation(b, key);
+            await fx.Table("IdempotencyKeys").AddEntityAsync(new TableEntity(operation, "")
+            {
+                ["BodyHash"] = Sha256Bytes(Encoding.UTF8.GetBytes(body)), ["State"] = "running", ["At"] = at,
+            });
+            await fx.Table("Evaluations").UpdateEntityAsync(new TableEntity(id, b)
+            {
+                ["Claims"] = JsonSerializer.Serialize(new[] { $"awaiting-self-assessment:0#op={operation}" }),
+            }, Azure.ETag.All, TableUpdateMode.Merge);
+        }
+
+        // Abandoned a minute ago: the retry takes the key over, finds its own claim, raises the event: 202, recorded once.
+        await LeaveHalfDone(branch, "crash-1", DateTimeOffset.UtcNow.AddMinutes(-1));
+        HttpClient secretary = driver.As(Roles.BranchSecretary, branch);
+        string url = $"api/campaigns/{id}/evaluations/{branch}/self-assessment";
+        using HttpResponseMessage retried = await Post(secretary, url, body, "crash-1");
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        JsonElement e = await driver.WaitForStageAsync(id, branch, "awaiting-township-review");
+        Assert.Single(e.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "self-assessment-submitted");
+        Assert.Equal("崩溃前提交", e.GetProperty("submission").GetProperty("assessment").GetProperty("summary").GetString());
+        // Another request (another key) is still refused: the round was claimed once.
+        using HttpResponseMessage fresh = await Post(secretary, url, body, "crash-2");
+        Assert.Equal(HttpStatusCode.Conflict, fresh.StatusCode);
+
+        // Still running a moment ago: the retry is told to come back, and nothing moves.
+        await LeaveHalfDone(other, "busy-1", DateTimeOffset.UtcNow);
+        using HttpResponseMessage busy = await Post(driver.As(Roles.BranchSecretary, other), $"api/campaigns/{id}/evaluations/{other}/self-assessment", body, "busy-1");
+        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+        Assert.Contains("try again shortly", await busy.Content.ReadAsStringAsync());
+        Assert.Equal("awaiting-self-assessment", (await driver.EvaluationAsync(id, other)).GetProperty("stage").GetString());
+    }
+
+    static string Sha256(string text) => Sha256Bytes(Encoding.UTF8.GetBytes(text));
+    static string Sha256Bytes(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     [Theory]
     [InlineData("")]
