@@ -55,13 +55,16 @@ public sealed class EvaluationStore(EvalTables tables)
     /// <paramref name="operation"/> (the request's Idempotency-Key) the claim is stored as "claim#op=operation", and a
     /// repeat of that operation finds its own claim and goes on (a process that died after claiming is resumed).
     /// </summary>
-    public async Task<string?> ClaimAsync(string campaignId, string branchId, string claim, string? operation, Func<EvaluationRecord, string?> refuse,
+    /// The first attempt decides on <paramref name="seen"/> (the record the caller just read, with its ETag).
+    public async Task<string?> ClaimAsync((EvaluationRecord Record, ETag ETag) seen, string claim, string? operation, Func<EvaluationRecord, string?> refuse,
         CancellationToken ct = default)
     {
         string entry = ClaimEntry(claim, operation);
+        string campaignId = seen.Record.CampaignId, branchId = seen.Record.BranchId;
         for (int attempt = 0; ; attempt++)
         {
-            var (record, etag) = await GetAsync(campaignId, branchId, ct) ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
+            var (record, etag) = attempt == 0 ? seen
+                : await GetAsync(campaignId, branchId, ct) ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
             if (operation is not null && record.Claims.Contains(entry)) return null;
             if (refuse(record) is { } reason) return reason;
             var entity = new TableEntity(campaignId, branchId) { ["Claims"] = Json.Write(record.Claims.Append(entry).ToList()) };

@@ -10,11 +10,19 @@ namespace Eval.Api.Auth;
 /// </summary>
 public sealed class Authenticator(TokenValidator validator)
 {
+    const string CallerItem = "Eval.Auth.Caller";
+
     public async Task<(Caller? Caller, IResult? Problem)> AuthenticateAsync(HttpRequest request)
     {
+        // A request is validated once (the Idempotency-Key layer and the handler both ask).
+        if (request.HttpContext.Items[CallerItem] is Caller known) return (known, null);
         string authorization = request.Headers.Authorization.ToString();
         AuthResult result = await validator.ValidateAsync(authorization, request.HttpContext.RequestAborted);
-        if (result.Succeeded) return (result.Caller, null);
+        if (result.Succeeded)
+        {
+            request.HttpContext.Items[CallerItem] = result.Caller;
+            return (result.Caller, null);
+        }
 
         // RFC 6750: an error code only when a token was sent; a bare challenge when the client sent none.
         request.HttpContext.Response.Headers[HeaderNames.WWWAuthenticate] =

@@ -42,7 +42,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             if (ctx.Evaluation.StageDeadline is { } deadline && now > deadline)
                 return Problems.Create(StatusCodes.Status409Conflict, "deadline-passed", "The deadline has passed.",
                     $"Self-assessments were due by {deadline:O}.", new Dictionary<string, object?> { ["deadline"] = deadline });
-            if (await ClaimAsync(ctx.Evaluation, claim, operation, Stages.AwaitingSelfAssessment,
+            if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingSelfAssessment,
                     "A self-assessment for this round was accepted already.", request.HttpContext.RequestAborted) is { } taken)
                 return taken;
         }
@@ -76,7 +76,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             if (evaluation.Stage != Stages.AwaitingTownshipReview) return NotNow(evaluation);
             if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Campaign.Definition.MaxReturns)
                 return Problems.Conflict($"This self-assessment was returned {evaluation.Round} times already (the limit): approve or reject it.");
-            if (await ClaimAsync(evaluation, claim, operation, Stages.AwaitingTownshipReview,
+            if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingTownshipReview,
                     "Another review of this self-assessment was accepted at the same time.", request.HttpContext.RequestAborted) is { } taken)
                 return taken;
         }
@@ -110,7 +110,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             if (evaluation.Scores.Any(s => s.By.Id == ctx.Caller.Id))
                 return Problems.Conflict("You have scored this branch already; each scorer scores once.");
             int needed = ctx.Campaign.Definition.ScorersPerBranch;
-            if (await ClaimAsync(evaluation, claim, operation, Stages.AwaitingCountyScore,
+            if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingCountyScore,
                     "You have scored this branch already; each scorer scores once.", request.HttpContext.RequestAborted,
                     r => r.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed ? $"{needed} scores were accepted already." : null) is { } taken)
                 return taken;
@@ -193,7 +193,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         }
     }
 
-    sealed record Context(Caller Caller, CampaignRecord Campaign, EvaluationRecord Evaluation);
+    sealed record Context(Caller Caller, CampaignRecord Campaign, EvaluationRecord Evaluation, ETag ETag);
 
     async Task<(Context?, IResult?)> LoadAsync(HttpRequest request, string campaignId, string branchId)
     {
@@ -210,7 +210,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
                 : Problems.Conflict("The campaign is still starting its evaluations; try again shortly."));
         var evaluation = await evaluations.GetAsync(campaignId, branchId, request.HttpContext.RequestAborted);
         if (evaluation is null) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
-        return (new Context(caller, campaign!, evaluation.Value.Record), null);
+        return (new Context(caller, campaign!, evaluation.Value.Record, evaluation.Value.ETag), null);
     }
 
     /// <summary>
@@ -229,10 +229,11 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     /// Claims the action on the stored record (ETag-conditional), re-checking stage and round on the latest record:
     /// of two simultaneous decisions one gets through, the other a 409, and no accepted action is dropped later.
     /// </summary>
-    async Task<IResult?> ClaimAsync(EvaluationRecord seen, string claim, string? operation, string stage, string taken, CancellationToken ct,
+    async Task<IResult?> ClaimAsync(Context ctx, string claim, string? operation, string stage, string taken, CancellationToken ct,
         Func<EvaluationRecord, string?>? alsoRefuse = null)
     {
-        string? refused = await evaluations.ClaimAsync(seen.CampaignId, seen.BranchId, claim, operation, r =>
+        EvaluationRecord seen = ctx.Evaluation;
+        string? refused = await evaluations.ClaimAsync((seen, ctx.ETag), claim, operation, r =>
             r.Stage != stage || r.Round != seen.Round ? $"The evaluation moved on: it is {r.Stage} (round {r.Round})."
             : EvaluationStore.HasClaim(r, claim) ? taken
             : alsoRefuse?.Invoke(r), ct);
