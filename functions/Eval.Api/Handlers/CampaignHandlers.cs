@@ -73,7 +73,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
             new CampaignRunInput(campaignId, IsoDuration.Parse(campaign.Definition.Schedule.Publicity)),
             new StartOrchestrationOptions(InstanceIds.Campaign(campaignId)));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new { id = campaignId, status = CampaignStatus.Running });
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
     }
 
     public async Task<IResult> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)
@@ -114,7 +114,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
             return Problems.Conflict("The campaign was changed at the same time; read it again.");
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.PublicationRequested,
             new PublicationRequested(body.Force, new Actor(caller!.Id, caller.Name, Roles.OrgDepartment), now));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new { id = campaignId, force = body.Force });
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new PublicationAccepted(campaignId, body.Force));
     }
 
     public sealed record Progress(Dictionary<string, int> Stages, int Overdue, int Total);
@@ -133,8 +133,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         return new Progress(stages, overdue, total);
     }
 
-    static object View(CampaignRecord c, Progress? progress) => new
-    {
+    static CampaignView View(CampaignRecord c, Progress? progress) => new(
         c.Definition.Id,
         c.Definition.Title,
         c.Definition.Unit,
@@ -145,7 +144,6 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         c.PublicationRequestedAt,
         c.PublicityEndsAt,
         c.PublishedAt,
-        evaluations = progress is null ? null : new { total = progress.Total, stages = progress.Stages, overdue = progress.Overdue },
-        definition = c.Definition,
-    };
+        progress is null ? null : new CampaignProgress(progress.Total, progress.Stages, progress.Overdue),
+        c.Definition);
 }

@@ -145,13 +145,9 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
                                .AsPages(token, pageSize).WithCancellation(request.HttpContext.RequestAborted))
             {
                 DateTimeOffset now = clock.GetUtcNow();
-                return Results.Ok(new
-                {
-                    items = page.Values.Select(e => Summary(EvaluationStore.FromEntity(e), now)),
-                    continuationToken = page.ContinuationToken,
-                });
+                return Results.Ok(new EvaluationPage([.. page.Values.Select(e => Summary(EvaluationStore.FromEntity(e), now))], page.ContinuationToken));
             }
-            return Results.Ok(new { items = Array.Empty<object>(), continuationToken = (string?)null });
+            return Results.Ok(new EvaluationPage([], null));
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {
@@ -231,7 +227,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             $"The evaluation is {e.Stage}{(e.Outcome is null ? "" : $" ({e.Outcome})")}.", new Dictionary<string, object?> { ["stage"] = e.Stage });
 
     static IResult Accepted(string campaignId, string branchId) =>
-        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new { campaignId, branchId, accepted = true });
+        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new StepAccepted(campaignId, branchId, true));
 
     static Actor Act(Caller caller, string role) => new(caller.Id, caller.Name, role);
 
@@ -239,14 +235,10 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     static bool IsOverdue(EvaluationRecord e, DateTimeOffset now) =>
         e.Overdue || (e.Stage != Stages.Done && e.StageDeadline is { } d && now > d);
 
-    static object Summary(EvaluationRecord e, DateTimeOffset now) => new
-    {
-        e.BranchId, e.BranchName, e.Stage, overdue = IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline,
-    };
+    static EvaluationSummary Summary(EvaluationRecord e, DateTimeOffset now) =>
+        new(e.BranchId, e.BranchName, e.Stage, IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline);
 
-    static object View(EvaluationRecord e, DateTimeOffset now) => new
-    {
-        e.CampaignId, e.BranchId, e.BranchName, e.Stage, overdue = IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare,
-        e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History,
-    };
+    static EvaluationView View(EvaluationRecord e, DateTimeOffset now) =>
+        new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare,
+            e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History);
 }

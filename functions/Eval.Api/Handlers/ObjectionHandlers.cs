@@ -46,7 +46,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         }
         await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(now, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
             $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/objections/{objection.Id}", new { id = objection.Id, status = objection.Status });
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/objections/{objection.Id}", new ObjectionAccepted(objection.Id, objection.Status));
     }
 
     public Task<IResult> ResolveAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId) =>
@@ -81,7 +81,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(resolved.ResolvedAt!.Value, resolved.ResolvedBy!.Id, resolved.ResolvedBy.Role,
             body.Upheld ? "objection-upheld" : "objection-dismissed", $"{objection.Id} on {objection.BranchId}: {body.Comment}"));
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, body.Upheld));
-        return Results.Ok(new { resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt });
+        return Results.Ok(new ObjectionResolutionView(resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt));
     }
 
     static bool InNotice(CampaignRecord c, DateTimeOffset now) =>

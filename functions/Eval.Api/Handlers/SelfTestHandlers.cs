@@ -40,7 +40,7 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         string id = "selftest-" + Guid.NewGuid().ToString("N");
         var input = new SelfTestInput(id, clock.GetUtcNow().AddSeconds(body.DeadlineSeconds), Trim(body.RequestedBy) ?? "anonymous");
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.SelfTestOrchestrator, input, new StartOrchestrationOptions(id));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new { id, deadline = input.Deadline });
+        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new SelfTestStarted(id, input.Deadline));
     }
 
     public Task<IResult> ConfirmAsync(HttpRequest request, DurableTaskClient client, string id) =>
@@ -66,15 +66,8 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         NullableResponse<TableEntity> row = await ReadAsync(id, request.HttpContext.RequestAborted);
         if (!row.HasValue) return Problems.NotFound($"No self-test '{id}'.");
         TableEntity e = row.Value!;
-        return Results.Ok(new
-        {
-            id,
-            status = e.GetString("Status"),
-            requestedBy = e.GetString("RequestedBy"),
-            deadline = e.GetDateTimeOffset("Deadline"),
-            confirmedBy = e.GetString("ConfirmedBy"),
-            at = e.GetDateTimeOffset("At"),
-        });
+        return Results.Ok(new SelfTestView(id, e.GetString("Status"), e.GetString("RequestedBy"), e.GetDateTimeOffset("Deadline"),
+            e.GetString("ConfirmedBy"), e.GetDateTimeOffset("At")));
     }
 
     /// <summary>Self-tests start orchestrations, so only the organization department (the operators) may run them.</summary>
