@@ -2,6 +2,7 @@
 // project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
 using Eval.Api;
 using Eval.LocalHost;
+using Eval.LocalHost.ApiDescription;
 using Eval.LocalHost.Cli;
 using Eval.Workflows;
 using Eval.Workflows.Storage;
@@ -17,12 +18,14 @@ switch (args.FirstOrDefault())
 {
     case "token": return TokenCommand.Run(new CommandLine(args), builder.Configuration);
     case "seed": return await SeedCommand.RunAsync(new CommandLine(args), builder.Configuration);
+    case "openapi": return await OpenApiCommand.RunAsync(new CommandLine(args));
 }
 LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
 
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
 builder.Services.AddEvalApi(builder.Configuration);
 builder.Services.AddProblemDetails();
+builder.Services.AddEvalOpenApi();
 
 using ILoggerFactory sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
 WebApplication sidecar = await DurableSidecar.StartAsync(builder.Configuration, options, sidecarLogs);
@@ -41,6 +44,7 @@ await app.Services.GetRequiredService<EvalTables>().EnsureCreatedAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapEvalApi();
+app.MapEvalApiDescription();
 
 await app.StartAsync();
 app.Logger.LogInformation("Eval local host listening on http://localhost:{Port}/api (task hub {Hub}, worker {Worker})",

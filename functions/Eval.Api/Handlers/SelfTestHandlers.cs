@@ -22,9 +22,9 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
 {
     public const int MaxDeadlineSeconds = 7 * 24 * 3600;
 
-    public sealed record StartRequest(int DeadlineSeconds, string? RequestedBy);
+    public sealed record StartRequest(int DeadlineSeconds, string? RequestedBy = null);
 
-    public sealed record ConfirmRequest(string? ConfirmedBy);
+    public sealed record ConfirmRequest(string? ConfirmedBy = null);
 
     public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) =>
         idempotency.RunAsync(request, () => StartOnceAsync(request, client));
