@@ -1,6 +1,7 @@
 // The local runtime: one process with the Durable Task sidecar over Azurite, a gRPC worker and client, and the
 // project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
 using Eval.Api;
+using Eval.Api.Telemetry;
 using Eval.LocalHost;
 using Eval.LocalHost.ApiDescription;
 using Eval.LocalHost.Cli;
@@ -24,6 +25,8 @@ LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Sec
 
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
 builder.Services.AddEvalApi(builder.Configuration);
+// Before the sidecar starts: it is the first to use the Azure SDK, which reads the tracing switch once.
+builder.Services.AddEvalTelemetry(builder.Configuration, "eval-localhost");
 builder.Services.AddProblemDetails();
 builder.Services.AddEvalOpenApi();
 
