@@ -2,6 +2,7 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Activities;
 
@@ -9,7 +10,8 @@ namespace Eval.Workflows.Activities;
 /// Writes the first record of every branch's evaluation (batched) and starts one orchestration per branch with a
 /// deterministic instance id. Safe to run again after a crash: records are upserted and running instances kept.
 /// </summary>
-public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit, IServiceProvider services)
+public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit, IServiceProvider services,
+    ILogger<StartEvaluationsActivity> log)
     : ClientActivity<string, int>(services)
 {
     const int ParallelStarts = 16;
@@ -53,6 +55,8 @@ public sealed class StartEvaluationsActivity(CampaignStore campaigns, UnitStore 
         // evaluation of this campaign is still pending.
         await WaitUntilNonePendingAsync(client, campaignId);
         await campaigns.UpdateAsync(campaignId, c => c with { BranchCount = branches.Count });
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) runs {Count} evaluations, {Fresh} of them new",
+            campaignId, InstanceIds.Campaign(campaignId), branches.Count, fresh.Count);
         return branches.Count;
     }
 

@@ -6,6 +6,7 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask.Client;
 
 namespace Eval.Api.Handlers;
@@ -15,7 +16,8 @@ namespace Eval.Api.Handlers;
 /// evaluations. Each step is checked against the stored record (stage, round, role, scope) and then raised as a
 /// typed event into the evaluation's orchestration, which decides and records.
 /// </summary>
-public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock)
+public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock,
+    ILogger<EvaluationHandlers> log)
 {
     public const int MaxPageSize = 200;
 
@@ -44,6 +46,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.SelfAssessmentSubmitted,
             new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), now));
+        LogAccepted("self-assessment", campaignId, branchId, ctx.Evaluation.Round, caller, Roles.BranchSecretary);
         return Accepted(campaignId, branchId);
     }
 
@@ -74,6 +77,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.TownshipReviewed,
             new TownshipReviewed(evaluation.Round, review, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        LogAccepted("township-review", campaignId, branchId, evaluation.Round, ctx.Caller, role!);
         return Accepted(campaignId, branchId);
     }
 
@@ -105,6 +109,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.CountyScored,
             new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        LogAccepted("county-score", campaignId, branchId, evaluation.Round, ctx.Caller, role!);
         return Accepted(campaignId, branchId);
     }
 
@@ -221,6 +226,10 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             : alsoRefuse?.Invoke(r), ct);
         return refused is null ? null : Problems.Conflict(refused);
     }
+
+    void LogAccepted(string step, string campaignId, string branchId, int round, Caller caller, string role) =>
+        log.LogInformation("Accepted {Step} for {CampaignId}/{BranchId} round {Round} from {CallerId} as {Role}, raised to instance {InstanceId}",
+            step, campaignId, branchId, round, caller.Id, role, InstanceIds.Evaluation(campaignId, branchId));
 
     static IResult NotNow(EvaluationRecord e) =>
         Problems.Create(StatusCodes.Status409Conflict, "wrong-stage", "The evaluation is not at this stage.",

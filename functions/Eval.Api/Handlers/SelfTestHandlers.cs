@@ -9,6 +9,7 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Orchestrations;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -18,7 +19,7 @@ namespace Eval.Api.Handlers;
 /// The deployment self-test: POST starts an orchestration that writes to table SelfTests and waits for a
 /// confirmation (a second POST) until a durable-timer deadline; GET reads the row back.
 /// </summary>
-public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth, EvalTables tables, TimeProvider clock)
+public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth, EvalTables tables, TimeProvider clock, ILogger<SelfTestHandlers> log)
 {
     public const int MaxDeadlineSeconds = 7 * 24 * 3600;
 
@@ -40,6 +41,7 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         string id = "selftest-" + Guid.NewGuid().ToString("N");
         var input = new SelfTestInput(id, clock.GetUtcNow().AddSeconds(body.DeadlineSeconds), Trim(body.RequestedBy) ?? "anonymous");
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.SelfTestOrchestrator, input, new StartOrchestrationOptions(id));
+        log.LogInformation("Self-test started: instance {InstanceId}, deadline {Deadline:O}", id, input.Deadline);
         return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new SelfTestStarted(id, input.Deadline));
     }
 
