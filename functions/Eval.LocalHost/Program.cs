@@ -1,7 +1,9 @@
 // The local runtime: one process with the Durable Task sidecar over Azurite, a gRPC worker and client, and the
 // project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
 using Eval.Api;
+using Eval.Api.Telemetry;
 using Eval.LocalHost;
+using Eval.LocalHost.ApiDescription;
 using Eval.LocalHost.Cli;
 using Eval.Workflows;
 using Eval.Workflows.Storage;
@@ -17,12 +19,16 @@ switch (args.FirstOrDefault())
 {
     case "token": return TokenCommand.Run(new CommandLine(args), builder.Configuration);
     case "seed": return await SeedCommand.RunAsync(new CommandLine(args), builder.Configuration);
+    case "openapi": return await OpenApiCommand.RunAsync(new CommandLine(args));
 }
 LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
 
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
 builder.Services.AddEvalApi(builder.Configuration);
+// Before the sidecar starts: it is the first to use the Azure SDK, which reads the tracing switch once.
+builder.Services.AddEvalTelemetry(builder.Configuration, "eval-localhost");
 builder.Services.AddProblemDetails();
+builder.Services.AddEvalOpenApi();
 
 using ILoggerFactory sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
 WebApplication sidecar = await DurableSidecar.StartAsync(builder.Configuration, options, sidecarLogs);
@@ -41,6 +47,7 @@ await app.Services.GetRequiredService<EvalTables>().EnsureCreatedAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapEvalApi();
+app.MapEvalApiDescription();
 
 await app.StartAsync();
 app.Logger.LogInformation("Eval local host listening on http://localhost:{Port}/api (task hub {Hub}, worker {Worker})",

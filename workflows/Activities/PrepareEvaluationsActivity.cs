@@ -1,5 +1,6 @@
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Activities;
 
@@ -8,7 +9,8 @@ namespace Eval.Workflows.Activities;
 /// of its audit chain (batched, 100 rows to a transaction), and returns the units whose branches are started
 /// together (the branches' parents, i.e. townships), so the start fans out in small activities. Safe to run again.
 /// </summary>
-public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit)
+public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit,
+    ILogger<PrepareEvaluationsActivity> log)
     : EvalActivity<string, string[]>
 {
     public override async Task<string[]> RunAsync(string campaignId)
@@ -36,6 +38,9 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
         // The first link of each evaluation's audit chain: for every branch, as a crash may have come between the two
         // writes (an upsert writes the same link again).
         await audit.StartChainsAsync(campaignId, branches.Select(b => (b.Id, started)));
-        return branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        string[] groups = branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) runs {Count} evaluations in {Groups} townships, {Fresh} of them new",
+            campaignId, InstanceIds.Campaign(campaignId), branches.Count, groups.Length, branches.Count - existing.Count);
+        return groups;
     }
 }

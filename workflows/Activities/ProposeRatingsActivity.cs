@@ -1,10 +1,11 @@
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Activities;
 
 /// <summary>Ranks the scored evaluations, writes the proposed list and opens the public notice.</summary>
-public sealed class ProposeRatingsActivity(CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings)
+public sealed class ProposeRatingsActivity(CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings, ILogger<ProposeRatingsActivity> log)
     : EvalActivity<ProposeRatingsInput, int>
 {
     public override async Task<int> RunAsync(ProposeRatingsInput input)
@@ -20,6 +21,8 @@ public sealed class ProposeRatingsActivity(CampaignStore campaigns, EvaluationSt
         IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, campaign.Definition.Levels, campaign.Definition.Rubric.UnityMinShare);
         await ratings.WriteProposedAsync(input.CampaignId, ranking);
         await campaigns.UpdateAsync(input.CampaignId, c => c with { Status = CampaignStatus.Publicity, PublicityEndsAt = input.PublicityEndsAt });
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) proposed {Count} ratings, notice until {PublicityEndsAt:O}",
+            input.CampaignId, InstanceIds.Campaign(input.CampaignId), ranking.Count, input.PublicityEndsAt);
         return ranking.Count;
     }
 }

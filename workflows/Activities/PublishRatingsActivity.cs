@@ -1,10 +1,12 @@
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Activities;
 
 /// <summary>Writes the final list to table Ratings and marks the campaign published.</summary>
-public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore ratings, AuditStore audit) : EvalActivity<PublishRatingsInput, int>
+public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore ratings, AuditStore audit, ILogger<PublishRatingsActivity> log)
+    : EvalActivity<PublishRatingsInput, int>
 {
     public override async Task<int> RunAsync(PublishRatingsInput input)
     {
@@ -14,6 +16,7 @@ public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore 
             await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.PublishedAt, SystemActor.Instance.Id, SystemActor.Instance.Role,
                 "published", await AuditVerifier.PublishedListHashAsync(ratings, input.CampaignId)));
         await campaigns.UpdateAsync(input.CampaignId, c => c with { Status = CampaignStatus.Published, PublishedAt = input.PublishedAt });
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings", input.CampaignId, InstanceIds.Campaign(input.CampaignId), count);
         return count;
     }
 }

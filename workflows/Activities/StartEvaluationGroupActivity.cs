@@ -2,6 +2,7 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Activities;
 
@@ -9,7 +10,8 @@ namespace Eval.Workflows.Activities;
 /// Starts the evaluation orchestrations of the branches under one unit (a township: tens of branches, seconds of
 /// work), with deterministic instance ids. Safe to run again: one query finds the instances that exist already.
 /// </summary>
-public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, EvaluationStore evaluations, IServiceProvider services)
+public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, EvaluationStore evaluations, IServiceProvider services,
+    ILogger<StartEvaluationGroupActivity> log)
     : ClientActivity<StartEvaluationGroupInput, int>(services)
 {
     const int ParallelStarts = 8;
@@ -37,6 +39,8 @@ public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, Evalua
                 new EvaluationInput(input.CampaignId, branch, startedAt, rules), new StartOrchestrationOptions(instanceId), ct);
             Interlocked.Increment(ref started);
         });
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Started} of {Count} evaluations under {UnitId}",
+            input.CampaignId, InstanceIds.Campaign(input.CampaignId), started, branches.Count, input.UnitId);
         return started;
     }
 }

@@ -24,7 +24,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         context.SetCustomStatus(new { step = "starting" });
         int branches = await StartEvaluationsAsync(context, input.CampaignId);
-        log.LogInformation("Campaign {CampaignId} started {Count} evaluations", input.CampaignId, branches);
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Count} evaluations", input.CampaignId, context.InstanceId, branches);
 
         context.SetCustomStatus(new { step = "running", branches });
         PublicationRequested request = await inbox.Next<PublicationRequested>(CampaignEvents.PublicationRequested);
@@ -54,7 +54,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings, new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
         context.SetCustomStatus(new { step = "published", published });
-        log.LogInformation("Campaign {CampaignId} published {Count} ratings", input.CampaignId, published);
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings", input.CampaignId, context.InstanceId, published);
         return CampaignStatus.Published;
     }
 

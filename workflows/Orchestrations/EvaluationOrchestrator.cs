@@ -131,7 +131,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             bool escalated = end == WaitEnd.Deadline;
             if (escalated)
             {
-                log.LogInformation("Evaluation {CampaignId}/{BranchId} overdue: {Action}", input.CampaignId, input.BranchId, overdueAction);
+                log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) overdue: {Action}", input.CampaignId, input.BranchId, context.InstanceId, overdueAction);
                 await RecordAsync(Change(Entry(SystemActor.Instance, overdueAction)) with { Overdue = true });
                 (e, end) = await WaitForAsync(name, accept, null);
             }
@@ -148,7 +148,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 T e = inbox.Take<T>(name);
                 if (accept(e)) return (e, WaitEnd.Event);
                 // Stale or duplicate (the API checks too; this keeps the orchestration safe if one slips through).
-                log.LogWarning("Evaluation {CampaignId}/{BranchId} ignored a {Event} that does not fit round {Round}", input.CampaignId, input.BranchId, name, round);
+                log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) ignored a {Event} that does not fit round {Round}",
+                    input.CampaignId, input.BranchId, context.InstanceId, name, round);
             }
         }
 
@@ -166,7 +167,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 FinalScore = score?.Final, UnityShare = score?.UnityShare,
             });
             Status(Stages.Done);
-            log.LogInformation("Evaluation {CampaignId}/{BranchId} done: {Outcome} {Score}", input.CampaignId, input.BranchId, outcome, score?.Final);
+            log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) done: {Outcome} {Score}", input.CampaignId, input.BranchId, context.InstanceId, outcome, score?.Final);
             return new EvaluationResult(outcome, score?.Final, score?.UnityShare);
         }
 

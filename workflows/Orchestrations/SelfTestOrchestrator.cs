@@ -21,7 +21,7 @@ public sealed class SelfTestOrchestrator : TaskOrchestrator<SelfTestInput, SelfT
         SelfTestRecord outcome = await Deadline.WinsAsync(context, confirmation, input.Deadline)
             ? waiting with { Status = SelfTestStatus.Confirmed, ConfirmedBy = confirmation.Result.ConfirmedBy, At = context.CurrentUtcDateTime }
             : waiting with { Status = SelfTestStatus.Expired, At = context.CurrentUtcDateTime };
-        log.LogInformation("Self-test {SelfTestId} ended {Status}", input.Id, outcome.Status);
+        log.LogInformation("Self-test {SelfTestId} (instance {InstanceId}) ended {Status}", input.Id, context.InstanceId, outcome.Status);
         await context.CallActivityAsync<bool>(TaskNames.RecordSelfTest, outcome, ActivityRetry.Options);
         context.SetCustomStatus(outcome.Status);
         return outcome;

@@ -17,6 +17,6 @@ public sealed class AuditHandlers(Authenticator auth, CampaignAccess access, Aud
         if (missing is not null) return missing;
         if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
         AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published, request.HttpContext.RequestAborted);
-        return Results.Ok(new { campaignId, intact = result.Intact, chains = result.Chains, links = result.Links, firstBroken = result.FirstBreak });
+        return Results.Ok(new AuditVerificationView(campaignId, result.Intact, result.Chains, result.Links, result.FirstBreak));
     }
 }

@@ -5,6 +5,7 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -12,7 +13,8 @@ namespace Eval.Api.Handlers;
 
 /// <summary>Creating, starting and reading campaigns, and requesting their publication.</summary>
 public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, UnitStore units,
-    EvaluationStore evaluations, TimeProvider clock)
+    EvaluationStore evaluations, TimeProvider clock,
+    ILogger<CampaignHandlers> log)
 {
     public sealed record PublicationRequest(bool Force = false);
 
@@ -42,6 +44,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         };
         if (!await campaigns.TryCreateAsync(record, request.HttpContext.RequestAborted))
             return Problems.Conflict($"A campaign with id '{definition.Id}' exists already.");
+        log.LogInformation("Campaign {CampaignId} created over {Unit} by {CallerId}", definition.Id, definition.Unit, caller.Id);
         return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(record, null));
     }
 
@@ -80,7 +83,8 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
             await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
                 new CampaignRunInput(campaignId, IsoDuration.Parse(campaign!.Definition.Schedule.Publicity)),
                 new StartOrchestrationOptions(InstanceIds.Campaign(campaignId)));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new { id = campaignId, status = CampaignStatus.Running });
+        log.LogInformation("Campaign {CampaignId} started by {CallerId}: instance {InstanceId}", campaignId, caller!.Id, InstanceIds.Campaign(campaignId));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
     }
 
     public async Task<IResult> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)
@@ -128,7 +132,9 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         }
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.PublicationRequested,
             new PublicationRequested(body!.Force, new Actor(caller!.Id, caller.Name, Roles.OrgDepartment), now));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new { id = campaignId, force = body.Force });
+        log.LogInformation("Publication of {CampaignId} requested by {CallerId} (force {Force}), raised to instance {InstanceId}",
+            campaignId, caller.Id, body.Force, InstanceIds.Campaign(campaignId));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new PublicationAccepted(campaignId, body.Force));
     }
 
     public sealed record Progress(Dictionary<string, int> Stages, int Overdue, int Total);
@@ -147,8 +153,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         return new Progress(stages, overdue, total);
     }
 
-    static object View(CampaignRecord c, Progress? progress) => new
-    {
+    static CampaignView View(CampaignRecord c, Progress? progress) => new(
         c.Definition.Id,
         c.Definition.Title,
         c.Definition.Unit,
@@ -159,7 +164,6 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         c.PublicationRequestedAt,
         c.PublicityEndsAt,
         c.PublishedAt,
-        evaluations = progress is null ? null : new { total = progress.Total, stages = progress.Stages, overdue = progress.Overdue },
-        definition = c.Definition,
-    };
+        progress is null ? null : new CampaignProgress(progress.Total, progress.Stages, progress.Overdue),
+        c.Definition);
 }

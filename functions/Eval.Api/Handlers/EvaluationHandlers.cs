@@ -6,6 +6,7 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask.Client;
 
 namespace Eval.Api.Handlers;
@@ -15,7 +16,8 @@ namespace Eval.Api.Handlers;
 /// evaluations. Each step is checked against the stored record (stage, round, role, scope) and then raised as a
 /// typed event into the evaluation's orchestration, which decides and records.
 /// </summary>
-public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock)
+public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock,
+    ILogger<EvaluationHandlers> log)
 {
     public const int MaxPageSize = 200;
 
@@ -49,6 +51,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.SelfAssessmentSubmitted,
             new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), now));
+        LogAccepted("self-assessment", campaignId, branchId, ctx.Evaluation.Round, caller, Roles.BranchSecretary);
         return Accepted(campaignId, branchId);
     }
 
@@ -83,6 +86,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.TownshipReviewed,
             new TownshipReviewed(evaluation.Round, review!, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        LogAccepted("township-review", campaignId, branchId, evaluation.Round, ctx.Caller, role!);
         return Accepted(campaignId, branchId);
     }
 
@@ -118,6 +122,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 
         await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.CountyScored,
             new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        LogAccepted("county-score", campaignId, branchId, evaluation.Round, ctx.Caller, role!);
         return Accepted(campaignId, branchId);
     }
 
@@ -158,13 +163,9 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
                                .AsPages(token, pageSize).WithCancellation(request.HttpContext.RequestAborted))
             {
                 DateTimeOffset now = clock.GetUtcNow();
-                return Results.Ok(new
-                {
-                    items = page.Values.Select(e => Summary(EvaluationStore.FromEntity(e), now)),
-                    continuationToken = page.ContinuationToken,
-                });
+                return Results.Ok(new EvaluationPage([.. page.Values.Select(e => Summary(EvaluationStore.FromEntity(e), now))], page.ContinuationToken));
             }
-            return Results.Ok(new { items = Array.Empty<object>(), continuationToken = (string?)null });
+            return Results.Ok(new EvaluationPage([], null));
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {
@@ -240,12 +241,16 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         return refused is null ? null : Problems.Conflict(refused);
     }
 
+    void LogAccepted(string step, string campaignId, string branchId, int round, Caller caller, string role) =>
+        log.LogInformation("Accepted {Step} for {CampaignId}/{BranchId} round {Round} from {CallerId} as {Role}, raised to instance {InstanceId}",
+            step, campaignId, branchId, round, caller.Id, role, InstanceIds.Evaluation(campaignId, branchId));
+
     static IResult NotNow(EvaluationRecord e) =>
         Problems.Create(StatusCodes.Status409Conflict, "wrong-stage", "The evaluation is not at this stage.",
             $"The evaluation is {e.Stage}{(e.Outcome is null ? "" : $" ({e.Outcome})")}.", new Dictionary<string, object?> { ["stage"] = e.Stage });
 
     static IResult Accepted(string campaignId, string branchId) =>
-        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new { campaignId, branchId, accepted = true });
+        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new StepAccepted(campaignId, branchId, true));
 
     static Actor Act(Caller caller, string role) => new(caller.Id, caller.Name, role);
 
@@ -253,14 +258,10 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     static bool IsOverdue(EvaluationRecord e, DateTimeOffset now) =>
         e.Overdue || (e.Stage != Stages.Done && e.StageDeadline is { } d && now > d);
 
-    static object Summary(EvaluationRecord e, DateTimeOffset now) => new
-    {
-        e.BranchId, e.BranchName, e.Stage, overdue = IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline,
-    };
+    static EvaluationSummary Summary(EvaluationRecord e, DateTimeOffset now) =>
+        new(e.BranchId, e.BranchName, e.Stage, IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline);
 
-    static object View(EvaluationRecord e, DateTimeOffset now) => new
-    {
-        e.CampaignId, e.BranchId, e.BranchName, e.Stage, overdue = IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare,
-        e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History,
-    };
+    static EvaluationView View(EvaluationRecord e, DateTimeOffset now) =>
+        new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, IsOverdue(e, now), e.Outcome, e.FinalScore, e.UnityShare,
+            e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History);
 }

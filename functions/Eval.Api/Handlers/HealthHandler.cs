@@ -30,14 +30,14 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
         });
         await Task.WhenAll(storage, taskHub);
 
-        var checks = new Dictionary<string, object?>
+        var checks = new Dictionary<string, Check>
         {
             ["storage"] = storage.Result,
             ["taskHub"] = taskHub.Result with { Name = hub },
         };
         bool healthy = storage.Result.Status == "ok" && taskHub.Result.Status == "ok";
         return healthy
-            ? Results.Ok(new { status = "healthy", checks })
+            ? Results.Ok(new HealthView("healthy", checks))
             : Problems.Unavailable("Storage or the task hub did not answer.", new Dictionary<string, object?> { ["checks"] = checks });
     }
 

@@ -4,13 +4,15 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask.Client;
 
 namespace Eval.Api.Handlers;
 
 /// <summary>Objections (异议) during the public notice, and their resolution by the organization department.</summary>
 public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, ObjectionStore objections,
-    RatingStore ratings, AuditStore audit, TimeProvider clock)
+    RatingStore ratings, AuditStore audit, TimeProvider clock,
+    ILogger<ObjectionHandlers> log)
 {
     public sealed record ObjectionRequest(string BranchId, string Text);
 
@@ -53,11 +55,12 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         }
         await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(now, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
             $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
+        log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}", objection.Id, campaignId, objection.BranchId, caller.Id);
         return FiledResult(objection);
     }
 
     static IResult FiledResult(ObjectionRecord o) =>
-        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{o.CampaignId}/objections/{o.Id}", new { id = o.Id, status = o.Status });
+        Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{o.CampaignId}/objections/{o.Id}", new ObjectionAccepted(o.Id, o.Status));
 
     public Task<IResult> ResolveAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId) =>
         idempotency.RunAsync(request, () => ResolveOnceAsync(request, client, campaignId, objectionId));
@@ -99,7 +102,9 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(resolved.ResolvedAt!.Value, resolved.ResolvedBy!.Id, resolved.ResolvedBy.Role,
             body.Upheld ? "objection-upheld" : "objection-dismissed", $"{objection.Id} on {objection.BranchId}: {body.Comment}"));
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, body.Upheld));
-        return Results.Ok(new { resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt });
+        log.LogInformation("Objection {ObjectionId} on {CampaignId}/{BranchId} {Status} by {CallerId}, raised to instance {InstanceId}",
+            objection.Id, campaignId, objection.BranchId, resolved.Status, caller!.Id, InstanceIds.Campaign(campaignId));
+        return Results.Ok(new ObjectionResolutionView(resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt));
     }
 
     static bool InNotice(CampaignRecord c, DateTimeOffset now) =>

@@ -17,13 +17,6 @@ public sealed class RatingHandlers(CampaignAccess access, RatingStore ratings)
         List<RankedBranch> list = campaign.Status == CampaignStatus.Publicity
             ? await ratings.ReadProposedAsync(campaignId, request.HttpContext.RequestAborted)
             : await ratings.ReadPublishedAsync(campaignId, request.HttpContext.RequestAborted);
-        return Results.Ok(new
-        {
-            campaignId,
-            status = campaign.Status,
-            publicityEndsAt = campaign.PublicityEndsAt,
-            publishedAt = campaign.PublishedAt,
-            ratings = list.Select(r => new { r.BranchId, r.BranchName, score = r.Score, unityShare = r.UnityShare, r.Rank, r.Level }),
-        });
+        return Results.Ok(new RatingsView(campaignId, campaign.Status, campaign.PublicityEndsAt, campaign.PublishedAt, list));
     }
 }

@@ -9,6 +9,7 @@ using Eval.Workflows.Domain;
 using Eval.Workflows.Orchestrations;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -18,13 +19,13 @@ namespace Eval.Api.Handlers;
 /// The deployment self-test: POST starts an orchestration that writes to table SelfTests and waits for a
 /// confirmation (a second POST) until a durable-timer deadline; GET reads the row back.
 /// </summary>
-public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth, EvalTables tables, TimeProvider clock)
+public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth, EvalTables tables, TimeProvider clock, ILogger<SelfTestHandlers> log)
 {
     public const int MaxDeadlineSeconds = 7 * 24 * 3600;
 
-    public sealed record StartRequest(int DeadlineSeconds, string? RequestedBy);
+    public sealed record StartRequest(int DeadlineSeconds, string? RequestedBy = null);
 
-    public sealed record ConfirmRequest(string? ConfirmedBy);
+    public sealed record ConfirmRequest(string? ConfirmedBy = null);
 
     public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) =>
         idempotency.RunAsync(request, () => StartOnceAsync(request, client));
@@ -40,7 +41,8 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         string id = "selftest-" + Guid.NewGuid().ToString("N");
         var input = new SelfTestInput(id, clock.GetUtcNow().AddSeconds(body.DeadlineSeconds), Trim(body.RequestedBy) ?? "anonymous");
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.SelfTestOrchestrator, input, new StartOrchestrationOptions(id));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new { id, deadline = input.Deadline });
+        log.LogInformation("Self-test started: instance {InstanceId}, deadline {Deadline:O}", id, input.Deadline);
+        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new SelfTestStarted(id, input.Deadline));
     }
 
     public Task<IResult> ConfirmAsync(HttpRequest request, DurableTaskClient client, string id) =>
@@ -66,15 +68,8 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         NullableResponse<TableEntity> row = await ReadAsync(id, request.HttpContext.RequestAborted);
         if (!row.HasValue) return Problems.NotFound($"No self-test '{id}'.");
         TableEntity e = row.Value!;
-        return Results.Ok(new
-        {
-            id,
-            status = e.GetString("Status"),
-            requestedBy = e.GetString("RequestedBy"),
-            deadline = e.GetDateTimeOffset("Deadline"),
-            confirmedBy = e.GetString("ConfirmedBy"),
-            at = e.GetDateTimeOffset("At"),
-        });
+        return Results.Ok(new SelfTestView(id, e.GetString("Status"), e.GetString("RequestedBy"), e.GetDateTimeOffset("Deadline"),
+            e.GetString("ConfirmedBy"), e.GetDateTimeOffset("At")));
     }
 
     /// <summary>Self-tests start orchestrations, so only the organization department (the operators) may run them.</summary>

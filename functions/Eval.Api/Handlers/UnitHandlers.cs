@@ -46,7 +46,7 @@ public sealed class UnitHandlers(Authenticator auth, UnitStore units)
         if (errors.Count > 0) return Problems.Validation(errors);
 
         await units.UpsertAsync(body.Units, request.HttpContext.RequestAborted);
-        return Results.Ok(new { upserted = body.Units.Count });
+        return Results.Ok(new UnitsUpserted(body.Units.Count));
     }
 
     public async Task<IResult> GetAsync(HttpRequest request, string id)
@@ -59,6 +59,6 @@ public sealed class UnitHandlers(Authenticator auth, UnitStore units)
         Unit? unit = await units.GetAsync(id, request.HttpContext.RequestAborted);
         if (unit is null) return Problems.NotFound($"No unit '{id}'.");
         List<Unit> children = await units.ChildrenAsync(id, request.HttpContext.RequestAborted);
-        return Results.Ok(new { unit.Id, unit.Name, unit.Kind, parent = UnitPath.ParentOf(id), children });
+        return Results.Ok(new UnitView(unit.Id, unit.Name, unit.Kind, UnitPath.ParentOf(id), children));
     }
 }
