@@ -20,9 +20,14 @@ public sealed class FinishStartActivity(CampaignStore campaigns, EvaluationStore
             InstanceIdPrefix = InstanceIds.Evaluation(campaignId, ""),
             Statuses = [OrchestrationRuntimeStatus.Pending],
             PageSize = 1000,
+            FetchInputsAndOutputs = true,
         };
+        // An evaluation sets its custom status in its first episode, so one with a custom status has processed its
+        // start even if its row still says Pending: a crash between the provider's history write and its status
+        // write leaves that row Pending until the instance completes (seen in ./eval chaos).
         int pending = 0;
-        await foreach (var _ in client.GetAllInstancesAsync(query)) pending++;
+        await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(query))
+            if (string.IsNullOrEmpty(instance.SerializedCustomStatus)) pending++;
         if (pending > 0) return new StartProgress(pending, null);
 
         int branches = 0;

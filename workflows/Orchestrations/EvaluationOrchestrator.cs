@@ -179,6 +179,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         HistoryEntry Entry(Actor by, string action, string? detail = null, DateTimeOffset? at = null) =>
             new(at ?? Now, by.Id, by.Role, action, detail);
 
+        // Set in the first episode, before any wait: FinishStartActivity reads a custom status as "the start was processed".
         void Status(string stage) => context.SetCustomStatus(new { stage, round });
     }
 }

@@ -17,6 +17,10 @@ namespace Eval.FunctionalTests.Chaos;
 [Trait("Category", "Chaos")]
 public sealed class CrashChaosTests(ITestOutputHelper output)
 {
+    // How long the host lives between kills. Each kill costs about 30 s (what the dead process had dequeued comes
+    // back after the queues' visibility timeout), so a kill every few seconds would only ever show that.
+    const int MinUptime = 8_000, MaxUptime = 40_000;
+
     static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : fallback;
 
     [Fact]
@@ -113,7 +117,7 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
             while (!stop.IsCancellationRequested)
             {
                 int ms;
-                lock (kills) ms = kills.Next(3_000, 20_000);
+                lock (kills) ms = kills.Next(MinUptime, MaxUptime);
                 try { await Task.Delay(ms, stop.Token); } catch (OperationCanceledException) { break; }
                 LocalHostProcess dead;
                 lock (hostLock) dead = host;
