@@ -57,9 +57,10 @@ public static class BareEngine
 {
     const string Prefix = "bare-";
     const int DeadlineMinutes = 360;
-    static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    public static async Task<BareResult> RunAsync(string storage, int instances, int clients, ILoggerFactory logs, Action<string> log)
+    /// <summary><paramref name="onPhase"/> is told the name of each phase as it begins (and "after" at the end).</summary>
+    public static async Task<BareResult> RunAsync(string storage, int instances, int clients, ILoggerFactory logs, Action<string> log, Action<string> onPhase)
     {
         var options = new LocalHostOptions { SidecarPort = FreePort.Next(), WorkerId = "bench-bare" };
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -85,30 +86,32 @@ public static class BareEngine
         try
         {
             var phases = new List<PhaseTime>();
+            onPhase("schedule");
             var watch = Stopwatch.StartNew();
             TimeSpan mark = TimeSpan.Zero;
-            void Phase(string name)
+            void Phase(string finished, string next)
             {
-                phases.Add(new PhaseTime(name, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
+                onPhase(next);
+                phases.Add(new PhaseTime(finished, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
                 mark = watch.Elapsed;
-                log($"A: {name} in {phases[^1].Seconds} s");
+                log($"A: {finished} in {phases[^1].Seconds} s");
             }
 
             string[] ids = Enumerable.Range(0, instances).Select(i => $"{Prefix}{i:D5}").ToArray();
             await ForEachAsync(ids, clients, (id, ct) => client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEvaluationOrchestrator), DeadlineMinutes,
                 new StartOrchestrationOptions(id), ct));
-            Phase("schedule");
+            Phase("schedule", "start");
             await WaitAsync(client, instances, (pending, _, _) => pending == 0, "none pending");
-            Phase("start");
+            Phase("start", "event 1");
             for (int k = 0; k < BareEvaluationOrchestrator.Events; k++)
             {
                 int step = k;
                 await ForEachAsync(ids, clients, (id, ct) => client.RaiseEventAsync(id, BareEvaluationOrchestrator.EventName(step), step, ct));
                 await WaitAsync(client, instances, (_, handled, _) => handled.All(h => h > step), $"event {step} handled");
-                Phase($"event {step + 1}");
+                Phase($"event {step + 1}", step + 1 < BareEvaluationOrchestrator.Events ? $"event {step + 2}" : "complete");
             }
             await WaitAsync(client, instances, (_, _, completed) => completed == instances, "all completed");
-            Phase("complete");
+            Phase("complete", "after");
             TimeSpan wall = watch.Elapsed;
             return new BareResult(instances, wall.TotalSeconds, phases);
         }
@@ -129,7 +132,7 @@ public static class BareEngine
     /// <summary>Polls every instance (one query, pages of 1,000) until <paramref name="done"/>(pending, handled per instance, completed).</summary>
     static async Task WaitAsync(DurableTaskClient client, int instances, Func<int, int[], int, bool> done, string what)
     {
-        var until = DateTime.UtcNow.AddMinutes(20);
+        var until = DateTime.UtcNow.AddMinutes(60);
         while (true)
         {
             int pending = 0, completed = 0, seen = 0;

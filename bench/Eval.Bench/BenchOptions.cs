@@ -14,6 +14,8 @@ public sealed class BenchOptions
     public int BlobPort { get; private set; }
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }
+    /// <summary>Azurite's process, to count the CPU time it spends on each workload (0: not measured).</summary>
+    public int AzuritePid { get; private set; }
     public string Root { get; private set; } = Directory.GetCurrentDirectory();
     public string HostDll { get; private set; } = "";
     /// <summary>The command line as the user typed it, for the report.</summary>
@@ -47,6 +49,7 @@ public sealed class BenchOptions
                 case "--blob-port": o.BlobPort = Int("--blob-port", Value()); break;
                 case "--queue-port": o.QueuePort = Int("--queue-port", Value()); break;
                 case "--table-port": o.TablePort = Int("--table-port", Value()); break;
+                case "--azurite-pid": o.AzuritePid = Int("--azurite-pid", Value()); break;
                 case "--root": o.Root = Path.GetFullPath(Value()); break;
                 case "--host-dll": o.HostDll = Path.GetFullPath(Value()); break;
                 case "--command": o.Command = Value(); break;

@@ -143,9 +143,12 @@ public sealed class CountingProxy : IAsyncDisposable
     }
 
     /// <summary>Requests counted under <paramref name="phase"/>: total, per service and per operation.</summary>
-    public PhaseCount Count(string phase)
+    public PhaseCount Count(string phase) => Count(p => p == phase);
+
+    /// <summary>Requests counted under every phase <paramref name="include"/> accepts, added up.</summary>
+    public PhaseCount Count(Func<string, bool> include)
     {
-        var ops = counts.Where(c => c.Key.Phase == phase).ToDictionary(c => c.Key.Operation, c => c.Value);
+        var ops = counts.Where(c => include(c.Key.Phase)).GroupBy(c => c.Key.Operation).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
         return new PhaseCount(
             ops.Values.Sum(),
             Services.ToDictionary(s => s, s => ops.Where(o => o.Key.StartsWith(s + " ", StringComparison.Ordinal)).Sum(o => o.Value)),

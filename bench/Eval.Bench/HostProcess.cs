@@ -16,6 +16,25 @@ public static class FreePort
     }
 }
 
+/// <summary>CPU time a process has used (user + system), from /proc/&lt;pid&gt;/stat.</summary>
+public static class ProcessCpu
+{
+    public static double? Seconds(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th, stime the 15th.
+            string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(f[11]) + long.Parse(f[12])) / 100.0; // USER_HZ
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
+
 /// <summary>
 /// The local host (Release build) as a child process, configured through the environment as the functional tests
 /// run it, with warnings-only logs written to a file. Its resident memory is sampled every second.
@@ -75,7 +94,8 @@ public sealed class HostProcess : IAsyncDisposable
     void Append(string? line)
     {
         if (line is null) return;
-        lock (logFile) logFile.WriteLine(line);
+        try { lock (logFile) logFile.WriteLine(line); }
+        catch (ObjectDisposedException) { } // a last line after the host was stopped
     }
 
     async Task WaitHealthyAsync(TimeSpan limit, string logPath)
@@ -117,10 +137,18 @@ public sealed class HostProcess : IAsyncDisposable
         return null;
     }
 
-    /// <summary>The samples so far: (seconds since start, MiB).</summary>
+    /// <summary>The samples so far: (seconds since start, MiB), every one.</summary>
     public List<(double Seconds, double Mib)> RssTimeline()
     {
         lock (rss) return rss.Select(s => (s.Seconds, Math.Round(s.Kib / 1024.0, 1))).ToList();
+    }
+
+    /// <summary>At most <paramref name="points"/> samples for the report: the largest of each stretch of samples.</summary>
+    public static List<(double Seconds, double Mib)> Thin(List<(double Seconds, double Mib)> timeline, int points)
+    {
+        if (timeline.Count <= points) return timeline;
+        int stretch = (timeline.Count + points - 1) / points;
+        return timeline.Chunk(stretch).Select(c => c.MaxBy(s => s.Mib)).ToList();
     }
 
     public bool HasExited => process.HasExited;

@@ -35,7 +35,6 @@ var report = new BenchReport
 Log($"{options.Branches} branches, {options.Clients} clients, workloads {string.Join(",", options.Workloads.Order())}; " +
     $"{report.Machine.Cpu}, {report.Machine.Cores} cores, load {report.Machine.LoadAtStart}");
 
-using ILoggerFactory logs = LoggerFactory.Create(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(c => c.SingleLine = true));
 await using CountingProxy proxy = await CountingProxy.StartAsync(options.BlobPort, options.QueuePort, options.TablePort);
 Log($"proxy on {proxy.BlobPort}/{proxy.QueuePort}/{proxy.TablePort} → Azurite {options.BlobPort}/{options.QueuePort}/{options.TablePort}");
 var azurite = new TableServiceClient(options.AzuriteConnectionString);
@@ -44,13 +43,17 @@ try
 {
     if (options.Runs('a'))
     {
-        proxy.Phase = "A";
-        BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, logs, Log);
-        proxy.Phase = "A-after";
-        PhaseCount count = proxy.Count("A");
+        // The engine's own warnings go to a file, as the host's do.
+        string bareLog = Path.Combine(options.ReportDir, $"bare-{stamp}.log");
+        using var bareLogs = new FileLoggerFactory(bareLog);
+        Cpu cpu = Cpu.Start(Environment.ProcessId, options.AzuritePid);
+        BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, bareLogs.Factory, Log, phase => proxy.Phase = "A " + phase);
+        Dictionary<string, double> cpuSeconds = cpu.Stop("bench process (engine, proxy, driver)", "azurite");
+        PhaseCount count = proxy.Count(p => p.StartsWith("A ", StringComparison.Ordinal) && p != "A after");
         report.WorkloadA = new WorkloadARecord(a.Instances, Math.Round(a.WallSeconds, 2), Math.Round(a.EvaluationsPerSecond, 3), a.Phases,
-            count, Math.Round(count.Total / (double)a.Instances, 1));
-        Log($"A: {a.Instances} bare evaluations in {a.WallSeconds:F1} s = {a.EvaluationsPerSecond:F2}/s, {count.Total / (double)a.Instances:F1} Azurite requests each");
+            count, Math.Round(count.Total / (double)a.Instances, 1), PerPhase(proxy, "A ", a.Phases, a.Instances), cpuSeconds, PerEvaluation(cpuSeconds, a.Instances), bareLog);
+        Log($"A: {a.Instances} bare evaluations in {a.WallSeconds:F1} s = {a.EvaluationsPerSecond:F2}/s, {count.Total / (double)a.Instances:F1} Azurite requests each; " +
+            $"CPU s: {string.Join(", ", cpuSeconds.Select(c => $"{c.Key} {c.Value:F1}"))}");
     }
 
     if (options.Runs('b'))
@@ -68,9 +71,10 @@ try
 
         var campaign = new ProductCampaign(host.BaseAddress, options.Clients, Log);
         List<string> branches = await campaign.PrepareAsync(options.Branches, options.Publicity);
-        proxy.Phase = "B";
-        ProductResult b = await campaign.RunAsync(branches, azurite, phase => proxy.Phase = phase);
-        PhaseCount count = proxy.Count("B");
+        Cpu cpu = Cpu.Start(host.ProcessId, Environment.ProcessId, options.AzuritePid);
+        ProductResult b = await campaign.RunAsync(branches, azurite, phase => proxy.Phase = "B " + phase);
+        Dictionary<string, double> cpuSeconds = cpu.Stop("host", "bench process (proxy, driver)", "azurite");
+        PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");
 
         // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing.
         Dictionary<string, int> statuses = await OrchestrationStatusesAsync(azurite, hub, branches.Count + 1);
@@ -78,8 +82,9 @@ try
         var timeline = host.RssTimeline();
         report.WorkloadB = new WorkloadBRecord(b.Branches, options.Clients, Math.Round(b.WallSeconds, 2), Math.Round(b.EvaluationsPerSecond, 3), b.Phases,
             campaign.Latencies.ToDictionary(l => l.Key, l => Latency.Of(l.Value)), b.Requests, b.Retries, b.Ratings, statuses,
-            peak, timeline.Count > 0 ? timeline.Max(t => t.Mib) : null, timeline.Select(t => new[] { t.Seconds, t.Mib }).ToList(),
-            count, Math.Round(count.Total / (double)b.Branches, 1), idlePerSecond, proxy.Count("B-setup"));
+            peak, timeline.Count > 0 ? timeline.Max(t => t.Mib) : null, HostProcess.Thin(timeline, 300).Select(t => new[] { t.Seconds, t.Mib }).ToList(),
+            count, Math.Round(count.Total / (double)b.Branches, 1), PerPhase(proxy, "B ", b.Phases, b.Branches), cpuSeconds, PerEvaluation(cpuSeconds, b.Branches),
+            idlePerSecond, proxy.Count("B-setup"), hostLog);
         Log($"B: {b.Branches} evaluations in {b.WallSeconds:F1} s = {b.EvaluationsPerSecond:F2}/s, {count.Total / (double)b.Branches:F1} Azurite requests each, " +
             $"host peak RSS {peak} MiB, {b.Retries} retries, {b.Ratings.Mismatches.Count} rating mismatches");
         foreach (string m in b.Ratings.Mismatches.Take(10)) Log($"B: mismatch {m}");
@@ -120,6 +125,11 @@ Console.WriteLine();
 Console.WriteLine(report.ToMarkdown());
 bool ratingsWrong = report.WorkloadB is { } rb && rb.Ratings.Mismatches.Count > 0;
 return report.Error is not null || ratingsWrong ? 1 : 0;
+
+static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
+    phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));
+
+static Dictionary<string, double> PerEvaluation(Dictionary<string, double> cpu, int n) => cpu.ToDictionary(c => c.Key, c => Math.Round(c.Value * 1000 / n, 1));
 
 static async Task<Dictionary<string, int>> OrchestrationStatusesAsync(TableServiceClient tables, string hub, int expected)
 {

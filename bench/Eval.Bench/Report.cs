@@ -21,12 +21,15 @@ public sealed record Latency(int Count, double P50, double P95, double P99, doub
 public sealed record Target(string Name, string Goal, string Measured, bool? Met, string Verdict);
 
 public sealed record WorkloadARecord(int Instances, double WallSeconds, double EvaluationsPerSecond, List<PhaseTime> Phases,
-    PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation);
+    PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, Dictionary<string, double> AzuriteRequestsPerEvaluationByPhase,
+    Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation, string Log);
 
 public sealed record WorkloadBRecord(int Branches, int Clients, double WallSeconds, double EvaluationsPerSecond, List<PhaseTime> Phases,
     Dictionary<string, Latency> LatencyMs, int HttpRequests, int Retries, RatingCheck Ratings, Dictionary<string, int> Orchestrations,
     double? HostPeakRssMiB, double? HostRssSampledMaxMiB, List<double[]> HostRssTimeline,
-    PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, double HostIdleAzuriteRequestsPerSecond, PhaseCount SetupAzuriteRequests);
+    PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, Dictionary<string, double> AzuriteRequestsPerEvaluationByPhase,
+    Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation,
+    double HostIdleAzuriteRequestsPerSecond, PhaseCount SetupAzuriteRequests, string HostLog);
 
 public sealed record WorkloadCRecord(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds, double BatchedWriteMedianSeconds,
     double PublishMedianSeconds, double RowByRowSeconds, double RowParallelSeconds, int Parallelism, double SpeedupOverRowByRow,
@@ -155,6 +158,27 @@ public sealed class BenchReport
             if (RatioBA is { } r) md.AppendLine($"| B/A | | | {F(r)} | | |");
             md.AppendLine();
         }
+        if (WorkloadA is { } pa && WorkloadB is { } pb)
+        {
+            md.AppendLine("Step by step (seconds, and Azurite requests per evaluation, in each step):");
+            md.AppendLine();
+            md.AppendLine("| step | A: bare engine | B: product |");
+            md.AppendLine("|---|---|---|");
+            (string Step, string[] A, string[] B)[] rows =
+            [
+                ("start (all running, none pending)", ["schedule", "start"], ["start"]),
+                ("1st event (self-assessment)", ["event 1"], ["self-assessment"]),
+                ("2nd event (township review)", ["event 2"], ["township review"]),
+                ("3rd event (county score), completion", ["event 3", "complete"], ["county score"]),
+                ("publication, notice, published", [], ["publication to notice", "notice to published"]),
+            ];
+            foreach (var (step, aNames, bNames) in rows)
+                md.AppendLine($"| {step} | {Step(pa.Phases, pa.AzuriteRequestsPerEvaluationByPhase, aNames)} | {Step(pb.Phases, pb.AzuriteRequestsPerEvaluationByPhase, bNames)} |");
+            md.AppendLine();
+            md.AppendLine("CPU per evaluation (ms, user + system): A — " + string.Join(", ", pa.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) +
+                          "; B — " + string.Join(", ", pb.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) + ".");
+            md.AppendLine();
+        }
         if (WorkloadB is { } wb)
         {
             md.AppendLine($"HTTP latency of workload B at {wb.Clients} concurrent clients ({wb.HttpRequests:N0} requests, {wb.Retries} retries), in ms:");
@@ -185,6 +209,14 @@ public sealed class BenchReport
         md.AppendLine("The whole report, with Azurite requests per operation and the host's memory timeline: `bench/last-report.json`.");
         md.AppendLine(EndMarker);
         return md.ToString();
+    }
+
+    static string Step(List<PhaseTime> phases, Dictionary<string, double> requests, string[] names)
+    {
+        if (names.Length == 0) return "—";
+        double seconds = phases.Where(p => names.Contains(p.Name)).Sum(p => p.Seconds);
+        double perEvaluation = names.Sum(n => requests.GetValueOrDefault(n));
+        return $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {perEvaluation.ToString("0.0", CultureInfo.InvariantCulture)} req";
     }
 
     static string PerEval(PhaseCount c, int n) =>
