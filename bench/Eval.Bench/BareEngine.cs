@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Eval.LocalHost;
 using Grpc.Net.Client;
@@ -16,7 +17,8 @@ namespace Eval.Bench;
 /// <summary>
 /// One evaluation's common path without the product: three external events (submit, approve, score), each raced
 /// against a durable timer as the real workflow races its deadlines, each followed by one activity call (the real
-/// one records the decision), then done. The custom status counts the events handled, for the driver to wait on.
+/// one records the decision), then done. It reports its progress to <see cref="BareProgress"/> in this process, so
+/// the driver waits without querying storage (which would load Azurite with the harness's own work).
 /// </summary>
 public sealed class BareEvaluationOrchestrator : TaskOrchestrator<int, string>
 {
@@ -26,6 +28,7 @@ public sealed class BareEvaluationOrchestrator : TaskOrchestrator<int, string>
     public override async Task<string> RunAsync(TaskOrchestrationContext context, int deadlineMinutes)
     {
         DateTime deadline = context.CurrentUtcDateTime.AddMinutes(deadlineMinutes);
+        if (!context.IsReplaying) BareProgress.Started[context.InstanceId] = 0;
         context.SetCustomStatus(0);
         for (int k = 0; k < Events; k++)
         {
@@ -37,6 +40,7 @@ public sealed class BareEvaluationOrchestrator : TaskOrchestrator<int, string>
             await context.CallActivityAsync<int>(nameof(NoOpActivity), step.Result);
             context.SetCustomStatus(k + 1);
         }
+        if (!context.IsReplaying) BareProgress.Completed[context.InstanceId] = 0;
         return "done";
     }
 }
@@ -44,7 +48,24 @@ public sealed class BareEvaluationOrchestrator : TaskOrchestrator<int, string>
 /// <summary>Does nothing: the cost measured is the engine's scheduling and bookkeeping of an activity.</summary>
 public sealed class NoOpActivity : TaskActivity<int, int>
 {
-    public override Task<int> RunAsync(TaskActivityContext context, int input) => Task.FromResult(input);
+    public override Task<int> RunAsync(TaskActivityContext context, int step)
+    {
+        BareProgress.Handled[step][context.InstanceId] = 0;
+        return Task.FromResult(step);
+    }
+}
+
+/// <summary>
+/// What the bare instances have done, by instance id (sets, so a repeated episode or activity counts once):
+/// started (first episode ran), handled event k (its activity ran: the counterpart of the product's record of the
+/// decision, which is what the product's progress counts), completed (returned).
+/// </summary>
+public static class BareProgress
+{
+    public static readonly ConcurrentDictionary<string, byte> Started = new();
+    public static readonly ConcurrentDictionary<string, byte>[] Handled =
+        Enumerable.Range(0, BareEvaluationOrchestrator.Events).Select(_ => new ConcurrentDictionary<string, byte>()).ToArray();
+    public static readonly ConcurrentDictionary<string, byte> Completed = new();
 }
 
 /// <summary>
@@ -57,7 +78,7 @@ public static class BareEngine
 {
     const string Prefix = "bare-";
     const int DeadlineMinutes = 360;
-    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary><paramref name="onPhase"/> is told the name of each phase as it begins (and "after" at the end).</summary>
     public static async Task<BareResult> RunAsync(string storage, int instances, int clients, ILoggerFactory logs, Action<string> log, Action<string> onPhase)
@@ -73,6 +94,7 @@ public static class BareEngine
 
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Services.AddSingleton(logs);
+        builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
         builder.Services.AddDurableTaskWorker(b =>
         {
             b.AddTasks(r => { r.AddOrchestrator<BareEvaluationOrchestrator>(); r.AddActivity<NoOpActivity>(); });
@@ -101,18 +123,22 @@ public static class BareEngine
             await ForEachAsync(ids, clients, (id, ct) => client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEvaluationOrchestrator), DeadlineMinutes,
                 new StartOrchestrationOptions(id), ct));
             Phase("schedule", "start");
-            await WaitAsync(client, instances, (pending, _, _) => pending == 0, "none pending");
+            await WaitAsync(() => BareProgress.Started.Count == instances, "every instance to start");
+            // As the product does before taking actions: an event raised before the start is processed would be lost.
+            await WaitNonePendingAsync(client);
             Phase("start", "event 1");
             for (int k = 0; k < BareEvaluationOrchestrator.Events; k++)
             {
                 int step = k;
                 await ForEachAsync(ids, clients, (id, ct) => client.RaiseEventAsync(id, BareEvaluationOrchestrator.EventName(step), step, ct));
-                await WaitAsync(client, instances, (_, handled, _) => handled.All(h => h > step), $"event {step} handled");
+                await WaitAsync(() => BareProgress.Handled[step].Count == instances, $"event {step + 1} to be handled");
                 Phase($"event {step + 1}", step + 1 < BareEvaluationOrchestrator.Events ? $"event {step + 2}" : "complete");
             }
-            await WaitAsync(client, instances, (_, _, completed) => completed == instances, "all completed");
+            await WaitAsync(() => BareProgress.Completed.Count == instances, "every instance to complete");
             Phase("complete", "after");
             TimeSpan wall = watch.Elapsed;
+            // Not timed: storage agrees that every instance completed.
+            await WaitCompletedAsync(client, instances);
             return new BareResult(instances, wall.TotalSeconds, phases);
         }
         finally
@@ -129,27 +155,45 @@ public static class BareEngine
     static Task ForEachAsync(string[] ids, int parallelism, Func<string, CancellationToken, Task> action) =>
         Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (id, ct) => await action(id, ct));
 
-    /// <summary>Polls every instance (one query, pages of 1,000) until <paramref name="done"/>(pending, handled per instance, completed).</summary>
-    static async Task WaitAsync(DurableTaskClient client, int instances, Func<int, int[], int, bool> done, string what)
+    static async Task WaitAsync(Func<bool> done, string what)
     {
         var until = DateTime.UtcNow.AddMinutes(60);
+        while (!done())
+        {
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"Workload A gave up waiting for {what}: {BareProgress.Started.Count} started, " +
+                                           $"{string.Join("/", BareProgress.Handled.Select(h => h.Count))} handled, {BareProgress.Completed.Count} completed.");
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    static async Task WaitNonePendingAsync(DurableTaskClient client)
+    {
+        var until = DateTime.UtcNow.AddMinutes(10);
         while (true)
         {
-            int pending = 0, completed = 0, seen = 0;
-            var handled = new List<int>(instances);
-            var query = new OrchestrationQuery { InstanceIdPrefix = Prefix, PageSize = 1000, FetchInputsAndOutputs = true };
-            await foreach (OrchestrationMetadata m in client.GetAllInstancesAsync(query))
-            {
-                seen++;
-                if (m.RuntimeStatus == OrchestrationRuntimeStatus.Pending) pending++;
-                if (m.RuntimeStatus == OrchestrationRuntimeStatus.Completed) completed++;
-                if (m.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
-                    throw new InvalidOperationException($"Bare instance {m.InstanceId} is {m.RuntimeStatus}: {m.FailureDetails?.ErrorMessage}");
-                handled.Add(int.TryParse(m.SerializedCustomStatus, out int h) ? h : 0);
-            }
-            if (seen == instances && done(pending, handled.ToArray(), completed)) return;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload A gave up waiting for {what}: {seen} instances, {pending} pending, {completed} completed.");
-            await Task.Delay(PollInterval);
+            int pending = 0;
+            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery
+                           { InstanceIdPrefix = Prefix, Statuses = [OrchestrationRuntimeStatus.Pending], PageSize = 1000 }))
+                pending++;
+            if (pending == 0) return;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload A: {pending} instances still pending.");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    static async Task WaitCompletedAsync(DurableTaskClient client, int instances)
+    {
+        var until = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            int completed = 0;
+            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery
+                           { InstanceIdPrefix = Prefix, Statuses = [OrchestrationRuntimeStatus.Completed], PageSize = 1000 }))
+                completed++;
+            if (completed == instances) return;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload A: storage shows {completed} of {instances} instances completed.");
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
 }

@@ -60,6 +60,16 @@ public sealed class HostProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public int ProcessId => process.Id;
 
+    static readonly List<Process> Running = [];
+
+    /// <summary>Kills every host still running (the bench is being interrupted).</summary>
+    public static void KillAll()
+    {
+        lock (Running)
+            foreach (Process p in Running)
+                try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+    }
+
     public static async Task<HostProcess> StartAsync(string hostDll, string storage, string hub, string logPath)
     {
         int httpPort = FreePort.Next(), sidecarPort = FreePort.Next();
@@ -83,6 +93,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         var logFile = new StreamWriter(logPath) { AutoFlush = true };
         var host = new HostProcess(Process.Start(start)!, logFile, httpPort);
+        lock (Running) Running.Add(host.process);
         host.process.OutputDataReceived += (_, e) => host.Append(e.Data);
         host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         host.process.BeginOutputReadLine();

@@ -19,6 +19,9 @@ catch (ArgumentException e)
     return 2;
 }
 
+// Interrupted (Ctrl+C, SIGTERM): take the host child down too, then end as the signal would.
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => HostProcess.KillAll());
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => HostProcess.KillAll());
 var clock = Stopwatch.StartNew();
 void Log(string line) => Console.WriteLine($"[bench {clock.Elapsed:mm\\:ss}] {line}");
 Directory.CreateDirectory(options.ReportDir);
@@ -107,6 +110,7 @@ catch (Exception e)
 
 report.ProxyErrors = proxy.Errors;
 report.FinishedAt = DateTimeOffset.UtcNow;
+report.LoadAtEnd = Machine.Describe(options.Root).LoadAtStart;
 string json = report.ToJson();
 string reportPath = Path.Combine(options.ReportDir, $"report-{stamp}.json");
 await File.WriteAllTextAsync(reportPath, json);

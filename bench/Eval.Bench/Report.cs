@@ -48,6 +48,8 @@ public sealed class BenchReport
     public required object Options { get; init; }
     public required string Proxy { get; init; }
     public long ProxyErrors { get; set; }
+    /// <summary>The load average when the run ended (the machine's at the start is in <see cref="Machine"/>).</summary>
+    public string LoadAtEnd { get; set; } = "";
     public WorkloadARecord? WorkloadA { get; set; }
     public WorkloadBRecord? WorkloadB { get; set; }
     public WorkloadCRecord? WorkloadC { get; set; }
@@ -131,7 +133,7 @@ public sealed class BenchReport
         md.AppendLine($"| OS | {Machine.Os} ({Machine.Kernel}) |");
         md.AppendLine($"| .NET | {Machine.DotNet} |");
         md.AppendLine($"| Azurite | {Machine.Azurite}, {Machine.Persistence} |");
-        md.AppendLine($"| load average at start | {Machine.LoadAtStart} |");
+        md.AppendLine($"| load average (1, 5, 15 min) at start / end | {Machine.LoadAtStart} / {LoadAtEnd} |");
         md.AppendLine($"| Azurite requests counted by | {Proxy} ({ProxyErrors} forwarding errors) |");
         md.AppendLine();
         if (Error is not null)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Eval.Bench;
@@ -69,4 +70,15 @@ public sealed class FileLoggerFactory : IDisposable
                         (exception is null ? "" : " " + exception));
         }
     }
+}
+
+/// <summary>
+/// The bench's in-process hosts (the proxy, workload A's worker) do not take Ctrl+C or SIGTERM for themselves: the
+/// default console lifetime would stop just that host and keep the process running. The bench's own handler stops
+/// the host child and ends the process.
+/// </summary>
+public sealed class NoConsoleLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
