@@ -1,0 +1,95 @@
+namespace Eval.Bench;
+
+/// <summary>
+/// What to run and where: arguments win over the environment (EVAL_BENCH_*), which wins over the defaults. Azurite is
+/// started by `./eval bench` and passed in by its three ports.
+/// </summary>
+public sealed class BenchOptions
+{
+    public const int FullBranches = 3810;
+
+    public int Branches { get; private set; } = FullBranches;
+    public int Clients { get; private set; } = 32;
+    public HashSet<char> Workloads { get; private set; } = ['a', 'b', 'c'];
+    public int BlobPort { get; private set; }
+    public int QueuePort { get; private set; }
+    public int TablePort { get; private set; }
+    /// <summary>Azurite's process, to count the CPU time it spends on each workload (0: not measured).</summary>
+    public int AzuritePid { get; private set; }
+    public string Root { get; private set; } = Directory.GetCurrentDirectory();
+    public string HostDll { get; private set; } = "";
+    /// <summary>The command line as the user typed it, for the report.</summary>
+    public string Command { get; private set; } = "./eval bench";
+    /// <summary>Rewrite docs/benchmarks.md and bench/last-report.json; by default only a full run (every workload, 3,810 branches) does.</summary>
+    public bool WriteDocs { get; private set; }
+    /// <summary>The public notice of the product's campaign.</summary>
+    public string Publicity { get; private set; } = "PT5S";
+
+    public bool Runs(char workload) => Workloads.Contains(workload);
+
+    public bool IsFull => Branches == FullBranches && Workloads.SetEquals(['a', 'b', 'c']);
+
+    public string ReportDir => Path.Combine(Root, ".eval", "bench");
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        if (Env("EVAL_BENCH_BRANCHES") is { } b) o.Branches = Int("EVAL_BENCH_BRANCHES", b);
+        if (Env("EVAL_BENCH_CLIENTS") is { } c) o.Clients = Int("EVAL_BENCH_CLIENTS", c);
+        if (Env("EVAL_BENCH_WORKLOADS") is { } w) o.Workloads = WorkloadSet(w);
+        bool? writeDocs = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--branches": o.Branches = Int("--branches", Value()); break;
+                case "--clients": o.Clients = Int("--clients", Value()); break;
+                case "--workloads": o.Workloads = WorkloadSet(Value()); break;
+                case "--blob-port": o.BlobPort = Int("--blob-port", Value()); break;
+                case "--queue-port": o.QueuePort = Int("--queue-port", Value()); break;
+                case "--table-port": o.TablePort = Int("--table-port", Value()); break;
+                case "--azurite-pid": o.AzuritePid = Int("--azurite-pid", Value()); break;
+                case "--root": o.Root = Path.GetFullPath(Value()); break;
+                case "--host-dll": o.HostDll = Path.GetFullPath(Value()); break;
+                case "--command": o.Command = Value(); break;
+                case "--publicity": o.Publicity = Value(); break;
+                case "--write-docs": writeDocs = true; break;
+                case "--no-docs": writeDocs = false; break;
+                default: throw new ArgumentException($"unknown option '{args[i]}' (see ./eval help).");
+            }
+        }
+        if (o.Branches is < 1 or > FullBranches) throw new ArgumentException($"--branches must be 1..{FullBranches}.");
+        if (o.Clients < 1) throw new ArgumentException("--clients must be at least 1.");
+        if (o.BlobPort == 0 || o.QueuePort == 0 || o.TablePort == 0)
+            throw new ArgumentException("--blob-port, --queue-port and --table-port are required (./eval bench starts Azurite and passes them).");
+        if (o.HostDll == "") o.HostDll = Path.Combine(o.Root, "functions", "Eval.LocalHost", "bin", "Release", "net10.0", "Eval.LocalHost.dll");
+        if (o.Runs('b') && !File.Exists(o.HostDll)) throw new ArgumentException($"the local host is not built: {o.HostDll}");
+        o.WriteDocs = writeDocs ?? o.IsFull;
+        return o;
+    }
+
+    static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+
+    static int Int(string name, string value) =>
+        int.TryParse(value, out int n) ? n : throw new ArgumentException($"{name} must be a whole number, not '{value}'.");
+
+    static HashSet<char> WorkloadSet(string value)
+    {
+        var set = value.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => s.Length == 1 && s[0] is 'a' or 'b' or 'c' ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, not '{value}'."))
+            .ToHashSet();
+        return set.Count > 0 ? set : throw new ArgumentException("--workloads is empty.");
+    }
+
+    /// <summary>An Azurite connection string for these ports (the well-known development account).</summary>
+    public static string ConnectionString(int blob, int queue, int table)
+    {
+        const string account = "devstoreaccount1";
+        const string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+        return $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};BlobEndpoint=http://127.0.0.1:{blob}/{account};" +
+               $"QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};";
+    }
+
+    public string AzuriteConnectionString => ConnectionString(BlobPort, QueuePort, TablePort);
+}

@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Eval.Api.Auth;
+using Eval.LocalHost.Cli;
+using Eval.Workflows.Domain;
+
+namespace Eval.Bench;
+
+/// <summary>
+/// Workload B: one city-wide campaign over the Chifeng branches, through the HTTP API of the local host as its users
+/// would drive it, <c>clients</c> requests at a time: start, every self-assessment, every township approval, every
+/// county score, publication, the public notice, published. Every Ratings row is then checked against the scoring
+/// rules computed here (<see cref="ExpectedRatings"/>). Each request's latency is recorded per endpoint.
+/// </summary>
+public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string> log)
+{
+    public const string CampaignId = "bench-2026";
+    const string City = "chifeng";
+    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);
+
+    readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), UseProxy = false })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(120),
+    };
+    readonly ConcurrentDictionary<string, ConcurrentBag<double>> latencies = new();
+    readonly AuthOptions auth = new() { SigningKey = HostProcess.SigningKey };
+    int requests, retries;
+
+    public int Requests => requests;
+    public int Retries => retries;
+
+    /// <summary>Milliseconds per endpoint (route template), every request that got an answer.</summary>
+    public Dictionary<string, double[]> Latencies => latencies.ToDictionary(l => l.Key, l => l.Value.ToArray());
+
+    /// <summary>
+    /// The Chifeng tree cut down to <paramref name="branches"/> branches, taken round-robin over the townships so that
+    /// every county and township keeps its share; parents stay before children.
+    /// </summary>
+    public static List<Unit> Units(int branches)
+    {
+        List<Unit> all = DemoData.ChifengUnits();
+        var kept = all.Where(u => u.Kind == UnitKinds.Branch)
+            .GroupBy(Parent)
+            .SelectMany((township, t) => township.Select((b, i) => (b.Id, Order: (i, t))))
+            .OrderBy(x => x.Order.i).ThenBy(x => x.Order.t)
+            .Take(branches).Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+        var parents = kept.Select(Parent).ToHashSet(StringComparer.Ordinal);
+        parents.UnionWith(parents.Select(Parent).ToList());
+        parents.Add(City);
+        return all.Where(u => kept.Contains(u.Id) || parents.Contains(u.Id)).ToList();
+    }
+
+    static string Parent(Unit u) => Parent(u.Id);
+    static string Parent(string id) => id[..Math.Max(0, id.LastIndexOf('.'))];
+    static string County(string branch) => string.Join('.', branch.Split('.').Take(2));
+
+    /// <summary>Points for (political, organization, service, unity), in half points and varied by index, so that ranks,
+    /// the strongest quota and the unity gate (a share under 0.8 keeps a branch from the top level) all matter.</summary>
+    public static decimal[] SelfPoints(int i)
+    {
+        decimal b = 25 - (i % 30) * 0.5m;
+        decimal unity = i % 9 == 4 ? 19.5m : 25 - (i % 5) * 0.5m;
+        return [b, Math.Max(0, b - (i % 4) * 0.5m), Math.Max(0, b - 1 + (i % 2) * 0.5m), unity];
+    }
+
+    /// <summary>The county's points: the branch's own, with one criterion marked down for every third branch.</summary>
+    public static decimal[] CountyPoints(int i)
+    {
+        decimal[] p = SelfPoints(i);
+        if (i % 3 == 1) p[1] = Math.Max(0, p[1] - 1.5m);
+        return p;
+    }
+
+    static object Scores(decimal[] p) => new { political = p[0], organization = p[1], service = p[2], unity = p[3] };
+
+    /// <summary>Everything before the measured campaign: the org tree and the campaign's definition.</summary>
+    public async Task<List<string>> PrepareAsync(int branches, string publicity)
+    {
+        List<Unit> units = Units(branches);
+        AuthenticationHeaderValue org = Token(Roles.OrgDepartment, City, "bench-org");
+        foreach (Unit[] chunk in units.Chunk(500))
+            await ExpectAsync(HttpStatusCode.OK, Endpoints.Units, HttpMethod.Put, "api/units", org, new { units = chunk }, null);
+        await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org, Campaign(publicity), "bench-create");
+        List<string> ids = units.Where(u => u.Kind == UnitKinds.Branch).Select(u => u.Id).ToList();
+        log($"B: {units.Count} units loaded ({ids.Count} branches), campaign {CampaignId} created");
+        return ids;
+    }
+
+    /// <summary>The measured campaign, from the start request to the published list; then every Ratings row is checked.</summary>
+    /// <summary><paramref name="onPhase"/> is told the name of each phase as it begins (and "after" at the end).</summary>
+    public async Task<ProductResult> RunAsync(List<string> branches, TableServiceClient tables, Action<string> onPhase)
+    {
+        int n = branches.Count;
+        AuthenticationHeaderValue org = Token(Roles.OrgDepartment, City, "bench-org");
+        // Tokens are made before the clock starts: signing 3,810 of them is client work, not the product's.
+        var secretaries = branches.ToDictionary(b => b, b => Token(Roles.BranchSecretary, b, null));
+        var reviewers = branches.Select(Parent).Distinct().ToDictionary(t => t, t => Token(Roles.TownshipReviewer, t, null));
+        var scorers = branches.Select(County).Distinct().ToDictionary(c => c, c => Token(Roles.CountyScorer, c, "scorer@" + c));
+        string campaign = $"api/campaigns/{CampaignId}";
+
+        var phases = new List<PhaseTime>();
+        onPhase("start");
+        var watch = Stopwatch.StartNew();
+        TimeSpan mark = TimeSpan.Zero;
+        void Phase(string finished, string next)
+        {
+            onPhase(next);
+            phases.Add(new PhaseTime(finished, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
+            mark = watch.Elapsed;
+            log($"B: {finished} in {phases[^1].Seconds} s");
+        }
+
+        await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"{campaign}/start", org, new { }, "bench-start");
+        await WaitCampaignAsync(org, c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
+        Phase("start", "self-assessment");
+
+        await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
+            $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], new
+            {
+                scores = Scores(SelfPoints(i)),
+                summary = "本年度支部工作总结",
+                evidence = new[] { new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" } },
+            }, "submit-" + b));
+        await WaitStageAsync(org, "awaiting-township-review", n);
+        Phase("self-assessment", "township review");
+
+        await ForEachAsync(branches, (b, _) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
+            $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" }, "review-" + b));
+        await WaitStageAsync(org, "awaiting-county-score", n);
+        Phase("township review", "county score");
+
+        await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.CountyScore, HttpMethod.Post,
+            $"{campaign}/evaluations/{b}/county-score", scorers[County(b)], new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" },
+            "score-" + b));
+        await WaitStageAsync(org, "done", n);
+        Phase("county score", "publication to notice");
+
+        await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { }, "bench-publication");
+        await WaitRatingsAsync("publicity");
+        Phase("publication to notice", "notice to published");
+        await WaitRatingsAsync("published");
+        Phase("notice to published", "after");
+        double wall = watch.Elapsed.TotalSeconds;
+
+        RatingCheck check = await CheckRatingsAsync(tables, branches);
+        log($"B: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
+        return new ProductResult(n, wall, phases, check, Requests, Retries);
+    }
+
+    object Campaign(string publicity) => new
+    {
+        id = CampaignId,
+        title = "赤峰市2026年度最强党支部评定（基准测试）",
+        unit = City,
+        rubric = new
+        {
+            criteria = new object[]
+            {
+                new { id = "political", title = "政治引领", maxPoints = 25 },
+                new { id = "organization", title = "组织引领", maxPoints = 25 },
+                new { id = "service", title = "服务引领", maxPoints = 25 },
+                new { id = "unity", title = "民族团结进步", maxPoints = 25, unity = true },
+            },
+            unityWeight = 1.5,
+            unityMinShare = 0.8,
+            vetoItems = new[] { new { id = "ethnic-incident", title = "发生影响民族团结的重大事件" } },
+        },
+        levels = new object[]
+        {
+            new { id = "strongest", title = "最强党支部", minScore = 90, quota = 0.3 },
+            new { id = "advanced", title = "先进党支部", minScore = 80 },
+            new { id = "qualified", title = "合格党支部", minScore = 60 },
+        },
+        // Deadlines hours away (never reached here); the notice a few seconds.
+        schedule = new { selfAssessment = "PT6H", townshipReview = "PT6H", countyScoring = "PT6H", publicity },
+        scorersPerBranch = 1,
+        maxReturns = 2,
+    };
+
+    async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
+    {
+        var expected = ExpectedRatings.Compute(branches.Select((b, i) => (b, CountyPoints(i))).ToList())
+            .ToDictionary(e => e.BranchId, StringComparer.Ordinal);
+        var mismatches = new List<string>();
+        int rows = 0;
+        var levels = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (TableEntity row in tables.GetTableClient("Ratings").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {CampaignId}")))
+        {
+            rows++;
+            string level = row.GetString("Level") ?? "";
+            levels[level] = levels.GetValueOrDefault(level) + 1;
+            if (!expected.Remove(row.RowKey, out ExpectedRating? e)) { mismatches.Add($"{row.RowKey}: a row for no scored branch"); continue; }
+            var problems = new List<string>();
+            if (Math.Abs((row.GetDouble("Score") ?? double.NaN) - (double)e.Score) > 1e-6) problems.Add($"score {row.GetDouble("Score")} ≠ {e.Score}");
+            if (Math.Abs((row.GetDouble("UnityShare") ?? double.NaN) - (double)e.UnityShare) > 1e-6) problems.Add($"unity share {row.GetDouble("UnityShare")} ≠ {e.UnityShare}");
+            if (row.GetInt32("Rank") != e.Rank) problems.Add($"rank {row.GetInt32("Rank")} ≠ {e.Rank}");
+            if (level != e.Level) problems.Add($"level {level} ≠ {e.Level}");
+            if (string.IsNullOrEmpty(row.GetString("BranchName"))) problems.Add("no branch name");
+            if (row.GetDateTimeOffset("PublishedAt") is null) problems.Add("no PublishedAt");
+            if (problems.Count > 0) mismatches.Add($"{row.RowKey}: {string.Join(", ", problems)}");
+        }
+        mismatches.AddRange(expected.Keys.Order(StringComparer.Ordinal).Select(b => $"{b}: no Ratings row"));
+        return new RatingCheck(rows, branches.Count, mismatches, levels.ToDictionary(l => l.Key, l => l.Value));
+    }
+
+    Task ForEachAsync(List<string> branches, Func<string, int, Task> action) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, branches.Count), new ParallelOptions { MaxDegreeOfParallelism = clients },
+            async (i, _) => await action(branches[i], i));
+
+    async Task WaitStageAsync(AuthenticationHeaderValue org, string stage, int count) =>
+        await WaitCampaignAsync(org, c => c.GetProperty("evaluations").GetProperty("stages").GetProperty(stage).GetInt32() == count, $"{count} {stage}");
+
+    async Task WaitCampaignAsync(AuthenticationHeaderValue org, Func<JsonElement, bool> done, string what)
+    {
+        var until = DateTime.UtcNow.AddMinutes(60);
+        while (true)
+        {
+            JsonElement c = await ExpectAsync(HttpStatusCode.OK, Endpoints.Campaign, HttpMethod.Get, $"api/campaigns/{CampaignId}", org, null, null);
+            if (done(c)) return;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload B gave up waiting for {what}; the campaign: {c}");
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    async Task WaitRatingsAsync(string status)
+    {
+        var until = DateTime.UtcNow.AddMinutes(60);
+        while (true)
+        {
+            var (code, body) = await SendAsync(Endpoints.Ratings, HttpMethod.Get, $"api/campaigns/{CampaignId}/ratings", null, null, null);
+            if (code == HttpStatusCode.OK && body.GetProperty("status").GetString() == status) return;
+            if (code is not (HttpStatusCode.OK or HttpStatusCode.Conflict)) throw new InvalidOperationException($"GET ratings answered {(int)code}: {body}");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload B gave up waiting for the ratings to be {status}: {body}");
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    async Task<JsonElement> ExpectAsync(HttpStatusCode expected, string endpoint, HttpMethod method, string path, AuthenticationHeaderValue token,
+        object? body, string? idempotencyKey)
+    {
+        var (code, json) = await SendAsync(endpoint, method, path, token, body, idempotencyKey);
+        return code == expected ? json : throw new InvalidOperationException($"{method} {path} answered {(int)code}, expected {(int)expected}: {json}");
+    }
+
+    /// <summary>One request; a connection error, a time-out or a 5xx is retried with the same Idempotency-Key (and counted).</summary>
+    async Task<(HttpStatusCode, JsonElement)> SendAsync(string endpoint, HttpMethod method, string path, AuthenticationHeaderValue? token, object? body,
+        string? idempotencyKey)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Authorization = token;
+            if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+            if (body is not null) request.Content = JsonContent.Create(body);
+            Interlocked.Increment(ref requests);
+            long started = Stopwatch.GetTimestamp();
+            try
+            {
+                using HttpResponseMessage response = await http.SendAsync(request);
+                string text = await response.Content.ReadAsStringAsync();
+                latencies.GetOrAdd(endpoint, _ => []).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if ((int)response.StatusCode >= 500 && attempt < 5) { await BackOffAsync(attempt); continue; }
+                return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && attempt < 5)
+            {
+                log($"B: {method} {path} failed ({e.GetType().Name}: {e.Message}); retrying");
+                await BackOffAsync(attempt);
+            }
+        }
+    }
+
+    async Task BackOffAsync(int attempt)
+    {
+        Interlocked.Increment(ref retries);
+        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+    }
+
+    AuthenticationHeaderValue Token(string role, string unit, string? sub) =>
+        new("Bearer", DevTokens.Create(auth, sub ?? $"{role}@{unit}", sub ?? role, [role], unit, TokenLifetime));
+}
+
+public sealed record RatingCheck(int Rows, int Expected, List<string> Mismatches, Dictionary<string, int> Levels);
+
+public sealed record ProductResult(int Branches, double WallSeconds, List<PhaseTime> Phases, RatingCheck Ratings, int Requests, int Retries)
+{
+    public double EvaluationsPerSecond => Branches / WallSeconds;
+}

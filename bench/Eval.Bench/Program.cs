@@ -1,0 +1,152 @@
+// The benchmark harness behind `./eval bench`: A (the bare Durable Task engine), B (the product over HTTP) and C (the
+// publication write path) in one process run, on one Azurite that `./eval bench` started, seen through a counting proxy.
+using System.Diagnostics;
+using Azure.Data.Tables;
+using Eval.Bench;
+using Microsoft.Extensions.Logging;
+
+// Figures are written the same way on every machine (decimal points, no grouping surprises).
+System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 2;
+}
+
+// Interrupted (Ctrl+C, SIGTERM): take the host child down too, then end as the signal would.
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => HostProcess.KillAll());
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => HostProcess.KillAll());
+var clock = Stopwatch.StartNew();
+void Log(string line) => Console.WriteLine($"[bench {clock.Elapsed:mm\\:ss}] {line}");
+Directory.CreateDirectory(options.ReportDir);
+string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
+
+var report = new BenchReport
+{
+    Command = options.Command,
+    StartedAt = DateTimeOffset.UtcNow,
+    Machine = Machine.Describe(options.Root),
+    Options = new { options.Branches, options.Clients, workloads = string.Join(",", options.Workloads.Order()), options.Publicity },
+    Proxy = "a counting reverse proxy in the bench process (Kestrel, HTTP/1.1, one port per service); the host and workload A both reach Azurite through it, workload C does not",
+};
+Log($"{options.Branches} branches, {options.Clients} clients, workloads {string.Join(",", options.Workloads.Order())}; " +
+    $"{report.Machine.Cpu}, {report.Machine.Cores} cores, load {report.Machine.LoadAtStart}");
+
+await using CountingProxy proxy = await CountingProxy.StartAsync(options.BlobPort, options.QueuePort, options.TablePort);
+Log($"proxy on {proxy.BlobPort}/{proxy.QueuePort}/{proxy.TablePort} → Azurite {options.BlobPort}/{options.QueuePort}/{options.TablePort}");
+var azurite = new TableServiceClient(options.AzuriteConnectionString);
+
+try
+{
+    if (options.Runs('a'))
+    {
+        // The engine's own warnings go to a file, as the host's do.
+        string bareLog = Path.Combine(options.ReportDir, $"bare-{stamp}.log");
+        using var bareLogs = new FileLoggerFactory(bareLog);
+        Cpu cpu = Cpu.Start(Environment.ProcessId, options.AzuritePid);
+        BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, bareLogs.Factory, Log, phase => proxy.Phase = "A " + phase);
+        Dictionary<string, double> cpuSeconds = cpu.Stop("bench process (engine, proxy, driver)", "azurite");
+        PhaseCount count = proxy.Count(p => p.StartsWith("A ", StringComparison.Ordinal) && p != "A after");
+        report.WorkloadA = new WorkloadARecord(a.Instances, Math.Round(a.WallSeconds, 2), Math.Round(a.EvaluationsPerSecond, 3), a.Phases,
+            count, Math.Round(count.Total / (double)a.Instances, 1), PerPhase(proxy, "A ", a.Phases, a.Instances), cpuSeconds, PerEvaluation(cpuSeconds, a.Instances), bareLog);
+        Log($"A: {a.Instances} bare evaluations in {a.WallSeconds:F1} s = {a.EvaluationsPerSecond:F2}/s, {count.Total / (double)a.Instances:F1} Azurite requests each; " +
+            $"CPU s: {string.Join(", ", cpuSeconds.Select(c => $"{c.Key} {c.Value:F1}"))}");
+    }
+
+    if (options.Runs('b'))
+    {
+        proxy.Phase = "B-setup";
+        const string hub = "benchproduct";
+        string hostLog = Path.Combine(options.ReportDir, $"host-{stamp}.log");
+        await using HostProcess host = await HostProcess.StartAsync(options.HostDll, proxy.ConnectionString, hub, hostLog);
+        Log($"B: local host pid {host.ProcessId} on {host.BaseAddress} (log {hostLog})");
+        // What the host costs Azurite doing nothing (its queue polling), for reading the per-evaluation counts.
+        proxy.Phase = "B-idle";
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        double idlePerSecond = proxy.Count("B-idle").Total / 5.0;
+        proxy.Phase = "B-setup";
+
+        var campaign = new ProductCampaign(host.BaseAddress, options.Clients, Log);
+        List<string> branches = await campaign.PrepareAsync(options.Branches, options.Publicity);
+        Cpu cpu = Cpu.Start(host.ProcessId, Environment.ProcessId, options.AzuritePid);
+        ProductResult b = await campaign.RunAsync(branches, azurite, phase => proxy.Phase = "B " + phase);
+        Dictionary<string, double> cpuSeconds = cpu.Stop("host", "bench process (proxy, driver)", "azurite");
+        PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");
+
+        // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing.
+        Dictionary<string, int> statuses = await OrchestrationStatusesAsync(azurite, hub, branches.Count + 1);
+        double? peak = host.ReadStatusKib("VmHWM") is { } hwm ? Math.Round(hwm / 1024.0, 1) : null;
+        var timeline = host.RssTimeline();
+        report.WorkloadB = new WorkloadBRecord(b.Branches, options.Clients, Math.Round(b.WallSeconds, 2), Math.Round(b.EvaluationsPerSecond, 3), b.Phases,
+            campaign.Latencies.ToDictionary(l => l.Key, l => Latency.Of(l.Value)), b.Requests, b.Retries, b.Ratings, statuses,
+            peak, timeline.Count > 0 ? timeline.Max(t => t.Mib) : null, HostProcess.Thin(timeline, 300).Select(t => new[] { t.Seconds, t.Mib }).ToList(),
+            count, Math.Round(count.Total / (double)b.Branches, 1), PerPhase(proxy, "B ", b.Phases, b.Branches), cpuSeconds, PerEvaluation(cpuSeconds, b.Branches),
+            idlePerSecond, proxy.Count("B-setup"), hostLog);
+        Log($"B: {b.Branches} evaluations in {b.WallSeconds:F1} s = {b.EvaluationsPerSecond:F2}/s, {count.Total / (double)b.Branches:F1} Azurite requests each, " +
+            $"host peak RSS {peak} MiB, {b.Retries} retries, {b.Ratings.Mismatches.Count} rating mismatches");
+        foreach (string m in b.Ratings.Mismatches.Take(10)) Log($"B: mismatch {m}");
+    }
+
+    if (options.Runs('c'))
+    {
+        PublicationResult c = await PublicationWrites.RunAsync(options.AzuriteConnectionString, options.Branches, options.Clients, Log);
+        report.WorkloadC = new WorkloadCRecord(c.Rows, c.BatchedWriteSeconds.Select(x => Math.Round(x, 3)).ToList(), c.PublishSeconds.Select(x => Math.Round(x, 3)).ToList(),
+            Math.Round(c.BatchedWriteMedian, 3), Math.Round(c.PublishMedian, 3), Math.Round(c.RowByRowSeconds, 3), Math.Round(c.RowParallelSeconds, 3), options.Clients,
+            Math.Round(c.Speedup, 2), Math.Round(c.SpeedupOverParallel, 2),
+            "straight to Azurite (no proxy, no API); batched = RatingStore's own code (transactions of 100, 8 at a time), each run on fresh tables");
+    }
+}
+catch (Exception e)
+{
+    report.Error = e.ToString();
+    Log($"FAILED: {e}");
+}
+
+report.ProxyErrors = proxy.Errors;
+report.FinishedAt = DateTimeOffset.UtcNow;
+report.LoadAtEnd = Machine.Describe(options.Root).LoadAtStart;
+string json = report.ToJson();
+string reportPath = Path.Combine(options.ReportDir, $"report-{stamp}.json");
+await File.WriteAllTextAsync(reportPath, json);
+Log($"report: {reportPath}");
+if (options.WriteDocs && report.Error is null)
+{
+    await File.WriteAllTextAsync(Path.Combine(options.Root, "bench", "last-report.json"), json);
+    report.WriteInto(Path.Combine(options.Root, "docs", "benchmarks.md"));
+    Log("wrote bench/last-report.json and the generated section of docs/benchmarks.md");
+}
+else if (!options.WriteDocs)
+{
+    Log("docs/benchmarks.md and bench/last-report.json are left alone (only a full run writes them; --write-docs forces it)");
+}
+Console.WriteLine();
+Console.WriteLine(report.ToMarkdown());
+bool ratingsWrong = report.WorkloadB is { } rb && rb.Ratings.Mismatches.Count > 0;
+return report.Error is not null || ratingsWrong ? 1 : 0;
+
+static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
+    phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));
+
+static Dictionary<string, double> PerEvaluation(Dictionary<string, double> cpu, int n) => cpu.ToDictionary(c => c.Key, c => Math.Round(c.Value * 1000 / n, 1));
+
+static async Task<Dictionary<string, int>> OrchestrationStatusesAsync(TableServiceClient tables, string hub, int expected)
+{
+    var until = DateTime.UtcNow.AddSeconds(60);
+    while (true)
+    {
+        var statuses = new Dictionary<string, int>();
+        await foreach (TableEntity row in tables.GetTableClient(hub + "Instances").QueryAsync<TableEntity>(select: ["RuntimeStatus"], maxPerPage: 1000))
+        {
+            string s = row.GetString("RuntimeStatus") ?? "";
+            statuses[s] = statuses.GetValueOrDefault(s) + 1;
+        }
+        if (statuses.GetValueOrDefault("Completed") >= expected || DateTime.UtcNow > until) return statuses;
+        await Task.Delay(1000);
+    }
+}

@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Eval.Bench;
+
+public sealed record Latency(int Count, double P50, double P95, double P99, double Max, double Mean)
+{
+    public static Latency Of(double[] ms)
+    {
+        double[] s = ms.Order().ToArray();
+        // Nearest rank: the smallest value with at least p of the samples at or below it.
+        double At(double p) => s[Math.Clamp((int)Math.Ceiling(p * s.Length) - 1, 0, s.Length - 1)];
+        return new Latency(s.Length, R(At(0.50)), R(At(0.95)), R(At(0.99)), R(s[^1]), R(s.Average()));
+    }
+
+    static double R(double x) => Math.Round(x, 1);
+}
+
+public sealed record Target(string Name, string Goal, string Measured, bool? Met, string Verdict);
+
+public sealed record WorkloadARecord(int Instances, double WallSeconds, double EvaluationsPerSecond, List<PhaseTime> Phases,
+    PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, Dictionary<string, double> AzuriteRequestsPerEvaluationByPhase,
+    Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation, string Log);
+
+public sealed record WorkloadBRecord(int Branches, int Clients, double WallSeconds, double EvaluationsPerSecond, List<PhaseTime> Phases,
+    Dictionary<string, Latency> LatencyMs, int HttpRequests, int Retries, RatingCheck Ratings, Dictionary<string, int> Orchestrations,
+    double? HostPeakRssMiB, double? HostRssSampledMaxMiB, List<double[]> HostRssTimeline,
+    PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, Dictionary<string, double> AzuriteRequestsPerEvaluationByPhase,
+    Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation,
+    double HostIdleAzuriteRequestsPerSecond, PhaseCount SetupAzuriteRequests, string HostLog);
+
+public sealed record WorkloadCRecord(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds, double BatchedWriteMedianSeconds,
+    double PublishMedianSeconds, double RowByRowSeconds, double RowParallelSeconds, int Parallelism, double SpeedupOverRowByRow,
+    double SpeedupOverRowParallel, string Note);
+
+/// <summary>The report of one run: JSON for machines, and the generated section of docs/benchmarks.md for people.</summary>
+public sealed class BenchReport
+{
+    public const string BeginMarker = "<!-- bench:begin -->";
+    public const string EndMarker = "<!-- bench:end -->";
+
+    public required string Command { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset FinishedAt { get; set; }
+    public required Machine Machine { get; init; }
+    public required object Options { get; init; }
+    public required string Proxy { get; init; }
+    public long ProxyErrors { get; set; }
+    /// <summary>The load average when the run ended (the machine's at the start is in <see cref="Machine"/>).</summary>
+    public string LoadAtEnd { get; set; } = "";
+    public WorkloadARecord? WorkloadA { get; set; }
+    public WorkloadBRecord? WorkloadB { get; set; }
+    public WorkloadCRecord? WorkloadC { get; set; }
+    /// <summary>Throughput of B over throughput of A (evaluations per second).</summary>
+    public double? RatioBA => WorkloadA is { } a && WorkloadB is { } b ? Math.Round(b.EvaluationsPerSecond / a.EvaluationsPerSecond, 3) : null;
+    public List<Target> Targets => BuildTargets();
+    public string? Error { get; set; }
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    List<Target> BuildTargets()
+    {
+        var t = new List<Target>();
+        int n = WorkloadB?.Branches ?? WorkloadA?.Instances ?? WorkloadC?.Rows ?? 0;
+        string at = n == BenchOptions.FullBranches ? "" : $" (at {n:N0} branches, not 3,810)";
+
+        if (RatioBA is { } ratio)
+            t.Add(Meet("B/A throughput", "≥ 0.7", $"{ratio:0.00}{at}", ratio >= 0.7, $"short by {0.7 - ratio:0.00} ({Pct((0.7 - ratio) / 0.7)} below the goal)"));
+        else t.Add(new Target("B/A throughput", "≥ 0.7", "not measured", null, "needs workloads A and B"));
+
+        if (WorkloadB is { } b)
+        {
+            t.Add(Meet("Campaign start to published", "< 10 min", $"{b.WallSeconds / 60:0.0} min ({b.WallSeconds:0} s){at}", b.WallSeconds < 600,
+                $"over by {(b.WallSeconds - 600) / 60:0.0} min ({Pct((b.WallSeconds - 600) / 600)} over)"));
+            if (b.LatencyMs.TryGetValue(Endpoints.SelfAssessment, out Latency? sa))
+                t.Add(Meet($"Self-assessment p99 at {b.Clients} clients", "< 100 ms", $"{sa.P99:0} ms", sa.P99 < 100,
+                    $"over by {sa.P99 - 100:0} ms ({Pct((sa.P99 - 100) / 100)} over)"));
+            if (b.HostPeakRssMiB is { } rss)
+                t.Add(Meet("Peak RSS of the host", "< 600 MB", $"{rss:0} MiB{at}", rss < 600, $"over by {rss - 600:0} MiB ({Pct((rss - 600) / 600)} over)"));
+            t.Add(Meet("Every Ratings row as the formula says", "all", $"{b.Ratings.Rows - b.Ratings.Mismatches.Count(m => !m.EndsWith("no Ratings row", StringComparison.Ordinal))} of {b.Ratings.Expected}",
+                b.Ratings.Mismatches.Count == 0 && b.Ratings.Rows == b.Ratings.Expected, $"{b.Ratings.Mismatches.Count} mismatches"));
+        }
+        else
+        {
+            t.Add(new Target("Campaign start to published", "< 10 min", "not measured", null, "needs workload B"));
+            t.Add(new Target("Self-assessment p99", "< 100 ms", "not measured", null, "needs workload B"));
+            t.Add(new Target("Peak RSS of the host", "< 600 MB", "not measured", null, "needs workload B"));
+        }
+
+        if (WorkloadC is { } c)
+        {
+            t.Add(Meet($"Publication of {c.Rows:N0} ratings", "< 3 s", $"{c.PublishMedianSeconds:0.00} s (read + batched write; write alone {c.BatchedWriteMedianSeconds:0.00} s)",
+                c.PublishMedianSeconds < 3, $"over by {c.PublishMedianSeconds - 3:0.00} s ({Pct((c.PublishMedianSeconds - 3) / 3)} over)"));
+            t.Add(Meet("Batched vs row by row", "≥ 5× faster", $"{c.SpeedupOverRowByRow:0.0}× ({c.SpeedupOverRowParallel:0.0}× over {c.Parallelism} parallel)",
+                c.SpeedupOverRowByRow >= 5, $"short by {5 - c.SpeedupOverRowByRow:0.0}× ({Pct((5 - c.SpeedupOverRowByRow) / 5)} below the goal)"));
+        }
+        else
+        {
+            t.Add(new Target("Publication of 3,810 ratings", "< 3 s", "not measured", null, "needs workload C"));
+            t.Add(new Target("Batched vs row by row", "≥ 5× faster", "not measured", null, "needs workload C"));
+        }
+        return t;
+    }
+
+    static string Pct(double fraction) => $"{fraction * 100:0}%";
+
+    static Target Meet(string name, string goal, string measured, bool met, string missedBy) =>
+        new(name, goal, measured, met, met ? "met" : "missed: " + missedBy);
+
+    /// <summary>The generated section of docs/benchmarks.md (between the markers).</summary>
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        string F(double x, string format = "0.00") => x.ToString(format, CultureInfo.InvariantCulture);
+        md.AppendLine(BeginMarker);
+        md.AppendLine("<!-- Generated by ./eval bench: edits here are overwritten by the next full run. -->");
+        md.AppendLine();
+        md.AppendLine($"Last run: {StartedAt:yyyy-MM-dd HH:mm} UTC, `{Command}` ({FinishedAt - StartedAt:h\\:mm\\:ss} in all).");
+        md.AppendLine();
+        md.AppendLine("| machine | |");
+        md.AppendLine("|---|---|");
+        md.AppendLine($"| CPU | {Machine.Cpu}, {Machine.Cores} cores |");
+        md.AppendLine($"| memory | {F(Machine.MemoryGiB, "0.0")} GiB |");
+        md.AppendLine($"| OS | {Machine.Os} ({Machine.Kernel}) |");
+        md.AppendLine($"| .NET | {Machine.DotNet} |");
+        md.AppendLine($"| Azurite | {Machine.Azurite}, {Machine.Persistence} |");
+        md.AppendLine($"| load average (1, 5, 15 min) at start / end | {Machine.LoadAtStart} / {LoadAtEnd} |");
+        md.AppendLine($"| Azurite requests counted by | {Proxy} ({ProxyErrors} forwarding errors) |");
+        md.AppendLine();
+        if (Error is not null)
+        {
+            md.AppendLine($"**The run failed:** `{Error.Split('\n')[0].Trim()}`");
+            md.AppendLine();
+        }
+        md.AppendLine("| target | goal | measured | met? |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (Target t in Targets)
+            md.AppendLine($"| {t.Name} | {t.Goal} | {t.Measured} | {(t.Met switch { true => "yes", false => "**no** — " + t.Verdict["missed: ".Length..], null => "—" })} |");
+        md.AppendLine();
+
+        if (WorkloadA is not null || WorkloadB is not null)
+        {
+            md.AppendLine("| workload | evaluations | wall | evaluations/s | Azurite requests per evaluation (blob / queue / table) | phases (s) |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            if (WorkloadA is { } a)
+                md.AppendLine($"| A: bare engine | {a.Instances:N0} | {F(a.WallSeconds, "0.0")} s | {F(a.EvaluationsPerSecond)} | {F(a.AzuriteRequestsPerEvaluation, "0.0")} " +
+                              $"({PerEval(a.AzuriteRequests, a.Instances)}) | {Phases(a.Phases)} |");
+            if (WorkloadB is { } b)
+                md.AppendLine($"| B: product over HTTP | {b.Branches:N0} | {F(b.WallSeconds, "0.0")} s | {F(b.EvaluationsPerSecond)} | {F(b.AzuriteRequestsPerEvaluation, "0.0")} " +
+                              $"({PerEval(b.AzuriteRequests, b.Branches)}) | {Phases(b.Phases)} |");
+            if (RatioBA is { } r) md.AppendLine($"| B/A | | | {F(r)} | | |");
+            md.AppendLine();
+        }
+        if (WorkloadA is { } pa && WorkloadB is { } pb)
+        {
+            md.AppendLine("Step by step (seconds, and Azurite requests per evaluation, in each step):");
+            md.AppendLine();
+            md.AppendLine("| step | A: bare engine | B: product |");
+            md.AppendLine("|---|---|---|");
+            (string Step, string[] A, string[] B)[] rows =
+            [
+                ("start (all running, none pending)", ["schedule", "start"], ["start"]),
+                ("1st event (self-assessment)", ["event 1"], ["self-assessment"]),
+                ("2nd event (township review)", ["event 2"], ["township review"]),
+                ("3rd event (county score), completion", ["event 3", "complete"], ["county score"]),
+                ("publication, notice, published", [], ["publication to notice", "notice to published"]),
+            ];
+            foreach (var (step, aNames, bNames) in rows)
+                md.AppendLine($"| {step} | {Step(pa.Phases, pa.AzuriteRequestsPerEvaluationByPhase, aNames)} | {Step(pb.Phases, pb.AzuriteRequestsPerEvaluationByPhase, bNames)} |");
+            md.AppendLine();
+            md.AppendLine("CPU per evaluation (ms, user + system): A — " + string.Join(", ", pa.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) +
+                          "; B — " + string.Join(", ", pb.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) + ".");
+            md.AppendLine();
+        }
+        if (WorkloadB is { } wb)
+        {
+            md.AppendLine($"HTTP latency of workload B at {wb.Clients} concurrent clients ({wb.HttpRequests:N0} requests, {wb.Retries} retries), in ms:");
+            md.AppendLine();
+            md.AppendLine("| endpoint | requests | p50 | p95 | p99 | max |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            foreach ((string endpoint, Latency l) in wb.LatencyMs.OrderBy(l => Array.IndexOf(Endpoints.Order, l.Key)))
+                md.AppendLine($"| `{endpoint}` | {l.Count:N0} | {F(l.P50, "0")} | {F(l.P95, "0")} | {F(l.P99, "0")} | {F(l.Max, "0")} |");
+            md.AppendLine();
+            md.AppendLine($"Host: peak RSS {F(wb.HostPeakRssMiB ?? 0, "0")} MiB (VmHWM; sampled every second, max {F(wb.HostRssSampledMaxMiB ?? 0, "0")} MiB); " +
+                          $"idle, it makes {F(wb.HostIdleAzuriteRequestsPerSecond, "0.0")} Azurite requests/s (queue polling). " +
+                          $"Ratings: {wb.Ratings.Rows:N0} rows checked, {wb.Ratings.Mismatches.Count} mismatches; levels " +
+                          string.Join(", ", wb.Ratings.Levels.Select(l => $"{l.Key} {l.Value:N0}")) + ".");
+            md.AppendLine();
+        }
+        if (WorkloadC is { } c)
+        {
+            md.AppendLine($"Publication write path ({c.Rows:N0} rows of the Ratings shape, straight to Azurite):");
+            md.AppendLine();
+            md.AppendLine("| way | seconds |");
+            md.AppendLine("|---|---|");
+            md.AppendLine($"| batched, transactions of 100 (`RatingStore`, median of {c.BatchedWriteSeconds.Count}) | {F(c.BatchedWriteMedianSeconds)} |");
+            md.AppendLine($"| publication: read the proposed list + batched write (`RatingStore.PublishAsync`) | {F(c.PublishMedianSeconds)} |");
+            md.AppendLine($"| one request per row, sequential | {F(c.RowByRowSeconds)} |");
+            md.AppendLine($"| one request per row, {c.Parallelism} at a time | {F(c.RowParallelSeconds)} |");
+            md.AppendLine();
+        }
+        md.AppendLine("The whole report, with Azurite requests per operation and the host's memory timeline: `bench/last-report.json`.");
+        md.AppendLine(EndMarker);
+        return md.ToString();
+    }
+
+    static string Step(List<PhaseTime> phases, Dictionary<string, double> requests, string[] names)
+    {
+        if (names.Length == 0) return "—";
+        double seconds = phases.Where(p => names.Contains(p.Name)).Sum(p => p.Seconds);
+        double perEvaluation = names.Sum(n => requests.GetValueOrDefault(n));
+        return $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {perEvaluation.ToString("0.0", CultureInfo.InvariantCulture)} req";
+    }
+
+    static string PerEval(PhaseCount c, int n) =>
+        string.Join(" / ", CountingProxy.Services.Select(s => (c.PerService.GetValueOrDefault(s) / (double)n).ToString("0.0", CultureInfo.InvariantCulture)));
+
+    static string Phases(List<PhaseTime> phases) => string.Join(", ", phases.Select(p => $"{p.Name} {p.Seconds.ToString("0.0", CultureInfo.InvariantCulture)}"));
+
+    /// <summary>Replaces the generated section of <paramref name="path"/>, or appends it when the markers are missing.</summary>
+    public void WriteInto(string path)
+    {
+        string text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
+        int begin = text.IndexOf(BeginMarker, StringComparison.Ordinal), end = text.IndexOf(EndMarker, StringComparison.Ordinal);
+        string section = ToMarkdown().TrimEnd('\n');
+        text = begin >= 0 && end > begin
+            ? text[..begin] + section + text[(end + EndMarker.Length)..]
+            : text.TrimEnd('\n') + "\n\n" + section + "\n";
+        File.WriteAllText(path, text);
+    }
+}
+
+/// <summary>The endpoint names latencies are recorded under, in the order of a campaign.</summary>
+public static class Endpoints
+{
+    public const string Units = "PUT /api/units";
+    public const string CreateCampaign = "POST /api/campaigns";
+    public const string Start = "POST …/start";
+    public const string Campaign = "GET /api/campaigns/{cid}";
+    public const string SelfAssessment = "POST …/self-assessment";
+    public const string TownshipReview = "POST …/township-review";
+    public const string CountyScore = "POST …/county-score";
+    public const string Publication = "POST …/publication";
+    public const string Ratings = "GET …/ratings";
+
+    public static readonly string[] Order = [Units, CreateCampaign, Start, SelfAssessment, TownshipReview, CountyScore, Publication, Campaign, Ratings];
+}
