@@ -77,6 +77,7 @@ public static class BareProgress
 public static class BareEngine
 {
     const string Prefix = "bare-";
+    const string Hub = "benchbare";
     const int DeadlineMinutes = 360;
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
@@ -87,7 +88,7 @@ public static class BareEngine
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storage,
-            ["EvalTaskHub"] = "benchbare",
+            ["EvalTaskHub"] = Hub,
         }).Build();
         WebApplication sidecar = await DurableSidecar.StartAsync(configuration, options, logs);
         GrpcChannel channel = GrpcChannel.ForAddress($"http://localhost:{options.SidecarPort}");
@@ -150,6 +151,21 @@ public static class BareEngine
             await sidecar.DisposeAsync();
             channel.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Deletes the bare hub's queues, tables and blobs. Its cancelled deadline timers stay queued until they are due
+    /// (hours), and Azurite's in-memory store looks through every message of the account on each dequeue: left there,
+    /// they would slow workload B down for A's sake.
+    /// </summary>
+    public static async Task DeleteHubAsync(string storage)
+    {
+        var service = new DurableTask.AzureStorage.AzureStorageOrchestrationService(new DurableTask.AzureStorage.AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new DurableTask.AzureStorage.StorageAccountClientProvider(storage),
+            TaskHubName = Hub,
+        });
+        await service.DeleteAsync();
     }
 
     static Task ForEachAsync(string[] ids, int parallelism, Func<string, CancellationToken, Task> action) =>

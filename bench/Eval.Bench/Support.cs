@@ -41,15 +41,18 @@ public sealed class FileLoggerFactory : IDisposable
 
     public ILoggerFactory Factory { get; }
 
+    bool closed;
+
     void Write(string line)
     {
-        lock (file) file.WriteLine(line);
+        // The engine's background loops may still log a line after the workload ended: it is dropped.
+        lock (file) if (!closed) file.WriteLine(line);
     }
 
     public void Dispose()
     {
+        lock (file) { closed = true; file.Dispose(); }
         Factory.Dispose();
-        lock (file) file.Dispose();
     }
 
     sealed class Provider(FileLoggerFactory owner) : ILoggerProvider
