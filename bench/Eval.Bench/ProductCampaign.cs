@@ -154,35 +154,9 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
         return new ProductResult(n, wall, phases, check, Requests, Retries);
     }
 
-    object Campaign(string publicity) => new
-    {
-        id = CampaignId,
-        title = "赤峰市2026年度最强党支部评定（基准测试）",
-        unit = City,
-        rubric = new
-        {
-            criteria = new object[]
-            {
-                new { id = "political", title = "政治引领", maxPoints = 25 },
-                new { id = "organization", title = "组织引领", maxPoints = 25 },
-                new { id = "service", title = "服务引领", maxPoints = 25 },
-                new { id = "unity", title = "民族团结进步", maxPoints = 25, unity = true },
-            },
-            unityWeight = 1.5,
-            unityMinShare = 0.8,
-            vetoItems = new[] { new { id = "ethnic-incident", title = "发生影响民族团结的重大事件" } },
-        },
-        levels = new object[]
-        {
-            new { id = "strongest", title = "最强党支部", minScore = 90, quota = 0.3 },
-            new { id = "advanced", title = "先进党支部", minScore = 80 },
-            new { id = "qualified", title = "合格党支部", minScore = 60 },
-        },
-        // Deadlines hours away (never reached here); the notice a few seconds.
-        schedule = new { selfAssessment = "PT6H", townshipReview = "PT6H", countyScoring = "PT6H", publicity },
-        scorersPerBranch = 1,
-        maxReturns = 2,
-    };
+    // The demo campaign's rules for the whole city; deadlines hours away (never reached here), the notice a few seconds.
+    object Campaign(string publicity) => DemoData.Campaign(CampaignId, City, "赤峰市2026年度最强党支部评定（基准测试）",
+        new { selfAssessment = "PT6H", townshipReview = "PT6H", countyScoring = "PT6H", publicity });
 
     async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
     {

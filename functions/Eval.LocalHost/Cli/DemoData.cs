@@ -44,11 +44,12 @@ public static class DemoData
 
     static string Ordinal(int i) => $"第{i + 1}";
 
-    public static object Campaign(string id, string countyId, string title) => new
+    /// <summary>The demo campaign's definition; <paramref name="schedule"/> replaces its weeks-long deadlines (the benchmark's are short).</summary>
+    public static object Campaign(string id, string unitId, string title, object? schedule = null) => new
     {
         id,
         title,
-        unit = countyId,
+        unit = unitId,
         rubric = new
         {
             criteria = new object[]
@@ -68,7 +69,7 @@ public static class DemoData
             new { id = "advanced", title = "先进党支部", minScore = 80 },
             new { id = "qualified", title = "合格党支部", minScore = 60 },
         },
-        schedule = new { selfAssessment = "P14D", townshipReview = "P7D", countyScoring = "P10D", publicity = "P5D" },
+        schedule = schedule ?? new { selfAssessment = "P14D", townshipReview = "P7D", countyScoring = "P10D", publicity = "P5D" },
         scorersPerBranch = 1,
         maxReturns = 2,
     };
