@@ -154,18 +154,21 @@ public static class BareEngine
     }
 
     /// <summary>
-    /// Deletes the bare hub's queues, tables and blobs. Its cancelled deadline timers stay queued until they are due
-    /// (hours), and Azurite's in-memory store looks through every message of the account on each dequeue: left there,
-    /// they would slow workload B down for A's sake.
+    /// Empties the bare hub's queues. Its cancelled deadline timers stay queued until they are due (hours), and
+    /// Azurite's in-memory store looks through every message of the account on each dequeue: left there, they would
+    /// slow workload B down for A's sake. The queues themselves stay: the stopped sidecar may still be releasing its
+    /// partitions in the background, and deleting the hub under it made that hang (and end the process 10 min later).
     /// </summary>
-    public static async Task DeleteHubAsync(string storage)
+    public static async Task<int> ClearQueuesAsync(string storage)
     {
-        var service = new DurableTask.AzureStorage.AzureStorageOrchestrationService(new DurableTask.AzureStorage.AzureStorageOrchestrationServiceSettings
+        var queues = new Azure.Storage.Queues.QueueServiceClient(storage);
+        int cleared = 0;
+        await foreach (Azure.Storage.Queues.Models.QueueItem q in queues.GetQueuesAsync(prefix: Hub))
         {
-            StorageAccountClientProvider = new DurableTask.AzureStorage.StorageAccountClientProvider(storage),
-            TaskHubName = Hub,
-        });
-        await service.DeleteAsync();
+            await queues.GetQueueClient(q.Name).ClearMessagesAsync();
+            cleared++;
+        }
+        return cleared;
     }
 
     static Task ForEachAsync(string[] ids, int parallelism, Func<string, CancellationToken, Task> action) =>
