@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Eval.LocalHost;
+using Eval.LocalHost.Durable;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.DurableTask;

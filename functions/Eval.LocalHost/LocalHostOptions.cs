@@ -39,4 +39,15 @@ public sealed class LocalHostOptions
     /// longer would be run again, which each activity tolerates (they are written to be repeated).
     /// </summary>
     public double WorkItemQueueVisibilityTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How long an orchestration's history stays in memory after an episode, waiting for its next message (0: off).
+    /// Most episodes here come in pairs seconds apart (an event, then its activity's result), and each one that
+    /// finds its session kept skips reading the history from the History table. Durable Functions does the same
+    /// with host.json's extendedSessionsEnabled and extendedSessionIdleTimeoutInSeconds.
+    /// </summary>
+    public double ExtendedSessionIdleTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>At most this many sessions wait at once; past it, a session is released at once (history is re-read).</summary>
+    public int MaxIdleSessions { get; set; } = 2000;
 }

@@ -3,6 +3,7 @@
 using Eval.Api;
 using Eval.Api.Telemetry;
 using Eval.LocalHost;
+using Eval.LocalHost.Durable;
 using Eval.LocalHost.ApiDescription;
 using Eval.LocalHost.Cli;
 using Eval.Workflows;

@@ -102,9 +102,11 @@ public sealed class HostParityTests
         Assert.Equal(TimeSpan.FromSeconds(local.WorkItemQueueVisibilityTimeoutSeconds), TimeSpan.Parse(provider.GetProperty("workItemQueueVisibilityTimeout").GetString()!));
         Assert.Equal(local.MaxConcurrentOrchestrations, durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32());
         Assert.Equal(local.MaxConcurrentActivities, durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
-        // The sidecar leaves these at the provider's defaults (batch 32, buffer 64) and runs no extended sessions.
+        Assert.True(local.ExtendedSessionIdleTimeoutSeconds > 0);
+        Assert.True(durable.GetProperty("extendedSessionsEnabled").GetBoolean());
+        Assert.Equal(local.ExtendedSessionIdleTimeoutSeconds, durable.GetProperty("extendedSessionIdleTimeoutInSeconds").GetDouble());
+        // The sidecar leaves these at the provider's defaults (batch 32, buffer 64).
         Assert.Equal(32, provider.GetProperty("controlQueueBatchSize").GetInt32());
         Assert.Equal(64, provider.GetProperty("controlQueueBufferThreshold").GetInt32());
-        Assert.False(durable.GetProperty("extendedSessionsEnabled").GetBoolean());
     }
 }

@@ -4,7 +4,7 @@ using Eval.Api;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 
-namespace Eval.LocalHost;
+namespace Eval.LocalHost.Durable;
 
 /// <summary>
 /// The durable backend: the Durable Task gRPC sidecar (TaskHubGrpcServer) over the Azure Storage provider — the
@@ -39,9 +39,18 @@ public static class DurableSidecar
             // The app lease lets one process at a time work a hub (for blue/green deployments). Off, several local
             // hosts on one hub share its partitions, and one takes over the partitions of another that died.
             UseAppLease = false,
+            ExtendedSessionsEnabled = options.ExtendedSessionIdleTimeoutSeconds > 0,
+            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(Math.Max(options.ExtendedSessionIdleTimeoutSeconds, 1)),
             LoggerFactory = loggerFactory,
         });
-        builder.Services.AddSingleton<IOrchestrationService>(new DeduplicatingOrchestrationService(service, loggerFactory.CreateLogger<DeduplicatingOrchestrationService>()));
+        IOrchestrationService dispatched = service;
+        if (options.ExtendedSessionIdleTimeoutSeconds > 0)
+        {
+            var sessions = new ExtendedSessionOrchestrationService(service, options.MaxIdleSessions, loggerFactory.CreateLogger<ExtendedSessionOrchestrationService>());
+            builder.Services.AddSingleton(sessions);
+            dispatched = sessions;
+        }
+        builder.Services.AddSingleton<IOrchestrationService>(new DeduplicatingOrchestrationService(dispatched, loggerFactory.CreateLogger<DeduplicatingOrchestrationService>()));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
