@@ -200,16 +200,21 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return (null, denied);
-        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        CancellationToken ct = request.HttpContext.RequestAborted;
+        bool isBranch = UnitPath.IsValid(branchId) && UnitPath.KindOf(branchId) == UnitKinds.Branch;
+        // Both records in one round trip: each read waits its turn at a busy storage emulator, and every action reads both.
+        var campaignLoad = access.LoadAsync(campaignId, ct);
+        var evaluationLoad = isBranch && caller!.Covers(branchId) ? evaluations.GetAsync(campaignId, branchId, ct) : null;
+        await Task.WhenAll(evaluationLoad is null ? [campaignLoad] : new Task[] { campaignLoad, evaluationLoad });
+        var (campaign, _, missing) = campaignLoad.Result;
         if (missing is not null) return (null, missing);
-        if (!UnitPath.IsValid(branchId) || UnitPath.KindOf(branchId) != UnitKinds.Branch)
-            return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
+        if (!isBranch) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
         if (!caller!.Covers(branchId)) return (null, Problems.Forbidden("This branch is outside your unit."));
         if (campaign!.BranchCount is null)
             return (null, campaign.Status == CampaignStatus.Created
                 ? Problems.NotFound($"Campaign '{campaignId}' has not started.")
                 : Problems.Conflict("The campaign is still starting its evaluations; try again shortly."));
-        var evaluation = await evaluations.GetAsync(campaignId, branchId, request.HttpContext.RequestAborted);
+        var evaluation = evaluationLoad!.Result;
         if (evaluation is null) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
         return (new Context(caller, campaign!, evaluation.Value.Record, evaluation.Value.ETag), null);
     }
