@@ -14,8 +14,8 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 {
     static readonly TimeSpan UnfinishedPollInterval = TimeSpan.FromSeconds(2);
     static readonly TimeSpan StartPollInterval = TimeSpan.FromSeconds(1);
-    /// <summary>Townships started at once: each start activity runs 8 starts in parallel, so 4 keep 32 in flight.</summary>
-    const int StartWave = 4;
+    /// <summary>Townships starting at once: each start activity runs 8 starts in parallel, so 4 keep 32 in flight.</summary>
+    const int StartWindow = 4;
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, CampaignRunInput input)
     {
@@ -59,18 +59,23 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
     }
 
     /// <summary>
-    /// Records first (one activity, batched writes), then the orchestrations township by township, a few
-    /// townships at a time (short activities, so a crash repeats little), then wait until none is pending.
+    /// Records first (one activity, batched writes), then the orchestrations township by township (short activities,
+    /// so a crash repeats little), a few townships in flight at any time: each one that finishes makes room for the
+    /// next, so no township waits for the slowest of a batch. Then wait until none is pending.
     /// </summary>
     static async Task<int> StartEvaluationsAsync(TaskOrchestrationContext context, string campaignId)
     {
         string[] groups = await context.CallActivityAsync<string[]>(TaskNames.PrepareEvaluations, campaignId, ActivityRetry.Options);
-        int done = 0;
-        foreach (string[] wave in groups.Chunk(StartWave))
+        var inFlight = new List<Task<int>>(StartWindow);
+        int next = 0, done = 0;
+        while (next < groups.Length || inFlight.Count > 0)
         {
-            await Task.WhenAll(wave.Select(unit =>
-                context.CallActivityAsync<int>(TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(campaignId, unit), ActivityRetry.Options)));
-            done += wave.Length;
+            while (inFlight.Count < StartWindow && next < groups.Length)
+                inFlight.Add(context.CallActivityAsync<int>(TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(campaignId, groups[next++]), ActivityRetry.Options));
+            Task<int> finished = await Task.WhenAny(inFlight);
+            inFlight.Remove(finished);
+            await finished; // a township that failed after its retries fails the start, as before
+            done++;
             context.SetCustomStatus(new { step = "starting", groups = groups.Length, started = done });
         }
         while (true)

@@ -26,6 +26,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     /// <summary>The start's fan-out (group starts and the pending polls), kept apart from the campaign's steps.</summary>
     readonly ConcurrentQueue<Call> startCalls = new();
     static readonly string[] Groups = Enumerable.Range(1, 9).Select(t => $"chifeng.test.t{t:00}").ToArray();
+    int startsInFlight, maxStartsInFlight;
     int pendingPolls;   // how many polls for pending evaluations answer "3 pending" before the start is done
     int unfinished;
     int openObjections;
@@ -35,8 +36,12 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     {
         r.AddOrchestrator<CampaignOrchestrator>();
         r.AddActivityFunc<string, string[]>(TaskNames.PrepareEvaluations, (_, id) => { Record(TaskNames.PrepareEvaluations, id, Groups.Length); return Groups; });
-        r.AddActivityFunc<StartEvaluationGroupInput, int>(TaskNames.StartEvaluationGroup, (_, input) =>
+        r.AddActivityFunc<StartEvaluationGroupInput, int>(TaskNames.StartEvaluationGroup, async (_, input) =>
         {
+            int now = Interlocked.Increment(ref startsInFlight);
+            lock (startCalls) maxStartsInFlight = Math.Max(maxStartsInFlight, now);
+            await Task.Delay(input.UnitId.EndsWith('1') ? 400 : 50); // one slow township must not hold the others back
+            Interlocked.Decrement(ref startsInFlight);
             startCalls.Enqueue(new Call(TaskNames.StartEvaluationGroup, input, 3, DateTimeOffset.UtcNow));
             return 3;
         });
@@ -79,6 +84,9 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         Call[] groups = start.TakeWhile(c => c.Name == TaskNames.StartEvaluationGroup).ToArray();
         Assert.Equal(Groups.Order(), groups.Select(c => ((StartEvaluationGroupInput)c.Input).UnitId).Order());
         Assert.All(groups, c => Assert.Equal(CampaignId, ((StartEvaluationGroupInput)c.Input).CampaignId));
+        // A few townships at a time, and the slow first one did not hold the rest: they finished while it ran.
+        Assert.InRange(maxStartsInFlight, 2, 4);
+        Assert.Equal("chifeng.test.t01", ((StartEvaluationGroupInput)groups[^1].Input).UnitId);
         // Polled until nothing was pending (two answers of 3, then 0), about a second apart.
         Call[] polls = start.Skip(groups.Length).ToArray();
         Assert.Equal([3, 3, 0], polls.Select(p => p.Result));
