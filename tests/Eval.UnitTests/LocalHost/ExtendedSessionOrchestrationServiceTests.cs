@@ -16,17 +16,11 @@ public sealed class ExtendedSessionOrchestrationServiceTests
     [Fact]
     public async Task Messages_that_reach_a_kept_session_come_back_as_the_next_work_item_with_the_last_episode_as_history()
     {
-        var provider = new ScriptedProvider();
-        var service = new ExtendedSessionOrchestrationService(provider, maxIdleSessions: 10, NullLogger.Instance);
-        var session = new ScriptedSession();
-        TaskOrchestrationWorkItem first = RunningWorkItem("i-1", session);
-        provider.Fetches.Enqueue(Task.FromResult(first));
-
-        TaskOrchestrationWorkItem fetched = await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None);
-        Assert.Same(first, fetched);
-        first.OrchestrationRuntimeState.AddEvent(new OrchestratorStartedEvent(-1));
-        first.OrchestrationRuntimeState.AddEvent(new TaskScheduledEvent(0, "Record"));
-        await service.ReleaseTaskOrchestrationWorkItemAsync(first);
+        var (provider, service, session, first) = await KeptSessionAsync("i-1", episode: state =>
+        {
+            state.AddEvent(new OrchestratorStartedEvent(-1));
+            state.AddEvent(new TaskScheduledEvent(0, "Record"));
+        });
         Assert.Empty(provider.Released);
         Assert.Equal(1, service.IdleSessions);
 
@@ -45,13 +39,7 @@ public sealed class ExtendedSessionOrchestrationServiceTests
     [Fact]
     public async Task A_provider_fetch_that_loses_the_race_to_a_resumed_session_is_returned_by_the_next_call()
     {
-        var provider = new ScriptedProvider();
-        var service = new ExtendedSessionOrchestrationService(provider, maxIdleSessions: 10, NullLogger.Instance);
-        var session = new ScriptedSession();
-        TaskOrchestrationWorkItem kept = RunningWorkItem("kept", session);
-        provider.Fetches.Enqueue(Task.FromResult(kept));
-        await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None);
-        await service.ReleaseTaskOrchestrationWorkItemAsync(kept);
+        var (provider, service, session, kept) = await KeptSessionAsync("kept");
 
         var slowFetch = new TaskCompletionSource<TaskOrchestrationWorkItem>();
         provider.Fetches.Enqueue(slowFetch.Task);
@@ -68,12 +56,7 @@ public sealed class ExtendedSessionOrchestrationServiceTests
     [Fact]
     public async Task A_session_that_stays_idle_is_released_to_the_provider()
     {
-        var provider = new ScriptedProvider();
-        var service = new ExtendedSessionOrchestrationService(provider, maxIdleSessions: 10, NullLogger.Instance);
-        var session = new ScriptedSession();
-        TaskOrchestrationWorkItem item = RunningWorkItem("idle", session);
-
-        await service.ReleaseTaskOrchestrationWorkItemAsync(item);
+        var (provider, service, session, item) = await KeptSessionAsync("idle");
         Assert.Empty(provider.Released);
         session.Deliver(null);
 
@@ -106,6 +89,21 @@ public sealed class ExtendedSessionOrchestrationServiceTests
         Assert.Equal(["done", "failed", "plain", "over-cap"], provider.Released.Select(w => w.InstanceId));
         Assert.Equal([abandoned], provider.Abandoned);
         Assert.Equal(1, service.IdleSessions);
+    }
+
+    /// <summary>A work item fetched through the service, run (<paramref name="episode"/>) and released, so its session is kept.</summary>
+    static async Task<(ScriptedProvider, ExtendedSessionOrchestrationService, ScriptedSession, TaskOrchestrationWorkItem)> KeptSessionAsync(
+        string instanceId, Action<OrchestrationRuntimeState>? episode = null)
+    {
+        var provider = new ScriptedProvider();
+        var service = new ExtendedSessionOrchestrationService(provider, maxIdleSessions: 10, NullLogger.Instance);
+        var session = new ScriptedSession();
+        TaskOrchestrationWorkItem item = RunningWorkItem(instanceId, session);
+        provider.Fetches.Enqueue(Task.FromResult(item));
+        Assert.Same(item, await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None));
+        episode?.Invoke(item.OrchestrationRuntimeState);
+        await service.ReleaseTaskOrchestrationWorkItemAsync(item);
+        return (provider, service, session, item);
     }
 
     static TaskOrchestrationWorkItem RunningWorkItem(string instanceId, IOrchestrationSession? session)
