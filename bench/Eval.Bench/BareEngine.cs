@@ -109,39 +109,29 @@ public static class BareEngine
 
         try
         {
-            var phases = new List<PhaseTime>();
-            onPhase("schedule");
-            var watch = Stopwatch.StartNew();
-            TimeSpan mark = TimeSpan.Zero;
-            void Phase(string finished, string next)
-            {
-                onPhase(next);
-                phases.Add(new PhaseTime(finished, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
-                mark = watch.Elapsed;
-                log($"A: {finished} in {phases[^1].Seconds} s");
-            }
+            var clock = new PhaseClock("A", "schedule", log, onPhase);
 
             string[] ids = Enumerable.Range(0, instances).Select(i => $"{Prefix}{i:D5}").ToArray();
             await ForEachAsync(ids, clients, (id, ct) => client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEvaluationOrchestrator), DeadlineMinutes,
                 new StartOrchestrationOptions(id), ct));
-            Phase("schedule", "start");
+            clock.Next("schedule", "start");
             await WaitAsync(() => BareProgress.Started.Count == instances, "every instance to start");
             // As the product does before taking actions: an event raised before the start is processed would be lost.
             await WaitNonePendingAsync(client);
-            Phase("start", "event 1");
+            clock.Next("start", "event 1");
             for (int k = 0; k < BareEvaluationOrchestrator.Events; k++)
             {
                 int step = k;
                 await ForEachAsync(ids, clients, (id, ct) => client.RaiseEventAsync(id, BareEvaluationOrchestrator.EventName(step), step, ct));
                 await WaitAsync(() => BareProgress.Handled[step].Count == instances, $"event {step + 1} to be handled");
-                Phase($"event {step + 1}", step + 1 < BareEvaluationOrchestrator.Events ? $"event {step + 2}" : "complete");
+                clock.Next($"event {step + 1}", step + 1 < BareEvaluationOrchestrator.Events ? $"event {step + 2}" : "complete");
             }
             await WaitAsync(() => BareProgress.Completed.Count == instances, "every instance to complete");
-            Phase("complete", "after");
-            TimeSpan wall = watch.Elapsed;
+            clock.Next("complete", "after");
+            TimeSpan wall = clock.Elapsed;
             // Not timed: storage agrees that every instance completed.
             await WaitCompletedAsync(client, instances);
-            return new BareResult(instances, wall.TotalSeconds, phases);
+            return new BareResult(instances, wall.TotalSeconds, clock.Phases);
         }
         finally
         {
@@ -218,7 +208,6 @@ public static class BareEngine
     }
 }
 
-public sealed record PhaseTime(string Name, double Seconds);
 
 public sealed record BareResult(int Instances, double WallSeconds, List<PhaseTime> Phases)
 {

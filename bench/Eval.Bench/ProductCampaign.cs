@@ -105,21 +105,11 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
         var scorers = branches.Select(County).Distinct().ToDictionary(c => c, c => Token(Roles.CountyScorer, c, "scorer@" + c));
         string campaign = $"api/campaigns/{CampaignId}";
 
-        var phases = new List<PhaseTime>();
-        onPhase("start");
-        var watch = Stopwatch.StartNew();
-        TimeSpan mark = TimeSpan.Zero;
-        void Phase(string finished, string next)
-        {
-            onPhase(next);
-            phases.Add(new PhaseTime(finished, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
-            mark = watch.Elapsed;
-            log($"B: {finished} in {phases[^1].Seconds} s");
-        }
+        var clock = new PhaseClock("B", "start", log, onPhase);
 
         await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"{campaign}/start", org, new { }, "bench-start");
         await WaitCampaignAsync(org, c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
-        Phase("start", "self-assessment");
+        clock.Next("start", "self-assessment");
 
         await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
             $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], new
@@ -129,29 +119,29 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
                 evidence = new[] { new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" } },
             }, "submit-" + b));
         await WaitStageAsync(org, "awaiting-township-review", n);
-        Phase("self-assessment", "township review");
+        clock.Next("self-assessment", "township review");
 
         await ForEachAsync(branches, (b, _) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
             $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" }, "review-" + b));
         await WaitStageAsync(org, "awaiting-county-score", n);
-        Phase("township review", "county score");
+        clock.Next("township review", "county score");
 
         await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.CountyScore, HttpMethod.Post,
             $"{campaign}/evaluations/{b}/county-score", scorers[County(b)], new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" },
             "score-" + b));
         await WaitStageAsync(org, "done", n);
-        Phase("county score", "publication to notice");
+        clock.Next("county score", "publication to notice");
 
         await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { }, "bench-publication");
         await WaitRatingsAsync("publicity");
-        Phase("publication to notice", "notice to published");
+        clock.Next("publication to notice", "notice to published");
         await WaitRatingsAsync("published");
-        Phase("notice to published", "after");
-        double wall = watch.Elapsed.TotalSeconds;
+        clock.Next("notice to published", "after");
+        double wall = clock.Elapsed.TotalSeconds;
 
         RatingCheck check = await CheckRatingsAsync(tables, branches);
         log($"B: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
-        return new ProductResult(n, wall, phases, check, Requests, Retries);
+        return new ProductResult(n, wall, clock.Phases, check, Requests, Retries);
     }
 
     // The demo campaign's rules for the whole city; deadlines hours away (never reached here), the notice a few seconds.
