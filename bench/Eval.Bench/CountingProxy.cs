@@ -131,16 +131,27 @@ public sealed class CountingProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>"table GET", "table POST $batch", "queue DELETE" ...: enough to see what a workload spends its requests on.</summary>
+    /// <summary>"table GET Evaluations", "table POST $batch", "queue DELETE" ...: enough to see what a workload spends its requests on.</summary>
     static string Operation(string service, HttpRequest request)
     {
         string path = request.Path.Value ?? "";
         string op = $"{service} {request.Method}";
         if (service == "table" && path.EndsWith("/$batch", StringComparison.Ordinal)) return op + " $batch";
+        if (service == "table" && TableOf(path) is { } table) return $"{op} {table}";
         if (service == "queue" && path.EndsWith("/messages", StringComparison.Ordinal)) return op + " messages";
         if (service == "queue" && path.Contains("/messages/", StringComparison.Ordinal)) return op + " message";
         if (service == "blob" && request.Query.TryGetValue("comp", out var comp)) return $"{op} comp={comp}";
         return op;
+    }
+
+    /// <summary>The table a path like /account/Name(PartitionKey='…',RowKey='…') or /account/Name() names.</summary>
+    static string? TableOf(string path)
+    {
+        string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 2) return null;
+        string name = Uri.UnescapeDataString(segments[1]);
+        int paren = name.IndexOf('(');
+        return paren > 0 ? name[..paren] : name;
     }
 
     /// <summary>Requests counted under <paramref name="phase"/>: total, per service and per operation.</summary>
