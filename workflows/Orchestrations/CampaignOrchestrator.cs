@@ -14,8 +14,11 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 {
     static readonly TimeSpan UnfinishedPollInterval = TimeSpan.FromSeconds(2);
     static readonly TimeSpan StartPollInterval = TimeSpan.FromSeconds(1);
-    /// <summary>Townships starting at once: each start activity runs 8 starts in parallel, so 4 keep 32 in flight.</summary>
-    const int StartWindow = 4;
+    /// <summary>
+    /// Townships starting at once. Each start activity runs up to 8 starts in parallel, but many townships have only a
+    /// handful of branches, so 8 townships keep roughly 30 to 60 starts in flight.
+    /// </summary>
+    const int StartWindow = 8;
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, CampaignRunInput input)
     {
