@@ -180,13 +180,9 @@ public static class BareEngine
     static async Task WaitNonePendingAsync(DurableTaskClient client)
     {
         var until = DateTime.UtcNow.AddMinutes(10);
-        while (true)
+        int pending;
+        while ((pending = await CountAsync(client, OrchestrationRuntimeStatus.Pending)) > 0)
         {
-            int pending = 0;
-            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery
-                           { InstanceIdPrefix = Prefix, Statuses = [OrchestrationRuntimeStatus.Pending], PageSize = 1000 }))
-                pending++;
-            if (pending == 0) return;
             if (DateTime.UtcNow > until) throw new TimeoutException($"Workload A: {pending} instances still pending.");
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
@@ -195,16 +191,20 @@ public static class BareEngine
     static async Task WaitCompletedAsync(DurableTaskClient client, int instances)
     {
         var until = DateTime.UtcNow.AddMinutes(2);
-        while (true)
+        int completed;
+        while ((completed = await CountAsync(client, OrchestrationRuntimeStatus.Completed)) != instances)
         {
-            int completed = 0;
-            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery
-                           { InstanceIdPrefix = Prefix, Statuses = [OrchestrationRuntimeStatus.Completed], PageSize = 1000 }))
-                completed++;
-            if (completed == instances) return;
             if (DateTime.UtcNow > until) throw new TimeoutException($"Workload A: storage shows {completed} of {instances} instances completed.");
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
+    }
+
+    static async Task<int> CountAsync(DurableTaskClient client, OrchestrationRuntimeStatus status)
+    {
+        int count = 0;
+        await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = Prefix, Statuses = [status], PageSize = 1000 }))
+            count++;
+        return count;
     }
 }
 

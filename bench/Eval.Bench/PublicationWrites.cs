@@ -47,7 +47,7 @@ public static class PublicationWrites
         TableClient sequential = service.GetTableClient("benchcRowByRow");
         await sequential.CreateIfNotExistsAsync();
         var rowWatch = Stopwatch.StartNew();
-        foreach (RankedBranch r in ranking) await sequential.UpsertEntityAsync(Entity(r, publishedAt), TableUpdateMode.Replace);
+        foreach (RankedBranch r in ranking) await sequential.UpsertEntityAsync(RatingStore.ToEntity(CampaignId, r, publishedAt), TableUpdateMode.Replace);
         double rowByRow = rowWatch.Elapsed.TotalSeconds;
         log($"C: one request per row, sequential {rowByRow:F2} s");
 
@@ -55,7 +55,7 @@ public static class PublicationWrites
         await parallel.CreateIfNotExistsAsync();
         rowWatch.Restart();
         await Parallel.ForEachAsync(ranking, new ParallelOptions { MaxDegreeOfParallelism = clients },
-            async (r, ct) => await parallel.UpsertEntityAsync(Entity(r, publishedAt), TableUpdateMode.Replace, ct));
+            async (r, ct) => await parallel.UpsertEntityAsync(RatingStore.ToEntity(CampaignId, r, publishedAt), TableUpdateMode.Replace, ct));
         double rowParallel = rowWatch.Elapsed.TotalSeconds;
         log($"C: one request per row, {clients} at a time {rowParallel:F2} s");
 
@@ -67,17 +67,6 @@ public static class PublicationWrites
         }
         return new PublicationResult(rows, proposedRuns, publishRuns, rowByRow, rowParallel);
     }
-
-    /// <summary>The row as RatingStore writes it to Ratings (same keys, properties and types).</summary>
-    static TableEntity Entity(RankedBranch r, DateTimeOffset publishedAt) => new(CampaignId, r.BranchId)
-    {
-        ["BranchName"] = r.BranchName,
-        ["Score"] = (double)r.Score,
-        ["UnityShare"] = (double)r.UnityShare,
-        ["Rank"] = r.Rank,
-        ["Level"] = r.Level,
-        ["PublishedAt"] = publishedAt,
-    };
 }
 
 public sealed record PublicationResult(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds, double RowByRowSeconds, double RowParallelSeconds)

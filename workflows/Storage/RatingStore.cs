@@ -54,7 +54,8 @@ public sealed class RatingStore(EvalTables tables)
         return list.OrderBy(r => r.Rank).ToList();
     }
 
-    static TableEntity ToEntity(string campaignId, RankedBranch r, DateTimeOffset? publishedAt) => new(campaignId, r.BranchId)
+    /// <summary>A ratings row (Proposed or Ratings) as stored; the benchmark's row-by-row baseline writes the same rows.</summary>
+    public static TableEntity ToEntity(string campaignId, RankedBranch r, DateTimeOffset? publishedAt) => new(campaignId, r.BranchId)
     {
         ["BranchName"] = r.BranchName,
         ["Score"] = (double)r.Score,
