@@ -31,7 +31,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         Caller caller = ctx!.Caller;
         if (!caller.CanActOn(Roles.BranchSecretary, branchId)) return Problems.Forbidden("Only the branch's secretary submits its self-assessment.");
 
-        var (assessment, invalid) = await RequestJson.ReadAsync<SelfAssessment>(request, SchemaCatalog.SelfAssessment(ctx.Campaign.Definition));
+        var (assessment, invalid) = await RequestJson.ReadAsync<SelfAssessment>(request, SchemaCatalog.SelfAssessment(ctx.Definition));
         if (invalid is not null) return invalid;
         DateTimeOffset now = clock.GetUtcNow();
         string claim = $"{Stages.AwaitingSelfAssessment}:{ctx.Evaluation.Round}";
@@ -77,7 +77,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         if (!EvaluationStore.ClaimedBy(evaluation, claim, operation))
         {
             if (evaluation.Stage != Stages.AwaitingTownshipReview) return NotNow(evaluation);
-            if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Campaign.Definition.MaxReturns)
+            if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Definition.MaxReturns)
                 return Problems.Conflict($"This self-assessment was returned {evaluation.Round} times already (the limit): approve or reject it.");
             if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingTownshipReview,
                     "Another review of this self-assessment was accepted at the same time.", request.HttpContext.RequestAborted) is { } taken)
@@ -103,7 +103,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             "The organization department may score only when county scoring is overdue.", "Only a county scorer in scope scores this branch.");
         if (forbidden is not null) return forbidden;
 
-        var (score, invalid) = await RequestJson.ReadAsync<CountyScore>(request, SchemaCatalog.CountyScore(ctx.Campaign.Definition));
+        var (score, invalid) = await RequestJson.ReadAsync<CountyScore>(request, SchemaCatalog.CountyScore(ctx.Definition));
         if (invalid is not null) return invalid;
         string scorers = $"{Stages.AwaitingCountyScore}:{evaluation.Round}:";
         string claim = scorers + ctx.Caller.Id;
@@ -113,7 +113,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             if (evaluation.Stage != Stages.AwaitingCountyScore) return NotNow(evaluation);
             if (evaluation.Scores.Any(s => s.By.Id == ctx.Caller.Id))
                 return Problems.Conflict("You have scored this branch already; each scorer scores once.");
-            int needed = ctx.Campaign.Definition.ScorersPerBranch;
+            int needed = ctx.Definition.ScorersPerBranch;
             if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingCountyScore,
                     "You have scored this branch already; each scorer scores once.", request.HttpContext.RequestAborted,
                     r => r.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed ? $"{needed} scores were accepted already." : null) is { } taken)
@@ -194,7 +194,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         }
     }
 
-    sealed record Context(Caller Caller, CampaignRecord Campaign, EvaluationRecord Evaluation, ETag ETag);
+    sealed record Context(Caller Caller, CampaignDefinition Definition, EvaluationRecord Evaluation, ETag ETag);
 
     async Task<(Context?, IResult?)> LoadAsync(HttpRequest request, string campaignId, string branchId)
     {
@@ -203,20 +203,20 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         CancellationToken ct = request.HttpContext.RequestAborted;
         bool isBranch = UnitPath.IsValid(branchId) && UnitPath.KindOf(branchId) == UnitKinds.Branch;
         // Both records in one round trip: each read waits its turn at a busy storage emulator, and every action reads both.
-        var campaignLoad = access.LoadAsync(campaignId, ct);
+        var campaignLoad = access.LoadStartedAsync(campaignId, ct);
         var evaluationLoad = isBranch && caller!.Covers(branchId) ? evaluations.GetAsync(campaignId, branchId, ct) : null;
         await Task.WhenAll(evaluationLoad is null ? [campaignLoad] : new Task[] { campaignLoad, evaluationLoad });
-        var (campaign, _, missing) = campaignLoad.Result;
+        var (definition, notStarted, missing) = campaignLoad.Result;
         if (missing is not null) return (null, missing);
         if (!isBranch) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
         if (!caller!.Covers(branchId)) return (null, Problems.Forbidden("This branch is outside your unit."));
-        if (campaign!.BranchCount is null)
-            return (null, campaign.Status == CampaignStatus.Created
+        if (notStarted is not null)
+            return (null, notStarted.Status == CampaignStatus.Created
                 ? Problems.NotFound($"Campaign '{campaignId}' has not started.")
                 : Problems.Conflict("The campaign is still starting its evaluations; try again shortly."));
         var evaluation = evaluationLoad!.Result;
         if (evaluation is null) return (null, Problems.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'."));
-        return (new Context(caller, campaign!, evaluation.Value.Record, evaluation.Value.ETag), null);
+        return (new Context(caller, definition!, evaluation.Value.Record, evaluation.Value.ETag), null);
     }
 
     /// <summary>
