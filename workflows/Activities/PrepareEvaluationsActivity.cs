@@ -34,6 +34,7 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             Stage = Stages.AwaitingSelfAssessment,
             StageDeadline = startedAt + rules.SelfAssessment,
             History = [started],
+            AuditHead = AuditStore.FirstLinkHash(campaignId, b.Id, started),
         }));
         // The first link of each evaluation's audit chain: for every branch, as a crash may have come between the two
         // writes (an upsert writes the same link again).

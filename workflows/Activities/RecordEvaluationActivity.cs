@@ -6,14 +6,28 @@ namespace Eval.Workflows.Activities;
 
 /// <summary>
 /// Applies one decision of an evaluation's orchestration to its stored record and links it into the evaluation's
-/// audit chain (once each, whatever the redeliveries).
+/// audit chain (once each, whatever the redeliveries). The link is written first and the record then carries its hash,
+/// so the next decision chains to it without reading the Audit table; a record at this Seq means its link exists.
 /// </summary>
 public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, ILogger<RecordEvaluationActivity> log) : EvalActivity<EvaluationChange, bool>
 {
     public override async Task<bool> RunAsync(EvaluationChange change)
     {
-        bool applied = await evaluations.ApplyAsync(change);
-        await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry);
+        var current = await evaluations.GetAsync(change.CampaignId, change.BranchId)
+            ?? throw new InvalidOperationException($"Evaluation {change.CampaignId}/{change.BranchId} has no record.");
+        bool applied = false;
+        if (current.Record.Seq < change.Seq)
+        {
+            // The head is the previous link's hash only when the record is exactly one change behind; else read the link.
+            string? prev = current.Record.Seq == change.Seq - 1 ? current.Record.AuditHead : null;
+            string head = await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry, prev);
+            applied = await evaluations.ApplyAsync(change, head, current);
+        }
+        else if (current.Record.AuditHead is null)
+        {
+            // Applied before the head was kept, when the record was written before its link: write the link again.
+            await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry);
+        }
         log.LogDebug("Recorded {Action} (seq {Seq}) for {CampaignId}/{BranchId} of instance {InstanceId}{Repeat}", change.Entry.Action, change.Seq,
             change.CampaignId, change.BranchId, InstanceIds.Evaluation(change.CampaignId, change.BranchId), applied ? "" : " (already applied)");
         return applied;

@@ -30,6 +30,11 @@ public sealed record EvaluationRecord
     /// <summary>The number of changes applied; makes re-delivered activity calls harmless.</summary>
     public int Seq { get; init; }
     /// <summary>
+    /// The hash of the audit link for <see cref="Seq"/>, so the next link chains to it without reading the Audit table.
+    /// Null on records written before it was kept; the link is then read.
+    /// </summary>
+    public string? AuditHead { get; init; }
+    /// <summary>
     /// Actions the API has accepted and handed to the workflow ("stage:round" or "stage:round:actor"): written with the
     /// ETag before the event is raised, so of two simultaneous decisions exactly one is accepted.
     /// </summary>

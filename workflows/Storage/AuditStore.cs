@@ -20,15 +20,23 @@ public sealed class AuditStore(EvalTables tables)
     {
         foreach (var chunk in starts.Chunk(100))
             await Table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                ToEntity(Link(campaignId, s.Branch, 0, s.Entry, AuditEntry.Genesis)))), ct);
+                ToEntity(FirstLink(campaignId, s.Branch, s.Entry)))), ct);
     }
 
-    /// <summary>Link <paramref name="seq"/> of an evaluation's chain; writing it again writes the same link.</summary>
-    public async Task AppendAsync(string campaignId, string chain, int seq, HistoryEntry entry, CancellationToken ct = default)
+    /// <summary>The hash of an evaluation chain's first link (what <see cref="StartChainsAsync"/> writes for it).</summary>
+    public static string FirstLinkHash(string campaignId, string chain, HistoryEntry entry) => FirstLink(campaignId, chain, entry).Hash();
+
+    /// <summary>
+    /// Link <paramref name="seq"/> of an evaluation's chain, after the link whose hash is <paramref name="prevHash"/>
+    /// (null: read it); writing it again writes the same link. Returns the new link's hash.
+    /// </summary>
+    public async Task<string> AppendAsync(string campaignId, string chain, int seq, HistoryEntry entry, string? prevHash = null, CancellationToken ct = default)
     {
-        string prev = seq == 0 ? AuditEntry.Genesis : (await GetAsync(campaignId, chain, seq - 1, ct))?.Hash()
-            ?? throw new InvalidOperationException($"Audit link {chain}|{seq - 1} of campaign {campaignId} is missing.");
-        await Table.UpsertEntityAsync(ToEntity(Link(campaignId, chain, seq, entry, prev)), TableUpdateMode.Replace, ct);
+        string prev = prevHash ?? (seq == 0 ? AuditEntry.Genesis : (await GetAsync(campaignId, chain, seq - 1, ct))?.Hash()
+            ?? throw new InvalidOperationException($"Audit link {chain}|{seq - 1} of campaign {campaignId} is missing."));
+        AuditEntry link = Link(campaignId, chain, seq, entry, prev);
+        await Table.UpsertEntityAsync(ToEntity(link), TableUpdateMode.Replace, ct);
+        return link.Hash();
     }
 
     /// <summary>Appends to the campaign's own chain after its last link.</summary>
@@ -70,6 +78,8 @@ public sealed class AuditStore(EvalTables tables)
     /// <summary>The campaign chain's links: keys "campaign|000000" … ("}" sorts right after "|").</summary>
     static string CampaignChainFilter(string campaignId) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}");
+
+    static AuditEntry FirstLink(string campaignId, string chain, HistoryEntry e) => Link(campaignId, chain, 0, e, AuditEntry.Genesis);
 
     static AuditEntry Link(string campaignId, string chain, int seq, HistoryEntry e, string prev) =>
         new(campaignId, chain, seq, e.Time, e.Actor, e.Role, e.Action, e.Detail, prev);

@@ -28,22 +28,25 @@ public sealed class EvaluationStore(EvalTables tables)
         }
     }
 
-    /// <summary>Applies one change once: a change whose Seq is not newer than the stored one was applied before.</summary>
-    public async Task<bool> ApplyAsync(EvaluationChange change, CancellationToken ct = default)
+    /// <summary>
+    /// Applies one change once, on top of <paramref name="seen"/> (the record just read, with its ETag), with the hash of
+    /// the change's audit link as the new <see cref="EvaluationRecord.AuditHead"/>. A change whose Seq is not newer than
+    /// the stored one was applied before (false). A write in between (the API claiming) makes it read and apply again.
+    /// </summary>
+    public async Task<bool> ApplyAsync(EvaluationChange change, string auditHead, (EvaluationRecord Record, ETag ETag) seen, CancellationToken ct = default)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var current = await GetAsync(change.CampaignId, change.BranchId, ct)
+            var current = attempt == 0 ? seen : await GetAsync(change.CampaignId, change.BranchId, ct)
                 ?? throw new InvalidOperationException($"Evaluation {change.CampaignId}/{change.BranchId} has no record.");
             if (current.Record.Seq >= change.Seq) return false;
             try
             {
-                await Table.UpdateEntityAsync(ToEntity(change.ApplyTo(current.Record)), current.ETag, TableUpdateMode.Replace, ct);
+                await Table.UpdateEntityAsync(ToEntity(change.ApplyTo(current.Record) with { AuditHead = auditHead }), current.ETag, TableUpdateMode.Replace, ct);
                 return true;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
             {
-                // Someone else wrote between our read and write: read again and re-apply.
             }
         }
     }
@@ -126,6 +129,7 @@ public sealed class EvaluationStore(EvalTables tables)
             ["UnityShare"] = (double?)r.UnityShare,
             ["Scores"] = Json.Write(r.Scores),
             ["Seq"] = r.Seq,
+            ["AuditHead"] = r.AuditHead,
             ["Claims"] = Json.Write(r.Claims),
         };
         TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
@@ -151,6 +155,7 @@ public sealed class EvaluationStore(EvalTables tables)
         Scores = Json.Read<List<ScoreEntry>>(e.GetString("Scores")) ?? [],
         History = Json.Read<List<HistoryEntry>>(TableText.Read(e, "History")) ?? [],
         Seq = e.GetInt32("Seq") ?? 0,
+        AuditHead = e.GetString("AuditHead"),
         Claims = Json.Read<List<string>>(e.GetString("Claims")) ?? [],
     };
 }
