@@ -12,7 +12,7 @@ namespace Eval.UnitTests.LocalHost;
 public sealed class ExtendedSessionOrchestrationServiceTests
 {
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task Messages_that_reach_a_kept_session_come_back_as_the_next_work_item_with_the_last_episode_as_history()
