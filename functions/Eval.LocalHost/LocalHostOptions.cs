@@ -41,15 +41,12 @@ public sealed class LocalHostOptions
     public double WorkItemQueueVisibilityTimeoutSeconds { get; set; } = 30;
 
     /// <summary>
-    /// How long an orchestration's history stays in memory after an episode that left work of its own in flight (an
-    /// activity, or a timer due by then), waiting for its result (0: no sessions). Most episodes here come in pairs:
-    /// an event, then the result of the activity that records it; each one that finds its session kept skips reading
-    /// the history from the History table. Orchestrations waiting only for people are released at once, so the time
-    /// can outlast an activity's round trip under a deadline-day load: at 600 branches with 30 s, a third of the
-    /// results came after their session had ended (6.4 history reads per evaluation against the engine's 4.2).
-    /// Durable Functions keeps every session (host.json's extendedSessionIdleTimeoutInSeconds), so it stays at 30 s.
+    /// How long an orchestration's history stays in memory after an episode, waiting for its next message (0: off).
+    /// Most episodes here come in pairs seconds apart (an event, then its activity's result), and each one that
+    /// finds its session kept skips reading the history from the History table. Durable Functions does the same
+    /// with host.json's extendedSessionsEnabled and extendedSessionIdleTimeoutInSeconds.
     /// </summary>
-    public double ExtendedSessionIdleTimeoutSeconds { get; set; } = 120;
+    public double ExtendedSessionIdleTimeoutSeconds { get; set; } = 30;
 
     /// <summary>At most this many sessions wait at once; past it, a session is released at once (history is re-read).</summary>
     public int MaxIdleSessions { get; set; } = 2000;

@@ -46,7 +46,7 @@ public static class DurableSidecar
         IOrchestrationService dispatched = service;
         if (options.ExtendedSessionIdleTimeoutSeconds > 0)
         {
-            var sessions = new ExtendedSessionOrchestrationService(service, TimeSpan.FromSeconds(options.ExtendedSessionIdleTimeoutSeconds), options.MaxIdleSessions, loggerFactory.CreateLogger<ExtendedSessionOrchestrationService>());
+            var sessions = new ExtendedSessionOrchestrationService(service, options.MaxIdleSessions, loggerFactory.CreateLogger<ExtendedSessionOrchestrationService>());
             builder.Services.AddSingleton(sessions);
             dispatched = sessions;
         }

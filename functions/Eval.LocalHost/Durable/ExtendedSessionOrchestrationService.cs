@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using DurableTask.Core;
-using DurableTask.Core.History;
 
 namespace Eval.LocalHost.Durable;
 
@@ -9,17 +8,13 @@ namespace Eval.LocalHost.Durable;
 /// Extended sessions for the sidecar, the way DurableTask.Core's own dispatcher runs them (and Durable Functions with
 /// <c>extendedSessionsEnabled</c>). Without them the Azure Storage provider reads an orchestration's whole history
 /// from the History table before every episode, and on Azurite each such query scans the entire table. An evaluation
-/// mostly runs in pairs of episodes (an event, then the result of the activity it scheduled), so after an episode
-/// that left work of its own in flight — an activity, or a timer due within the idle time — its session, the history
-/// already in memory, is kept: messages for that instance that arrive meanwhile are handed back to the dispatcher as
-/// the next work item, without a history read. An orchestration that waits only for people (an event, a deadline
-/// days away) is released at once: its next message is hours away, and keeping it would only hold memory and delay a
-/// partition's hand-over to another host. The sidecar's dispatcher has no such loop, so this wrapper runs it around
-/// the provider's <see cref="IOrchestrationSession"/> (the provider must have ExtendedSessionsEnabled, whose idle
-/// timeout is <paramref name="idleTimeout"/>).
+/// mostly runs in pairs of episodes seconds apart (an event, then the result of the activity it scheduled), so after
+/// an episode its session — the history already in memory — is kept for a short idle time: messages for that
+/// instance that arrive meanwhile are handed back to the dispatcher as the next work item, without a history read.
+/// The sidecar's dispatcher has no such loop, so this wrapper runs it around the provider's
+/// <see cref="IOrchestrationSession"/> (the provider must have ExtendedSessionsEnabled).
 /// </summary>
-public sealed class ExtendedSessionOrchestrationService(IOrchestrationService inner, TimeSpan idleTimeout, int maxIdleSessions, ILogger log)
-    : DelegatingOrchestrationService(inner)
+public sealed class ExtendedSessionOrchestrationService(IOrchestrationService inner, int maxIdleSessions, ILogger log) : DelegatingOrchestrationService(inner)
 {
     readonly Channel<TaskOrchestrationWorkItem> resumed = Channel.CreateUnbounded<TaskOrchestrationWorkItem>();
     readonly ConcurrentDictionary<TaskOrchestrationWorkItem, bool> abandoned = new(ReferenceEqualityComparer.Instance);
@@ -60,8 +55,7 @@ public sealed class ExtendedSessionOrchestrationService(IOrchestrationService in
     {
         bool failed = abandoned.TryRemove(workItem, out _);
         bool running = workItem.OrchestrationRuntimeState?.OrchestrationStatus is OrchestrationStatus.Running or OrchestrationStatus.Pending;
-        if (workItem.Session is null || failed || !running || !AwaitsOwnWork(workItem.OrchestrationRuntimeState!, DateTime.UtcNow + idleTimeout))
-            return Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+        if (workItem.Session is null || failed || !running) return Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
         if (Interlocked.Increment(ref idleSessions) > maxIdleSessions)
         {
             Interlocked.Decrement(ref idleSessions);
@@ -69,28 +63,6 @@ public sealed class ExtendedSessionOrchestrationService(IOrchestrationService in
         }
         _ = KeepAsync(workItem);
         return Task.CompletedTask;
-    }
-
-    /// <summary>Whether an activity or sub-orchestration it started is unanswered, or a timer of its own fires by <paramref name="keepUntil"/>.</summary>
-    public static bool AwaitsOwnWork(OrchestrationRuntimeState state, DateTime keepUntil)
-    {
-        var open = new HashSet<int>();
-        var timers = new Dictionary<int, DateTime>();
-        foreach (HistoryEvent e in state.Events)
-        {
-            switch (e)
-            {
-                case TaskScheduledEvent s: open.Add(s.EventId); break;
-                case TaskCompletedEvent c: open.Remove(c.TaskScheduledId); break;
-                case TaskFailedEvent f: open.Remove(f.TaskScheduledId); break;
-                case SubOrchestrationInstanceCreatedEvent s: open.Add(s.EventId); break;
-                case SubOrchestrationInstanceCompletedEvent c: open.Remove(c.TaskScheduledId); break;
-                case SubOrchestrationInstanceFailedEvent f: open.Remove(f.TaskScheduledId); break;
-                case TimerCreatedEvent t: timers[t.EventId] = t.FireAt; break;
-                case TimerFiredEvent f: timers.Remove(f.TimerId); break;
-            }
-        }
-        return open.Count > 0 || timers.Values.Any(fireAt => fireAt <= keepUntil);
     }
 
     async Task KeepAsync(TaskOrchestrationWorkItem workItem)

@@ -12,7 +12,6 @@ namespace Eval.UnitTests.LocalHost;
 public sealed class ExtendedSessionOrchestrationServiceTests
 {
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task Messages_that_reach_a_kept_session_come_back_as_the_next_work_item_with_the_last_episode_as_history()
@@ -71,7 +70,7 @@ public sealed class ExtendedSessionOrchestrationServiceTests
     public async Task Finished_abandoned_and_sessionless_work_items_and_those_past_the_cap_are_released_at_once()
     {
         var provider = new ScriptedProvider();
-        var service = new ExtendedSessionOrchestrationService(provider, IdleTimeout, maxIdleSessions: 1, NullLogger.Instance);
+        var service = new ExtendedSessionOrchestrationService(provider, maxIdleSessions: 1, NullLogger.Instance);
 
         TaskOrchestrationWorkItem completed = RunningWorkItem("done", new ScriptedSession());
         completed.OrchestrationRuntimeState.AddEvent(new ExecutionCompletedEvent(1, "\"ok\"", OrchestrationStatus.Completed));
@@ -92,38 +91,12 @@ public sealed class ExtendedSessionOrchestrationServiceTests
         Assert.Equal(1, service.IdleSessions);
     }
 
-    [Fact]
-    public async Task Only_an_orchestration_awaiting_its_own_work_keeps_its_session()
-    {
-        DateTime now = DateTime.UtcNow, keepUntil = now + IdleTimeout;
-        OrchestrationRuntimeState State(params HistoryEvent[] events) =>
-            new([new ExecutionStartedEvent(-1, "null") { Name = "Evaluation", OrchestrationInstance = new OrchestrationInstance { InstanceId = "s", ExecutionId = "e" } }, .. events]);
-
-        Assert.True(ExtendedSessionOrchestrationService.AwaitsOwnWork(State(new TaskScheduledEvent(0, "Record")), keepUntil));
-        Assert.True(ExtendedSessionOrchestrationService.AwaitsOwnWork(State(new TimerCreatedEvent(0, now.AddSeconds(5))), keepUntil));
-        Assert.True(ExtendedSessionOrchestrationService.AwaitsOwnWork(State(new SubOrchestrationInstanceCreatedEvent(0)), keepUntil));
-        // Waiting for people: an event (no history until it comes), a deadline days away, work already answered.
-        Assert.False(ExtendedSessionOrchestrationService.AwaitsOwnWork(State(), keepUntil));
-        Assert.False(ExtendedSessionOrchestrationService.AwaitsOwnWork(State(new TimerCreatedEvent(0, now.AddDays(14))), keepUntil));
-        Assert.False(ExtendedSessionOrchestrationService.AwaitsOwnWork(State(
-            new TaskScheduledEvent(0, "Record"), new TaskCompletedEvent(-1, 0, "true"),
-            new TaskScheduledEvent(1, "Record"), new TaskFailedEvent(-1, 1, "no", null),
-            new TimerCreatedEvent(2, now.AddSeconds(5)), new TimerFiredEvent(-1, now.AddSeconds(5)) { TimerId = 2 }), keepUntil));
-
-        var provider = new ScriptedProvider();
-        var service = new ExtendedSessionOrchestrationService(provider, IdleTimeout, maxIdleSessions: 10, NullLogger.Instance);
-        TaskOrchestrationWorkItem waitingForPeople = RunningWorkItem("people", new ScriptedSession(), awaitingActivity: false);
-        await service.ReleaseTaskOrchestrationWorkItemAsync(waitingForPeople);
-        Assert.Equal([waitingForPeople], provider.Released);
-        Assert.Equal(0, service.IdleSessions);
-    }
-
     /// <summary>A work item fetched through the service, run (<paramref name="episode"/>) and released, so its session is kept.</summary>
     static async Task<(ScriptedProvider, ExtendedSessionOrchestrationService, ScriptedSession, TaskOrchestrationWorkItem)> KeptSessionAsync(
         string instanceId, Action<OrchestrationRuntimeState>? episode = null)
     {
         var provider = new ScriptedProvider();
-        var service = new ExtendedSessionOrchestrationService(provider, IdleTimeout, maxIdleSessions: 10, NullLogger.Instance);
+        var service = new ExtendedSessionOrchestrationService(provider, maxIdleSessions: 10, NullLogger.Instance);
         var session = new ScriptedSession();
         TaskOrchestrationWorkItem item = RunningWorkItem(instanceId, session);
         provider.Fetches.Enqueue(Task.FromResult(item));
@@ -133,13 +106,10 @@ public sealed class ExtendedSessionOrchestrationServiceTests
         return (provider, service, session, item);
     }
 
-    /// <summary>A running orchestration, by default with an activity in flight (what makes its session worth keeping).</summary>
-    static TaskOrchestrationWorkItem RunningWorkItem(string instanceId, IOrchestrationSession? session, bool awaitingActivity = true)
+    static TaskOrchestrationWorkItem RunningWorkItem(string instanceId, IOrchestrationSession? session)
     {
         var instance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = "e-" + instanceId };
-        List<HistoryEvent> history = [new ExecutionStartedEvent(-1, "null") { Name = "Evaluation", OrchestrationInstance = instance }];
-        if (awaitingActivity) history.Add(new TaskScheduledEvent(100, "Work"));
-        var state = new OrchestrationRuntimeState(history);
+        var state = new OrchestrationRuntimeState([new ExecutionStartedEvent(-1, "null") { Name = "Evaluation", OrchestrationInstance = instance }]);
         return new TaskOrchestrationWorkItem { InstanceId = instanceId, OrchestrationRuntimeState = state, Session = session, NewMessages = [] };
     }
 
