@@ -13,8 +13,7 @@ public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditS
 {
     public override async Task<bool> RunAsync(EvaluationChange change)
     {
-        var current = await evaluations.GetAsync(change.CampaignId, change.BranchId)
-            ?? throw new InvalidOperationException($"Evaluation {change.CampaignId}/{change.BranchId} has no record.");
+        var current = await evaluations.GetExistingAsync(change.CampaignId, change.BranchId);
         bool applied = false;
         if (current.Record.Seq < change.Seq)
         {

@@ -18,6 +18,10 @@ public sealed class EvaluationStore(EvalTables tables)
         return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
     }
 
+    /// <summary>The record of an evaluation that must exist (the start wrote it before any workflow or action could run).</summary>
+    public async Task<(EvaluationRecord Record, ETag ETag)> GetExistingAsync(string campaignId, string branchId, CancellationToken ct = default) =>
+        await GetAsync(campaignId, branchId, ct) ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
+
     /// <summary>Writes the first record of many evaluations, 100 to a transaction (one partition per campaign).</summary>
     public async Task CreateAsync(IEnumerable<EvaluationRecord> records, CancellationToken ct = default)
     {
@@ -37,8 +41,7 @@ public sealed class EvaluationStore(EvalTables tables)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var current = attempt == 0 ? seen : await GetAsync(change.CampaignId, change.BranchId, ct)
-                ?? throw new InvalidOperationException($"Evaluation {change.CampaignId}/{change.BranchId} has no record.");
+            var current = attempt == 0 ? seen : await GetExistingAsync(change.CampaignId, change.BranchId, ct);
             if (current.Record.Seq >= change.Seq) return false;
             try
             {
@@ -66,8 +69,7 @@ public sealed class EvaluationStore(EvalTables tables)
         string campaignId = seen.Record.CampaignId, branchId = seen.Record.BranchId;
         for (int attempt = 0; ; attempt++)
         {
-            var (record, etag) = attempt == 0 ? seen
-                : await GetAsync(campaignId, branchId, ct) ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
+            var (record, etag) = attempt == 0 ? seen : await GetExistingAsync(campaignId, branchId, ct);
             if (operation is not null && record.Claims.Contains(entry)) return null;
             if (refuse(record) is { } reason) return reason;
             var entity = new TableEntity(campaignId, branchId) { ["Claims"] = Json.Write(record.Claims.Append(entry).ToList()) };
