@@ -88,7 +88,9 @@ public sealed class CountingProxy : IAsyncDisposable
     {
         HttpRequest request = context.Request;
         (string service, int target) = routes[context.Connection.LocalPort];
-        counts.AddOrUpdate((Phase, Operation(service, request)), 1, (_, n) => n + 1);
+        string operation = Operation(service, request);
+        string phase = Phase;
+        counts.AddOrUpdate((phase, operation), 1, (_, n) => n + 1);
 
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method),
             new Uri($"http://127.0.0.1:{target}{request.PathBase}{request.Path}{request.QueryString}"));
@@ -126,6 +128,15 @@ public sealed class CountingProxy : IAsyncDisposable
             foreach (var (name, values) in answer.Content.Headers)
                 if (!(bodyless && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))) response.Headers[name] = values.ToArray();
             if (bodyless || HttpMethods.IsHead(request.Method)) return;
+            if (IsDequeue(service, request))
+            {
+                // A dequeue's answer is small: read it whole to count the polls that found the queue empty.
+                byte[] list = await answer.Content.ReadAsByteArrayAsync(context.RequestAborted);
+                if (list.AsSpan().IndexOf("<QueueMessage>"u8) < 0)
+                    counts.AddOrUpdate((phase, operation + EmptySuffix), 1, (_, n) => n + 1);
+                await response.Body.WriteAsync(list, context.RequestAborted);
+                return;
+            }
             await using Stream body = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
             await body.CopyToAsync(response.Body, context.RequestAborted);
         }
@@ -138,11 +149,22 @@ public sealed class CountingProxy : IAsyncDisposable
         string op = $"{service} {request.Method}";
         if (service == "table" && path.EndsWith("/$batch", StringComparison.Ordinal)) return op + " $batch";
         if (service == "table" && TableOf(path) is { } table) return $"{op} {table}";
-        if (service == "queue" && path.EndsWith("/messages", StringComparison.Ordinal)) return op + " messages";
+        if (service == "queue" && path.EndsWith("/messages", StringComparison.Ordinal)) return $"{op} messages{QueueKind(path)}";
         if (service == "queue" && path.Contains("/messages/", StringComparison.Ordinal)) return op + " message";
         if (service == "blob" && request.Query.TryGetValue("comp", out var comp)) return $"{op} comp={comp}";
         return op;
     }
+
+    const string EmptySuffix = " (empty)";
+
+    static bool IsDequeue(string service, HttpRequest request) =>
+        service == "queue" && HttpMethods.IsGet(request.Method) && (request.Path.Value ?? "").EndsWith("/messages", StringComparison.Ordinal)
+        && !request.Query.ContainsKey("peekonly");
+
+    /// <summary>" control" or " workitems" for a task hub's queues (named hub-control-NN and hub-workitems), else "".</summary>
+    static string QueueKind(string path) =>
+        path.Contains("-control-", StringComparison.Ordinal) ? " control"
+        : path.Contains("-workitems/", StringComparison.Ordinal) ? " workitems" : "";
 
     /// <summary>The table a path like /account/Name(PartitionKey='…',RowKey='…') or /account/Name() names.</summary>
     static string? TableOf(string path)
@@ -161,9 +183,11 @@ public sealed class CountingProxy : IAsyncDisposable
     public PhaseCount Count(Func<string, bool> include)
     {
         var ops = counts.Where(c => include(c.Key.Phase)).GroupBy(c => c.Key.Operation).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
+        // "(empty)" rows count a kind of request already counted, not more requests.
+        var requests = ops.Where(o => !o.Key.EndsWith(EmptySuffix, StringComparison.Ordinal)).ToList();
         return new PhaseCount(
-            ops.Values.Sum(),
-            Services.ToDictionary(s => s, s => ops.Where(o => o.Key.StartsWith(s + " ", StringComparison.Ordinal)).Sum(o => o.Value)),
+            requests.Sum(o => o.Value),
+            Services.ToDictionary(s => s, s => requests.Where(o => o.Key.StartsWith(s + " ", StringComparison.Ordinal)).Sum(o => o.Value)),
             ops.OrderByDescending(o => o.Value).ToDictionary(o => o.Key, o => o.Value));
     }
 

@@ -17,7 +17,13 @@ public sealed class LocalHostOptions
     /// </summary>
     public string WorkerId { get; set; } = Environment.MachineName;
 
-    public int PartitionCount { get; set; } = 4;
+    /// <summary>
+    /// Control queues. Every one is polled on its own, and while events trickle in (people acting through the API) each
+    /// poll finds a message or two, or none: two queues halve the empty polls of four. Orchestration episodes take
+    /// milliseconds, so two partitions (and at most two hosts running orchestrations) are ample for a campaign; host.json
+    /// says the same. Fixed when a task hub is created, as in Durable Functions: to change it, start a new hub (EvalTaskHub).
+    /// </summary>
+    public int PartitionCount { get; set; } = 2;
 
     /// <summary>The provider backs off to this when queues are idle; its default of 30 s makes new work wait.</summary>
     public double MaxQueuePollingIntervalSeconds { get; set; } = 1;
