@@ -22,11 +22,11 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     public const int MaxPageSize = 200;
 
     public Task<IResult> SelfAssessmentAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
-        idempotency.RunAsync(request, () => SelfAssessmentOnceAsync(request, client, campaignId, branchId));
+        idempotency.RunAsync(request, () => LoadAsync(request, campaignId, branchId), loaded => SelfAssessmentOnceAsync(request, client, loaded, campaignId, branchId));
 
-    async Task<IResult> SelfAssessmentOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    async Task<IResult> SelfAssessmentOnceAsync(HttpRequest request, DurableTaskClient client, (Context?, IResult?) loaded, string campaignId, string branchId)
     {
-        var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
+        var (ctx, problem) = loaded;
         if (problem is not null) return problem;
         Caller caller = ctx!.Caller;
         if (!caller.CanActOn(Roles.BranchSecretary, branchId)) return Problems.Forbidden("Only the branch's secretary submits its self-assessment.");
@@ -56,11 +56,11 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     }
 
     public Task<IResult> TownshipReviewAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
-        idempotency.RunAsync(request, () => TownshipReviewOnceAsync(request, client, campaignId, branchId));
+        idempotency.RunAsync(request, () => LoadAsync(request, campaignId, branchId), loaded => TownshipReviewOnceAsync(request, client, loaded, campaignId, branchId));
 
-    async Task<IResult> TownshipReviewOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    async Task<IResult> TownshipReviewOnceAsync(HttpRequest request, DurableTaskClient client, (Context?, IResult?) loaded, string campaignId, string branchId)
     {
-        var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
+        var (ctx, problem) = loaded;
         if (problem is not null) return problem;
         EvaluationRecord evaluation = ctx!.Evaluation;
         // The township reviews; once its review is overdue, a county scorer in scope may review instead.
@@ -91,11 +91,11 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     }
 
     public Task<IResult> CountyScoreAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
-        idempotency.RunAsync(request, () => CountyScoreOnceAsync(request, client, campaignId, branchId));
+        idempotency.RunAsync(request, () => LoadAsync(request, campaignId, branchId), loaded => CountyScoreOnceAsync(request, client, loaded, campaignId, branchId));
 
-    async Task<IResult> CountyScoreOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId)
+    async Task<IResult> CountyScoreOnceAsync(HttpRequest request, DurableTaskClient client, (Context?, IResult?) loaded, string campaignId, string branchId)
     {
-        var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
+        var (ctx, problem) = loaded;
         if (problem is not null) return problem;
         EvaluationRecord evaluation = ctx!.Evaluation;
         // County scorers score; once scoring is overdue, the organization department in scope may score instead.

@@ -86,6 +86,26 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         return new Replayed(status, contentType, location, body);
     }
 
+    /// <summary>
+    /// <see cref="RunAsync(HttpRequest, Func{Task{IResult}})"/> with the handler's reads started at once, so that they
+    /// travel to storage together with the key's insert instead of after it: one round trip less for every keyed action.
+    /// What they read is used only if the handler runs. It may be older than the key, as any read may be older than
+    /// the write that follows it: the handlers' writes are conditional for that reason.
+    /// </summary>
+    public async Task<IResult> RunAsync<T>(HttpRequest request, Func<Task<T>> load, Func<T, Task<IResult>> handler)
+    {
+        Task<T> loading = load();
+        try
+        {
+            return await RunAsync(request, async () => await handler(await loading));
+        }
+        finally
+        {
+            // The reads use the request's context, so they never outlive the request, even when their result is unused.
+            try { await loading; } catch (Exception) when (!loading.IsCompletedSuccessfully) { }
+        }
+    }
+
     /// <summary>Takes over a "running" key whose request was abandoned; of two repeats racing for it, one gets it.</summary>
     async Task<bool> TryTakeOverAsync(TableEntity first)
     {
