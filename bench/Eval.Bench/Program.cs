@@ -42,6 +42,7 @@ await using CountingProxy proxy = await CountingProxy.StartAsync(options.BlobPor
 Log($"proxy on {proxy.BlobPort}/{proxy.QueuePort}/{proxy.TablePort} → Azurite {options.BlobPort}/{options.QueuePort}/{options.TablePort}");
 var azurite = new TableServiceClient(options.AzuriteConnectionString);
 
+DateTime? bareQueuesClearedAt = null;
 try
 {
     if (options.Runs('a'))
@@ -59,6 +60,7 @@ try
             $"CPU s: {string.Join(", ", cpuSeconds.Select(c => $"{c.Key} {c.Value:F1}"))}");
         var cleanup = Stopwatch.StartNew();
         int queues = await BareEngine.ClearQueuesAsync(options.AzuriteConnectionString);
+        bareQueuesClearedAt = DateTime.UtcNow;
         Log($"A: the task hub's {queues} queues emptied ({cleanup.Elapsed.TotalSeconds:F1} s), so its leftover timer messages do not burden B");
     }
 
@@ -77,6 +79,11 @@ try
 
         var campaign = new ProductCampaign(host.BaseAddress, options.Clients, Log);
         List<string> branches = await campaign.PrepareAsync(options.Branches, options.Publicity);
+        if (bareQueuesClearedAt is { } cleared)
+        {
+            var sweep = await AzuriteSweep.WaitPastAsync(options.AzuriteConnectionString, cleared);
+            Log($"B: waited {sweep.Waited.TotalSeconds:F0} s for Azurite's sweep of A's deleted messages (the last wait for an answer: {sweep.LastAnswer.TotalSeconds:F1} s)");
+        }
         Cpu cpu = Cpu.Start(host.ProcessId, Environment.ProcessId, options.AzuritePid);
         ProductResult b = await campaign.RunAsync(branches, azurite, phase => proxy.Phase = "B " + phase);
         Dictionary<string, double> cpuSeconds = cpu.Stop("host", "bench process (proxy, driver)", "azurite");
