@@ -115,6 +115,7 @@ public sealed class CountingProxy : IAsyncDisposable
         catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
         {
             Interlocked.Increment(ref errors);
+            counts.AddOrUpdate((phase, operation + FailedSuffix), 1, (_, n) => n + 1);
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
             return;
         }
@@ -156,6 +157,7 @@ public sealed class CountingProxy : IAsyncDisposable
     }
 
     const string EmptySuffix = " (empty)";
+    const string FailedSuffix = " (failed)";
 
     static bool IsDequeue(string service, HttpRequest request) =>
         service == "queue" && HttpMethods.IsGet(request.Method) && (request.Path.Value ?? "").EndsWith("/messages", StringComparison.Ordinal)
@@ -183,13 +185,18 @@ public sealed class CountingProxy : IAsyncDisposable
     public PhaseCount Count(Func<string, bool> include)
     {
         var ops = counts.Where(c => include(c.Key.Phase)).GroupBy(c => c.Key.Operation).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
-        // "(empty)" rows count a kind of request already counted, not more requests.
-        var requests = ops.Where(o => !o.Key.EndsWith(EmptySuffix, StringComparison.Ordinal)).ToList();
+        // "(empty)" and "(failed)" rows count requests already counted, by how they ended.
+        var requests = ops.Where(o => !o.Key.EndsWith(EmptySuffix, StringComparison.Ordinal) && !o.Key.EndsWith(FailedSuffix, StringComparison.Ordinal)).ToList();
         return new PhaseCount(
             requests.Sum(o => o.Value),
             Services.ToDictionary(s => s, s => requests.Where(o => o.Key.StartsWith(s + " ", StringComparison.Ordinal)).Sum(o => o.Value)),
             ops.OrderByDescending(o => o.Value).ToDictionary(o => o.Key, o => o.Value));
     }
+
+    /// <summary>Requests Azurite did not answer (the proxy answered 502), as "phase: operation" with their count.</summary>
+    public Dictionary<string, long> Failures => counts.Where(c => c.Key.Operation.EndsWith(FailedSuffix, StringComparison.Ordinal))
+        .OrderBy(c => c.Key.Phase, StringComparer.Ordinal)
+        .ToDictionary(c => $"{c.Key.Phase}: {c.Key.Operation[..^FailedSuffix.Length]}", c => c.Value);
 
     public IReadOnlyList<string> Phases => counts.Keys.Select(k => k.Phase).Distinct().Order().ToList();
 

@@ -120,6 +120,7 @@ catch (Exception e)
 }
 
 report.ProxyErrors = proxy.Errors;
+report.ProxyErrorsByPhase = proxy.Failures;
 report.FinishedAt = DateTimeOffset.UtcNow;
 report.LoadAtEnd = Machine.Describe(options.Root).LoadAtStart;
 string json = report.ToJson();

@@ -48,6 +48,7 @@ public sealed class BenchReport
     public required object Options { get; init; }
     public required string Proxy { get; init; }
     public long ProxyErrors { get; set; }
+    public Dictionary<string, long> ProxyErrorsByPhase { get; set; } = [];
     /// <summary>The load average when the run ended (the machine's at the start is in <see cref="Machine"/>).</summary>
     public string LoadAtEnd { get; set; } = "";
     public WorkloadARecord? WorkloadA { get; set; }
@@ -137,7 +138,8 @@ public sealed class BenchReport
         md.AppendLine($"| .NET | {Machine.DotNet} |");
         md.AppendLine($"| Azurite | {Machine.Azurite}, {Machine.Persistence} |");
         md.AppendLine($"| load average (1, 5, 15 min) at start / end | {Machine.LoadAtStart} / {LoadAtEnd} |");
-        md.AppendLine($"| Azurite requests counted by | {Proxy} ({ProxyErrors} forwarding errors) |");
+        string failures = ProxyErrorsByPhase.Count == 0 ? "" : ": " + string.Join(", ", ProxyErrorsByPhase.Select(f => $"{f.Value} in {f.Key}"));
+        md.AppendLine($"| Azurite requests counted by | {Proxy} ({ProxyErrors} forwarding errors{failures}) |");
         md.AppendLine();
         if (Error is not null)
         {
