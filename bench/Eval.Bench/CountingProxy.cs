@@ -29,7 +29,6 @@ public sealed class CountingProxy : IAsyncDisposable
     readonly HttpMessageInvoker upstream;
     readonly Dictionary<int, (string Service, int Target)> routes = [];
     readonly ConcurrentDictionary<(string Phase, string Operation), long> counts = new();
-    long errors;
 
     /// <summary>Requests are counted under this name; the bench sets it before each workload.</summary>
     public volatile string Phase = "setup";
@@ -43,7 +42,8 @@ public sealed class CountingProxy : IAsyncDisposable
     public int BlobPort { get; private set; }
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }
-    public long Errors => Interlocked.Read(ref errors);
+    /// <summary>Requests Azurite did not answer (the proxy answered 502), in all phases.</summary>
+    public long Errors => counts.Where(c => c.Key.Operation.EndsWith(FailedSuffix, StringComparison.Ordinal)).Sum(c => c.Value);
 
     public string ConnectionString => BenchOptions.ConnectionString(BlobPort, QueuePort, TablePort);
 
@@ -90,7 +90,7 @@ public sealed class CountingProxy : IAsyncDisposable
         (string service, int target) = routes[context.Connection.LocalPort];
         string operation = Operation(service, request);
         string phase = Phase;
-        counts.AddOrUpdate((phase, operation), 1, (_, n) => n + 1);
+        Tally(phase, operation);
 
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method),
             new Uri($"http://127.0.0.1:{target}{request.PathBase}{request.Path}{request.QueryString}"));
@@ -114,8 +114,7 @@ public sealed class CountingProxy : IAsyncDisposable
         }
         catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
         {
-            Interlocked.Increment(ref errors);
-            counts.AddOrUpdate((phase, operation + FailedSuffix), 1, (_, n) => n + 1);
+            Tally(phase, operation + FailedSuffix);
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
             return;
         }
@@ -134,7 +133,7 @@ public sealed class CountingProxy : IAsyncDisposable
                 // A dequeue's answer is small: read it whole to count the polls that found the queue empty.
                 byte[] list = await answer.Content.ReadAsByteArrayAsync(context.RequestAborted);
                 if (list.AsSpan().IndexOf("<QueueMessage>"u8) < 0)
-                    counts.AddOrUpdate((phase, operation + EmptySuffix), 1, (_, n) => n + 1);
+                    Tally(phase, operation + EmptySuffix);
                 await response.Body.WriteAsync(list, context.RequestAborted);
                 return;
             }
@@ -155,6 +154,8 @@ public sealed class CountingProxy : IAsyncDisposable
         if (service == "blob" && request.Query.TryGetValue("comp", out var comp)) return $"{op} comp={comp}";
         return op;
     }
+
+    void Tally(string phase, string operation) => counts.AddOrUpdate((phase, operation), 1, (_, n) => n + 1);
 
     const string EmptySuffix = " (empty)";
     const string FailedSuffix = " (failed)";
