@@ -14,8 +14,8 @@ public sealed class BenchOptions
     public int BlobPort { get; private set; }
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }
-    /// <summary>Azurite's process, to count the CPU time it spends on each workload (0: not measured).</summary>
-    public int AzuritePid { get; private set; }
+    /// <summary>Azurite's blob, queue and table processes, to count the CPU time each spends on a workload (none: not measured).</summary>
+    public int[] AzuritePids { get; private set; } = [];
     public string Root { get; private set; } = Directory.GetCurrentDirectory();
     public string HostDll { get; private set; } = "";
     /// <summary>The command line as the user typed it, for the report.</summary>
@@ -49,7 +49,7 @@ public sealed class BenchOptions
                 case "--blob-port": o.BlobPort = Int("--blob-port", Value()); break;
                 case "--queue-port": o.QueuePort = Int("--queue-port", Value()); break;
                 case "--table-port": o.TablePort = Int("--table-port", Value()); break;
-                case "--azurite-pid": o.AzuritePid = Int("--azurite-pid", Value()); break;
+                case "--azurite-pids": o.AzuritePids = Pids(Value()); break;
                 case "--root": o.Root = Path.GetFullPath(Value()); break;
                 case "--host-dll": o.HostDll = Path.GetFullPath(Value()); break;
                 case "--command": o.Command = Value(); break;
@@ -73,6 +73,16 @@ public sealed class BenchOptions
 
     static int Int(string name, string value) =>
         int.TryParse(value, out int n) ? n : throw new ArgumentException($"{name} must be a whole number, not '{value}'.");
+
+    /// <summary>"blob,queue,table": the pids `./eval bench` started, in that order.</summary>
+    static int[] Pids(string value)
+    {
+        int[] pids = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Int("--azurite-pids", p))];
+        return pids.Length == AzuriteServices.Length ? pids : throw new ArgumentException($"--azurite-pids takes {AzuriteServices.Length} pids ({string.Join(", ", AzuriteServices)}), not '{value}'.");
+    }
+
+    /// <summary>Azurite's services, each its own process, in the order of <see cref="AzuritePids"/>.</summary>
+    public static readonly string[] AzuriteServices = ["blob", "queue", "table"];
 
     static HashSet<char> WorkloadSet(string value)
     {

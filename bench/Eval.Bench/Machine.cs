@@ -23,7 +23,7 @@ public sealed record Machine(string Cpu, int Cores, double MemoryGiB, string Os,
         string load = string.Join(' ', TryRead("/proc/loadavg").Split(' ').Take(3));
         string kernel = "Linux " + TryRead("/proc/sys/kernel/osrelease").Trim();
         return new Machine(cpu, cores > 0 ? cores : Environment.ProcessorCount, memory, os, kernel,
-            RuntimeInformation.FrameworkDescription, azurite, "in-memory (--inMemoryPersistence)", load);
+            RuntimeInformation.FrameworkDescription, azurite, "in memory (--inMemoryPersistence), each service its own process (azurite-blob, azurite-queue, azurite-table)", load);
     }
 
     static string TryRead(string path)

@@ -50,9 +50,9 @@ try
         // The engine's own warnings go to a file, as the host's do.
         string bareLog = Path.Combine(options.ReportDir, $"bare-{stamp}.log");
         using var bareLogs = new FileLoggerFactory(bareLog);
-        Cpu cpu = Cpu.Start(Environment.ProcessId, options.AzuritePid);
+        Cpu cpu = Cpu.Start([Environment.ProcessId, .. options.AzuritePids]);
         BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, bareLogs.Factory, Log, phase => proxy.Phase = "A " + phase);
-        Dictionary<string, double> cpuSeconds = cpu.Stop("bench process (engine, proxy, driver)", "azurite");
+        Dictionary<string, double> cpuSeconds = cpu.Stop(["bench process (engine, proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("A ", StringComparison.Ordinal) && p != "A after");
         report.WorkloadA = new WorkloadARecord(a.Instances, Math.Round(a.WallSeconds, 2), Math.Round(a.EvaluationsPerSecond, 3), a.Phases,
             count, Math.Round(count.Total / (double)a.Instances, 1), PerPhase(proxy, "A ", a.Phases, a.Instances), cpuSeconds, PerEvaluation(cpuSeconds, a.Instances), bareLog);
@@ -84,9 +84,9 @@ try
             var sweep = await AzuriteSweep.WaitPastAsync(options.AzuriteConnectionString, cleared);
             Log($"B: waited {sweep.Waited.TotalSeconds:F0} s for Azurite's sweep of A's deleted messages (the last wait for an answer: {sweep.LastAnswer.TotalSeconds:F1} s)");
         }
-        Cpu cpu = Cpu.Start(host.ProcessId, Environment.ProcessId, options.AzuritePid);
+        Cpu cpu = Cpu.Start([host.ProcessId, Environment.ProcessId, .. options.AzuritePids]);
         ProductResult b = await campaign.RunAsync(branches, azurite, phase => proxy.Phase = "B " + phase);
-        Dictionary<string, double> cpuSeconds = cpu.Stop("host", "bench process (proxy, driver)", "azurite");
+        Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");
 
         // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing.
@@ -144,6 +144,8 @@ return report.Error is not null || ratingsWrong ? 1 : 0;
 
 static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
     phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));
+
+static string[] AzuriteCpuNames() => [.. BenchOptions.AzuriteServices.Select(s => $"azurite {s}")];
 
 static Dictionary<string, double> PerEvaluation(Dictionary<string, double> cpu, int n) => cpu.ToDictionary(c => c.Key, c => Math.Round(c.Value * 1000 / n, 1));
 
