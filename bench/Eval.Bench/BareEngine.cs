@@ -26,6 +26,7 @@ public sealed class BareEvaluationOrchestrator : TaskOrchestrator<int, string>
     public const int Events = 3;
     public static string EventName(int k) => $"step{k}";
 
+    /// <param name="deadlineMinutes">0: no deadline timers (the `--bare-without-timers` probe).</param>
     public override async Task<string> RunAsync(TaskOrchestrationContext context, int deadlineMinutes)
     {
         DateTime deadline = context.CurrentUtcDateTime.AddMinutes(deadlineMinutes);
@@ -34,11 +35,14 @@ public sealed class BareEvaluationOrchestrator : TaskOrchestrator<int, string>
         for (int k = 0; k < Events; k++)
         {
             Task<int> step = context.WaitForExternalEvent<int>(EventName(k));
-            using var cancelTimer = new CancellationTokenSource();
-            Task timer = context.CreateTimer(deadline, cancelTimer.Token);
-            if (await Task.WhenAny(step, timer) != step) return "deadline";
-            cancelTimer.Cancel();
-            await context.CallActivityAsync<int>(nameof(NoOpActivity), step.Result);
+            if (deadlineMinutes > 0)
+            {
+                using var cancelTimer = new CancellationTokenSource();
+                Task timer = context.CreateTimer(deadline, cancelTimer.Token);
+                if (await Task.WhenAny(step, timer) != step) return "deadline";
+                cancelTimer.Cancel();
+            }
+            await context.CallActivityAsync<int>(nameof(NoOpActivity), await step);
             context.SetCustomStatus(k + 1);
         }
         if (!context.IsReplaying) BareProgress.Completed[context.InstanceId] = 0;
@@ -83,7 +87,7 @@ public static class BareEngine
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary><paramref name="onPhase"/> is told the name of each phase as it begins (and "after" at the end).</summary>
-    public static async Task<BareResult> RunAsync(string storage, int instances, int clients, ILoggerFactory logs, Action<string> log, Action<string> onPhase)
+    public static async Task<BareResult> RunAsync(string storage, int instances, int clients, bool timers, ILoggerFactory logs, Action<string> log, Action<string> onPhase)
     {
         var options = new LocalHostOptions { SidecarPort = FreePort.Next(), WorkerId = "bench-bare" };
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -112,7 +116,7 @@ public static class BareEngine
             var clock = new PhaseClock("A", "schedule", log, onPhase);
 
             string[] ids = Enumerable.Range(0, instances).Select(i => $"{Prefix}{i:D5}").ToArray();
-            await ForEachAsync(ids, clients, (id, ct) => client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEvaluationOrchestrator), DeadlineMinutes,
+            await ForEachAsync(ids, clients, (id, ct) => client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEvaluationOrchestrator), timers ? DeadlineMinutes : 0,
                 new StartOrchestrationOptions(id), ct));
             clock.Next("schedule", "start");
             await WaitAsync(() => BareProgress.Started.Count == instances, "every instance to start");

@@ -22,6 +22,11 @@ public sealed class BenchOptions
     public string Command { get; private set; } = "./eval bench";
     /// <summary>Rewrite docs/benchmarks.md and bench/last-report.json; by default only a full run (every workload, 3,810 branches) does.</summary>
     public bool WriteDocs { get; private set; }
+    /// <summary>
+    /// Workload A races each event against a durable timer, as an evaluation races its deadlines. Without them (a probe
+    /// of workload A alone), it shows what those timers cost the engine on Azurite.
+    /// </summary>
+    public bool BareTimers { get; private set; } = true;
     /// <summary>The public notice of the product's campaign.</summary>
     public string Publicity { get; private set; } = "PT5S";
 
@@ -56,6 +61,7 @@ public sealed class BenchOptions
                 case "--publicity": o.Publicity = Value(); break;
                 case "--write-docs": writeDocs = true; break;
                 case "--no-docs": writeDocs = false; break;
+                case "--bare-without-timers": o.BareTimers = false; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}' (see ./eval help).");
             }
         }
@@ -65,6 +71,9 @@ public sealed class BenchOptions
             throw new ArgumentException("--blob-port, --queue-port and --table-port are required (./eval bench starts Azurite and passes them).");
         if (o.HostDll == "") o.HostDll = Path.Combine(o.Root, "functions", "Eval.LocalHost", "bin", "Release", "net10.0", "Eval.LocalHost.dll");
         if (o.Runs('b') && !File.Exists(o.HostDll)) throw new ArgumentException($"the local host is not built: {o.HostDll}");
+        // Without its timers A no longer does what an evaluation does, so it is no baseline for B.
+        if (!o.BareTimers && (!o.Workloads.SetEquals(['a']) || writeDocs == true))
+            throw new ArgumentException("--bare-without-timers probes workload A alone: give --workloads a, and no --write-docs.");
         o.WriteDocs = writeDocs ?? o.IsFull;
         return o;
     }

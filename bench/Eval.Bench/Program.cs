@@ -51,11 +51,11 @@ try
         string bareLog = Path.Combine(options.ReportDir, $"bare-{stamp}.log");
         using var bareLogs = new FileLoggerFactory(bareLog);
         Cpu cpu = Cpu.Start([Environment.ProcessId, .. options.AzuritePids]);
-        BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, bareLogs.Factory, Log, phase => proxy.Phase = "A " + phase);
+        BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, options.BareTimers, bareLogs.Factory, Log, phase => proxy.Phase = "A " + phase);
         Dictionary<string, double> cpuSeconds = cpu.Stop(["bench process (engine, proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("A ", StringComparison.Ordinal) && p != "A after");
         report.WorkloadA = new WorkloadARecord(a.Instances, Math.Round(a.WallSeconds, 2), Math.Round(a.EvaluationsPerSecond, 3), a.Phases,
-            count, Math.Round(count.Total / (double)a.Instances, 1), PerPhase(proxy, "A ", a.Phases, a.Instances), cpuSeconds, PerEvaluation(cpuSeconds, a.Instances), bareLog);
+            count, Math.Round(count.Total / (double)a.Instances, 1), PerPhase(proxy, "A ", a.Phases, a.Instances), cpuSeconds, PerEvaluation(cpuSeconds, a.Instances), bareLog, options.BareTimers);
         Log($"A: {a.Instances} bare evaluations in {a.WallSeconds:F1} s = {a.EvaluationsPerSecond:F2}/s, {count.Total / (double)a.Instances:F1} Azurite requests each; " +
             $"CPU s: {string.Join(", ", cpuSeconds.Select(c => $"{c.Key} {c.Value:F1}"))}");
         var cleanup = Stopwatch.StartNew();

@@ -22,7 +22,7 @@ public sealed record Target(string Name, string Goal, string Measured, bool? Met
 
 public sealed record WorkloadARecord(int Instances, double WallSeconds, double EvaluationsPerSecond, List<PhaseTime> Phases,
     PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, Dictionary<string, double> AzuriteRequestsPerEvaluationByPhase,
-    Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation, string Log);
+    Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation, string Log, bool DeadlineTimers);
 
 public sealed record WorkloadBRecord(int Branches, int Clients, double WallSeconds, double EvaluationsPerSecond, List<PhaseTime> Phases,
     Dictionary<string, Latency> LatencyMs, int HttpRequests, int Retries, RatingCheck Ratings, Dictionary<string, int> Orchestrations,
@@ -157,7 +157,7 @@ public sealed class BenchReport
             md.AppendLine("| workload | evaluations | wall | evaluations/s | Azurite requests per evaluation (blob / queue / table) | phases (s) |");
             md.AppendLine("|---|---|---|---|---|---|");
             if (WorkloadA is { } a)
-                md.AppendLine($"| A: bare engine | {a.Instances:N0} | {F(a.WallSeconds, "0.0")} s | {F(a.EvaluationsPerSecond)} | {F(a.AzuriteRequestsPerEvaluation, "0.0")} " +
+                md.AppendLine($"| A: bare engine{(a.DeadlineTimers ? "" : ", no deadline timers")} | {a.Instances:N0} | {F(a.WallSeconds, "0.0")} s | {F(a.EvaluationsPerSecond)} | {F(a.AzuriteRequestsPerEvaluation, "0.0")} " +
                               $"({PerEval(a.AzuriteRequests, a.Instances)}) | {Phases(a.Phases)} |");
             if (WorkloadB is { } b)
                 md.AppendLine($"| B: product over HTTP | {b.Branches:N0} | {F(b.WallSeconds, "0.0")} s | {F(b.EvaluationsPerSecond)} | {F(b.AzuriteRequestsPerEvaluation, "0.0")} " +
