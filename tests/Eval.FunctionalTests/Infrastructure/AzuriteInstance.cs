@@ -6,7 +6,8 @@ namespace Eval.FunctionalTests.Infrastructure;
 /// <summary>
 /// An Azurite the tests use. `./eval test` starts one and passes its connection string in EVAL_TEST_STORAGE;
 /// without it (plain `dotnet test`) the tests start their own, in memory, on free ports. Tests that stop the
-/// storage start a private one with <see cref="StartPrivate"/>.
+/// storage start a private one with <see cref="StartPrivate"/>: one `azurite` process for all three services (`./eval`
+/// runs one per service, for speed), since those tests stop and start the storage as a whole.
 /// </summary>
 public sealed class AzuriteInstance : IDisposable
 {
