@@ -66,7 +66,8 @@ public sealed class CountingProxy : IAsyncDisposable
             AllowAutoRedirect = false,
             UseCookies = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            // Below Azurite's keep-alive (5 s): a connection Azurite is closing must not be picked for the next request.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(4),
             ConnectTimeout = TimeSpan.FromSeconds(10),
         };
         WebApplication app = builder.Build();
