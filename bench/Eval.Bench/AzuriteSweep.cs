@@ -5,7 +5,7 @@ namespace Eval.Bench;
 
 /// <summary>
 /// In-memory Azurite frees the bodies of deleted messages in a sweep that runs 60 s after the previous one ended, and
-/// a sweep after thousands of deletions blocks every request for seconds (docs/benchmarks.md). Workload A deletes
+/// a sweep after thousands of deletions blocks every request to the queue service for seconds (docs/benchmarks.md). Workload A deletes
 /// thousands, and clears its queues last; without a wait, the sweep of A's garbage fell into B's start (a 16 s stall
 /// at 600 branches). A starts on an Azurite with nothing to sweep, so B starts after that sweep too.
 /// </summary>

@@ -43,7 +43,7 @@ public sealed class CountingProxy : IAsyncDisposable
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }
     /// <summary>Requests Azurite did not answer (the proxy answered 502), in all phases.</summary>
-    public long Errors => counts.Where(c => c.Key.Operation.EndsWith(FailedSuffix, StringComparison.Ordinal)).Sum(c => c.Value);
+    public long Errors => Failures.Values.Sum();
 
     public string ConnectionString => BenchOptions.ConnectionString(BlobPort, QueuePort, TablePort);
 
