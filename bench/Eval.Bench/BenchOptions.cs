@@ -27,6 +27,11 @@ public sealed class BenchOptions
     /// of workload A alone), it shows what those timers cost the engine on Azurite.
     /// </summary>
     public bool BareTimers { get; private set; } = true;
+    /// <summary>
+    /// Workload B gives up its campaign this long after starting it and reports how far it got (none: it runs to the
+    /// end). For runs that would take hours, such as the full city on this machine.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; private set; }
     /// <summary>The public notice of the product's campaign.</summary>
     public string Publicity { get; private set; } = "PT5S";
 
@@ -59,6 +64,7 @@ public sealed class BenchOptions
                 case "--host-dll": o.HostDll = Path.GetFullPath(Value()); break;
                 case "--command": o.Command = Value(); break;
                 case "--publicity": o.Publicity = Value(); break;
+                case "--time-limit": o.TimeLimit = Minutes("--time-limit", Value()); break;
                 case "--write-docs": writeDocs = true; break;
                 case "--no-docs": writeDocs = false; break;
                 case "--bare-without-timers": o.BareTimers = false; break;
@@ -79,6 +85,10 @@ public sealed class BenchOptions
     }
 
     static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+
+    static TimeSpan Minutes(string name, string value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double m) && m > 0 && m <= 24 * 60
+            ? TimeSpan.FromMinutes(m) : throw new ArgumentException($"{name} takes minutes (more than 0, at most a day), not '{value}'.");
 
     static int Int(string name, string value) =>
         int.TryParse(value, out int n) ? n : throw new ArgumentException($"{name} must be a whole number, not '{value}'.");

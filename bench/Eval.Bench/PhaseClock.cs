@@ -14,8 +14,18 @@ public sealed class PhaseClock
     public PhaseClock(string workload, string first, Action<string> log, Action<string> onPhase)
     {
         (this.workload, this.log, this.onPhase) = (workload, log, onPhase);
+        Current = first;
         onPhase(first);
     }
+
+    /// <summary>Marks the phase a run was stopped in (<see cref="Stop"/>).</summary>
+    public const string StoppedMark = " (stopped)";
+
+    /// <summary>The phase a recorded name stands for, with or without <see cref="StoppedMark"/>.</summary>
+    public static string PhaseOf(string recorded) => recorded.EndsWith(StoppedMark, StringComparison.Ordinal) ? recorded[..^StoppedMark.Length] : recorded;
+
+    /// <summary>The phase under way.</summary>
+    public string Current { get; private set; }
 
     public List<PhaseTime> Phases { get; } = [];
 
@@ -24,10 +34,19 @@ public sealed class PhaseClock
     /// <summary>Ends <paramref name="finished"/> and begins <paramref name="next"/>.</summary>
     public void Next(string finished, string next)
     {
+        Current = next;
         onPhase(next);
         Phases.Add(new PhaseTime(finished, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
         mark = watch.Elapsed;
         log($"{workload}: {finished} in {Phases[^1].Seconds} s");
+    }
+
+    /// <summary>Ends the run in the middle of the current phase, which is kept under its name and <see cref="StoppedMark"/>.</summary>
+    public void Stop()
+    {
+        Phases.Add(new PhaseTime(Current + StoppedMark, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
+        log($"{workload}: stopped in {Current} after {Phases[^1].Seconds} s of it");
+        onPhase("after");
     }
 }
 

@@ -16,12 +16,15 @@ namespace Eval.Bench;
 /// would drive it, <c>clients</c> requests at a time: start, every self-assessment, every township approval, every
 /// county score, publication, the public notice, published. Every Ratings row is then checked against the scoring
 /// rules computed here (<see cref="ExpectedRatings"/>). Each request's latency is recorded per endpoint.
+/// With a <c>timeLimit</c> the campaign is given up that long after its start, and the result says how far it got.
 /// </summary>
-public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string> log)
+public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? timeLimit, Action<string> log)
 {
     public const string CampaignId = "bench-2026";
     const string City = "chifeng";
     static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    /// <summary>Without a time limit, a wait for one step that takes longer than this means the run is broken.</summary>
+    static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(60);
     static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);
 
     readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), UseProxy = false })
@@ -32,6 +35,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
     readonly ConcurrentDictionary<string, ConcurrentBag<double>> latencies = new();
     readonly AuthOptions auth = new() { SigningKey = HostProcess.SigningKey };
     int requests, retries;
+    DateTime giveUpAt = DateTime.MaxValue;
 
     public int Requests => requests;
     public int Retries => retries;
@@ -93,8 +97,10 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
         return ids;
     }
 
-    /// <summary>The measured campaign, from the start request to the published list; then every Ratings row is checked.</summary>
-    /// <summary><paramref name="onPhase"/> is told the name of each phase as it begins (and "after" at the end).</summary>
+    /// <summary>
+    /// The measured campaign, from the start request to the published list; then every Ratings row is checked.
+    /// <paramref name="onPhase"/> is told the name of each phase as it begins (and "after" at the end).
+    /// </summary>
     public async Task<ProductResult> RunAsync(List<string> branches, TableServiceClient tables, Action<string> onPhase)
     {
         int n = branches.Count;
@@ -106,42 +112,59 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
         string campaign = $"api/campaigns/{CampaignId}";
 
         var clock = new PhaseClock("B", "start", log, onPhase);
+        if (timeLimit is { } limit) giveUpAt = DateTime.UtcNow + limit;
+        try
+        {
+            return await PhasesAsync();
+        }
+        catch (TimeLimitReached stop)
+        {
+            clock.Stop();
+            string phase = clock.Current;
+            log($"B: stopped by the time limit ({timeLimit!.Value.TotalMinutes:0.#} min) in {phase}; " +
+                $"evaluations by stage: {string.Join(", ", stop.Stages.Select(s => $"{s.Key} {s.Value}"))}");
+            return new ProductResult(n, clock.Elapsed.TotalSeconds, clock.Phases, new RatingCheck(0, n, [], []), Requests, Retries,
+                new StoppedEarly(Math.Round(timeLimit.Value.TotalMinutes, 2), phase, stop.Stages));
+        }
 
-        await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"{campaign}/start", org, new { }, "bench-start");
-        await WaitCampaignAsync(org, c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
-        clock.Next("start", "self-assessment");
+        async Task<ProductResult> PhasesAsync()
+        {
+            await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"{campaign}/start", org, new { }, "bench-start");
+            await WaitCampaignAsync(org, c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
+            clock.Next("start", "self-assessment");
 
-        await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
-            $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], new
-            {
-                scores = Scores(SelfPoints(i)),
-                summary = "本年度支部工作总结",
-                evidence = new[] { new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" } },
-            }, "submit-" + b));
-        await WaitStageAsync(org, "awaiting-township-review", n);
-        clock.Next("self-assessment", "township review");
+            await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
+                $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], new
+                {
+                    scores = Scores(SelfPoints(i)),
+                    summary = "本年度支部工作总结",
+                    evidence = new[] { new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" } },
+                }, "submit-" + b));
+            await WaitStageAsync(org, "awaiting-township-review", n);
+            clock.Next("self-assessment", "township review");
 
-        await ForEachAsync(branches, (b, _) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
-            $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" }, "review-" + b));
-        await WaitStageAsync(org, "awaiting-county-score", n);
-        clock.Next("township review", "county score");
+            await ForEachAsync(branches, (b, _) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
+                $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" }, "review-" + b));
+            await WaitStageAsync(org, "awaiting-county-score", n);
+            clock.Next("township review", "county score");
 
-        await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.CountyScore, HttpMethod.Post,
-            $"{campaign}/evaluations/{b}/county-score", scorers[County(b)], new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" },
-            "score-" + b));
-        await WaitStageAsync(org, "done", n);
-        clock.Next("county score", "publication to notice");
+            await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.CountyScore, HttpMethod.Post,
+                $"{campaign}/evaluations/{b}/county-score", scorers[County(b)], new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" },
+                "score-" + b));
+            await WaitStageAsync(org, "done", n);
+            clock.Next("county score", "publication to notice");
 
-        await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { }, "bench-publication");
-        await WaitRatingsAsync("publicity");
-        clock.Next("publication to notice", "notice to published");
-        await WaitRatingsAsync("published");
-        clock.Next("notice to published", "after");
-        double wall = clock.Elapsed.TotalSeconds;
+            await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { }, "bench-publication");
+            await WaitRatingsAsync("publicity", n);
+            clock.Next("publication to notice", "notice to published");
+            await WaitRatingsAsync("published", n);
+            clock.Next("notice to published", "after");
+            double wall = clock.Elapsed.TotalSeconds;
 
-        RatingCheck check = await CheckRatingsAsync(tables, branches);
-        log($"B: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
-        return new ProductResult(n, wall, clock.Phases, check, Requests, Retries);
+            RatingCheck check = await CheckRatingsAsync(tables, branches);
+            log($"B: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
+            return new ProductResult(n, wall, clock.Phases, check, Requests, Retries, null);
+        }
     }
 
     // The demo campaign's rules for the whole city; deadlines hours away (never reached here), the notice a few seconds.
@@ -183,24 +206,39 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
 
     async Task WaitCampaignAsync(AuthenticationHeaderValue org, Func<JsonElement, bool> done, string what)
     {
-        var until = DateTime.UtcNow.AddMinutes(60);
+        var until = DateTime.UtcNow + StepLimit;
         while (true)
         {
             JsonElement c = await ExpectAsync(HttpStatusCode.OK, Endpoints.Campaign, HttpMethod.Get, $"api/campaigns/{CampaignId}", org, null, null);
             if (done(c)) return;
+            if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(StagesOf(c));
             if (DateTime.UtcNow > until) throw new TimeoutException($"Workload B gave up waiting for {what}; the campaign: {c}");
             await Task.Delay(PollInterval);
         }
     }
 
-    async Task WaitRatingsAsync(string status)
+    /// <summary>The campaign's count of evaluations at each stage ("done" included), from its GET answer.</summary>
+    static Dictionary<string, int> StagesOf(JsonElement campaign) =>
+        campaign.TryGetProperty("evaluations", out JsonElement e) && e.TryGetProperty("stages", out JsonElement stages)
+            ? stages.EnumerateObject().ToDictionary(s => s.Name, s => s.Value.GetInt32())
+            : [];
+
+    /// <summary>The time limit passed while the campaign was still under way.</summary>
+    sealed class TimeLimitReached(Dictionary<string, int> stages) : Exception("the time limit of workload B was reached")
     {
-        var until = DateTime.UtcNow.AddMinutes(60);
+        public Dictionary<string, int> Stages { get; } = stages;
+    }
+
+    /// <summary>Waits for the published list to reach <paramref name="status"/>; by then all <paramref name="evaluations"/> are done.</summary>
+    async Task WaitRatingsAsync(string status, int evaluations)
+    {
+        var until = DateTime.UtcNow + StepLimit;
         while (true)
         {
             var (code, body) = await SendAsync(Endpoints.Ratings, HttpMethod.Get, $"api/campaigns/{CampaignId}/ratings", null, null, null);
             if (code == HttpStatusCode.OK && body.GetProperty("status").GetString() == status) return;
             if (code is not (HttpStatusCode.OK or HttpStatusCode.Conflict)) throw new InvalidOperationException($"GET ratings answered {(int)code}: {body}");
+            if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(new() { ["done"] = evaluations });
             if (DateTime.UtcNow > until) throw new TimeoutException($"Workload B gave up waiting for the ratings to be {status}: {body}");
             await Task.Delay(PollInterval);
         }
@@ -253,7 +291,19 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, Action<string>
 
 public sealed record RatingCheck(int Rows, int Expected, List<string> Mismatches, Dictionary<string, int> Levels);
 
-public sealed record ProductResult(int Branches, double WallSeconds, List<PhaseTime> Phases, RatingCheck Ratings, int Requests, int Retries)
+/// <summary>
+/// Where a campaign stood when workload B's time limit stopped it: the limit, the phase under way, and its evaluations
+/// by stage (the campaign's own count).
+/// </summary>
+public sealed record StoppedEarly(double LimitMinutes, string Phase, Dictionary<string, int> Stages)
 {
-    public double EvaluationsPerSecond => Branches / WallSeconds;
+    public int Done => Stages.GetValueOrDefault("done");
+}
+
+/// <summary>A campaign's run; <see cref="Stopped"/> is set when the time limit ended it before publication.</summary>
+public sealed record ProductResult(int Branches, double WallSeconds, List<PhaseTime> Phases, RatingCheck Ratings, int Requests, int Retries,
+    StoppedEarly? Stopped)
+{
+    /// <summary>Evaluations finished per second: all of them for a whole run, the ones done by then for a stopped one.</summary>
+    public double EvaluationsPerSecond => (Stopped?.Done ?? Branches) / WallSeconds;
 }

@@ -77,7 +77,7 @@ try
         double idlePerSecond = proxy.Count("B-idle").Total / 5.0;
         proxy.Phase = "B-setup";
 
-        var campaign = new ProductCampaign(host.BaseAddress, options.Clients, Log);
+        var campaign = new ProductCampaign(host.BaseAddress, options.Clients, options.TimeLimit, Log);
         List<string> branches = await campaign.PrepareAsync(options.Branches, options.Publicity);
         if (bareQueuesClearedAt is { } cleared)
         {
@@ -89,17 +89,18 @@ try
         Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");
 
-        // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing.
-        Dictionary<string, int> statuses = await OrchestrationStatusesAsync(azurite, hub, branches.Count + 1);
+        // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing
+        // (a campaign stopped by the time limit is counted as it stands).
+        Dictionary<string, int> statuses = await OrchestrationStatusesAsync(azurite, hub, b.Stopped is null ? branches.Count + 1 : 0);
         double? peak = host.ReadStatusKib("VmHWM") is { } hwm ? Math.Round(hwm / 1024.0, 1) : null;
         var timeline = host.RssTimeline();
         report.WorkloadB = new WorkloadBRecord(b.Branches, options.Clients, Math.Round(b.WallSeconds, 2), Math.Round(b.EvaluationsPerSecond, 3), b.Phases,
             campaign.Latencies.ToDictionary(l => l.Key, l => Latency.Of(l.Value)), b.Requests, b.Retries, b.Ratings, statuses,
             peak, timeline.Count > 0 ? timeline.Max(t => t.Mib) : null, HostProcess.Thin(timeline, 300).Select(t => new[] { t.Seconds, t.Mib }).ToList(),
             count, Math.Round(count.Total / (double)b.Branches, 1), PerPhase(proxy, "B ", b.Phases, b.Branches), cpuSeconds, PerEvaluation(cpuSeconds, b.Branches),
-            idlePerSecond, proxy.Count("B-setup"), hostLog);
-        Log($"B: {b.Branches} evaluations in {b.WallSeconds:F1} s = {b.EvaluationsPerSecond:F2}/s, {count.Total / (double)b.Branches:F1} Azurite requests each, " +
-            $"host peak RSS {peak} MiB, {b.Retries} retries, {b.Ratings.Mismatches.Count} rating mismatches");
+            idlePerSecond, proxy.Count("B-setup"), hostLog, b.Stopped);
+        Log($"B: {b.Stopped?.Done ?? b.Branches} of {b.Branches} evaluations done in {b.WallSeconds:F1} s = {b.EvaluationsPerSecond:F2}/s, " +
+            $"{count.Total / (double)b.Branches:F1} Azurite requests per evaluation, host peak RSS {peak} MiB, {b.Retries} retries, {b.Ratings.Mismatches.Count} rating mismatches");
         foreach (string m in b.Ratings.Mismatches.Take(10)) Log($"B: mismatch {m}");
     }
 
@@ -143,7 +144,7 @@ bool ratingsWrong = report.WorkloadB is { } rb && rb.Ratings.Mismatches.Count > 
 return report.Error is not null || ratingsWrong ? 1 : 0;
 
 static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
-    phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));
+    phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + PhaseClock.PhaseOf(p.Name)).Total / (double)n, 2));
 
 static string[] AzuriteCpuNames() => [.. BenchOptions.AzuriteServices.Select(s => $"azurite {s}")];
 
