@@ -1,0 +1,100 @@
+using Eval.Bench;
+
+namespace Eval.UnitTests.Bench;
+
+/// <summary>
+/// `./eval bench --time-limit`: a campaign stopped before publication is reported as unfinished, never as a time
+/// that met or missed the 10-minute goal by a figure it did not reach, and its ratings as not checked.
+/// </summary>
+public sealed class StoppedCampaignReportTests
+{
+    [Fact]
+    public void A_campaign_stopped_after_ten_minutes_misses_the_goal_by_more_than_the_excess()
+    {
+        BenchReport report = Report(WorkloadB(wallSeconds: 2700, Stopped("self-assessment", ("awaiting-self-assessment", 31), ("awaiting-township-review", 3779))));
+
+        Target start = Single(report, "Campaign start to published");
+        Assert.False(start.Met);
+        Assert.Equal("not finished: stopped after 45.0 min in self-assessment", start.Measured);
+        Assert.Equal("missed: over by more than 35.0 min", start.Verdict);
+        Target ratings = Single(report, "Every Ratings row as the formula says");
+        Assert.Null(ratings.Met);
+
+        string markdown = report.ToMarkdown();
+        Assert.Contains("**Workload B was stopped by its time limit** (`--time-limit 45`) in self-assessment", markdown);
+        Assert.Contains("awaiting-township-review 3,779", markdown);
+        Assert.Contains("Ratings: not checked (the campaign was stopped).", markdown);
+    }
+
+    [Fact]
+    public void A_campaign_stopped_within_ten_minutes_leaves_the_goal_open()
+    {
+        Target start = Single(Report(WorkloadB(wallSeconds: 300, Stopped("township review", ("done", 0)))), "Campaign start to published");
+        Assert.Null(start.Met);
+        Assert.StartsWith("not finished", start.Measured);
+    }
+
+    [Fact]
+    public void A_finished_campaign_is_judged_by_its_time_and_its_ratings()
+    {
+        BenchReport report = Report(WorkloadB(wallSeconds: 318, stopped: null));
+        Target start = Single(report, "Campaign start to published");
+        Assert.True(start.Met);
+        Assert.Equal("5.3 min (318 s)", start.Measured);
+        Assert.True(Single(report, "Every Ratings row as the formula says").Met);
+        Assert.DoesNotContain("stopped by its time limit", report.ToMarkdown());
+    }
+
+    [Fact]
+    public void Throughput_of_a_stopped_campaign_counts_only_the_evaluations_done()
+    {
+        var stopped = new ProductResult(3810, 100, [], new RatingCheck(0, 3810, [], []), 0, 0, Stopped("county score", ("done", 250)));
+        var finished = stopped with { Stopped = null };
+        Assert.Equal(2.5, stopped.EvaluationsPerSecond);
+        Assert.Equal(38.1, finished.EvaluationsPerSecond);
+    }
+
+    [Theory]
+    [InlineData("45", 45.0)]
+    [InlineData("0.5", 0.5)]
+    public void The_time_limit_is_given_in_minutes(string value, double minutes) =>
+        Assert.Equal(TimeSpan.FromMinutes(minutes), Parse("--time-limit", value).TimeLimit);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("ten")]
+    [InlineData("1441")]
+    public void A_time_limit_that_is_not_a_positive_number_of_minutes_up_to_a_day_is_refused(string value) =>
+        Assert.Contains("--time-limit takes minutes", Assert.Throws<ArgumentException>(() => Parse("--time-limit", value)).Message);
+
+    [Fact]
+    public void Without_a_time_limit_the_campaign_runs_to_the_end() => Assert.Null(Parse().TimeLimit);
+
+    // Workload A alone needs no host build, so options parse without one.
+    static BenchOptions Parse(params string[] extra) =>
+        BenchOptions.Parse(["--workloads", "a", "--blob-port", "1", "--queue-port", "2", "--table-port", "3", .. extra]);
+
+    static StoppedEarly Stopped(string phase, params (string Stage, int Count)[] stages) =>
+        new(45, phase, stages.ToDictionary(s => s.Stage, s => s.Count));
+
+    static Target Single(BenchReport report, string name) => Assert.Single(report.Targets, t => t.Name == name);
+
+    static BenchReport Report(WorkloadBRecord b) => new()
+    {
+        Command = "./eval bench --workloads b --time-limit 45",
+        StartedAt = DateTimeOffset.UnixEpoch,
+        Machine = new Machine("cpu", 2, 23.5, "os", "kernel", ".NET", "3.37.0", "in memory", "0 0 0"),
+        Options = new { },
+        Proxy = "proxy",
+        WorkloadB = b,
+    };
+
+    static WorkloadBRecord WorkloadB(double wallSeconds, StoppedEarly? stopped)
+    {
+        var none = new PhaseCount(0, [], []);
+        int rows = stopped is null ? 3810 : 0;
+        return new WorkloadBRecord(3810, 32, wallSeconds, 1, [], [], 0, 0, new RatingCheck(rows, 3810, [], []), [], 300, 300, [],
+            none, 0, [], [], [], 0, none, "host.log", stopped);
+    }
+}
