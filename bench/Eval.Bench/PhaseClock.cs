@@ -18,12 +18,6 @@ public sealed class PhaseClock
         onPhase(first);
     }
 
-    /// <summary>Marks the phase a run was stopped in (<see cref="Stop"/>).</summary>
-    public const string StoppedMark = " (stopped)";
-
-    /// <summary>The phase a recorded name stands for, with or without <see cref="StoppedMark"/>.</summary>
-    public static string PhaseOf(string recorded) => recorded.EndsWith(StoppedMark, StringComparison.Ordinal) ? recorded[..^StoppedMark.Length] : recorded;
-
     /// <summary>The phase under way.</summary>
     public string Current { get; private set; }
 
@@ -41,10 +35,10 @@ public sealed class PhaseClock
         log($"{workload}: {finished} in {Phases[^1].Seconds} s");
     }
 
-    /// <summary>Ends the run in the middle of the current phase, which is kept under its name and <see cref="StoppedMark"/>.</summary>
+    /// <summary>Ends the run in the middle of the current phase, which is kept last, with the time spent in it so far.</summary>
     public void Stop()
     {
-        Phases.Add(new PhaseTime(Current + StoppedMark, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
+        Phases.Add(new PhaseTime(Current, Math.Round((watch.Elapsed - mark).TotalSeconds, 2)));
         log($"{workload}: stopped in {Current} after {Phases[^1].Seconds} s of it");
         onPhase("after");
     }

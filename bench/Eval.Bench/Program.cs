@@ -144,7 +144,7 @@ bool ratingsWrong = report.WorkloadB is { } rb && rb.Ratings.Mismatches.Count > 
 return report.Error is not null || ratingsWrong ? 1 : 0;
 
 static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
-    phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + PhaseClock.PhaseOf(p.Name)).Total / (double)n, 2));
+    phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));
 
 static string[] AzuriteCpuNames() => [.. BenchOptions.AzuriteServices.Select(s => $"azurite {s}")];
 

@@ -24,6 +24,7 @@ public sealed class StoppedCampaignReportTests
         Assert.Contains("**Workload B was stopped by its time limit** (`--time-limit 45`) in self-assessment", markdown);
         Assert.Contains("awaiting-township-review 3,779", markdown);
         Assert.Contains("Ratings: not checked (the campaign was stopped).", markdown);
+        Assert.Contains("| start 244.6, self-assessment (stopped) 2456.0 |", markdown);
     }
 
     [Fact]
@@ -43,6 +44,7 @@ public sealed class StoppedCampaignReportTests
         Assert.Equal("5.3 min (318 s)", start.Measured);
         Assert.True(Single(report, "Every Ratings row as the formula says").Met);
         Assert.DoesNotContain("stopped by its time limit", report.ToMarkdown());
+        Assert.DoesNotContain("(stopped)", report.ToMarkdown());
     }
 
     [Fact]
@@ -94,7 +96,8 @@ public sealed class StoppedCampaignReportTests
     {
         var none = new PhaseCount(0, [], []);
         int rows = stopped is null ? 3810 : 0;
-        return new WorkloadBRecord(3810, 32, wallSeconds, 1, [], [], 0, 0, new RatingCheck(rows, 3810, [], []), [], 300, 300, [],
+        List<PhaseTime> phases = [new("start", 244.6), new(stopped?.Phase ?? "self-assessment", 2455.96)];
+        return new WorkloadBRecord(3810, 32, wallSeconds, 1, phases, [], 0, 0, new RatingCheck(rows, 3810, [], []), [], 300, 300, [],
             none, 0, [], [], [], 0, none, "host.log", stopped);
     }
 }
