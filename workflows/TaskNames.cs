@@ -6,6 +6,7 @@ public static class TaskNames
     public const string SelfTestOrchestrator = nameof(Orchestrations.SelfTestOrchestrator);
     public const string EvaluationOrchestrator = nameof(Orchestrations.EvaluationOrchestrator);
     public const string CampaignOrchestrator = nameof(Orchestrations.CampaignOrchestrator);
+    public const string OutboxSweepOrchestrator = nameof(Orchestrations.OutboxSweepOrchestrator);
 
     public const string RecordSelfTest = nameof(Activities.RecordSelfTestActivity);
     public const string RecordEvaluation = nameof(Activities.RecordEvaluationActivity);
@@ -17,4 +18,6 @@ public static class TaskNames
     public const string ProposeRatings = nameof(Activities.ProposeRatingsActivity);
     public const string CloseNotice = nameof(Activities.CloseNoticeActivity);
     public const string PublishRatings = nameof(Activities.PublishRatingsActivity);
+    public const string RelayAcceptedActions = nameof(Activities.RelayAcceptedActionsActivity);
+    public const string FindAcceptedAction = nameof(Activities.FindAcceptedActionActivity);
 }

@@ -16,6 +16,7 @@ public static class WorkflowCatalog
         [TaskNames.SelfTestOrchestrator] = typeof(SelfTestOrchestrator),
         [TaskNames.EvaluationOrchestrator] = typeof(EvaluationOrchestrator),
         [TaskNames.CampaignOrchestrator] = typeof(CampaignOrchestrator),
+        [TaskNames.OutboxSweepOrchestrator] = typeof(OutboxSweepOrchestrator),
     };
 
     public static readonly IReadOnlyDictionary<string, Type> Activities = new Dictionary<string, Type>
@@ -30,6 +31,8 @@ public static class WorkflowCatalog
         [TaskNames.ProposeRatings] = typeof(ProposeRatingsActivity),
         [TaskNames.CloseNotice] = typeof(CloseNoticeActivity),
         [TaskNames.PublishRatings] = typeof(PublishRatingsActivity),
+        [TaskNames.RelayAcceptedActions] = typeof(RelayAcceptedActionsActivity),
+        [TaskNames.FindAcceptedAction] = typeof(FindAcceptedActionActivity),
     };
 
     public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)

@@ -3,6 +3,7 @@ using Eval.Api.Auth;
 using Eval.Api.Handlers;
 using Eval.Api.Http;
 using Eval.Workflows;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,8 @@ public static class EvalApiServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+        services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton<EvalTables>();
         services.AddSingleton<UnitStore>();

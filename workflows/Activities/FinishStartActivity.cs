@@ -1,5 +1,7 @@
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace Eval.Workflows.Activities;
@@ -8,9 +10,10 @@ namespace Eval.Workflows.Activities;
 /// The last step of a campaign's start. An event raised to an instance whose start message is not processed yet is
 /// discarded by the Azure Storage provider ("no such instance"), and the API takes actions only once BranchCount is
 /// set; so this sets it only when none of the campaign's evaluations is still pending, and otherwise says how many
-/// are (the orchestration waits a moment and asks again, rather than holding an activity open).
+/// are (the orchestration waits a moment and asks again, rather than holding an activity open). It also starts the
+/// campaign's outbox sweep (<see cref="Orchestrations.OutboxSweepOrchestrator"/>).
 /// </summary>
-public sealed class FinishStartActivity(CampaignStore campaigns, EvaluationStore evaluations, IServiceProvider services)
+public sealed class FinishStartActivity(CampaignStore campaigns, EvaluationStore evaluations, OutboxOptions outbox, IServiceProvider services)
     : ClientActivity<string, StartProgress>(services)
 {
     public override async Task<StartProgress> RunAsync(string campaignId, DurableTaskClient client)
@@ -32,6 +35,11 @@ public sealed class FinishStartActivity(CampaignStore campaigns, EvaluationStore
 
         int branches = 0;
         await foreach (var _ in evaluations.Query(campaignId, null, null, select: ["RowKey"], pageSize: 1000)) branches++;
+        // The sweep first: once BranchCount is set the API accepts actions, and the sweep is what raises a lost one.
+        string sweep = InstanceIds.OutboxSweep(campaignId);
+        if (await client.GetInstanceAsync(sweep) is null)
+            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.OutboxSweepOrchestrator, new OutboxSweepInput(campaignId, outbox.SweepInterval),
+                new StartOrchestrationOptions(sweep));
         await campaigns.UpdateAsync(campaignId, c => c with { BranchCount = branches });
         return new StartProgress(0, branches);
     }

@@ -36,7 +36,7 @@ public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, Evalua
             string instanceId = InstanceIds.Evaluation(input.CampaignId, branch);
             if (running.Contains(instanceId)) return;
             await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.EvaluationOrchestrator,
-                new EvaluationInput(input.CampaignId, branch, startedAt, rules), new StartOrchestrationOptions(instanceId), ct);
+                new EvaluationInput(input.CampaignId, branch, startedAt, rules) { Version = EvaluationInput.CurrentVersion }, new StartOrchestrationOptions(instanceId), ct);
             Interlocked.Increment(ref started);
         });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Started} of {Count} evaluations under {UnitId}",

@@ -22,7 +22,18 @@ public sealed record CountyScored(int Round, CountyScore Score, Actor By, DateTi
 public sealed record EvaluationClosed(Actor By, DateTimeOffset At);
 
 /// <summary>What one evaluation's orchestration needs to know; fixed when the campaign starts.</summary>
-public sealed record EvaluationInput(string CampaignId, string BranchId, DateTimeOffset StartedAt, EvaluationRules Rules);
+public sealed record EvaluationInput(string CampaignId, string BranchId, DateTimeOffset StartedAt, EvaluationRules Rules)
+{
+    /// <summary>The version new evaluations start with (see docs/workflows.md, "Versioning").</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>
+    /// Which calls the orchestration makes, fixed at its start, so a running one replays the calls it made before:
+    /// 0 (absent in inputs written before versions) is the first; from 1, at a missed self-assessment deadline the
+    /// orchestration asks the record's outbox for a self-assessment accepted in time (FindAcceptedAction).
+    /// </summary>
+    public int Version { get; init; }
+}
 
 public sealed record EvaluationRules(Rubric Rubric, TimeSpan SelfAssessment, TimeSpan TownshipReview, TimeSpan CountyScoring,
     int MaxReturns, int ScorersPerBranch)
@@ -44,4 +55,5 @@ public static class InstanceIds
 {
     public static string Campaign(string campaignId) => $"campaign-{campaignId}";
     public static string Evaluation(string campaignId, string branchId) => $"evaluation-{campaignId}-{branchId}";
+    public static string OutboxSweep(string campaignId) => $"outbox-{campaignId}";
 }

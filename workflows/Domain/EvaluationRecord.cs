@@ -39,6 +39,11 @@ public sealed record EvaluationRecord
     /// ETag before the event is raised, so of two simultaneous decisions exactly one is accepted.
     /// </summary>
     public IReadOnlyList<string> Claims { get; init; } = [];
+    /// <summary>The accepted actions whose events the workflow may not have taken in yet (see <see cref="AcceptedAction"/>).</summary>
+    public IReadOnlyList<AcceptedAction> Outbox { get; init; } = [];
+
+    /// <summary>The outbox entries still waiting to be taken in.</summary>
+    public IEnumerable<AcceptedAction> UnsettledActions() => Outbox.Where(a => !a.IsSettledIn(this));
 }
 
 /// <summary>

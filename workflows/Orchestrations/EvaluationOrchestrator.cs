@@ -49,7 +49,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 var (submitted, end) = await WaitForAsync<SelfAssessmentSubmitted>(EvaluationEvents.SelfAssessmentSubmitted,
                     e => e.Round == round && e.At <= deadline, deadline + InFlightGrace);
                 if (end == WaitEnd.Closed) return await CloseAsync();
-                if (end == WaitEnd.Deadline)
+                if (end == WaitEnd.Deadline && (input.Version < 1 || (submitted = await AcceptedInTimeAsync(deadline)) is null))
                     return await FinishAsync(Outcomes.NotSubmitted, null, Entry(SystemActor.Instance, "self-assessment-missed",
                         round == 0 ? "no self-assessment by the deadline" : "not resubmitted by the deadline"));
 
@@ -91,6 +91,20 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 });
                 return await ScoreAsync(scoringDeadline);
             }
+        }
+
+        /// <summary>
+        /// A self-assessment the API accepted by the deadline whose event never arrived (the raise failed, or the process
+        /// died, after the claim): the record's outbox still holds it, and it counts. Asked only once the deadline has passed.
+        /// </summary>
+        async Task<SelfAssessmentSubmitted?> AcceptedInTimeAsync(DateTimeOffset deadline)
+        {
+            AcceptedAction? kept = await context.CallActivityAsync<AcceptedAction?>(TaskNames.FindAcceptedAction,
+                new FindAcceptedActionInput(input.CampaignId, input.BranchId, EvaluationEvents.SelfAssessmentSubmitted, round), ActivityRetry.Options);
+            if (kept?.SelfAssessment is not { } e || e.Round != round || e.At > deadline) return null;
+            log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) took its self-assessment from the outbox at the deadline: its event never arrived",
+                input.CampaignId, input.BranchId, context.InstanceId);
+            return e;
         }
 
         async Task<EvaluationResult> ScoreAsync(DateTimeOffset scoringDeadline)

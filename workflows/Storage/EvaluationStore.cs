@@ -55,27 +55,29 @@ public sealed class EvaluationStore(EvalTables tables)
     }
 
     /// <summary>
-    /// Records that the API accepted an action, conditional on the ETag: of two simultaneous requests one wins.
+    /// Records that the API accepted an action, with the event that carries it to the workflow (the record's outbox,
+    /// see <see cref="AcceptedAction"/>), conditional on the ETag: of two simultaneous requests one wins.
     /// <paramref name="refuse"/> sees the current record and says why the action cannot be taken (null: it can).
-    /// A write in between (the workflow recording something) makes it read and decide again. With an
-    /// <paramref name="operation"/> (the request's Idempotency-Key) the claim is stored as "claim#op=operation", and a
-    /// repeat of that operation finds its own claim and goes on (a process that died after claiming is resumed).
+    /// A write in between (the workflow recording something) makes it read and decide again. With an operation (the
+    /// request's Idempotency-Key) the claim is stored as "claim#op=operation", and a repeat of that operation finds its
+    /// own claim and goes on (a process that died after claiming is resumed).
+    /// The first attempt decides on <paramref name="seen"/> (the record the caller just read, with its ETag). The write
+    /// replaces the whole row, so that the outbox's text columns never keep a stale tail.
     /// </summary>
-    /// The first attempt decides on <paramref name="seen"/> (the record the caller just read, with its ETag).
-    public async Task<string?> ClaimAsync((EvaluationRecord Record, ETag ETag) seen, string claim, string? operation, Func<EvaluationRecord, string?> refuse,
+    public async Task<string?> ClaimAsync((EvaluationRecord Record, ETag ETag) seen, AcceptedAction action, Func<EvaluationRecord, string?> refuse,
         CancellationToken ct = default)
     {
-        string entry = ClaimEntry(claim, operation);
         string campaignId = seen.Record.CampaignId, branchId = seen.Record.BranchId;
+        bool keyed = action.Claim.Contains(OperationMark, StringComparison.Ordinal);
         for (int attempt = 0; ; attempt++)
         {
             var (record, etag) = attempt == 0 ? seen : await GetExistingAsync(campaignId, branchId, ct);
-            if (operation is not null && record.Claims.Contains(entry)) return null;
+            if (keyed && record.Claims.Contains(action.Claim)) return null;
             if (refuse(record) is { } reason) return reason;
-            var entity = new TableEntity(campaignId, branchId) { ["Claims"] = Json.Write(record.Claims.Append(entry).ToList()) };
+            EvaluationRecord claimed = record with { Claims = [.. record.Claims, action.Claim], Outbox = [.. record.UnsettledActions(), action] };
             try
             {
-                await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, ct);
+                await Table.UpdateEntityAsync(ToEntity(claimed), etag, TableUpdateMode.Replace, ct);
                 return null;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
@@ -95,6 +97,16 @@ public sealed class EvaluationStore(EvalTables tables)
     /// <summary>Whether this operation (a repeat of one request) claimed <paramref name="claim"/> already.</summary>
     public static bool ClaimedBy(EvaluationRecord record, string claim, string? operation) =>
         operation is not null && record.Claims.Contains(ClaimEntry(claim, operation));
+
+    /// <summary>The campaign's evaluations whose outbox holds an action not yet taken in (a scan of one partition).</summary>
+    public async Task<List<(EvaluationRecord Record, ETag ETag)>> WithOutboxAsync(string campaignId, CancellationToken ct = default)
+    {
+        var found = new List<(EvaluationRecord, ETag)>();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and HasOutbox eq {true}");
+        await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+            found.Add((FromEntity(row), row.ETag));
+        return found;
+    }
 
     /// <summary>The branch ids of a campaign's evaluations that are not done yet (two columns of one partition).</summary>
     public async Task<List<string>> UnfinishedAsync(string campaignId, CancellationToken ct = default)
@@ -134,9 +146,13 @@ public sealed class EvaluationStore(EvalTables tables)
             ["AuditHead"] = r.AuditHead,
             ["Claims"] = Json.Write(r.Claims),
         };
+        // Settled actions are dropped here, at the record's next write, whoever writes it.
+        List<AcceptedAction> outbox = [.. r.UnsettledActions()];
+        e["HasOutbox"] = outbox.Count > 0;
         TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
         TableText.Write(e, "Review", r.Review is null ? null : Json.Write(r.Review));
         TableText.Write(e, "History", Json.Write(r.History));
+        TableText.Write(e, "Outbox", outbox.Count > 0 ? Json.Write(outbox) : null);
         return e;
     }
 
@@ -159,5 +175,6 @@ public sealed class EvaluationStore(EvalTables tables)
         Seq = e.GetInt32("Seq") ?? 0,
         AuditHead = e.GetString("AuditHead"),
         Claims = Json.Read<List<string>>(e.GetString("Claims")) ?? [],
+        Outbox = Json.Read<List<AcceptedAction>>(TableText.Read(e, "Outbox")) ?? [],
     };
 }

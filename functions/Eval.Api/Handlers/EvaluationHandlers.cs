@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
@@ -14,9 +15,10 @@ namespace Eval.Api.Handlers;
 /// <summary>
 /// The three human steps of an evaluation (self-assessment, township review, county score) and reading
 /// evaluations. Each step is checked against the stored record (stage, round, role, scope) and then raised as a
-/// typed event into the evaluation's orchestration, which decides and records.
+/// typed event into the evaluation's orchestration, which decides and records. The event is kept with the claim (the
+/// record's outbox), so an accepted action whose raise fails is raised again later instead of lost.
 /// </summary>
-public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, EvaluationStore evaluations, TimeProvider clock,
+public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, EvaluationStore evaluations, AcceptedActionRelay relay, TimeProvider clock,
     ILogger<EvaluationHandlers> log)
 {
     public const int MaxPageSize = 200;
@@ -36,21 +38,23 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         DateTimeOffset now = clock.GetUtcNow();
         string claim = $"{Stages.AwaitingSelfAssessment}:{ctx.Evaluation.Round}";
         string? operation = Idempotency.OperationOf(request);
+        AcceptedAction action = AcceptedAction.Of(EvaluationStore.ClaimEntry(claim, operation),
+            new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), now));
         // A repeat of a request that claimed and then died before raising its event finishes it (see Idempotency).
-        if (!EvaluationStore.ClaimedBy(ctx.Evaluation, claim, operation))
+        if (EvaluationStore.ClaimedBy(ctx.Evaluation, claim, operation)) action = Resumed(ctx.Evaluation, action);
+        else
         {
             if (ctx.Evaluation.Stage != Stages.AwaitingSelfAssessment) return NotNow(ctx.Evaluation);
             // The workflow counts a submission by the time it was accepted here; after the deadline it would not count.
             if (ctx.Evaluation.StageDeadline is { } deadline && now > deadline)
                 return Problems.Create(StatusCodes.Status409Conflict, "deadline-passed", "The deadline has passed.",
                     $"Self-assessments were due by {deadline:O}.", new Dictionary<string, object?> { ["deadline"] = deadline });
-            if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingSelfAssessment,
+            if (await ClaimAsync(client, ctx, claim, action, Stages.AwaitingSelfAssessment,
                     "A self-assessment for this round was accepted already.", request.HttpContext.RequestAborted) is { } taken)
                 return taken;
         }
 
-        await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.SelfAssessmentSubmitted,
-            new SelfAssessmentSubmitted(ctx.Evaluation.Round, assessment!, Act(caller, Roles.BranchSecretary), now));
+        await AcceptedActionRelay.RaiseAsync(client, ctx.Evaluation, action);
         LogAccepted("self-assessment", campaignId, branchId, ctx.Evaluation.Round, caller, Roles.BranchSecretary);
         return Accepted(campaignId, branchId);
     }
@@ -74,18 +78,20 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         if (errors.Count > 0) return Problems.Validation(errors);
         string claim = $"{Stages.AwaitingTownshipReview}:{evaluation.Round}";
         string? operation = Idempotency.OperationOf(request);
-        if (!EvaluationStore.ClaimedBy(evaluation, claim, operation))
+        AcceptedAction action = AcceptedAction.Of(EvaluationStore.ClaimEntry(claim, operation),
+            new TownshipReviewed(evaluation.Round, review!, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        if (EvaluationStore.ClaimedBy(evaluation, claim, operation)) action = Resumed(evaluation, action);
+        else
         {
             if (evaluation.Stage != Stages.AwaitingTownshipReview) return NotNow(evaluation);
             if (review!.Decision == ReviewDecisions.Return && evaluation.Round >= ctx.Definition.MaxReturns)
                 return Problems.Conflict($"This self-assessment was returned {evaluation.Round} times already (the limit): approve or reject it.");
-            if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingTownshipReview,
+            if (await ClaimAsync(client, ctx, claim, action, Stages.AwaitingTownshipReview,
                     "Another review of this self-assessment was accepted at the same time.", request.HttpContext.RequestAborted) is { } taken)
                 return taken;
         }
 
-        await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.TownshipReviewed,
-            new TownshipReviewed(evaluation.Round, review!, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        await AcceptedActionRelay.RaiseAsync(client, evaluation, action);
         LogAccepted("township-review", campaignId, branchId, evaluation.Round, ctx.Caller, role!);
         return Accepted(campaignId, branchId);
     }
@@ -108,20 +114,22 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         string scorers = $"{Stages.AwaitingCountyScore}:{evaluation.Round}:";
         string claim = scorers + ctx.Caller.Id;
         string? operation = Idempotency.OperationOf(request);
-        if (!EvaluationStore.ClaimedBy(evaluation, claim, operation))
+        AcceptedAction action = AcceptedAction.Of(EvaluationStore.ClaimEntry(claim, operation),
+            new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        if (EvaluationStore.ClaimedBy(evaluation, claim, operation)) action = Resumed(evaluation, action);
+        else
         {
             if (evaluation.Stage != Stages.AwaitingCountyScore) return NotNow(evaluation);
             if (evaluation.Scores.Any(s => s.By.Id == ctx.Caller.Id))
                 return Problems.Conflict("You have scored this branch already; each scorer scores once.");
             int needed = ctx.Definition.ScorersPerBranch;
-            if (await ClaimAsync(ctx, claim, operation, Stages.AwaitingCountyScore,
+            if (await ClaimAsync(client, ctx, claim, action, Stages.AwaitingCountyScore,
                     "You have scored this branch already; each scorer scores once.", request.HttpContext.RequestAborted,
                     r => r.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed ? $"{needed} scores were accepted already." : null) is { } taken)
                 return taken;
         }
 
-        await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.CountyScored,
-            new CountyScored(evaluation.Round, score!, Act(ctx.Caller, role!), clock.GetUtcNow()));
+        await AcceptedActionRelay.RaiseAsync(client, evaluation, action);
         LogAccepted("county-score", campaignId, branchId, evaluation.Round, ctx.Caller, role!);
         return Accepted(campaignId, branchId);
     }
@@ -232,19 +240,27 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     }
 
     /// <summary>
-    /// Claims the action on the stored record (ETag-conditional), re-checking stage and round on the latest record:
-    /// of two simultaneous decisions one gets through, the other a 409, and no accepted action is dropped later.
+    /// Claims the action on the stored record and keeps its event in the record's outbox, in one ETag-conditional write,
+    /// re-checking stage and round on the latest record: of two simultaneous decisions one gets through, the other a
+    /// 409, and no accepted action is dropped later. A refusal also raises again what an earlier request accepted and
+    /// never delivered (its raise failed, or its process died): a client retrying after an error gets a 409 that is true.
     /// </summary>
-    async Task<IResult?> ClaimAsync(Context ctx, string claim, string? operation, string stage, string taken, CancellationToken ct,
+    async Task<IResult?> ClaimAsync(DurableTaskClient client, Context ctx, string claim, AcceptedAction action, string stage, string taken, CancellationToken ct,
         Func<EvaluationRecord, string?>? alsoRefuse = null)
     {
         EvaluationRecord seen = ctx.Evaluation;
-        string? refused = await evaluations.ClaimAsync((seen, ctx.ETag), claim, operation, r =>
+        string? refused = await evaluations.ClaimAsync((seen, ctx.ETag), action, r =>
             r.Stage != stage || r.Round != seen.Round ? $"The evaluation moved on: it is {r.Stage} (round {r.Round})."
             : EvaluationStore.HasClaim(r, claim) ? taken
             : alsoRefuse?.Invoke(r), ct);
-        return refused is null ? null : Problems.Conflict(refused);
+        if (refused is null) return null;
+        await relay.RelayOverdueAsync(client, seen, ct);
+        return Problems.Conflict(refused);
     }
+
+    /// <summary>The action a repeat of a keyed request resumes: the one its first attempt kept, accepted at its own time.</summary>
+    static AcceptedAction Resumed(EvaluationRecord evaluation, AcceptedAction fresh) =>
+        evaluation.Outbox.FirstOrDefault(a => a.Claim == fresh.Claim) ?? fresh;
 
     void LogAccepted(string step, string campaignId, string branchId, int round, Caller caller, string role) =>
         log.LogInformation("Accepted {Step} for {CampaignId}/{BranchId} round {Round} from {CallerId} as {Role}, raised to instance {InstanceId}",

@@ -39,12 +39,16 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
     static readonly Actor OrgDepartment = new("u-org", "Organization department", "org-department");
 
     readonly ConcurrentQueue<EvaluationChange> changes = new();
+    /// <summary>The evaluation's outbox as FindAcceptedAction reads it: accepted actions by event and round.</summary>
+    readonly ConcurrentDictionary<(string Event, int Round), AcceptedAction> outbox = new();
     DurableTaskTestHost host = null!;
 
     public async Task InitializeAsync() => host = await DurableTaskTestHost.StartAsync(r =>
     {
         r.AddOrchestrator<EvaluationOrchestrator>();
         r.AddActivityFunc<EvaluationChange, bool>(TaskNames.RecordEvaluation, (_, change) => { changes.Enqueue(change); return true; });
+        r.AddActivityFunc<FindAcceptedActionInput, AcceptedAction?>(TaskNames.FindAcceptedAction,
+            (_, find) => outbox.TryGetValue((find.Event, find.Round), out AcceptedAction? kept) ? kept : null);
     });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -175,6 +179,52 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         string id = await Start(Rules(selfAssessment: Short), startedAt);
         await Task.Delay(Short + TimeSpan.FromMilliseconds(500));
         await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0) with { At = startedAt + Short + TimeSpan.FromMilliseconds(1) });
+
+        Assert.Equal(Outcomes.NotSubmitted, (await Complete(id)).Outcome);
+        Assert.Equal("self-assessment-missed", Assert.Single(changes).Entry.Action);
+    }
+
+    [Fact]
+    public async Task A_self_assessment_kept_in_the_outbox_counts_at_the_deadline_though_its_event_never_arrived()
+    {
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        SelfAssessmentSubmitted accepted = Submit(0) with { At = startedAt + Short / 2 };
+        outbox[(EvaluationEvents.SelfAssessmentSubmitted, 0)] = AcceptedAction.Of("awaiting-self-assessment:0", accepted);
+        string id = await Start(Rules(selfAssessment: Short), startedAt);
+
+        // The workflow gives up waiting once the grace after the deadline is over, and then looks in the outbox.
+        await WaitForChanges(1, seconds: (int)(Short + EvaluationOrchestrator.InFlightGrace).TotalSeconds + 10);
+        EvaluationChange first = changes.First();
+        Assert.Equal("self-assessment-submitted", first.Entry.Action);
+        Assert.Equal(accepted.At, first.Entry.Time);
+        Assert.Equal(Stages.AwaitingTownshipReview, first.Stage);
+        Assert.Equal(accepted.Assessment.Summary, first.Submission!.Assessment.Summary);
+        Assert.Equal(accepted.Assessment.Scores, first.Submission.Assessment.Scores);
+        Assert.Equal(Secretary, first.Submission.By);
+
+        // It goes on as if the event had arrived.
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject));
+        Assert.Equal(Outcomes.Rejected, (await Complete(id)).Outcome);
+    }
+
+    [Fact]
+    public async Task An_outbox_self_assessment_stamped_after_the_deadline_does_not_count()
+    {
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        outbox[(EvaluationEvents.SelfAssessmentSubmitted, 0)] =
+            AcceptedAction.Of("awaiting-self-assessment:0", Submit(0) with { At = startedAt + Short + TimeSpan.FromMilliseconds(1) });
+        string id = await Start(Rules(selfAssessment: Short), startedAt);
+
+        Assert.Equal(Outcomes.NotSubmitted, (await Complete(id)).Outcome);
+        Assert.Equal("self-assessment-missed", Assert.Single(changes).Entry.Action);
+    }
+
+    [Fact]
+    public async Task A_version_0_evaluation_makes_no_new_call_at_the_deadline_so_it_replays_as_recorded()
+    {
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        outbox[(EvaluationEvents.SelfAssessmentSubmitted, 0)] = AcceptedAction.Of("awaiting-self-assessment:0", Submit(0) with { At = startedAt + Short / 2 });
+        string id = await Start(Rules(selfAssessment: Short), startedAt, version: 0);
 
         Assert.Equal(Outcomes.NotSubmitted, (await Complete(id)).Outcome);
         Assert.Equal("self-assessment-missed", Assert.Single(changes).Entry.Action);
@@ -587,9 +637,9 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
     static CountyScored Score(int round, Actor by, decimal organization, decimal education, decimal service, decimal unity, string? veto = null) =>
         new(round, new CountyScore(Points(organization, education, service, unity), veto, null), by, DateTimeOffset.UtcNow);
 
-    async Task<string> Start(EvaluationRules rules, DateTimeOffset? startedAt = null)
+    async Task<string> Start(EvaluationRules rules, DateTimeOffset? startedAt = null, int version = EvaluationInput.CurrentVersion)
     {
-        var input = new EvaluationInput(CampaignId, BranchId, startedAt ?? DateTimeOffset.UtcNow, rules);
+        var input = new EvaluationInput(CampaignId, BranchId, startedAt ?? DateTimeOffset.UtcNow, rules) { Version = version };
         return await host.Client.ScheduleNewOrchestrationInstanceAsync(TaskNames.EvaluationOrchestrator, input,
             new StartOrchestrationOptions(InstanceIds.Evaluation(CampaignId, BranchId)));
     }
@@ -614,9 +664,9 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Running, m.RuntimeStatus);
     }
 
-    async Task WaitForChanges(int count)
+    async Task WaitForChanges(int count, int seconds = 10)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (changes.Count < count)
         {
             if (timeout.IsCancellationRequested)

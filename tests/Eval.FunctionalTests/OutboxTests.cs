@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Eval.Api.Auth;
+using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+
+namespace Eval.FunctionalTests;
+
+/// <summary>
+/// An action the API accepted whose event never reached the workflow (the raise failed, or the process died, right
+/// after the claim) is not lost. Each test leaves an evaluation in exactly that state, with the store call the API
+/// makes before it raises (the claim and the event kept in the record's outbox) and no raise, and then shows which
+/// of the three ways delivers it: the campaign's sweep, a client's retry, the workflow at the deadline.
+/// Each test runs its own host, to set how often the sweep runs and how old an action must be to be raised again.
+/// </summary>
+public sealed class OutboxTests
+{
+    const string Never = "1.00:00:00";
+    static readonly string Storage = AzuriteInstance.Shared.ConnectionString;
+    readonly string prefix = "t" + Guid.NewGuid().ToString("N")[..8], hub = LocalHostProcess.NewHubName();
+
+    static string NewId() => "ob-" + Guid.NewGuid().ToString("N")[..8];
+
+    Task<LocalHostProcess> StartHostAsync(string sweepInterval, string relayAfter) =>
+        LocalHostProcess.StartAsync(Storage, hub, settings: new Dictionary<string, string>
+        {
+            ["Storage__TablePrefix"] = prefix, ["Outbox__SweepInterval"] = sweepInterval, ["Outbox__RelayAfter"] = relayAfter,
+        });
+
+    EvaluationStore Evaluations => new(new EvalTables(new TableServiceClient(Storage), new StorageOptions { TablePrefix = prefix }));
+
+    /// <summary>What the API stores for an unkeyed self-assessment before it raises the event.</summary>
+    async Task<SelfAssessmentSubmitted> AcceptWithoutRaisingAsync(string campaign, string branch, string summary)
+    {
+        var seen = await Evaluations.GetExistingAsync(campaign, branch);
+        var submitted = new SelfAssessmentSubmitted(seen.Record.Round,
+            new SelfAssessment(new Dictionary<string, decimal> { ["political"] = 20, ["organization"] = 21, ["service"] = 22, ["unity"] = 23 }, summary, null),
+            new Actor("secretary-1", "支部书记", Roles.BranchSecretary), DateTimeOffset.UtcNow);
+        string? refused = await Evaluations.ClaimAsync(seen, AcceptedAction.Of($"{Stages.AwaitingSelfAssessment}:{seen.Record.Round}", submitted), _ => null);
+        Assert.Null(refused);
+        return submitted;
+    }
+
+    static void AssertTakenIn(JsonElement evaluation, string summary)
+    {
+        Assert.Equal(summary, evaluation.GetProperty("submission").GetProperty("assessment").GetProperty("summary").GetString());
+        Assert.Single(evaluation.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "self-assessment-submitted");
+    }
+
+    async Task<TableEntity> RowAsync(string campaign, string branch) =>
+        (await new TableServiceClient(Storage).GetTableClient(prefix + EvalTables.Evaluations).GetEntityAsync<TableEntity>(campaign, branch)).Value;
+
+    [Fact]
+    public async Task The_campaigns_sweep_raises_an_accepted_action_that_never_arrived_and_ends_with_the_campaign()
+    {
+        await using LocalHostProcess host = await StartHostAsync(sweepInterval: "00:00:01", relayAfter: "00:00:01");
+        using var driver = new CampaignDriver(host);
+        TestCounty county = await driver.CreateCountyAsync(1, 2);
+        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 2);
+        string lost = county.Branches[0], untouched = county.Branches[1];
+
+        Assert.True((await RowAsync(campaign, lost)).GetBoolean("HasOutbox") is false or null);
+        await AcceptWithoutRaisingAsync(campaign, lost, "事件丢失后由清扫补发");
+        Assert.True((await RowAsync(campaign, lost)).GetBoolean("HasOutbox"));
+
+        AssertTakenIn(await driver.WaitForStageAsync(campaign, lost, Stages.AwaitingTownshipReview, seconds: 90), "事件丢失后由清扫补发");
+        // Taken in, the action is settled: the workflow's write dropped it from the outbox.
+        TableEntity row = await RowAsync(campaign, lost);
+        Assert.False(row.GetBoolean("HasOutbox"));
+        Assert.Null(row.GetString("Outbox"));
+        Assert.Equal(Stages.AwaitingSelfAssessment, (await driver.EvaluationAsync(campaign, untouched)).GetProperty("stage").GetString());
+
+        // Once the campaign stops running evaluations its sweep ends.
+        await CampaignDriver.Expect(await driver.As(Roles.OrgDepartment, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { force = true }),
+            HttpStatusCode.Accepted);
+        TableClient instances = new TableServiceClient(Storage).GetTableClient(hub + "Instances");
+        await Poll.UntilAsync(async () =>
+            (await instances.GetEntityIfExistsAsync<TableEntity>(InstanceIds.OutboxSweep(campaign), "")).Value?.GetString("RuntimeStatus") == "Completed" ? "ended" : null,
+            TimeSpan.FromSeconds(60), "the outbox sweep to end", () => host.Output);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_lost_event_is_told_it_was_accepted_and_delivers_the_first_action()
+    {
+        // No sweep during the test, and any unsettled action is old enough: only the retry can deliver it.
+        await using LocalHostProcess host = await StartHostAsync(sweepInterval: Never, relayAfter: "00:00:00");
+        using var driver = new CampaignDriver(host);
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 1);
+        string branch = county.Branches[0];
+        await AcceptWithoutRaisingAsync(campaign, branch, "第一次提交");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(Stages.AwaitingSelfAssessment, (await driver.EvaluationAsync(campaign, branch)).GetProperty("stage").GetString());
+
+        using HttpResponseMessage retry = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(25, 25, 25, 25), "重试时改过的总结");
+        Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
+        Assert.Equal("application/problem+json", retry.Content.Headers.ContentType?.MediaType);
+
+        // What was accepted is what counts: the first submission, not the retry's body.
+        AssertTakenIn(await driver.WaitForStageAsync(campaign, branch, Stages.AwaitingTownshipReview), "第一次提交");
+    }
+
+    [Fact]
+    public async Task A_self_assessment_accepted_in_time_counts_at_the_deadline_though_its_event_never_arrived()
+    {
+        // Neither the sweep nor a retry delivers it: the workflow finds it in the outbox once its deadline has passed.
+        await using LocalHostProcess host = await StartHostAsync(sweepInterval: Never, relayAfter: Never);
+        using var driver = new CampaignDriver(host);
+        TestCounty county = await driver.CreateCountyAsync(1, 2);
+        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10S"), county.Id, 2);
+        string accepted = county.Branches[0], silent = county.Branches[1];
+        await AcceptWithoutRaisingAsync(campaign, accepted, "截止前已受理");
+
+        JsonElement taken = await driver.WaitForStageAsync(campaign, accepted, Stages.AwaitingTownshipReview, seconds: 90);
+        AssertTakenIn(taken, "截止前已受理");
+        JsonElement missed = await driver.WaitForStageAsync(campaign, silent, Stages.Done, seconds: 90);
+        Assert.Equal(Outcomes.NotSubmitted, missed.GetProperty("outcome").GetString());
+    }
+}

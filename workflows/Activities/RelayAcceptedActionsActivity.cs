@@ -1,0 +1,23 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
+using Eval.Workflows.Storage;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>
+/// One pass of a campaign's outbox sweep: raises again the accepted actions that have not reached their workflow
+/// (one partition query, filtered to the evaluations whose outbox is not empty). The sweep goes on while the campaign runs.
+/// </summary>
+public sealed class RelayAcceptedActionsActivity(CampaignStore campaigns, EvaluationStore evaluations, AcceptedActionRelay relay, IServiceProvider services)
+    : ClientActivity<string, OutboxSweepResult>(services)
+{
+    public override async Task<OutboxSweepResult> RunAsync(string campaignId, DurableTaskClient client)
+    {
+        int raised = 0;
+        foreach (var (record, _) in await evaluations.WithOutboxAsync(campaignId))
+            raised += await relay.RelayOverdueAsync(client, record);
+        bool running = (await campaigns.GetAsync(campaignId))?.Record.Status == CampaignStatus.Running;
+        return new OutboxSweepResult(raised, running);
+    }
+}

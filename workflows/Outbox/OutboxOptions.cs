@@ -1,0 +1,20 @@
+namespace Eval.Workflows.Outbox;
+
+/// <summary>How accepted actions whose events went missing are raised again (see <see cref="Domain.AcceptedAction"/>).</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>
+    /// How often a running campaign's sweep looks for accepted actions not yet taken in. One timer and one filtered
+    /// partition query per campaign each time: cheap, and a lost event waits at most about this long plus
+    /// <see cref="RelayAfter"/>.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// An action this old and still not taken in is raised again. An event normally reaches its workflow within a
+    /// second or two; raising sooner would only add duplicates (harmless, but work) while the queue is busy.
+    /// </summary>
+    public TimeSpan RelayAfter { get; set; } = TimeSpan.FromSeconds(30);
+}
