@@ -13,7 +13,8 @@ namespace Eval.FunctionalTests;
 /// An action the API accepted whose event never reached the workflow (the raise failed, or the process died, right
 /// after the claim) is not lost. Each test leaves an evaluation in exactly that state, with the store call the API
 /// makes before it raises (the claim and the event kept in the record's outbox) and no raise, and then shows which
-/// of the three ways delivers it: the campaign's sweep, a client's retry, the workflow at the deadline.
+/// of the three ways delivers it: the campaign's sweep, a client's retry, the workflow at the deadline. The same for
+/// a campaign's publication request (kept on the campaign's record) and its start (the orchestration never scheduled).
 /// Each test runs its own host, to set how often the sweep runs and how old an action must be to be raised again.
 /// </summary>
 public sealed class OutboxTests
@@ -30,7 +31,9 @@ public sealed class OutboxTests
             ["Storage__TablePrefix"] = prefix, ["Outbox__SweepInterval"] = sweepInterval, ["Outbox__RelayAfter"] = relayAfter,
         });
 
-    EvaluationStore Evaluations => new(new EvalTables(new TableServiceClient(Storage), new StorageOptions { TablePrefix = prefix }));
+    EvalTables Tables => new(new TableServiceClient(Storage), new StorageOptions { TablePrefix = prefix });
+    EvaluationStore Evaluations => new(Tables);
+    CampaignStore Campaigns => new(Tables);
 
     /// <summary>What the API stores for an unkeyed self-assessment before it raises the event.</summary>
     async Task<SelfAssessmentSubmitted> AcceptWithoutRaisingAsync(string campaign, string branch, string summary)
@@ -101,6 +104,48 @@ public sealed class OutboxTests
 
         // What was accepted is what counts: the first submission, not the retry's body.
         AssertTakenIn(await driver.WaitForStageAsync(campaign, branch, Stages.AwaitingTownshipReview), "第一次提交");
+    }
+
+    [Fact]
+    public async Task An_accepted_publication_request_that_never_arrived_is_raised_by_the_sweep()
+    {
+        await using LocalHostProcess host = await StartHostAsync(sweepInterval: "00:00:01", relayAfter: "00:00:01");
+        using var driver = new CampaignDriver(host);
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M", publicity: "PT2S"), county.Id, 1);
+
+        // What the publication handler stores before it raises the event (a forced one: the evaluation is unfinished).
+        var (record, etag) = (await Campaigns.GetAsync(campaign))!.Value;
+        var requested = new PublicationRequested(true, new Actor("org-1", "组织部", Roles.OrgDepartment), DateTimeOffset.UtcNow);
+        Assert.True(await Campaigns.TryReplaceAsync(record with { PublicationRequestedAt = requested.At, Forced = true, PublicationRequest = requested }, etag));
+
+        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == CampaignStatus.Published ? "ok" : null,
+            TimeSpan.FromSeconds(90), "the campaign to publish", () => host.Output);
+        JsonElement closed = await driver.EvaluationAsync(campaign, county.Branches[0]);
+        Assert.Equal(Outcomes.NotEvaluated, closed.GetProperty("outcome").GetString());
+        Assert.Equal("org-1", closed.GetProperty("history").EnumerateArray().Last().GetProperty("actor").GetString());
+    }
+
+    [Fact]
+    public async Task A_start_whose_orchestration_was_never_scheduled_is_finished_by_a_retry()
+    {
+        await using LocalHostProcess host = await StartHostAsync(sweepInterval: "00:01:00", relayAfter: "00:00:30");
+        using var driver = new CampaignDriver(host);
+        TestCounty county = await driver.CreateCountyAsync(1, 2);
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        string campaign = NewId();
+        await CampaignDriver.Expect(await org.PostAsJsonAsync("api/campaigns", CampaignDriver.Campaign(campaign, county.Id, selfAssessment: "PT10M")), HttpStatusCode.Created);
+
+        // What the start handler stores before it schedules the orchestration, from a start abandoned a minute ago.
+        var (record, etag) = (await Campaigns.GetAsync(campaign))!.Value;
+        Assert.True(await Campaigns.TryReplaceAsync(record with { Status = CampaignStatus.Running, StartedAt = DateTimeOffset.UtcNow.AddMinutes(-1) }, etag));
+
+        using HttpResponseMessage retry = await org.PostAsync($"api/campaigns/{campaign}/start", null);
+        Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
+        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
+            TimeSpan.FromSeconds(60), "the start to finish", () => host.Output);
+        foreach (string branch in county.Branches)
+            Assert.Equal(Stages.AwaitingSelfAssessment, (await driver.EvaluationAsync(campaign, branch)).GetProperty("stage").GetString());
     }
 
     [Fact]

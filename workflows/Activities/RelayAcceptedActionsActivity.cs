@@ -7,7 +7,8 @@ namespace Eval.Workflows.Activities;
 
 /// <summary>
 /// One pass of a campaign's outbox sweep: raises again the accepted actions that have not reached their workflow
-/// (one partition query, filtered to the evaluations whose outbox is not empty). The sweep goes on while the campaign runs.
+/// (one partition query, filtered to the evaluations whose outbox is not empty), and the campaign's publication request
+/// if its workflow is still waiting for it. The sweep goes on while the campaign runs.
 /// </summary>
 public sealed class RelayAcceptedActionsActivity(CampaignStore campaigns, EvaluationStore evaluations, AcceptedActionRelay relay, IServiceProvider services)
     : ClientActivity<string, OutboxSweepResult>(services)
@@ -17,7 +18,8 @@ public sealed class RelayAcceptedActionsActivity(CampaignStore campaigns, Evalua
         int raised = 0;
         foreach (var (record, _) in await evaluations.WithOutboxAsync(campaignId))
             raised += await relay.RelayOverdueAsync(client, record);
-        bool running = (await campaigns.GetAsync(campaignId))?.Record.Status == CampaignStatus.Running;
-        return new OutboxSweepResult(raised, running);
+        CampaignRecord? campaign = (await campaigns.GetAsync(campaignId))?.Record;
+        if (campaign is not null && await relay.RelayPublicationAsync(client, campaign)) raised++;
+        return new OutboxSweepResult(raised, campaign?.Status == CampaignStatus.Running);
     }
 }

@@ -19,6 +19,11 @@ public sealed record CampaignRecord
     public string? StartOperation { get; init; }
     /// <summary>The operation id of the request that asked for publication: its repeat raises the event again.</summary>
     public string? PublicationOperation { get; init; }
+    /// <summary>
+    /// The accepted publication request, kept with its claim (the campaign's outbox): raised again by a retry or the
+    /// outbox sweep while the campaign's workflow has not taken it in (null on records from before it was kept).
+    /// </summary>
+    public PublicationRequested? PublicationRequest { get; init; }
 }
 
 /// <summary>The campaign orchestration's input.</summary>

@@ -1,10 +1,14 @@
+using System.Text.Json;
 using Eval.Workflows.Domain;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Outbox;
 
-/// <summary>Raises the events of accepted actions (from an evaluation's outbox) into the evaluation's workflow.</summary>
+/// <summary>
+/// Raises the events of accepted actions again into their workflows: an evaluation's steps (from its record's outbox)
+/// and a campaign's publication request (kept on the campaign's record).
+/// </summary>
 public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider clock, ILogger<AcceptedActionRelay> log)
 {
     public static Task RaiseAsync(DurableTaskClient client, EvaluationRecord evaluation, AcceptedAction action, CancellationToken ct = default) =>
@@ -26,5 +30,36 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
                 action.Event, evaluation.CampaignId, evaluation.BranchId, action.Round, action.Claim, action.At, InstanceIds.Evaluation(evaluation.CampaignId, evaluation.BranchId));
         }
         return raised;
+    }
+
+    /// <summary>
+    /// Raises again the campaign's accepted publication request if it was accepted at least
+    /// <see cref="OutboxOptions.RelayAfter"/> ago and the campaign's workflow is still waiting for it (its custom
+    /// status says "running"; past that it has taken the request in). True when it raised.
+    /// </summary>
+    public async Task<bool> RelayPublicationAsync(DurableTaskClient client, CampaignRecord campaign, CancellationToken ct = default)
+    {
+        if (campaign.Status != CampaignStatus.Running || campaign.PublicationRequest is not { } request || request.At > clock.GetUtcNow() - options.RelayAfter)
+            return false;
+        string instance = InstanceIds.Campaign(campaign.Definition.Id);
+        OrchestrationMetadata? workflow = await client.GetInstanceAsync(instance, getInputsAndOutputs: true, ct);
+        if (workflow?.SerializedCustomStatus is not { } status || Step(status) != "running") return false;
+        await client.RaiseEventAsync(instance, CampaignEvents.PublicationRequested, request, ct);
+        log.LogWarning("Raised again the publication request of {CampaignId}, accepted at {At:O} and not taken in yet (instance {InstanceId})",
+            campaign.Definition.Id, request.At, instance);
+        return true;
+    }
+
+    static string? Step(string customStatus)
+    {
+        try
+        {
+            using JsonDocument status = JsonDocument.Parse(customStatus);
+            return status.RootElement.ValueKind == JsonValueKind.Object && status.RootElement.TryGetProperty("step", out JsonElement step) ? step.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -62,6 +62,7 @@ public sealed class CampaignStore(EvalTables tables)
             ["PublicationOperation"] = r.PublicationOperation,
         };
         TableText.Write(e, "Definition", Json.Write(r.Definition));
+        e["PublicationRequest"] = r.PublicationRequest is null ? null : Json.Write(r.PublicationRequest);
         return e;
     }
 
@@ -80,5 +81,6 @@ public sealed class CampaignStore(EvalTables tables)
         PublishedAt = e.GetDateTimeOffset("PublishedAt"),
         StartOperation = e.GetString("StartOperation"),
         PublicationOperation = e.GetString("PublicationOperation"),
+        PublicationRequest = Json.Read<PublicationRequested>(e.GetString("PublicationRequest")),
     };
 }

@@ -2,6 +2,7 @@ using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
@@ -13,8 +14,7 @@ namespace Eval.Api.Handlers;
 
 /// <summary>Creating, starting and reading campaigns, and requesting their publication.</summary>
 public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, UnitStore units,
-    EvaluationStore evaluations, TimeProvider clock,
-    ILogger<CampaignHandlers> log)
+    EvaluationStore evaluations, AcceptedActionRelay relay, TimeProvider clock, ILogger<CampaignHandlers> log)
 {
     public sealed record PublicationRequest(bool Force = false);
 
@@ -73,19 +73,34 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         bool resumed = operation is not null && campaign!.StartOperation == operation;
         if (!resumed)
         {
-            if (campaign!.Status != CampaignStatus.Created) return Problems.Conflict($"The campaign is {campaign.Status}; only a created campaign can start.");
+            if (campaign!.Status != CampaignStatus.Created)
+            {
+                // A start accepted earlier whose orchestration was never scheduled (its process died, or scheduling
+                // failed) is finished now: this 409 is then true. Only once that start is surely abandoned, so as not to
+                // race one still in flight.
+                if (campaign.Status == CampaignStatus.Running && campaign.BranchCount is null && campaign.StartedAt <= clock.GetUtcNow() - Idempotency.AbandonedAfter
+                    && await client.GetInstanceAsync(InstanceIds.Campaign(campaignId), request.HttpContext.RequestAborted) is null)
+                {
+                    log.LogWarning("Campaign {CampaignId} was started at {StartedAt:O} without its orchestration: scheduling it now", campaignId, campaign.StartedAt);
+                    await ScheduleAsync(client, campaign, request.HttpContext.RequestAborted);
+                }
+                return Problems.Conflict($"The campaign is {campaign.Status}; only a created campaign can start.");
+            }
             // Claim the start with the ETag: of two simultaneous starts, one wins and the other gets 409.
             if (!await campaigns.TryReplaceAsync(campaign with { Status = CampaignStatus.Running, StartedAt = clock.GetUtcNow(), StartOperation = operation },
                     etag, request.HttpContext.RequestAborted))
                 return Problems.Conflict("The campaign was changed at the same time; read it again.");
         }
         if (!resumed || await client.GetInstanceAsync(InstanceIds.Campaign(campaignId), request.HttpContext.RequestAborted) is null)
-            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
-                new CampaignRunInput(campaignId, IsoDuration.Parse(campaign!.Definition.Schedule.Publicity)),
-                new StartOrchestrationOptions(InstanceIds.Campaign(campaignId)));
+            await ScheduleAsync(client, campaign!, request.HttpContext.RequestAborted);
         log.LogInformation("Campaign {CampaignId} started by {CallerId}: instance {InstanceId}", campaignId, caller!.Id, InstanceIds.Campaign(campaignId));
         return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
     }
+
+    static Task ScheduleAsync(DurableTaskClient client, CampaignRecord campaign, CancellationToken ct) =>
+        client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
+            new CampaignRunInput(campaign.Definition.Id, IsoDuration.Parse(campaign.Definition.Schedule.Publicity)),
+            new StartOrchestrationOptions(InstanceIds.Campaign(campaign.Definition.Id)), ct);
 
     public async Task<IResult> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)
     {
@@ -111,14 +126,25 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         if (problem is not null) return problem;
 
         string? operation = Idempotency.OperationOf(request);
-        DateTimeOffset now = clock.GetUtcNow();
+        var requested = new PublicationRequested(body!.Force, new Actor(caller!.Id, caller.Name, Roles.OrgDepartment), clock.GetUtcNow());
         // A repeat of a request that was recorded and then died before raising its event raises it (a duplicate is ignored).
         if (operation is not null && campaign!.PublicationOperation == operation)
-            now = campaign.PublicationRequestedAt ?? now;
+            requested = campaign.PublicationRequest ?? requested with { At = campaign.PublicationRequestedAt ?? requested.At };
         else
         {
             if (campaign!.Status != CampaignStatus.Running || campaign.PublicationRequestedAt is not null)
+            {
+                // An earlier request accepted and never delivered (its raise failed) is raised again: this 409 is then true.
+                try
+                {
+                    await relay.RelayPublicationAsync(client, campaign, request.HttpContext.RequestAborted);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning(e, "Could not raise again the publication request of {CampaignId}", campaignId); // the sweep raises it later
+                }
                 return Problems.Conflict($"The campaign is {campaign.Status}{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
+            }
             if (campaign.BranchCount is null) return Problems.Conflict("The campaign is still starting its evaluations.");
             Progress progress = await ProgressAsync(campaignId, request.HttpContext.RequestAborted);
             int waiting = progress.Stages[Stages.AwaitingTownshipReview] + progress.Stages[Stages.AwaitingCountyScore] + progress.Stages[Stages.AwaitingSelfAssessment];
@@ -126,12 +152,13 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
                 return Problems.Create(StatusCodes.Status409Conflict, "evaluations-unfinished", "Evaluations are still unfinished.",
                     $"{waiting} evaluations are not done; send {{\"force\":true}} to end them as not-evaluated.",
                     new Dictionary<string, object?> { ["stages"] = progress.Stages });
-            if (!await campaigns.TryReplaceAsync(campaign with { PublicationRequestedAt = now, Forced = body!.Force, PublicationOperation = operation },
-                    etag, request.HttpContext.RequestAborted))
+            if (!await campaigns.TryReplaceAsync(campaign with
+                    {
+                        PublicationRequestedAt = requested.At, Forced = body.Force, PublicationOperation = operation, PublicationRequest = requested,
+                    }, etag, request.HttpContext.RequestAborted))
                 return Problems.Conflict("The campaign was changed at the same time; read it again.");
         }
-        await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.PublicationRequested,
-            new PublicationRequested(body!.Force, new Actor(caller!.Id, caller.Name, Roles.OrgDepartment), now));
+        await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.PublicationRequested, requested);
         log.LogInformation("Publication of {CampaignId} requested by {CallerId} (force {Force}), raised to instance {InstanceId}",
             campaignId, caller.Id, body.Force, InstanceIds.Campaign(campaignId));
         return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new PublicationAccepted(campaignId, body.Force));
