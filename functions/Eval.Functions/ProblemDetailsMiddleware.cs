@@ -8,7 +8,8 @@ namespace Eval.Functions;
 
 /// <summary>
 /// An HTTP function that throws answers 500 as problem+json, as the local host's exception handler does,
-/// instead of an empty 500. The exception is logged, never shown.
+/// instead of an empty 500; one that failed on storage or the task hub answers 503 (<see cref="Outages"/>).
+/// The exception is logged, never shown.
 /// </summary>
 public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> log) : IFunctionsWorkerMiddleware
 {
@@ -20,6 +21,12 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
         }
         catch (Exception e) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
+            if (Outages.IsOutage(e))
+            {
+                log.LogWarning(e, "Function {Function} failed on a dependency: answered 503", context.FunctionDefinition.Name);
+                await Outages.TryAnswerAsync(http, e);
+                return;
+            }
             log.LogError(e, "Function {Function} failed", context.FunctionDefinition.Name);
             http.Response.Clear();
             await Problems.Create(StatusCodes.Status500InternalServerError, "internal", "The request could not be completed.",

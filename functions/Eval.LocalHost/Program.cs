@@ -1,6 +1,7 @@
 // The local runtime: one process with the Durable Task sidecar over Azurite, a gRPC worker and client, and the
 // project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
 using Eval.Api;
+using Eval.Api.Http;
 using Eval.Api.Telemetry;
 using Eval.LocalHost;
 using Eval.LocalHost.Durable;
@@ -29,6 +30,7 @@ builder.Services.AddEvalApi(builder.Configuration);
 // Before the sidecar starts: it is the first to use the Azure SDK, which reads the tracing switch once.
 builder.Services.AddEvalTelemetry(builder.Configuration, "eval-localhost");
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<Outages>(); // 503 with Retry-After when storage or the task hub failed; else the 500 problem
 builder.Services.AddEvalOpenApi();
 
 using ILoggerFactory sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -83,6 +84,45 @@ public sealed class OutboxTests
         await Poll.UntilAsync(async () =>
             (await instances.GetEntityIfExistsAsync<TableEntity>(InstanceIds.OutboxSweep(campaign), "")).Value?.GetString("RuntimeStatus") == "Completed" ? "ended" : null,
             TimeSpan.FromSeconds(60), "the outbox sweep to end", () => host.Output);
+    }
+
+    [Fact]
+    public async Task A_self_assessment_whose_raise_failed_while_the_queue_was_down_is_delivered_once_it_is_back()
+    {
+        // The real failure: the queue service stops (its data on disk), the table service stays up.
+        string data = Directory.CreateTempSubdirectory("eval-azurite-").FullName;
+        int blobPort = FreePort.Next(), queuePort = FreePort.Next(), tablePort = FreePort.Next();
+        var processes = new List<Process>();
+        try
+        {
+            processes.Add(AzuriteInstance.LaunchService("blob", blobPort, data));
+            processes.Add(AzuriteInstance.LaunchService("table", tablePort, data));
+            Process queue = AzuriteInstance.LaunchService("queue", queuePort, data);
+            processes.Add(queue);
+            await using LocalHostProcess host = await LocalHostProcess.StartAsync(AzuriteInstance.Connection(blobPort, queuePort, tablePort), hub,
+                settings: new Dictionary<string, string> { ["Outbox__SweepInterval"] = "00:00:01", ["Outbox__RelayAfter"] = "00:00:01" });
+            using var driver = new CampaignDriver(host);
+            TestCounty county = await driver.CreateCountyAsync(1, 1);
+            string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 1);
+            string branch = county.Branches[0];
+
+            AzuriteInstance.StopService(queue);
+            using HttpResponseMessage failed = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23), "队列中断时提交");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(5), failed.Headers.RetryAfter?.Delta);
+            // Accepted all the same (the claim and its event are stored): a retry is told so.
+            using HttpResponseMessage retry = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23), "队列中断时提交");
+            Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
+
+            processes.Add(AzuriteInstance.LaunchService("queue", queuePort, data));
+            AssertTakenIn(await driver.WaitForStageAsync(campaign, branch, Stages.AwaitingTownshipReview, seconds: 120), "队列中断时提交");
+        }
+        finally
+        {
+            foreach (Process p in processes) { if (!p.HasExited) p.Kill(entireProcessTree: true); p.Dispose(); }
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
     }
 
     [Fact]

@@ -65,17 +65,20 @@ public sealed class AzuriteInstance : IDisposable
         process = Launch(ports[0], ports[1], ports[2], location);
     }
 
-    static Process Launch(int blob, int queue, int table, string? location)
+    static Process Launch(int blob, int queue, int table, string? location) =>
+        Launch(Repo.Azurite, ["--blobPort", blob.ToString(), "--queuePort", queue.ToString(), "--tablePort", table.ToString()], [blob, queue, table], location);
+
+    /// <summary>One storage service as its own process (`azurite-queue`, say), on the data folder a single `azurite` would use.</summary>
+    public static Process LaunchService(string service, int port, string location) =>
+        Launch(Repo.Azurite + "-" + service, [$"--{service}Port", port.ToString()], [port], location);
+
+    static Process Launch(string program, string[] portArguments, int[] ports, string? location)
     {
-        if (!File.Exists(Repo.Azurite))
-            throw new InvalidOperationException($"Azurite is not installed at {Repo.Azurite}: run `npm ci` in the repository (./eval test does).");
-        var start = new ProcessStartInfo(Repo.Azurite)
-        {
-            ArgumentList = { "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
-                "--blobPort", blob.ToString(), "--queuePort", queue.ToString(), "--tablePort", table.ToString() },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        if (!File.Exists(program))
+            throw new InvalidOperationException($"Azurite is not installed at {program}: run `npm ci` in the repository (./eval test does).");
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in (string[])["--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", .. portArguments])
+            start.ArgumentList.Add(argument);
         if (location is null) start.ArgumentList.Add("--inMemoryPersistence");
         else { start.ArgumentList.Add("--location"); start.ArgumentList.Add(location); }
         Process p = Process.Start(start)!;
@@ -84,16 +87,24 @@ public sealed class AzuriteInstance : IDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         var watch = Stopwatch.StartNew();
-        foreach (int port in new[] { blob, queue, table })
+        foreach (int port in ports)
         {
             while (!Listening(port))
             {
                 if (p.HasExited || watch.Elapsed > TimeSpan.FromSeconds(20))
-                    throw new InvalidOperationException($"Azurite did not start on ports {blob}/{queue}/{table}.");
+                    throw new InvalidOperationException($"Azurite ({Path.GetFileName(program)}) did not start on ports {string.Join("/", ports)}.");
                 Thread.Sleep(50);
             }
         }
         return p;
+    }
+
+    /// <summary>Stops a process started by <see cref="LaunchService"/> as an operator would (SIGTERM: it saves its data).</summary>
+    public static void StopService(Process process)
+    {
+        if (process.HasExited) return;
+        using (Process.Start("kill", ["-TERM", process.Id.ToString()])) { }
+        if (!process.WaitForExit(20_000)) { process.Kill(entireProcessTree: true); process.WaitForExit(5000); }
     }
 
     public static string Connection(int blob, int queue, int table) =>
