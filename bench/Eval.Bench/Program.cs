@@ -89,9 +89,9 @@ try
         Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");
 
-        // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing
-        // (a campaign stopped by the time limit is counted as it stands).
-        Dictionary<string, int> statuses = await OrchestrationStatusesAsync(azurite, hub, b.Stopped is null ? branches.Count + 1 : 0);
+        // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing,
+        // its outbox sweep at its first pass after that (a campaign stopped by the time limit is counted as it stands).
+        Dictionary<string, int> statuses = await OrchestrationStatusesAsync(azurite, hub, b.Stopped is null ? branches.Count + 2 : 0);
         double? peak = host.ReadStatusKib("VmHWM") is { } hwm ? Math.Round(hwm / 1024.0, 1) : null;
         var timeline = host.RssTimeline();
         report.WorkloadB = new WorkloadBRecord(b.Branches, options.Clients, Math.Round(b.WallSeconds, 2), Math.Round(b.EvaluationsPerSecond, 3), b.Phases,

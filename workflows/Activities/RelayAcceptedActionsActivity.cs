@@ -16,7 +16,7 @@ public sealed class RelayAcceptedActionsActivity(CampaignStore campaigns, Evalua
     public override async Task<OutboxSweepResult> RunAsync(string campaignId, DurableTaskClient client)
     {
         int raised = 0;
-        foreach (var (record, _) in await evaluations.WithOutboxAsync(campaignId))
+        foreach (EvaluationRecord record in await evaluations.WithOutboxAsync(campaignId))
             raised += await relay.RelayOverdueAsync(client, record);
         CampaignRecord? campaign = (await campaigns.GetAsync(campaignId))?.Record;
         if (campaign is not null && await relay.RelayPublicationAsync(client, campaign)) raised++;

@@ -99,12 +99,12 @@ public sealed class EvaluationStore(EvalTables tables)
         operation is not null && record.Claims.Contains(ClaimEntry(claim, operation));
 
     /// <summary>The campaign's evaluations whose outbox holds an action not yet taken in (a scan of one partition).</summary>
-    public async Task<List<(EvaluationRecord Record, ETag ETag)>> WithOutboxAsync(string campaignId, CancellationToken ct = default)
+    public async Task<List<EvaluationRecord>> WithOutboxAsync(string campaignId, CancellationToken ct = default)
     {
-        var found = new List<(EvaluationRecord, ETag)>();
+        var found = new List<EvaluationRecord>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and HasOutbox eq {true}");
         await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
-            found.Add((FromEntity(row), row.ETag));
+            found.Add(FromEntity(row));
         return found;
     }
 

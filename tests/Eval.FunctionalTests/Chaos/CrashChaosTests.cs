@@ -153,7 +153,8 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
             instances.Clear();
             await foreach (TableEntity row in tables.GetTableClient(hub + "Instances").QueryAsync<TableEntity>(select: ["PartitionKey", "RuntimeStatus"]))
                 instances[row.PartitionKey] = row.GetString("RuntimeStatus") ?? "";
-            return instances.Count == branches + 1 && instances.Values.All(s => s == "Completed") ? "ok" : null;
+            // One per branch, the campaign's, and its outbox sweep's (which ends once the campaign stops running evaluations).
+            return instances.Count == branches + 2 && instances.Values.All(s => s == "Completed") ? "ok" : null;
         }, TimeSpan.FromMinutes(2), $"{name}: every orchestration to complete", () => string.Join("\n", instances.Where(i => i.Value != "Completed").Take(20)));
 
         var evaluations = new Dictionary<string, EvaluationRow>();
