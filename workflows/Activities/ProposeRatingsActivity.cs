@@ -4,13 +4,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Activities;
 
-/// <summary>Ranks the scored evaluations, writes the proposed list and opens the public notice.</summary>
+/// <summary>
+/// Ranks the scored evaluations, writes the proposed list and opens the public notice; once the notice is open, a
+/// repeat of it changes nothing.
+/// </summary>
 public sealed class ProposeRatingsActivity(CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings, ILogger<ProposeRatingsActivity> log)
     : EvalActivity<ProposeRatingsInput, int>
 {
     public override async Task<int> RunAsync(ProposeRatingsInput input)
     {
         var (campaign, _) = await campaigns.GetAsync(input.CampaignId) ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
+        // Proposed before: this is the same message delivered again after a crash, and the notice may have moved on
+        // (an objection upheld, the list published). Writing again would undo that.
+        if (campaign.Status != CampaignStatus.Running) return (await ratings.ReadProposedAsync(input.CampaignId)).Count;
         var entries = new List<RankingEntry>();
         await foreach (var row in evaluations.Query(input.CampaignId, null, null, select: ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare"], pageSize: 1000))
         {
