@@ -50,6 +50,22 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
         return true;
     }
 
+    /// <summary>
+    /// For a request that is refused: raises again, through <paramref name="relay"/>, what an earlier request accepted
+    /// and never delivered. A failure here leaves the refusal as it is (the sweep raises it later), so it is logged only.
+    /// </summary>
+    public async Task BesideRefusalAsync(Func<Task> relay, string what)
+    {
+        try
+        {
+            await relay();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not raise again the accepted actions of {What}; the outbox sweep will", what);
+        }
+    }
+
     static string? Step(string customStatus)
     {
         try

@@ -74,7 +74,7 @@ public sealed class EvaluationStore(EvalTables tables)
             var (record, etag) = attempt == 0 ? seen : await GetExistingAsync(campaignId, branchId, ct);
             if (keyed && record.Claims.Contains(action.Claim)) return null;
             if (refuse(record) is { } reason) return reason;
-            EvaluationRecord claimed = record with { Claims = [.. record.Claims, action.Claim], Outbox = [.. record.UnsettledActions(), action] };
+            EvaluationRecord claimed = record with { Claims = [.. record.Claims, action.Claim], Outbox = [.. record.Outbox, action] }; // ToEntity drops the settled
             try
             {
                 await Table.UpdateEntityAsync(ToEntity(claimed), etag, TableUpdateMode.Replace, ct);

@@ -135,14 +135,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
             if (campaign!.Status != CampaignStatus.Running || campaign.PublicationRequestedAt is not null)
             {
                 // An earlier request accepted and never delivered (its raise failed) is raised again: this 409 is then true.
-                try
-                {
-                    await relay.RelayPublicationAsync(client, campaign, request.HttpContext.RequestAborted);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogWarning(e, "Could not raise again the publication request of {CampaignId}", campaignId); // the sweep raises it later
-                }
+                await relay.BesideRefusalAsync(() => relay.RelayPublicationAsync(client, campaign, request.HttpContext.RequestAborted), $"campaign {campaignId}");
                 return Problems.Conflict($"The campaign is {campaign.Status}{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
             }
             if (campaign.BranchCount is null) return Problems.Conflict("The campaign is still starting its evaluations.");

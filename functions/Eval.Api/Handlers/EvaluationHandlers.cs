@@ -254,15 +254,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
             : EvaluationStore.HasClaim(r, claim) ? taken
             : alsoRefuse?.Invoke(r), ct);
         if (refused is null) return null;
-        try
-        {
-            await relay.RelayOverdueAsync(client, seen, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The answer stays the 409; the sweep raises it later.
-            log.LogWarning(e, "Could not raise again the accepted actions of {CampaignId}/{BranchId}", seen.CampaignId, seen.BranchId);
-        }
+        await relay.BesideRefusalAsync(() => relay.RelayOverdueAsync(client, seen, ct), $"{seen.CampaignId}/{seen.BranchId}");
         return Problems.Conflict(refused);
     }
 
