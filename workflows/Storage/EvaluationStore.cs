@@ -75,9 +75,11 @@ public sealed class EvaluationStore(EvalTables tables)
             if (keyed && record.Claims.Contains(action.Claim)) return null;
             if (refuse(record) is { } reason) return reason;
             EvaluationRecord claimed = record with { Claims = [.. record.Claims, action.Claim], Outbox = [.. record.Outbox, action] }; // ToEntity drops the settled
+            TableEntity entity = ToEntity(claimed);
+            if (EntitySize.Of(entity) > EntitySize.Max) throw new RecordTooLargeException(campaignId, branchId);
             try
             {
-                await Table.UpdateEntityAsync(ToEntity(claimed), etag, TableUpdateMode.Replace, ct);
+                await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct);
                 return null;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
@@ -141,7 +143,6 @@ public sealed class EvaluationStore(EvalTables tables)
             ["StageDeadline"] = r.StageDeadline,
             ["FinalScore"] = (double?)r.FinalScore,
             ["UnityShare"] = (double?)r.UnityShare,
-            ["Scores"] = Json.Write(r.Scores),
             ["Seq"] = r.Seq,
             ["AuditHead"] = r.AuditHead,
             ["Claims"] = Json.Write(r.Claims),
@@ -151,6 +152,7 @@ public sealed class EvaluationStore(EvalTables tables)
         e["HasOutbox"] = outbox.Count > 0;
         TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
         TableText.Write(e, "Review", r.Review is null ? null : Json.Write(r.Review));
+        TableText.Write(e, "Scores", Json.Write(r.Scores));
         TableText.Write(e, "History", Json.Write(r.History));
         TableText.Write(e, "Outbox", outbox.Count > 0 ? Json.Write(outbox) : null);
         return e;
@@ -170,7 +172,7 @@ public sealed class EvaluationStore(EvalTables tables)
         UnityShare = e.GetDouble("UnityShare") is double u ? (decimal)u : null,
         Submission = Json.Read<SubmissionEntry>(TableText.Read(e, "Submission")),
         Review = Json.Read<ReviewEntry>(TableText.Read(e, "Review")),
-        Scores = Json.Read<List<ScoreEntry>>(e.GetString("Scores")) ?? [],
+        Scores = Json.Read<List<ScoreEntry>>(TableText.Read(e, "Scores")) ?? [],
         History = Json.Read<List<HistoryEntry>>(TableText.Read(e, "History")) ?? [],
         Seq = e.GetInt32("Seq") ?? 0,
         AuditHead = e.GetString("AuditHead"),

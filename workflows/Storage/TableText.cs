@@ -14,9 +14,15 @@ public static class TableText
     {
         for (int i = 1; entity.ContainsKey($"{name}_{i}"); i++) entity.Remove($"{name}_{i}");
         if (text is null) { entity[name] = null; return; }
-        entity[name] = text.Length <= ChunkChars ? text : text[..ChunkChars];
-        for (int i = 1; i * ChunkChars < text.Length; i++)
-            entity[$"{name}_{i}"] = text.Substring(i * ChunkChars, Math.Min(ChunkChars, text.Length - i * ChunkChars));
+        int start = 0;
+        for (int i = 0; start < text.Length || i == 0; i++)
+        {
+            int length = Math.Min(ChunkChars, text.Length - start);
+            // Never split a surrogate pair: each chunk must be valid UTF-16 on its own.
+            if (start + length < text.Length && char.IsHighSurrogate(text[start + length - 1])) length--;
+            entity[i == 0 ? name : $"{name}_{i}"] = text.Substring(start, length);
+            start += length;
+        }
     }
 
     public static string? Read(TableEntity entity, string name)

@@ -249,10 +249,19 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         Func<EvaluationRecord, string?>? alsoRefuse = null)
     {
         EvaluationRecord seen = ctx.Evaluation;
-        string? refused = await evaluations.ClaimAsync((seen, ctx.ETag), action, r =>
-            r.Stage != stage || r.Round != seen.Round ? $"The evaluation moved on: it is {r.Stage} (round {r.Round})."
-            : EvaluationStore.HasClaim(r, claim) ? taken
-            : alsoRefuse?.Invoke(r), ct);
+        string? refused;
+        try
+        {
+            refused = await evaluations.ClaimAsync((seen, ctx.ETag), action, r =>
+                r.Stage != stage || r.Round != seen.Round ? $"The evaluation moved on: it is {r.Stage} (round {r.Round})."
+                : EvaluationStore.HasClaim(r, claim) ? taken
+                : alsoRefuse?.Invoke(r), ct);
+        }
+        catch (RecordTooLargeException)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "too-large", "The body is too large.",
+                "This text, with what the evaluation already holds, is more than a stored evaluation can keep: shorten the summary, comments or evidence.");
+        }
         if (refused is null) return null;
         await relay.BesideRefusalAsync(() => relay.RelayOverdueAsync(client, seen, ct), $"{seen.CampaignId}/{seen.BranchId}");
         return Problems.Conflict(refused);
