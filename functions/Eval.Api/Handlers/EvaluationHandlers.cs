@@ -160,9 +160,9 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         int pageSize = 50;
         if (q["pageSize"].FirstOrDefault() is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
             return Problems.Validation([new FieldError("/query/pageSize", $"an integer from 1 to {MaxPageSize}")]);
-        string? token = q["continuationToken"].FirstOrDefault();
-        if (token is not null && !IsTokenFor(token, campaignId, unit))
-            return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave for this campaign and unit")]);
+        string? token = null;
+        if (q["continuationToken"].FirstOrDefault() is { } given && (token = PageToken.Open(given, campaignId, unit, stage)) is null)
+            return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave for this campaign, unit and stage")]);
 
         try
         {
@@ -171,34 +171,14 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
                                .AsPages(token, pageSize).WithCancellation(request.HttpContext.RequestAborted))
             {
                 DateTimeOffset now = clock.GetUtcNow();
-                return Results.Ok(new EvaluationPage([.. page.Values.Select(e => Summary(EvaluationStore.FromEntity(e), now))], page.ContinuationToken));
+                return Results.Ok(new EvaluationPage([.. page.Values.Select(e => Summary(EvaluationStore.FromEntity(e), now))],
+                    page.ContinuationToken is { } next ? PageToken.Seal(next, campaignId, unit, stage) : null));
             }
             return Results.Ok(new EvaluationPage([], null));
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {
             return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave")]);
-        }
-    }
-
-    /// <summary>
-    /// A table continuation token is base64(next PartitionKey) + " " + base64(next RowKey). One given back must point
-    /// into this campaign's partition and the unit's key range, as the tokens this API hands out do.
-    /// </summary>
-    static bool IsTokenFor(string token, string campaignId, string unit)
-    {
-        if (token.Length > 1000) return false;
-        string[] parts = token.Split(' ');
-        if (parts.Length != 2) return false;
-        try
-        {
-            string partition = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[0]));
-            string row = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[1]));
-            return partition == campaignId && UnitPath.IsValid(row) && UnitPath.Covers(unit, row);
-        }
-        catch (FormatException)
-        {
-            return false;
         }
     }
 
