@@ -110,6 +110,37 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.Equal("awaiting-self-assessment", (await driver.EvaluationAsync(id, other)).GetProperty("stage").GetString());
     }
 
+    /// <summary>
+    /// A refusal changes nothing, so nothing is kept under its key: the same request with the same key is judged again
+    /// later (here: sent before the campaign started, then once it has).
+    /// </summary>
+    [Fact]
+    public async Task A_refusal_is_not_kept_and_the_same_key_runs_again_once_the_state_allows_it()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string branch = county.Branches[0];
+        string id = "rf-" + Guid.NewGuid().ToString("N")[..8];
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        await CampaignDriver.Expect(await org.PostAsJsonAsync("api/campaigns", CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M")), HttpStatusCode.Created);
+
+        HttpClient secretary = driver.As(Roles.BranchSecretary, branch);
+        string url = $"api/campaigns/{id}/evaluations/{branch}/self-assessment";
+        string body = """{"scores":{"political":21,"organization":21,"service":21,"unity":21},"summary":"开始前提交"}""";
+        using HttpResponseMessage early = await Post(secretary, url, body, "early-1");
+        Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+        string operation = Sha256($"{Roles.BranchSecretary}@{branch}\nPOST\n/{url}\nearly-1");
+        Assert.False((await fx.Table("IdempotencyKeys").GetEntityIfExistsAsync<TableEntity>(operation, "")).HasValue, "a refused request left its key behind");
+
+        await CampaignDriver.Expect(await Post(org, $"api/campaigns/{id}/start", "", null), HttpStatusCode.Accepted);
+        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(id, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
+            TimeSpan.FromSeconds(60), "the campaign to start", () => fx.Host.Output);
+        using HttpResponseMessage later = await Post(secretary, url, body, "early-1");
+        Assert.Equal(HttpStatusCode.Accepted, later.StatusCode);
+        JsonElement e = await driver.WaitForStageAsync(id, branch, "awaiting-township-review");
+        Assert.Equal("开始前提交", e.GetProperty("submission").GetProperty("assessment").GetProperty("summary").GetString());
+        Assert.True((await fx.Table("IdempotencyKeys").GetEntityIfExistsAsync<TableEntity>(operation, "")).HasValue, "the accepted request's answer is kept");
+    }
+
     static string Sha256(string text) => Sha256Bytes(Encoding.UTF8.GetBytes(text));
     static string Sha256Bytes(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 

@@ -13,7 +13,9 @@ namespace Eval.Api.Http;
 /// The Idempotency-Key header on a POST: the first request with a key runs and its response is kept; a repeat
 /// with the same key and body gets that response again and changes nothing; the same key with another body is
 /// 422; a repeat while the first is still running is 409. Keys belong to the caller (the token's subject) and the
-/// route, and are kept in table IdempotencyKeys. A response of 5xx is not kept, so a retry runs again.
+/// route, and are kept in table IdempotencyKeys. Only a success is kept: after a 4xx or 5xx nothing was done under the
+/// key, so its row is removed and a retry is judged again on the state it then finds (a "try again shortly" can pass;
+/// bad input leaves nothing behind).
 /// A first request that never finished (its process died) is taken over by a repeat after <see cref="AbandonedAfter"/>;
 /// handlers see the key's operation id (<see cref="OperationOf"/>) and record it with what they claim, so the repeat
 /// recognises its own half-done work and completes it instead of refusing it.
@@ -22,7 +24,8 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
 {
     public const string Header = "Idempotency-Key";
     const int MaxKeyLength = 200;
-    const int MaxKeptBody = 30_000; // responses here are small; larger ones are not kept (the key then only guards the body)
+    const int BodyChunk = 60_000; // a binary property holds at most 64 KiB
+    const int MaxBodyChunks = 15;  // with the key's other columns, well inside a row's 1 MiB
     const string OperationItem = "Eval.Idempotency.Operation";
 
     /// <summary>A request runs in well under this; a "running" key older than this was left by a process that died.</summary>
@@ -48,20 +51,27 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         if (tooLarge is not null) return tooLarge;
         string partition = Sha256($"{caller!.Id}\n{request.Method}\n{request.Path}\n{key}");
 
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            await Table.AddEntityAsync(new TableEntity(partition, "") { ["BodyHash"] = bodyHash, ["State"] = "running", ["At"] = clock.GetUtcNow() });
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            TableEntity first = (await Table.GetEntityAsync<TableEntity>(partition, "")).Value;
+            try
+            {
+                await Table.AddEntityAsync(new TableEntity(partition, "") { ["BodyHash"] = bodyHash, ["State"] = "running", ["At"] = clock.GetUtcNow() });
+                break;
+            }
+            catch (RequestFailedException e) when (e.Status == 409) { }
+            NullableResponse<TableEntity> found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, "");
+            // Removed in between (the first request failed, and left nothing done): this one runs instead.
+            if (!found.HasValue && attempt < 3) continue;
+            if (!found.HasValue) return Problems.Conflict("Requests with this Idempotency-Key keep failing at the same time; try again shortly.");
+            TableEntity first = found.Value!;
             if (first.GetString("BodyHash") != bodyHash)
                 return Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used with another body.",
                     "Use a new key for a different request.");
             if (first.GetString("State") == "done")
-                return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), first.GetBinary("Body"));
+                return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), ReadBody(first));
             if (!await TryTakeOverAsync(first))
                 return Problems.Conflict("The first request with this Idempotency-Key is still being processed; try again shortly.");
+            break;
         }
         request.HttpContext.Items[OperationItem] = partition;
 
@@ -75,15 +85,24 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
             await Table.DeleteEntityAsync(partition, "", ETag.All);
             throw;
         }
-        var (status, contentType, location, body) = await CaptureAsync(result, request.HttpContext);
-        if (status >= 500 || body.Length > MaxKeptBody)
+        var (status, contentType, location, retryAfter, body) = await CaptureAsync(result, request.HttpContext);
+        if (status >= 400 || body.Length > BodyChunk * MaxBodyChunks)
             await Table.DeleteEntityAsync(partition, "", ETag.All);
         else
-            await Table.UpdateEntityAsync(new TableEntity(partition, "")
-            {
-                ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location, ["Body"] = body,
-            }, ETag.All, TableUpdateMode.Merge);
-        return new Replayed(status, contentType, location, body);
+        {
+            var done = new TableEntity(partition, "") { ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location };
+            for (int i = 0; i == 0 || i * BodyChunk < body.Length; i++)
+                done[i == 0 ? "Body" : $"Body_{i}"] = body.AsSpan(i * BodyChunk, Math.Min(BodyChunk, body.Length - i * BodyChunk)).ToArray();
+            await Table.UpdateEntityAsync(done, ETag.All, TableUpdateMode.Merge);
+        }
+        return new Replayed(status, contentType, location, body, retryAfter);
+    }
+
+    static byte[] ReadBody(TableEntity kept)
+    {
+        var body = new MemoryStream();
+        for (int i = 0; kept.GetBinary(i == 0 ? "Body" : $"Body_{i}") is { } chunk; i++) body.Write(chunk);
+        return body.ToArray();
     }
 
     /// <summary>
@@ -126,15 +145,22 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
     {
         if (request.ContentLength > RequestJson.MaxBodyBytes) return ("", Problems.TooLarge(RequestJson.MaxBodyBytes));
         request.EnableBuffering(RequestJson.MaxBodyBytes + 1);
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        // Read no further than the limit: a chunked body declares no length, and may be far larger.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] chunk = new byte[16 * 1024];
+        long total = 0;
+        for (int read; (read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0;)
+        {
+            total += read;
+            if (total > RequestJson.MaxBodyBytes) return ("", Problems.TooLarge(RequestJson.MaxBodyBytes));
+            hash.AppendData(chunk, 0, read);
+        }
         request.Body.Position = 0;
-        if (buffer.Length > RequestJson.MaxBodyBytes) return ("", Problems.TooLarge(RequestJson.MaxBodyBytes));
-        return (Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray())), null);
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), null);
     }
 
     /// <summary>Runs the result against a scratch response to keep exactly what the client gets.</summary>
-    static async Task<(int Status, string? ContentType, string? Location, byte[] Body)> CaptureAsync(IResult result, HttpContext real)
+    static async Task<(int Status, string? ContentType, string? Location, string? RetryAfter, byte[] Body)> CaptureAsync(IResult result, HttpContext real)
     {
         var features = new FeatureCollection();
         features.Set<IHttpResponseFeature>(new HttpResponseFeature());
@@ -144,19 +170,22 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         var scratch = new DefaultHttpContext(features) { RequestServices = real.RequestServices };
         scratch.Response.StatusCode = StatusCodes.Status200OK;
         await result.ExecuteAsync(scratch);
-        return (scratch.Response.StatusCode, scratch.Response.ContentType, scratch.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body.ToArray());
+        static string? Header(string value) => value is { Length: > 0 } ? value : null;
+        return (scratch.Response.StatusCode, scratch.Response.ContentType, Header(scratch.Response.Headers.Location.ToString()),
+            Header(scratch.Response.Headers.RetryAfter.ToString()), body.ToArray());
     }
 
     static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>The kept response, written again byte for byte.</summary>
-    sealed class Replayed(int status, string? contentType, string? location, byte[]? body) : IResult
+    sealed class Replayed(int status, string? contentType, string? location, byte[]? body, string? retryAfter = null) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
             if (contentType is not null) httpContext.Response.ContentType = contentType;
             if (location is not null) httpContext.Response.Headers.Location = location;
+            if (retryAfter is not null) httpContext.Response.Headers.RetryAfter = retryAfter;
             if (body is { Length: > 0 }) await httpContext.Response.Body.WriteAsync(body);
         }
     }
