@@ -107,7 +107,7 @@ public static class LocalApi
             .WithName("GetRatings").WithTags("Ratings and objections").WithSummary("The list under public notice, then the published one")
             .WithDescription("Public: no token. 409 before the notice opens.")
             .Produces<RatingsView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapPost(ApiRoutes.Objections, (HttpRequest req, string cid, ObjectionHandlers h) => h.FileAsync(req, cid))
+        api.MapPost(ApiRoutes.Objections, (HttpRequest req, DurableTaskClient client, string cid, ObjectionHandlers h) => h.FileAsync(req, client, cid))
             .WithName("FileObjection").WithTags("Ratings and objections").WithSummary("Object to a branch's result during the public notice")
             .RequiresToken("any signed-in caller")
             .ValidatedBody(SchemaCatalog.Objection).Produces<ObjectionAccepted>(StatusCodes.Status202Accepted)

@@ -4,13 +4,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Eval.Workflows.Activities;
 
-/// <summary>Writes the final list to table Ratings and marks the campaign published.</summary>
-public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore ratings, AuditStore audit, ILogger<PublishRatingsActivity> log)
+/// <summary>Writes the final list to table Ratings (upheld objections applied) and marks the campaign published.</summary>
+public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore ratings, ObjectionStore objections, AuditStore audit, ILogger<PublishRatingsActivity> log)
     : EvalActivity<PublishRatingsInput, int>
 {
     public override async Task<int> RunAsync(PublishRatingsInput input)
     {
-        int count = await ratings.PublishAsync(input.CampaignId, input.PublishedAt);
+        int count = await ratings.PublishAsync(input.CampaignId, input.PublishedAt, await objections.UpheldBranchesAsync(input.CampaignId));
         // Seal the published list into the campaign's audit chain (once: a retried activity finds the seal).
         if (!await audit.CampaignChainHasAsync(input.CampaignId, "published"))
             await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.PublishedAt, SystemActor.Instance.Id, SystemActor.Instance.Role,

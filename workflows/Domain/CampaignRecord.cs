@@ -27,7 +27,19 @@ public sealed record CampaignRecord
 }
 
 /// <summary>The campaign orchestration's input.</summary>
-public sealed record CampaignRunInput(string CampaignId, TimeSpan Publicity);
+public sealed record CampaignRunInput(string CampaignId, TimeSpan Publicity)
+{
+    /// <summary>1: waiting for objections, the campaign also counts again on its own (<see cref="Recount"/>). 0: inputs written before.</summary>
+    public int Version { get; init; }
+
+    public const int CurrentVersion = 1;
+
+    /// <summary>
+    /// While objections are open, how long the campaign waits for a resolution's event before it counts again anyway
+    /// (doubling up to an hour): an event can be lost, and an objection removed after the count sends none.
+    /// </summary>
+    public TimeSpan? Recount { get; init; }
+}
 
 public static class CampaignEvents
 {

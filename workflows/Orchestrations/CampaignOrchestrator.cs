@@ -46,11 +46,16 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         // Close the notice, then publish only once no objection is left open.
         int open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId, ActivityRetry.Options);
+        TimeSpan? recount = input.Version >= 1 ? input.Recount : null;
         while (open > 0)
         {
             context.SetCustomStatus(new { step = "resolving-objections", open });
-            await inbox.Next<ObjectionResolved>(CampaignEvents.ObjectionResolved);
-            inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved);
+            if (await ResolvedWithinAsync(context, inbox, recount))
+            {
+                inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved);
+                recount = input.Version >= 1 ? input.Recount : null;
+            }
+            else recount = recount * 2 > MaxRecount ? MaxRecount : recount * 2;
             open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId, ActivityRetry.Options);
         }
 
@@ -59,6 +64,20 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         context.SetCustomStatus(new { step = "published", published });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings", input.CampaignId, context.InstanceId, published);
         return CampaignStatus.Published;
+    }
+
+    static readonly TimeSpan MaxRecount = TimeSpan.FromHours(1);
+
+    /// <summary>True when a resolution's event arrives within <paramref name="wait"/> (no wait: it waits for the event).</summary>
+    static async Task<bool> ResolvedWithinAsync(TaskOrchestrationContext context, EventInbox inbox, TimeSpan? wait)
+    {
+        Task<ObjectionResolved> resolved = inbox.Next<ObjectionResolved>(CampaignEvents.ObjectionResolved);
+        if (wait is null || resolved.IsCompleted) { await resolved; return true; }
+        using var cancelTimer = new CancellationTokenSource();
+        Task timer = context.CreateTimer(wait.Value, cancelTimer.Token);
+        if (await Task.WhenAny(resolved, timer) != resolved) return false;
+        cancelTimer.Cancel();
+        return true;
     }
 
     /// <summary>

@@ -39,13 +39,21 @@ public sealed class AuditStore(EvalTables tables)
         return link.Hash();
     }
 
-    /// <summary>Appends to the campaign's own chain after its last link.</summary>
+    /// <summary>
+    /// Appends to the campaign's own chain after its last link. An entry the chain holds already (the same time, actor,
+    /// action and detail) is the same event written again by a repeated request, and is not linked twice.
+    /// </summary>
     public async Task AppendToCampaignAsync(string campaignId, HistoryEntry entry, CancellationToken ct = default)
     {
         while (true)
         {
             AuditEntry? last = null;
-            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct)) last = Read(e);
+            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
+            {
+                last = Read(e);
+                if (last.Time == entry.Time && last.Actor == entry.Actor && last.Role == entry.Role && last.Action == entry.Action && last.Detail == entry.Detail)
+                    return;
+            }
             AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry, last?.Hash() ?? AuditEntry.Genesis);
             try { await Table.AddEntityAsync(ToEntity(link), ct); return; }
             catch (RequestFailedException e) when (e.Status == 409) { } // someone appended first: link after theirs

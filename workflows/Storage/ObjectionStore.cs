@@ -31,6 +31,15 @@ public sealed class ObjectionStore(EvalTables tables)
         catch (RequestFailedException e) when (e.Status == 412) { return false; }
     }
 
+    /// <summary>The branches with an upheld objection: their level is revoked on the published list.</summary>
+    public async Task<HashSet<string>> UpheldBranchesAsync(string campaignId, CancellationToken ct = default)
+    {
+        var branches = new HashSet<string>(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and Status eq {ObjectionStatus.Upheld}");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, select: ["BranchId"], cancellationToken: ct)) branches.Add(e.GetString("BranchId")!);
+        return branches;
+    }
+
     public async Task<int> CountOpenAsync(string campaignId, CancellationToken ct = default)
     {
         int open = 0;

@@ -30,10 +30,13 @@ public sealed class RatingStore(EvalTables tables)
     public async Task RevokeAsync(string campaignId, string branchId, CancellationToken ct = default) =>
         await Proposed.UpdateEntityAsync(new TableEntity(campaignId, branchId) { ["Level"] = Ranking.Revoked }, ETag.All, TableUpdateMode.Merge, ct);
 
-    /// <summary>Copies the proposed list, as the notice left it, into Ratings.</summary>
-    public async Task<int> PublishAsync(string campaignId, DateTimeOffset publishedAt, CancellationToken ct = default)
+    /// <summary>
+    /// Copies the proposed list, as the notice left it, into Ratings, with the level of every branch in
+    /// <paramref name="revoked"/> (an upheld objection) revoked, whether or not the resolution's own revocation was written.
+    /// </summary>
+    public async Task<int> PublishAsync(string campaignId, DateTimeOffset publishedAt, IReadOnlySet<string>? revoked = null, CancellationToken ct = default)
     {
-        List<RankedBranch> final = await ReadProposedAsync(campaignId, ct);
+        List<RankedBranch> final = [.. (await ReadProposedAsync(campaignId, ct)).Select(r => revoked?.Contains(r.BranchId) == true ? r with { Level = Ranking.Revoked } : r)];
         await WriteAsync(Published, final.Select(r => ToEntity(campaignId, r, publishedAt)), ct);
         return final.Count;
     }

@@ -14,7 +14,7 @@ namespace Eval.Api.Handlers;
 
 /// <summary>Creating, starting and reading campaigns, and requesting their publication.</summary>
 public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, UnitStore units,
-    EvaluationStore evaluations, AcceptedActionRelay relay, TimeProvider clock, ILogger<CampaignHandlers> log)
+    EvaluationStore evaluations, AcceptedActionRelay relay, OutboxOptions outbox, TimeProvider clock, ILogger<CampaignHandlers> log)
 {
     public sealed record PublicationRequest(bool Force = false);
 
@@ -97,9 +97,12 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
     }
 
-    static Task ScheduleAsync(DurableTaskClient client, CampaignRecord campaign, CancellationToken ct) =>
+    Task ScheduleAsync(DurableTaskClient client, CampaignRecord campaign, CancellationToken ct) =>
         client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
-            new CampaignRunInput(campaign.Definition.Id, IsoDuration.Parse(campaign.Definition.Schedule.Publicity)),
+            new CampaignRunInput(campaign.Definition.Id, IsoDuration.Parse(campaign.Definition.Schedule.Publicity))
+            {
+                Version = CampaignRunInput.CurrentVersion, Recount = outbox.SweepInterval,
+            },
             new StartOrchestrationOptions(InstanceIds.Campaign(campaign.Definition.Id)), ct);
 
     public async Task<IResult> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)

@@ -18,10 +18,10 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
 
     public sealed record ResolutionRequest(bool Upheld, string Comment);
 
-    public Task<IResult> FileAsync(HttpRequest request, string campaignId) =>
-        idempotency.RunAsync(request, () => FileOnceAsync(request, campaignId));
+    public Task<IResult> FileAsync(HttpRequest request, DurableTaskClient client, string campaignId) =>
+        idempotency.RunAsync(request, () => FileOnceAsync(request, client, campaignId));
 
-    async Task<IResult> FileOnceAsync(HttpRequest request, string campaignId)
+    async Task<IResult> FileOnceAsync(HttpRequest request, DurableTaskClient client, string campaignId)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
@@ -33,8 +33,9 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         // With an Idempotency-Key the id comes from the operation, so a repeat after a crash finds the objection it filed.
         string? operation = Idempotency.OperationOf(request);
         string id = "obj-" + (operation?[..32] ?? Guid.NewGuid().ToString("N"));
+        // A repeat of a filing that died half-way finishes it: the same check against the notice, the same audit link.
         if (operation is not null && await objections.GetAsync(campaignId, id, request.HttpContext.RequestAborted) is { } filed)
-            return FiledResult(filed.Record);
+            return await ConfirmFiledAsync(client, filed.Record);
 
         DateTimeOffset now = clock.GetUtcNow();
         if (!InNotice(campaign!, now)) return Problems.Conflict("Objections are taken only during the public notice.");
@@ -45,17 +46,27 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
             new Actor(caller!.Id, caller.Name, caller.Roles.FirstOrDefault() ?? Roles.Member), now);
         if (!await objections.TryAddAsync(objection, request.HttpContext.RequestAborted))
             return Problems.Conflict("This objection is being filed by a request with the same Idempotency-Key; try again shortly.");
-        // The notice may have closed while this was written: the campaign counts open objections only after closing
-        // it, so an objection written after that count must not stand.
-        var after = await campaigns.GetAsync(campaignId, request.HttpContext.RequestAborted);
-        if (after is null || !InNotice(after.Value.Record, now))
+        return await ConfirmFiledAsync(client, objection);
+    }
+
+    /// <summary>
+    /// The notice may have closed while the objection was written: the campaign closes the notice and then counts the
+    /// open objections, so one written after that count must not stand. It may also have been written before the count
+    /// and counted: so once it is removed, the campaign is told to count again (else it would wait for it for ever).
+    /// </summary>
+    async Task<IResult> ConfirmFiledAsync(DurableTaskClient client, ObjectionRecord objection)
+    {
+        var after = await campaigns.GetAsync(objection.CampaignId);
+        if (after is null || !InNotice(after.Value.Record, objection.FiledAt))
         {
-            await objections.DeleteAsync(campaignId, objection.Id);
+            await objections.DeleteAsync(objection.CampaignId, objection.Id);
+            if (after?.Record.NoticeClosed == true)
+                await client.RaiseEventAsync(InstanceIds.Campaign(objection.CampaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, false));
             return Problems.Conflict("The public notice closed while the objection was filed.");
         }
-        await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(now, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
+        await audit.AppendToCampaignAsync(objection.CampaignId, new HistoryEntry(objection.FiledAt, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
             $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
-        log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}", objection.Id, campaignId, objection.BranchId, caller.Id);
+        log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}", objection.Id, objection.CampaignId, objection.BranchId, objection.FiledBy.Id);
         return FiledResult(objection);
     }
 
@@ -85,7 +96,20 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
             resolved = objection;
         else
         {
-            if (objection.Status != ObjectionStatus.Open) return Problems.Conflict($"The objection is {objection.Status} already.");
+            if (campaign!.Status != CampaignStatus.Publicity)
+                return Problems.Conflict($"The campaign is {campaign.Status}: objections are resolved during its public notice.");
+            if (objection.Status != ObjectionStatus.Open)
+            {
+                // An earlier resolution may have died before its revocation or its event (a retry without a key lands
+                // here): both are done again, as both are harmless to repeat. Then this 409 is true.
+                await BesideRefusalAsync(async () =>
+                {
+                    if (objection.Status == ObjectionStatus.Upheld) await ratings.RevokeAsync(campaignId, objection.BranchId);
+                    if (campaign.NoticeClosed)
+                        await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, objection.Status == ObjectionStatus.Upheld));
+                }, objection);
+                return Problems.Conflict($"The objection is {objection.Status} already.");
+            }
             resolved = objection with
             {
                 Status = body!.Upheld ? ObjectionStatus.Upheld : ObjectionStatus.Dismissed,
@@ -105,6 +129,15 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         log.LogInformation("Objection {ObjectionId} on {CampaignId}/{BranchId} {Status} by {CallerId}, raised to instance {InstanceId}",
             objection.Id, campaignId, objection.BranchId, resolved.Status, caller!.Id, InstanceIds.Campaign(campaignId));
         return Results.Ok(new ObjectionResolutionView(resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt));
+    }
+
+    async Task BesideRefusalAsync(Func<Task> repair, ObjectionRecord objection)
+    {
+        try { await repair(); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not repeat the resolution of objection {ObjectionId} on {CampaignId} beside a refusal", objection.Id, objection.CampaignId);
+        }
     }
 
     static bool InNotice(CampaignRecord c, DateTimeOffset now) =>

@@ -217,10 +217,41 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         Assert.Equal(TaskNames.PublishRatings, calls.Last().Name);
     }
 
+    [Fact]
+    public async Task Waiting_for_objections_it_counts_again_on_its_own_when_no_event_comes()
+    {
+        // The last objection is resolved but its event is lost (or the objection was removed after the count): no event.
+        Volatile.Write(ref openObjections, 1);
+        string id = await Start(TimeSpan.FromSeconds(1), recount: TimeSpan.FromSeconds(1));
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+        await WaitForCalls(TaskNames.CloseNotice, 1);
+        Volatile.Write(ref openObjections, 0);
+
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        Assert.Equal([1, 0], calls.Where(c => c.Name == TaskNames.CloseNotice).Select(c => c.Result));
+    }
+
+    [Fact]
+    public async Task A_campaign_started_before_the_recount_existed_still_waits_for_the_event()
+    {
+        // Version 0 inputs replay what they recorded: no timer in this wait.
+        Volatile.Write(ref openObjections, 1);
+        string id = await Start(TimeSpan.FromSeconds(1), recount: TimeSpan.FromSeconds(1), version: 0);
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+        await WaitForCalls(TaskNames.CloseNotice, 1);
+        Volatile.Write(ref openObjections, 0);
+        await AssertStillRunning(id, TimeSpan.FromSeconds(3));
+        Assert.Single(calls, c => c.Name == TaskNames.CloseNotice);
+
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", false));
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+    }
+
     // ---------------------------------------------------------------- helpers
 
-    async Task<string> Start(TimeSpan publicity) =>
-        await host.Client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator, new CampaignRunInput(CampaignId, publicity),
+    async Task<string> Start(TimeSpan publicity, TimeSpan? recount = null, int version = CampaignRunInput.CurrentVersion) =>
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CampaignOrchestrator,
+            new CampaignRunInput(CampaignId, publicity) { Version = version, Recount = recount },
             new StartOrchestrationOptions(InstanceIds.Campaign(CampaignId)));
 
     Task Raise(string id, string name, object payload) => host.Client.RaiseEventAsync(id, name, payload);
