@@ -98,6 +98,29 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
         await AssertIntactAsync(links: 3);
     }
 
+    [Fact]
+    public async Task A_decision_linked_and_not_yet_recorded_verifies_while_running_but_not_once_done_nor_with_a_wrong_head()
+    {
+        await StartAsync(withHead: true);
+        Assert.True(await activity.RunAsync(Change(1, "self-assessment-submitted")));
+        // The next decision in flight: its link is written, its record not yet (what a verify in a busy campaign reads).
+        await audit.AppendAsync(Campaign, Branch, 2, Change(2, "township-approved").Entry, (await RecordAsync()).AuditHead);
+        await AssertIntactAsync(links: 3);
+
+        // A finished evaluation decides nothing more: a link past its record is one too many.
+        var (record, etag) = (await evaluations.GetAsync(Campaign, Branch))!.Value;
+        await tables.Table(EvalTables.Evaluations).UpdateEntityAsync(EvaluationStore.ToEntity(record with { Stage = Stages.Done }), etag, TableUpdateMode.Replace);
+        Assert.False((await VerifyAsync()).Intact);
+
+        // A record that points at another link than its chain holds at its Seq.
+        (record, etag) = (await evaluations.GetAsync(Campaign, Branch))!.Value;
+        await tables.Table(EvalTables.Evaluations).UpdateEntityAsync(
+            EvaluationStore.ToEntity(record with { Stage = Stages.AwaitingTownshipReview, AuditHead = new string('0', 64) }), etag, TableUpdateMode.Replace);
+        AuditVerification wrongHead = await VerifyAsync();
+        Assert.False(wrongHead.Intact);
+        Assert.Contains("points at another link", wrongHead.FirstBreak!.Problem);
+    }
+
     async Task StartAsync(bool withHead)
     {
         await evaluations.CreateAsync([new EvaluationRecord
@@ -113,9 +136,11 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
     EvaluationChange Change(int seq, string action) =>
         new(Campaign, Branch, seq, new HistoryEntry(started.Time.AddDays(seq), "someone", "branch-secretary", action)) { Stage = Stages.AwaitingTownshipReview };
 
+    Task<AuditVerification> VerifyAsync() => new AuditVerifier(audit, evaluations, new RatingStore(tables)).VerifyAsync(Campaign, published: false);
+
     async Task AssertIntactAsync(int links)
     {
-        AuditVerification verified = await new AuditVerifier(audit, evaluations, new RatingStore(tables)).VerifyAsync(Campaign, published: false);
+        AuditVerification verified = await VerifyAsync();
         Assert.True(verified.Intact, verified.FirstBreak?.ToString());
         Assert.Equal(links, verified.Links);
     }

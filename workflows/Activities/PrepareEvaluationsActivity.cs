@@ -20,12 +20,14 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
         List<Unit> branches = await units.BranchesUnderAsync(campaign.Definition.Unit);
         var rules = EvaluationRules.From(campaign.Definition);
 
-        // Records first, so the API can answer for every branch as soon as the campaign is running. A re-run keeps
-        // the records that exist (their workflows may have moved them on).
+        var started = new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, "started", campaign.Definition.Title);
+        // The first link of each evaluation's audit chain, before the record that counts it (as every link is): for
+        // every branch, as a crash may have come between the two writes (an upsert writes the same link again).
+        await audit.StartChainsAsync(campaignId, branches.Select(b => (b.Id, started)));
+        // Then the records. A re-run keeps the records that exist (their workflows may have moved them on).
         var existing = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in evaluations.Query(campaignId, null, null, select: ["RowKey"], pageSize: 1000))
             existing.Add(row.RowKey);
-        var started = new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, "started", campaign.Definition.Title);
         await evaluations.CreateAsync(branches.Where(b => !existing.Contains(b.Id)).Select(b => new EvaluationRecord
         {
             CampaignId = campaignId,
@@ -36,9 +38,6 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             History = [started],
             AuditHead = AuditStore.FirstLinkHash(campaignId, b.Id, started),
         }));
-        // The first link of each evaluation's audit chain: for every branch, as a crash may have come between the two
-        // writes (an upsert writes the same link again).
-        await audit.StartChainsAsync(campaignId, branches.Select(b => (b.Id, started)));
         string[] groups = branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) runs {Count} evaluations in {Groups} townships, {Fresh} of them new",
             campaignId, InstanceIds.Campaign(campaignId), branches.Count, groups.Length, branches.Count - existing.Count);

@@ -16,11 +16,13 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
 {
     public async Task<AuditVerification> VerifyAsync(string campaignId, bool published, CancellationToken ct = default)
     {
+        // Records before links: a link is written before the record that counts it, so every link a record read here
+        // counts is in the read that follows, while evaluations may go on deciding in between.
+        var seqs = new Dictionary<string, (int Seq, bool Done, string? Head)>(StringComparer.Ordinal);
+        await foreach (var e in evaluations.Query(campaignId, null, null, select: ["RowKey", "Seq", "Stage", "AuditHead"], pageSize: 1000).WithCancellation(ct))
+            seqs[e.RowKey] = (e.GetInt32("Seq") ?? 0, e.GetString("Stage") == Stages.Done, e.GetString("AuditHead"));
         var rows = await audit.ReadAllAsync(campaignId, ct);
         var chains = rows.GroupBy(r => r.RowKey[..r.RowKey.LastIndexOf('|')], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var seqs = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var e in evaluations.Query(campaignId, null, null, select: ["RowKey", "Seq"], pageSize: 1000).WithCancellation(ct))
-            seqs[e.RowKey] = e.GetInt32("Seq") ?? 0;
 
         foreach (string branch in seqs.Keys.Where(b => chains.All(c => c.Key != b)).Order(StringComparer.Ordinal))
             return Broken(chains, rows.Count, new AuditBreak(branch, 0, "the evaluation has no audit chain"));
@@ -30,6 +32,8 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
             string prev = AuditEntry.Genesis;
             int expected = 0;
             AuditEntry? last = null;
+            string? headHash = null;
+            int? recorded = chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out var r) ? r.Seq : null;
             foreach (var (rowKey, text, hash) in chain.OrderBy(r => r.RowKey, StringComparer.Ordinal))
             {
                 int seq = int.Parse(rowKey[(rowKey.LastIndexOf('|') + 1)..]);
@@ -44,10 +48,18 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                     return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link does not point at the one before it"));
                 prev = hash!;
                 last = entry;
+                if (seq == recorded) headHash = hash;
                 expected++;
             }
-            if (chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out int recorded) && recorded != expected - 1)
-                return Broken(chains, rows.Count, new AuditBreak(chain.Key, expected, $"the evaluation records {recorded + 1} decisions, the chain {expected}"));
+            if (recorded is { } n)
+            {
+                // A finished evaluation decides nothing more; a running one may have linked its next decision already.
+                var (_, done, head) = seqs[chain.Key];
+                if (expected - 1 < n || (done && expected - 1 != n))
+                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, expected, $"the evaluation records {n + 1} decisions, the chain {expected}"));
+                if (head is not null && head != headHash)
+                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, n, "the evaluation's record points at another link than the chain holds"));
+            }
             if (chain.Key == AuditEntry.CampaignChain && published && last?.Action == "published" &&
                 last.Detail != await PublishedListHashAsync(ratings, campaignId, ct))
                 return Broken(chains, rows.Count, new AuditBreak(chain.Key, last.Seq, "the published ratings differ from those the chain sealed"));
