@@ -3,6 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
+using Grpc.Net.Client;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Eval.FunctionalTests;
 
@@ -141,6 +146,42 @@ public sealed class CampaignDeadlineTests(LocalHostFixture fx) : IClassFixture<L
             Assert.Equal("not-evaluated", e.GetProperty("outcome").GetString());
             Assert.Equal("closed", e.GetProperty("history").EnumerateArray().Last().GetProperty("action").GetString());
         }
+    }
+
+    [Fact]
+    public async Task A_forced_publication_closes_an_evaluation_whose_workflow_has_stopped()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 2);
+        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, "PT10M", "PT10M", "PT10M", publicity: "PT2S"), county.Id, 2);
+        string stopped = county.Branches[0], waiting = county.Branches[1];
+        // A workflow that can take no more events (terminated here; failed after its activities gave up is the same).
+        await TerminateAsync(InstanceIds.Evaluation(campaign, stopped));
+
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { force = true }), HttpStatusCode.Accepted);
+        JsonElement ratings = await PublishedRatingsAsync(campaign);
+        Assert.Empty(ratings.GetProperty("ratings").EnumerateArray());
+        foreach (string b in new[] { stopped, waiting })
+        {
+            JsonElement e = await driver.EvaluationAsync(campaign, b);
+            Assert.Equal("not-evaluated", e.GetProperty("outcome").GetString());
+            Assert.Equal("closed", e.GetProperty("history").EnumerateArray().Last().GetProperty("action").GetString());
+        }
+        JsonElement verified = await org.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/audit/verify");
+        Assert.True(verified.GetProperty("intact").GetBoolean(), verified.ToString());
+    }
+
+    async Task TerminateAsync(string instanceId)
+    {
+        using GrpcChannel channel = GrpcChannel.ForAddress($"http://localhost:{fx.Host.SidecarPort}");
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
+        using IHost host = builder.Build();
+        DurableTaskClient client = host.Services.GetRequiredService<DurableTaskClient>();
+        await client.TerminateInstanceAsync(instanceId, "test: a workflow that has stopped");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        OrchestrationMetadata m = await client.WaitForInstanceCompletionAsync(instanceId, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, m.RuntimeStatus);
     }
 
     async Task<JsonElement> PublishedRatingsAsync(string campaign) =>

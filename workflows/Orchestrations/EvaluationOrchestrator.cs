@@ -170,7 +170,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         Task<EvaluationResult> CloseAsync()
         {
             EvaluationClosed c = closed!.Result;
-            return FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, "closed", "publication was forced before this evaluation finished", c.At));
+            return FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, "closed", Activities.CloseUnfinishedEvaluationsActivity.ClosedDetail, c.At));
         }
 
         async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null, ScoreEntry? addScore = null)
