@@ -141,6 +141,32 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.True((await fx.Table("IdempotencyKeys").GetEntityIfExistsAsync<TableEntity>(operation, "")).HasValue, "the accepted request's answer is kept");
     }
 
+    /// <summary>A create written and then abandoned before its answer was kept (the key left "running"): the repeat is 201.</summary>
+    [Fact]
+    public async Task A_repeated_create_whose_first_answer_was_lost_is_created_not_a_conflict()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string id = "cc-" + Guid.NewGuid().ToString("N")[..8];
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        string definition = JsonSerializer.Serialize(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M"));
+        using HttpResponseMessage created = await Post(org, "api/campaigns", definition, "create-lost");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // As a process killed after the write leaves it: the key still running, a minute ago, no answer kept.
+        string operation = Sha256($"{Roles.OrgDepartment}@{county.Id}\nPOST\n/api/campaigns\ncreate-lost");
+        await fx.Table("IdempotencyKeys").UpsertEntityAsync(new TableEntity(operation, "")
+        {
+            ["BodyHash"] = Sha256(definition), ["State"] = "running", ["At"] = DateTimeOffset.UtcNow.AddMinutes(-1),
+        }, TableUpdateMode.Replace);
+
+        using HttpResponseMessage repeated = await Post(org, "api/campaigns", definition, "create-lost");
+        Assert.Equal(HttpStatusCode.Created, repeated.StatusCode);
+        Assert.Equal(created.Headers.Location, repeated.Headers.Location);
+        // Another key (another request) for the same id is still a conflict.
+        using HttpResponseMessage other = await Post(org, "api/campaigns", definition, "create-other");
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+    }
+
     static string Sha256(string text) => Sha256Bytes(Encoding.UTF8.GetBytes(text));
     static string Sha256Bytes(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 

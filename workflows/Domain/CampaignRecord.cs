@@ -17,6 +17,8 @@ public sealed record CampaignRecord
     public DateTimeOffset? PublishedAt { get; init; }
     /// <summary>The operation id (Idempotency-Key) of the request that started the campaign: its repeat finishes the start.</summary>
     public string? StartOperation { get; init; }
+    /// <summary>The Idempotency-Key operation that created the campaign: its repeat after a crash is answered 201, not 409.</summary>
+    public string? CreateOperation { get; init; }
     /// <summary>The operation id of the request that asked for publication: its repeat raises the event again.</summary>
     public string? PublicationOperation { get; init; }
     /// <summary>

@@ -59,6 +59,7 @@ public sealed class CampaignStore(EvalTables tables)
             ["NoticeClosed"] = r.NoticeClosed,
             ["PublishedAt"] = r.PublishedAt,
             ["StartOperation"] = r.StartOperation,
+            ["CreateOperation"] = r.CreateOperation,
             ["PublicationOperation"] = r.PublicationOperation,
         };
         TableText.Write(e, "Definition", Json.Write(r.Definition));
@@ -80,6 +81,7 @@ public sealed class CampaignStore(EvalTables tables)
         NoticeClosed = e.GetBoolean("NoticeClosed") ?? false,
         PublishedAt = e.GetDateTimeOffset("PublishedAt"),
         StartOperation = e.GetString("StartOperation"),
+        CreateOperation = e.GetString("CreateOperation"),
         PublicationOperation = e.GetString("PublicationOperation"),
         PublicationRequest = Json.Read<PublicationRequested>(e.GetString("PublicationRequest")),
     };

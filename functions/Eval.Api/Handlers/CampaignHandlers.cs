@@ -41,9 +41,16 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
             Status = CampaignStatus.Created,
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = caller.Id,
+            CreateOperation = Idempotency.OperationOf(request),
         };
         if (!await campaigns.TryCreateAsync(record, request.HttpContext.RequestAborted))
+        {
+            // A repeat of a create that was written and then died before its answer was kept: the campaign is its own.
+            if (record.CreateOperation is { } operation && await campaigns.GetAsync(definition.Id, request.HttpContext.RequestAborted) is { } existing
+                && existing.Record.CreateOperation == operation)
+                return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(existing.Record, null));
             return Problems.Conflict($"A campaign with id '{definition.Id}' exists already.");
+        }
         log.LogInformation("Campaign {CampaignId} created over {Unit} by {CallerId}", definition.Id, definition.Unit, caller.Id);
         return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(record, null));
     }
