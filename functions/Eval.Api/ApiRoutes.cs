@@ -23,6 +23,7 @@ public static class ApiRoutes
     public const string Publication = "campaigns/{cid}/publication";
     public const string Ratings = "campaigns/{cid}/ratings";
     public const string Objections = "campaigns/{cid}/objections";
+    public const string Objection = "campaigns/{cid}/objections/{oid}";
     public const string ObjectionResolution = "campaigns/{cid}/objections/{oid}/resolution";
     public const string AuditVerification = "campaigns/{cid}/audit/verify";
     public const string SelfTests = "selftests";

@@ -112,6 +112,15 @@ public static class LocalApi
             .RequiresToken("any signed-in caller")
             .ValidatedBody(SchemaCatalog.Objection).Produces<ObjectionAccepted>(StatusCodes.Status202Accepted)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapGet(ApiRoutes.Objections, (HttpRequest req, string cid, ObjectionHandlers h) => h.ListAsync(req, cid))
+            .WithName("ListObjections").WithTags("Ratings and objections").WithSummary("A campaign's objections, oldest first, to resolve them")
+            .WithQueryParameter("status", "Only objections with this status: open, upheld or dismissed.")
+            .RequiresToken("org-department of the campaign's unit or above", OrgDepartment)
+            .Produces<ObjectionList>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        api.MapGet(ApiRoutes.Objection, (HttpRequest req, string cid, string oid, ObjectionHandlers h) => h.GetAsync(req, cid, oid))
+            .WithName("GetObjection").WithTags("Ratings and objections").WithSummary("One objection and its resolution (where a filed objection's Location points)")
+            .RequiresToken("org-department of the campaign's unit or above, or the objection's filer")
+            .Produces<ObjectionView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost(ApiRoutes.ObjectionResolution, (HttpRequest req, DurableTaskClient client, string cid, string oid, ObjectionHandlers h) => h.ResolveAsync(req, client, cid, oid))
             .WithName("ResolveObjection").WithTags("Ratings and objections").WithSummary("Uphold (revoking the branch's level, no re-ranking) or dismiss an objection")
             .RequiresToken("org-department of the campaign's unit or above", OrgDepartment)

@@ -36,6 +36,9 @@ namespace Eval.FunctionalTests;
 ///                                                (org-department covering it only when scoring is overdue: 403 here)
 ///   POST campaigns/{cid}/publication           org-department covering the campaign's unit
 ///   POST campaigns/{cid}/objections            any authenticated caller (409 outside the public notice)
+///   GET  campaigns/{cid}/objections            org-department covering the campaign's unit
+///   GET  …/objections/{oid}                    org-department covering the campaign's unit, or the objection's filer
+///                                              (anyone else: 404, as if it did not exist)
 ///   POST …/objections/{oid}/resolution         org-department covering the campaign's unit
 ///
 /// No token or a token that does not validate → 401 (with a WWW-Authenticate challenge); a valid token with the
@@ -80,6 +83,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST county-score",            "403 403 ok  403 403",     "403 403 403 403 403",      "401", "401"),
         ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
         ("POST objections",              "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401"),
+        ("GET objections",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
+        ("GET objection",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401"),
         ("POST objection resolution",    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
         ("GET audit verification",       "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
     ];
@@ -112,6 +117,11 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // A valid objection, but there is no public notice yet: 409.
         ["POST objections"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections",
             w => Json(new { branchId = w.Branch, text = "群众反映材料不实" }), 409),
+        // None filed yet: an empty list.
+        ["GET objections"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/objections", null, 200),
+        // An objection is shown to the organization department and its filer only; to everyone else it does not exist
+        // (404, not 403, so ids cannot be probed). One that does not exist: 404 for all.
+        ["GET objection"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/objections/obj-{new string('0', 32)}", null, 404),
         // A well-formed objection id that does not exist: 404.
         ["POST objection resolution"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections/obj-{new string('0', 32)}/resolution",
             w => Json(new { upheld = false, comment = "经核实不属实" }), 404),
@@ -151,7 +161,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         var routes = typeof(Eval.Api.ApiRoutes).GetFields()
             .Where(f => f.IsLiteral && f.Name is not ("Prefix" or "Health" or "SelfTests" or "SelfTest" or "SelfTestConfirmation"))
             .ToList();
-        Assert.Equal(routes.Count, Table.Length);
+        // campaigns/{cid}/objections serves two endpoints: GET (the list) and POST (filing).
+        Assert.Equal(routes.Count + 1, Table.Length);
         Assert.Equal(Table.Select(t => t.Endpoint).Order(), Endpoints.Keys.Order());
     }
 

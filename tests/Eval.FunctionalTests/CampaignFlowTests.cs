@@ -83,8 +83,23 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
         string dismissedBranch = expected.Last().BranchId;
         string upheld = await FileObjectionAsync(campaign, upheldBranch);
         string dismissed = await FileObjectionAsync(campaign, dismissedBranch);
+        // The organization department's list of what to resolve; another member does not see someone else's objection.
+        JsonElement open = await org.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/objections?status=open");
+        Assert.Equal(new[] { upheld, dismissed }.Order(), open.GetProperty("objections").EnumerateArray().Select(o => o.GetProperty("id").GetString()).Order());
+        using HttpResponseMessage stranger = await driver.As(Roles.Member, county.Id, "someone-else").GetAsync($"api/campaigns/{campaign}/objections/{upheld}");
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        using HttpResponseMessage badStatus = await org.GetAsync($"api/campaigns/{campaign}/objections?status=maybe");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badStatus.StatusCode);
         await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/objections/{upheld}/resolution", new { upheld = true, comment = "经核实属实" }), HttpStatusCode.OK);
         await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/objections/{dismissed}/resolution", new { upheld = false, comment = "经核实不属实" }), HttpStatusCode.OK);
+        JsonElement upheldList = await org.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/objections?status=upheld");
+        JsonElement upheldView = Assert.Single(upheldList.GetProperty("objections").EnumerateArray());
+        Assert.Equal(upheldBranch, upheldView.GetProperty("branchId").GetString());
+        Assert.Equal("经核实属实", upheldView.GetProperty("comment").GetString());
+        // Its filer reads the outcome where the filing's Location pointed.
+        JsonElement filerView = await driver.As(Roles.Member, CampaignDriver.TownshipOf(upheldBranch), "villager-" + upheldBranch)
+            .GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/objections/{upheld}");
+        Assert.Equal("upheld", filerView.GetProperty("status").GetString());
 
         await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == "published" ? "ok" : null,
             TimeSpan.FromSeconds(60), "publication", () => fx.Host.Output);
@@ -117,7 +132,11 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
         using HttpResponseMessage r = await driver.As(Roles.Member, CampaignDriver.TownshipOf(branch), "villager-" + branch).PostAsJsonAsync(
             $"api/campaigns/{campaign}/objections", new { branchId = branch, text = "群众反映该支部材料有误" });
         await CampaignDriver.Expect(r, HttpStatusCode.Accepted);
-        return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        string id = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        JsonElement filed = await driver.As(Roles.Member, CampaignDriver.TownshipOf(branch), "villager-" + branch).GetFromJsonAsync<JsonElement>(r.Headers.Location!.ToString());
+        Assert.Equal("open", filed.GetProperty("status").GetString());
+        Assert.Equal(id, filed.GetProperty("id").GetString());
+        return id;
     }
 
     static object Scores(decimal[] p) => CampaignDriver.Scores(p[0], p[1], p[2], p[3]);

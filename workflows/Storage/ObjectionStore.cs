@@ -40,6 +40,17 @@ public sealed class ObjectionStore(EvalTables tables)
         return branches;
     }
 
+    /// <summary>A campaign's objections (one partition; a notice draws tens, not thousands), optionally of one status, oldest first.</summary>
+    public async Task<List<ObjectionRecord>> ListAsync(string campaignId, string? status, CancellationToken ct = default)
+    {
+        string filter = status is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and Status eq {status}");
+        var list = new List<ObjectionRecord>();
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct)) list.Add(FromEntity(e));
+        return [.. list.OrderBy(o => o.FiledAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
+    }
+
     public async Task<int> CountOpenAsync(string campaignId, CancellationToken ct = default)
     {
         int open = 0;

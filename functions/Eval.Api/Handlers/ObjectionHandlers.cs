@@ -131,6 +131,36 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         return Results.Ok(new ObjectionResolutionView(resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt));
     }
 
+    public async Task<IResult> ListAsync(HttpRequest request, string campaignId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit sees its objections.");
+        string? status = request.Query["status"].FirstOrDefault();
+        if (status is not null && status is not (ObjectionStatus.Open or ObjectionStatus.Upheld or ObjectionStatus.Dismissed))
+            return Problems.Validation([new FieldError("/query/status", $"one of {ObjectionStatus.Open}, {ObjectionStatus.Upheld}, {ObjectionStatus.Dismissed}")]);
+        List<ObjectionRecord> list = await objections.ListAsync(campaignId, status, request.HttpContext.RequestAborted);
+        return Results.Ok(new ObjectionList(campaignId, [.. list.Select(View)]));
+    }
+
+    /// <summary>The organization department sees every objection, its filer sees its own; to anyone else it does not exist.</summary>
+    public async Task<IResult> GetAsync(HttpRequest request, string campaignId, string objectionId)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
+        if (missing is not null) return missing;
+        var found = IsObjectionId(objectionId) ? await objections.GetAsync(campaignId, objectionId, request.HttpContext.RequestAborted) : null;
+        if (found is not { } o || !(CampaignAccess.CanRun(caller!, campaign!) || o.Record.FiledBy.Id == caller!.Id))
+            return Problems.NotFound($"No objection '{objectionId}'.");
+        return Results.Ok(View(o.Record));
+    }
+
+    static ObjectionView View(ObjectionRecord o) =>
+        new(o.Id, o.BranchId, o.Text, o.FiledBy, o.FiledAt, o.Status, o.Comment, o.ResolvedBy, o.ResolvedAt);
+
     async Task BesideRefusalAsync(Func<Task> repair, ObjectionRecord objection)
     {
         try { await repair(); }

@@ -46,6 +46,13 @@ public sealed record RatingsView(string CampaignId, string Status, DateTimeOffse
 /// <summary>202 for a filed objection.</summary>
 public sealed record ObjectionAccepted(string Id, string Status);
 
+/// <summary>An objection as the organization department (or its filer) sees it.</summary>
+public sealed record ObjectionView(string Id, string BranchId, string Text, Actor FiledBy, DateTimeOffset FiledAt, string Status,
+    string? Comment, Actor? ResolvedBy, DateTimeOffset? ResolvedAt);
+
+/// <summary>A campaign's objections, oldest first.</summary>
+public sealed record ObjectionList(string CampaignId, IReadOnlyList<ObjectionView> Objections);
+
 /// <summary>A resolved objection.</summary>
 public sealed record ObjectionResolutionView(string Id, string BranchId, string Status, string? Comment, DateTimeOffset? ResolvedAt);
 
