@@ -44,6 +44,11 @@ public static class LocalApi
             .RequiresToken("any role at, above or below the unit", Roles.All.ToArray())
             .Produces<UnitView>().ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapGet(ApiRoutes.Campaigns, (HttpRequest req, CampaignHandlers h) => h.ListAsync(req))
+            .WithName("ListCampaigns").WithTags("Campaigns").WithSummary("The campaigns at, above or below your unit, newest first")
+            .WithQueryParameter("status", "Only campaigns with this status: created, running, publicity or published.")
+            .RequiresToken("any role", Roles.All.ToArray())
+            .Produces<CampaignList>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost(ApiRoutes.Campaigns, (HttpRequest req, CampaignHandlers h) => h.CreateAsync(req))
             .WithName("CreateCampaign").WithTags("Campaigns").WithSummary("Define a campaign")
             .WithDescription("Validated against the campaign schema, then against the rules it cannot say (unique ids, a unity criterion, " +

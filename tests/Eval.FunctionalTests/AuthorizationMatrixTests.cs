@@ -23,6 +23,7 @@ namespace Eval.FunctionalTests;
 ///   GET  campaigns/{cid}/ratings               anyone, no token needed (a bad token is ignored)
 ///   PUT  units                                 org-department covering every unit in the body
 ///   GET  units/{id}                            any role whose unit covers the unit or lies below it
+///   GET  campaigns                             any role (the list holds the campaigns at, above or below its unit)
 ///   POST campaigns                             org-department covering the campaign's unit
 ///   GET  campaigns/{cid}                       any role at, above or below the campaign's unit
 ///   POST campaigns/{cid}/start                 org-department covering the campaign's unit
@@ -72,6 +73,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("GET ratings",                  "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok"),
         ("PUT units",                    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
         ("GET unit",                     "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401"),
+        ("GET campaigns",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401"),
         ("POST campaigns",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
         ("GET campaign",                 "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401"),
         ("POST start",                   "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
@@ -100,6 +102,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ["PUT units"] = new(HttpMethod.Put, w => "api/units",
             w => Json(new { units = new[] { new { id = w.County.Id + ".zz99.b999", name = "不存在的党支部", kind = "branch" } } }), 422),
         ["GET unit"] = new(HttpMethod.Get, w => $"api/units/{w.Township}", null, 200),
+        // Every role gets the list of what it may see (out of scope: the campaigns of its own place, here none).
+        ["GET campaigns"] = new(HttpMethod.Get, w => "api/campaigns", null, 200),
         // The running campaign's own definition again: allowed callers get 409 (the id exists).
         ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", w => Json(w.Definition), 409),
         ["GET campaign"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}", null, 200),
@@ -161,8 +165,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         var routes = typeof(Eval.Api.ApiRoutes).GetFields()
             .Where(f => f.IsLiteral && f.Name is not ("Prefix" or "Health" or "SelfTests" or "SelfTest" or "SelfTestConfirmation"))
             .ToList();
-        // campaigns/{cid}/objections serves two endpoints: GET (the list) and POST (filing).
-        Assert.Equal(routes.Count + 1, Table.Length);
+        // campaigns and campaigns/{cid}/objections each serve two endpoints: GET (the list) and POST (a new one).
+        Assert.Equal(routes.Count + 2, Table.Length);
         Assert.Equal(Table.Select(t => t.Endpoint).Order(), Endpoints.Keys.Order());
     }
 

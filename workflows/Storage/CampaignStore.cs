@@ -17,6 +17,17 @@ public sealed class CampaignStore(EvalTables tables)
         return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
     }
 
+    /// <summary>Every campaign (a city holds one per county and year: tens of rows), optionally of one status.</summary>
+    public async Task<List<CampaignRecord>> ListAsync(string? status, CancellationToken ct = default)
+    {
+        string filter = status is null
+            ? TableClient.CreateQueryFilter($"RowKey eq {RowKey}")
+            : TableClient.CreateQueryFilter($"RowKey eq {RowKey} and Status eq {status}");
+        var list = new List<CampaignRecord>();
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct)) list.Add(FromEntity(e));
+        return list;
+    }
+
     /// <summary>False when a campaign with this id exists already.</summary>
     public async Task<bool> TryCreateAsync(CampaignRecord record, CancellationToken ct = default)
     {

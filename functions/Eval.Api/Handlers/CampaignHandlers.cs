@@ -55,6 +55,22 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(record, null));
     }
 
+    /// <summary>The campaigns at, above or below the caller's unit (a branch secretary finds the ones it takes part in).</summary>
+    public async Task<IResult> ListAsync(HttpRequest request)
+    {
+        var (caller, denied) = await auth.AuthenticateAsync(request);
+        if (denied is not null) return denied;
+        string? status = request.Query["status"].FirstOrDefault();
+        if (status is not null && status is not (CampaignStatus.Created or CampaignStatus.Running or CampaignStatus.Publicity or CampaignStatus.Published))
+            return Problems.Validation([new FieldError("/query/status",
+                $"one of {CampaignStatus.Created}, {CampaignStatus.Running}, {CampaignStatus.Publicity}, {CampaignStatus.Published}")]);
+        List<CampaignRecord> all = await campaigns.ListAsync(status, request.HttpContext.RequestAborted);
+        return Results.Ok(new CampaignList([.. all.Where(c => CampaignAccess.CanSee(caller!, c))
+            .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Definition.Id, StringComparer.Ordinal)
+            .Select(c => new CampaignSummary(c.Definition.Id, c.Definition.Title, c.Definition.Unit, c.Status, c.CreatedAt, c.StartedAt,
+                c.BranchCount, c.PublicityEndsAt, c.PublishedAt))]));
+    }
+
     public async Task<IResult> GetAsync(HttpRequest request, string campaignId)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);

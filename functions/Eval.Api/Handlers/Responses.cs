@@ -15,6 +15,13 @@ public sealed record CampaignView(string Id, string Title, string Unit, string S
     int? BranchCount, DateTimeOffset? PublicationRequestedAt, DateTimeOffset? PublicityEndsAt, DateTimeOffset? PublishedAt,
     CampaignProgress? Evaluations, CampaignDefinition Definition);
 
+/// <summary>A campaign in a list: what it is and where it stands, without its definition or counts.</summary>
+public sealed record CampaignSummary(string Id, string Title, string Unit, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
+    int? BranchCount, DateTimeOffset? PublicityEndsAt, DateTimeOffset? PublishedAt);
+
+/// <summary>The campaigns a caller may see, newest first.</summary>
+public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
+
 /// <summary>How many of a campaign's evaluations are at each stage, and how many are overdue.</summary>
 public sealed record CampaignProgress(int Total, IReadOnlyDictionary<string, int> Stages, int Overdue);
 
