@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Azure.Core;
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -14,12 +16,14 @@ namespace Eval.Api.Telemetry;
 /// <summary>
 /// OpenTelemetry for both hosts, wired in one place: traces of incoming HTTP requests, outgoing HTTP (Table Storage
 /// through the Azure SDK), orchestrations and activities; metrics of HTTP and the runtime; logs with their scopes.
-/// Exported to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set, and to the console when
+/// Exported to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set (with the managed identity that
+/// APPLICATIONINSIGHTS_AUTHENTICATION_STRING names, when it is set), and to the console when
 /// Telemetry__Console is true (locally). With neither, nothing is exported.
 /// </summary>
 public static class EvalTelemetry
 {
     public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    public const string AzureMonitorAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
     public const string ConsoleSetting = "Telemetry:Console";
 
     /// <summary>The ActivitySource Microsoft.DurableTask's gRPC worker and client trace orchestrations, activities, timers and events with.</summary>
@@ -59,8 +63,33 @@ public static class EvalTelemetry
                 o.IncludeFormattedMessage = true;
             });
         if (!string.IsNullOrWhiteSpace(azureMonitor))
-            telemetry.UseAzureMonitorExporter(o => o.ConnectionString = azureMonitor);
+        {
+            TokenCredential? credential = AzureMonitorCredential(configuration[AzureMonitorAuthenticationSetting]);
+            telemetry.UseAzureMonitorExporter(o =>
+            {
+                o.ConnectionString = azureMonitor;
+                if (credential is not null) o.Credential = credential;
+            });
+        }
         return telemetry;
+    }
+
+    /// <summary>
+    /// The Entra credential the exporter must send when the Application Insights resource refuses its key (as Bicep sets
+    /// it up: key authentication off). The Functions host reads this setting for its own telemetry; the exporter in the
+    /// worker does not, so without this every log and span of the worker would be refused.
+    /// "Authorization=AAD;ClientId=…" is a user-assigned identity, "Authorization=AAD" the system-assigned one.
+    /// </summary>
+    public static TokenCredential? AzureMonitorCredential(string? authenticationString)
+    {
+        if (string.IsNullOrWhiteSpace(authenticationString)) return null;
+        var parts = authenticationString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        if (!parts.TryGetValue("Authorization", out string? kind) || !kind.Equals("AAD", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"{AzureMonitorAuthenticationSetting} must be 'Authorization=AAD' with an optional 'ClientId=…'.");
+        return new ManagedIdentityCredential(parts.TryGetValue("ClientId", out string? clientId) && clientId.Length > 0
+            ? ManagedIdentityId.FromUserAssignedClientId(clientId) : ManagedIdentityId.SystemAssigned);
     }
 
     /// <summary>

@@ -33,4 +33,33 @@ public sealed class EvalTelemetryTests
         // The Azure SDK emits its spans only with this switch on.
         Assert.True(AppContext.TryGetSwitch(EvalTelemetry.AzureSdkSwitch, out bool enabled) && enabled);
     }
+
+    [Fact]
+    public void In_Azure_the_exporter_signs_in_with_the_managed_identity_the_authentication_string_names()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [EvalTelemetry.AzureMonitorSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/",
+            [EvalTelemetry.AzureMonitorAuthenticationSetting] = "ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddEvalTelemetry(configuration, "eval-test");
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Azure.Monitor.OpenTelemetry.Exporter.AzureMonitorExporterOptions>>();
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(options.Get(Microsoft.Extensions.Options.Options.DefaultName).Credential);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("Authorization=AAD", true)]
+    [InlineData("ClientId=abc;Authorization=AAD", true)]
+    [InlineData(" authorization = aad ; clientid = abc ", true)]
+    public void The_authentication_string_gives_a_managed_identity_or_nothing(string? value, bool credential) =>
+        Assert.Equal(credential, EvalTelemetry.AzureMonitorCredential(value) is Azure.Identity.ManagedIdentityCredential);
+
+    [Fact]
+    public void An_authentication_string_that_is_not_entra_is_refused_at_start() =>
+        Assert.Throws<InvalidOperationException>(() => EvalTelemetry.AzureMonitorCredential("Authorization=Key"));
 }
