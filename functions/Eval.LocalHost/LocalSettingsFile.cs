@@ -22,14 +22,18 @@ public static class LocalSettingsFile
         return values;
     }
 
-    /// <summary>Adds the file below the environment variables, if it exists.</summary>
+    /// <summary>
+    /// Adds the file above appsettings.json and below the environment variables, if it exists: as under `func start`,
+    /// its values override the app's defaults (a log format, a log level), and the environment overrides the file.
+    /// </summary>
     public static void AddTo(IConfigurationManager configuration, string directory)
     {
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return;
         var sources = configuration.Sources;
-        // Insert before the environment-variable source so that the environment overrides the file.
-        int envIndex = sources.ToList().FindIndex(s => s.GetType().Name.Contains("EnvironmentVariables", StringComparison.Ordinal));
+        // Before the last environment-variable source (the unprefixed one, after the JSON files), not the first: the
+        // web builder's first is the ASPNETCORE_-prefixed one, below appsettings.json.
+        int envIndex = sources.ToList().FindLastIndex(s => s.GetType().Name.Contains("EnvironmentVariables", StringComparison.Ordinal));
         var source = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = ReadValues(path) };
         if (envIndex < 0) sources.Add(source); else sources.Insert(envIndex, source);
     }

@@ -31,6 +31,13 @@ public sealed class ExtendedSessionOrchestrationService(IOrchestrationService in
 
     public override async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        // A fetch that has completed goes first: while sessions keep resuming, it would otherwise wait (new instances,
+        // timers, events for instances without a session) until its messages outlived their visibility timeout.
+        if (pendingFetch is { IsCompleted: true } done)
+        {
+            pendingFetch = null;
+            return await done;
+        }
         if (resumed.Reader.TryRead(out TaskOrchestrationWorkItem? ready)) return ready;
         pendingFetch ??= Inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
         Task<bool> resumedAvailable = resumed.Reader.WaitToReadAsync(cancellationToken).AsTask();

@@ -54,6 +54,40 @@ public sealed class ExtendedSessionOrchestrationServiceTests
     }
 
     [Fact]
+    public async Task A_completed_provider_fetch_is_not_starved_by_sessions_that_keep_resuming()
+    {
+        var provider = new ScriptedProvider();
+        var service = new ExtendedSessionOrchestrationService(provider, maxIdleSessions: 10, NullLogger.Instance);
+        var sessions = new List<(ScriptedSession Session, TaskOrchestrationWorkItem Item)>();
+        foreach (string id in new[] { "kept-1", "kept-2" })
+        {
+            var session = new ScriptedSession();
+            TaskOrchestrationWorkItem item = RunningWorkItem(id, session);
+            provider.Fetches.Enqueue(Task.FromResult(item));
+            Assert.Same(item, await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None));
+            await service.ReleaseTaskOrchestrationWorkItemAsync(item);
+            sessions.Add((session, item));
+        }
+
+        // A fetch is under way when the first session resumes; it then completes while the second resumes too.
+        var slowFetch = new TaskCompletionSource<TaskOrchestrationWorkItem>();
+        provider.Fetches.Enqueue(slowFetch.Task);
+        Task<TaskOrchestrationWorkItem> waiting = service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None);
+        sessions[0].Session.Deliver([Raised(sessions[0].Item)]);
+        Assert.Same(sessions[0].Item, await waiting.WaitAsync(Wait));
+        TaskOrchestrationWorkItem other = RunningWorkItem("other", new ScriptedSession());
+        slowFetch.SetResult(other);
+        sessions[1].Session.Deliver([Raised(sessions[1].Item)]);
+        await Task.Delay(100); // the second session's messages are in: both are ready
+
+        Assert.Same(other, await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None).WaitAsync(Wait));
+        Assert.Same(sessions[1].Item, await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None).WaitAsync(Wait));
+    }
+
+    static TaskMessage Raised(TaskOrchestrationWorkItem item) =>
+        new() { Event = new EventRaisedEvent(-1, "\"x\"") { Name = "go" }, OrchestrationInstance = item.OrchestrationRuntimeState.OrchestrationInstance };
+
+    [Fact]
     public async Task A_session_that_stays_idle_is_released_to_the_provider()
     {
         var (provider, service, session, item) = await KeptSessionAsync("idle");
