@@ -12,7 +12,8 @@ param environmentName string
 @minLength(1)
 param location string
 
-@description('Entra ID tenant that issues the API\'s tokens; empty for the tenant of the deployment.')
+@description('Entra ID tenant id (a GUID, not a domain: it becomes the tokens\' issuer) that issues the API\'s tokens; empty for the tenant of the deployment.')
+@maxLength(36)
 param authTenantId string
 
 @description('Application (client) id of the Eval API app registration: the aud of its v2.0 access tokens.')

@@ -5,25 +5,27 @@ using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Eval.Api.Handlers;
 
 /// <summary>
 /// GET /api/health: asks storage and the task hub, each within a short timeout; 200 when both answer, else 503.
+/// Anyone may ask, so a failure is named by its kind only; its message (endpoints, identities) goes to the log.
 /// </summary>
-public sealed class HealthHandler(EvalTables tables, IConfiguration configuration)
+public sealed class HealthHandler(EvalTables tables, IConfiguration configuration, ILogger<HealthHandler> log)
 {
     static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
     public async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client)
     {
         string hub = configuration[SettingNames.TaskHub] ?? "";
-        Task<Check> storage = RunCheck(async ct =>
+        Task<Check> storage = RunCheck("storage", async ct =>
         {
             // A real round trip: list one table page from the account.
             await foreach (var _ in tables.Service.QueryAsync(maxPerPage: 1, cancellationToken: ct).AsPages(pageSizeHint: 1)) break;
         });
-        Task<Check> taskHub = RunCheck(async ct =>
+        Task<Check> taskHub = RunCheck("task hub", async ct =>
         {
             // Goes through the Durable Task backend to the hub's instance store.
             await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages(pageSizeHint: 1).WithCancellation(ct)) break;
@@ -41,7 +43,7 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
             : Problems.Unavailable("Storage or the task hub did not answer.", new Dictionary<string, object?> { ["checks"] = checks });
     }
 
-    static async Task<Check> RunCheck(Func<CancellationToken, Task> probe)
+    async Task<Check> RunCheck(string what, Func<CancellationToken, Task> probe)
     {
         var watch = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(CheckTimeout);
@@ -52,7 +54,8 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
         }
         catch (Exception ex)
         {
-            return new Check("failed", watch.ElapsedMilliseconds, Error: timeout.IsCancellationRequested ? "timed out" : ex.GetType().Name + ": " + ex.Message.Split('\n')[0]);
+            log.LogWarning(ex, "Health check of {Check} failed after {Milliseconds} ms", what, watch.ElapsedMilliseconds);
+            return new Check("failed", watch.ElapsedMilliseconds, Error: timeout.IsCancellationRequested ? "timed out" : ex.GetType().Name);
         }
     }
 
