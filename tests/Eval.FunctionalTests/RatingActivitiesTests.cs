@@ -1,0 +1,98 @@
+using Azure.Data.Tables;
+using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Activities;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eval.FunctionalTests;
+
+/// <summary>
+/// ProposeRatingsActivity and PublishRatingsActivity on real tables. Their messages can be delivered again after a
+/// crash (30 s later), while the notice has moved on, and a resolution can die between its two writes: an upheld
+/// objection must stay upheld and reach the published list, and a published campaign must stay published.
+/// </summary>
+public sealed class RatingActivitiesTests : IAsyncLifetime
+{
+    readonly EvalTables tables = new(new TableServiceClient(AzuriteInstance.Shared.ConnectionString),
+        new StorageOptions { TablePrefix = "rat" + Guid.NewGuid().ToString("N")[..8] });
+    readonly string campaignId = "rat-" + Guid.NewGuid().ToString("N")[..8];
+    readonly CampaignStore campaigns;
+    readonly RatingStore ratings;
+    readonly ProposeRatingsActivity propose;
+    readonly ProposeRatingsInput proposeInput;
+
+    public RatingActivitiesTests()
+    {
+        campaigns = new CampaignStore(tables);
+        ratings = new RatingStore(tables);
+        propose = new ProposeRatingsActivity(campaigns, new EvaluationStore(tables), ratings, NullLogger<ProposeRatingsActivity>.Instance);
+        proposeInput = new ProposeRatingsInput(campaignId, DateTimeOffset.UtcNow.AddDays(7));
+    }
+
+    public Task InitializeAsync() => tables.EnsureCreatedAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_repeated_proposal_after_the_notice_opened_changes_nothing()
+    {
+        await RunningCampaignAsync(2);
+        Assert.Equal(2, await propose.RunAsync(proposeInput));
+        Assert.Equal("strongest", (await ratings.GetProposedAsync(campaignId, "c1.t1.b1"))!.Level);
+        await ratings.RevokeAsync(campaignId, "c1.t1.b1"); // an objection upheld during the notice
+
+        Assert.Equal(2, await propose.RunAsync(proposeInput)); // the same message, delivered again
+        Assert.Equal(Ranking.Revoked, (await ratings.GetProposedAsync(campaignId, "c1.t1.b1"))!.Level);
+
+        await campaigns.UpdateAsync(campaignId, c => c with { Status = CampaignStatus.Published });
+        await propose.RunAsync(proposeInput);
+        Assert.Equal(CampaignStatus.Published, (await campaigns.GetAsync(campaignId))!.Value.Record.Status);
+    }
+
+    [Fact]
+    public async Task An_upheld_objection_revokes_the_level_on_the_published_list_even_if_its_revocation_was_never_written()
+    {
+        await RunningCampaignAsync(3);
+        await propose.RunAsync(proposeInput);
+        Assert.Equal("strongest", (await ratings.GetProposedAsync(campaignId, "c1.t1.b1"))!.Level);
+
+        // Upheld on b1 (its revocation not written); dismissed on b2; b3 has none.
+        var objections = new ObjectionStore(tables);
+        var member = new Actor("member-1", "群众", "member");
+        var org = new Actor("org-1", "组织部", "org-department");
+        Assert.True(await objections.TryAddAsync(new ObjectionRecord(campaignId, "obj-" + new string('a', 32), "c1.t1.b1", "材料不实", member, DateTimeOffset.UtcNow)
+            { Status = ObjectionStatus.Upheld, ResolvedBy = org, ResolvedAt = DateTimeOffset.UtcNow, Comment = "属实" }));
+        Assert.True(await objections.TryAddAsync(new ObjectionRecord(campaignId, "obj-" + new string('b', 32), "c1.t1.b2", "有疑问", member, DateTimeOffset.UtcNow)
+            { Status = ObjectionStatus.Dismissed, ResolvedBy = org, ResolvedAt = DateTimeOffset.UtcNow, Comment = "不属实" }));
+        string b2Level = (await ratings.GetProposedAsync(campaignId, "c1.t1.b2"))!.Level;
+
+        var publish = new PublishRatingsActivity(campaigns, ratings, objections, new AuditStore(tables), NullLogger<PublishRatingsActivity>.Instance);
+        var input = new PublishRatingsInput(campaignId, DateTimeOffset.UtcNow);
+        Assert.Equal(3, await publish.RunAsync(input));
+        Assert.Equal(3, await publish.RunAsync(input)); // delivered again: the same list, one seal
+
+        Dictionary<string, string> published = (await ratings.ReadPublishedAsync(campaignId)).ToDictionary(r => r.BranchId, r => r.Level);
+        Assert.Equal(Ranking.Revoked, published["c1.t1.b1"]);
+        Assert.Equal(b2Level, published["c1.t1.b2"]);
+        Assert.NotEqual(Ranking.Revoked, published["c1.t1.b3"]);
+        Assert.Single(await new AuditStore(tables).ReadAllAsync(campaignId), l => l.Entry!.Contains("\"action\":\"published\""));
+    }
+
+    /// <summary>A running campaign whose branches c1.t1.b1… are done, scored 95, 85, 75 … (the first one strongest).</summary>
+    async Task RunningCampaignAsync(int branches)
+    {
+        var definition = new CampaignDefinition(campaignId, "测试", "c1",
+            new Rubric([new Criterion("unity", "民族团结进步", 100, Unity: true)], 1.5m, 0.5m, []),
+            [new Level("strongest", "最强党支部", 90), new Level("qualified", "合格党支部", 60)], new Schedule("P30D", "P10D", "P10D", "P7D"));
+        Assert.True(await campaigns.TryCreateAsync(new CampaignRecord
+        {
+            Definition = definition, Status = CampaignStatus.Running, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "org-1", BranchCount = branches,
+        }));
+        await new EvaluationStore(tables).CreateAsync(Enumerable.Range(1, branches).Select(i => new EvaluationRecord
+        {
+            CampaignId = campaignId, BranchId = $"c1.t1.b{i}", BranchName = $"c1.t1.b{i}", Stage = Stages.Done, Outcome = Outcomes.Scored,
+            FinalScore = 105 - 10 * i, UnityShare = 0.9m,
+        }));
+    }
+}
