@@ -45,6 +45,34 @@ public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.Equal("operator-2", read.GetProperty("confirmedBy").GetString());
     }
 
+    /// <summary>A start whose answer was lost (its key left "running"): the repeat finds the same self-test, not a new one.</summary>
+    [Fact]
+    public async Task A_keyed_start_repeated_after_its_answer_was_lost_returns_the_same_self_test()
+    {
+        const string body = """{"deadlineSeconds":600,"requestedBy":"operator-k"}""";
+        string key = "selftest-" + Guid.NewGuid().ToString("N")[..8];
+        async Task<JsonElement> Start()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/selftests") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", key);
+            using HttpResponseMessage r = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+            return await r.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        JsonElement first = await Start();
+        string operation = Hex(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{Roles.OrgDepartment}@chifeng\nPOST\n/api/selftests\n{key}")));
+        await fx.Table("IdempotencyKeys").UpsertEntityAsync(new TableEntity(operation, "")
+        {
+            ["BodyHash"] = Hex(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body))), ["State"] = "running", ["At"] = DateTimeOffset.UtcNow.AddMinutes(-1),
+        }, TableUpdateMode.Replace);
+
+        JsonElement again = await Start();
+        Assert.Equal(first.GetProperty("id").GetString(), again.GetProperty("id").GetString());
+        Assert.Equal(first.GetProperty("deadline").GetDateTimeOffset(), again.GetProperty("deadline").GetDateTimeOffset());
+    }
+
+    static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+
     [Fact]
     public async Task Without_a_confirmation_the_durable_timer_expires_the_workflow()
     {

@@ -38,7 +38,13 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         if (body!.DeadlineSeconds is < 1 or > MaxDeadlineSeconds)
             return Problems.Validation([new FieldError("/deadlineSeconds", $"Must be between 1 and {MaxDeadlineSeconds}.")]);
 
-        string id = "selftest-" + Guid.NewGuid().ToString("N");
+        // With an Idempotency-Key the id comes from the operation: a repeat after a crash finds the self-test it started
+        // (scheduling the same id again would restart it).
+        string? operation = Idempotency.OperationOf(request);
+        string id = "selftest-" + (operation?[..32] ?? Guid.NewGuid().ToString("N"));
+        if (operation is not null && await client.GetInstanceAsync(id, getInputsAndOutputs: true) is { } started
+            && started.ReadInputAs<SelfTestInput>() is { } startedInput)
+            return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new SelfTestStarted(id, startedInput.Deadline));
         var input = new SelfTestInput(id, clock.GetUtcNow().AddSeconds(body.DeadlineSeconds), Trim(body.RequestedBy) ?? "anonymous");
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.SelfTestOrchestrator, input, new StartOrchestrationOptions(id));
         log.LogInformation("Self-test started: instance {InstanceId}, deadline {Deadline:O}", id, input.Deadline);
