@@ -21,10 +21,9 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
         }
         catch (Exception e) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
-            if (Outages.IsOutage(e))
+            if (await Outages.TryAnswerAsync(http, e))
             {
                 log.LogWarning(e, "Function {Function} failed on a dependency: answered 503", context.FunctionDefinition.Name);
-                await Outages.TryAnswerAsync(http, e);
                 return;
             }
             log.LogError(e, "Function {Function} failed", context.FunctionDefinition.Name);

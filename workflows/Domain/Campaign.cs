@@ -31,4 +31,6 @@ public static class CampaignStatus
     public const string Running = "running";
     public const string Publicity = "publicity";
     public const string Published = "published";
+
+    public static readonly IReadOnlyList<string> All = [Created, Running, Publicity, Published];
 }

@@ -75,4 +75,6 @@ public static class ObjectionStatus
     public const string Open = "open";
     public const string Upheld = "upheld";
     public const string Dismissed = "dismissed";
+
+    public static readonly IReadOnlyList<string> All = [Open, Upheld, Dismissed];
 }

@@ -52,7 +52,8 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
 
     /// <summary>
     /// For a request that is refused: raises again, through <paramref name="relay"/>, what an earlier request accepted
-    /// and never delivered. A failure here leaves the refusal as it is (the sweep raises it later), so it is logged only.
+    /// and never delivered. A failure here leaves the refusal as it is (the outbox sweep, or the campaign's recount of
+    /// objections, makes up for it later), so it is logged only.
     /// </summary>
     public async Task BesideRefusalAsync(Func<Task> relay, string what)
     {
@@ -62,7 +63,7 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogWarning(e, "Could not raise again the accepted actions of {What}; the outbox sweep will", what);
+            log.LogWarning(e, "Could not raise again the accepted actions of {What}; they are raised again later", what);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
             int expected = 0;
             AuditEntry? last = null;
             string? headHash = null;
-            int? recorded = chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out var r) ? r.Seq : null;
+            (int Seq, bool Done, string? Head)? record = chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out var r) ? r : null;
             foreach (var (rowKey, text, hash) in chain.OrderBy(r => r.RowKey, StringComparer.Ordinal))
             {
                 int seq = int.Parse(rowKey[(rowKey.LastIndexOf('|') + 1)..]);
@@ -48,13 +48,12 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                     return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link does not point at the one before it"));
                 prev = hash!;
                 last = entry;
-                if (seq == recorded) headHash = hash;
+                if (seq == record?.Seq) headHash = hash;
                 expected++;
             }
-            if (recorded is { } n)
+            if (record is { Seq: var n, Done: var done, Head: var head })
             {
                 // A finished evaluation decides nothing more; a running one may have linked its next decision already.
-                var (_, done, head) = seqs[chain.Key];
                 if (expected - 1 < n || (done && expected - 1 != n))
                     return Broken(chains, rows.Count, new AuditBreak(chain.Key, expected, $"the evaluation records {n + 1} decisions, the chain {expected}"));
                 if (head is not null && head != headHash)

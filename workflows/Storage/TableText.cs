@@ -3,8 +3,8 @@ using Azure.Data.Tables;
 namespace Eval.Workflows.Storage;
 
 /// <summary>
-/// Long text in table properties. A string property holds at most 64 KiB (32K UTF-16 chars), so text beyond
-/// that is split over Name, Name_1, Name_2 ... (an entity may hold 1 MiB in all).
+/// Long values in table properties. A string property holds at most 64 KiB (32K UTF-16 chars), and so does a binary
+/// one, so a value beyond that is split over Name, Name_1, Name_2 ... (an entity may hold 1 MiB in all).
 /// </summary>
 public static class TableText
 {
@@ -23,6 +23,22 @@ public static class TableText
             entity[i == 0 ? name : $"{name}_{i}"] = text.Substring(start, length);
             start += length;
         }
+    }
+
+    const int ChunkBytes = 60_000;
+
+    /// <summary>Bytes split as text is, in binary properties of at most 60,000 bytes; at least Name is written.</summary>
+    public static void WriteBytes(TableEntity entity, string name, byte[] bytes)
+    {
+        for (int i = 0; i == 0 || i * ChunkBytes < bytes.Length; i++)
+            entity[i == 0 ? name : $"{name}_{i}"] = bytes.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, bytes.Length - i * ChunkBytes)).ToArray();
+    }
+
+    public static byte[] ReadBytes(TableEntity entity, string name)
+    {
+        var all = new MemoryStream();
+        for (int i = 0; entity.GetBinary(i == 0 ? name : $"{name}_{i}") is { } chunk; i++) all.Write(chunk);
+        return all.ToArray();
     }
 
     public static string? Read(TableEntity entity, string name)

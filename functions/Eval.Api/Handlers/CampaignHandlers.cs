@@ -61,9 +61,8 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         string? status = request.Query["status"].FirstOrDefault();
-        if (status is not null && status is not (CampaignStatus.Created or CampaignStatus.Running or CampaignStatus.Publicity or CampaignStatus.Published))
-            return Problems.Validation([new FieldError("/query/status",
-                $"one of {CampaignStatus.Created}, {CampaignStatus.Running}, {CampaignStatus.Publicity}, {CampaignStatus.Published}")]);
+        if (status is not null && !CampaignStatus.All.Contains(status))
+            return Problems.Validation([new FieldError("/query/status", $"one of {string.Join(", ", CampaignStatus.All)}")]);
         List<CampaignRecord> all = await campaigns.ListAsync(status, request.HttpContext.RequestAborted);
         return Results.Ok(new CampaignList([.. all.Where(c => CampaignAccess.CanSee(caller!, c))
             .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Definition.Id, StringComparer.Ordinal)

@@ -1,6 +1,7 @@
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,7 @@ namespace Eval.Api.Handlers;
 
 /// <summary>Objections (异议) during the public notice, and their resolution by the organization department.</summary>
 public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, ObjectionStore objections,
-    RatingStore ratings, AuditStore audit, TimeProvider clock,
+    RatingStore ratings, AuditStore audit, AcceptedActionRelay relay, TimeProvider clock,
     ILogger<ObjectionHandlers> log)
 {
     public sealed record ObjectionRequest(string BranchId, string Text);
@@ -61,7 +62,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         {
             await objections.DeleteAsync(objection.CampaignId, objection.Id);
             if (after?.Record.NoticeClosed == true)
-                await client.RaiseEventAsync(InstanceIds.Campaign(objection.CampaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, false));
+                await RecountAsync(client, objection, upheld: false);
             return Problems.Conflict("The public notice closed while the objection was filed.");
         }
         await audit.AppendToCampaignAsync(objection.CampaignId, new HistoryEntry(objection.FiledAt, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
@@ -102,12 +103,11 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
             {
                 // An earlier resolution may have died before its revocation or its event (a retry without a key lands
                 // here): both are done again, as both are harmless to repeat. Then this 409 is true.
-                await BesideRefusalAsync(async () =>
+                await relay.BesideRefusalAsync(async () =>
                 {
                     if (objection.Status == ObjectionStatus.Upheld) await ratings.RevokeAsync(campaignId, objection.BranchId);
-                    if (campaign.NoticeClosed)
-                        await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, objection.Status == ObjectionStatus.Upheld));
-                }, objection);
+                    if (campaign.NoticeClosed) await RecountAsync(client, objection, objection.Status == ObjectionStatus.Upheld);
+                }, $"objection {objection.Id} on {campaignId}");
                 return Problems.Conflict($"The objection is {objection.Status} already.");
             }
             resolved = objection with
@@ -125,7 +125,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (body!.Upheld) await ratings.RevokeAsync(campaignId, objection.BranchId);
         await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(resolved.ResolvedAt!.Value, resolved.ResolvedBy!.Id, resolved.ResolvedBy.Role,
             body.Upheld ? "objection-upheld" : "objection-dismissed", $"{objection.Id} on {objection.BranchId}: {body.Comment}"));
-        await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, body.Upheld));
+        await RecountAsync(client, objection, body.Upheld);
         log.LogInformation("Objection {ObjectionId} on {CampaignId}/{BranchId} {Status} by {CallerId}, raised to instance {InstanceId}",
             objection.Id, campaignId, objection.BranchId, resolved.Status, caller!.Id, InstanceIds.Campaign(campaignId));
         return Results.Ok(new ObjectionResolutionView(resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt));
@@ -139,8 +139,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (missing is not null) return missing;
         if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit sees its objections.");
         string? status = request.Query["status"].FirstOrDefault();
-        if (status is not null && status is not (ObjectionStatus.Open or ObjectionStatus.Upheld or ObjectionStatus.Dismissed))
-            return Problems.Validation([new FieldError("/query/status", $"one of {ObjectionStatus.Open}, {ObjectionStatus.Upheld}, {ObjectionStatus.Dismissed}")]);
+        if (status is not null && !ObjectionStatus.All.Contains(status))
+            return Problems.Validation([new FieldError("/query/status", $"one of {string.Join(", ", ObjectionStatus.All)}")]);
         List<ObjectionRecord> list = await objections.ListAsync(campaignId, status, request.HttpContext.RequestAborted);
         return Results.Ok(new ObjectionList(campaignId, [.. list.Select(View)]));
     }
@@ -161,14 +161,9 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
     static ObjectionView View(ObjectionRecord o) =>
         new(o.Id, o.BranchId, o.Text, o.FiledBy, o.FiledAt, o.Status, o.Comment, o.ResolvedBy, o.ResolvedAt);
 
-    async Task BesideRefusalAsync(Func<Task> repair, ObjectionRecord objection)
-    {
-        try { await repair(); }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning(e, "Could not repeat the resolution of objection {ObjectionId} on {CampaignId} beside a refusal", objection.Id, objection.CampaignId);
-        }
-    }
+    /// <summary>Tells the campaign an objection is no longer open, so that it counts the open ones again (a repeat is harmless).</summary>
+    static Task RecountAsync(DurableTaskClient client, ObjectionRecord objection, bool upheld) =>
+        client.RaiseEventAsync(InstanceIds.Campaign(objection.CampaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objection.Id, upheld));
 
     static bool InNotice(CampaignRecord c, DateTimeOffset now) =>
         c.Status == CampaignStatus.Publicity && !c.NoticeClosed && c.PublicityEndsAt is { } end && now < end;

@@ -24,8 +24,7 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
 {
     public const string Header = "Idempotency-Key";
     const int MaxKeyLength = 200;
-    const int BodyChunk = 60_000; // a binary property holds at most 64 KiB
-    const int MaxBodyChunks = 15;  // with the key's other columns, well inside a row's 1 MiB
+    const int MaxKeptBody = 900_000; // split over binary columns (TableText), with the key's other columns well inside a row's 1 MiB
     const string OperationItem = "Eval.Idempotency.Operation";
 
     /// <summary>A request runs in well under this; a "running" key older than this was left by a process that died.</summary>
@@ -68,7 +67,7 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
                 return Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used with another body.",
                     "Use a new key for a different request.");
             if (first.GetString("State") == "done")
-                return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), ReadBody(first));
+                return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), TableText.ReadBytes(first, "Body"));
             if (!await TryTakeOverAsync(first))
                 return Problems.Conflict("The first request with this Idempotency-Key is still being processed; try again shortly.");
             break;
@@ -86,23 +85,15 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
             throw;
         }
         var (status, contentType, location, retryAfter, body) = await CaptureAsync(result, request.HttpContext);
-        if (status >= 400 || body.Length > BodyChunk * MaxBodyChunks)
+        if (status >= 400 || body.Length > MaxKeptBody)
             await Table.DeleteEntityAsync(partition, "", ETag.All);
         else
         {
             var done = new TableEntity(partition, "") { ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location };
-            for (int i = 0; i == 0 || i * BodyChunk < body.Length; i++)
-                done[i == 0 ? "Body" : $"Body_{i}"] = body.AsSpan(i * BodyChunk, Math.Min(BodyChunk, body.Length - i * BodyChunk)).ToArray();
+            TableText.WriteBytes(done, "Body", body);
             await Table.UpdateEntityAsync(done, ETag.All, TableUpdateMode.Merge);
         }
         return new Replayed(status, contentType, location, body, retryAfter);
-    }
-
-    static byte[] ReadBody(TableEntity kept)
-    {
-        var body = new MemoryStream();
-        for (int i = 0; kept.GetBinary(i == 0 ? "Body" : $"Body_{i}") is { } chunk; i++) body.Write(chunk);
-        return body.ToArray();
     }
 
     /// <summary>

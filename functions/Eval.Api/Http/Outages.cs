@@ -39,8 +39,8 @@ public sealed class Outages(ILogger<Outages> log) : IExceptionHandler
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsOutage(exception)) return false;
+        if (!await TryAnswerAsync(httpContext, exception)) return false;
         log.LogWarning(exception, "{Method} {Path} failed on a dependency: answered 503", httpContext.Request.Method, httpContext.Request.Path);
-        return await TryAnswerAsync(httpContext, exception);
+        return true;
     }
 }

@@ -43,6 +43,21 @@ public sealed class EvaluationEntityTests
     }
 
     [Fact]
+    public void Bytes_are_split_under_a_binary_propertys_limit_and_come_back_whole()
+    {
+        byte[] bytes = Enumerable.Range(0, 130_000).Select(i => (byte)(i % 251)).ToArray();
+        var entity = new TableEntity("p", "r");
+        TableText.WriteBytes(entity, "Body", bytes);
+        Assert.Equal(["Body", "Body_1", "Body_2"], entity.Keys.Where(k => k.StartsWith("Body", StringComparison.Ordinal)).Order());
+        Assert.All(entity.Select(p => p.Value).OfType<byte[]>(), b => Assert.True(b.Length <= 64 * 1024));
+        Assert.Equal(bytes, TableText.ReadBytes(entity, "Body"));
+
+        var empty = new TableEntity("p", "r");
+        TableText.WriteBytes(empty, "Body", []);
+        Assert.Empty(TableText.ReadBytes(empty, "Body"));
+    }
+
+    [Fact]
     public void The_size_counts_keys_names_and_values_as_the_service_does()
     {
         var entity = new TableEntity("pk", "rk") { ["S"] = "abc", ["N"] = 5, ["B"] = true, ["D"] = 1.5 };
