@@ -20,10 +20,24 @@ public sealed record Machine(string Cpu, int Cores, double MemoryGiB, string Os,
         string package = Path.Combine(root, "node_modules", "azurite", "package.json");
         if (File.Exists(package))
             azurite = JsonDocument.Parse(File.ReadAllText(package)).RootElement.GetProperty("version").GetString() ?? "unknown";
+        azurite += PatchState(root, azurite);
         string load = string.Join(' ', TryRead("/proc/loadavg").Split(' ').Take(3));
         string kernel = "Linux " + TryRead("/proc/sys/kernel/osrelease").Trim();
         return new Machine(cpu, cores > 0 ? cores : Environment.ProcessorCount, memory, os, kernel,
             RuntimeInformation.FrameworkDescription, azurite, "in memory (--inMemoryPersistence), each service its own process (azurite-blob, azurite-queue, azurite-table)", load);
+    }
+
+    /// <summary>
+    /// Whether npm ci applied patches/azurite+VERSION.patch (the queue's message-index fix, docs/benchmarks.md):
+    /// figures from a patched and a stock Azurite differ by several times at city scale.
+    /// </summary>
+    static string PatchState(string root, string version)
+    {
+        string patch = Path.Combine("patches", $"azurite+{version}.patch");
+        if (!File.Exists(Path.Combine(root, patch))) return ", stock";
+        string store = Path.Combine(root, "node_modules", "azurite", "dist", "src", "queue", "persistence", "LokiQueueMetadataStore.js");
+        return TryRead(store).Contains("Patched (Eval", StringComparison.Ordinal)
+            ? $", with {patch} (the queue's message index)" : $", stock ({patch} not applied: run npm ci)";
     }
 
     static string TryRead(string path)
