@@ -50,6 +50,7 @@ public static class DurableSidecar
             builder.Services.AddSingleton(sessions);
             dispatched = sessions;
         }
+        dispatched = new ActivitySettlingOrchestrationService(dispatched, loggerFactory.CreateLogger<ActivitySettlingOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationService>(new DeduplicatingOrchestrationService(dispatched, loggerFactory.CreateLogger<DeduplicatingOrchestrationService>()));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
