@@ -28,7 +28,7 @@ public sealed record Machine(string Cpu, int Cores, double MemoryGiB, string Os,
     }
 
     /// <summary>
-    /// Whether npm ci applied patches/azurite+VERSION.patch (the queue's message-index fix, docs/benchmarks.md):
+    /// Whether npm ci applied patches/azurite+VERSION.patch (the queue and table store fixes, docs/benchmarks.md):
     /// figures from a patched and a stock Azurite differ by several times at city scale.
     /// </summary>
     static string PatchState(string root, string version)
@@ -37,7 +37,7 @@ public sealed record Machine(string Cpu, int Cores, double MemoryGiB, string Os,
         if (!File.Exists(Path.Combine(root, patch))) return ", stock";
         string store = Path.Combine(root, "node_modules", "azurite", "dist", "src", "queue", "persistence", "LokiQueueMetadataStore.js");
         return TryRead(store).Contains("Patched (Eval", StringComparison.Ordinal)
-            ? $", with {patch} (the queue's message index)" : $", stock ({patch} not applied: run npm ci)";
+            ? $", with {patch} (queue and table store fixes)" : $", stock ({patch} not applied: run npm ci)";
     }
 
     static string TryRead(string path)
