@@ -29,7 +29,11 @@ public sealed class ActivitySettlingOrchestrationService(IOrchestrationService i
                 if (attempt > 1) log.LogInformation("Abandoned activity work item {WorkItemId} at attempt {Attempt}", workItem.Id, attempt);
                 return;
             }
-            catch (Exception e) when (!stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                return; // stopping, as below; an attempt can fail while the stop comes in
+            }
+            catch (Exception e)
             {
                 log.LogWarning("Could not abandon activity work item {WorkItemId} (attempt {Attempt}: {Error}); trying again in {Delay}",
                     workItem.Id, attempt, e.GetBaseException().Message, delay);

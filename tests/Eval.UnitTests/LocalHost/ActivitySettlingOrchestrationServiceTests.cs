@@ -38,16 +38,34 @@ public sealed class ActivitySettlingOrchestrationServiceTests
         Assert.Null(provider.Abandoned);
     }
 
+    [Fact]
+    public async Task An_attempt_that_fails_as_the_stop_comes_in_ends_the_abandon_without_an_error()
+    {
+        var provider = new FailingProvider(failures: int.MaxValue);
+        var service = new ActivitySettlingOrchestrationService(provider, NullLogger.Instance, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4));
+        // The stop arrives while the second attempt is in the provider, which then fails.
+        provider.DuringCall = call => { if (call == 2) service.StopAsync(false).GetAwaiter().GetResult(); };
+
+        await service.AbandonTaskActivityWorkItemAsync(new TaskActivityWorkItem { Id = "m-3" }).WaitAsync(Wait);
+
+        Assert.Equal(2, provider.AbandonCalls);
+        Assert.True(provider.Stopped);
+        Assert.Null(provider.Abandoned);
+    }
+
     sealed class FailingProvider(int failures) : DelegatingOrchestrationService(null!)
     {
         int calls;
+        public Action<int>? DuringCall { get; set; }
         public int AbandonCalls => Volatile.Read(ref calls);
         public TaskActivityWorkItem? Abandoned { get; private set; }
         public bool Stopped { get; private set; }
 
         public override Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
         {
-            if (Interlocked.Increment(ref calls) <= failures) return Task.FromException(new InvalidOperationException("queue service unreachable"));
+            int call = Interlocked.Increment(ref calls);
+            DuringCall?.Invoke(call);
+            if (call <= failures) return Task.FromException(new InvalidOperationException("queue service unreachable"));
             Abandoned = workItem;
             return Task.CompletedTask;
         }
