@@ -1,20 +1,7 @@
 using System.Diagnostics;
-using System.Net.Sockets;
+using Eval.LocalHost;
 
 namespace Eval.Bench;
-
-public static class FreePort
-{
-    /// <summary>A loopback port nobody listens on right now (the OS picks it).</summary>
-    public static int Next()
-    {
-        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-}
 
 /// <summary>CPU time a process has used (user + system), from /proc/&lt;pid&gt;/stat.</summary>
 public static class ProcessCpu

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
+using Eval.LocalHost;
 
 namespace Eval.FunctionalTests.Infrastructure;
 

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Eval.FunctionalTests.Infrastructure;
+namespace Eval.LocalHost;
 
 /// <summary>
-/// A port nothing listens on, for a listener a test starts. It is taken below the kernel's ephemeral range: a port
-/// the kernel hands out (port 0) is free only until it hands it out again, as the local end of some outgoing
-/// connection (a test's HTTP call to Azurite), and a host given that port then fails to bind (seen in CI). Ports
-/// below the range are never used that way. Each is handed out once per test process.
+/// A port nothing listens on, for a listener the tests and the bench start (Azurite, a local host, its sidecar). It
+/// is taken below the kernel's ephemeral range: a port the kernel hands out (port 0) is free only until it hands it
+/// out again, as the local end of some outgoing connection (an HTTP call to Azurite), and a host given that port
+/// then fails to bind (seen in CI). Ports below the range are never used that way. Each is handed out once per process.
 /// </summary>
 public static class FreePort
 {
