@@ -56,6 +56,22 @@ public sealed class StoppedCampaignReportTests
         Assert.Equal(38.1, finished.EvaluationsPerSecond);
     }
 
+    [Fact]
+    public void A_missed_latency_goal_is_explained_by_the_rate_its_closed_loop_reached()
+    {
+        WorkloadBRecord b = WorkloadB(wallSeconds: 370, stopped: null) with
+        {
+            LatencyMs = new() { [Endpoints.SelfAssessment] = new Latency(3810, P50: 331, P95: 629, P99: 1039, Max: 3834, Mean: 400) },
+        };
+
+        Target p99 = Single(Report(b), "Self-assessment p99 at 32 clients");
+
+        Assert.False(p99.Met);
+        Assert.StartsWith("missed: over by 939 ms", p99.Verdict);
+        Assert.Contains("at a mean of 400 ms, were accepted at about 80 a second", p99.Verdict);
+        Assert.Contains("so over 320 a second", p99.Verdict);
+    }
+
     [Theory]
     [InlineData("45", 45.0)]
     [InlineData("0.5", 0.5)]
