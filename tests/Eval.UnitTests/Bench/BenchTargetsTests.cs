@@ -3,10 +3,11 @@ using Eval.Bench;
 namespace Eval.UnitTests.Bench;
 
 /// <summary>
-/// `./eval bench --time-limit`: a campaign stopped before publication is reported as unfinished, never as a time
-/// that met or missed the 10-minute goal by a figure it did not reach, and its ratings as not checked.
+/// How the report judges its targets. `./eval bench --time-limit`: a campaign stopped before publication is reported
+/// as unfinished, never as a time that met or missed the 10-minute goal by a figure it did not reach, and its ratings
+/// as not checked. A missed latency goal comes with the reason its measurements give.
 /// </summary>
-public sealed class StoppedCampaignReportTests
+public sealed class BenchTargetsTests
 {
     [Fact]
     public void A_campaign_stopped_after_ten_minutes_misses_the_goal_by_more_than_the_excess()
