@@ -11,7 +11,8 @@ namespace Eval.Api.Handlers;
 
 /// <summary>
 /// GET /api/health: asks storage and the task hub, each within a short timeout; 200 when both answer, else 503.
-/// Anyone may ask, so a failure is named by its kind only; its message (endpoints, identities) goes to the log.
+/// Anyone may ask, so the answer names no task hub, endpoint or exception: a failed check says only whether it timed
+/// out; what failed and why (endpoints, identities, the exception) goes to the log.
 /// </summary>
 public sealed class HealthHandler(EvalTables tables, IConfiguration configuration, ILogger<HealthHandler> log)
 {
@@ -19,7 +20,6 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
 
     public async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client)
     {
-        string hub = configuration[SettingNames.TaskHub] ?? "";
         Task<Check> storage = RunCheck("storage", async ct =>
         {
             // A real round trip: list one table page from the account.
@@ -35,13 +35,15 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
         var checks = new Dictionary<string, Check>
         {
             ["storage"] = storage.Result,
-            ["taskHub"] = taskHub.Result with { Name = hub },
+            ["taskHub"] = taskHub.Result,
         };
         bool healthy = storage.Result.Status == "ok" && taskHub.Result.Status == "ok";
         return healthy
             ? Results.Ok(new HealthView("healthy", checks))
             : Problems.Unavailable("Storage or the task hub did not answer.", new Dictionary<string, object?> { ["checks"] = checks });
     }
+
+    string Hub => configuration[SettingNames.TaskHub] ?? "";
 
     async Task<Check> RunCheck(string what, Func<CancellationToken, Task> probe)
     {
@@ -54,12 +56,11 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
         }
         catch (Exception ex)
         {
-            log.LogWarning(ex, "Health check of {Check} failed after {Milliseconds} ms", what, watch.ElapsedMilliseconds);
-            return new Check("failed", watch.ElapsedMilliseconds, Error: timeout.IsCancellationRequested ? "timed out" : ex.GetType().Name);
+            log.LogWarning(ex, "Health check of {Check} (task hub {TaskHub}) failed after {Milliseconds} ms", what, Hub, watch.ElapsedMilliseconds);
+            return new Check("failed", watch.ElapsedMilliseconds, Error: timeout.IsCancellationRequested ? "timed out" : "no answer");
         }
     }
 
     public sealed record Check(string Status, long Milliseconds,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
 }
