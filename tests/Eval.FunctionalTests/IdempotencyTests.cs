@@ -75,11 +75,11 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         string branch = county.Branches[0], other = county.Branches[1];
         string body = """{"scores":{"political":20,"organization":20,"service":20,"unity":20},"summary":"崩溃前提交"}""";
 
-        string Operation(string b, string key) => Sha256($"{Roles.BranchSecretary}@{b}\nPOST\n/api/campaigns/{id}/evaluations/{b}/self-assessment\n{key}");
+        string KeyRow(string b, string key) => Sha256($"{Roles.BranchSecretary}@{b}\nPOST\n/api/campaigns/{id}/evaluations/{b}/self-assessment\n{key}");
         async Task LeaveHalfDone(string b, string key, DateTimeOffset at)
         {
-            string operation = Operation(b, key);
-            await fx.Table("IdempotencyKeys").AddEntityAsync(new TableEntity(operation, "")
+            string operation = OperationOf(KeyRow(b, key), body);
+            await fx.Table("IdempotencyKeys").AddEntityAsync(new TableEntity(KeyRow(b, key), "")
             {
                 ["BodyHash"] = Sha256Bytes(Encoding.UTF8.GetBytes(body)), ["State"] = "running", ["At"] = at,
             });
@@ -111,8 +111,8 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
     }
 
     /// <summary>
-    /// A refusal changes nothing, so nothing is kept under its key: the same request with the same key is judged again
-    /// later (here: sent before the campaign started, then once it has).
+    /// A refusal changes nothing, so no answer is kept under its key: the same request with the same key is judged again
+    /// later (here: sent before the campaign started, then once it has). The key stays bound to its body all the same.
     /// </summary>
     [Fact]
     public async Task A_refusal_is_not_kept_and_the_same_key_runs_again_once_the_state_allows_it()
@@ -128,8 +128,12 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         string body = """{"scores":{"political":21,"organization":21,"service":21,"unity":21},"summary":"开始前提交"}""";
         using HttpResponseMessage early = await Post(secretary, url, body, "early-1");
         Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
-        string operation = Sha256($"{Roles.BranchSecretary}@{branch}\nPOST\n/{url}\nearly-1");
-        Assert.False((await fx.Table("IdempotencyKeys").GetEntityIfExistsAsync<TableEntity>(operation, "")).HasValue, "a refused request left its key behind");
+        string keyRow = Sha256($"{Roles.BranchSecretary}@{branch}\nPOST\n/{url}\nearly-1");
+        var refused = await fx.Table("IdempotencyKeys").GetEntityIfExistsAsync<TableEntity>(keyRow, "");
+        Assert.Equal("unsettled", refused.Value?.GetString("State"));
+        // Bound to its body: another body under the key is refused, before and after the state changes.
+        using HttpResponseMessage rebound = await Post(secretary, url, body.Replace("开始前", "另一个"), "early-1");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, rebound.StatusCode);
 
         await CampaignDriver.Expect(await Post(org, $"api/campaigns/{id}/start", "", null), HttpStatusCode.Accepted);
         await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(id, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
@@ -138,7 +142,7 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.Equal(HttpStatusCode.Accepted, later.StatusCode);
         JsonElement e = await driver.WaitForStageAsync(id, branch, "awaiting-township-review");
         Assert.Equal("开始前提交", e.GetProperty("submission").GetProperty("assessment").GetProperty("summary").GetString());
-        Assert.True((await fx.Table("IdempotencyKeys").GetEntityIfExistsAsync<TableEntity>(operation, "")).HasValue, "the accepted request's answer is kept");
+        Assert.Equal("done", (await fx.Table("IdempotencyKeys").GetEntityAsync<TableEntity>(keyRow, "")).Value.GetString("State"));
     }
 
     /// <summary>A create written and then abandoned before its answer was kept (the key left "running"): the repeat is 201.</summary>
@@ -153,8 +157,8 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         // As a process killed after the write leaves it: the key still running, a minute ago, no answer kept.
-        string operation = Sha256($"{Roles.OrgDepartment}@{county.Id}\nPOST\n/api/campaigns\ncreate-lost");
-        await fx.Table("IdempotencyKeys").UpsertEntityAsync(new TableEntity(operation, "")
+        string keyRow = Sha256($"{Roles.OrgDepartment}@{county.Id}\nPOST\n/api/campaigns\ncreate-lost");
+        await fx.Table("IdempotencyKeys").UpsertEntityAsync(new TableEntity(keyRow, "")
         {
             ["BodyHash"] = Sha256(definition), ["State"] = "running", ["At"] = DateTimeOffset.UtcNow.AddMinutes(-1),
         }, TableUpdateMode.Replace);
@@ -168,6 +172,9 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
     }
 
     static string Sha256(string text) => Sha256Bytes(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The operation id handlers record: the key's row and the body's hash (see Idempotency).</summary>
+    static string OperationOf(string keyRow, string body) => Sha256($"{keyRow}\n{Sha256(body)}");
     static string Sha256Bytes(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     [Theory]

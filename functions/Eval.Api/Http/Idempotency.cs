@@ -11,14 +11,15 @@ namespace Eval.Api.Http;
 
 /// <summary>
 /// The Idempotency-Key header on a POST: the first request with a key runs and its response is kept; a repeat
-/// with the same key and body gets that response again and changes nothing; the same key with another body is
-/// 422; a repeat while the first is still running is 409. Keys belong to the caller (the token's subject) and the
-/// route, and are kept in table IdempotencyKeys. Only a success is kept: after a 4xx or 5xx nothing was done under the
-/// key, so its row is removed and a retry is judged again on the state it then finds (a "try again shortly" can pass;
-/// bad input leaves nothing behind).
-/// A first request that never finished (its process died) is taken over by a repeat after <see cref="AbandonedAfter"/>;
-/// handlers see the key's operation id (<see cref="OperationOf"/>) and record it with what they claim, so the repeat
-/// recognises its own half-done work and completes it instead of refusing it.
+/// with the same key and body gets that response again and changes nothing; a repeat while the first is still
+/// running is 409. Keys belong to the caller (the token's subject) and the route, and are kept in table
+/// IdempotencyKeys. A key is bound to its body for good: the same key with another body is 422, whatever became of
+/// the first request. Only a success is kept as an answer: after a 4xx or 5xx the key is left "unsettled", and a
+/// repeat with the same body is judged again on the state it then finds (a "try again shortly" can pass).
+/// A first request that never finished (its process died, or failed half-way) is taken over by a repeat (a "running"
+/// one after <see cref="AbandonedAfter"/>); handlers see the key's operation id (<see cref="OperationOf"/>), which
+/// stands for the key and its body, and record it with what they claim, so the repeat recognises its own half-done
+/// work and completes it, from what that work stored, instead of refusing it.
 /// </summary>
 public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvider clock)
 {
@@ -49,6 +50,8 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         var (bodyHash, tooLarge) = await HashBodyAsync(request);
         if (tooLarge is not null) return tooLarge;
         string partition = Sha256($"{caller!.Id}\n{request.Method}\n{request.Path}\n{key}");
+        // The operation is the key with its body: even where a key's row is gone, another body never resumes its work.
+        string operation = Sha256($"{partition}\n{bodyHash}");
 
         for (int attempt = 0; ; attempt++)
         {
@@ -72,7 +75,7 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
                 return Problems.Conflict("The first request with this Idempotency-Key is still being processed; try again shortly.");
             break;
         }
-        request.HttpContext.Items[OperationItem] = partition;
+        request.HttpContext.Items[OperationItem] = operation;
 
         IResult result;
         try
@@ -81,12 +84,12 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         }
         catch
         {
-            await Table.DeleteEntityAsync(partition, "", ETag.All);
+            await UnsettleAsync(partition);
             throw;
         }
         var (status, contentType, location, retryAfter, body) = await CaptureAsync(result, request.HttpContext);
         if (status >= 400 || body.Length > MaxKeptBody)
-            await Table.DeleteEntityAsync(partition, "", ETag.All);
+            await UnsettleAsync(partition);
         else
         {
             var done = new TableEntity(partition, "") { ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location };
@@ -116,14 +119,29 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         }
     }
 
-    /// <summary>Takes over a "running" key whose request was abandoned; of two repeats racing for it, one gets it.</summary>
+    /// <summary>
+    /// Marks the key as run without an answer to keep: its body stays bound to it, and a repeat with that body runs again.
+    /// If this write fails too, the key stays "running" and a repeat takes it over after <see cref="AbandonedAfter"/>.
+    /// </summary>
+    async Task UnsettleAsync(string partition)
+    {
+        try { await Table.UpdateEntityAsync(new TableEntity(partition, "") { ["State"] = Unsettled }, ETag.All, TableUpdateMode.Merge); }
+        catch (Exception e) when (e is not OutOfMemoryException) { } // the request's own failure is the one to report
+    }
+
+    const string Unsettled = "unsettled";
+
+    /// <summary>
+    /// Takes over an unsettled key, or a "running" one whose request was abandoned; of two repeats racing for it, one
+    /// gets it.
+    /// </summary>
     async Task<bool> TryTakeOverAsync(TableEntity first)
     {
         DateTimeOffset now = clock.GetUtcNow();
-        if (first.GetDateTimeOffset("At") is { } at && now - at < AbandonedAfter) return false;
+        if (first.GetString("State") != Unsettled && first.GetDateTimeOffset("At") is { } at && now - at < AbandonedAfter) return false;
         try
         {
-            await Table.UpdateEntityAsync(new TableEntity(first.PartitionKey, "") { ["At"] = now }, first.ETag, TableUpdateMode.Merge);
+            await Table.UpdateEntityAsync(new TableEntity(first.PartitionKey, "") { ["State"] = "running", ["At"] = now }, first.ETag, TableUpdateMode.Merge);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
