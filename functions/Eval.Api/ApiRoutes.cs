@@ -25,6 +25,7 @@ public static class ApiRoutes
     public const string Objections = "campaigns/{cid}/objections";
     public const string Objection = "campaigns/{cid}/objections/{oid}";
     public const string ObjectionResolution = "campaigns/{cid}/objections/{oid}/resolution";
+    public const string ObjectionResolutions = "campaigns/{cid}/objection-resolutions";
     public const string AuditVerification = "campaigns/{cid}/audit/verify";
     public const string SelfTests = "selftests";
     public const string SelfTest = "selftests/{id}";

@@ -18,6 +18,7 @@ public static class EvalApiServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        services.AddSingleton(configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions());
         services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton<EvalTables>();
@@ -30,6 +31,7 @@ public static class EvalApiServices
         services.AddSingleton<AuditVerifier>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
+        services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<SelfTestHandlers>();

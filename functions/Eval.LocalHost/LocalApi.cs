@@ -41,12 +41,14 @@ public static class LocalApi
             .ValidatedBody(SchemaCatalog.Units).Produces<UnitsUpserted>();
         api.MapGet(ApiRoutes.Unit, (HttpRequest req, string id, UnitHandlers h) => h.GetAsync(req, id))
             .WithName("GetUnit").WithTags("Units").WithSummary("A unit and its children")
-            .RequiresToken("any role at, above or below the unit", Roles.All.ToArray())
+            .RequiresToken("a working role (not member) at, above or below the unit", Roles.Working.ToArray())
             .Produces<UnitView>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet(ApiRoutes.Campaigns, (HttpRequest req, CampaignHandlers h) => h.ListAsync(req))
             .WithName("ListCampaigns").WithTags("Campaigns").WithSummary("The campaigns at, above or below your unit, newest first")
             .WithQueryParameter("status", "Only campaigns with this status: created, running, publicity or published.")
+            .WithDescription("Working roles see the campaigns at, above or below their unit; members those inside whose unit they are, " +
+                "from the public notice on (the campaigns they may object in).")
             .RequiresToken("any role", Roles.All.ToArray())
             .Produces<CampaignList>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost(ApiRoutes.Campaigns, (HttpRequest req, CampaignHandlers h) => h.CreateAsync(req))
@@ -57,7 +59,9 @@ public static class LocalApi
             .ValidatedBody(SchemaCatalog.Campaign).Produces<CampaignView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet(ApiRoutes.Campaign, (HttpRequest req, string cid, CampaignHandlers h) => h.GetAsync(req, cid))
             .WithName("GetCampaign").WithTags("Campaigns").WithSummary("A campaign's status and its evaluations per stage")
-            .RequiresToken("any role at, above or below the campaign's unit", Roles.All.ToArray())
+            .WithDescription($"The counts per stage are at most {StageCounter.MaxAge.TotalSeconds:0} seconds old. A member inside the campaign's " +
+                "unit gets, from the public notice on, only the campaign's summary (as in the list): title, status and notice dates.")
+            .RequiresToken("a working role at, above or below the campaign's unit; a member inside it from the notice on", Roles.All.ToArray())
             .Produces<CampaignView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost(ApiRoutes.CampaignStart, (HttpRequest req, DurableTaskClient client, string cid, CampaignHandlers h) => h.StartAsync(req, client, cid))
             .WithName("StartCampaign").WithTags("Campaigns").WithSummary("Start one evaluation workflow per branch")
@@ -66,7 +70,7 @@ public static class LocalApi
             .Produces<CampaignStarted>(StatusCodes.Status202Accepted).Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapGet(ApiRoutes.SelfAssessmentSchema, (HttpRequest req, string cid, CampaignHandlers h) => h.SelfAssessmentSchemaAsync(req, cid))
             .WithName("GetSelfAssessmentSchema").WithTags("Schemas", "Campaigns").WithSummary("The self-assessment schema generated from the campaign's rubric")
-            .RequiresToken("any role at, above or below the campaign's unit", Roles.All.ToArray())
+            .RequiresToken("a working role at, above or below the campaign's unit", Roles.Working.ToArray())
             .Produces(StatusCodes.Status200OK, contentType: Schema).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost(ApiRoutes.Publication, (HttpRequest req, DurableTaskClient client, string cid, CampaignHandlers h) => h.PublicationAsync(req, client, cid))
             .WithName("RequestPublication").WithTags("Campaigns").WithSummary("Rank the branches and open the public notice")
@@ -81,11 +85,11 @@ public static class LocalApi
             .WithQueryParameter("stage", "Only evaluations at this stage: " + string.Join(", ", Eval.Workflows.Domain.Stages.All) + ".")
             .WithQueryParameter("pageSize", $"1 to {EvaluationHandlers.MaxPageSize} (default 50).", JsonSchemaType.Integer)
             .WithQueryParameter("continuationToken", "The continuationToken of the previous page.")
-            .RequiresToken("roles covering the unit asked for", Roles.All.ToArray())
+            .RequiresToken("a working role covering the unit asked for (a branch secretary: its branch)", Roles.Working.ToArray())
             .Produces<EvaluationPage>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         api.MapGet(ApiRoutes.Evaluation, (HttpRequest req, string cid, string branchId, EvaluationHandlers h) => h.GetAsync(req, cid, branchId))
             .WithName("GetEvaluation").WithTags("Evaluations").WithSummary("A branch's evaluation: stage, outcome, score, submission, review, scores, history")
-            .RequiresToken("roles covering the branch", Roles.All.ToArray())
+            .RequiresToken("the branch's secretary, or a township reviewer, county scorer or org-department covering it", Roles.Working.ToArray())
             .Produces<EvaluationView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPost(ApiRoutes.SelfAssessment, (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) => h.SelfAssessmentAsync(req, client, cid, branchId))
             .WithName("SubmitSelfAssessment").WithTags("Evaluations").WithSummary("Submit the branch's self-assessment")
@@ -110,26 +114,38 @@ public static class LocalApi
 
         api.MapGet(ApiRoutes.Ratings, (HttpRequest req, string cid, RatingHandlers h) => h.GetAsync(req, cid))
             .WithName("GetRatings").WithTags("Ratings and objections").WithSummary("The list under public notice, then the published one")
-            .WithDescription("Public: no token. 409 before the notice opens.")
+            .WithDescription($"Public: no token. 409 before the notice opens. With a strong ETag (304 to If-None-Match); during the notice " +
+                $"at most {RatingHandlers.NoticeMaxAge.TotalSeconds:0} seconds old and revalidated (no-cache), once published cacheable for good.")
             .Produces<RatingsView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPost(ApiRoutes.Objections, (HttpRequest req, DurableTaskClient client, string cid, ObjectionHandlers h) => h.FileAsync(req, client, cid))
             .WithName("FileObjection").WithTags("Ratings and objections").WithSummary("Object to a branch's result during the public notice")
-            .RequiresToken("any signed-in caller")
+            .WithDescription("One open objection per person and branch; at most Objections__MaxPerCaller per person and campaign (409).")
+            .RequiresToken("any role inside the campaign's unit", Roles.All.ToArray())
             .ValidatedBody(SchemaCatalog.Objection).Produces<ObjectionAccepted>(StatusCodes.Status202Accepted)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapGet(ApiRoutes.Objections, (HttpRequest req, string cid, ObjectionHandlers h) => h.ListAsync(req, cid))
-            .WithName("ListObjections").WithTags("Ratings and objections").WithSummary("A campaign's objections, oldest first, to resolve them")
+            .WithName("ListObjections").WithTags("Ratings and objections").WithSummary("A page of a campaign's objections, oldest first")
+            .WithDescription("All of them for the organization department (to resolve them); one's own for anyone else inside the campaign's unit.")
             .WithQueryParameter("status", "Only objections with this status: open, upheld or dismissed.")
-            .RequiresToken("org-department of the campaign's unit or above", OrgDepartment)
+            .WithQueryParameter("pageSize", $"1 to {ObjectionHandlers.MaxPageSize} (default 50).", JsonSchemaType.Integer)
+            .WithQueryParameter("continuationToken", "The continuationToken of the previous page.")
+            .RequiresToken("org-department of the campaign's unit or above; any role inside it for its own", Roles.All.ToArray())
             .Produces<ObjectionList>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         api.MapGet(ApiRoutes.Objection, (HttpRequest req, string cid, string oid, ObjectionHandlers h) => h.GetAsync(req, cid, oid))
             .WithName("GetObjection").WithTags("Ratings and objections").WithSummary("One objection and its resolution (where a filed objection's Location points)")
-            .RequiresToken("org-department of the campaign's unit or above, or the objection's filer")
+            .RequiresToken("org-department of the campaign's unit or above, or the objection's filer", Roles.All.ToArray())
             .Produces<ObjectionView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost(ApiRoutes.ObjectionResolution, (HttpRequest req, DurableTaskClient client, string cid, string oid, ObjectionHandlers h) => h.ResolveAsync(req, client, cid, oid))
             .WithName("ResolveObjection").WithTags("Ratings and objections").WithSummary("Uphold (revoking the branch's level, no re-ranking) or dismiss an objection")
             .RequiresToken("org-department of the campaign's unit or above", OrgDepartment)
             .ValidatedBody(SchemaCatalog.ObjectionResolution).Produces<ObjectionResolutionView>()
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapPost(ApiRoutes.ObjectionResolutions, (HttpRequest req, DurableTaskClient client, string cid, ObjectionHandlers h) => h.ResolveManyAsync(req, client, cid))
+            .WithName("ResolveObjections").WithTags("Ratings and objections").WithSummary("One finding for many objections")
+            .WithDescription("Every id must exist (else 422, nothing done); objections resolved already are left as they are and listed. " +
+                "Each resolution is its own audit link; upheld ones revoke their branches' levels.")
+            .RequiresToken("org-department of the campaign's unit or above", OrgDepartment)
+            .ValidatedBody(SchemaCatalog.ObjectionResolutions).Produces<ObjectionResolutionsView>()
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         api.MapGet(ApiRoutes.AuditVerification, (HttpRequest req, string cid, AuditHandlers h) => h.VerifyAsync(req, cid))

@@ -12,46 +12,59 @@ namespace Eval.FunctionalTests;
 
 /// <summary>
 /// Who may call what: every endpoint (but health and the self-tests, which have their own tests) × every role ×
-/// in scope / out of scope / a string-prefix unit, plus no token and a garbage token; then forged and malformed
-/// tokens against one protected endpoint.
+/// in scope / out of scope / a string-prefix unit, plus no token, a garbage token, and valid tokens with no role, an
+/// unknown role or a role spelled differently; then forged and malformed tokens against one protected endpoint.
 ///
 /// The rules, as the handlers implement them ("covers" = the caller's unit is the unit or an ancestor of it;
-/// chifeng.hong does NOT cover chifeng.hongshan):
+/// chifeng.hong does NOT cover chifeng.hongshan; "working role" = any role but member; "inside" = the caller's unit is
+/// the campaign's unit or lies below it):
 ///
 ///   endpoint                                   who may call it
 ///   GET  schemas/{name}                        anyone, no token needed (a bad token is ignored)
 ///   GET  campaigns/{cid}/ratings               anyone, no token needed (a bad token is ignored)
 ///   PUT  units                                 org-department covering every unit in the body
-///   GET  units/{id}                            any role whose unit covers the unit or lies below it
-///   GET  campaigns                             any role (the list holds the campaigns at, above or below its unit)
+///   GET  units/{id}                            a working role whose unit covers the unit or lies below it
+///   GET  campaigns                             any role (working roles: the campaigns at, above or below their unit;
+///                                              members: those they are inside of, from the notice on)
 ///   POST campaigns                             org-department covering the campaign's unit
-///   GET  campaigns/{cid}                       any role at, above or below the campaign's unit
+///   GET  campaigns/{cid}                       a working role at, above or below the campaign's unit; a member inside
+///                                              it from the notice on (the summary only; here the campaign runs: 403)
 ///   POST campaigns/{cid}/start                 org-department covering the campaign's unit
-///   GET  campaigns/{cid}/schemas/self-assess.  any role at, above or below the campaign's unit
-///   GET  campaigns/{cid}/evaluations           any role at, above or below the campaign's unit (and covering ?unit)
-///   GET  …/evaluations/{branch}                any role covering the branch
+///   GET  campaigns/{cid}/schemas/self-assess.  a working role at, above or below the campaign's unit
+///   GET  campaigns/{cid}/evaluations           a working role at, above or below the campaign's unit (and covering ?unit)
+///   GET  …/evaluations/{branch}                a working role covering the branch (its secretary, reviewers, scorers, org)
 ///   POST …/evaluations/{branch}/self-assessment  branch-secretary covering the branch
 ///   POST …/evaluations/{branch}/township-review  township-reviewer covering the branch
 ///                                                (county-scorer covering it only when the review is overdue: 403 here)
 ///   POST …/evaluations/{branch}/county-score     county-scorer covering the branch
 ///                                                (org-department covering it only when scoring is overdue: 403 here)
 ///   POST campaigns/{cid}/publication           org-department covering the campaign's unit
-///   POST campaigns/{cid}/objections            any authenticated caller (409 outside the public notice)
-///   GET  campaigns/{cid}/objections            org-department covering the campaign's unit
+///   POST campaigns/{cid}/objections            any role inside the campaign's unit (409 outside the public notice)
+///   GET  campaigns/{cid}/objections            org-department covering the campaign's unit (all); any role inside it (its own)
 ///   GET  …/objections/{oid}                    org-department covering the campaign's unit, or the objection's filer
 ///                                              (anyone else: 404, as if it did not exist)
 ///   POST …/objections/{oid}/resolution         org-department covering the campaign's unit
+///   POST campaigns/{cid}/objection-resolutions org-department covering the campaign's unit
+///   GET  campaigns/{cid}/audit/verify          org-department covering the campaign's unit
 ///
-/// No token or a token that does not validate → 401 (with a WWW-Authenticate challenge); a valid token with the
-/// wrong role or unit → 403. The allowed cases are sent harmless requests (an invalid body, an existing id, an
-/// already started campaign, an unknown objection) so that no row changes what another row sees; each allowed
-/// case must answer the status listed in <see cref="Endpoints"/>, which is neither 401 nor 403.
+/// No token or a token that does not validate → 401 (with a WWW-Authenticate challenge); a valid token with no role
+/// the API knows (none, an unknown one, or a known one spelled otherwise) → 403 on every endpoint that needs a token;
+/// a valid token with the wrong role or unit → 403. The allowed cases are sent harmless requests (an invalid body, an
+/// existing id, an already started campaign, an unknown objection) so that no row changes what another row sees; each
+/// allowed case must answer the status listed in <see cref="Endpoints"/>, which is neither 401 nor 403.
 /// </summary>
 public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixture<LocalHostFixture>
 {
     const string Ok = "allowed";
     const string NoToken = "none";
     const string Garbage = "garbage";
+
+    /// <summary>Valid tokens at the campaign's county that carry no role the API knows: each gets the "no role" column.</summary>
+    static readonly (string Name, string[] Roles)[] RolelessTokens =
+    [
+        ("no roles", []), ("unknown role", ["admin"]), ("role spelled Org-Department", ["Org-Department"]),
+        ("role spelled org_department", ["org_department"]), ("member spelled Member", ["Member"]),
+    ];
 
     // Scopes: "in" = the caller sits where the role is meant to act on the target (the branch itself for a secretary,
     // its township for a reviewer, its county otherwise); "out" = the same place in the sibling county; "prefix" = the
@@ -66,29 +79,30 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     // The expected answers. "ok" = allowed (the endpoint's harmless status below), else 401 or 403.
     // The "out of scope" columns apply to the "prefix" and "extended" scopes as well.
     //
-    //   endpoint                      in scope:  secretary township county org member | out of scope: same columns          | none | garbage
-    static readonly (string Endpoint, string InScope, string OutOfScope, string None, string Garbage)[] Table =
+    //   endpoint                      in scope:  secretary township county org member | out of scope: same columns | none | garbage | no role
+    static readonly (string Endpoint, string InScope, string OutOfScope, string None, string Garbage, string NoRole)[] Table =
     [
-        ("GET schema",                   "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok"),
-        ("GET ratings",                  "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok"),
-        ("PUT units",                    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
-        ("GET unit",                     "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401"),
-        ("GET campaigns",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401"),
-        ("POST campaigns",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
-        ("GET campaign",                 "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401"),
-        ("POST start",                   "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
-        ("GET self-assessment schema",   "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401"),
-        ("GET evaluations",              "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401"),
-        ("GET evaluation",               "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401"),
-        ("POST self-assessment",         "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401"),
-        ("POST township-review",         "403 ok  403 403 403",     "403 403 403 403 403",      "401", "401"),
-        ("POST county-score",            "403 403 ok  403 403",     "403 403 403 403 403",      "401", "401"),
-        ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
-        ("POST objections",              "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401"),
-        ("GET objections",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
-        ("GET objection",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401"),
-        ("POST objection resolution",    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
-        ("GET audit verification",       "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401"),
+        ("GET schema",                   "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
+        ("GET ratings",                  "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
+        ("PUT units",                    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET unit",                     "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET campaigns",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401", "403"),
+        ("POST campaigns",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET campaign",                 "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST start",                   "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET self-assessment schema",   "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET evaluations",              "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET evaluation",               "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST self-assessment",         "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST township-review",         "403 ok  403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST county-score",            "403 403 ok  403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST objections",              "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
+        ("GET objections",               "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
+        ("GET objection",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401", "403"),
+        ("POST objection resolution",    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST objection resolutions",   "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET audit verification",       "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
     ];
 
     /// <summary>Each endpoint's request, and what an allowed caller gets for it (harmless by construction).</summary>
@@ -121,7 +135,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // A valid objection, but there is no public notice yet: 409.
         ["POST objections"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections",
             w => Json(new { branchId = w.Branch, text = "群众反映材料不实" }), 409),
-        // None filed yet: an empty list.
+        // None filed yet: an empty list (the organization department's of all, anyone else's of its own).
         ["GET objections"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/objections", null, 200),
         // An objection is shown to the organization department and its filer only; to everyone else it does not exist
         // (404, not 403, so ids cannot be probed). One that does not exist: 404 for all.
@@ -129,6 +143,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // A well-formed objection id that does not exist: 404.
         ["POST objection resolution"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections/obj-{new string('0', 32)}/resolution",
             w => Json(new { upheld = false, comment = "经核实不属实" }), 404),
+        // An id that does not exist: 422 naming it, nothing resolved.
+        ["POST objection resolutions"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objection-resolutions",
+            w => Json(new { objectionIds = new[] { $"obj-{new string('0', 32)}" }, upheld = false, comment = "经核实不属实" }), 422),
         ["GET audit verification"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/audit/verify", null, 200),
     };
 
@@ -142,6 +159,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
                     yield return [row.Endpoint, RoleColumns[i], scope, Expectation(scope == "in" ? inScope[i] : outOfScope[i])];
             yield return [row.Endpoint, NoToken, "-", Expectation(row.None)];
             yield return [row.Endpoint, Garbage, "-", Expectation(row.Garbage)];
+            foreach (var (name, _) in RolelessTokens) yield return [row.Endpoint, name, "in", Expectation(row.NoRole)];
         }
     }
 
@@ -180,6 +198,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         {
             NoToken => null,
             Garbage => "Bearer not.a-valid.token",
+            _ when RolelessTokens.Any(t => t.Name == caller) =>
+                "Bearer " + Signed(Claims(w.County.Id, roles: RolelessTokens.Single(t => t.Name == caller).Roles)),
             _ => "Bearer " + TestTokens.For(caller, w.UnitOf(caller, scope)),
         };
         using HttpResponseMessage r = await SendAsync(fx.Http, e, w, authorization);

@@ -61,10 +61,15 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         var objections = new ObjectionStore(tables);
         var member = new Actor("member-1", "群众", "member");
         var org = new Actor("org-1", "组织部", "org-department");
-        Assert.True(await objections.TryAddAsync(new ObjectionRecord(campaignId, "obj-" + new string('a', 32), "c1.t1.b1", "材料不实", member, DateTimeOffset.UtcNow)
-            { Status = ObjectionStatus.Upheld, ResolvedBy = org, ResolvedAt = DateTimeOffset.UtcNow, Comment = "属实" }));
-        Assert.True(await objections.TryAddAsync(new ObjectionRecord(campaignId, "obj-" + new string('b', 32), "c1.t1.b2", "有疑问", member, DateTimeOffset.UtcNow)
-            { Status = ObjectionStatus.Dismissed, ResolvedBy = org, ResolvedAt = DateTimeOffset.UtcNow, Comment = "不属实" }));
+        ObjectionRecord Filed(string branch, string text) => new(campaignId, ObjectionIds.New(DateTimeOffset.UtcNow), branch, text, member, DateTimeOffset.UtcNow);
+        async Task ResolveAsync(ObjectionRecord o, string status, string comment)
+        {
+            Assert.Equal(ObjectionStore.FileOutcome.Filed, (await objections.FileAsync(o, maxPerFiler: 10)).Outcome);
+            var (stored, etag) = (await objections.GetAsync(campaignId, o.Id))!.Value;
+            Assert.True(await objections.TryResolveAsync(stored with { Status = status, ResolvedBy = org, ResolvedAt = DateTimeOffset.UtcNow, Comment = comment }, etag));
+        }
+        await ResolveAsync(Filed("c1.t1.b1", "材料不实"), ObjectionStatus.Upheld, "属实");
+        await ResolveAsync(Filed("c1.t1.b2", "有疑问"), ObjectionStatus.Dismissed, "不属实");
         string b2Level = (await ratings.GetProposedAsync(campaignId, "c1.t1.b2"))!.Level;
 
         var publish = new PublishRatingsActivity(campaigns, ratings, objections, new AuditStore(tables), NullLogger<PublishRatingsActivity>.Instance);

@@ -66,8 +66,26 @@ public sealed record ObjectionRecord(string CampaignId, string Id, string Branch
     public string? Comment { get; init; }
     public Actor? ResolvedBy { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
+    /// <summary>The operation id of the request that filed it: its repeat finds it instead of filing another.</summary>
+    public string? FileOperation { get; init; }
     /// <summary>The operation id of the request that resolved it: its repeat finishes the resolution.</summary>
     public string? ResolveOperation { get; init; }
+}
+
+/// <summary>
+/// Objection ids: "obj-", then the filing time (milliseconds since 1970, 12 hex digits) and 20 random hex digits, so
+/// that id order, the table's order, is the order of filing.
+/// </summary>
+public static class ObjectionIds
+{
+    public const string Prefix = "obj-";
+
+    public static string New(DateTimeOffset filedAt) =>
+        Prefix + filedAt.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture)
+        + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(10));
+
+    public static bool IsValid(string id) =>
+        id.Length == 36 && id.StartsWith(Prefix, StringComparison.Ordinal) && !id.AsSpan(Prefix.Length).ContainsAnyExcept("0123456789abcdef");
 }
 
 public static class ObjectionStatus

@@ -17,9 +17,10 @@ public static class SchemaCatalog
     public const string Publication = "publication";
     public const string Objection = "objection";
     public const string ObjectionResolution = "objection-resolution";
+    public const string ObjectionResolutions = "objection-resolutions";
 
     public static IReadOnlyList<string> StaticNames { get; } =
-        [Units, Campaign, TownshipReview, Publication, Objection, ObjectionResolution];
+        [Units, Campaign, TownshipReview, Publication, Objection, ObjectionResolution, ObjectionResolutions];
 
     static readonly Dictionary<string, Lazy<Task<JsonSchema>>> StaticSchemas = StaticNames.ToDictionary(
         name => name, name => new Lazy<Task<JsonSchema>>(() => LoadAsync(name)), StringComparer.Ordinal);

@@ -43,22 +43,44 @@ public sealed class AuditStore(EvalTables tables)
     /// Appends to the campaign's own chain after its last link. An entry the chain holds already (the same time, actor,
     /// action and detail) is the same event written again by a repeated request, and is not linked twice.
     /// </summary>
-    public async Task AppendToCampaignAsync(string campaignId, HistoryEntry entry, CancellationToken ct = default)
+    public Task AppendToCampaignAsync(string campaignId, HistoryEntry entry, CancellationToken ct = default) =>
+        AppendToCampaignAsync(campaignId, [entry], ct);
+
+    /// <summary>
+    /// Appends several entries to the campaign's chain, in order, reading the chain once (a bulk decision links one entry
+    /// per objection). Entries the chain holds already are not linked twice.
+    /// </summary>
+    public async Task AppendToCampaignAsync(string campaignId, IReadOnlyList<HistoryEntry> entries, CancellationToken ct = default)
     {
-        while (true)
+        var linked = new HashSet<(DateTimeOffset, string, string, string, string?)>();
+        AuditEntry? last = null;
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
+            linked.Add(Identity(last = Read(e)));
+        foreach (HistoryEntry entry in entries)
         {
-            AuditEntry? last = null;
-            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
+            while (!linked.Contains(Identity(entry)))
             {
-                last = Read(e);
-                if (last.Time == entry.Time && last.Actor == entry.Actor && last.Role == entry.Role && last.Action == entry.Action && last.Detail == entry.Detail)
-                    return;
+                AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry, last?.Hash() ?? AuditEntry.Genesis);
+                try
+                {
+                    await Table.AddEntityAsync(ToEntity(link), ct);
+                    linked.Add(Identity(link));
+                    last = link;
+                }
+                catch (RequestFailedException e) when (e.Status == 409)
+                {
+                    // Someone appended first: link after theirs (and not at all if theirs is this entry).
+                    await foreach (TableEntity row in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId, after: last), cancellationToken: ct))
+                        linked.Add(Identity(last = Read(row)));
+                }
             }
-            AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry, last?.Hash() ?? AuditEntry.Genesis);
-            try { await Table.AddEntityAsync(ToEntity(link), ct); return; }
-            catch (RequestFailedException e) when (e.Status == 409) { } // someone appended first: link after theirs
         }
     }
+
+    /// <summary>What makes two entries the same event: the same time, actor, role, action and detail.</summary>
+    static (DateTimeOffset, string, string, string, string?) Identity(HistoryEntry e) => (e.Time, e.Actor, e.Role, e.Action, e.Detail);
+
+    static (DateTimeOffset, string, string, string, string?) Identity(AuditEntry e) => (e.Time, e.Actor, e.Role, e.Action, e.Detail);
 
     /// <summary>Whether the campaign's own chain already holds a link with this action.</summary>
     public async Task<bool> CampaignChainHasAsync(string campaignId, string action, CancellationToken ct = default)
@@ -84,8 +106,9 @@ public sealed class AuditStore(EvalTables tables)
     }
 
     /// <summary>The campaign chain's links: keys "campaign|000000" … ("}" sorts right after "|").</summary>
-    static string CampaignChainFilter(string campaignId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}");
+    static string CampaignChainFilter(string campaignId, AuditEntry? after = null) => after is null
+        ? TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}")
+        : TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey gt {RowKey(after.Chain, after.Seq)} and RowKey lt {AuditEntry.CampaignChain + "}"}");
 
     static AuditEntry FirstLink(string campaignId, string chain, HistoryEntry e) => Link(campaignId, chain, 0, e, AuditEntry.Genesis);
 

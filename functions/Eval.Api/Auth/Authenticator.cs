@@ -5,8 +5,9 @@ using Microsoft.Net.Http.Headers;
 namespace Eval.Api.Auth;
 
 /// <summary>
-/// The first step of every non-anonymous handler: a caller, or the 401 problem to return. Roles and scope are the
-/// handler's to check (403), with <see cref="Caller.CanActOn"/>.
+/// The first step of every non-anonymous handler: a caller with at least one role this API knows, or the problem to
+/// return (401 without a valid token, 403 without a known role). Which role and scope an endpoint needs is the
+/// handler's to check (403), with <see cref="Caller.CanActOn"/> and <see cref="Caller.WorksOn"/>.
 /// </summary>
 public sealed class Authenticator(TokenValidator validator)
 {
@@ -20,8 +21,12 @@ public sealed class Authenticator(TokenValidator validator)
         AuthResult result = await validator.ValidateAsync(authorization, request.HttpContext.RequestAborted);
         if (result.Succeeded)
         {
-            request.HttpContext.Items[CallerItem] = result.Caller;
-            return (result.Caller, null);
+            // Roles match exactly (as Entra ID app roles do); one the API does not know grants nothing.
+            Caller caller = result.Caller with { Roles = [.. result.Caller.Roles.Where(Roles.IsKnown)] };
+            if (caller.Roles.Count == 0)
+                return (null, Problems.Forbidden($"The token carries no role of this API ({string.Join(", ", Roles.All)}; spelled exactly)."));
+            request.HttpContext.Items[CallerItem] = caller;
+            return (caller, null);
         }
 
         // RFC 6750: an error code only when a token was sent; a bare challenge when the client sent none.

@@ -43,9 +43,19 @@ public sealed class CampaignAccess(CampaignStore campaigns)
         return (campaign.Definition, null, null);
     }
 
-    /// <summary>Anyone working inside the campaign's unit, or above it, may see the campaign.</summary>
+    /// <summary>The roles that evaluate, at, inside or above the campaign's unit, see all of the campaign.</summary>
     public static bool CanSee(Caller caller, CampaignRecord campaign) =>
-        caller.Covers(campaign.Definition.Unit) || UnitPath.Covers(campaign.Definition.Unit, caller.Unit);
+        caller.IsWorking && (caller.Covers(campaign.Definition.Unit) || UnitPath.Covers(campaign.Definition.Unit, caller.Unit));
+
+    /// <summary>The caller's unit lies inside the campaign's: it may object during the notice.</summary>
+    public static bool IsInside(Caller caller, CampaignRecord campaign) => UnitPath.Covers(campaign.Definition.Unit, caller.Unit);
+
+    /// <summary>
+    /// Members see only what the public notice shows (title, status, dates) of the campaigns they may object in: inside
+    /// the campaign's unit, from the notice on.
+    /// </summary>
+    public static bool CanSeeNotice(Caller caller, CampaignRecord campaign) =>
+        CanSee(caller, campaign) || (IsInside(caller, campaign) && campaign.Status is CampaignStatus.Publicity or CampaignStatus.Published);
 
     /// <summary>The organization department at or above the campaign's unit runs it.</summary>
     public static bool CanRun(Caller caller, CampaignRecord campaign) => caller.CanActOn(Roles.OrgDepartment, campaign.Definition.Unit);

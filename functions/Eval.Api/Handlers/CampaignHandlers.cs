@@ -14,7 +14,7 @@ namespace Eval.Api.Handlers;
 
 /// <summary>Creating, starting and reading campaigns, and requesting their publication.</summary>
 public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, UnitStore units,
-    EvaluationStore evaluations, AcceptedActionRelay relay, OutboxOptions outbox, TimeProvider clock, ILogger<CampaignHandlers> log)
+    StageCounter progress, AcceptedActionRelay relay, OutboxOptions outbox, TimeProvider clock, ILogger<CampaignHandlers> log)
 {
     public sealed record PublicationRequest(bool Force = false);
 
@@ -55,7 +55,10 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(record, null));
     }
 
-    /// <summary>The campaigns at, above or below the caller's unit (a branch secretary finds the ones it takes part in).</summary>
+    /// <summary>
+    /// The campaigns at, above or below the caller's unit (a branch secretary finds the ones it takes part in); for a
+    /// member, those it may object in (<see cref="CampaignAccess.CanSeeNotice"/>).
+    /// </summary>
     public async Task<IResult> ListAsync(HttpRequest request)
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
@@ -64,11 +67,12 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         if (status is not null && !CampaignStatus.All.Contains(status))
             return Problems.Validation([new FieldError("/query/status", $"one of {string.Join(", ", CampaignStatus.All)}")]);
         List<CampaignRecord> all = await campaigns.ListAsync(status, request.HttpContext.RequestAborted);
-        return Results.Ok(new CampaignList([.. all.Where(c => CampaignAccess.CanSee(caller!, c))
-            .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Definition.Id, StringComparer.Ordinal)
-            .Select(c => new CampaignSummary(c.Definition.Id, c.Definition.Title, c.Definition.Unit, c.Status, c.CreatedAt, c.StartedAt,
-                c.BranchCount, c.PublicityEndsAt, c.PublishedAt))]));
+        return Results.Ok(new CampaignList([.. all.Where(c => CampaignAccess.CanSeeNotice(caller!, c))
+            .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Definition.Id, StringComparer.Ordinal).Select(Summary)]));
     }
+
+    static CampaignSummary Summary(CampaignRecord c) => new(c.Definition.Id, c.Definition.Title, c.Definition.Unit, c.Status, c.CreatedAt,
+        c.StartedAt, c.BranchCount, c.PublicityEndsAt, c.PublishedAt);
 
     public async Task<IResult> GetAsync(HttpRequest request, string campaignId)
     {
@@ -76,8 +80,11 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
         if (missing is not null) return missing;
-        if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
-        return Results.Ok(View(campaign!, await ProgressAsync(campaignId, request.HttpContext.RequestAborted)));
+        if (CampaignAccess.CanSee(caller!, campaign!))
+            return Results.Ok(View(campaign!, await progress.RecentAsync(campaign!, request.HttpContext.RequestAborted)));
+        if (CampaignAccess.CanSeeNotice(caller!, campaign!)) return Results.Ok(Summary(campaign!));
+        return Problems.Forbidden(CampaignAccess.IsInside(caller!, campaign!)
+            ? "Members see a campaign from its public notice on." : "This campaign is outside your unit.");
     }
 
     public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, string campaignId) =>
@@ -164,12 +171,11 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
                 return Problems.Conflict($"The campaign is {campaign.Status}{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
             }
             if (campaign.BranchCount is null) return Problems.Conflict("The campaign is still starting its evaluations.");
-            Progress progress = await ProgressAsync(campaignId, request.HttpContext.RequestAborted);
-            int waiting = progress.Stages[Stages.AwaitingTownshipReview] + progress.Stages[Stages.AwaitingCountyScore] + progress.Stages[Stages.AwaitingSelfAssessment];
-            if (waiting > 0 && !body!.Force)
+            StageCounts counts = await progress.CountNowAsync(campaignId, request.HttpContext.RequestAborted);
+            if (counts.Waiting > 0 && !body!.Force)
                 return Problems.Create(StatusCodes.Status409Conflict, "evaluations-unfinished", "Evaluations are still unfinished.",
-                    $"{waiting} evaluations are not done; send {{\"force\":true}} to end them as not-evaluated.",
-                    new Dictionary<string, object?> { ["stages"] = progress.Stages });
+                    $"{counts.Waiting} evaluations are not done; send {{\"force\":true}} to end them as not-evaluated.",
+                    new Dictionary<string, object?> { ["stages"] = counts.Stages });
             if (!await campaigns.TryReplaceAsync(campaign with
                     {
                         PublicationRequestedAt = requested.At, Forced = body.Force, PublicationOperation = operation, PublicationRequest = requested,
@@ -177,28 +183,13 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
                 return Problems.Conflict("The campaign was changed at the same time; read it again.");
         }
         await client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.PublicationRequested, requested);
+        // The request as recorded: a resumed one acts on what its first attempt stored.
         log.LogInformation("Publication of {CampaignId} requested by {CallerId} (force {Force}), raised to instance {InstanceId}",
-            campaignId, caller.Id, body.Force, InstanceIds.Campaign(campaignId));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new PublicationAccepted(campaignId, body.Force));
+            campaignId, requested.By.Id, requested.Force, InstanceIds.Campaign(campaignId));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new PublicationAccepted(campaignId, requested.Force));
     }
 
-    public sealed record Progress(Dictionary<string, int> Stages, int Overdue, int Total);
-
-    /// <summary>Counts per stage from the Evaluations table (two columns of one partition), not from orchestration state.</summary>
-    async Task<Progress> ProgressAsync(string campaignId, CancellationToken ct)
-    {
-        var stages = Stages.All.ToDictionary(s => s, _ => 0);
-        int overdue = 0, total = 0;
-        await foreach (var row in evaluations.Query(campaignId, null, null, select: ["Stage", "Overdue"], pageSize: 1000).WithCancellation(ct))
-        {
-            total++;
-            if (row.GetString("Stage") is { } s && stages.ContainsKey(s)) stages[s]++;
-            if (row.GetBoolean("Overdue") == true) overdue++;
-        }
-        return new Progress(stages, overdue, total);
-    }
-
-    static CampaignView View(CampaignRecord c, Progress? progress) => new(
+    static CampaignView View(CampaignRecord c, StageCounts? counts) => new(
         c.Definition.Id,
         c.Definition.Title,
         c.Definition.Unit,
@@ -209,6 +200,6 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         c.PublicationRequestedAt,
         c.PublicityEndsAt,
         c.PublishedAt,
-        progress is null ? null : new CampaignProgress(progress.Total, progress.Stages, progress.Overdue),
+        counts is null ? null : new CampaignProgress(counts.Total, counts.Stages, counts.Overdue),
         c.Definition);
 }

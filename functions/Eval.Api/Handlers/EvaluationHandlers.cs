@@ -23,6 +23,8 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 {
     public const int MaxPageSize = 200;
 
+    const string ReadersOnly = "Evaluations are read by the branch's secretary and the reviewers, scorers and organization department over it.";
+
     public Task<IResult> SelfAssessmentAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
         idempotency.RunAsync(request, () => LoadAsync(request, campaignId, branchId), loaded => SelfAssessmentOnceAsync(request, client, loaded, campaignId, branchId));
 
@@ -138,7 +140,8 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     {
         var (ctx, problem) = await LoadAsync(request, campaignId, branchId);
         if (problem is not null) return problem;
-        if (!ctx!.Caller.Covers(branchId)) return Problems.Forbidden("This branch is outside your unit.");
+        // The branch's own secretary, and the reviewers, scorers and department over it; members read no evaluation.
+        if (!ctx!.Caller.WorksOn(branchId)) return Problems.Forbidden(ReadersOnly);
         return Results.Ok(View(ctx.Evaluation, clock.GetUtcNow()));
     }
 
@@ -146,9 +149,10 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
+        if (!caller!.IsWorking) return Problems.Forbidden(ReadersOnly);
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
         if (missing is not null) return missing;
-        if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
+        if (!CampaignAccess.CanSee(caller, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
 
         IQueryCollection q = request.Query;
         // Default scope: the narrower of the caller's unit and the campaign's unit.
@@ -188,6 +192,8 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
     {
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return (null, denied);
+        // Checked before any table is asked: a key with '#', '?' or a control character is refused by the storage service.
+        if (!CampaignAccess.IsCampaignId(campaignId)) return (null, Problems.NotFound($"No campaign '{campaignId}'."));
         CancellationToken ct = request.HttpContext.RequestAborted;
         bool isBranch = UnitPath.IsValid(branchId) && UnitPath.KindOf(branchId) == UnitKinds.Branch;
         // Both records in one round trip: each read waits its turn at a busy storage emulator, and every action reads both.

@@ -57,11 +57,15 @@ public sealed record ObjectionAccepted(string Id, string Status);
 public sealed record ObjectionView(string Id, string BranchId, string Text, Actor FiledBy, DateTimeOffset FiledAt, string Status,
     string? Comment, Actor? ResolvedBy, DateTimeOffset? ResolvedAt);
 
-/// <summary>A campaign's objections, oldest first.</summary>
-public sealed record ObjectionList(string CampaignId, IReadOnlyList<ObjectionView> Objections);
+/// <summary>A page of a campaign's objections, oldest first; pass continuationToken back for the next.</summary>
+public sealed record ObjectionList(string CampaignId, IReadOnlyList<ObjectionView> Objections, string? ContinuationToken);
 
 /// <summary>A resolved objection.</summary>
 public sealed record ObjectionResolutionView(string Id, string BranchId, string Status, string? Comment, DateTimeOffset? ResolvedAt);
+
+/// <summary>One finding for many objections: those it resolved, and those it found resolved already (left as they were).</summary>
+public sealed record ObjectionResolutionsView(string CampaignId, IReadOnlyList<ObjectionResolutionView> Resolved,
+    IReadOnlyList<ObjectionResolutionView> AlreadyResolved);
 
 /// <summary>The result of recomputing a campaign's audit chains.</summary>
 public sealed record AuditVerificationView(string CampaignId, bool Intact, int Chains, int Links, AuditBreak? FirstBroken);

@@ -5,20 +5,21 @@ public sealed record RequestBodySchema(string Name, bool Required);
 
 /// <summary>
 /// Endpoint metadata: a bearer token is needed. <paramref name="Who"/> says which roles at which units may call it;
-/// <paramref name="Roles"/> lists the roles that can succeed at all (empty: any signed-in caller). Documentation only:
-/// the handlers check roles and scope themselves, on both hosts.
+/// <paramref name="Roles"/> lists the roles that can succeed at all. Documentation only: the handlers check roles and
+/// scope themselves, on both hosts.
 /// </summary>
 public sealed record CallerRequirement(string Who, IReadOnlyList<string> Roles);
 
 /// <summary>The vocabulary LocalApi uses to describe its endpoints for the OpenAPI document.</summary>
 public static class EndpointDocs
 {
-    /// <summary>A token is needed (401 without a valid one); callers outside <paramref name="roles"/> or their scope get 403.</summary>
-    public static RouteHandlerBuilder RequiresToken(this RouteHandlerBuilder builder, string who, params string[] roles)
-    {
-        builder.WithMetadata(new CallerRequirement(who, roles)).ProducesProblem(StatusCodes.Status401Unauthorized);
-        return roles.Length == 0 ? builder : builder.ProducesProblem(StatusCodes.Status403Forbidden);
-    }
+    /// <summary>
+    /// A token is needed (401 without a valid one); a token with no role of the API, and callers outside
+    /// <paramref name="roles"/> or their scope, get 403.
+    /// </summary>
+    public static RouteHandlerBuilder RequiresToken(this RouteHandlerBuilder builder, string who, params string[] roles) =>
+        builder.WithMetadata(new CallerRequirement(who, roles))
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
     /// <summary>
     /// A JSON body validated with the named schema from SchemaCatalog, and the problems any body can get: 400 (empty,

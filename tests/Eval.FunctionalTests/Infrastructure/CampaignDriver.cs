@@ -115,6 +115,33 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
     public Task<JsonElement> WaitForStageAsync(string campaign, string branch, string stage, int seconds = 60) =>
         WaitForAsync(campaign, branch, e => e.GetProperty("stage").GetString() == stage, $"to reach {stage}", seconds);
 
+    /// <summary>
+    /// Takes every branch of a started campaign through self-assessment, approval and a score of 24 per criterion, then
+    /// asks for publication and waits until the proposed list is under public notice.
+    /// </summary>
+    public async Task ToNoticeAsync(string campaign, TestCounty county)
+    {
+        foreach (string b in county.Branches)
+            await Expect(await SubmitAsync(campaign, b, Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
+        foreach (string b in county.Branches)
+        {
+            await WaitForStageAsync(campaign, b, "awaiting-township-review");
+            await Expect(await ReviewAsync(campaign, b, "approve"), HttpStatusCode.Accepted);
+        }
+        foreach (string b in county.Branches)
+        {
+            await WaitForStageAsync(campaign, b, "awaiting-county-score");
+            await Expect(await ScoreAsync(campaign, b, Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
+        }
+        foreach (string b in county.Branches) await WaitForStageAsync(campaign, b, "done");
+        await Expect(await As(Roles.OrgDepartment, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
+        await Poll.UntilAsync(async () =>
+        {
+            using HttpResponseMessage r = await host.Http.GetAsync($"api/campaigns/{campaign}/ratings");
+            return r.StatusCode == HttpStatusCode.OK && (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "publicity" ? "ok" : null;
+        }, TimeSpan.FromSeconds(60), $"campaign {campaign}'s public notice", () => host.Output);
+    }
+
     public HttpClient As(string role, string unit, string? sub = null)
     {
         string key = $"{role}|{unit}|{sub}";
