@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ProblemDetailsMiddleware>();
+// Includes TokenModeGuard's start check: in Azure without Auth__MetadataAddress, or with the sample signing key of
+// local.settings.sample.json, the app stops before it serves a request.
 builder.Services.AddEvalApi(builder.Configuration);
 // The worker's own invocation spans and the Functions host's trace context on top of the shared wiring; host.json's
 // telemetryMode OpenTelemetry makes the host itself emit OpenTelemetry too.

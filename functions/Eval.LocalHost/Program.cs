@@ -1,6 +1,7 @@
 // The local runtime: one process with the Durable Task sidecar over Azurite, a gRPC worker and client, and the
 // project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
 using Eval.Api;
+using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Api.Telemetry;
 using Eval.LocalHost;
@@ -27,6 +28,9 @@ LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Sec
 
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
 builder.Services.AddEvalApi(builder.Configuration);
+// The one host that accepts the sample key of local.settings.sample.json, so `./eval up` works as cloned; the
+// Functions app refuses it (TokenModeGuard).
+builder.Services.AllowSampleSigningKey();
 // Before the sidecar starts: it is the first to use the Azure SDK, which reads the tracing switch once.
 builder.Services.AddEvalTelemetry(builder.Configuration, "eval-localhost");
 builder.Services.AddProblemDetails();

@@ -2,7 +2,8 @@ namespace Eval.Api.Auth;
 
 /// <summary>
 /// Settings section "Auth" (Auth__SigningKey etc. as app settings). Setting <see cref="MetadataAddress"/> selects
-/// Entra ID (RS256 keys from OIDC metadata); otherwise tokens are HS256 signed with <see cref="SigningKey"/>.
+/// Entra ID (RS256 keys from OIDC metadata); otherwise tokens are HS256 signed with <see cref="SigningKey"/>, which
+/// <see cref="TokenModeGuard"/> allows only outside Azure.
 /// </summary>
 public sealed class AuthOptions
 {

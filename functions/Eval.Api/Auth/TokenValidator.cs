@@ -11,8 +11,9 @@ namespace Eval.Api.Auth;
 /// <summary>
 /// Checks an <c>Authorization: Bearer</c> header and turns its JWT into a <see cref="Caller"/>. One validator, two
 /// modes: with <see cref="AuthOptions.MetadataAddress"/> it accepts only RS256 tokens signed by a key from the OIDC
-/// metadata (Entra ID); without it only HS256 tokens signed with <see cref="AuthOptions.SigningKey"/> (local, tests).
-/// Failure reasons are fixed sentences: they never echo the token, the key or an exception message.
+/// metadata (Entra ID); without it only HS256 tokens signed with <see cref="AuthOptions.SigningKey"/> (local, tests), where
+/// <see cref="TokenModeGuard"/> allows them. Failure reasons are fixed sentences: they never echo the token, the key
+/// or an exception message.
 /// </summary>
 public sealed class TokenValidator
 {
@@ -22,12 +23,14 @@ public sealed class TokenValidator
     readonly TokenValidationParameters baseParameters;
     readonly IConfigurationManager<OpenIdConnectConfiguration>? metadata;
 
-    public TokenValidator(AuthOptions options) : this(options, CreateMetadataManager(options)) { }
+    /// <param name="guard">Where HS256 tokens may be accepted; without one, outside Azure and not with the sample key.</param>
+    public TokenValidator(AuthOptions options, TokenModeGuard? guard = null) : this(options, CreateMetadataManager(options), guard) { }
 
     /// <summary>With <paramref name="metadata"/> the validator is in RS256 mode; tests pass a static configuration.</summary>
-    internal TokenValidator(AuthOptions options, IConfigurationManager<OpenIdConnectConfiguration>? metadata)
+    internal TokenValidator(AuthOptions options, IConfigurationManager<OpenIdConnectConfiguration>? metadata, TokenModeGuard? guard = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (metadata is null) (guard ?? new TokenModeGuard(sampleSigningKeyAllowed: false)).Check(options);
         if (string.IsNullOrWhiteSpace(options.Issuer) || string.IsNullOrWhiteSpace(options.Audience))
             throw new InvalidOperationException("Settings 'Auth:Issuer' and 'Auth:Audience' must not be empty.");
         if (options.ClockSkewSeconds < 0)
