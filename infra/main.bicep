@@ -21,6 +21,9 @@ param authTenantId string
 @maxLength(36)
 param authAudience string
 
+@description('Auth__AllowedClientIds: comma-separated client ids of the apps whose tokens the API accepts (azp/appid); empty for any.')
+param authAllowedClientIds string = ''
+
 @description('EvalTaskHub: 3 to 45 letters and digits, starting with a letter. A new name starts an empty hub.')
 @minLength(3)
 @maxLength(45)
@@ -158,6 +161,7 @@ module app 'modules/functionapp.bicep' = {
     authIssuer: authIssuer
     authAudience: authAudience
     authMetadataAddress: '${authIssuer}/.well-known/openid-configuration'
+    authAllowedClientIds: authAllowedClientIds
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

@@ -7,6 +7,7 @@ param environmentName = readEnvironmentVariable('AZURE_ENV_NAME')
 param location = readEnvironmentVariable('AZURE_LOCATION')
 param authAudience = readEnvironmentVariable('EVAL_AUTH_AUDIENCE')
 param authTenantId = readEnvironmentVariable('EVAL_AUTH_TENANT_ID', '')
+param authAllowedClientIds = readEnvironmentVariable('EVAL_AUTH_ALLOWED_CLIENT_IDS', '')
 param taskHubName = readEnvironmentVariable('EVAL_TASK_HUB', 'evalhub')
 param tablePrefix = readEnvironmentVariable('EVAL_TABLE_PREFIX', '')
 // azd sets AZURE_PRINCIPAL_ID to the signed-in account: whoever deploys may read the data (not change it).

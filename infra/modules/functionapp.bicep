@@ -41,6 +41,9 @@ param authAudience string
 @description('Auth__MetadataAddress: the OpenID configuration the signing keys come from.')
 param authMetadataAddress string
 
+@description('Auth__AllowedClientIds: comma-separated client ids whose tokens are accepted (azp or appid); empty for any.')
+param authAllowedClientIds string
+
 @description('Memory of each instance in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
@@ -105,6 +108,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__Issuer', value: authIssuer }
         { name: 'Auth__Audience', value: authAudience }
         { name: 'Auth__MetadataAddress', value: authMetadataAddress }
+        { name: 'Auth__AllowedClientIds', value: authAllowedClientIds }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'

@@ -19,6 +19,12 @@ public sealed class AuthOptions
     /// <summary>OIDC mode: the .well-known/openid-configuration address of the tenant.</summary>
     public string? MetadataAddress { get; set; }
 
+    /// <summary>
+    /// Entra ID mode: comma-separated client ids of the applications whose tokens are accepted (the token's <c>azp</c>,
+    /// or <c>appid</c> in v1 tokens). Empty accepts a token issued to any client the tenant lets call the API.
+    /// </summary>
+    public string? AllowedClientIds { get; set; }
+
     public int ClockSkewSeconds { get; set; } = 30;
 
     /// <summary>HS256 needs a 256-bit key to be as strong as its hash.</summary>

@@ -11,17 +11,20 @@ namespace Eval.Api.Auth;
 /// <summary>
 /// Checks an <c>Authorization: Bearer</c> header and turns its JWT into a <see cref="Caller"/>. One validator, two
 /// modes: with <see cref="AuthOptions.MetadataAddress"/> it accepts only RS256 tokens signed by a key from the OIDC
-/// metadata (Entra ID); without it only HS256 tokens signed with <see cref="AuthOptions.SigningKey"/> (local, tests), where
+/// metadata (Entra ID), and only from the clients in <see cref="AuthOptions.AllowedClientIds"/> when that is set;
+/// without it only HS256 tokens signed with <see cref="AuthOptions.SigningKey"/> (local, tests), where
 /// <see cref="TokenModeGuard"/> allows them. Failure reasons are fixed sentences: they never echo the token, the key
 /// or an exception message.
 /// </summary>
 public sealed class TokenValidator
 {
     const string BearerScheme = "Bearer";
+    const string OtherClientReason = "The token was issued to another client application.";
 
     readonly JsonWebTokenHandler handler = new();
     readonly TokenValidationParameters baseParameters;
     readonly IConfigurationManager<OpenIdConnectConfiguration>? metadata;
+    readonly HashSet<string> allowedClientIds;
 
     /// <param name="guard">Where HS256 tokens may be accepted; without one, outside Azure and not with the sample key.</param>
     public TokenValidator(AuthOptions options, TokenModeGuard? guard = null) : this(options, CreateMetadataManager(options), guard) { }
@@ -37,6 +40,8 @@ public sealed class TokenValidator
             throw new InvalidOperationException("Setting 'Auth:ClockSkewSeconds' must not be negative.");
 
         this.metadata = metadata;
+        allowedClientIds = (options.AllowedClientIds ?? "")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         baseParameters = new TokenValidationParameters
         {
             ValidIssuer = options.Issuer,
@@ -73,7 +78,20 @@ public sealed class TokenValidator
             return AuthResult.Missing("The Bearer token is empty.");
 
         TokenValidationResult result = await ValidateTokenAsync(token, ct);
-        return result.IsValid ? ToCaller(result.ClaimsIdentity) : AuthResult.Invalid(ReasonFor(result.Exception));
+        if (!result.IsValid) return AuthResult.Invalid(ReasonFor(result.Exception));
+        if (!IssuedToAllowedClient(result.ClaimsIdentity)) return AuthResult.Invalid(OtherClientReason);
+        return ToCaller(result.ClaimsIdentity);
+    }
+
+    /// <summary>
+    /// Any client the tenant lets call the API may, unless the list is set (RS256 mode only: development tokens name
+    /// no client). v2.0 tokens name the client in <c>azp</c>, v1.0 tokens in <c>appid</c>; a token with neither is refused.
+    /// </summary>
+    bool IssuedToAllowedClient(ClaimsIdentity identity)
+    {
+        if (metadata is null || allowedClientIds.Count == 0) return true;
+        string? client = StringClaim(identity, "azp") ?? StringClaim(identity, "appid");
+        return client is not null && allowedClientIds.Contains(client);
     }
 
     async Task<TokenValidationResult> ValidateTokenAsync(string token, CancellationToken ct)

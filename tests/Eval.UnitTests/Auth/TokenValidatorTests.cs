@@ -52,7 +52,9 @@ public sealed class TokenValidatorTests
 
     static RsaSecurityKey NewRsaKey(string keyId) => new(RSA.Create(2048)) { KeyId = keyId };
 
-    static TokenValidator EntraValidator(params RsaSecurityKey[] keys) => new(Entra, new StaticConfigurationManager<OpenIdConnectConfiguration>(Metadata(keys)));
+    static TokenValidator EntraValidator(params RsaSecurityKey[] keys) => new(Entra, StaticMetadata(keys));
+
+    static StaticConfigurationManager<OpenIdConnectConfiguration> StaticMetadata(params RsaSecurityKey[] keys) => new(Metadata(keys));
 
     static OpenIdConnectConfiguration Metadata(params RsaSecurityKey[] keys)
     {
@@ -317,6 +319,88 @@ public sealed class TokenValidatorTests
 
         Assert.True(result.Succeeded);
         Assert.Equal(1, metadata.Refreshes);
+    }
+
+    // --- RS256: the client application the token was issued to ---
+
+    const string OurClient = "11111111-1111-1111-1111-111111111111";
+    const string OtherClient = "22222222-2222-2222-2222-222222222222";
+
+    static AuthOptions EntraFor(string? allowedClientIds) => new()
+    {
+        Issuer = Entra.Issuer,
+        Audience = Entra.Audience,
+        MetadataAddress = Entra.MetadataAddress,
+        AllowedClientIds = allowedClientIds,
+    };
+
+    /// <summary>A v2.0 token names its client in azp, a v1.0 token in appid.</summary>
+    static async Task<AuthResult> ValidateFromClient(string? allowedClientIds, string claim, string? clientId)
+    {
+        RsaSecurityKey key = NewRsaKey("entra-1");
+        Dictionary<string, object> claims = Claims();
+        if (clientId is not null) claims[claim] = clientId;
+        var validator = new TokenValidator(EntraFor(allowedClientIds), StaticMetadata(key));
+        return await validator.ValidateAsync("Bearer " + SignedToken(claims, RsaCredentials(key), Entra));
+    }
+
+    [Theory]
+    [InlineData("azp")]
+    [InlineData("appid")]
+    public async Task With_an_allow_list_a_token_issued_to_another_client_is_rejected(string claim)
+    {
+        AuthResult result = await ValidateFromClient(OurClient, claim, OtherClient);
+
+        Assert.False(result.Succeeded);
+        Assert.True(result.TokenPresented);
+        Assert.Equal("The token was issued to another client application.", result.FailureReason);
+    }
+
+    [Fact]
+    public async Task With_an_allow_list_a_token_naming_no_client_is_rejected()
+    {
+        AuthResult result = await ValidateFromClient(OurClient, "azp", clientId: null);
+        Assert.Equal("The token was issued to another client application.", result.FailureReason);
+    }
+
+    [Theory]
+    [InlineData("azp")]
+    [InlineData("appid")]
+    public async Task With_an_allow_list_a_token_issued_to_a_listed_client_is_accepted(string claim)
+    {
+        AuthResult result = await ValidateFromClient($" {OtherClient.ToUpperInvariant()} ,{OurClient},", claim, OurClient);
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        Assert.Equal("u-1", result.Caller.Id);
+    }
+
+    [Fact]
+    public async Task A_v2_token_is_judged_by_azp_even_if_it_also_carries_a_listed_appid()
+    {
+        RsaSecurityKey key = NewRsaKey("entra-1");
+        Dictionary<string, object> claims = Claims();
+        claims["azp"] = OtherClient;
+        claims["appid"] = OurClient;
+        var validator = new TokenValidator(EntraFor(OurClient), StaticMetadata(key));
+
+        await AssertInvalid(validator, "Bearer " + SignedToken(claims, RsaCredentials(key), Entra), "another client application");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" , ")]
+    public async Task Without_an_allow_list_a_token_from_any_client_is_accepted(string? allowedClientIds)
+    {
+        AuthResult result = await ValidateFromClient(allowedClientIds, "azp", OtherClient);
+        Assert.True(result.Succeeded, result.FailureReason);
+    }
+
+    [Fact]
+    public async Task HS256_development_tokens_name_no_client_and_are_not_held_to_the_list()
+    {
+        var validator = new TokenValidator(new AuthOptions { SigningKey = Key, AllowedClientIds = OurClient });
+        Assert.True((await validator.ValidateAsync("Bearer " + DevToken())).Succeeded);
     }
 
     /// <summary>Serves the first configuration until a refresh is requested, then the second.</summary>

@@ -131,6 +131,7 @@ public sealed partial class AppSettingsTests
         Assert.Contains("clientId", (string?)deployed[$"{SettingNames.Storage}__{SettingNames.StorageIdentity.ClientId}"]);
         Assert.Contains("Authorization=AAD", (string?)deployed["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         Assert.Equal("[parameters('authMetadataAddress')]", (string?)deployed["Auth__MetadataAddress"]);
+        Assert.Equal("[parameters('authAllowedClientIds')]", (string?)deployed["Auth__AllowedClientIds"]);
         string main = File.ReadAllText(Path.Combine(Bicep.InfraDir, "main.bicep"));
         Assert.Contains("authMetadataAddress: '${authIssuer}/.well-known/openid-configuration'", main);
     }

@@ -27,7 +27,10 @@ public static class Bicep
 
     /// <summary>The variables main.bicepparam reads; each run starts with none of them, whatever the shell has.</summary>
     static readonly string[] ParameterVariables =
-        ["AZURE_ENV_NAME", "AZURE_LOCATION", "EVAL_AUTH_AUDIENCE", "EVAL_AUTH_TENANT_ID", "EVAL_TASK_HUB", "EVAL_TABLE_PREFIX", "AZURE_PRINCIPAL_ID"];
+    [
+        "AZURE_ENV_NAME", "AZURE_LOCATION", "EVAL_AUTH_AUDIENCE", "EVAL_AUTH_TENANT_ID", "EVAL_AUTH_ALLOWED_CLIENT_IDS", "EVAL_TASK_HUB",
+        "EVAL_TABLE_PREFIX", "AZURE_PRINCIPAL_ID",
+    ];
 
     static readonly Lazy<string> Executable = new(FindExecutable);
 

@@ -47,10 +47,24 @@ public sealed partial class BicepTests
         Assert.Equal("00000000-0000-0000-0000-0000000e0a11", (string?)parameters["authAudience"]?["value"]);
         Assert.Equal("evalhub", (string?)parameters["taskHubName"]?["value"]);
         Assert.Equal("", (string?)parameters["authTenantId"]?["value"]);
+        Assert.Equal("", (string?)parameters["authAllowedClientIds"]?["value"]);
 
         Bicep.Result lint = await Bicep.RunAsync(["lint", "main.bicepparam"], Bicep.AzdEnvironment);
         AssertClean(lint, "bicep lint main.bicepparam");
         Assert.False(WarningWord().IsMatch(lint.StdOut), $"bicep lint printed a warning: {lint}");
+    }
+
+    [Fact]
+    public async Task Parameters_file_passes_the_allowed_client_ids_from_azd()
+    {
+        const string clients = "11111111-1111-1111-1111-111111111111,22222222-2222-2222-2222-222222222222";
+        var environment = new Dictionary<string, string?>(Bicep.AzdEnvironment) { ["EVAL_AUTH_ALLOWED_CLIENT_IDS"] = clients };
+
+        Bicep.Result build = await Bicep.RunAsync(["build-params", "main.bicepparam", "--stdout"], environment);
+
+        AssertClean(build, "bicep build-params main.bicepparam");
+        JsonNode parameters = JsonNode.Parse((string)JsonNode.Parse(build.StdOut)!["parametersJson"]!)!["parameters"]!;
+        Assert.Equal(clients, (string?)parameters["authAllowedClientIds"]?["value"]);
     }
 
     [Fact]
