@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
@@ -54,7 +56,8 @@ public static class JsonValidator
         if (json is null) return null;
         try
         {
-            JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }).Dispose();
+            using JsonDocument strict = JsonDocument.Parse(json,
+                new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
 
             // Decimal first: the API binds numbers to decimal, so the checks must see the same exact value
             // (as doubles, 25.0000000000000001 would pass "maximum 25"). Beyond decimal's range (1e400), double:
@@ -63,6 +66,7 @@ public static class JsonValidator
             try { body = ReadTree(json, FloatParseHandling.Decimal); }
             catch (JsonReaderException) { body = ReadTree(json, FloatParseHandling.Double); }
             ClampBigIntegers(body);
+            if (SurrogateEscape.IsMatch(json)) RestoreLoneSurrogates(strict.RootElement, body);
             return body;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -80,6 +84,70 @@ public static class JsonValidator
             MaxDepth = MaxDepth,
         };
         return JToken.ReadFrom(reader, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
+    }
+
+    // A surrogate escape, \uD800 to \uDFFF in either case: without one no string can hold a lone surrogate.
+    static readonly Regex SurrogateEscape = new(@"\\u[dD][89a-fA-F]", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Newtonsoft reads an escaped lone surrogate ("\ud800") as U+FFFD, which would pass as text, while the API's
+    /// System.Text.Json cannot read it as a string at all. Put back as written, the text rule reports it at its field.
+    /// Both trees hold the same values in the same order (duplicate names are refused), so they are walked side by side.
+    /// </summary>
+    static void RestoreLoneSurrogates(JsonElement element, JToken token)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach ((JsonProperty property, JProperty parsed) in element.EnumerateObject().Zip(((JObject)token).Properties()))
+                    RestoreLoneSurrogates(property.Value, parsed.Value);
+                break;
+            case JsonValueKind.Array:
+                foreach ((JsonElement item, JToken parsed) in element.EnumerateArray().Zip((JArray)token))
+                    RestoreLoneSurrogates(item, parsed);
+                break;
+            case JsonValueKind.String when !CanReadString(element):
+                ((JValue)token).Value = Unescape(element.GetRawText());
+                break;
+        }
+    }
+
+    static bool CanReadString(JsonElement element)
+    {
+        try
+        {
+            element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The text a JSON string token stands for, lone surrogates included. The token is valid JSON, quotes and all.</summary>
+    static string Unescape(string token)
+    {
+        var text = new StringBuilder(token.Length);
+        for (int i = 1; i < token.Length - 1; i++)
+        {
+            if (token[i] != '\\')
+            {
+                text.Append(token[i]);
+                continue;
+            }
+            char escape = token[++i];
+            if (escape == 'u')
+            {
+                text.Append((char)int.Parse(token.AsSpan(i + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                i += 4;
+            }
+            else
+            {
+                text.Append(escape switch { 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => escape });
+            }
+        }
+        return text.ToString();
     }
 
     /// <summary>

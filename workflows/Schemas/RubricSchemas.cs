@@ -26,6 +26,7 @@ internal static class RubricSchemas
             Type = JsonObjectType.String,
             MinLength = 1,
             MaxLength = 5000,
+            ExtensionData = MultiLine(),
         }, required: true);
         Add(schema, "evidence", Evidence(campaign.Rubric), required: false);
         return schema;
@@ -42,6 +43,7 @@ internal static class RubricSchemas
             Description = "The scorer's comment.",
             Type = JsonObjectType.String,
             MaxLength = 2000,
+            ExtensionData = MultiLine(),
         }, required: false);
         return schema;
     }
@@ -138,6 +140,9 @@ internal static class RubricSchemas
         veto.Enumeration.Add(null);
         return veto;
     }
+
+    // A string the text rule lets hold line breaks and tabs (CleanText); every other string is one line.
+    static Dictionary<string, object?> MultiLine() => new() { [CleanText.MultiLineKeyword] = true };
 
     // Required is kept by the parent schema, so it can only be set once the property has one.
     static void Add(JsonSchema parent, string name, JsonSchemaProperty property, bool required)

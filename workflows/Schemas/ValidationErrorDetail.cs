@@ -12,6 +12,7 @@ internal static class ValidationErrorDetail
 
     public static string Describe(ValidationError error)
     {
+        if (error is TextValidationError text) return text.Problem;
         JsonSchema? schema = error.Schema;
         return error.Kind switch
         {

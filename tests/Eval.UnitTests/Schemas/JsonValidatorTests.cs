@@ -136,6 +136,7 @@ public class JsonValidatorTests
 
         FieldError error = Assert.Single(JsonValidator.Validate(await CampaignSchema, json));
         Assert.Equal("/id", error.Pointer);
+        Assert.StartsWith("must match the pattern", error.Detail);
     }
 
     [Fact]
