@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -129,8 +130,10 @@ public sealed class TokenValidator
         string[] roles = identity.FindAll(c => c.Type == "roles" && c.ValueType == ClaimValueTypes.String)
             .Select(c => c.Value).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
 
-        // The name is for display only; fall back to the id rather than reject a token without it.
-        string name = StringClaim(identity, "name") is { Length: > 0 } given ? given : sub;
+        // The name is for display only, and lands in the history: fall back to the id rather than reject a token
+        // without it, or with a name that is not clean single-line text.
+        string? given = StringClaim(identity, "name");
+        string name = given is { Length: > 0 } && CleanText.IsClean(given, TextField.SingleLine) ? given : sub;
         return AuthResult.Success(new Caller(sub, name, roles, unit));
     }
 

@@ -110,6 +110,25 @@ public sealed class TokenValidatorTests
         Assert.Equal([Roles.BranchSecretary], result.Caller.Roles);
     }
 
+    [Theory]
+    [InlineData("张三", "张三")]
+    [InlineData("Баатар 🙂", "Баатар 🙂")]
+    [InlineData("", "u-1")]
+    [InlineData("Alice\u202Eecila", "u-1")]
+    [InlineData("Alice\nSet-Cookie: x", "u-1")]
+    [InlineData("Alice\u001b[31m", "u-1")]
+    [InlineData("Alice\u0000", "u-1")]
+    public async Task A_name_that_is_not_clean_single_line_text_falls_back_to_the_subject(string name, string shown)
+    {
+        Dictionary<string, object> claims = Claims();
+        claims["name"] = name;
+
+        AuthResult result = await localValidator.ValidateAsync("Bearer " + SignedToken(claims, LocalCredentials, Local));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(shown, result.Caller.Name);
+    }
+
     [Fact]
     public async Task The_scheme_name_is_case_insensitive()
     {
