@@ -48,6 +48,25 @@ public static class JsonValidator
     }
 
     /// <summary>
+    /// The text rule alone, for a body without a schema (the self-test's): every string is single-line text, and each that
+    /// is not is reported at its pointer. Malformed JSON gives no errors here; the binder reports it where it stops.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateText(string json)
+    {
+        if (Parse(json) is not { } body) return [];
+        var pointers = new TokenPointers();
+        IEnumerable<JToken> tokens = body is JContainer container ? container.DescendantsAndSelf() : [body];
+        return tokens.OfType<JValue>()
+            .Where(value => value.Type == JTokenType.String)
+            .Select(value => CleanText.Problem((string)value.Value!, TextField.SingleLine) is { } problem
+                ? new FieldError(pointers.Of(value), problem)
+                : null)
+            .OfType<FieldError>()
+            .OrderBy(error => error.Pointer, JsonPointer.Order)
+            .ToList();
+    }
+
+    /// <summary>
     /// Strict JSON first (System.Text.Json, as the API reads bodies: no comments, trailing commas, NaN, single quotes
     /// or trailing content, all of which Newtonsoft would let through), then the Newtonsoft tree NJsonSchema validates.
     /// </summary>

@@ -6,7 +6,8 @@ namespace Eval.Api.Http;
 
 /// <summary>
 /// Binds a JSON body that has no published schema (the self-test's), with the same limits as every other body:
-/// size, content type and UTF-8 through <see cref="RequestJson"/>, unknown properties refused.
+/// size, content type and UTF-8 through <see cref="RequestJson"/>, the text rule (every string single-line,
+/// <see cref="CleanText"/>), unknown properties refused.
 /// </summary>
 public static class JsonBody
 {
@@ -21,6 +22,8 @@ public static class JsonBody
     {
         var (text, problem) = await RequestJson.ReadTextAsync(request, optional: whenEmpty is not null);
         if (problem is not null) return (null, problem);
+        IReadOnlyList<FieldError> unclean = JsonValidator.ValidateText(text!);
+        if (unclean.Count > 0) return (null, Problems.Validation(unclean));
         try
         {
             T? value = JsonSerializer.Deserialize<T>(text!, Options);

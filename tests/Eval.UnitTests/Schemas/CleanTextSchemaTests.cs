@@ -15,10 +15,14 @@ public class CleanTextSchemaTests
         ["units"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Units), """{"units":[{"id":"chifeng","name":"赤峰市","kind":"city"}]}"""),
         ["campaign"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Campaign), SampleBodies.Campaign),
         ["township-review"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview), """{"decision":"return","comment":"请补充材料"}"""),
-        ["objection"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Objection), """{"branchId":"chifeng.hongshan.t01.b001","text":"得分与事实不符"}"""),
-        ["objection-resolution"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution), """{"upheld":false,"comment":"经核查，评分无误"}"""),
-        ["self-assessment"] = (() => Task.FromResult(SchemaCatalog.SelfAssessment(SampleBodies.CampaignDefinition)), SampleBodies.SelfAssessment),
-        ["county-score"] = (() => Task.FromResult(SchemaCatalog.CountyScore(SampleBodies.CampaignDefinition)), SampleBodies.CountyScore),
+        ["objection"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Objection),
+            """{"branchId":"chifeng.hongshan.t01.b001","text":"得分与事实不符"}"""),
+        ["objection-resolution"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution),
+            """{"upheld":false,"comment":"经核查，评分无误"}"""),
+        ["self-assessment"] = (() => Task.FromResult(SchemaCatalog.SelfAssessment(SampleBodies.CampaignDefinition)),
+            SampleBodies.SelfAssessment),
+        ["county-score"] = (() => Task.FromResult(SchemaCatalog.CountyScore(SampleBodies.CampaignDefinition)),
+            SampleBodies.CountyScore),
     };
 
     /// <summary>Every free-text field of every body, and whether it may hold several lines.</summary>
@@ -131,7 +135,8 @@ public class CleanTextSchemaTests
     public async Task A_surrogate_pair_escape_passes_and_a_lone_one_next_to_it_is_still_found()
     {
         Assert.Empty(await CheckAsync("objection", "/text", "\"\\uD83D\\uDE00\""));
-        Assert.Equal([new FieldError("/text", "contains a lone surrogate U+D83D")], await CheckAsync("objection", "/text", "\"\\uD83D\\uDE00\\uD83D\""));
+        Assert.Equal([new FieldError("/text", "contains a lone surrogate U+D83D")],
+            await CheckAsync("objection", "/text", "\"\\uD83D\\uDE00\\uD83D\""));
     }
 
     [Fact]
@@ -145,6 +150,18 @@ public class CleanTextSchemaTests
 
         Assert.Equal([new FieldError("/levels/2/title", "contains a lone surrogate U+D800")],
             JsonValidator.Validate(await Bodies["campaign"].Schema(), json));
+    }
+
+    [Fact]
+    public void A_body_without_a_schema_is_held_to_the_rule_as_single_line_text()
+    {
+        Assert.Empty(JsonValidator.ValidateText("""{"deadlineSeconds":60,"requestedBy":"运维 张三 🙂"}"""));
+        Assert.Equal(
+            [new FieldError("/requestedBy", "contains a bidirectional control U+202E"), new FieldError("/tags/1", "contains a line break")],
+            JsonValidator.ValidateText("""{"requestedBy":"a\u202Eb","tags":["x","y\nz"],"n":1}"""));
+        Assert.Equal([new FieldError("/requestedBy", "contains a lone surrogate U+D800")],
+            JsonValidator.ValidateText("""{"requestedBy":"\ud800"}"""));
+        Assert.Empty(JsonValidator.ValidateText("{\"requestedBy\":"));
     }
 
     /// <summary>The multi-line fields, read from the schemas as clients get them: exactly the fields above that say so.</summary>
@@ -172,7 +189,7 @@ public class CleanTextSchemaTests
 
     const string Placeholder = "@@text@@";
 
-    /// <summary>The body's valid sample with the string at <paramref name="pointer"/> replaced by the JSON text <paramref name="json"/>.</summary>
+    /// <summary>The body's valid sample, the string at <paramref name="pointer"/> written as the JSON text <paramref name="json"/>.</summary>
     static async Task<IReadOnlyList<FieldError>> CheckAsync(string body, string pointer, string json)
     {
         (Func<Task<JsonSchema>> schema, string valid) = Bodies[body];
