@@ -57,10 +57,30 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         return d;
     }
 
+    /// <summary>
+    /// The text rule's cases for free-text members: unclean text is 422 at the member, and so is a line break or a tab
+    /// in a single-line one. In a multi-line member they pass the body checks and get <paramref name="whenLinesPass"/>,
+    /// the valid body's answer; null leaves that case out, where passing would change something.
+    /// </summary>
+    static TheoryData<string, string, string, int, string?> Text(
+        TheoryData<string, string, string, int, string?> d, string[] members, bool multiLine = false, int? whenLinesPass = null)
+    {
+        foreach (string at in members)
+        {
+            foreach (var (name, json) in UncleanText.Anywhere) d.Add($"{at}: {name}", at, json, 422, at);
+            foreach (var (name, json) in UncleanText.LineBreaks)
+            {
+                if (!multiLine) d.Add($"{at}: {name} in a single-line member", at, json, 422, at);
+                else if (whenLinesPass is { } status) d.Add($"{at}: {name} in a multi-line member", at, json, status, null);
+            }
+        }
+        return d;
+    }
+
     // ---- PUT /api/units, as the city's organization department. The valid body is a branch under a township that
     // does not exist, so even it fails (422, /units/0/id) and no case can write a unit.
 
-    public static TheoryData<string, string, string, int, string?> UnitsCases => Cases("/units/0/name", 400, new()
+    public static TheoryData<string, string, string, int, string?> UnitsCases => Text(Cases("/units/0/name", 400, new()
     {
         { "control: parent does not exist", "", "VALID", 422, "/units/0/id" },
         { "units missing", "/units", "REMOVE", 422, "/units" },
@@ -80,7 +100,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "kind against the depth", "/units/0/kind", "\"township\"", 422, "/units/0/kind" },
         { "unknown property in a unit", "/units/0/population", "100", 422, "/units/0/population" },
         { "the same id twice", "/units", "REPEAT*2", 422, "/units/1/id" },
-    });
+    }), ["/units/0/name"]);
 
     [Theory]
     [MemberData(nameof(UnitsCases))]
@@ -95,7 +115,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     // ---- POST /api/campaigns, as the city's organization department. The valid body is the running campaign's own
     // definition, so a case that passed every check would still only get 409.
 
-    public static TheoryData<string, string, string, int, string?> CampaignCases => Cases("/title", 400, new()
+    public static TheoryData<string, string, string, int, string?> CampaignCases => Text(Cases("/title", 400, new()
     {
         { "control: the id exists", "", "VALID", 409, null },
         { "id missing", "/id", "REMOVE", 422, "/id" },
@@ -145,7 +165,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "maxReturns -1", "/maxReturns", "-1", 422, "/maxReturns" },
         { "maxReturns 1e400", "/maxReturns", "1e400", 422, "/maxReturns" },
         { "maxReturns beyond 64 bits", "/maxReturns", "100000000000000000000000", 422, "/maxReturns" },
-    });
+    }), ["/title", "/rubric/criteria/0/title", "/rubric/vetoItems/0/title", "/levels/0/title"]);
 
     [Theory]
     [MemberData(nameof(CampaignCases))]
@@ -155,7 +175,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     // ---- The three evaluation steps, on a branch awaiting its self-assessment. Bodies are checked before the stage,
     // so the secretary's cases fail on the body, and a valid review or score (the controls) fails on the stage (409).
 
-    public static TheoryData<string, string, string, int, string?> SelfAssessmentCases => Cases("/summary", 400, new()
+    public static TheoryData<string, string, string, int, string?> SelfAssessmentCases => Text(Text(Cases("/summary", 400, new()
     {
         { "scores missing", "/scores", "REMOVE", 422, "/scores" },
         { "scores an array", "/scores", "[]", 422, "/scores" },
@@ -186,7 +206,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "evidence url of 2001 characters", "/evidence/0/url", "STRING*2001", 422, "/evidence/0/url" },
         { "evidence url missing", "/evidence/0/url", "REMOVE", 422, "/evidence/0/url" },
         { "unknown property in evidence", "/evidence/0/size", "1", 422, "/evidence/0/size" },
-    });
+    }), ["/evidence/0/title"]), ["/summary"], multiLine: true);
 
     [Theory]
     [MemberData(nameof(SelfAssessmentCases))]
@@ -197,7 +217,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         await AssertEvaluationUnchangedAsync(w);
     }
 
-    public static TheoryData<string, string, string, int, string?> TownshipReviewCases => Cases("/comment", 400, new()
+    public static TheoryData<string, string, string, int, string?> TownshipReviewCases => Text(Cases("/comment", 400, new()
     {
         { "control: a valid approval at the wrong stage", "", "VALID", 409, null },
         { "control: a valid return at the wrong stage", "", """{"decision":"return","comment":"请补充材料"}""", 409, null },
@@ -210,7 +230,9 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "return without a comment", "", """{"decision":"return"}""", 422, "/comment" },
         { "return with a null comment", "", """{"decision":"return","comment":null}""", 422, "/comment" },
         { "reject with a blank comment", "", """{"decision":"reject","comment":"  \t "}""", 422, "/comment" },
-    });
+        { "control: a return whose comment has several lines, at the wrong stage", "",
+            """{"decision":"return","comment":"一、材料不全\n二、请补充"}""", 409, null },
+    }), ["/comment"], multiLine: true, whenLinesPass: 409);
 
     [Theory]
     [MemberData(nameof(TownshipReviewCases))]
@@ -221,7 +243,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         await AssertEvaluationUnchangedAsync(w);
     }
 
-    public static TheoryData<string, string, string, int, string?> CountyScoreCases => Cases("/comment", 400, new()
+    public static TheoryData<string, string, string, int, string?> CountyScoreCases => Text(Cases("/comment", 400, new()
     {
         { "control: a valid score at the wrong stage", "", "VALID", 409, null },
         { "scores missing", "/scores", "REMOVE", 422, "/scores" },
@@ -239,7 +261,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "veto an array", "/veto", "[\"ethnic-incident\"]", 422, "/veto" },
         { "comment a number", "/comment", "5", 422, "/comment" },
         { "comment of 2001 characters", "/comment", "STRING*2001", 422, "/comment" },
-    });
+    }), ["/comment"], multiLine: true, whenLinesPass: 409);
 
     [Theory]
     [MemberData(nameof(CountyScoreCases))]
@@ -291,7 +313,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
 
     // ---- POST …/objections, by a member, on the running campaign (a valid objection gets 409 there: no notice yet).
 
-    public static TheoryData<string, string, string, int, string?> ObjectionCases => Cases("/text", 400, new()
+    public static TheoryData<string, string, string, int, string?> ObjectionCases => Text(Cases("/text", 400, new()
     {
         { "control: a valid objection outside the notice", "", "VALID", 409, null },
         { "branchId missing", "/branchId", "REMOVE", 422, "/branchId" },
@@ -302,7 +324,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "text empty", "/text", "\"\"", 422, "/text" },
         { "text an array", "/text", "[\"a\"]", 422, "/text" },
         { "text of 2001 characters", "/text", "STRING*2001", 422, "/text" },
-    });
+    }), ["/text"], multiLine: true, whenLinesPass: 409);
 
     [Theory]
     [MemberData(nameof(ObjectionCases))]
@@ -321,7 +343,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
 
     // ---- POST …/objections/{oid}/resolution, by the organization department, on a real open objection.
 
-    public static TheoryData<string, string, string, int, string?> ResolutionCases => Cases("/comment", 400, new()
+    public static TheoryData<string, string, string, int, string?> ResolutionCases => Text(Cases("/comment", 400, new()
     {
         { "upheld missing", "/upheld", "REMOVE", 422, "/upheld" },
         { "upheld a string", "/upheld", "\"no\"", 422, "/upheld" },
@@ -330,7 +352,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "comment empty", "/comment", "\"\"", 422, "/comment" },
         { "comment a number", "/comment", "5", 422, "/comment" },
         { "comment of 2001 characters", "/comment", "STRING*2001", 422, "/comment" },
-    });
+    }), ["/comment"], multiLine: true);
 
     [Theory]
     [MemberData(nameof(ResolutionCases))]
@@ -365,6 +387,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "deadlineSeconds a week and a second", "/deadlineSeconds", "604801", 422, "/deadlineSeconds" },
         { "deadlineSeconds 1e400", "/deadlineSeconds", "1e400", 422, "/deadlineSeconds" },
         { "requestedBy a number", "/requestedBy", "5", 422, "/requestedBy" },
+        { "requestedBy with a right-to-left override", "/requestedBy", "\"ops\u202Enimda\"", 422, "/requestedBy" },
+        { "requestedBy with a line break", "/requestedBy", "\"ops\\nadmin\"", 422, "/requestedBy" },
         { "unknown property", "/unexpected", "1", 422, "/unexpected" },
     };
 
@@ -379,6 +403,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "control: empty body (optional) for a self-test that does not exist", "", "EMPTY", 404, null },
         { "text/plain", "", "AS-TEXT", 415, null },
         { "confirmedBy a number", "/confirmedBy", "5", 422, "/confirmedBy" },
+        { "confirmedBy with NUL", "/confirmedBy", "\"a\\u0000\"", 422, "/confirmedBy" },
         { "unknown property", "/unexpected", "1", 422, "/unexpected" },
         { "malformed: truncated", "", """{"confirmedBy":""", 422, "/confirmedBy" },
     };

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
@@ -9,7 +11,8 @@ namespace Eval.FunctionalTests;
 /// <summary>
 /// Over 500 malformed and hostile requests across every endpoint, sent by callers who hold the right role, so that
 /// only the hostility can fail them: each must get a 4xx problem+json, never a 5xx, and afterwards every table the
-/// project writes must be byte for byte as it was (rows, properties and ETags).
+/// project writes must be byte for byte as it was (rows, properties and ETags). Unclean text in an otherwise valid
+/// body must be 422 at its member.
 /// </summary>
 public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<LocalHostFixture>, IDisposable
 {
@@ -45,7 +48,8 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         await Task.Delay(2000); // let the start's last writes settle before the "before" dump
         string before = await DumpAsync();
 
-        var requests = new List<(string Name, Func<HttpRequestMessage> Build, HttpClient Client)>();
+        // Pointer: where a 422 must point, for the requests that must be refused as invalid rather than any 4xx.
+        var requests = new List<(string Name, Func<HttpRequestMessage> Build, HttpClient Client, string? Pointer)>();
         HttpClient org = driver.As(Roles.OrgDepartment, "chifeng");
         HttpClient secretary = driver.As(Roles.BranchSecretary, branch);
         HttpClient reviewer = driver.As(Roles.TownshipReviewer, CampaignDriver.TownshipOf(branch));
@@ -55,7 +59,7 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         foreach (string bad in HostileIds)
         {
             void Add(string method, string path, HttpClient c, string? body = null) =>
-                requests.Add(($"{method} {path}", () => Request(method, path, body), c));
+                requests.Add(($"{method} {path}", () => Request(method, path, body), c, null));
             Add("GET", $"api/schemas/{bad}", org);
             Add("GET", $"api/units/{bad}", org);
             Add("GET", $"api/campaigns/{bad}", org);
@@ -86,17 +90,49 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         };
         foreach (var (path, method, client) in bodyTargets)
             foreach (string body in HostileBodies)
-                requests.Add(($"{method} {path} {Shorten(body)}", () => Request(method, path, body), client));
+                requests.Add(($"{method} {path} {Shorten(body)}", () => Request(method, path, body), client, null));
 
         // 3. Headers: oversized and forged tokens, wrong media types, hostile idempotency keys.
         foreach (var (path, method, client) in bodyTargets)
         {
-            requests.Add(($"{method} {path} 30 KB token", () => WithAuth(Request(method, path, "{}"), "Bearer " + new string('a', 30_000)), client));
-            requests.Add(($"{method} {path} token with a newline", () => WithAuth(Request(method, path, "{}"), "Bearer a.b.c\u0001"), client));
-            requests.Add(($"{method} {path} xml", () => Request(method, path, "<a/>", "application/xml"), client));
-            requests.Add(($"{method} {path} form", () => Request(method, path, "a=1", "application/x-www-form-urlencoded"), client));
-            requests.Add(($"{method} {path} key with spaces", () => WithKey(Request(method, path, "{}"), "has spaces"), client));
+            requests.Add(($"{method} {path} 30 KB token",
+                () => WithAuth(Request(method, path, "{}"), "Bearer " + new string('a', 30_000)), client, null));
+            requests.Add(($"{method} {path} token with a newline",
+                () => WithAuth(Request(method, path, "{}"), "Bearer a.b.c\u0001"), client, null));
+            requests.Add(($"{method} {path} xml", () => Request(method, path, "<a/>", "application/xml"), client, null));
+            requests.Add(($"{method} {path} form", () => Request(method, path, "a=1", "application/x-www-form-urlencoded"), client, null));
+            requests.Add(($"{method} {path} key with spaces", () => WithKey(Request(method, path, "{}"), "has spaces"), client, null));
         }
+
+        // 4. Unclean text in each free-text member of a body that is otherwise valid: a unit, a campaign, a
+        // self-assessment and a self-test that would be stored, and the bodies the state refuses (409) after the checks.
+        string evaluation = $"api/campaigns/{campaign}/evaluations/{branch}";
+        object scores = CampaignDriver.Scores(20, 20, 20, 20);
+        object newCampaign = CampaignDriver.Campaign("hc-text-" + Guid.NewGuid().ToString("N")[..8], county.Id);
+        object newUnit = new { units = new[] { new { id = CampaignDriver.TownshipOf(branch) + ".b999", name = "", kind = "branch" } } };
+        object evidence = new
+        {
+            scores, summary = "总结", evidence = new[] { new { criterion = "unity", title = "", url = "https://example.org/e/1" } },
+        };
+        HttpClient objector = driver.As(Roles.Member, county.Id);
+        var textTargets = new (string Method, string Path, HttpClient Client, object Body, string Member, bool MultiLine)[]
+        {
+            ("PUT", "api/units", org, newUnit, "/units/0/name", false),
+            ("POST", "api/campaigns", org, newCampaign, "/title", false),
+            ("POST", "api/campaigns", org, newCampaign, "/levels/0/title", false),
+            ("POST", $"{evaluation}/self-assessment", secretary, new { scores, summary = "" }, "/summary", true),
+            ("POST", $"{evaluation}/self-assessment", secretary, evidence, "/evidence/0/title", false),
+            ("POST", $"{evaluation}/township-review", reviewer, new { decision = "return", comment = "" }, "/comment", true),
+            ("POST", $"{evaluation}/county-score", scorer, new { scores, comment = "" }, "/comment", true),
+            ("POST", $"api/campaigns/{campaign}/objections", objector, new { branchId = branch, text = "" }, "/text", true),
+            ("POST", "api/selftests", org, new { deadlineSeconds = 600, requestedBy = "" }, "/requestedBy", false),
+        };
+        foreach (var (method, path, client, body, member, multiLine) in textTargets)
+            foreach (var (name, json) in multiLine ? UncleanText.Anywhere : [.. UncleanText.Anywhere, .. UncleanText.LineBreaks])
+            {
+                string text = WithRawString(body, member, json);
+                requests.Add(($"{method} {path} {member}: {name}", () => Request(method, path, text), client, member));
+            }
 
         Assert.True(requests.Count >= 500, $"the corpus has {requests.Count} requests");
 
@@ -105,14 +141,17 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
             Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
         var failures = new List<string>();
         int fiveHundreds = 0;
-        foreach (var (name, build, client) in requests)
+        foreach (var (name, build, client, pointer) in requests)
         {
             using HttpRequestMessage message = build();
             using HttpResponseMessage response = await client.SendAsync(message);
             int status = (int)response.StatusCode;
+            string answer = await response.Content.ReadAsStringAsync();
             if (status >= 500) fiveHundreds++;
             if (status is < 400 or >= 500 || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
-                failures.Add($"{name} → {status} {response.Content.Headers.ContentType?.MediaType}: {Shorten(await response.Content.ReadAsStringAsync())}");
+                failures.Add($"{name} → {status} {response.Content.Headers.ContentType?.MediaType}: {Shorten(answer)}");
+            else if (pointer is not null && (status != 422 || !HasErrorAt(answer, pointer)))
+                failures.Add($"{name} → {status}, not 422 at {pointer}: {answer}");
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests.Count} requests were not a 4xx problem ({fiveHundreds} were 5xx):\n" + string.Join("\n", failures.Take(40)));
 
@@ -159,6 +198,21 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
     {
         m.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         return m;
+    }
+
+    static bool HasErrorAt(string problem, string pointer) =>
+        JsonNode.Parse(problem)?["errors"] is JsonArray errors && errors.Any(e => (string?)e?["pointer"] == pointer);
+
+    /// <summary>The body as JSON, the string at <paramref name="pointer"/> (an object member) written as <paramref name="json"/>.</summary>
+    static string WithRawString(object body, string pointer, string json)
+    {
+        const string placeholder = "@@text@@";
+        JsonNode root = JsonSerializer.SerializeToNode(body)!;
+        string[] segments = pointer.Split('/')[1..];
+        JsonNode parent = root;
+        foreach (string segment in segments[..^1]) parent = parent is JsonArray array ? array[int.Parse(segment)]! : parent[segment]!;
+        parent[segments[^1]] = placeholder;
+        return root.ToJsonString().Replace($"\"{placeholder}\"", json, StringComparison.Ordinal);
     }
 
     static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "…";
