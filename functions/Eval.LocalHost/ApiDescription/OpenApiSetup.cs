@@ -100,7 +100,9 @@ public static class OpenApiSetup
             Version = DocumentName,
             Description = "The strongest-party-branch (最强党支部) evaluation backend. Errors are RFC 9457 application/problem+json; " +
                 "a 422 lists each error with a JSON pointer into the body. Every POST takes an Idempotency-Key header. Request bodies are " +
-                "validated with the JSON Schemas in components/schemas, the same ones GET /api/schemas/{name} serves.",
+                "validated with the JSON Schemas in components/schemas, the same ones GET /api/schemas/{name} serves. Every string must be " +
+                "clean text: no control characters (tab, CR and LF only in strings marked x-multiline), bidirectional controls, U+FEFF, " +
+                "noncharacters or lone surrogates.",
         };
         // No server entry: the document describes the API wherever it runs (the page uses its own origin), and the
         // generated file does not depend on the port it was generated on.
