@@ -11,7 +11,7 @@ public enum TextField
 
 /// <summary>
 /// The one rule for text a caller gives us, which is stored, shown to others and written into the history: no
-/// characters that are invisible or that change how the text around them is shown. Refused are the C0 controls
+/// control characters, nothing that reorders the text around it, nothing that is not a character. Refused are the C0 controls
 /// (tab, CR and LF only in multi-line fields), DEL, the C1 controls, the bidirectional controls, U+FEFF, the
 /// noncharacters and lone surrogates; a single-line field refuses line breaks (CR, LF, U+2028, U+2029).
 /// Every other character, of any script, emoji included, is clean.

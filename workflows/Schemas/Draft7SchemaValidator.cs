@@ -62,10 +62,8 @@ internal sealed class Draft7SchemaValidator : JsonSchemaValidator
             errors.Add(new TextValidationError(problem, propertyName, propertyPath, token, schema));
     }
 
-    // Loaded from a schema file the keyword's value is a JToken; set in code (RubricSchemas) it is a bool.
     static bool IsMultiLine(JsonSchema schema) =>
-        schema.ExtensionData is { } keywords && keywords.TryGetValue(CleanText.MultiLineKeyword, out object? value) &&
-        value is true or JValue { Value: true };
+        schema.ExtensionData is { } keywords && keywords.TryGetValue(CleanText.MultiLineKeyword, out object? value) && value is true;
 
     static void CheckEndAnchor(JToken token, JsonSchema schema, string? propertyName, string propertyPath, ICollection<ValidationError> errors)
     {
