@@ -364,6 +364,33 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         Assert.Equal("open", objection.GetString("Status"));
     }
 
+    // ---- POST …/objection-resolutions, by the organization department, naming the real open objection.
+
+    public static TheoryData<string, string, string, int, string?> ResolutionsCases => Text(Cases("/comment", 400, new()
+    {
+        { "objectionIds missing", "/objectionIds", "REMOVE", 422, "/objectionIds" },
+        { "objectionIds empty", "/objectionIds", "[]", 422, "/objectionIds" },
+        { "objectionIds not an array", "/objectionIds", "\"obj-1\"", 422, "/objectionIds" },
+        { "an id twice", "/objectionIds", "REPEAT*2", 422, "/objectionIds" },
+        { "101 ids", "/objectionIds", "REPEAT*101", 422, "/objectionIds" },
+        { "an id of another shape", "/objectionIds/0", "\"obj-XYZ\"", 422, "/objectionIds/0" },
+        { "an id that does not exist", "/objectionIds/0", "\"obj-ffffffffffffffffffffffffffffffff\"", 422, "/objectionIds/0" },
+        { "upheld missing", "/upheld", "REMOVE", 422, "/upheld" },
+        { "upheld a string", "/upheld", "\"no\"", 422, "/upheld" },
+        { "comment missing", "/comment", "REMOVE", 422, "/comment" },
+        { "comment empty", "/comment", "\"\"", 422, "/comment" },
+        { "comment of 2001 characters", "/comment", "STRING*2001", 422, "/comment" },
+    }), ["/comment"], multiLine: true);
+
+    [Theory]
+    [MemberData(nameof(ResolutionsCases))]
+    public async Task Post_objection_resolutions(string what, string at, string value, int status, string? pointer)
+    {
+        World w = await WorldAsync(fx);
+        await SendAndCheckAsync(w, Targets["POST objection resolutions"], what, at, value, status, pointer);
+        Assert.Equal(1, await OpenObjectionsAsync(w));
+    }
+
     // ---- POST /api/selftests and …/confirmation read their bodies with JsonBody (no schema): type and range errors
     // are 422 at the member, malformed JSON 422 at the member where the parser stopped.
 
@@ -439,6 +466,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
             Roles.Member, w => w.County.Id, w => Node(new { branchId = w.Branch, text = "群众反映该支部材料有误" })),
         ["POST objection resolution"] = new(HttpMethod.Post, w => $"api/campaigns/{w.NoticeCampaign}/objections/{w.Objection}/resolution",
             Roles.OrgDepartment, w => w.NoticeCounty.Id, w => Node(new { upheld = false, comment = "经核实不属实" })),
+        ["POST objection resolutions"] = new(HttpMethod.Post, w => $"api/campaigns/{w.NoticeCampaign}/objection-resolutions",
+            Roles.OrgDepartment, w => w.NoticeCounty.Id, w => Node(new { objectionIds = new[] { w.Objection }, upheld = false, comment = "经核实不属实" })),
         ["POST selftests"] = new(HttpMethod.Post, w => "api/selftests", Roles.OrgDepartment, w => "chifeng",
             w => Node(new { deadlineSeconds = 600, requestedBy = "bad-body-tests" })),
         ["POST selftest confirmation"] = new(HttpMethod.Post, w => $"api/selftests/selftest-{new string('0', 32)}/confirmation",

@@ -67,6 +67,11 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
             Add("GET", $"api/campaigns/{bad}/schemas/self-assessment", org);
             Add("GET", $"api/campaigns/{bad}/evaluations", org);
             Add("GET", $"api/campaigns/{campaign}/evaluations/{bad}", org);
+            // The campaign id of an evaluation route is checked before any table is read (the evaluation is read with it).
+            Add("GET", $"api/campaigns/{bad}/evaluations/{branch}", org);
+            Add("POST", $"api/campaigns/{bad}/evaluations/{branch}/self-assessment", secretary, Valid.SelfAssessment);
+            Add("POST", $"api/campaigns/{bad}/evaluations/{branch}/township-review", reviewer, Valid.Review);
+            Add("POST", $"api/campaigns/{bad}/evaluations/{branch}/county-score", scorer, Valid.Score);
             Add("POST", $"api/campaigns/{campaign}/evaluations/{bad}/self-assessment", secretary, Valid.SelfAssessment);
             Add("POST", $"api/campaigns/{campaign}/evaluations/{bad}/township-review", reviewer, Valid.Review);
             Add("POST", $"api/campaigns/{campaign}/evaluations/{bad}/county-score", scorer, Valid.Score);
@@ -74,6 +79,12 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
             Add("GET", $"api/campaigns/{bad}/ratings", org);
             Add("POST", $"api/campaigns/{bad}/objections", org, $"{{\"branchId\":\"{branch}\",\"text\":\"x\"}}");
             Add("POST", $"api/campaigns/{campaign}/objections/{bad}/resolution", org, Valid.Resolution);
+            Add("GET", $"api/campaigns/{bad}/objections", org);
+            Add("GET", $"api/campaigns/{campaign}/objections/{bad}", org);
+            Add("POST", $"api/campaigns/{bad}/objection-resolutions", org, Valid.Resolutions);
+            Add("GET", $"api/campaigns/{campaign}/objections?status={bad}", org);
+            Add("GET", $"api/campaigns/{campaign}/objections?pageSize={bad}", org);
+            Add("GET", $"api/campaigns/{campaign}/objections?continuationToken={bad}", org);
             Add("GET", $"api/campaigns/{bad}/audit/verify", org);
             Add("GET", $"api/campaigns/{campaign}/evaluations?unit={bad}", org);
             Add("GET", $"api/campaigns/{campaign}/evaluations?stage={bad}", org);
@@ -87,6 +98,7 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
             ("api/units", "PUT", org), ("api/campaigns", "POST", org), ($"api/campaigns/{campaign}/evaluations/{branch}/self-assessment", "POST", secretary),
             ($"api/campaigns/{campaign}/evaluations/{branch}/township-review", "POST", reviewer), ($"api/campaigns/{campaign}/evaluations/{branch}/county-score", "POST", scorer),
             ($"api/campaigns/{campaign}/publication", "POST", org), ($"api/campaigns/{campaign}/objections", "POST", org), ("api/selftests", "POST", org),
+            ($"api/campaigns/{campaign}/objection-resolutions", "POST", org),
         };
         foreach (var (path, method, client) in bodyTargets)
             foreach (string body in HostileBodies)
@@ -125,6 +137,8 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
             ("POST", $"{evaluation}/township-review", reviewer, new { decision = "return", comment = "" }, "/comment", true),
             ("POST", $"{evaluation}/county-score", scorer, new { scores, comment = "" }, "/comment", true),
             ("POST", $"api/campaigns/{campaign}/objections", objector, new { branchId = branch, text = "" }, "/text", true),
+            ("POST", $"api/campaigns/{campaign}/objection-resolutions", org,
+                new { objectionIds = new[] { "obj-" + new string('0', 32) }, upheld = false, comment = "" }, "/comment", true),
             ("POST", "api/selftests", org, new { deadlineSeconds = 600, requestedBy = "" }, "/requestedBy", false),
         };
         foreach (var (method, path, client, body, member, multiLine) in textTargets)
@@ -224,5 +238,6 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         public const string Review = """{"decision":"approve"}""";
         public const string Score = """{"scores":{"political":20,"organization":20,"service":20,"unity":20}}""";
         public const string Resolution = """{"upheld":false,"comment":"不属实"}""";
+        public const string Resolutions = """{"objectionIds":["obj-00000000000000000000000000000000"],"upheld":false,"comment":"不属实"}""";
     }
 }

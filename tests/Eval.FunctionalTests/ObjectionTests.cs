@@ -51,6 +51,30 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
     }
 
     [Fact]
+    public async Task A_member_sees_the_notice_of_a_campaign_it_may_object_in_and_no_evaluation()
+    {
+        World w = await WorldAsync(fx);
+        HttpClient member = w.Driver.As(Roles.Member, CampaignDriver.TownshipOf(w.County.Branches[0]), "reader");
+
+        JsonElement campaign = await member.GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}");
+        Assert.Equal("publicity", campaign.GetProperty("status").GetString());
+        Assert.True(campaign.TryGetProperty("publicityEndsAt", out _));
+        Assert.False(campaign.TryGetProperty("definition", out _), campaign.ToString());
+        Assert.False(campaign.TryGetProperty("evaluations", out _), campaign.ToString());
+        JsonElement list = await member.GetFromJsonAsync<JsonElement>("api/campaigns");
+        Assert.Contains(list.GetProperty("campaigns").EnumerateArray(), c => c.GetProperty("id").GetString() == w.Campaign);
+
+        await ExpectProblemAsync(await member.GetAsync($"api/campaigns/{w.Campaign}/evaluations/{w.County.Branches[0]}"), 403);
+        await ExpectProblemAsync(await member.GetAsync($"api/campaigns/{w.Campaign}/evaluations"), 403);
+        await ExpectProblemAsync(await member.GetAsync($"api/units/{w.County.Id}"), 403);
+        // Outside the campaign's unit a member sees nothing of it.
+        HttpClient outsider = w.Driver.As(Roles.Member, w.Sibling.Id, "outsider");
+        await ExpectProblemAsync(await outsider.GetAsync($"api/campaigns/{w.Campaign}"), 403);
+        JsonElement none = await outsider.GetFromJsonAsync<JsonElement>("api/campaigns");
+        Assert.DoesNotContain(none.GetProperty("campaigns").EnumerateArray(), c => c.GetProperty("id").GetString() == w.Campaign);
+    }
+
+    [Fact]
     public async Task The_objection_list_is_paged_in_the_order_of_filing()
     {
         World w = await WorldAsync(fx);

@@ -19,6 +19,8 @@ public class CleanTextSchemaTests
             """{"branchId":"chifeng.hongshan.t01.b001","text":"得分与事实不符"}"""),
         ["objection-resolution"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution),
             """{"upheld":false,"comment":"经核查，评分无误"}"""),
+        ["objection-resolutions"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolutions),
+            """{"objectionIds":["obj-0123456789abcdef0123456789abcdef"],"upheld":false,"comment":"经核查，评分无误"}"""),
         ["self-assessment"] = (() => Task.FromResult(SchemaCatalog.SelfAssessment(SampleBodies.CampaignDefinition)),
             SampleBodies.SelfAssessment),
         ["county-score"] = (() => Task.FromResult(SchemaCatalog.CountyScore(SampleBodies.CampaignDefinition)),
@@ -39,6 +41,7 @@ public class CleanTextSchemaTests
         ("township-review", "/comment", true),
         ("objection", "/text", true),
         ("objection-resolution", "/comment", true),
+        ("objection-resolutions", "/comment", true),
     ];
 
     /// <summary>Unclean strings as JSON text, and what is said about them.</summary>

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Eval.Api.Auth;
+using Eval.FunctionalTests.Infrastructure;
+
+namespace Eval.FunctionalTests;
+
+/// <summary>
+/// The public ratings list carries a strong ETag (304 to If-None-Match) and caching fit for its state: revalidated
+/// during the notice, when an upheld objection can change it; cacheable for good once published, when it cannot.
+/// </summary>
+public sealed class RatingsReadTests(LocalHostFixture fx) : IClassFixture<LocalHostFixture>, IDisposable
+{
+    readonly CampaignDriver driver = new(fx.Host);
+
+    public void Dispose() => driver.Dispose();
+
+    [Fact]
+    public async Task The_list_has_an_etag_answers_304_and_is_cached_for_good_once_published()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string id = "rr-" + Guid.NewGuid().ToString("N")[..8];
+        await driver.CreateAndStartAsync(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT15S"), county.Id, 1);
+        await driver.ToNoticeAsync(id, county);
+        string url = $"api/campaigns/{id}/ratings";
+
+        using HttpResponseMessage notice = await fx.Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, notice.StatusCode);
+        EntityTagHeaderValue etag = notice.Headers.ETag ?? throw new Xunit.Sdk.XunitException("no ETag");
+        Assert.False(etag.IsWeak);
+        Assert.True(notice.Headers.CacheControl is { Public: true, NoCache: true }, $"Cache-Control: {notice.Headers.CacheControl}");
+        Assert.Equal("publicity", (await notice.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        await AssertNotModifiedAsync(url, etag.Tag, etag);
+        await AssertNotModifiedAsync(url, "W/" + etag.Tag, etag); // If-None-Match compares weakly
+        using (HttpResponseMessage other = await GetAsync(url, "\"something-else\""))
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+
+        await Poll.UntilAsync(async () =>
+        {
+            using HttpResponseMessage r = await fx.Http.GetAsync(url);
+            return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "published" ? "ok" : null;
+        }, TimeSpan.FromSeconds(90), "publication", () => fx.Host.Output);
+
+        using HttpResponseMessage published = await fx.Http.GetAsync(url);
+        EntityTagHeaderValue publishedTag = published.Headers.ETag!;
+        Assert.NotEqual(etag, publishedTag); // the published list is another document
+        CacheControlHeaderValue caching = published.Headers.CacheControl!;
+        Assert.True(caching.Public && caching.MaxAge >= TimeSpan.FromDays(365) && caching.Extensions.Any(e => e.Name == "immutable"), $"Cache-Control: {caching}");
+        await AssertNotModifiedAsync(url, publishedTag.Tag, publishedTag);
+        await AssertNotModifiedAsync(url, $"\"x\", {publishedTag.Tag}", publishedTag);
+    }
+
+    async Task AssertNotModifiedAsync(string url, string ifNoneMatch, EntityTagHeaderValue etag)
+    {
+        using HttpResponseMessage r = await GetAsync(url, ifNoneMatch);
+        Assert.Equal(HttpStatusCode.NotModified, r.StatusCode);
+        Assert.Equal(etag, r.Headers.ETag);
+        Assert.Empty(await r.Content.ReadAsByteArrayAsync());
+    }
+
+    Task<HttpResponseMessage> GetAsync(string url, string ifNoneMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        return fx.Http.SendAsync(request);
+    }
+}
