@@ -17,11 +17,14 @@ namespace Eval.Bench;
 /// county score, publication, the public notice, published. Every Ratings row is then checked against the scoring
 /// rules computed here (<see cref="ExpectedRatings"/>). Each request's latency is recorded per endpoint.
 /// With a <c>timeLimit</c> the campaign is given up that long after its start, and the result says how far it got.
+/// Workload D drives its own campaigns with it too (<paramref name="campaignId"/> over <paramref name="unit"/>, logged under
+/// <paramref name="workload"/>).
 /// </summary>
-public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? timeLimit, Action<string> log)
+public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? timeLimit, Action<string> log,
+    string campaignId = ProductCampaign.CampaignId, string unit = ProductCampaign.City, string workload = "B")
 {
     public const string CampaignId = "bench-2026";
-    const string City = "chifeng";
+    public const string City = "chifeng";
     static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     /// <summary>Without a time limit, a wait for one step that takes longer than this means the run is broken.</summary>
     static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(60);
@@ -33,7 +36,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         Timeout = TimeSpan.FromSeconds(120),
     };
     readonly ConcurrentDictionary<string, ConcurrentBag<double>> latencies = new();
-    readonly AuthOptions auth = new() { SigningKey = HostProcess.SigningKey };
+    static readonly AuthOptions Auth = new() { SigningKey = HostProcess.SigningKey };
     int requests, retries;
     DateTime giveUpAt = DateTime.MaxValue;
 
@@ -84,18 +87,30 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
     static object Scores(decimal[] p) => new { political = p[0], organization = p[1], service = p[2], unity = p[3] };
 
-    /// <summary>Everything before the measured campaign: the org tree and the campaign's definition.</summary>
-    public async Task<List<string>> PrepareAsync(int branches, string publicity)
+    /// <summary>The self-assessment of the <paramref name="i"/>-th branch.</summary>
+    public static object SelfAssessment(int i) => new
     {
-        List<Unit> units = Units(branches);
+        scores = Scores(SelfPoints(i)),
+        summary = "本年度支部工作总结",
+        evidence = new[] { new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" } },
+    };
+
+    /// <summary>Everything before the measured campaign: the org tree and the campaign's definition; the campaign's branches.</summary>
+    public Task<List<string>> PrepareAsync(int branches, string publicity) => PrepareAsync(Units(branches), publicity);
+
+    /// <summary>Loads <paramref name="units"/> (an upsert: units loaded before stay as they are) and defines the campaign over its unit.</summary>
+    public async Task<List<string>> PrepareAsync(List<Unit> units, string publicity)
+    {
         AuthenticationHeaderValue org = Token(Roles.OrgDepartment, City, "bench-org");
         foreach (Unit[] chunk in units.Chunk(500))
             await ExpectAsync(HttpStatusCode.OK, Endpoints.Units, HttpMethod.Put, "api/units", org, new { units = chunk }, null);
-        await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org, Campaign(publicity), "bench-create");
-        List<string> ids = units.Where(u => u.Kind == UnitKinds.Branch).Select(u => u.Id).ToList();
-        log($"B: {units.Count} units loaded ({ids.Count} branches), campaign {CampaignId} created");
+        await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org, Campaign(publicity), $"{campaignId}-create");
+        List<string> ids = units.Where(u => u.Kind == UnitKinds.Branch && IsWithin(u.Id, unit)).Select(u => u.Id).ToList();
+        log($"{workload}: {units.Count} units loaded ({ids.Count} branches in {unit}), campaign {campaignId} created");
         return ids;
     }
+
+    static bool IsWithin(string id, string ancestor) => id == ancestor || id.StartsWith(ancestor + ".", StringComparison.Ordinal);
 
     /// <summary>
     /// The measured campaign, from the start request to the published list; then every Ratings row is checked.
@@ -104,14 +119,14 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     public async Task<ProductResult> RunAsync(List<string> branches, TableServiceClient tables, Action<string> onPhase)
     {
         int n = branches.Count;
-        AuthenticationHeaderValue org = Token(Roles.OrgDepartment, City, "bench-org");
+        AuthenticationHeaderValue org = OrgToken;
         // Tokens are made before the clock starts: signing 3,810 of them is client work, not the product's.
         var secretaries = branches.ToDictionary(b => b, b => Token(Roles.BranchSecretary, b, null));
         var reviewers = branches.Select(Parent).Distinct().ToDictionary(t => t, t => Token(Roles.TownshipReviewer, t, null));
         var scorers = branches.Select(County).Distinct().ToDictionary(c => c, c => Token(Roles.CountyScorer, c, "scorer@" + c));
-        string campaign = $"api/campaigns/{CampaignId}";
+        string campaign = $"api/campaigns/{campaignId}";
 
-        var clock = new PhaseClock("B", "start", log, onPhase);
+        var clock = new PhaseClock(workload, "start", log, onPhase);
         if (timeLimit is { } limit) giveUpAt = DateTime.UtcNow + limit;
         try
         {
@@ -121,7 +136,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         {
             clock.Stop();
             string phase = clock.Current;
-            log($"B: stopped by the time limit ({timeLimit!.Value.TotalMinutes:0.#} min) in {phase}; " +
+            log($"{workload}: stopped by the time limit ({timeLimit!.Value.TotalMinutes:0.#} min) in {phase}; " +
                 $"evaluations by stage: {string.Join(", ", stop.Stages.Select(s => $"{s.Key} {s.Value}"))}");
             return new ProductResult(n, clock.Elapsed.TotalSeconds, clock.Phases, new RatingCheck(0, n, [], []), Requests, Retries,
                 new StoppedEarly(Math.Round(timeLimit.Value.TotalMinutes, 2), phase, stop.Stages));
@@ -129,32 +144,26 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
         async Task<ProductResult> PhasesAsync()
         {
-            await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"{campaign}/start", org, new { }, "bench-start");
-            await WaitCampaignAsync(org, c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
+            await StartAsync();
             clock.Next("start", "self-assessment");
 
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
-                $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], new
-                {
-                    scores = Scores(SelfPoints(i)),
-                    summary = "本年度支部工作总结",
-                    evidence = new[] { new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" } },
-                }, "submit-" + b));
-            await WaitStageAsync(org, "awaiting-township-review", n);
+                $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], SelfAssessment(i), "submit-" + b));
+            await WaitStageAsync("awaiting-township-review", n);
             clock.Next("self-assessment", "township review");
 
             await ForEachAsync(branches, (b, _) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
                 $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" }, "review-" + b));
-            await WaitStageAsync(org, "awaiting-county-score", n);
+            await WaitStageAsync("awaiting-county-score", n);
             clock.Next("township review", "county score");
 
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.CountyScore, HttpMethod.Post,
                 $"{campaign}/evaluations/{b}/county-score", scorers[County(b)], new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" },
                 "score-" + b));
-            await WaitStageAsync(org, "done", n);
+            await WaitStageAsync("done", n);
             clock.Next("county score", "publication to notice");
 
-            await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { }, "bench-publication");
+            await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { }, $"{campaignId}-publication");
             await WaitRatingsAsync("publicity", n);
             clock.Next("publication to notice", "notice to published");
             await WaitRatingsAsync("published", n);
@@ -162,13 +171,25 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             double wall = clock.Elapsed.TotalSeconds;
 
             RatingCheck check = await CheckRatingsAsync(tables, branches);
-            log($"B: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
+            log($"{workload}: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
             return new ProductResult(n, wall, clock.Phases, check, Requests, Retries, null);
         }
     }
 
-    // The demo campaign's rules for the whole city; deadlines hours away (never reached here), the notice a few seconds.
-    object Campaign(string publicity) => DemoData.Campaign(CampaignId, City, "赤峰市2026年度最强党支部评定（基准测试）",
+    /// <summary>
+    /// Starts the campaign and waits until it takes actions (its <c>branchCount</c> is set: every evaluation has started).
+    /// </summary>
+    public async Task StartAsync()
+    {
+        await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"api/campaigns/{campaignId}/start", OrgToken, new { }, $"{campaignId}-start");
+        await WaitCampaignAsync(OrgToken, c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
+    }
+
+    AuthenticationHeaderValue OrgToken => Token(Roles.OrgDepartment, City, "bench-org");
+
+    // The demo campaign's rules; deadlines hours away (never reached here), the notice a few seconds.
+    object Campaign(string publicity) => DemoData.Campaign(campaignId, unit,
+        campaignId == CampaignId ? "赤峰市2026年度最强党支部评定（基准测试）" : $"最强党支部评定（基准测试 {workload}，{campaignId}）",
         new { selfAssessment = "PT6H", townshipReview = "PT6H", countyScoring = "PT6H", publicity });
 
     async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
@@ -178,7 +199,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         var mismatches = new List<string>();
         int rows = 0;
         var levels = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await foreach (TableEntity row in tables.GetTableClient("Ratings").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {CampaignId}")))
+        await foreach (TableEntity row in tables.GetTableClient("Ratings").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}")))
         {
             rows++;
             string level = row.GetString("Level") ?? "";
@@ -201,18 +222,22 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         Parallel.ForEachAsync(Enumerable.Range(0, branches.Count), new ParallelOptions { MaxDegreeOfParallelism = clients },
             async (i, _) => await action(branches[i], i));
 
-    async Task WaitStageAsync(AuthenticationHeaderValue org, string stage, int count) =>
-        await WaitCampaignAsync(org, c => c.GetProperty("evaluations").GetProperty("stages").GetProperty(stage).GetInt32() == count, $"{count} {stage}");
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> of the campaign's evaluations are at <paramref name="stage"/> (at least:
+    /// an open-loop request that got no answer may have been taken in all the same).
+    /// </summary>
+    public async Task WaitStageAsync(string stage, int count) =>
+        await WaitCampaignAsync(OrgToken, c => c.GetProperty("evaluations").GetProperty("stages").GetProperty(stage).GetInt32() >= count, $"{count} {stage}");
 
     async Task WaitCampaignAsync(AuthenticationHeaderValue org, Func<JsonElement, bool> done, string what)
     {
         var until = DateTime.UtcNow + StepLimit;
         while (true)
         {
-            JsonElement c = await ExpectAsync(HttpStatusCode.OK, Endpoints.Campaign, HttpMethod.Get, $"api/campaigns/{CampaignId}", org, null, null);
+            JsonElement c = await ExpectAsync(HttpStatusCode.OK, Endpoints.Campaign, HttpMethod.Get, $"api/campaigns/{campaignId}", org, null, null);
             if (done(c)) return;
             if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(StagesOf(c));
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload B gave up waiting for {what}; the campaign: {c}");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload {workload} gave up waiting for {what}; the campaign: {c}");
             await Task.Delay(PollInterval);
         }
     }
@@ -235,11 +260,11 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         var until = DateTime.UtcNow + StepLimit;
         while (true)
         {
-            var (code, body) = await SendAsync(Endpoints.Ratings, HttpMethod.Get, $"api/campaigns/{CampaignId}/ratings", null, null, null);
+            var (code, body) = await SendAsync(Endpoints.Ratings, HttpMethod.Get, $"api/campaigns/{campaignId}/ratings", null, null, null);
             if (code == HttpStatusCode.OK && body.GetProperty("status").GetString() == status) return;
             if (code is not (HttpStatusCode.OK or HttpStatusCode.Conflict)) throw new InvalidOperationException($"GET ratings answered {(int)code}: {body}");
             if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(new() { ["done"] = evaluations });
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload B gave up waiting for the ratings to be {status}: {body}");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload {workload} gave up waiting for the ratings to be {status}: {body}");
             await Task.Delay(PollInterval);
         }
     }
@@ -273,7 +298,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && attempt < 5)
             {
-                log($"B: {method} {path} failed ({e.GetType().Name}: {e.Message}); retrying");
+                log($"{workload}: {method} {path} failed ({e.GetType().Name}: {e.Message}); retrying");
                 await BackOffAsync(attempt);
             }
         }
@@ -285,8 +310,9 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
     }
 
-    AuthenticationHeaderValue Token(string role, string unit, string? sub) =>
-        new("Bearer", DevTokens.Create(auth, sub ?? $"{role}@{unit}", sub ?? role, [role], unit, TokenLifetime));
+    /// <summary>A development token the bench's host accepts, for one role at one unit.</summary>
+    public static AuthenticationHeaderValue Token(string role, string unit, string? sub) =>
+        new("Bearer", DevTokens.Create(Auth, sub ?? $"{role}@{unit}", sub ?? role, [role], unit, TokenLifetime));
 }
 
 public sealed record RatingCheck(int Rows, int Expected, List<string> Mismatches, Dictionary<string, int> Levels);
