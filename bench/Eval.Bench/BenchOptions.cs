@@ -10,7 +10,11 @@ public sealed class BenchOptions
 
     public int Branches { get; private set; } = FullBranches;
     public int Clients { get; private set; } = 32;
-    public HashSet<char> Workloads { get; private set; } = ['a', 'b', 'c'];
+    public HashSet<char> Workloads { get; private set; } = [.. AllWorkloads];
+    /// <summary>Workload D's submissions per second (the latency goal is at 20).</summary>
+    public double Rate { get; private set; } = BenchReport.GoalRatePerSecond;
+    /// <summary>Workload D's pollers, each reading the campaign and the ratings once a second.</summary>
+    public int Pollers { get; private set; } = 10;
     public int BlobPort { get; private set; }
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }
@@ -37,7 +41,10 @@ public sealed class BenchOptions
 
     public bool Runs(char workload) => Workloads.Contains(workload);
 
-    public bool IsFull => Branches == FullBranches && Workloads.SetEquals(['a', 'b', 'c']);
+    /// <summary>A (the bare engine), B (the product), C (publication writes), D (the open loop).</summary>
+    public static readonly char[] AllWorkloads = ['a', 'b', 'c', 'd'];
+
+    public bool IsFull => Branches == FullBranches && Workloads.SetEquals(AllWorkloads);
 
     public string ReportDir => Path.Combine(Root, ".eval", "bench");
 
@@ -47,6 +54,8 @@ public sealed class BenchOptions
         if (Env("EVAL_BENCH_BRANCHES") is { } b) o.Branches = Int("EVAL_BENCH_BRANCHES", b);
         if (Env("EVAL_BENCH_CLIENTS") is { } c) o.Clients = Int("EVAL_BENCH_CLIENTS", c);
         if (Env("EVAL_BENCH_WORKLOADS") is { } w) o.Workloads = WorkloadSet(w);
+        if (Env("EVAL_BENCH_RATE") is { } r) o.Rate = PerSecond("EVAL_BENCH_RATE", r);
+        if (Env("EVAL_BENCH_POLLERS") is { } p) o.Pollers = Int("EVAL_BENCH_POLLERS", p);
         bool? writeDocs = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -56,6 +65,8 @@ public sealed class BenchOptions
                 case "--branches": o.Branches = Int("--branches", Value()); break;
                 case "--clients": o.Clients = Int("--clients", Value()); break;
                 case "--workloads": o.Workloads = WorkloadSet(Value()); break;
+                case "--rate": o.Rate = PerSecond("--rate", Value()); break;
+                case "--pollers": o.Pollers = Int("--pollers", Value()); break;
                 case "--blob-port": o.BlobPort = Int("--blob-port", Value()); break;
                 case "--queue-port": o.QueuePort = Int("--queue-port", Value()); break;
                 case "--table-port": o.TablePort = Int("--table-port", Value()); break;
@@ -73,10 +84,11 @@ public sealed class BenchOptions
         }
         if (o.Branches is < 1 or > FullBranches) throw new ArgumentException($"--branches must be 1..{FullBranches}.");
         if (o.Clients < 1) throw new ArgumentException("--clients must be at least 1.");
+        if (o.Pollers is < 0 or > MaxPollers) throw new ArgumentException($"--pollers must be 0..{MaxPollers}.");
         if (o.BlobPort == 0 || o.QueuePort == 0 || o.TablePort == 0)
             throw new ArgumentException("--blob-port, --queue-port and --table-port are required (./eval bench starts Azurite and passes them).");
         if (o.HostDll == "") o.HostDll = Path.Combine(o.Root, "functions", "Eval.LocalHost", "bin", "Release", "net10.0", "Eval.LocalHost.dll");
-        if (o.Runs('b') && !File.Exists(o.HostDll)) throw new ArgumentException($"the local host is not built: {o.HostDll}");
+        if ((o.Runs('b') || o.Runs('d')) && !File.Exists(o.HostDll)) throw new ArgumentException($"the local host is not built: {o.HostDll}");
         // Without its timers A no longer does what an evaluation does, so it is no baseline for B.
         if (!o.BareTimers && (!o.Workloads.SetEquals(['a']) || writeDocs == true))
             throw new ArgumentException("--bare-without-timers probes workload A alone: give --workloads a, and no --write-docs.");
@@ -89,6 +101,14 @@ public sealed class BenchOptions
     static TimeSpan Minutes(string name, string value) =>
         double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double m) && m > 0 && m <= 24 * 60
             ? TimeSpan.FromMinutes(m) : throw new ArgumentException($"{name} takes minutes (more than 0, at most a day), not '{value}'.");
+
+    const int MaxPollers = 1000;
+    const double MaxRate = 1000;
+
+    /// <summary>A rate: a number of requests per second, more than 0 and at most <see cref="MaxRate"/> (fractions allowed).</summary>
+    static double PerSecond(string name, string value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double r) && r > 0 && r <= MaxRate
+            ? r : throw new ArgumentException($"{name} takes requests per second (more than 0, at most {MaxRate:0}), not '{value}'.");
 
     static int Int(string name, string value) =>
         int.TryParse(value, out int n) ? n : throw new ArgumentException($"{name} must be a whole number, not '{value}'.");
@@ -106,7 +126,7 @@ public sealed class BenchOptions
     static HashSet<char> WorkloadSet(string value)
     {
         var set = value.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => s.Length == 1 && s[0] is 'a' or 'b' or 'c' ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, not '{value}'."))
+            .Select(s => s.Length == 1 && AllWorkloads.Contains(s[0]) ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, not '{value}'."))
             .ToHashSet();
         return set.Count > 0 ? set : throw new ArgumentException("--workloads is empty.");
     }

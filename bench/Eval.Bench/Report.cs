@@ -10,12 +10,47 @@ public sealed record Latency(int Count, double P50, double P95, double P99, doub
     public static Latency Of(double[] ms)
     {
         double[] s = ms.Order().ToArray();
-        // Nearest rank: the smallest value with at least p of the samples at or below it.
-        double At(double p) => s[Math.Clamp((int)Math.Ceiling(p * s.Length) - 1, 0, s.Length - 1)];
+        double At(double p) => Percentile.NearestRank(s, p);
         return new Latency(s.Length, R(At(0.50)), R(At(0.95)), R(At(0.99)), R(s[^1]), R(s.Average()));
     }
 
     static double R(double x) => Math.Round(x, 1);
+}
+
+public static class Percentile
+{
+    /// <summary>Nearest rank: the smallest value of <paramref name="sorted"/> with at least a share <paramref name="p"/> of the samples at or below it.</summary>
+    public static double NearestRank(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+/// <summary>
+/// One endpoint's requests in the open loop (workload D): latency from each request's scheduled send time to the end of
+/// its answer, every request counted (a failure at the time it failed); answers by status ("no answer" for a request
+/// that failed without one). An error is anything but a 2xx or a 304, except a 409 where one is expected (the ratings
+/// of a campaign before its notice), which is counted apart.
+/// </summary>
+public sealed record OpenLoopEndpoint(int Requests, double P50, double P90, double P99, double Max, double Mean, int Errors, int ExpectedConflicts,
+    Dictionary<string, int> Statuses)
+{
+    public const string NoAnswer = "no answer";
+
+    public static OpenLoopEndpoint Of(IReadOnlyCollection<(double Ms, int? Status)> answers, bool conflictExpected)
+    {
+        var statuses = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int errors = 0, expected = 0;
+        foreach ((_, int? status) in answers)
+        {
+            string key = status?.ToString(CultureInfo.InvariantCulture) ?? NoAnswer;
+            statuses[key] = statuses.GetValueOrDefault(key) + 1;
+            if (status is 409 && conflictExpected) expected++;
+            else if (status is not ((>= 200 and < 300) or 304)) errors++;
+        }
+        if (answers.Count == 0) return new OpenLoopEndpoint(0, 0, 0, 0, 0, 0, 0, 0, []);
+        double[] s = [.. answers.Select(a => a.Ms).Order()];
+        double R(double x) => Math.Round(x, 1);
+        return new OpenLoopEndpoint(s.Length, R(Percentile.NearestRank(s, 0.50)), R(Percentile.NearestRank(s, 0.90)), R(Percentile.NearestRank(s, 0.99)),
+            R(s[^1]), R(s.Average()), errors, expected, new Dictionary<string, int>(statuses));
+    }
 }
 
 public sealed record Target(string Name, string Goal, string Measured, bool? Met, string Verdict);
@@ -34,6 +69,23 @@ public sealed record WorkloadBRecord(int Branches, int Clients, double WallSecon
 public sealed record WorkloadCRecord(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds, double BatchedWriteMedianSeconds,
     double PublishMedianSeconds, double RowByRowSeconds, double RowParallelSeconds, int Parallelism, double SpeedupOverRowByRow,
     double SpeedupOverRowParallel, string Note);
+
+/// <summary>
+/// Workload D, the open loop (<see cref="OpenLoop"/>): the schedule it ran (submissions at a rate, pollers), the
+/// published list its pollers read, the rates achieved, latency per endpoint from the scheduled send times (and the
+/// submissions' window by window of the schedule), how late the
+/// client sent, what it held open, how long the workflows took to take in the last submissions after the last was
+/// sent, and what the open loop cost the host and Azurite.
+/// </summary>
+public sealed record WorkloadDRecord(int Submissions, double RatePerSecond, int Pollers, double PollIntervalSeconds, string CampaignId,
+    PublishedList PublishedList, double ScheduleSeconds, double WallSeconds, int Accepted, double? SentPerSecond, double? AcceptedPerSecond,
+    Dictionary<string, OpenLoopEndpoint> LatencyMs, List<OpenLoopWindow> SubmissionWindows, Latency? SendLagMs, int MaxInFlight, int Connections,
+    double TakenInSeconds,
+    PhaseCount AzuriteRequests, double AzuriteRequestsPerSubmission, Dictionary<string, double> CpuSeconds, double? HostPeakRssMiB, string HostLog,
+    string Method);
+
+/// <summary>The published list workload D's pollers read: which campaign, its rows, and where it came from.</summary>
+public sealed record PublishedList(string CampaignId, int Rows, string Source);
 
 /// <summary>The report of one run: JSON for machines, and the generated section of docs/benchmarks.md for people.</summary>
 public sealed class BenchReport
@@ -54,6 +106,7 @@ public sealed class BenchReport
     public WorkloadARecord? WorkloadA { get; set; }
     public WorkloadBRecord? WorkloadB { get; set; }
     public WorkloadCRecord? WorkloadC { get; set; }
+    public WorkloadDRecord? WorkloadD { get; set; }
     /// <summary>Throughput of B over throughput of A (evaluations per second).</summary>
     public double? RatioBA => WorkloadA is { } a && WorkloadB is { } b ? Math.Round(b.EvaluationsPerSecond / a.EvaluationsPerSecond, 3) : null;
     public List<Target> Targets => BuildTargets();
@@ -68,21 +121,49 @@ public sealed class BenchReport
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>The latency goal: a self-assessment's p99 under this, with submissions arriving at <see cref="GoalRatePerSecond"/>.</summary>
+    public const double GoalP99Ms = 100;
+    public const double GoalRatePerSecond = 20;
+
     /// <summary>
-    /// Why a closed loop misses a latency goal: each client sends its next request when one is answered, so the mean
-    /// latency is the clients divided by the rate the API accepts them (Little's law), and a p99 under 100 ms needs a
-    /// mean under 100 ms, so a rate of over clients ÷ 0.1 s.
+    /// What B's closed loop says about capacity: each client sends its next request when one is answered, so the rate
+    /// the API accepted is the clients divided by the mean latency (Little's law). Not a latency goal: a saturating
+    /// closed loop makes its own queue, so its latency is whatever its client count makes it (the goal is D's).
     /// </summary>
-    public static string ClosedLoopBound(int clients, double meanMs) =>
-        meanMs <= 0 ? "" :
-        $"Why: {clients} clients each waiting for an answer before the next request, at a mean of {meanMs:0} ms, were accepted at " +
-        $"about {clients * 1000 / meanMs:0} a second (Little's law); a p99 under 100 ms needs a mean under 100 ms, so over " +
-        $"{clients * 10:0} a second, on the cores the engine and Azurite use too (docs/benchmarks.md).";
+    public static string ClosedLoopCapacity(int clients, double meanMs) =>
+        meanMs <= 0 ? "" : $"about {clients * 1000 / meanMs:0} accepted a second ({clients} clients ÷ a mean of {meanMs:0} ms, Little's law)";
+
+    static Target ClosedLoopTarget(WorkloadBRecord b, Latency sa, string at) =>
+        new($"Self-assessment p99 at {b.Clients} closed-loop clients", "none: a capacity figure", $"{sa.P99:0} ms (p50 {sa.P50:0} ms){at}; " +
+            ClosedLoopCapacity(b.Clients, sa.Mean), null,
+            "a capacity figure: the clients saturate the API, so their latency measures its queue, not a user's wait; the latency goal is workload D's");
+
+    /// <summary>
+    /// The latency goal, judged on workload D: p99 under 100 ms with every submission accepted, at 20 a second. A run at
+    /// another rate is reported, not judged.
+    /// </summary>
+    public static Target OpenLoopTarget(WorkloadDRecord d)
+    {
+        string name = $"Self-assessment p99, open loop at {d.RatePerSecond:0.##}/s", goal = $"< {GoalP99Ms:0} ms at {GoalRatePerSecond:0}/s";
+        if (!d.LatencyMs.TryGetValue(Endpoints.SelfAssessment, out OpenLoopEndpoint? sa) || sa.Requests == 0)
+            return new Target(name, goal, "not measured", null, "no submission was sent");
+        string at = d.Submissions == BenchOptions.FullBranches ? "" : $"; {d.Submissions:N0} submissions, not 3,810";
+        // A p99 just under the goal is not rounded up to it.
+        string measured = $"{sa.P99.ToString(sa.P99 < GoalP99Ms ? "0.#" : "0", CultureInfo.InvariantCulture)} ms (p50 {sa.P50:0}, p90 {sa.P90:0}, max {sa.Max:0}; sent at {d.SentPerSecond ?? d.RatePerSecond:0.0}/s, " +
+                          $"accepted at {d.AcceptedPerSecond ?? 0:0.0}/s{at})";
+        if (d.RatePerSecond != GoalRatePerSecond)
+            return new Target(name, goal, measured, null, $"not judged: the goal is at {GoalRatePerSecond:0}/s, this run sent {d.RatePerSecond:0.##}/s");
+        var misses = new List<string>();
+        if (sa.P99 >= GoalP99Ms) misses.Add($"over by {sa.P99 - GoalP99Ms:0} ms ({Pct((sa.P99 - GoalP99Ms) / GoalP99Ms)} over)");
+        if (sa.Errors > 0)
+            misses.Add($"{sa.Errors:N0} of {sa.Requests:N0} submissions not accepted ({string.Join(", ", sa.Statuses.Where(x => x.Key != "202").Select(x => $"{x.Value} × {x.Key}"))})");
+        return Meet(name, goal, measured, misses.Count == 0, string.Join("; ", misses));
+    }
 
     List<Target> BuildTargets()
     {
         var t = new List<Target>();
-        int n = WorkloadB?.Branches ?? WorkloadA?.Instances ?? WorkloadC?.Rows ?? 0;
+        int n = WorkloadB?.Branches ?? WorkloadA?.Instances ?? WorkloadD?.Submissions ?? WorkloadC?.Rows ?? 0;
         string at = n == BenchOptions.FullBranches ? "" : $" (at {n:N0} branches, not 3,810)";
 
         if (RatioBA is { } ratio)
@@ -101,9 +182,8 @@ public sealed class BenchReport
             else
                 t.Add(Meet("Campaign start to published", "< 10 min", $"{b.WallSeconds / 60:0.0} min ({b.WallSeconds:0} s){at}", b.WallSeconds < 600,
                     $"over by {(b.WallSeconds - 600) / 60:0.0} min ({Pct((b.WallSeconds - 600) / 600)} over)"));
-            if (b.LatencyMs.TryGetValue(Endpoints.SelfAssessment, out Latency? sa))
-                t.Add(Meet($"Self-assessment p99 at {b.Clients} clients", "< 100 ms", $"{sa.P99:0} ms", sa.P99 < 100,
-                    $"over by {sa.P99 - 100:0} ms ({Pct((sa.P99 - 100) / 100)} over). {ClosedLoopBound(b.Clients, sa.Mean)}"));
+            t.Add(WorkloadD is { } d ? OpenLoopTarget(d) : OpenLoopNotMeasured);
+            if (b.LatencyMs.TryGetValue(Endpoints.SelfAssessment, out Latency? sa)) t.Add(ClosedLoopTarget(b, sa, at));
             if (b.HostPeakRssMiB is { } rss)
             {
                 double mb = rss * 1.048576; // the target is in MB (10^6 bytes), the measure in MiB
@@ -118,7 +198,8 @@ public sealed class BenchReport
         else
         {
             t.Add(new Target("Campaign start to published", "< 10 min", "not measured", null, "needs workload B"));
-            t.Add(new Target("Self-assessment p99", "< 100 ms", "not measured", null, "needs workload B"));
+            t.Add(WorkloadD is { } d ? OpenLoopTarget(d) : OpenLoopNotMeasured);
+            t.Add(new Target("Self-assessment p99 at 32 closed-loop clients", "none: a capacity figure", "not measured", null, "needs workload B"));
             t.Add(new Target("Peak RSS of the host", "< 600 MB", "not measured", null, "needs workload B"));
         }
 
@@ -136,6 +217,8 @@ public sealed class BenchReport
         }
         return t;
     }
+
+    static readonly Target OpenLoopNotMeasured = new("Self-assessment p99, open loop at 20/s", "< 100 ms at 20/s", "not measured", null, "needs workload D");
 
     static string Pct(double fraction) => $"{fraction * 100:0}%";
 
@@ -233,6 +316,7 @@ public sealed class BenchReport
                           string.Join(", ", wb.Ratings.Levels.Select(l => $"{l.Key} {l.Value:N0}")) + "."));
             md.AppendLine();
         }
+        if (WorkloadD is { } wd) AppendOpenLoop(md, wd);
         if (WorkloadC is { } c)
         {
             md.AppendLine($"Publication write path ({c.Rows:N0} rows of the Ratings shape, straight to Azurite):");
@@ -248,6 +332,36 @@ public sealed class BenchReport
         md.AppendLine("The whole report, with Azurite requests per operation and the host's memory timeline: `bench/last-report.json`.");
         md.AppendLine(EndMarker);
         return md.ToString();
+    }
+
+    static void AppendOpenLoop(StringBuilder md, WorkloadDRecord d)
+    {
+        static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
+        md.AppendLine($"Open loop (workload D): {d.Submissions:N0} self-assessments of `{d.CampaignId}` on a fixed schedule at {F(d.RatePerSecond, "0.##")}/s " +
+                      $"({F(d.ScheduleSeconds, "0.0")} s), while {d.Pollers} pollers each read the campaign, its ratings and the published list of " +
+                      $"`{d.PublishedList.CampaignId}` ({d.PublishedList.Rows:N0} rows: {d.PublishedList.Source}) every {F(d.PollIntervalSeconds, "0.#")} s. " +
+                      "Latency from each request's scheduled send time to the end of its answer, in ms:");
+        md.AppendLine();
+        md.AppendLine("| endpoint | requests | p50 | p90 | p99 | max | errors | 409 as expected |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach ((string endpoint, OpenLoopEndpoint l) in d.LatencyMs.OrderBy(l => Array.IndexOf(Endpoints.Order, l.Key)))
+            md.AppendLine($"| `{endpoint}` | {l.Requests:N0} | {F(l.P50, "0")} | {F(l.P90, "0")} | {F(l.P99, "0")} | {F(l.Max, "0")} | {l.Errors:N0} | " +
+                          $"{(endpoint == Endpoints.RatingsBeforeNotice ? l.ExpectedConflicts.ToString("N0", CultureInfo.InvariantCulture) : "—")} |");
+        md.AppendLine();
+        if (d.SubmissionWindows.Count > 1)
+        {
+            md.AppendLine($"Self-assessments by {F(OpenLoop.Window.TotalSeconds, "0")} s of the schedule, from when they were due (p50 / p99 ms): " +
+                          string.Join(", ", d.SubmissionWindows.Select(w => $"{F(w.FromSeconds, "0")} s {F(w.P50, "0")} / {F(w.P99, "0")}")) + ".");
+            md.AppendLine();
+        }
+        string lag = d.SendLagMs is { } s ? $"the client sent each request at most {F(s.Max, "0.0")} ms after its time (p99 {F(s.P99, "0.0")} ms), " : "";
+        md.AppendLine($"Submissions sent at {F(d.SentPerSecond ?? 0, "0.00")}/s and accepted at {F(d.AcceptedPerSecond ?? 0, "0.00")}/s ({d.Accepted:N0} of " +
+                      $"{d.Submissions:N0}); {lag}with at most {d.MaxInFlight} requests in flight on {d.Connections} connections. The workflows had taken in " +
+                      $"every accepted submission {F(d.TakenInSeconds, "0.0")} s after the schedule ended. In the open loop: " +
+                      $"{F(d.AzuriteRequestsPerSubmission, "0.0")} Azurite requests per submission (the polls' included); CPU s " +
+                      string.Join(", ", d.CpuSeconds.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) +
+                      (d.HostPeakRssMiB is { } rss ? $"; host peak RSS {F(rss, "0")} MiB." : "."));
+        md.AppendLine();
     }
 
     static string Step(List<PhaseTime> phases, Dictionary<string, double> requests, string[] names)
@@ -290,6 +404,11 @@ public static class Endpoints
     public const string CountyScore = "POST …/county-score";
     public const string Publication = "POST …/publication";
     public const string Ratings = "GET …/ratings";
+    /// <summary>Workload D's reads of its own campaign's ratings, which answer 409 until the notice.</summary>
+    public const string RatingsBeforeNotice = "GET …/ratings (before the notice: 409)";
+    /// <summary>Workload D's reads of a published list.</summary>
+    public const string RatingsPublished = "GET …/ratings (published list)";
 
-    public static readonly string[] Order = [Units, CreateCampaign, Start, SelfAssessment, TownshipReview, CountyScore, Publication, Campaign, Ratings];
+    public static readonly string[] Order = [Units, CreateCampaign, Start, SelfAssessment, TownshipReview, CountyScore, Publication, Campaign, Ratings,
+        RatingsBeforeNotice, RatingsPublished];
 }
