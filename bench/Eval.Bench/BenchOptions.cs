@@ -88,7 +88,8 @@ public sealed class BenchOptions
         if (o.BlobPort == 0 || o.QueuePort == 0 || o.TablePort == 0)
             throw new ArgumentException("--blob-port, --queue-port and --table-port are required (./eval bench starts Azurite and passes them).");
         if (o.HostDll == "") o.HostDll = Path.Combine(o.Root, "functions", "Eval.LocalHost", "bin", "Release", "net10.0", "Eval.LocalHost.dll");
-        if ((o.Runs('b') || o.Runs('d')) && !File.Exists(o.HostDll)) throw new ArgumentException($"the local host is not built: {o.HostDll}");
+        if ((o.Runs('b') || o.Runs('d')) && !File.Exists(o.HostDll))
+            throw new ArgumentException($"the local host is not built: {o.HostDll}");
         // Without its timers A no longer does what an evaluation does, so it is no baseline for B.
         if (!o.BareTimers && (!o.Workloads.SetEquals(['a']) || writeDocs == true))
             throw new ArgumentException("--bare-without-timers probes workload A alone: give --workloads a, and no --write-docs.");
@@ -107,7 +108,8 @@ public sealed class BenchOptions
 
     /// <summary>A rate: a number of requests per second, more than 0 and at most <see cref="MaxRate"/> (fractions allowed).</summary>
     static double PerSecond(string name, string value) =>
-        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double r) && r > 0 && r <= MaxRate
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double r)
+            && r > 0 && r <= MaxRate
             ? r : throw new ArgumentException($"{name} takes requests per second (more than 0, at most {MaxRate:0}), not '{value}'.");
 
     static int Int(string name, string value) =>
@@ -126,7 +128,8 @@ public sealed class BenchOptions
     static HashSet<char> WorkloadSet(string value)
     {
         var set = value.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => s.Length == 1 && AllWorkloads.Contains(s[0]) ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, not '{value}'."))
+            .Select(s => s.Length == 1 && AllWorkloads.Contains(s[0])
+                ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, not '{value}'."))
             .ToHashSet();
         return set.Count > 0 ? set : throw new ArgumentException("--workloads is empty.");
     }

@@ -70,19 +70,23 @@ public sealed class OpenLoop : IDisposable
     /// and taking actions) at <paramref name="perSecond"/>, and <paramref name="pollers"/> pollers over the same stretch
     /// reading this campaign and <paramref name="publishedCampaign"/>'s ratings with an org-department token of the city.
     /// </summary>
-    public async Task<OpenLoopResult> RunAsync(IReadOnlyList<string> branches, double perSecond, int pollers, string publishedCampaign, Action<string> onPhase)
+    public async Task<OpenLoopResult> RunAsync(IReadOnlyList<string> branches, double perSecond, int pollers, string publishedCampaign,
+        Action<string> onPhase)
     {
         // Everything the requests carry is made before the clock starts: signing and serializing are client work.
         var secretaries = branches.Select(b => ProductCampaign.Token(Roles.BranchSecretary, b, null)).ToArray();
-        var bodies = branches.Select((_, i) => JsonSerializer.Serialize(ProductCampaign.SelfAssessment(i), JsonSerializerOptions.Web)).ToArray();
-        var pollerTokens = Enumerable.Range(0, pollers).Select(p => ProductCampaign.Token(Roles.OrgDepartment, ProductCampaign.City, $"bench-poller-{p}")).ToArray();
+        var bodies = branches.Select((_, i) => JsonSerializer.Serialize(ProductCampaign.SelfAssessment(i), JsonSerializerOptions.Web))
+            .ToArray();
+        var pollerTokens = Enumerable.Range(0, pollers)
+            .Select(p => ProductCampaign.Token(Roles.OrgDepartment, ProductCampaign.City, $"bench-poller-{p}")).ToArray();
         string campaign = $"api/campaigns/{CampaignId}";
         await WarmAsync();
 
         TimeSpan[] arrivals = OpenLoopSchedule.Arrivals(branches.Count, perSecond);
         TimeSpan length = OpenLoopSchedule.Length(branches.Count, perSecond);
-        log($"D: {branches.Count} self-assessments at {perSecond:0.##}/s over {length.TotalSeconds:F1} s, {pollers} pollers every {PollInterval.TotalSeconds:0.#} s " +
-            $"(campaign, its ratings, and the published ratings of {publishedCampaign}); {connections} connections open");
+        log($"D: {branches.Count} self-assessments at {perSecond:0.##}/s over {length.TotalSeconds:F1} s, {pollers} pollers every " +
+            $"{PollInterval.TotalSeconds:0.#} s (campaign, its ratings, and the published ratings of {publishedCampaign}); " +
+            $"{connections} connections open");
         onPhase("open loop");
         var started = new ConcurrentQueue<Task>();
         long origin = Stopwatch.GetTimestamp();
@@ -91,19 +95,25 @@ public sealed class OpenLoop : IDisposable
         Task submissions = FollowAsync(origin, arrivals, (i, due) =>
         {
             if (i > 0 && i % progressEvery == 0) log($"D: {i} of {branches.Count} sent, {Volatile.Read(ref inFlight)} in flight");
-            return SendAsync(Endpoints.SelfAssessment, HttpMethod.Post, $"{campaign}/evaluations/{branches[i]}/self-assessment", secretaries[i], bodies[i],
-                $"open-submit-{branches[i]}", origin, due, etagSlot: null);
+            return SendAsync(Endpoints.SelfAssessment, HttpMethod.Post, $"{campaign}/evaluations/{branches[i]}/self-assessment",
+                secretaries[i], bodies[i], $"open-submit-{branches[i]}", origin, due, etagSlot: null);
         }, started);
-        Task[] polling = [.. Enumerable.Range(0, pollers).Select(p => FollowAsync(origin, OpenLoopSchedule.Polls(p, pollers, PollInterval, length), (_, due) =>
-            Task.WhenAll(
-                SendAsync(Endpoints.Campaign, HttpMethod.Get, campaign, pollerTokens[p], null, null, origin, due, $"{p} campaign"),
-                SendAsync(Endpoints.RatingsBeforeNotice, HttpMethod.Get, $"{campaign}/ratings", pollerTokens[p], null, null, origin, due, $"{p} ratings"),
-                SendAsync(Endpoints.RatingsPublished, HttpMethod.Get, $"api/campaigns/{publishedCampaign}/ratings", pollerTokens[p], null, null, origin, due,
-                    $"{p} published")), started))];
+        Task[] polling = [.. Enumerable.Range(0, pollers).Select(p =>
+            FollowAsync(origin, OpenLoopSchedule.Polls(p, pollers, PollInterval, length), (_, due) => PollAsync(p, due), started))];
         await Task.WhenAll([submissions, .. polling]);
         await Task.WhenAll(started);
         double wall = Stopwatch.GetElapsedTime(origin).TotalSeconds;
         onPhase("after");
+
+        // One poll: the three reads a user's page makes, sent together.
+        Task PollAsync(int p, long due)
+        {
+            Task Read(string endpoint, string path, string slot) =>
+                SendAsync(endpoint, HttpMethod.Get, path, pollerTokens[p], null, null, origin, due, $"{p} {slot}");
+            return Task.WhenAll(Read(Endpoints.Campaign, campaign, "campaign"),
+                Read(Endpoints.RatingsBeforeNotice, $"{campaign}/ratings", "ratings"),
+                Read(Endpoints.RatingsPublished, $"api/campaigns/{publishedCampaign}/ratings", "published"));
+        }
 
         var byEndpoint = answers.ToDictionary(a => a.Key, a => OpenLoopEndpoint.Of([.. a.Value.Select(x => (x.LatencyMs, x.Status))],
             conflictExpected: a.Key == Endpoints.RatingsBeforeNotice));
@@ -114,8 +124,8 @@ public sealed class OpenLoop : IDisposable
         return new OpenLoopResult(branches.Count, acceptedAt.Length, length.TotalSeconds,
             sentAt.Length > 0 ? OpenLoopSchedule.Rate(sentAt.Length, sentAt[0], sentAt[^1]) : null,
             acceptedAt.Length > 0 ? OpenLoopSchedule.Rate(acceptedAt.Length, acceptedAt[0], acceptedAt[^1]) : null,
-            byEndpoint, OpenLoopSchedule.Windows(sent.Select(a => (a.Scheduled, a.LatencyMs)), Window), lags.Length > 0 ? Latency.Of(lags) : null,
-            maxInFlight, connections, wall);
+            byEndpoint, OpenLoopSchedule.Windows(sent.Select(a => (a.Scheduled, a.LatencyMs)), Window),
+            lags.Length > 0 ? Latency.Of(lags) : null, maxInFlight, connections, wall);
     }
 
     /// <summary>
@@ -134,8 +144,8 @@ public sealed class OpenLoop : IDisposable
         }
     }
 
-    async Task SendAsync(string endpoint, HttpMethod method, string path, AuthenticationHeaderValue token, string? json, string? idempotencyKey,
-        long origin, long due, string? etagSlot)
+    async Task SendAsync(string endpoint, HttpMethod method, string path, AuthenticationHeaderValue token, string? json,
+        string? idempotencyKey, long origin, long due, string? etagSlot)
     {
         long sent = Stopwatch.GetTimestamp();
         int now = Interlocked.Increment(ref inFlight);
@@ -165,8 +175,8 @@ public sealed class OpenLoop : IDisposable
         }
         long answered = Stopwatch.GetTimestamp();
         answers.GetOrAdd(endpoint, _ => new()).Enqueue(new Answer(Stopwatch.GetElapsedTime(due, answered).TotalMilliseconds,
-            Stopwatch.GetElapsedTime(due, sent).TotalMilliseconds, status, Stopwatch.GetElapsedTime(origin, due), Stopwatch.GetElapsedTime(origin, sent),
-            Stopwatch.GetElapsedTime(origin, answered)));
+            Stopwatch.GetElapsedTime(due, sent).TotalMilliseconds, status, Stopwatch.GetElapsedTime(origin, due),
+            Stopwatch.GetElapsedTime(origin, sent), Stopwatch.GetElapsedTime(origin, answered)));
     }
 
     /// <summary>Opens connections before the clock starts, so the first requests do not pay for them.</summary>
@@ -186,5 +196,5 @@ public sealed class OpenLoop : IDisposable
 /// sent (from the scheduled time, every request), the most requests in flight at once and the connections it opened.
 /// </summary>
 public sealed record OpenLoopResult(int Submissions, int Accepted, double ScheduleSeconds, double? SentPerSecond, double? AcceptedPerSecond,
-    Dictionary<string, OpenLoopEndpoint> Endpoints, List<OpenLoopWindow> SubmissionWindows, Latency? SendLagMs, int MaxInFlight, int Connections,
-    double WallSeconds);
+    Dictionary<string, OpenLoopEndpoint> Endpoints, List<OpenLoopWindow> SubmissionWindows, Latency? SendLagMs, int MaxInFlight,
+    int Connections, double WallSeconds);

@@ -17,7 +17,7 @@ public static class OpenLoopSchedule
         return [.. Enumerable.Range(0, count).Select(i => TimeSpan.FromSeconds(i / perSecond))];
     }
 
-    /// <summary>How long a schedule of <paramref name="count"/> sends at <paramref name="perSecond"/> lasts: the last send, and its interval.</summary>
+    /// <summary>How long <paramref name="count"/> sends at <paramref name="perSecond"/> last: up to the last, and its interval.</summary>
     public static TimeSpan Length(int count, double perSecond) => TimeSpan.FromSeconds(count / perSecond);
 
     /// <summary>
@@ -54,8 +54,9 @@ public static class OpenLoopSchedule
         [.. requests.GroupBy(r => (int)(r.Scheduled / window)).OrderBy(g => g.Key).Select(g =>
         {
             double[] sorted = [.. g.Select(r => r.Ms).Order()];
-            return new OpenLoopWindow(Math.Round((window * g.Key).TotalSeconds, 1), sorted.Length, Math.Round(Percentile.NearestRank(sorted, 0.50), 1),
-                Math.Round(Percentile.NearestRank(sorted, 0.99), 1), Math.Round(sorted[^1], 1));
+            double R(double x) => Math.Round(x, 1);
+            return new OpenLoopWindow(R((window * g.Key).TotalSeconds), sorted.Length, R(Percentile.NearestRank(sorted, 0.50)),
+                R(Percentile.NearestRank(sorted, 0.99)), R(sorted[^1]));
         })];
 }
 

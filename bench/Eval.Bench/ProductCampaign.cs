@@ -98,13 +98,14 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// <summary>Everything before the measured campaign: the org tree and the campaign's definition; the campaign's branches.</summary>
     public Task<List<string>> PrepareAsync(int branches, string publicity) => PrepareAsync(Units(branches), publicity);
 
-    /// <summary>Loads <paramref name="units"/> (an upsert: units loaded before stay as they are) and defines the campaign over its unit.</summary>
+    /// <summary>Loads <paramref name="units"/> (an upsert: units loaded before stay) and defines the campaign over its unit.</summary>
     public async Task<List<string>> PrepareAsync(List<Unit> units, string publicity)
     {
         AuthenticationHeaderValue org = Token(Roles.OrgDepartment, City, "bench-org");
         foreach (Unit[] chunk in units.Chunk(500))
             await ExpectAsync(HttpStatusCode.OK, Endpoints.Units, HttpMethod.Put, "api/units", org, new { units = chunk }, null);
-        await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org, Campaign(publicity), $"{campaignId}-create");
+        await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org, Campaign(publicity),
+            $"{campaignId}-create");
         List<string> ids = units.Where(u => u.Kind == UnitKinds.Branch && IsWithin(u.Id, unit)).Select(u => u.Id).ToList();
         log($"{workload}: {units.Count} units loaded ({ids.Count} branches in {unit}), campaign {campaignId} created");
         return ids;
@@ -163,7 +164,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             await WaitStageAsync("done", n);
             clock.Next("county score", "publication to notice");
 
-            await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { }, $"{campaignId}-publication");
+            await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { },
+                $"{campaignId}-publication");
             await WaitRatingsAsync("publicity", n);
             clock.Next("publication to notice", "notice to published");
             await WaitRatingsAsync("published", n);
@@ -181,7 +183,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// </summary>
     public async Task StartAsync()
     {
-        await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"api/campaigns/{campaignId}/start", OrgToken, new { }, $"{campaignId}-start");
+        await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Start, HttpMethod.Post, $"api/campaigns/{campaignId}/start", OrgToken, new { },
+            $"{campaignId}-start");
         await WaitCampaignAsync(OrgToken, c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
     }
 
@@ -199,7 +202,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         var mismatches = new List<string>();
         int rows = 0;
         var levels = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await foreach (TableEntity row in tables.GetTableClient("Ratings").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}")))
+        string partition = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
+        await foreach (TableEntity row in tables.GetTableClient("Ratings").QueryAsync<TableEntity>(partition))
         {
             rows++;
             string level = row.GetString("Level") ?? "";
@@ -227,14 +231,16 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// an open-loop request that got no answer may have been taken in all the same).
     /// </summary>
     public async Task WaitStageAsync(string stage, int count) =>
-        await WaitCampaignAsync(OrgToken, c => c.GetProperty("evaluations").GetProperty("stages").GetProperty(stage).GetInt32() >= count, $"{count} {stage}");
+        await WaitCampaignAsync(OrgToken, c => c.GetProperty("evaluations").GetProperty("stages").GetProperty(stage).GetInt32() >= count,
+            $"{count} {stage}");
 
     async Task WaitCampaignAsync(AuthenticationHeaderValue org, Func<JsonElement, bool> done, string what)
     {
         var until = DateTime.UtcNow + StepLimit;
         while (true)
         {
-            JsonElement c = await ExpectAsync(HttpStatusCode.OK, Endpoints.Campaign, HttpMethod.Get, $"api/campaigns/{campaignId}", org, null, null);
+            JsonElement c = await ExpectAsync(HttpStatusCode.OK, Endpoints.Campaign, HttpMethod.Get, $"api/campaigns/{campaignId}", org,
+                null, null);
             if (done(c)) return;
             if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(StagesOf(c));
             if (DateTime.UtcNow > until) throw new TimeoutException($"Workload {workload} gave up waiting for {what}; the campaign: {c}");
@@ -264,7 +270,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             if (code == HttpStatusCode.OK && body.GetProperty("status").GetString() == status) return;
             if (code is not (HttpStatusCode.OK or HttpStatusCode.Conflict)) throw new InvalidOperationException($"GET ratings answered {(int)code}: {body}");
             if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(new() { ["done"] = evaluations });
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload {workload} gave up waiting for the ratings to be {status}: {body}");
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"Workload {workload} gave up waiting for the ratings to be {status}: {body}");
             await Task.Delay(PollInterval);
         }
     }

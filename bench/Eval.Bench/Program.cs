@@ -33,7 +33,11 @@ var report = new BenchReport
     Command = options.Command,
     StartedAt = DateTimeOffset.UtcNow,
     Machine = Machine.Describe(options.Root),
-    Options = new { options.Branches, options.Clients, workloads = string.Join(",", options.Workloads.Order()), options.Publicity, options.Rate, options.Pollers },
+    Options = new
+    {
+        options.Branches, options.Clients, workloads = string.Join(",", options.Workloads.Order()), options.Publicity, options.Rate,
+        options.Pollers,
+    },
     Proxy = "a counting reverse proxy in the bench process (Kestrel, HTTP/1.1, one port per service); the host and workload A both reach Azurite through it, workload C does not",
 };
 Log($"{options.Branches} branches, {options.Clients} clients, workloads {string.Join(",", options.Workloads.Order())}" +
@@ -117,56 +121,8 @@ try
     }
 
     if (options.Runs('d'))
-    {
-        proxy.Phase = "D-setup";
-        const string hub = "benchopen";
-        string hostLog = Path.Combine(options.ReportDir, $"host-d-{stamp}.log");
-        // A host of its own, on its own task hub: D's latency is not charged for B's host or leftovers.
-        await using HostProcess host = await HostProcess.StartAsync(options.HostDll, proxy.ConnectionString, hub, hostLog);
-        Log($"D: local host pid {host.ProcessId} on {host.BaseAddress} (log {hostLog})");
-        List<Eval.Workflows.Domain.Unit> units = ProductCampaign.Units(options.Branches);
-
-        // The pollers read a published list too, so the ratings read path is measured on a real one: B's whole campaign
-        // when B published it in this run (its tables are on this Azurite), else one county's campaign run to publication here.
-        PublishedList published;
-        if (report.WorkloadB is { Stopped: null } pb)
-            published = new PublishedList(ProductCampaign.CampaignId, pb.Ratings.Rows, "workload B's campaign, published earlier in this run");
-        else
-        {
-            string county = units.First(u => u.Kind == Eval.Workflows.Domain.UnitKinds.County).Id;
-            var small = new ProductCampaign(host.BaseAddress, options.Clients, null, Log, "bench-open-published", county, "D");
-            List<string> countyBranches = await small.PrepareAsync(units, options.Publicity);
-            ProductResult run = await small.RunAsync(countyBranches, azurite, _ => proxy.Phase = "D-setup");
-            if (run.Ratings.Mismatches.Count > 0) throw new InvalidOperationException($"D: the published campaign's ratings are wrong: {run.Ratings.Mismatches[0]}");
-            published = new PublishedList("bench-open-published", run.Ratings.Rows,
-                $"a campaign over {county} run to publication before D, as no workload B published in this run");
-        }
-
-        var campaign = new ProductCampaign(host.BaseAddress, options.Clients, null, Log, OpenLoop.CampaignId, ProductCampaign.City, "D");
-        List<string> branches = await campaign.PrepareAsync(units, options.Publicity);
-        await campaign.StartAsync();
-        Log($"D: campaign {OpenLoop.CampaignId} started, {branches.Count} evaluations taking actions");
-
-        Cpu cpu = Cpu.Start([host.ProcessId, Environment.ProcessId, .. options.AzuritePids]);
-        using var loop = new OpenLoop(host.BaseAddress, Log);
-        OpenLoopResult d = await loop.RunAsync(branches, options.Rate, options.Pollers, published.CampaignId, phase => proxy.Phase = "D " + phase);
-        Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, clients)", .. AzuriteCpuNames()]);
-        PhaseCount count = proxy.Count("D open loop");
-        // Each 202 means the action is queued for its workflow; all of them should reach the next stage.
-        var takeIn = Stopwatch.StartNew();
-        await campaign.WaitStageAsync("awaiting-township-review", d.Accepted);
-        double takenIn = Math.Max(0, d.WallSeconds - d.ScheduleSeconds) + takeIn.Elapsed.TotalSeconds;
-        report.WorkloadD = new WorkloadDRecord(d.Submissions, options.Rate, options.Pollers, OpenLoop.PollInterval.TotalSeconds, OpenLoop.CampaignId, published,
-            Math.Round(d.ScheduleSeconds, 2), Math.Round(d.WallSeconds, 2), d.Accepted, Round(d.SentPerSecond), Round(d.AcceptedPerSecond), d.Endpoints,
-            d.SubmissionWindows, d.SendLagMs, d.MaxInFlight, d.Connections, Math.Round(takenIn, 1), count, Math.Round(count.Total / (double)d.Submissions, 1), cpuSeconds,
-            host.ReadStatusKib("VmHWM") is { } hwm ? Math.Round(hwm / 1024.0, 1) : null, hostLog,
-            "open loop: every request sent at its scheduled time whatever the others are doing, latency from that time to the end of its answer; no retries");
-        OpenLoopEndpoint sa = d.Endpoints[Endpoints.SelfAssessment];
-        Log($"D: {d.Accepted} of {d.Submissions} accepted, sent at {d.SentPerSecond:F2}/s; self-assessment p50 {sa.P50:F0} ms, p99 {sa.P99:F0} ms, " +
-            $"max {sa.Max:F0} ms, {sa.Errors} errors; all taken in {takenIn:F1} s after the schedule ended");
-        foreach ((string endpoint, OpenLoopEndpoint l) in d.Endpoints.Where(e => e.Key != Endpoints.SelfAssessment))
-            Log($"D: {endpoint}: {l.Requests} requests, p50 {l.P50:F0} ms, p99 {l.P99:F0} ms, {l.Errors} errors, {l.ExpectedConflicts} 409 as expected");
-    }
+        report.WorkloadD = await OpenLoopWorkload.RunAsync(options, proxy, azurite, report.WorkloadB,
+            Path.Combine(options.ReportDir, $"host-d-{stamp}.log"), Log, AzuriteCpuNames());
 }
 catch (Exception e)
 {
@@ -199,8 +155,6 @@ return report.Error is not null || ratingsWrong ? 1 : 0;
 
 static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
     phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));
-
-static double? Round(double? x) => x is { } v ? Math.Round(v, 2) : null;
 
 static string[] AzuriteCpuNames() => [.. BenchOptions.AzuriteServices.Select(s => $"azurite {s}")];
 

@@ -19,8 +19,9 @@ public sealed record Latency(int Count, double P50, double P95, double P99, doub
 
 public static class Percentile
 {
-    /// <summary>Nearest rank: the smallest value of <paramref name="sorted"/> with at least a share <paramref name="p"/> of the samples at or below it.</summary>
-    public static double NearestRank(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    /// <summary>Nearest rank: the least of <paramref name="sorted"/> with a share <paramref name="p"/> of them at or below it.</summary>
+    public static double NearestRank(double[] sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
 /// <summary>
@@ -29,8 +30,8 @@ public static class Percentile
 /// that failed without one). An error is anything but a 2xx or a 304, except a 409 where one is expected (the ratings
 /// of a campaign before its notice), which is counted apart.
 /// </summary>
-public sealed record OpenLoopEndpoint(int Requests, double P50, double P90, double P99, double Max, double Mean, int Errors, int ExpectedConflicts,
-    Dictionary<string, int> Statuses)
+public sealed record OpenLoopEndpoint(int Requests, double P50, double P90, double P99, double Max, double Mean, int Errors,
+    int ExpectedConflicts, Dictionary<string, int> Statuses)
 {
     public const string NoAnswer = "no answer";
 
@@ -47,9 +48,9 @@ public sealed record OpenLoopEndpoint(int Requests, double P50, double P90, doub
         }
         if (answers.Count == 0) return new OpenLoopEndpoint(0, 0, 0, 0, 0, 0, 0, 0, []);
         double[] s = [.. answers.Select(a => a.Ms).Order()];
-        double R(double x) => Math.Round(x, 1);
-        return new OpenLoopEndpoint(s.Length, R(Percentile.NearestRank(s, 0.50)), R(Percentile.NearestRank(s, 0.90)), R(Percentile.NearestRank(s, 0.99)),
-            R(s[^1]), R(s.Average()), errors, expected, new Dictionary<string, int>(statuses));
+        double At(double p) => Math.Round(Percentile.NearestRank(s, p), 1);
+        return new OpenLoopEndpoint(s.Length, At(0.50), At(0.90), At(0.99), Math.Round(s[^1], 1), Math.Round(s.Average(), 1), errors,
+            expected, new Dictionary<string, int>(statuses));
     }
 }
 
@@ -79,10 +80,9 @@ public sealed record WorkloadCRecord(int Rows, List<double> BatchedWriteSeconds,
 /// </summary>
 public sealed record WorkloadDRecord(int Submissions, double RatePerSecond, int Pollers, double PollIntervalSeconds, string CampaignId,
     PublishedList PublishedList, double ScheduleSeconds, double WallSeconds, int Accepted, double? SentPerSecond, double? AcceptedPerSecond,
-    Dictionary<string, OpenLoopEndpoint> LatencyMs, List<OpenLoopWindow> SubmissionWindows, Latency? SendLagMs, int MaxInFlight, int Connections,
-    double TakenInSeconds,
-    PhaseCount AzuriteRequests, double AzuriteRequestsPerSubmission, Dictionary<string, double> CpuSeconds, double? HostPeakRssMiB, string HostLog,
-    string Method);
+    Dictionary<string, OpenLoopEndpoint> LatencyMs, List<OpenLoopWindow> SubmissionWindows, Latency? SendLagMs, int MaxInFlight,
+    int Connections, double TakenInSeconds, PhaseCount AzuriteRequests, double AzuriteRequestsPerSubmission,
+    Dictionary<string, double> CpuSeconds, double? HostPeakRssMiB, string HostLog, string Method);
 
 /// <summary>The published list workload D's pollers read: which campaign, its rows, and where it came from.</summary>
 public sealed record PublishedList(string CampaignId, int Rows, string Source);
@@ -121,7 +121,7 @@ public sealed class BenchReport
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The latency goal: a self-assessment's p99 under this, with submissions arriving at <see cref="GoalRatePerSecond"/>.</summary>
+    /// <summary>The latency goal: a self-assessment's p99 under this, submissions arriving at <see cref="GoalRatePerSecond"/>.</summary>
     public const double GoalP99Ms = 100;
     public const double GoalRatePerSecond = 20;
 
@@ -131,12 +131,16 @@ public sealed class BenchReport
     /// closed loop makes its own queue, so its latency is whatever its client count makes it (the goal is D's).
     /// </summary>
     public static string ClosedLoopCapacity(int clients, double meanMs) =>
-        meanMs <= 0 ? "" : $"about {clients * 1000 / meanMs:0} accepted a second ({clients} clients ÷ a mean of {meanMs:0} ms, Little's law)";
+        meanMs <= 0 ? "" :
+        $"about {clients * 1000 / meanMs:0} accepted a second: {clients} clients ÷ a mean of {meanMs:0} ms, Little's law";
 
     static Target ClosedLoopTarget(WorkloadBRecord b, Latency sa, string at) =>
-        new($"Self-assessment p99 at {b.Clients} closed-loop clients", "none: a capacity figure", $"{sa.P99:0} ms (p50 {sa.P50:0} ms){at}; " +
-            ClosedLoopCapacity(b.Clients, sa.Mean), null,
-            "a capacity figure: the clients saturate the API, so their latency measures its queue, not a user's wait; the latency goal is workload D's");
+        new($"Self-assessment p99 at {b.Clients} closed-loop clients", CapacityFigure,
+            $"{sa.P99:0} ms (p50 {sa.P50:0} ms; {ClosedLoopCapacity(b.Clients, sa.Mean)}){at}", null,
+            "a capacity figure: the clients saturate the API, so their latency measures its queue, not a user's wait; " +
+            "the latency goal is workload D's");
+
+    const string CapacityFigure = "none: a capacity figure";
 
     /// <summary>
     /// The latency goal, judged on workload D: p99 under 100 ms with every submission accepted, at 20 a second. A run at
@@ -144,19 +148,25 @@ public sealed class BenchReport
     /// </summary>
     public static Target OpenLoopTarget(WorkloadDRecord d)
     {
-        string name = $"Self-assessment p99, open loop at {d.RatePerSecond:0.##}/s", goal = $"< {GoalP99Ms:0} ms at {GoalRatePerSecond:0}/s";
+        string name = $"Self-assessment p99, open loop at {d.RatePerSecond:0.##}/s";
+        string goal = $"< {GoalP99Ms:0} ms at {GoalRatePerSecond:0}/s";
         if (!d.LatencyMs.TryGetValue(Endpoints.SelfAssessment, out OpenLoopEndpoint? sa) || sa.Requests == 0)
             return new Target(name, goal, "not measured", null, "no submission was sent");
         string at = d.Submissions == BenchOptions.FullBranches ? "" : $"; {d.Submissions:N0} submissions, not 3,810";
         // A p99 just under the goal is not rounded up to it.
-        string measured = $"{sa.P99.ToString(sa.P99 < GoalP99Ms ? "0.#" : "0", CultureInfo.InvariantCulture)} ms (p50 {sa.P50:0}, p90 {sa.P90:0}, max {sa.Max:0}; sent at {d.SentPerSecond ?? d.RatePerSecond:0.0}/s, " +
-                          $"accepted at {d.AcceptedPerSecond ?? 0:0.0}/s{at})";
+        string p99 = sa.P99.ToString(sa.P99 < GoalP99Ms ? "0.#" : "0", CultureInfo.InvariantCulture);
+        string measured = $"{p99} ms (p50 {sa.P50:0}, p90 {sa.P90:0}, max {sa.Max:0}; " +
+                          $"sent at {d.SentPerSecond ?? d.RatePerSecond:0.0}/s, accepted at {d.AcceptedPerSecond ?? 0:0.0}/s{at})";
         if (d.RatePerSecond != GoalRatePerSecond)
-            return new Target(name, goal, measured, null, $"not judged: the goal is at {GoalRatePerSecond:0}/s, this run sent {d.RatePerSecond:0.##}/s");
+            return new Target(name, goal, measured, null,
+                $"not judged: the goal is at {GoalRatePerSecond:0}/s, this run sent {d.RatePerSecond:0.##}/s");
         var misses = new List<string>();
         if (sa.P99 >= GoalP99Ms) misses.Add($"over by {sa.P99 - GoalP99Ms:0} ms ({Pct((sa.P99 - GoalP99Ms) / GoalP99Ms)} over)");
         if (sa.Errors > 0)
-            misses.Add($"{sa.Errors:N0} of {sa.Requests:N0} submissions not accepted ({string.Join(", ", sa.Statuses.Where(x => x.Key != "202").Select(x => $"{x.Value} × {x.Key}"))})");
+        {
+            string statuses = string.Join(", ", sa.Statuses.Where(x => x.Key != "202").Select(x => $"{x.Value} × {x.Key}"));
+            misses.Add($"{sa.Errors:N0} of {sa.Requests:N0} submissions not accepted ({statuses})");
+        }
         return Meet(name, goal, measured, misses.Count == 0, string.Join("; ", misses));
     }
 
@@ -199,7 +209,7 @@ public sealed class BenchReport
         {
             t.Add(new Target("Campaign start to published", "< 10 min", "not measured", null, "needs workload B"));
             t.Add(WorkloadD is { } d ? OpenLoopTarget(d) : OpenLoopNotMeasured);
-            t.Add(new Target("Self-assessment p99 at 32 closed-loop clients", "none: a capacity figure", "not measured", null, "needs workload B"));
+            t.Add(new Target("Self-assessment p99 at 32 closed-loop clients", CapacityFigure, "not measured", null, "needs workload B"));
             t.Add(new Target("Peak RSS of the host", "< 600 MB", "not measured", null, "needs workload B"));
         }
 
@@ -218,7 +228,8 @@ public sealed class BenchReport
         return t;
     }
 
-    static readonly Target OpenLoopNotMeasured = new("Self-assessment p99, open loop at 20/s", "< 100 ms at 20/s", "not measured", null, "needs workload D");
+    static readonly Target OpenLoopNotMeasured =
+        new("Self-assessment p99, open loop at 20/s", "< 100 ms at 20/s", "not measured", null, "needs workload D");
 
     static string Pct(double fraction) => $"{fraction * 100:0}%";
 
@@ -337,26 +348,38 @@ public sealed class BenchReport
     static void AppendOpenLoop(StringBuilder md, WorkloadDRecord d)
     {
         static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
-        md.AppendLine($"Open loop (workload D): {d.Submissions:N0} self-assessments of `{d.CampaignId}` on a fixed schedule at {F(d.RatePerSecond, "0.##")}/s " +
-                      $"({F(d.ScheduleSeconds, "0.0")} s), while {d.Pollers} pollers each read the campaign, its ratings and the published list of " +
-                      $"`{d.PublishedList.CampaignId}` ({d.PublishedList.Rows:N0} rows: {d.PublishedList.Source}) every {F(d.PollIntervalSeconds, "0.#")} s. " +
-                      "Latency from each request's scheduled send time to the end of its answer, in ms:");
+        PublishedList list = d.PublishedList;
+        md.AppendLine($"Open loop (workload D): {d.Submissions:N0} self-assessments of `{d.CampaignId}` on a fixed schedule at " +
+                      $"{F(d.RatePerSecond, "0.##")}/s ({F(d.ScheduleSeconds, "0.0")} s), while {d.Pollers} pollers each read the " +
+                      $"campaign, its ratings and the published list of `{list.CampaignId}` ({list.Rows:N0} rows: {list.Source}) " +
+                      $"every {F(d.PollIntervalSeconds, "0.#")} s. Latency from each request's scheduled send time to the end of its " +
+                      "answer, in ms:");
         md.AppendLine();
         md.AppendLine("| endpoint | requests | p50 | p90 | p99 | max | errors | 409 as expected |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach ((string endpoint, OpenLoopEndpoint l) in d.LatencyMs.OrderBy(l => Array.IndexOf(Endpoints.Order, l.Key)))
-            md.AppendLine($"| `{endpoint}` | {l.Requests:N0} | {F(l.P50, "0")} | {F(l.P90, "0")} | {F(l.P99, "0")} | {F(l.Max, "0")} | {l.Errors:N0} | " +
-                          $"{(endpoint == Endpoints.RatingsBeforeNotice ? l.ExpectedConflicts.ToString("N0", CultureInfo.InvariantCulture) : "—")} |");
+        {
+            string expected = endpoint == Endpoints.RatingsBeforeNotice
+                ? l.ExpectedConflicts.ToString("N0", CultureInfo.InvariantCulture)
+                : "—";
+            md.AppendLine($"| `{endpoint}` | {l.Requests:N0} | {F(l.P50, "0")} | {F(l.P90, "0")} | {F(l.P99, "0")} | {F(l.Max, "0")} | " +
+                          $"{l.Errors:N0} | {expected} |");
+        }
         md.AppendLine();
         if (d.SubmissionWindows.Count > 1)
         {
-            md.AppendLine($"Self-assessments by {F(OpenLoop.Window.TotalSeconds, "0")} s of the schedule, from when they were due (p50 / p99 ms): " +
-                          string.Join(", ", d.SubmissionWindows.Select(w => $"{F(w.FromSeconds, "0")} s {F(w.P50, "0")} / {F(w.P99, "0")}")) + ".");
+            md.AppendLine($"Self-assessments by {F(OpenLoop.Window.TotalSeconds, "0")} s of the schedule, from when they were due " +
+                          "(p50 / p99 ms): " +
+                          string.Join(", ", d.SubmissionWindows.Select(w => $"{F(w.FromSeconds, "0")} s {F(w.P50, "0")} / {F(w.P99, "0")}"))
+                          + ".");
             md.AppendLine();
         }
-        string lag = d.SendLagMs is { } s ? $"the client sent each request at most {F(s.Max, "0.0")} ms after its time (p99 {F(s.P99, "0.0")} ms), " : "";
-        md.AppendLine($"Submissions sent at {F(d.SentPerSecond ?? 0, "0.00")}/s and accepted at {F(d.AcceptedPerSecond ?? 0, "0.00")}/s ({d.Accepted:N0} of " +
-                      $"{d.Submissions:N0}); {lag}with at most {d.MaxInFlight} requests in flight on {d.Connections} connections. The workflows had taken in " +
+        string lag = d.SendLagMs is { } s
+            ? $"the client sent each request at most {F(s.Max, "0.0")} ms after its time (p99 {F(s.P99, "0.0")} ms), "
+            : "";
+        md.AppendLine($"Submissions sent at {F(d.SentPerSecond ?? 0, "0.00")}/s and accepted at {F(d.AcceptedPerSecond ?? 0, "0.00")}/s " +
+                      $"({d.Accepted:N0} of {d.Submissions:N0}); {lag}with at most {d.MaxInFlight} requests in flight on {d.Connections} " +
+                      "connections. The workflows had taken in " +
                       $"every accepted submission {F(d.TakenInSeconds, "0.0")} s after the schedule ended. In the open loop: " +
                       $"{F(d.AzuriteRequestsPerSubmission, "0.0")} Azurite requests per submission (the polls' included); CPU s " +
                       string.Join(", ", d.CpuSeconds.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) +
@@ -409,6 +432,9 @@ public static class Endpoints
     /// <summary>Workload D's reads of a published list.</summary>
     public const string RatingsPublished = "GET …/ratings (published list)";
 
-    public static readonly string[] Order = [Units, CreateCampaign, Start, SelfAssessment, TownshipReview, CountyScore, Publication, Campaign, Ratings,
-        RatingsBeforeNotice, RatingsPublished];
+    public static readonly string[] Order =
+    [
+        Units, CreateCampaign, Start, SelfAssessment, TownshipReview, CountyScore, Publication, Campaign, Ratings, RatingsBeforeNotice,
+        RatingsPublished,
+    ];
 }

@@ -49,7 +49,8 @@ public sealed class OpenLoopTests
     [InlineData(-1)]
     [InlineData(10)]
     public void A_poller_outside_the_pollers_is_refused(int poller) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => OpenLoopSchedule.Polls(poller, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            OpenLoopSchedule.Polls(poller, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
 
     [Fact]
     public void The_achieved_rate_counts_the_intervals_between_the_first_and_the_last()
@@ -62,7 +63,8 @@ public sealed class OpenLoopTests
     public void The_timeline_puts_each_request_in_the_window_of_its_scheduled_time()
     {
         // The second request is answered 12 s after its time: it still counts in the window it was due in.
-        (TimeSpan, double)[] requests = [(TimeSpan.FromSeconds(0.5), 20), (TimeSpan.FromSeconds(9.99), 12_000), (TimeSpan.FromSeconds(10), 30)];
+        (TimeSpan, double)[] requests =
+            [(TimeSpan.FromSeconds(0.5), 20), (TimeSpan.FromSeconds(9.99), 12_000), (TimeSpan.FromSeconds(10), 30)];
 
         List<OpenLoopWindow> windows = OpenLoopSchedule.Windows(requests, TimeSpan.FromSeconds(10));
 
@@ -73,7 +75,8 @@ public sealed class OpenLoopTests
     public void An_endpoint_is_summed_up_by_nearest_rank_percentiles_over_every_request_failures_included()
     {
         // 1..100 ms, all accepted but three: a 500, one with no answer (at the time it failed) and an unexpected 409.
-        var answers = Enumerable.Range(1, 100).Select(ms => ((double)ms, (int?)(ms switch { 98 => 500, 99 => null, 100 => 409, _ => 202 }))).ToList();
+        var answers = Enumerable.Range(1, 100)
+            .Select(ms => ((double)ms, (int?)(ms switch { 98 => 500, 99 => null, 100 => 409, _ => 202 }))).ToList();
 
         OpenLoopEndpoint e = OpenLoopEndpoint.Of(answers, conflictExpected: false);
 
@@ -118,7 +121,8 @@ public sealed class OpenLoopTests
     [Fact]
     public void Submissions_that_were_not_accepted_miss_the_goal_whatever_the_p99()
     {
-        Target t = BenchReport.OpenLoopTarget(WorkloadD(p99: 40, statuses: new() { ["202"] = 3808, ["500"] = 1, [OpenLoopEndpoint.NoAnswer] = 1 }));
+        var statuses = new Dictionary<string, int> { ["202"] = 3808, ["500"] = 1, [OpenLoopEndpoint.NoAnswer] = 1 };
+        Target t = BenchReport.OpenLoopTarget(WorkloadD(p99: 40, statuses));
         Assert.False(t.Met);
         Assert.Equal("missed: 2 of 3,810 submissions not accepted (1 × 500, 1 × no answer)", t.Verdict);
     }
@@ -216,14 +220,16 @@ public sealed class OpenLoopTests
 
     // Workload D needs the host's build; any file stands in for it here.
     static BenchOptions Parse(params string[] extra) =>
-        BenchOptions.Parse(["--blob-port", "1", "--queue-port", "2", "--table-port", "3", "--host-dll", typeof(OpenLoopTests).Assembly.Location, .. extra]);
+        BenchOptions.Parse(["--blob-port", "1", "--queue-port", "2", "--table-port", "3",
+            "--host-dll", typeof(OpenLoopTests).Assembly.Location, .. extra]);
 
     static WorkloadDRecord WorkloadD(double p99, Dictionary<string, int>? statuses = null)
     {
         statuses ??= new() { ["202"] = 3810 };
         int errors = statuses.Where(s => s.Key != "202").Sum(s => s.Value);
         var none = new PhaseCount(0, [], []);
-        return new WorkloadDRecord(3810, 20, 10, 1, OpenLoop.CampaignId, new PublishedList("bench-2026", 3810, "workload B's campaign, published earlier in this run"),
+        var published = new PublishedList("bench-2026", 3810, "workload B's campaign, published earlier in this run");
+        return new WorkloadDRecord(3810, 20, 10, 1, OpenLoop.CampaignId, published,
             190.5, 191, 3810 - errors, 20.0, 19.9,
             new()
             {
