@@ -73,7 +73,16 @@ public sealed class LocalHostProcess : IAsyncDisposable
         host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         host.process.BeginOutputReadLine();
         host.process.BeginErrorReadLine();
-        await host.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await host.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            // The caller never gets this host, so nothing else would stop it: it would outlive the test run.
+            await host.DisposeAsync();
+            throw;
+        }
         return host;
     }
 
