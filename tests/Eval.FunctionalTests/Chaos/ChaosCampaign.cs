@@ -16,6 +16,8 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, Action<string> 
     public const string County = "chifeng.chaos";
     public const string CampaignId = "chaos-2026";
     const int Parallel = 32;
+    // PUT /api/units takes at most this many units (workflows/Schemas/Json/units.schema.json).
+    const int UnitsPerRequest = 500;
 
     public IReadOnlyList<string> Branches { get; } = Enumerable.Range(0, branches)
         .Select(i => $"{County}.t{i / 31 + 1:00}.b{i % 31 + 1:000}").ToList();
@@ -40,7 +42,11 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, Action<string> 
     public async Task RunAsync()
     {
         var org = RetryingApi.Token(Roles.OrgDepartment, "chifeng");
-        await Expect(await api.PutAsync(org, "api/units", new { units = Units() }, "units"), HttpStatusCode.OK, "units");
+        List<object[]> unitBatches = Units().Chunk(UnitsPerRequest).ToList();
+        // In order, so every unit's parent is stored by an earlier request or comes in the same one.
+        for (int n = 0; n < unitBatches.Count; n++)
+            await Expect(await api.PutAsync(org, "api/units", new { units = unitBatches[n] }, $"units-{n}"),
+                HttpStatusCode.OK, $"units {n}");
         await Expect(await api.PostAsync(org, "api/campaigns",
             CampaignDriver.Campaign(CampaignId, County, "PT2H", "PT2H", "PT2H", publicity: "PT40S"), "create"), HttpStatusCode.Created, "create");
         await Expect(await api.PostAsync(org, $"api/campaigns/{CampaignId}/start", new { }, "start"), HttpStatusCode.Accepted, "start");
