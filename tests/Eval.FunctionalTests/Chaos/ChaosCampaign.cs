@@ -7,17 +7,40 @@ using Eval.FunctionalTests.Infrastructure;
 namespace Eval.FunctionalTests.Chaos;
 
 /// <summary>
+/// Told where each stage of the campaign begins and where its writes end; the campaign goes on once
+/// <see cref="EndAsync"/> returns.
+/// </summary>
+public interface IStageGate
+{
+    /// <summary>A stage begins; it sends about <paramref name="writes"/> POSTs and PUTs.</summary>
+    void Begin(string stage, int writes);
+
+    /// <summary>Every write of the stage got its answer (its workflows may still be taking them in).</summary>
+    Task EndAsync();
+}
+
+/// <summary>The gate of the undisturbed run: nothing happens inside a stage but the campaign.</summary>
+public sealed class OpenGate : IStageGate
+{
+    public void Begin(string stage, int writes) { }
+    public Task EndAsync() => Task.CompletedTask;
+}
+
+/// <summary>
 /// One campaign driven through the HTTP API by <see cref="RetryingApi"/>, with inputs fixed by the branch's index:
 /// every run with the same size makes the same requests, so two runs can be compared row by row.
 /// Records every request that got a 2xx, to check later that storage reflects each one.
 /// </summary>
-public sealed class ChaosCampaign(RetryingApi api, int branches, Action<string> log)
+public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate, Action<string> log)
 {
     public const string County = "chifeng.chaos";
     public const string CampaignId = "chaos-2026";
     const int Parallel = 32;
     // PUT /api/units takes at most this many units (workflows/Schemas/Json/units.schema.json).
     const int UnitsPerRequest = 500;
+
+    /// <summary>The stages, in order, that <see cref="RunAsync"/> opens on its <see cref="IStageGate"/>.</summary>
+    public static IReadOnlyList<string> Stages { get; } = ["start", "self-assessment", "review", "scoring", "publication"];
 
     public IReadOnlyList<string> Branches { get; } = Enumerable.Range(0, branches)
         .Select(i => $"{County}.t{i / 31 + 1:00}.b{i % 31 + 1:000}").ToList();
@@ -43,6 +66,7 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, Action<string> 
     {
         var org = RetryingApi.Token(Roles.OrgDepartment, "chifeng");
         List<object[]> unitBatches = Units().Chunk(UnitsPerRequest).ToList();
+        gate.Begin("start", unitBatches.Count + 2);
         // In order, so every unit's parent is stored by an earlier request or comes in the same one.
         for (int n = 0; n < unitBatches.Count; n++)
             await Expect(await api.PutAsync(org, "api/units", new { units = unitBatches[n] }, $"units-{n}"),
@@ -50,14 +74,18 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, Action<string> 
         await Expect(await api.PostAsync(org, "api/campaigns",
             CampaignDriver.Campaign(CampaignId, County, "PT2H", "PT2H", "PT2H", publicity: "PT40S"), "create"), HttpStatusCode.Created, "create");
         await Expect(await api.PostAsync(org, $"api/campaigns/{CampaignId}/start", new { }, "start"), HttpStatusCode.Accepted, "start");
+        await gate.EndAsync();
         await WaitAsync(c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");
         log($"started {branches} evaluations");
 
+        gate.Begin("self-assessment", branches);
         await ForEachAsync(Enumerable.Range(0, branches), i => SubmitAsync(i, round: 0));
+        await gate.EndAsync();
         await WaitForStagesAsync(("awaiting-township-review", branches));
         log("self-assessments in");
 
         int rejected = Enumerable.Range(0, branches).Count(Rejected), returned = Enumerable.Range(0, branches).Count(i => Returned(i) && !Rejected(i));
+        gate.Begin("review", branches + 2 * returned);
         await ForEachAsync(Enumerable.Range(0, branches), i =>
             ReviewAsync(i, round: 0, Rejected(i) ? "reject" : Returned(i) ? "return" : "approve"));
         await WaitForStagesAsync(("awaiting-self-assessment", returned), ("awaiting-county-score", branches - rejected - returned), ("done", rejected));
@@ -67,13 +95,18 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, Action<string> 
         await ForEachAsync(resubmitting, i => SubmitAsync(i, round: 1));
         await WaitForStagesAsync(("awaiting-township-review", returned), ("awaiting-county-score", branches - rejected - returned), ("done", rejected));
         await ForEachAsync(resubmitting, i => ReviewAsync(i, round: 1, "approve"));
+        await gate.EndAsync();
         await WaitForStagesAsync(("awaiting-county-score", branches - rejected), ("done", rejected));
         log("second reviews in");
 
+        gate.Begin("scoring", branches - rejected);
         await ForEachAsync(Enumerable.Range(0, branches).Where(i => !Rejected(i)), ScoreAsync);
+        await gate.EndAsync();
         await WaitForStagesAsync(("done", branches));
         log("county scores in");
 
+        // The publication and the four writes of the two objections below.
+        gate.Begin("publication", 5);
         await Expect(await api.PostAsync(org, $"api/campaigns/{CampaignId}/publication", new { }, "publication"), HttpStatusCode.Accepted, "publication");
         Accepted.Add(("", "publication"));
         JsonElement notice = await WaitRatingsAsync("publicity");
@@ -93,6 +126,7 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, Action<string> 
                 new { upheld = uphold, comment = uphold ? "经核实属实" : "经核实不属实" }, "resolution-" + branch), HttpStatusCode.OK, "resolution " + branch);
             Accepted.Add((branch, uphold ? "objection-upheld" : "objection-dismissed"));
         }
+        await gate.EndAsync();
         await WaitRatingsAsync("published");
         log("published");
     }

@@ -9,34 +9,30 @@ namespace Eval.FunctionalTests.Chaos;
 
 /// <summary>
 /// The crash chaos suite (`./eval chaos`, not part of `./eval test`: it runs for minutes). The same campaign runs
-/// twice on one Azurite: once undisturbed, once while the host is SIGKILLed at random moments and restarted on the
-/// same data, ports and worker id. Both end published; the chaos run must have lost nothing, decided nothing twice,
-/// and reached the same outcome, score and rank for every branch.
-/// Settings: EVAL_CHAOS_BRANCHES (310), EVAL_CHAOS_KILLS (minimum, 10), EVAL_CHAOS_SEED, EVAL_CHAOS_REPORT (JSON path).
+/// twice on one Azurite: once undisturbed, once while the host is SIGKILLed and restarted on the same data, ports and
+/// worker id. The kills are shared out over the campaign's stages and come at random points of each stage's writes
+/// (<see cref="KillSchedule"/>), so their number does not depend on how fast the campaign runs. Both runs end
+/// published; the chaos run must have lost nothing, decided nothing twice, and reached the same outcome, score and
+/// rank for every branch.
+/// Settings: EVAL_CHAOS_BRANCHES (310), EVAL_CHAOS_KILLS (10), EVAL_CHAOS_SEED, EVAL_CHAOS_REPORT (JSON path).
 /// </summary>
 [Trait("Category", "Chaos")]
 public sealed class CrashChaosTests(ITestOutputHelper output)
 {
-    // How long the host lives between kills. Each kill costs about 30 s (what the dead process had dequeued comes
-    // back after the queues' visibility timeout), so a kill every few seconds would only ever show that.
-    const int MinUptime = 8_000, MaxUptime = 40_000;
-
     static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : fallback;
 
     [Fact]
     public async Task A_campaign_of_300_branches_survives_repeated_SIGKILLs_with_nothing_lost()
     {
-        int branches = Setting("EVAL_CHAOS_BRANCHES", 310), minKills = Setting("EVAL_CHAOS_KILLS", 10);
+        int branches = Setting("EVAL_CHAOS_BRANCHES", 310), plannedKills = Setting("EVAL_CHAOS_KILLS", 10);
         int seed = Setting("EVAL_CHAOS_SEED", Environment.TickCount & 0xffff);
         string storage = AzuriteInstance.Shared.ConnectionString;
         void Log(string line) { output.WriteLine(line); Console.WriteLine($"[chaos {DateTime.UtcNow:HH:mm:ss}] {line}"); }
-        Log($"seed {seed}, {branches} branches, at least {minKills} kills");
+        Dictionary<string, int> plan = KillSchedule.Spread(plannedKills, ChaosCampaign.Stages);
+        Log($"seed {seed}, {branches} branches, {plannedKills} kills ({string.Join(", ", plan.Select(p => $"{p.Value} in {p.Key}"))})");
 
         RunResult calm = await RunAsync("calm", storage, branches, kills: null, Log);
-        var random = new Random(seed);
-        RunResult chaos = await RunAsync("chaos", storage, branches, kills: random, Log);
-
-        Assert.True(chaos.Kills >= minKills, $"only {chaos.Kills} kills happened before the campaign finished (want {minKills}): raise the branch count.");
+        RunResult chaos = await RunAsync("chaos", storage, branches, kills: (plannedKills, new Random(seed)), Log);
 
         // 1. Every request that got a 2xx is in storage, once: each accepted action is in the branch's history as
         //    many times as it was accepted (so none lost and none applied twice).
@@ -51,19 +47,27 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
             if (inHistory > group.Count()) { doubled += inHistory - group.Count(); problems.Add($"{group.Key}: accepted {group.Count()}, stored {inHistory}"); }
         }
 
-        // 2. Same outcome, score, unity share, rank and level as the undisturbed run, for every branch.
+        // 2. Same outcome, score, unity share, history, rank and level as the undisturbed run, for every branch.
+        var differing = new HashSet<string>();
+        void Differs(string branch, string what) { differing.Add(branch); problems.Add($"{branch}: {what}"); }
         foreach ((string branch, EvaluationRow calmRow) in calm.Evaluations)
         {
-            EvaluationRow chaosRow = chaos.Evaluations[branch];
-            if (calmRow.Outcome != chaosRow.Outcome || calmRow.FinalScore != chaosRow.FinalScore || calmRow.UnityShare != chaosRow.UnityShare)
-                problems.Add($"{branch}: calm {calmRow.Outcome}/{calmRow.FinalScore}/{calmRow.UnityShare}, chaos {chaosRow.Outcome}/{chaosRow.FinalScore}/{chaosRow.UnityShare}");
+            if (!chaos.Evaluations.TryGetValue(branch, out EvaluationRow? chaosRow))
+            {
+                Differs(branch, "no evaluation in the chaos run");
+                continue;
+            }
+            string calmResult = $"{calmRow.Outcome}/{calmRow.FinalScore}/{calmRow.UnityShare}";
+            string chaosResult = $"{chaosRow.Outcome}/{chaosRow.FinalScore}/{chaosRow.UnityShare}";
+            if (calmResult != chaosResult) Differs(branch, $"calm {calmResult}, chaos {chaosResult}");
             if (!calmRow.History.SequenceEqual(chaosRow.History))
-                problems.Add($"{branch}: history calm [{string.Join(",", calmRow.History)}], chaos [{string.Join(",", chaosRow.History)}]");
+                Differs(branch, $"history calm [{string.Join(",", calmRow.History)}], chaos [{string.Join(",", chaosRow.History)}]");
         }
-        Assert.Equal(calm.Ratings.Count, chaos.Ratings.Count);
-        foreach ((string branch, string calmRating) in calm.Ratings)
-            if (!chaos.Ratings.TryGetValue(branch, out string? chaosRating) || chaosRating != calmRating)
-                problems.Add($"{branch}: rating calm {calmRating}, chaos {chaosRating ?? "missing"}");
+        foreach (string branch in calm.Ratings.Keys.Union(chaos.Ratings.Keys))
+        {
+            string? calmRating = calm.Ratings.GetValueOrDefault(branch), chaosRating = chaos.Ratings.GetValueOrDefault(branch);
+            if (calmRating != chaosRating) Differs(branch, $"rating calm {calmRating ?? "missing"}, chaos {chaosRating ?? "missing"}");
+        }
 
         // 3. No orchestration left failed or running.
         problems.AddRange(chaos.Instances.Where(i => i.Value != "Completed").Select(i => $"instance {i.Key} is {i.Value}"));
@@ -71,11 +75,14 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
 
         var report = new
         {
-            seed, branches, kills = chaos.Kills, minKills,
-            requests = chaos.Requests, retries = chaos.Retries, accepted = chaos.Accepted.Count, lost, doubled,
+            seed, branches, kills = chaos.Kills, plannedKills,
+            killsByStage = ChaosCampaign.Stages.ToDictionary(s => s, s => chaos.KillPoints.Count(k => k.Stage == s)),
+            // Each kill: its stage, the write it came at of the stage's writes, and the requests in flight then.
+            killPoints = chaos.KillPoints.Select(k => $"{k.Stage} {k.AtWrite + 1}/{k.StageWrites}, {k.InFlight} in flight"),
+            requests = chaos.Requests, retries = chaos.Retries, accepted = chaos.Accepted.Count, lost, doubled, differing = differing.Count,
             duplicateStartsDropped = chaos.DuplicateStartsDropped,
-            orchestrations = chaos.Instances.Count, notCompleted = chaos.Instances.Count(i => i.Value != "Completed"),
-            ratings = chaos.Ratings.Count, mismatches = problems.Count,
+            orchestrations = chaos.Instances.Count, completed = chaos.Instances.Count(i => i.Value == "Completed"),
+            auditIntact = chaos.AuditIntact, ratings = chaos.Ratings.Count, problems = problems.Count,
             calmSeconds = Math.Round(calm.Elapsed.TotalSeconds, 1), chaosSeconds = Math.Round(chaos.Elapsed.TotalSeconds, 1),
             calmRequests = calm.Requests,
             finishedAt = DateTimeOffset.UtcNow,
@@ -84,52 +91,38 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
         string path = Environment.GetEnvironmentVariable("EVAL_CHAOS_REPORT") is { Length: > 0 } p ? p : Path.Combine(Repo.Root, ".eval", "chaos-report.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, json);
-        Log($"kills {chaos.Kills}, requests {chaos.Requests}, retries {chaos.Retries}, accepted {chaos.Accepted.Count}, lost {lost}, doubled {doubled}, " +
-            $"mismatches {problems.Count} (report: {path})");
+        Log($"kills {chaos.Kills}, requests {chaos.Requests}, retries {chaos.Retries}, accepted {chaos.Accepted.Count}: " +
+            $"lost {lost}, doubled {doubled}, differing {differing.Count}, orchestrations completed {report.completed} " +
+            $"of {chaos.Instances.Count}, problems {problems.Count} (report: {path})");
 
         Assert.True(problems.Count == 0, $"{problems.Count} problems:\n{string.Join("\n", problems.Take(50))}");
         Assert.Equal(0, lost);
+        Assert.True(chaos.Kills >= plannedKills, $"only {chaos.Kills} of the {plannedKills} planned kills happened.");
     }
 
     sealed record EvaluationRow(string Outcome, double? FinalScore, double? UnityShare, List<string> History);
 
-    sealed record RunResult(int Kills, int Requests, int Retries, IReadOnlyCollection<(string Branch, string Action)> Accepted,
+    sealed record RunResult(int Kills, IReadOnlyList<(string Stage, int AtWrite, int StageWrites, int InFlight)> KillPoints,
+        int Requests, int Retries, IReadOnlyCollection<(string Branch, string Action)> Accepted,
         Dictionary<string, EvaluationRow> Evaluations, Dictionary<string, string> Ratings, Dictionary<string, string> Instances,
         List<(string Action, string Detail)> CampaignAudit, bool AuditIntact, int DuplicateStartsDropped, TimeSpan Elapsed);
 
-    /// <summary>One run on its own task hub and table prefix; with <paramref name="kills"/>, a monkey kills the host meanwhile.</summary>
-    static async Task<RunResult> RunAsync(string name, string storage, int branches, Random? kills, Action<string> log)
+    /// <summary>
+    /// One run on its own task hub and table prefix; with <paramref name="kills"/>, the host is killed that many times
+    /// over the campaign's stages. Every host process it started is stopped when it returns or throws.
+    /// </summary>
+    static async Task<RunResult> RunAsync(string name, string storage, int branches, (int Count, Random Random)? kills, Action<string> log)
     {
         string hub = LocalHostProcess.NewHubName(), prefix = name + Guid.NewGuid().ToString("N")[..6];
         var settings = new Dictionary<string, string> { ["Storage__TablePrefix"] = prefix };
-        const string worker = "chaos-worker";
+        void Log(string line) => log($"{name}: {line}");
         var watch = Stopwatch.StartNew();
-        LocalHostProcess host = await LocalHostProcess.StartAsync(storage, hub, worker, settings);
-        int httpPort = host.HttpPort, sidecarPort = host.SidecarPort, killCount = 0;
-        var outputs = new List<string>();
-        using var api = new RetryingApi(host.BaseAddress);
-        var campaign = new ChaosCampaign(api, branches, line => log($"{name}: {line}"));
-
-        using var stop = new CancellationTokenSource();
-        var hostLock = new object();
-        Task monkey = kills is null ? Task.CompletedTask : Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                int ms;
-                lock (kills) ms = kills.Next(MinUptime, MaxUptime);
-                try { await Task.Delay(ms, stop.Token); } catch (OperationCanceledException) { break; }
-                LocalHostProcess dead;
-                lock (hostLock) dead = host;
-                dead.Kill();
-                killCount++;
-                outputs.Add(dead.Output);
-                await dead.DisposeAsync();
-                log($"{name}: kill {killCount} (after {ms} ms); restarting");
-                LocalHostProcess next = await LocalHostProcess.StartAsync(storage, hub, worker, settings, httpPort, sidecarPort);
-                lock (hostLock) host = next;
-            }
-        });
+        await using ChaosHost host = await ChaosHost.StartAsync(storage, hub, settings);
+        using var abort = new CancellationTokenSource();
+        using var api = new RetryingApi(host.BaseAddress, abort.Token);
+        KillSchedule? schedule = kills is { } k ? new KillSchedule(host, () => api.InFlight, k.Count, k.Random, Log, abort) : null;
+        api.BeforeWrite = schedule is null ? null : schedule.BeforeWrite;
+        var campaign = new ChaosCampaign(api, branches, schedule ?? (IStageGate)new OpenGate(), Log);
 
         try
         {
@@ -137,12 +130,10 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
         }
         catch (Exception e)
         {
-            stop.Cancel();
-            await monkey;
-            throw new Xunit.Sdk.XunitException($"{name} run failed after {killCount} kills: {e}\n--- host output (last) ---\n{Tail(host.Output)}");
+            Exception? killFailure = schedule is null ? null : await schedule.StopAsync();
+            throw new Xunit.Sdk.XunitException($"{name} run failed after {host.Kills} kills: {killFailure ?? e}\n" +
+                $"--- host output (last) ---\n{Tail(host.LastOutput)}");
         }
-        stop.Cancel();
-        await monkey;
         TimeSpan elapsed = watch.Elapsed;
 
         // Let the last orchestrations write their completion, then read everything back from storage.
@@ -177,11 +168,10 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
 
         RetryingApi.Answer verify = await api.GetAsync(RetryingApi.Token(Eval.Api.Auth.Roles.OrgDepartment, ChaosCampaign.County), $"api/campaigns/{ChaosCampaign.CampaignId}/audit/verify");
         bool intact = verify.Status == System.Net.HttpStatusCode.OK && verify.Body.GetProperty("intact").GetBoolean();
-        outputs.Add(host.Output);
-        int dropped = outputs.Sum(o => o.Split('\n').Count(l => l.Contains("redelivered start message", StringComparison.Ordinal)));
-        await host.DisposeAsync();
-        log($"{name}: done in {elapsed.TotalSeconds:F0} s, {killCount} kills, {api.Requests} requests, {api.Retries} retries");
-        return new RunResult(killCount, api.Requests, api.Retries, campaign.Accepted.ToList(), evaluations, ratings, instances, audit, intact, dropped, elapsed);
+        int dropped = host.Outputs.Sum(o => o.Split('\n').Count(l => l.Contains("redelivered start message", StringComparison.Ordinal)));
+        Log($"done in {elapsed.TotalSeconds:F0} s, {host.Kills} kills, {api.Requests} requests, {api.Retries} retries");
+        return new RunResult(host.Kills, schedule?.Done ?? [], api.Requests, api.Retries, campaign.Accepted.ToList(),
+            evaluations, ratings, instances, audit, intact, dropped, elapsed);
     }
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
