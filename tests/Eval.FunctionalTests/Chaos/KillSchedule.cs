@@ -15,7 +15,7 @@ public sealed class KillSchedule : IStageGate
 {
     // How long after its write a kill comes: long enough for the write to reach the host, short enough that it (or
     // the next one) is still being handled.
-    static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(200);
+    static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(100);
     readonly ChaosHost host;
     readonly Func<int> inFlight;
     readonly Random random;
