@@ -154,17 +154,7 @@ public static class BareEngine
     /// slow workload B down for A's sake. The queues themselves stay: the stopped sidecar may still be releasing its
     /// partitions in the background, and deleting the hub under it made that hang (and end the process 10 min later).
     /// </summary>
-    public static async Task<int> ClearQueuesAsync(string storage)
-    {
-        var queues = new Azure.Storage.Queues.QueueServiceClient(storage);
-        int cleared = 0;
-        await foreach (Azure.Storage.Queues.Models.QueueItem q in queues.GetQueuesAsync(prefix: Hub))
-        {
-            await queues.GetQueueClient(q.Name).ClearMessagesAsync();
-            cleared++;
-        }
-        return cleared;
-    }
+    public static Task<int> ClearQueuesAsync(string storage) => AzuriteSweep.ClearQueuesAsync(storage, Hub);
 
     static Task ForEachAsync(string[] ids, int parallelism, Func<string, CancellationToken, Task> action) =>
         Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (id, ct) => await action(id, ct));

@@ -15,7 +15,7 @@ public static class OpenLoopWorkload
     const string SmallCampaignId = "bench-open-published";
 
     public static async Task<WorkloadDRecord> RunAsync(BenchOptions options, CountingProxy proxy, TableServiceClient azurite,
-        WorkloadBRecord? b, string hostLog, Action<string> log, string[] azuriteCpuNames)
+        WorkloadBRecord? b, DateTime? productQueuesClearedAt, string hostLog, Action<string> log, string[] azuriteCpuNames)
     {
         proxy.Phase = "D-setup";
         // A host of its own, on its own task hub: D's latency is not charged for B's host or leftovers.
@@ -28,6 +28,12 @@ public static class OpenLoopWorkload
         List<string> branches = await campaign.PrepareAsync(units, options.Publicity);
         await campaign.StartAsync();
         log($"D: campaign {OpenLoop.CampaignId} started, {branches.Count} evaluations taking actions");
+        if (productQueuesClearedAt is { } cleared)
+        {
+            var sweep = await AzuriteSweep.WaitPastAsync(options.AzuriteConnectionString, cleared);
+            log($"D: waited {sweep.Waited.TotalSeconds:F0} s for Azurite's sweep of B's cleared messages " +
+                $"(the last wait for an answer: {sweep.LastAnswer.TotalSeconds:F1} s)");
+        }
 
         Cpu cpu = Cpu.Start([host.ProcessId, Environment.ProcessId, .. options.AzuritePids]);
         using var loop = new OpenLoop(host.BaseAddress, log);
