@@ -79,7 +79,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     // The expected answers. "ok" = allowed (the endpoint's harmless status below), else 401 or 403.
     // The "out of scope" columns apply to the "prefix" and "extended" scopes as well.
     //
-    //   endpoint                      in scope:  secretary township county org member | out of scope: same columns | none | garbage | no role
+    //   endpoint                     in scope: secretary township county org member | out of scope: same | none | garbage | no role
     static readonly (string Endpoint, string InScope, string OutOfScope, string None, string Garbage, string NoRole)[] Table =
     [
         ("GET schema",                   "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),

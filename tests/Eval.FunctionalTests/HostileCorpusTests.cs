@@ -238,6 +238,7 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         public const string Review = """{"decision":"approve"}""";
         public const string Score = """{"scores":{"political":20,"organization":20,"service":20,"unity":20}}""";
         public const string Resolution = """{"upheld":false,"comment":"不属实"}""";
-        public const string Resolutions = """{"objectionIds":["obj-00000000000000000000000000000000"],"upheld":false,"comment":"不属实"}""";
+        public const string Resolutions =
+            """{"objectionIds":["obj-00000000000000000000000000000000"],"upheld":false,"comment":"不属实"}""";
     }
 }

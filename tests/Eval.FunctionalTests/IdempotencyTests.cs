@@ -75,7 +75,8 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         string branch = county.Branches[0], other = county.Branches[1];
         string body = """{"scores":{"political":20,"organization":20,"service":20,"unity":20},"summary":"崩溃前提交"}""";
 
-        string KeyRow(string b, string key) => Sha256($"{Roles.BranchSecretary}@{b}\nPOST\n/api/campaigns/{id}/evaluations/{b}/self-assessment\n{key}");
+        string KeyRow(string b, string key) =>
+            Sha256($"{Roles.BranchSecretary}@{b}\nPOST\n/api/campaigns/{id}/evaluations/{b}/self-assessment\n{key}");
         async Task LeaveHalfDone(string b, string key, DateTimeOffset at)
         {
             string operation = OperationOf(KeyRow(b, key), body);

@@ -23,7 +23,8 @@ public sealed class ObjectionStoreTests : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     ObjectionRecord Objection(string filer, string branch) =>
-        new(campaignId, ObjectionIds.New(DateTimeOffset.UtcNow), branch, "材料不实", new Actor(filer, "群众", "member"), DateTimeOffset.UtcNow);
+        new(campaignId, ObjectionIds.New(DateTimeOffset.UtcNow), branch, "材料不实", new Actor(filer, "群众", "member"),
+            DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task Simultaneous_filings_by_one_person_stop_at_the_limit()
@@ -53,7 +54,8 @@ public sealed class ObjectionStoreTests : IAsyncLifetime
             await store.FileAsync(Objection("member-1", "c1.t1.b1"), maxPerFiler: 10));
         var (open, etag) = (await store.GetAsync(campaignId, openId))!.Value;
         Assert.True(await store.TryResolveAsync(open with { Status = ObjectionStatus.Dismissed, Comment = "不属实" }, etag));
-        Assert.False(await store.TryResolveAsync(open with { Status = ObjectionStatus.Upheld, Comment = "属实" }, etag)); // resolved meanwhile
+        // Resolved meanwhile: a second resolution with the old ETag is refused.
+        Assert.False(await store.TryResolveAsync(open with { Status = ObjectionStatus.Upheld, Comment = "属实" }, etag));
         Assert.Equal(ObjectionStore.FileOutcome.Filed, (await store.FileAsync(Objection("member-1", "c1.t1.b1"), maxPerFiler: 10)).Outcome);
     }
 

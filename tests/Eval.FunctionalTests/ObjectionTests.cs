@@ -45,8 +45,10 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
         // Anyone but the organization department lists its own objections only.
         JsonElement own = await villager.GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}/objections");
         Assert.Equal(3, own.GetProperty("objections").GetArrayLength());
-        Assert.All(own.GetProperty("objections").EnumerateArray(), o => Assert.Equal("villager-a", o.GetProperty("filedBy").GetProperty("id").GetString()));
-        JsonElement none = await w.Driver.As(Roles.TownshipReviewer, township, "reviewer-x").GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}/objections");
+        Assert.All(own.GetProperty("objections").EnumerateArray(),
+            o => Assert.Equal("villager-a", o.GetProperty("filedBy").GetProperty("id").GetString()));
+        JsonElement none = await w.Driver.As(Roles.TownshipReviewer, township, "reviewer-x")
+            .GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}/objections");
         Assert.Equal(0, none.GetProperty("objections").GetArrayLength());
     }
 
@@ -88,13 +90,15 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
         string? token = null;
         do
         {
-            JsonElement page = await w.Org.GetFromJsonAsync<JsonElement>(url + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            string next = token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token);
+            JsonElement page = await w.Org.GetFromJsonAsync<JsonElement>(url + next);
             Assert.True(page.GetProperty("objections").GetArrayLength() <= 2);
             seen.AddRange(page.GetProperty("objections").EnumerateArray().Select(o => o.GetProperty("id").GetString()!));
             token = page.GetProperty("continuationToken").GetString();
             // A page token belongs to its listing: given to another (no status filter), it is refused.
             if (token is not null)
-                await ExpectProblemAsync(await w.Org.GetAsync($"api/campaigns/{w.Campaign}/objections?continuationToken={Uri.EscapeDataString(token)}"), 422);
+                await ExpectProblemAsync(
+                    await w.Org.GetAsync($"api/campaigns/{w.Campaign}/objections?continuationToken={Uri.EscapeDataString(token)}"), 422);
         }
         while (token is not null);
         List<string> mine = [.. seen.Where(filed.Contains)];
@@ -115,21 +119,24 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
 
         // An id that does not exist: 422 at its place, and nothing is resolved.
         string unknown = "obj-" + new string('f', 32);
-        JsonElement invalid = await ExpectProblemAsync(await w.Org.PostAsJsonAsync(url, new { objectionIds = new[] { ids[0], unknown }, upheld = false, comment = "x" }), 422);
+        JsonElement invalid = await ExpectProblemAsync(
+            await w.Org.PostAsJsonAsync(url, new { objectionIds = new[] { ids[0], unknown }, upheld = false, comment = "x" }), 422);
         Assert.Equal("/objectionIds/1", invalid.GetProperty("errors")[0].GetProperty("pointer").GetString());
         Assert.Equal("open", (await ObjectionAsync(w, ids[0])).GetProperty("status").GetString());
         // Only the organization department resolves.
         await ExpectProblemAsync(await w.Driver.As(Roles.CountyScorer, w.County.Id).PostAsJsonAsync(url,
             new { objectionIds = new[] { ids[0] }, upheld = false, comment = "x" }), 403);
 
-        using HttpResponseMessage dismissed = await w.Org.PostAsJsonAsync(url, new { objectionIds = ids[..2], upheld = false, comment = "同一事项，经核实不属实" });
+        using HttpResponseMessage dismissed = await w.Org.PostAsJsonAsync(url,
+            new { objectionIds = ids[..2], upheld = false, comment = "同一事项，经核实不属实" });
         await CampaignDriver.Expect(dismissed, HttpStatusCode.OK);
         JsonElement first = await dismissed.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(ids[..2], first.GetProperty("resolved").EnumerateArray().Select(o => o.GetProperty("id").GetString()!).ToArray());
         Assert.Equal(0, first.GetProperty("alreadyResolved").GetArrayLength());
 
         // The second finding covers one already dismissed (left as it is) and the third (upheld: the level is revoked).
-        using HttpResponseMessage upheld = await w.Org.PostAsJsonAsync(url, new { objectionIds = ids[1..], upheld = true, comment = "属实" });
+        using HttpResponseMessage upheld = await w.Org.PostAsJsonAsync(url,
+            new { objectionIds = ids[1..], upheld = true, comment = "属实" });
         await CampaignDriver.Expect(upheld, HttpStatusCode.OK);
         JsonElement second = await upheld.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(ids[2], Assert.Single(second.GetProperty("resolved").EnumerateArray()).GetProperty("id").GetString());
@@ -158,7 +165,8 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
         string branch = w.County.Branches[3];
         string id = await FiledIdAsync(await File(w.Driver.As(Roles.Member, w.County.Id, "binder"), w, branch));
         string url = $"api/campaigns/{w.Campaign}/objections/{id}/resolution";
-        string dismiss = """{"upheld":false,"comment":"经核实不属实"}""", uphold = """{"upheld":true,"comment":"经核实不属实"}""";
+        string dismiss = """{"upheld":false,"comment":"经核实不属实"}""";
+        string uphold = """{"upheld":true,"comment":"经核实不属实"}""";
 
         TableClient audit = fx.Table("Audit");
         var broken = new TableEntity(w.Campaign, "campaign|999999") { ["Entry"] = "not json", ["Hash"] = "0" };
@@ -208,7 +216,8 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
             TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 4);
             TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
             string id = "obj-" + Guid.NewGuid().ToString("N")[..8];
-            await driver.CreateAndStartAsync(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M"), county.Id, county.Branches.Count);
+            object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+            await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
             await driver.ToNoticeAsync(id, county);
             var world = new World(county, sibling, id, driver);
             shared = (fx, world);
@@ -239,13 +248,15 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
     {
         using HttpResponseMessage r = await fx.Http.GetAsync($"api/campaigns/{w.Campaign}/ratings");
         JsonElement list = await r.Content.ReadFromJsonAsync<JsonElement>();
-        return list.GetProperty("ratings").EnumerateArray().Single(x => x.GetProperty("branchId").GetString() == branch).GetProperty("level").GetString();
+        return list.GetProperty("ratings").EnumerateArray()
+            .Single(x => x.GetProperty("branchId").GetString() == branch).GetProperty("level").GetString();
     }
 
     async Task<List<string>> AuditEntriesAsync(World w)
     {
         var entries = new List<string>();
-        await foreach (TableEntity e in fx.Table("Audit").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {w.Campaign}")))
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {w.Campaign}");
+        await foreach (TableEntity e in fx.Table("Audit").QueryAsync<TableEntity>(filter))
             entries.Add(e.GetString("Entry") ?? "");
         return entries;
     }
@@ -262,11 +273,13 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
         using (r)
         {
             string body = await r.Content.ReadAsStringAsync();
-            Assert.True((int)r.StatusCode == status, $"{r.RequestMessage?.Method} {r.RequestMessage?.RequestUri} answered {(int)r.StatusCode}, expected {status}: {body}");
+            Assert.True((int)r.StatusCode == status,
+                $"{r.RequestMessage?.Method} {r.RequestMessage?.RequestUri} answered {(int)r.StatusCode}, expected {status}: {body}");
             Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
             return JsonDocument.Parse(body).RootElement.Clone();
         }
     }
 
-    static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    static string Sha256(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

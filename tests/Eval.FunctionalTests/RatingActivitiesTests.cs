@@ -61,12 +61,14 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         var objections = new ObjectionStore(tables);
         var member = new Actor("member-1", "群众", "member");
         var org = new Actor("org-1", "组织部", "org-department");
-        ObjectionRecord Filed(string branch, string text) => new(campaignId, ObjectionIds.New(DateTimeOffset.UtcNow), branch, text, member, DateTimeOffset.UtcNow);
+        ObjectionRecord Filed(string branch, string text) =>
+            new(campaignId, ObjectionIds.New(DateTimeOffset.UtcNow), branch, text, member, DateTimeOffset.UtcNow);
         async Task ResolveAsync(ObjectionRecord o, string status, string comment)
         {
             Assert.Equal(ObjectionStore.FileOutcome.Filed, (await objections.FileAsync(o, maxPerFiler: 10)).Outcome);
             var (stored, etag) = (await objections.GetAsync(campaignId, o.Id))!.Value;
-            Assert.True(await objections.TryResolveAsync(stored with { Status = status, ResolvedBy = org, ResolvedAt = DateTimeOffset.UtcNow, Comment = comment }, etag));
+            var resolved = stored with { Status = status, ResolvedBy = org, ResolvedAt = DateTimeOffset.UtcNow, Comment = comment };
+            Assert.True(await objections.TryResolveAsync(resolved, etag));
         }
         await ResolveAsync(Filed("c1.t1.b1", "材料不实"), ObjectionStatus.Upheld, "属实");
         await ResolveAsync(Filed("c1.t1.b2", "有疑问"), ObjectionStatus.Dismissed, "不属实");

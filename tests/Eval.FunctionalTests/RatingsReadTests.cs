@@ -48,7 +48,8 @@ public sealed class RatingsReadTests(LocalHostFixture fx) : IClassFixture<LocalH
         EntityTagHeaderValue publishedTag = published.Headers.ETag!;
         Assert.NotEqual(etag, publishedTag); // the published list is another document
         CacheControlHeaderValue caching = published.Headers.CacheControl!;
-        Assert.True(caching.Public && caching.MaxAge >= TimeSpan.FromDays(365) && caching.Extensions.Any(e => e.Name == "immutable"), $"Cache-Control: {caching}");
+        Assert.True(caching.Public && caching.MaxAge >= TimeSpan.FromDays(365) && caching.Extensions.Any(e => e.Name == "immutable"),
+            $"Cache-Control: {caching}");
         await AssertNotModifiedAsync(url, publishedTag.Tag, publishedTag);
         await AssertNotModifiedAsync(url, $"\"x\", {publishedTag.Tag}", publishedTag);
     }

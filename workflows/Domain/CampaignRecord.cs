@@ -85,7 +85,8 @@ public static class ObjectionIds
         + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(10));
 
     public static bool IsValid(string id) =>
-        id.Length == 36 && id.StartsWith(Prefix, StringComparison.Ordinal) && !id.AsSpan(Prefix.Length).ContainsAnyExcept("0123456789abcdef");
+        id.Length == 36 && id.StartsWith(Prefix, StringComparison.Ordinal)
+        && !id.AsSpan(Prefix.Length).ContainsAnyExcept("0123456789abcdef");
 }
 
 public static class ObjectionStatus

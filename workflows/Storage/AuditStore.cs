@@ -60,7 +60,8 @@ public sealed class AuditStore(EvalTables tables)
         {
             while (!linked.Contains(Identity(entry)))
             {
-                AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry, last?.Hash() ?? AuditEntry.Genesis);
+                AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry,
+                    last?.Hash() ?? AuditEntry.Genesis);
                 try
                 {
                     await Table.AddEntityAsync(ToEntity(link), ct);
@@ -70,7 +71,8 @@ public sealed class AuditStore(EvalTables tables)
                 catch (RequestFailedException e) when (e.Status == 409)
                 {
                     // Someone appended first: link after theirs (and not at all if theirs is this entry).
-                    await foreach (TableEntity row in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId, after: last), cancellationToken: ct))
+                    string after = CampaignChainFilter(campaignId, after: last);
+                    await foreach (TableEntity row in Table.QueryAsync<TableEntity>(after, cancellationToken: ct))
                         linked.Add(Identity(last = Read(row)));
                 }
             }
@@ -106,9 +108,14 @@ public sealed class AuditStore(EvalTables tables)
     }
 
     /// <summary>The campaign chain's links: keys "campaign|000000" … ("}" sorts right after "|").</summary>
-    static string CampaignChainFilter(string campaignId, AuditEntry? after = null) => after is null
-        ? TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {AuditEntry.CampaignChain + "|"} and RowKey lt {AuditEntry.CampaignChain + "}"}")
-        : TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey gt {RowKey(after.Chain, after.Seq)} and RowKey lt {AuditEntry.CampaignChain + "}"}");
+    static string CampaignChainFilter(string campaignId, AuditEntry? after = null)
+    {
+        string start = AuditEntry.CampaignChain + "|", end = AuditEntry.CampaignChain + "}";
+        return after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {start} and RowKey lt {end}")
+            : TableClient.CreateQueryFilter(
+                $"PartitionKey eq {campaignId} and RowKey gt {RowKey(after.Chain, after.Seq)} and RowKey lt {end}");
+    }
 
     static AuditEntry FirstLink(string campaignId, string chain, HistoryEntry e) => Link(campaignId, chain, 0, e, AuditEntry.Genesis);
 

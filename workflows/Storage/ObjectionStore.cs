@@ -28,22 +28,24 @@ public sealed class ObjectionStore(EvalTables tables)
     public static string FilerKey(string callerId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callerId)))[..32];
 
     /// <summary>The objection the caller filed on the branch with this operation (a keyed request), if it did.</summary>
-    public async Task<ObjectionRecord?> FiledByAsync(string campaignId, string callerId, string branchId, string operation, CancellationToken ct = default)
+    public async Task<ObjectionRecord?> FiledByAsync(string campaignId, string callerId, string branchId, string operation,
+        CancellationToken ct = default)
     {
-        NullableResponse<TableEntity> guard = await Table.GetEntityIfExistsAsync<TableEntity>(campaignId, GuardKey(FilerKey(callerId), branchId),
-            cancellationToken: ct);
+        NullableResponse<TableEntity> guard = await ReadAsync(campaignId, GuardKey(FilerKey(callerId), branchId), ct);
         return guard.HasValue && guard.Value!.GetString("Operation") == operation && guard.Value.GetString("ObjectionId") is { } id
             && await GetAsync(campaignId, id, ct) is { } filed ? filed.Record : null;
     }
 
-    /// <summary>Files the objection unless its filer has one open on the branch or has filed <paramref name="maxPerFiler"/> already.</summary>
+    /// <summary>
+    /// Files the objection unless its filer has one open on the branch or has filed <paramref name="maxPerFiler"/> already.
+    /// </summary>
     public async Task<FileResult> FileAsync(ObjectionRecord objection, int maxPerFiler, CancellationToken ct = default)
     {
         string filer = FilerKey(objection.FiledBy.Id), guardKey = GuardKey(filer, objection.BranchId), countKey = FilerPrefix + filer;
         for (int attempt = 0; attempt < 5; attempt++)
         {
-            Task<NullableResponse<TableEntity>> guardRead = Table.GetEntityIfExistsAsync<TableEntity>(objection.CampaignId, guardKey, cancellationToken: ct);
-            Task<NullableResponse<TableEntity>> countRead = Table.GetEntityIfExistsAsync<TableEntity>(objection.CampaignId, countKey, cancellationToken: ct);
+            Task<NullableResponse<TableEntity>> guardRead = ReadAsync(objection.CampaignId, guardKey, ct);
+            Task<NullableResponse<TableEntity>> countRead = ReadAsync(objection.CampaignId, countKey, ct);
             TableEntity? guard = (await guardRead).HasValue ? (await guardRead).Value : null;
             TableEntity? count = (await countRead).HasValue ? (await countRead).Value : null;
 
@@ -59,8 +61,8 @@ public sealed class ObjectionStore(EvalTables tables)
             List<TableTransactionAction> actions =
             [
                 new(TableTransactionActionType.Add, ToEntity(objection, filer)),
-                guard is null ? new(TableTransactionActionType.Add, newGuard) : new(TableTransactionActionType.UpdateReplace, newGuard, guard.ETag),
-                count is null ? new(TableTransactionActionType.Add, newCount) : new(TableTransactionActionType.UpdateReplace, newCount, count.ETag),
+                AddOrReplace(newGuard, guard),
+                AddOrReplace(newCount, count),
             ];
             try
             {
@@ -81,7 +83,10 @@ public sealed class ObjectionStore(EvalTables tables)
     /// </summary>
     public async Task RemoveAsync(ObjectionRecord objection, CancellationToken ct = default)
     {
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, new TableEntity(objection.CampaignId, objection.Id), ETag.All) };
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Delete, new TableEntity(objection.CampaignId, objection.Id), ETag.All),
+        };
         if (await GuardOfAsync(objection, ct) is { } guard) actions.Add(new(TableTransactionActionType.Delete, guard, guard.ETag));
         try { await Table.SubmitTransactionAsync(actions, ct); }
         catch (TableTransactionFailedException e) when (e.Status is 404) { } // removed already
@@ -122,7 +127,8 @@ public sealed class ObjectionStore(EvalTables tables)
     {
         var branches = new HashSet<string>(StringComparer.Ordinal);
         string filter = ObjectionsOf(campaignId) + " and " + TableClient.CreateQueryFilter($"Status eq {ObjectionStatus.Upheld}");
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, select: ["BranchId"], cancellationToken: ct)) branches.Add(e.GetString("BranchId")!);
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, select: ["BranchId"], cancellationToken: ct))
+            branches.Add(e.GetString("BranchId")!);
         return branches;
     }
 
@@ -155,10 +161,17 @@ public sealed class ObjectionStore(EvalTables tables)
     /// <summary>The open mark of the objection's filer and branch, when it is this objection's.</summary>
     async Task<TableEntity?> GuardOfAsync(ObjectionRecord o, CancellationToken ct)
     {
-        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(o.CampaignId, GuardKey(FilerKey(o.FiledBy.Id), o.BranchId),
-            cancellationToken: ct);
+        NullableResponse<TableEntity> row = await ReadAsync(o.CampaignId, GuardKey(FilerKey(o.FiledBy.Id), o.BranchId), ct);
         return row.HasValue && row.Value!.GetString("ObjectionId") == o.Id ? row.Value : null;
     }
+
+    Task<NullableResponse<TableEntity>> ReadAsync(string campaignId, string rowKey, CancellationToken ct) =>
+        Table.GetEntityIfExistsAsync<TableEntity>(campaignId, rowKey, cancellationToken: ct);
+
+    /// <summary>Adds the row, or replaces it if it was read (<paramref name="read"/>), failing if it changed since.</summary>
+    static TableTransactionAction AddOrReplace(TableEntity row, TableEntity? read) => read is null
+        ? new(TableTransactionActionType.Add, row)
+        : new(TableTransactionActionType.UpdateReplace, row, read.ETag);
 
     static TableEntity ToEntity(ObjectionRecord o, string filer) => new(o.CampaignId, o.Id)
     {
@@ -175,8 +188,8 @@ public sealed class ObjectionStore(EvalTables tables)
         ["ResolveOperation"] = o.ResolveOperation,
     };
 
-    public static ObjectionRecord FromEntity(TableEntity e) => new(e.PartitionKey, e.RowKey, e.GetString("BranchId")!, e.GetString("Text") ?? "",
-        Json.Read<Actor>(e.GetString("FiledBy"))!, e.GetDateTimeOffset("FiledAt") ?? default)
+    public static ObjectionRecord FromEntity(TableEntity e) => new(e.PartitionKey, e.RowKey, e.GetString("BranchId")!,
+        e.GetString("Text") ?? "", Json.Read<Actor>(e.GetString("FiledBy"))!, e.GetDateTimeOffset("FiledAt") ?? default)
     {
         Status = e.GetString("Status") ?? ObjectionStatus.Open,
         Comment = e.GetString("Comment"),

@@ -24,7 +24,8 @@ public sealed class Authenticator(TokenValidator validator)
             // Roles match exactly (as Entra ID app roles do); one the API does not know grants nothing.
             Caller caller = result.Caller with { Roles = [.. result.Caller.Roles.Where(Roles.IsKnown)] };
             if (caller.Roles.Count == 0)
-                return (null, Problems.Forbidden($"The token carries no role of this API ({string.Join(", ", Roles.All)}; spelled exactly)."));
+                return (null, Problems.Forbidden(
+                    $"The token carries no role of this API ({string.Join(", ", Roles.All)}; spelled exactly)."));
             request.HttpContext.Items[CallerItem] = caller;
             return (caller, null);
         }

@@ -186,7 +186,8 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         // The request as recorded: a resumed one acts on what its first attempt stored.
         log.LogInformation("Publication of {CampaignId} requested by {CallerId} (force {Force}), raised to instance {InstanceId}",
             campaignId, requested.By.Id, requested.Force, InstanceIds.Campaign(campaignId));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings", new PublicationAccepted(campaignId, requested.Force));
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings",
+            new PublicationAccepted(campaignId, requested.Force));
     }
 
     static CampaignView View(CampaignRecord c, StageCounts? counts) => new(

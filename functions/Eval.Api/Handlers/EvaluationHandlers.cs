@@ -23,7 +23,8 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
 {
     public const int MaxPageSize = 200;
 
-    const string ReadersOnly = "Evaluations are read by the branch's secretary and the reviewers, scorers and organization department over it.";
+    const string ReadersOnly =
+        "Evaluations are read by the branch's secretary and the reviewers, scorers and organization department over it.";
 
     public Task<IResult> SelfAssessmentAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
         idempotency.RunAsync(request, () => LoadAsync(request, campaignId, branchId), loaded => SelfAssessmentOnceAsync(request, client, loaded, campaignId, branchId));

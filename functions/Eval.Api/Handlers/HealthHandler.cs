@@ -56,7 +56,8 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
         }
         catch (Exception ex)
         {
-            log.LogWarning(ex, "Health check of {Check} (task hub {TaskHub}) failed after {Milliseconds} ms", what, Hub, watch.ElapsedMilliseconds);
+            log.LogWarning(ex, "Health check of {Check} (task hub {TaskHub}) failed after {Milliseconds} ms",
+                what, Hub, watch.ElapsedMilliseconds);
             return new Check("failed", watch.ElapsedMilliseconds, Error: timeout.IsCancellationRequested ? "timed out" : "no answer");
         }
     }

@@ -18,9 +18,9 @@ namespace Eval.Api.Handlers;
 /// most <see cref="ObjectionOptions.MaxPerCaller"/> per caller and campaign: nobody can hold a campaign's
 /// publication hostage with a flood of objections.
 /// </summary>
-public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns, ObjectionStore objections,
-    RatingStore ratings, RatingHandlers publicRatings, AuditStore audit, AcceptedActionRelay relay, ObjectionOptions options, TimeProvider clock,
-    ILogger<ObjectionHandlers> log)
+public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns,
+    ObjectionStore objections, RatingStore ratings, RatingHandlers publicRatings, AuditStore audit, AcceptedActionRelay relay,
+    ObjectionOptions options, TimeProvider clock, ILogger<ObjectionHandlers> log)
 {
     public const int MaxPageSize = 200;
 
@@ -87,10 +87,12 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
                 await RecountAsync(client, objection.CampaignId, objection.Id, upheld: false);
             return Problems.Conflict("The public notice closed while the objection was filed.");
         }
-        await audit.AppendToCampaignAsync(objection.CampaignId, new HistoryEntry(objection.FiledAt, objection.FiledBy.Id, objection.FiledBy.Role, "objection-filed",
-            $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
-        log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}", objection.Id, objection.CampaignId, objection.BranchId, objection.FiledBy.Id);
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{objection.CampaignId}/objections/{objection.Id}", new ObjectionAccepted(objection.Id, objection.Status));
+        await audit.AppendToCampaignAsync(objection.CampaignId, new HistoryEntry(objection.FiledAt, objection.FiledBy.Id,
+            objection.FiledBy.Role, "objection-filed", $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
+        log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}",
+            objection.Id, objection.CampaignId, objection.BranchId, objection.FiledBy.Id);
+        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{objection.CampaignId}/objections/{objection.Id}",
+            new ObjectionAccepted(objection.Id, objection.Status));
     }
 
     public Task<IResult> ResolveAsync(HttpRequest request, DurableTaskClient client, string campaignId, string objectionId) =>
@@ -103,7 +105,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (!ObjectionIds.IsValid(objectionId)) return Problems.NotFound($"No objection '{objectionId}'.");
         var found = await objections.GetAsync(campaignId, objectionId, request.HttpContext.RequestAborted);
         if (found is null) return Problems.NotFound($"No objection '{objectionId}'.");
-        var (body, invalid) = await RequestJson.ReadAsync<ResolutionRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution));
+        var (body, invalid) = await RequestJson.ReadAsync<ResolutionRequest>(request,
+            await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution));
         if (invalid is not null) return invalid;
 
         Decision decision = await DecideAsync(client, caller!, campaign!, found.Value.Record, found.Value.ETag, body!.Upheld, body.Comment,
@@ -111,7 +114,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (decision.Refusal is not null) return decision.Refusal;
         ObjectionRecord resolved = decision.Resolved!;
         await FinishAsync(client, campaignId, [resolved]);
-        return Results.Ok(new ObjectionResolutionView(resolved.Id, resolved.BranchId, resolved.Status, resolved.Comment, resolved.ResolvedAt));
+        return Results.Ok(ResolutionView(resolved));
     }
 
     public Task<IResult> ResolveManyAsync(HttpRequest request, DurableTaskClient client, string campaignId) =>
@@ -125,7 +128,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
     {
         var (caller, campaign, problem) = await ResolverAsync(request, campaignId);
         if (problem is not null) return problem;
-        var (body, invalid) = await RequestJson.ReadAsync<ResolutionsRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolutions));
+        var (body, invalid) = await RequestJson.ReadAsync<ResolutionsRequest>(request,
+            await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolutions));
         if (invalid is not null) return invalid;
         CancellationToken ct = request.HttpContext.RequestAborted;
 
@@ -149,8 +153,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
             else return decision.Refusal!;
         }
         await FinishAsync(client, campaignId, resolved);
-        static ObjectionResolutionView View(ObjectionRecord o) => new(o.Id, o.BranchId, o.Status, o.Comment, o.ResolvedAt);
-        return Results.Ok(new ObjectionResolutionsView(campaignId, [.. resolved.Select(View)], [.. untouched.Select(View)]));
+        return Results.Ok(new ObjectionResolutionsView(campaignId, [.. resolved.Select(ResolutionView)],
+            [.. untouched.Select(ResolutionView)]));
     }
 
     /// <summary>What a resolution did to one objection: resolved it (now or by this operation's first attempt), found it
@@ -166,7 +170,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
     {
         if (operation is not null && objection.ResolveOperation == operation) return new Decision(objection);
         if (campaign.Status != CampaignStatus.Publicity)
-            return new Decision(null, Refusal: Problems.Conflict($"The campaign is {campaign.Status}: objections are resolved during its public notice."));
+            return new Decision(null,
+                Refusal: Problems.Conflict($"The campaign is {campaign.Status}: objections are resolved during its public notice."));
         if (objection.Status != ObjectionStatus.Open)
         {
             // An earlier resolution may have died before its revocation or its event (a retry without a key lands
@@ -174,7 +179,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
             await relay.BesideRefusalAsync(async () =>
             {
                 if (objection.Status == ObjectionStatus.Upheld) await RevokeAsync(objection);
-                if (campaign.NoticeClosed) await RecountAsync(client, objection.CampaignId, objection.Id, objection.Status == ObjectionStatus.Upheld);
+                if (campaign.NoticeClosed)
+                    await RecountAsync(client, objection.CampaignId, objection.Id, objection.Status == ObjectionStatus.Upheld);
             }, $"objection {objection.Id} on {objection.CampaignId}");
             return new Decision(null, objection, Problems.Conflict($"The objection is {objection.Status} already."));
         }
@@ -201,8 +207,9 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
     {
         if (resolved.Count == 0) return;
         foreach (ObjectionRecord o in resolved.Where(o => o.Status == ObjectionStatus.Upheld)) await RevokeAsync(o);
-        await audit.AppendToCampaignAsync(campaignId, [.. resolved.Select(o => new HistoryEntry(o.ResolvedAt!.Value, o.ResolvedBy!.Id, o.ResolvedBy.Role,
-            o.Status == ObjectionStatus.Upheld ? "objection-upheld" : "objection-dismissed", $"{o.Id} on {o.BranchId}: {o.Comment}"))]);
+        await audit.AppendToCampaignAsync(campaignId, [.. resolved.Select(o => new HistoryEntry(o.ResolvedAt!.Value, o.ResolvedBy!.Id,
+            o.ResolvedBy.Role, o.Status == ObjectionStatus.Upheld ? "objection-upheld" : "objection-dismissed",
+            $"{o.Id} on {o.BranchId}: {o.Comment}"))]);
         await RecountAsync(client, campaignId, resolved[0].Id, resolved.Any(o => o.Status == ObjectionStatus.Upheld));
         foreach (ObjectionRecord o in resolved)
             log.LogInformation("Objection {ObjectionId} on {CampaignId}/{BranchId} {Status} by {CallerId}, raised to instance {InstanceId}",
@@ -239,7 +246,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (missing is not null) return missing;
         bool all = CampaignAccess.CanRun(caller!, campaign!);
         if (!all && !CampaignAccess.IsInside(caller!, campaign!))
-            return Problems.Forbidden("Objections are listed for the organization department of the campaign's unit, and for their filers inside it.");
+            return Problems.Forbidden(
+                "Objections are listed for the organization department of the campaign's unit, and for their filers inside it.");
 
         IQueryCollection q = request.Query;
         string? status = q["status"].FirstOrDefault();
@@ -252,7 +260,8 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         string listing = $"objections:{status}:{(filer is null ? "" : ObjectionStore.FilerKey(filer))}";
         string? token = null;
         if (q["continuationToken"].FirstOrDefault() is { } given && (token = PageToken.Open(given, campaignId, listing, null)) is null)
-            return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave for this campaign and listing")]);
+            return Problems.Validation([new FieldError("/query/continuationToken",
+                "not a token this API gave for this campaign and listing")]);
 
         try
         {
@@ -275,18 +284,23 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
         if (missing is not null) return missing;
-        var found = ObjectionIds.IsValid(objectionId) ? await objections.GetAsync(campaignId, objectionId, request.HttpContext.RequestAborted) : null;
+        var found = ObjectionIds.IsValid(objectionId)
+            ? await objections.GetAsync(campaignId, objectionId, request.HttpContext.RequestAborted)
+            : null;
         if (found is not { } o || !(CampaignAccess.CanRun(caller!, campaign!) || o.Record.FiledBy.Id == caller!.Id))
             return Problems.NotFound($"No objection '{objectionId}'.");
         return Results.Ok(View(o.Record));
     }
+
+    static ObjectionResolutionView ResolutionView(ObjectionRecord o) => new(o.Id, o.BranchId, o.Status, o.Comment, o.ResolvedAt);
 
     static ObjectionView View(ObjectionRecord o) =>
         new(o.Id, o.BranchId, o.Text, o.FiledBy, o.FiledAt, o.Status, o.Comment, o.ResolvedBy, o.ResolvedAt);
 
     /// <summary>Tells the campaign an objection is no longer open, so that it counts the open ones again (a repeat is harmless).</summary>
     static Task RecountAsync(DurableTaskClient client, string campaignId, string objectionId, bool upheld) =>
-        client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objectionId, upheld));
+        client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved,
+            new ObjectionResolved(objectionId, upheld));
 
     static bool InNotice(CampaignRecord c, DateTimeOffset now) =>
         c.Status == CampaignStatus.Publicity && !c.NoticeClosed && c.PublicityEndsAt is { } end && now < end;

@@ -25,7 +25,8 @@ public static class PageToken
         try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(token)); }
         catch (Exception e) when (e is FormatException or ArgumentException) { return null; }
         string[] parts = text.Split('\n');
-        return parts.Length == 5 && parts[0] == Version && parts[1] == campaignId && parts[2] == scope && parts[3] == (filter ?? "") && parts[4].Length > 0
+        return parts.Length == 5 && parts[0] == Version && parts[1] == campaignId && parts[2] == scope && parts[3] == (filter ?? "")
+            && parts[4].Length > 0
             ? parts[4] : null;
     }
 }

@@ -79,7 +79,8 @@ public sealed class RatingHandlers(CampaignAccess access, RatingStore ratings, T
         List<RankedBranch> list = campaign.Status == CampaignStatus.Publicity
             ? await ratings.ReadProposedAsync(id)
             : await ratings.ReadPublishedAsync(id);
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new RatingsView(id, campaign.Status, campaign.PublicityEndsAt, campaign.PublishedAt, list), Web);
+        var view = new RatingsView(id, campaign.Status, campaign.PublicityEndsAt, campaign.PublishedAt, list);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(view, Web);
         return new Snapshot(campaign.Status, readAt, body, $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
     }
 

@@ -57,7 +57,8 @@ public sealed class StageCounter(EvaluationStore evaluations, TimeProvider clock
     {
         var stages = Stages.All.ToDictionary(s => s, _ => 0);
         int overdue = 0, total = 0;
-        await foreach (var row in evaluations.Query(campaignId, null, null, select: ["Stage", "Overdue"], pageSize: 1000).WithCancellation(ct))
+        var rows = evaluations.Query(campaignId, null, null, select: ["Stage", "Overdue"], pageSize: 1000);
+        await foreach (var row in rows.WithCancellation(ct))
         {
             total++;
             if (row.GetString("Stage") is { } s && stages.ContainsKey(s)) stages[s]++;

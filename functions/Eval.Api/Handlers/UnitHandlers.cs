@@ -56,7 +56,8 @@ public sealed class UnitHandlers(Authenticator auth, UnitStore units)
         if (!caller!.IsWorking) return Problems.Forbidden("Units are read by the roles that evaluate (not by members).");
         if (!UnitPath.IsValid(id)) return Problems.NotFound($"No unit '{id}'.");
         // Your own subtree, and the units above you (the context you work in).
-        if (!caller.Covers(id) && !UnitPath.Covers(id, caller.Unit)) return Problems.Forbidden($"Unit '{id}' is outside your unit '{caller.Unit}'.");
+        if (!caller.Covers(id) && !UnitPath.Covers(id, caller.Unit))
+            return Problems.Forbidden($"Unit '{id}' is outside your unit '{caller.Unit}'.");
         Unit? unit = await units.GetAsync(id, request.HttpContext.RequestAborted);
         if (unit is null) return Problems.NotFound($"No unit '{id}'.");
         List<Unit> children = await units.ChildrenAsync(id, request.HttpContext.RequestAborted);

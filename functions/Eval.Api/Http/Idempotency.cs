@@ -141,7 +141,8 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         if (first.GetString("State") != Unsettled && first.GetDateTimeOffset("At") is { } at && now - at < AbandonedAfter) return false;
         try
         {
-            await Table.UpdateEntityAsync(new TableEntity(first.PartitionKey, "") { ["State"] = "running", ["At"] = now }, first.ETag, TableUpdateMode.Merge);
+            var running = new TableEntity(first.PartitionKey, "") { ["State"] = "running", ["At"] = now };
+            await Table.UpdateEntityAsync(running, first.ETag, TableUpdateMode.Merge);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)

@@ -134,11 +134,13 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
             await Expect(await ScoreAsync(campaign, b, Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
         }
         foreach (string b in county.Branches) await WaitForStageAsync(campaign, b, "done");
-        await Expect(await As(Roles.OrgDepartment, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
+        HttpClient org = As(Roles.OrgDepartment, county.Id);
+        await Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
         await Poll.UntilAsync(async () =>
         {
             using HttpResponseMessage r = await host.Http.GetAsync($"api/campaigns/{campaign}/ratings");
-            return r.StatusCode == HttpStatusCode.OK && (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "publicity" ? "ok" : null;
+            if (r.StatusCode != HttpStatusCode.OK) return null;
+            return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "publicity" ? "ok" : null;
         }, TimeSpan.FromSeconds(60), $"campaign {campaign}'s public notice", () => host.Output);
     }
 

@@ -27,7 +27,8 @@ public sealed class HotReadTests
         StageCounter counter = services.GetRequiredService<StageCounter>();
         CampaignRecord campaign = Campaign(CampaignStatus.Running, branches: 1);
 
-        StageCounts[] counts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => counter.RecentAsync(campaign, CancellationToken.None)));
+        StageCounts[] counts = await Task.WhenAll(
+            Enumerable.Range(0, 20).Select(_ => counter.RecentAsync(campaign, CancellationToken.None)));
         Assert.All(counts, c => Assert.Equal(1, c.Stages[Stages.Done]));
         Assert.Equal(1, storage.Requests);
 
@@ -91,7 +92,8 @@ public sealed class HotReadTests
     static HttpRequest Request(IServiceProvider services, string role, string unit)
     {
         var context = new DefaultHttpContext { RequestServices = services };
-        string token = DevTokens.Create(new AuthOptions { SigningKey = SigningKey }, "u-1", "测试", [role], unit, TimeSpan.FromMinutes(5));
+        string token = DevTokens.Create(new AuthOptions { SigningKey = SigningKey }, "u-1", "测试", [role], unit,
+            TimeSpan.FromMinutes(5));
         context.Request.Headers.Authorization = "Bearer " + token;
         return context.Request;
     }
@@ -114,7 +116,8 @@ public sealed class HotReadTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref requests);
-            const string rows = """{"value":[{"PartitionKey":"hot-1","RowKey":"chifeng.hongshan.t01.b001","Stage":"done","Overdue":false}]}""";
+            const string rows =
+                """{"value":[{"PartitionKey":"hot-1","RowKey":"chifeng.hongshan.t01.b001","Stage":"done","Overdue":false}]}""";
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new StringContent(rows, Encoding.UTF8, "application/json"),
