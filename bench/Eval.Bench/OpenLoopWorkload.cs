@@ -37,8 +37,14 @@ public static class OpenLoopWorkload
 
         Cpu cpu = Cpu.Start([host.ProcessId, Environment.ProcessId, .. options.AzuritePids]);
         using var loop = new OpenLoop(host.BaseAddress, log);
+        await using StallProbe probe = await StallProbe.StartAsync(host.BaseAddress, options.AzuriteConnectionString);
         OpenLoopResult d = await loop.RunAsync(branches, options.Rate, options.Pollers, published.CampaignId,
             phase => proxy.Phase = "D " + phase);
+        Dictionary<string, ProbeResult> probes = await probe.StopAsync();
+        foreach ((string target, ProbeResult p) in probes)
+            log($"D: probe of {target}: p50 {p.Latency.P50:F0} ms, p99 {p.Latency.P99:F0} ms, max {p.Latency.Max:F0} ms, " +
+                $"{p.Stalls.Count} over {StallProbe.StallMs:F0} ms" +
+                (p.Stalls.Count == 0 ? "" : $" (at {string.Join(", ", p.Stalls.Take(12).Select(s => $"{s[0]:F1} s: {s[1]:F0} ms"))})"));
         Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, clients)", .. azuriteCpuNames]);
         PhaseCount count = proxy.Count("D open loop");
         // A 202 means the action is queued for its workflow: every accepted one should reach the next stage.
@@ -57,7 +63,7 @@ public static class OpenLoopWorkload
         return new WorkloadDRecord(d.Submissions, options.Rate, options.Pollers, OpenLoop.PollInterval.TotalSeconds, OpenLoop.CampaignId,
             published, Math.Round(d.ScheduleSeconds, 2), Math.Round(d.WallSeconds, 2), d.Accepted, Round(d.SentPerSecond),
             Round(d.AcceptedPerSecond), d.Endpoints, d.SubmissionWindows, d.SendLagMs, d.MaxInFlight, d.Connections, Math.Round(takenIn, 1),
-            count, Math.Round(count.Total / (double)d.Submissions, 1), cpuSeconds, peakMiB, hostLog,
+            count, Math.Round(count.Total / (double)d.Submissions, 1), cpuSeconds, peakMiB, hostLog, probes,
             "open loop: every request sent at its scheduled time whatever the others are doing, latency from that time to the end of " +
             "its answer; no retries");
     }

@@ -82,7 +82,7 @@ public sealed record WorkloadDRecord(int Submissions, double RatePerSecond, int 
     PublishedList PublishedList, double ScheduleSeconds, double WallSeconds, int Accepted, double? SentPerSecond, double? AcceptedPerSecond,
     Dictionary<string, OpenLoopEndpoint> LatencyMs, List<OpenLoopWindow> SubmissionWindows, Latency? SendLagMs, int MaxInFlight,
     int Connections, double TakenInSeconds, PhaseCount AzuriteRequests, double AzuriteRequestsPerSubmission,
-    Dictionary<string, double> CpuSeconds, double? HostPeakRssMiB, string HostLog, string Method);
+    Dictionary<string, double> CpuSeconds, double? HostPeakRssMiB, string HostLog, Dictionary<string, ProbeResult>? Probes, string Method);
 
 /// <summary>The published list workload D's pollers read: which campaign, its rows, and where it came from.</summary>
 public sealed record PublishedList(string CampaignId, int Rows, string Source);
@@ -385,6 +385,16 @@ public sealed class BenchReport
                       string.Join(", ", d.CpuSeconds.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) +
                       (d.HostPeakRssMiB is { } rss ? $"; host peak RSS {F(rss, "0")} MiB." : "."));
         md.AppendLine();
+        if (d.Probes is { Count: > 0 } probes)
+        {
+            md.AppendLine($"Beside it, a probe every {F(StallProbe.Interval.TotalMilliseconds, "0")} ms of the host (an anonymous schema, " +
+                          "no storage) and of Azurite's table and queue services directly (ms; stalls over " +
+                          $"{F(StallProbe.StallMs, "0")} ms at seconds from the start): " +
+                          string.Join("; ", probes.Select(p => $"{p.Key} p50 {F(p.Value.Latency.P50, "0")}, p99 {F(p.Value.Latency.P99, "0")}, " +
+                              $"max {F(p.Value.Latency.Max, "0")}" + (p.Value.Stalls.Count == 0 ? ", no stall" :
+                              $", {p.Value.Stalls.Count} stalls ({string.Join(", ", p.Value.Stalls.Take(8).Select(s => $"{F(s[0], "0")} s"))})"))) + ".");
+            md.AppendLine();
+        }
     }
 
     static string Step(List<PhaseTime> phases, Dictionary<string, double> requests, string[] names)

@@ -163,6 +163,7 @@ public sealed class OpenLoopTests
         Assert.Contains("| `GET …/ratings (before the notice: 409)` | 1,900 | 20 | 30 | 40 | 50 | 0 | 1,900 |", md);
         Assert.Contains("the published list of `bench-2026` (3,810 rows: workload B's campaign, published earlier in this run)", md);
         Assert.Contains("(p50 / p99 ms): 0 s 30 / 70, 10 s 35 / 85.", md);
+        Assert.Contains("azurite table p50 2, p99 9, max 640, 1 stalls (12 s).", md);
         Assert.Contains("| Self-assessment p99 at 32 closed-loop clients | none: a capacity figure | not measured |", md);
     }
 
@@ -237,6 +238,7 @@ public sealed class OpenLoopTests
                 [Endpoints.RatingsBeforeNotice] = new OpenLoopEndpoint(1900, 20, 30, 40, 50, 22, 0, 1900, new() { ["409"] = 1900 }),
             },
             [new OpenLoopWindow(0, 200, 30, 70, 90), new OpenLoopWindow(10, 200, 35, 85, 240)],
-            new Latency(7620, 0.2, 0.9, 1.5, 4, 0.3), 12, 64, 1.5, none, 30, [], 400, "host.log", "open loop");
+            new Latency(7620, 0.2, 0.9, 1.5, 4, 0.3), 12, 64, 1.5, none, 30, [], 400, "host.log",
+            new() { ["azurite table"] = new ProbeResult(new Latency(1900, 2, 5, 9, 640, 3), [[12.3, 640]]) }, "open loop");
     }
 }
