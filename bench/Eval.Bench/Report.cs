@@ -392,7 +392,7 @@ public sealed class BenchReport
                           $"{F(StallProbe.StallMs, "0")} ms at seconds from the start): " +
                           string.Join("; ", probes.Select(p => $"{p.Key} p50 {F(p.Value.Latency.P50, "0")}, p99 {F(p.Value.Latency.P99, "0")}, " +
                               $"max {F(p.Value.Latency.Max, "0")}" + (p.Value.Stalls.Count == 0 ? ", no stall" :
-                              $", {p.Value.Stalls.Count} stalls ({string.Join(", ", p.Value.Stalls.Take(8).Select(s => $"{F(s[0], "0")} s"))})"))) + ".");
+                              $", {p.Value.Stalls.Count} stalls ({string.Join(", ", p.Value.Stalls.Take(8).Select(s => $"{F(s[0], "0.0")} s: {F(s[1], "0")}"))})"))) + ".");
             md.AppendLine();
         }
     }

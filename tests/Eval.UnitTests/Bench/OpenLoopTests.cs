@@ -163,7 +163,7 @@ public sealed class OpenLoopTests
         Assert.Contains("| `GET …/ratings (before the notice: 409)` | 1,900 | 20 | 30 | 40 | 50 | 0 | 1,900 |", md);
         Assert.Contains("the published list of `bench-2026` (3,810 rows: workload B's campaign, published earlier in this run)", md);
         Assert.Contains("(p50 / p99 ms): 0 s 30 / 70, 10 s 35 / 85.", md);
-        Assert.Contains("azurite table p50 2, p99 9, max 640, 1 stalls (12 s).", md);
+        Assert.Contains("azurite table p50 2, p99 9, max 640, 1 stalls (12.3 s: 640).", md);
         Assert.Contains("| Self-assessment p99 at 32 closed-loop clients | none: a capacity figure | not measured |", md);
     }
 
