@@ -408,30 +408,20 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         }
     }
 
-    static readonly SemaphoreSlim Gate = new(1, 1);
-    static (LocalHostFixture Fixture, World World)? shared;
+    static readonly PerFixture<World> Worlds = new();
 
     /// <summary>One county with a started campaign (periods of 10 minutes, so nothing times out) and a sibling county, per fixture.</summary>
-    static async Task<World> WorldAsync(LocalHostFixture fx)
+    static Task<World> WorldAsync(LocalHostFixture fx) => Worlds.GetAsync(fx, () => BuildWorldAsync(fx));
+
+    static async Task<World> BuildWorldAsync(LocalHostFixture fx)
     {
-        await Gate.WaitAsync();
-        try
-        {
-            if (shared is { } s && ReferenceEquals(s.Fixture, fx)) return s.World;
-            using var driver = new CampaignDriver(fx.Host);
-            TestCounty county = await driver.CreateCountyAsync(townships: 2, branchesPerTownship: 2);
-            TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
-            string id = "authz-" + Guid.NewGuid().ToString("N")[..8];
-            object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
-            await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
-            var world = new World(county, sibling, id, definition);
-            shared = (fx, world);
-            return world;
-        }
-        finally
-        {
-            Gate.Release();
-        }
+        using var driver = new CampaignDriver(fx.Host);
+        TestCounty county = await driver.CreateCountyAsync(townships: 2, branchesPerTownship: 2);
+        TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
+        string id = "authz-" + Guid.NewGuid().ToString("N")[..8];
+        object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
+        return new World(county, sibling, id, definition);
     }
 
     static string Json(object value) => JsonSerializer.Serialize(value);

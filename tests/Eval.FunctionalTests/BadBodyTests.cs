@@ -486,58 +486,38 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         public string Branch => County.Branches[0];
     }
 
-    static readonly SemaphoreSlim Gate = new(1, 1);
-    static (LocalHostFixture Fixture, World World)? shared;
+    static readonly PerFixture<World> Worlds = new();
 
-    static async Task<World> WorldAsync(LocalHostFixture fx)
+    static Task<World> WorldAsync(LocalHostFixture fx) => Worlds.GetAsync(fx, () => BuildWorldAsync(fx));
+
+    static async Task<World> BuildWorldAsync(LocalHostFixture fx)
     {
-        await Gate.WaitAsync();
-        try
-        {
-            if (shared is { } s && ReferenceEquals(s.Fixture, fx)) return s.World;
-            // Kept for the fixture's lifetime: its clients are the callers of every case.
-            var driver = new CampaignDriver(fx.Host);
-            string suffix = Guid.NewGuid().ToString("N")[..8];
+        // Kept for the fixture's lifetime: its clients are the callers of every case.
+        var driver = new CampaignDriver(fx.Host);
+        string suffix = Guid.NewGuid().ToString("N")[..8];
 
-            TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 2);
-            string campaign = "bad-bodies-" + suffix;
-            object definition = CampaignDriver.Campaign(campaign, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
-            Task running = driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
+        TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 2);
+        string campaign = "bad-bodies-" + suffix;
+        object definition = CampaignDriver.Campaign(campaign, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        Task running = driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
 
-            // The second campaign goes all the way to its public notice, where an objection is filed.
-            TestCounty noticeCounty = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
-            string noticeCampaign = "notice-" + suffix;
-            await driver.CreateAndStartAsync(CampaignDriver.Campaign(noticeCampaign, noticeCounty.Id, "PT10M", "PT10M", "PT10M", "PT10M"), noticeCounty.Id, 1);
-            string branch = noticeCounty.Branches[0];
-            await CampaignDriver.Expect(await driver.SubmitAsync(noticeCampaign, branch, CampaignDriver.Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
-            await driver.WaitForStageAsync(noticeCampaign, branch, "awaiting-township-review");
-            await CampaignDriver.Expect(await driver.ReviewAsync(noticeCampaign, branch, "approve"), HttpStatusCode.Accepted);
-            await driver.WaitForStageAsync(noticeCampaign, branch, "awaiting-county-score");
-            await CampaignDriver.Expect(await driver.ScoreAsync(noticeCampaign, branch, CampaignDriver.Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
-            await driver.WaitForStageAsync(noticeCampaign, branch, "done");
-            await CampaignDriver.Expect(await driver.As(Roles.OrgDepartment, noticeCounty.Id).PostAsJsonAsync($"api/campaigns/{noticeCampaign}/publication", new { }),
-                HttpStatusCode.Accepted);
-            await Poll.UntilAsync(async () =>
-            {
-                using HttpResponseMessage r = await fx.Http.GetAsync($"api/campaigns/{noticeCampaign}/ratings");
-                return r.StatusCode == HttpStatusCode.OK && (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "publicity" ? "ok" : null;
-            }, TimeSpan.FromSeconds(60), "the public notice", () => fx.Host.Output);
-            using HttpResponseMessage filed = await driver.As(Roles.Member, noticeCounty.Id).PostAsJsonAsync(
-                $"api/campaigns/{noticeCampaign}/objections", new { branchId = branch, text = "群众反映该支部材料有误" });
-            await CampaignDriver.Expect(filed, HttpStatusCode.Accepted);
-            string objection = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        // The second campaign goes all the way to its public notice, where an objection is filed.
+        TestCounty noticeCounty = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
+        string noticeCampaign = "notice-" + suffix;
+        object noticeDefinition = CampaignDriver.Campaign(noticeCampaign, noticeCounty.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        await driver.CreateAndStartAsync(noticeDefinition, noticeCounty.Id, 1);
+        await driver.ToNoticeAsync(noticeCampaign, noticeCounty);
+        string branch = noticeCounty.Branches[0];
+        using HttpResponseMessage filed = await driver.As(Roles.Member, noticeCounty.Id).PostAsJsonAsync(
+            $"api/campaigns/{noticeCampaign}/objections", new { branchId = branch, text = "群众反映该支部材料有误" });
+        await CampaignDriver.Expect(filed, HttpStatusCode.Accepted);
+        string objection = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
-            await running;
-            JsonElement evaluation = await driver.EvaluationAsync(campaign, county.Branches[0]);
-            Assert.Equal("awaiting-self-assessment", evaluation.GetProperty("stage").GetString());
-            var world = new World(county, campaign, definition, noticeCounty, noticeCampaign, objection, evaluation.GetProperty("history").GetArrayLength(), driver);
-            shared = (fx, world);
-            return world;
-        }
-        finally
-        {
-            Gate.Release();
-        }
+        await running;
+        JsonElement evaluation = await driver.EvaluationAsync(campaign, county.Branches[0]);
+        Assert.Equal("awaiting-self-assessment", evaluation.GetProperty("stage").GetString());
+        return new World(county, campaign, definition, noticeCounty, noticeCampaign, objection,
+            evaluation.GetProperty("history").GetArrayLength(), driver);
     }
 
     static HttpClient Client(World w, string role, string unit) => w.Driver.As(role, unit);

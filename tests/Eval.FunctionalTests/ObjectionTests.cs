@@ -203,30 +203,20 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
         public HttpClient Org => Driver.As(Roles.OrgDepartment, County.Id);
     }
 
-    static readonly SemaphoreSlim Gate = new(1, 1);
-    static (LocalHostFixture Fixture, World World)? shared;
+    static readonly PerFixture<World> Worlds = new();
 
-    static async Task<World> WorldAsync(LocalHostFixture fx)
+    static Task<World> WorldAsync(LocalHostFixture fx) => Worlds.GetAsync(fx, () => BuildWorldAsync(fx));
+
+    static async Task<World> BuildWorldAsync(LocalHostFixture fx)
     {
-        await Gate.WaitAsync();
-        try
-        {
-            if (shared is { } s && ReferenceEquals(s.Fixture, fx)) return s.World;
-            var driver = new CampaignDriver(fx.Host); // kept for the fixture's lifetime: its clients are the callers
-            TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 4);
-            TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
-            string id = "obj-" + Guid.NewGuid().ToString("N")[..8];
-            object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
-            await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
-            await driver.ToNoticeAsync(id, county);
-            var world = new World(county, sibling, id, driver);
-            shared = (fx, world);
-            return world;
-        }
-        finally
-        {
-            Gate.Release();
-        }
+        var driver = new CampaignDriver(fx.Host); // kept for the fixture's lifetime: its clients are the callers
+        TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 4);
+        TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
+        string id = "obj-" + Guid.NewGuid().ToString("N")[..8];
+        object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
+        await driver.ToNoticeAsync(id, county);
+        return new World(county, sibling, id, driver);
     }
 
     static Task<HttpResponseMessage> File(HttpClient client, World w, string branch, string text = "群众反映该支部材料有误") =>
