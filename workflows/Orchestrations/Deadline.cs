@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.DurableTask;
 
 namespace Eval.Workflows.Orchestrations;
@@ -10,6 +11,8 @@ public static class Deadline
     /// passed. Queue-based backends deliver timer messages with whole-second visibility, so a timer can fire a little
     /// early: it is re-armed until the orchestration's own clock has reached the deadline. No deadline: just wait.
     /// </summary>
+    [SuppressMessage("Orchestration", "DURABLE0011", Justification =
+        "Bounded: each turn returns or arms a timer for the deadline, and turns again only when that timer fired early.")]
     public static async Task<bool> WinsAsync(TaskOrchestrationContext context, Task awaited, DateTimeOffset? deadline)
     {
         if (deadline is null) { await awaited; return true; }
