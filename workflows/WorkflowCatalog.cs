@@ -1,7 +1,6 @@
 using Eval.Workflows.Activities;
 using Eval.Workflows.Orchestrations;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Worker;
 
 namespace Eval.Workflows;
 

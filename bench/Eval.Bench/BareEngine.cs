@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Eval.LocalHost;
 using Eval.LocalHost.Durable;
 using Grpc.Net.Client;

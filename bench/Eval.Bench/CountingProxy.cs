@@ -103,9 +103,9 @@ public sealed class CountingProxy : IAsyncDisposable
         {
             if (HopByHop.Contains(name)) continue;
             if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
-                forward.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+                forward.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
             else
-                forward.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+                forward.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
         }
 
         HttpResponseMessage answer;

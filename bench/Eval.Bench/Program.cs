@@ -4,7 +4,6 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Eval.Bench;
-using Microsoft.Extensions.Logging;
 
 // Figures are written the same way on every machine (decimal points, no grouping surprises).
 System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;

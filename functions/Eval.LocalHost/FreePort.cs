@@ -12,18 +12,18 @@ namespace Eval.LocalHost;
 public static class FreePort
 {
     const int Lowest = 10_000;
-    static readonly HashSet<int> handedOut = [];
+    static readonly HashSet<int> HandedOut = [];
 
     public static int Next()
     {
         int below = EphemeralRangeStart();
-        lock (handedOut)
+        lock (HandedOut)
         {
             for (int attempt = 0; attempt < 200 && below - Lowest > 1_000; attempt++)
             {
                 int port = Random.Shared.Next(Lowest, below);
-                if (handedOut.Contains(port) || !CanListen(port)) continue;
-                handedOut.Add(port);
+                if (HandedOut.Contains(port) || !CanListen(port)) continue;
+                HandedOut.Add(port);
                 return port;
             }
         }
@@ -47,7 +47,7 @@ public static class FreePort
     static int EphemeralRangeStart()
     {
         const string range = "/proc/sys/net/ipv4/ip_local_port_range";
-        if (File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out int start))
+        if (File.Exists(range) && int.TryParse(File.ReadAllText(range).Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out int start))
             return start;
         return 49_152;
     }

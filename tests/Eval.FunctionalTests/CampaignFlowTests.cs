@@ -146,10 +146,10 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
     /// <summary>The published list by the rules, computed here independently of the product code.</summary>
     static List<Expected> ExpectedRatings(List<(string Branch, decimal[] Points)> scored)
     {
-        const decimal W = 1.5m;
+        const decimal unityWeight = 1.5m;
         var computed = scored.Select(s =>
         {
-            decimal final = Math.Round(100 * (s.Points[0] + s.Points[1] + s.Points[2] + W * s.Points[3]) / (75 + W * 25), 2, MidpointRounding.AwayFromZero);
+            decimal final = Math.Round(100 * (s.Points[0] + s.Points[1] + s.Points[2] + unityWeight * s.Points[3]) / (75 + unityWeight * 25), 2, MidpointRounding.AwayFromZero);
             decimal share = Math.Round(s.Points[3] / 25, 4, MidpointRounding.AwayFromZero);
             return (s.Branch, final, share);
         }).OrderByDescending(x => x.final).ThenByDescending(x => x.share).ThenBy(x => x.Branch, StringComparer.Ordinal).ToList();

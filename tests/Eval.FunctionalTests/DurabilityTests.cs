@@ -4,7 +4,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
-using Microsoft.DurableTask.Client;
 
 namespace Eval.FunctionalTests;
 

@@ -1,4 +1,3 @@
-using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;

@@ -18,7 +18,7 @@ namespace Eval.Workflows.Schemas;
 /// unless the schema says "x-multiline": true.</item>
 /// </list>
 /// </summary>
-internal sealed class Draft7SchemaValidator : JsonSchemaValidator
+sealed class Draft7SchemaValidator : JsonSchemaValidator
 {
     static readonly ConcurrentDictionary<string, Regex> EndAnchoredPatterns = new(StringComparer.Ordinal);
 
@@ -90,7 +90,7 @@ internal sealed class Draft7SchemaValidator : JsonSchemaValidator
 }
 
 /// <summary>A string that is not <see cref="CleanText"/>, with the reason (<see cref="Problem"/>) to report.</summary>
-internal sealed class TextValidationError(string problem, string? propertyName, string propertyPath, JToken token, JsonSchema schema)
+sealed class TextValidationError(string problem, string? propertyName, string propertyPath, JToken token, JsonSchema schema)
     : ValidationError(ValidationErrorKind.Unknown, propertyName, propertyPath, token, schema)
 {
     public string Problem { get; } = problem;

@@ -8,7 +8,7 @@ namespace Eval.Workflows.Schemas;
 /// The schemas that depend on a campaign's rubric: the self-assessment and the county score name every criterion
 /// with its own maximum, and the veto items by id. Built with NJsonSchema's object model as draft-07 documents.
 /// </summary>
-internal static class RubricSchemas
+static class RubricSchemas
 {
     const string DraftSeven = "http://json-schema.org/draft-07/schema#";
 

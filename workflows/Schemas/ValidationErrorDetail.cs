@@ -5,7 +5,7 @@ using NJsonSchema.Validation;
 namespace Eval.Workflows.Schemas;
 
 /// <summary>Says in a few words what an NJsonSchema error means, with the limit it broke ("must be ≤ 25").</summary>
-internal static class ValidationErrorDetail
+static class ValidationErrorDetail
 {
     // Long enough to name every criterion of a rubric, short enough to stay a message.
     const int MaxListedValues = 30;

@@ -128,7 +128,7 @@ public sealed class ObjectionStore(EvalTables tables)
         var branches = new HashSet<string>(StringComparer.Ordinal);
         string filter = ObjectionsOf(campaignId) + " and " + TableClient.CreateQueryFilter($"Status eq {ObjectionStatus.Upheld}");
         await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, select: ["BranchId"], cancellationToken: ct))
-            branches.Add(e.GetString("BranchId")!);
+            branches.Add(e.GetString("BranchId"));
         return branches;
     }
 

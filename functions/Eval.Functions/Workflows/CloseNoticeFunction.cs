@@ -1,6 +1,5 @@
 using Eval.Workflows;
 using Eval.Workflows.Activities;
-using Eval.Workflows.Domain;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Eval.Functions.Workflows;

@@ -186,7 +186,7 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
     async Task WaitAsync(Func<JsonElement, bool> done, string what, int minutes = 10)
     {
         var until = DateTime.UtcNow.AddMinutes(minutes);
-        JsonElement last = default;
+        JsonElement last;
         while (!done(last = await CampaignAsync()))
         {
             if (DateTime.UtcNow > until) throw new TimeoutException($"Gave up waiting for {what}; the campaign: {last}");

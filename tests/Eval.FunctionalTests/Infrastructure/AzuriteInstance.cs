@@ -29,11 +29,11 @@ public sealed class AzuriteInstance : IDisposable
 
     public string ConnectionString { get; }
 
-    static readonly Lazy<AzuriteInstance> shared = new(() =>
+    static readonly Lazy<AzuriteInstance> LazyShared = new(() =>
         Environment.GetEnvironmentVariable("EVAL_TEST_STORAGE") is { Length: > 0 } given ? new AzuriteInstance(given, null) : StartPrivate());
 
     /// <summary>The Azurite shared by the whole test run.</summary>
-    public static AzuriteInstance Shared => shared.Value;
+    public static AzuriteInstance Shared => LazyShared.Value;
 
     public static AzuriteInstance StartPrivate(string? location = null)
     {

@@ -104,7 +104,7 @@ public static class Bicep
     {
         var (result, template) = await BuildMainAsync();
         Assert.True(template is not null, $"bicep build main.bicep failed: {result}");
-        return template!;
+        return template;
     }
 
     /// <summary>Every resource in the template, nested deployments (the modules) included.</summary>

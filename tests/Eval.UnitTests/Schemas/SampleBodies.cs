@@ -6,7 +6,7 @@ using Eval.Workflows.Storage;
 namespace Eval.UnitTests.Schemas;
 
 /// <summary>The example campaign of the API description, and valid bodies for it, to be broken one way at a time.</summary>
-internal static class SampleBodies
+static class SampleBodies
 {
     public const string Campaign = """
         {"id":"hongshan-2026","title":"红山区2026年度最强党支部评定","unit":"chifeng.hongshan",

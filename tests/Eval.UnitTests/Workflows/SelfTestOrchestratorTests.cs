@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Eval.Workflows;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Orchestrations;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 
