@@ -2,6 +2,7 @@ using Eval.Api;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
 using Eval.LocalHost.ApiDescription;
+using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Microsoft.DurableTask.Client;
 using Microsoft.OpenApi;
@@ -91,20 +92,20 @@ public static class LocalApi
             .WithName("GetEvaluation").WithTags("Evaluations").WithSummary("A branch's evaluation: stage, outcome, score, submission, review, scores, history")
             .RequiresToken("the branch's secretary, or a township reviewer, county scorer or org-department covering it", Roles.Working.ToArray())
             .Produces<EvaluationView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapPost(ApiRoutes.SelfAssessment, (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) => h.SelfAssessmentAsync(req, client, cid, branchId))
+        api.MapPost(ApiRoutes.SelfAssessment, (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) => h.TakeStepAsync(HumanSteps.SelfAssessment, req, client, cid, branchId))
             .WithName("SubmitSelfAssessment").WithTags("Evaluations").WithSummary("Submit the branch's self-assessment")
             .WithDescription("The body's exact schema follows the campaign's rubric: GET /api/campaigns/{cid}/schemas/self-assessment. " +
                 "409 outside the stage or after the deadline.")
             .RequiresToken("branch-secretary of the branch", Roles.BranchSecretary)
             .ValidatedBody(OpenApiSetup.SelfAssessmentBody).Produces<StepAccepted>(StatusCodes.Status202Accepted)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapPost(ApiRoutes.TownshipReview, (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) => h.TownshipReviewAsync(req, client, cid, branchId))
+        api.MapPost(ApiRoutes.TownshipReview, (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) => h.TakeStepAsync(HumanSteps.TownshipReview, req, client, cid, branchId))
             .WithName("SubmitTownshipReview").WithTags("Evaluations").WithSummary("Approve, return (at most maxReturns times) or reject a self-assessment")
             .RequiresToken("township-reviewer of the branch's township; a county-scorer in scope once the review is overdue",
                 Roles.TownshipReviewer, Roles.CountyScorer)
             .ValidatedBody(SchemaCatalog.TownshipReview).Produces<StepAccepted>(StatusCodes.Status202Accepted)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapPost(ApiRoutes.CountyScore, (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) => h.CountyScoreAsync(req, client, cid, branchId))
+        api.MapPost(ApiRoutes.CountyScore, (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) => h.TakeStepAsync(HumanSteps.CountyScore, req, client, cid, branchId))
             .WithName("SubmitCountyScore").WithTags("Evaluations").WithSummary("Score a branch (each of scorersPerBranch scorers once)")
             .WithDescription("The body's exact schema follows the campaign's rubric (every criterion with its maximum, the veto item ids).")
             .RequiresToken("county-scorer of the branch's county; org-department in scope once scoring is overdue",

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.ApiDescription;
+using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 
 namespace Eval.FunctionalTests;

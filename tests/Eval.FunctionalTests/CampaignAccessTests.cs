@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
-using Eval.Api.Handlers;
+using Eval.Api.Http;
+using Eval.Application;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
@@ -52,7 +53,7 @@ public sealed class CampaignAccessTests : IAsyncLifetime
         Assert.Equal("changed behind the API's back", (await new CampaignAccess(campaigns).LoadStartedAsync(Id, default)).Started!.Title);
     }
 
-    static int? Status(IResult? problem) => (problem as IStatusCodeHttpResult)?.StatusCode;
+    static int? Status(Problem? problem) => problem is null ? null : Problems.StatusOf(problem.Kind);
 
     static CampaignDefinition Definition(string title) => Json.Read<CampaignDefinition>($$"""
         {"id":"{{Id}}","title":"{{title}}","unit":"chifeng.hongshan",

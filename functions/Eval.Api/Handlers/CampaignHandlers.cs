@@ -1,3 +1,4 @@
+using Eval.Application;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows;
@@ -79,7 +80,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (CampaignAccess.CanSee(caller!, campaign!))
             return Results.Ok(View(campaign!, await progress.RecentAsync(campaign!, request.HttpContext.RequestAborted)));
         if (CampaignAccess.CanSeeNotice(caller!, campaign!)) return Results.Ok(Summary(campaign!));
@@ -95,7 +96,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, etag, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit starts it.");
         string? operation = Idempotency.OperationOf(request);
         // A repeat of a start that claimed and then died before scheduling its orchestration finishes it.
@@ -139,7 +140,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
         return Results.Text(SchemaCatalog.SelfAssessment(campaign!.Definition).ToJson(), "application/schema+json");
     }
@@ -152,7 +153,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, etag, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit publishes.");
         var (body, problem) = await RequestJson.ReadAsync<PublicationRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Publication), optional: true);
         if (problem is not null) return problem;

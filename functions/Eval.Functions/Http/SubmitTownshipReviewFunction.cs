@@ -1,5 +1,6 @@
 using Eval.Api;
 using Eval.Api.Handlers;
+using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -13,5 +14,5 @@ public sealed class SubmitTownshipReviewFunction(EvaluationHandlers handlers)
         [DurableClient] DurableTaskClient client,
         string cid,
         string branchId) =>
-        handlers.TownshipReviewAsync(req, client, cid, branchId);
+        handlers.TakeStepAsync(HumanSteps.TownshipReview, req, client, cid, branchId);
 }

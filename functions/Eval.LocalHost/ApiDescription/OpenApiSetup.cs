@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Eval.Api;
 using Eval.Api.Auth;
 using Eval.Api.Http;
+using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.OpenApi;

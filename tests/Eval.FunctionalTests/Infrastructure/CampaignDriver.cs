@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Eval.Api.Auth;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests.Infrastructure;
 

@@ -1,4 +1,4 @@
-namespace Eval.Api.Auth;
+namespace Eval.Workflows.Domain;
 
 /// <summary>
 /// The role names carried in a token's <c>roles</c> claim. They match exactly, as Entra ID app roles do: a role

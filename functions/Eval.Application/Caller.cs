@@ -1,14 +1,14 @@
 using Eval.Workflows.Domain;
 
-namespace Eval.Api.Auth;
+namespace Eval.Application;
 
 /// <summary>The authenticated user: who they are, their roles (known ones only), and the unit those roles apply to.</summary>
 public sealed record Caller(string Id, string Name, IReadOnlyList<string> Roles, string Unit)
 {
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
-    /// <summary>A role that takes part in evaluating (not only <see cref="Auth.Roles.Member"/>).</summary>
-    public bool IsWorking => Roles.Any(r => Auth.Roles.Working.Contains(r, StringComparer.Ordinal));
+    /// <summary>A role that takes part in evaluating (not only <see cref="Workflows.Domain.Roles.Member"/>).</summary>
+    public bool IsWorking => Roles.Any(r => Workflows.Domain.Roles.Working.Contains(r, StringComparer.Ordinal));
 
     /// <summary>True for the caller's unit and its descendants; an id that is not a valid unit path is never covered.</summary>
     public bool Covers(string unitId) => UnitPath.IsValid(unitId) && UnitPath.Covers(Unit, unitId);

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using Eval.Api.Auth;
-using Eval.Api.Http;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
-using Microsoft.AspNetCore.Http;
 
-namespace Eval.Api.Handlers;
+namespace Eval.Application;
 
 /// <summary>Loads a campaign for a request and answers the common "who may see it" question.</summary>
 public sealed class CampaignAccess(CampaignStore campaigns)
@@ -21,18 +18,18 @@ public sealed class CampaignAccess(CampaignStore campaigns)
     public static bool IsCampaignId(string id) =>
         id.Length is >= 3 and <= 63 && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && id[0] != '-';
 
-    public async Task<(CampaignRecord? Campaign, Azure.ETag ETag, IResult? Problem)> LoadAsync(string campaignId, CancellationToken ct)
+    public async Task<(CampaignRecord? Campaign, Azure.ETag ETag, Problem? Problem)> LoadAsync(string campaignId, CancellationToken ct)
     {
-        if (!IsCampaignId(campaignId)) return (null, default, Problems.NotFound($"No campaign '{campaignId}'."));
+        if (!IsCampaignId(campaignId)) return (null, default, Problem.NotFound($"No campaign '{campaignId}'."));
         var found = await campaigns.GetAsync(campaignId, ct);
-        return found is null ? (null, default, Problems.NotFound($"No campaign '{campaignId}'.")) : (found.Value.Record, found.Value.ETag, null);
+        return found is null ? (null, default, Problem.NotFound($"No campaign '{campaignId}'.")) : (found.Value.Record, found.Value.ETag, null);
     }
 
     /// <summary>
     /// The definition of a campaign whose evaluations have started (BranchCount set), from the cache when it was seen
     /// before; otherwise the record as stored (to say why there is nothing to act on yet) or the problem for the id.
     /// </summary>
-    public async Task<(CampaignDefinition? Started, CampaignRecord? NotStarted, IResult? Problem)> LoadStartedAsync(string campaignId, CancellationToken ct)
+    public async Task<(CampaignDefinition? Started, CampaignRecord? NotStarted, Problem? Problem)> LoadStartedAsync(string campaignId, CancellationToken ct)
     {
         if (started.TryGetValue(campaignId, out CampaignDefinition? definition)) return (definition, null, null);
         var (campaign, _, problem) = await LoadAsync(campaignId, ct);
