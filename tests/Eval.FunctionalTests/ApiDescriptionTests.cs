@@ -69,7 +69,7 @@ public sealed class ApiDescriptionTests(LocalHostFixture fixture) : IClassFixtur
         using var driver = new CampaignDriver(fixture.Host);
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string id = "api-" + Guid.NewGuid().ToString("N")[..8];
-        using HttpResponseMessage created = await driver.As(Roles.OrgDepartment, county.Id).PostAsJsonAsync("api/campaigns", CampaignDriver.Campaign(id, county.Id));
+        using HttpResponseMessage created = await driver.CreateAsync(CampaignDriver.Campaign(id, county.Id));
         await CampaignDriver.Expect(created, HttpStatusCode.Created);
         string campaignSchema = await driver.As(Roles.OrgDepartment, county.Id).GetStringAsync($"api/campaigns/{id}/schemas/self-assessment");
         string? general = JsonSemantics.FirstDifference(RequestSchemas.GeneralSelfAssessment(campaignSchema), components[OpenApiSetup.SelfAssessmentBody]);

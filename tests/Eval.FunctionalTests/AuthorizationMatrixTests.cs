@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -120,7 +121,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // Every role gets the list of what it may see (out of scope: the campaigns of its own place, here none).
         ["GET campaigns"] = new(HttpMethod.Get, w => "api/campaigns", null, 200),
         // The running campaign's own definition again: allowed callers get 409 (the id exists).
-        ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", w => Json(w.Definition), 409),
+        ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", w => w.Definition.RequestBody().ToJsonString(), 409),
         ["GET campaign"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}", null, 200),
         // Started already: 409.
         ["POST start"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/start", null, 409),
@@ -383,7 +384,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
 
     sealed record Endpoint(HttpMethod Method, Func<World, string> Path, Func<World, string>? Body, int AllowedStatus);
 
-    sealed record World(TestCounty County, TestCounty Sibling, string Campaign, object Definition)
+    sealed record World(TestCounty County, TestCounty Sibling, string Campaign, CampaignDefinition Definition)
     {
         public string Branch => County.Branches[0];
         public string Township => CampaignDriver.TownshipOf(Branch);
@@ -420,7 +421,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         TestCounty county = await driver.CreateCountyAsync(townships: 2, branchesPerTownship: 2);
         TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
         string id = "authz-" + Guid.NewGuid().ToString("N")[..8];
-        object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        CampaignDefinition definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
         await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
         return new World(county, sibling, id, definition);
     }

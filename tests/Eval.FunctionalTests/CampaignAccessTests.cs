@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Eval.Api.Http;
 using Eval.Application;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
@@ -55,11 +56,5 @@ public sealed class CampaignAccessTests : IAsyncLifetime
 
     static int? Status(Problem? problem) => problem is null ? null : Problems.StatusOf(problem.Kind);
 
-    static CampaignDefinition Definition(string title) => Json.Read<CampaignDefinition>($$"""
-        {"id":"{{Id}}","title":"{{title}}","unit":"chifeng.hongshan",
-         "rubric":{"criteria":[{"id":"unity","title":"民族团结进步","maxPoints":100,"unity":true}],"unityWeight":1.5,"unityMinShare":0.8,"vetoItems":[]},
-         "levels":[{"id":"strongest","title":"最强党支部","minScore":90}],
-         "schedule":{"selfAssessment":"P14D","townshipReview":"P7D","countyScoring":"P10D","publicity":"P5D"},
-         "scorersPerBranch":1,"maxReturns":2}
-        """)!;
+    static CampaignDefinition Definition(string title) => ChifengCampaign.Definition(Id, "chifeng.hongshan", title);
 }
