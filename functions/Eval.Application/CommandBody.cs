@@ -19,11 +19,17 @@ public static class CommandBody
 
     public static Result<T> Bind<T>(JsonSchema schema, string text) where T : class
     {
+        Result<object> bound = Bind(typeof(T), schema, text);
+        return bound.Ok ? (T)bound.Value : bound.Problem;
+    }
+
+    public static Result<object> Bind(Type type, JsonSchema schema, string text)
+    {
         IReadOnlyList<FieldError> errors = JsonValidator.Validate(schema, text);
         if (errors.Count > 0) return Problem.Validation(errors);
         try
         {
-            T? value = JsonSerializer.Deserialize<T>(text, Options);
+            object? value = JsonSerializer.Deserialize(text, type, Options);
             return value is null ? Problem.Validation([new FieldError(JsonPointer.Root, "must be a JSON object")]) : value;
         }
         catch (JsonException e)

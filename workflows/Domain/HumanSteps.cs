@@ -62,6 +62,21 @@ public abstract class HumanStep
     /// <summary>A refusal on the latest record at the moment of the claim (what others did meanwhile); null to claim.</summary>
     public virtual string? RefuseAtClaim(EvaluationRecord record, CampaignDefinition campaign, StepEvent e) => null;
 
+    /// <summary>The type the body binds to.</summary>
+    public abstract Type BodyType { get; }
+
+    /// <summary>The schema the body is validated with (the same one the API publishes).</summary>
+    public abstract Task<JsonSchema> SchemaAsync(CampaignDefinition campaign);
+
+    /// <summary>Rules on the bound body that the schema cannot say.</summary>
+    public abstract IReadOnlyList<FieldError> Validate(object body);
+
+    /// <summary>The event for a body accepted at <paramref name="at"/> from <paramref name="by"/>, in <paramref name="round"/>.</summary>
+    public abstract StepEvent Accept(int round, object body, Actor by, DateTimeOffset at);
+
+    /// <summary>How the API describes the step: its operation name, summary and description, and who may take it.</summary>
+    public abstract StepDescription Description { get; }
+
     /// <summary>Every human step, in the order of the story.</summary>
     public static IReadOnlyList<HumanStep> All { get; } = [HumanSteps.SelfAssessment, HumanSteps.TownshipReview, HumanSteps.CountyScore];
 
@@ -72,17 +87,25 @@ public abstract class HumanStep
 /// <summary>A human step with its body (what the person sends) and its event (what the workflow receives).</summary>
 public abstract class HumanStep<TBody, TEvent> : HumanStep where TBody : class where TEvent : StepEvent
 {
-    public override Type EventType => typeof(TEvent);
+    public sealed override Type EventType => typeof(TEvent);
 
-    /// <summary>The schema the body is validated with (the same one the API publishes).</summary>
-    public abstract Task<JsonSchema> SchemaAsync(CampaignDefinition campaign);
+    public sealed override Type BodyType => typeof(TBody);
 
-    /// <summary>Rules on the bound body that the schema cannot say.</summary>
+    public sealed override IReadOnlyList<FieldError> Validate(object body) => Validate((TBody)body);
+
+    public sealed override StepEvent Accept(int round, object body, Actor by, DateTimeOffset at) => Accept(round, (TBody)body, by, at);
+
+    /// <inheritdoc cref="HumanStep.Validate(object)"/>
     public virtual IReadOnlyList<FieldError> Validate(TBody body) => [];
 
-    /// <summary>The event for a body accepted at <paramref name="at"/> from <paramref name="by"/>, in <paramref name="round"/>.</summary>
+    /// <inheritdoc cref="HumanStep.Accept(int, object, Actor, DateTimeOffset)"/>
     public abstract TEvent Accept(int round, TBody body, Actor by, DateTimeOffset at);
 }
+
+/// <summary>The step as the API's description shows it (the OpenAPI operation).</summary>
+/// <param name="Operation">The operation's (and the Functions function's) name.</param>
+/// <param name="Who">Which roles at which units may take it.</param>
+public sealed record StepDescription(string Operation, string Summary, string Who, string? Details = null);
 
 /// <summary>The human steps of an evaluation: self-assessment → township review → county score.</summary>
 public static class HumanSteps
@@ -101,6 +124,10 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
     public override string OutboxName => "selfAssessment";
     public override string NotYours => "Only the branch's secretary submits its self-assessment.";
     public override string Taken => "A self-assessment for this round was accepted already.";
+    public override StepDescription Description { get; } = new("SubmitSelfAssessment", "Submit the branch's self-assessment",
+        "branch-secretary of the branch",
+        "The body's exact schema follows the campaign's rubric: GET /api/campaigns/{cid}/schemas/self-assessment. " +
+        "409 outside the stage or after the deadline.");
 
     public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => Task.FromResult(SchemaCatalog.SelfAssessment(campaign));
 
@@ -126,6 +153,9 @@ public sealed class TownshipReviewStep : HumanStep<TownshipReview, TownshipRevie
     public override string NotYours => "Only a township reviewer in scope reviews this branch.";
     public override string NotYetOverdue => "A county scorer may review only when the township review is overdue.";
     public override string Taken => "Another review of this self-assessment was accepted at the same time.";
+    public override StepDescription Description { get; } = new("SubmitTownshipReview",
+        "Approve, return (at most maxReturns times) or reject a self-assessment",
+        "township-reviewer of the branch's township; a county-scorer in scope once the review is overdue");
 
     public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview);
 
@@ -151,6 +181,9 @@ public sealed class CountyScoreStep : HumanStep<CountyScore, CountyScored>
     public override string NotYours => "Only a county scorer in scope scores this branch.";
     public override string NotYetOverdue => "The organization department may score only when county scoring is overdue.";
     public override string Taken => "You have scored this branch already; each scorer scores once.";
+    public override StepDescription Description { get; } = new("SubmitCountyScore", "Score a branch (each of scorersPerBranch scorers once)",
+        "county-scorer of the branch's county; org-department in scope once scoring is overdue",
+        "The body's exact schema follows the campaign's rubric (every criterion with its maximum, the veto item ids).");
 
     public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => Task.FromResult(SchemaCatalog.CountyScore(campaign));
 

@@ -1,3 +1,4 @@
+using Eval.Api.Endpoints;
 using Eval.Application;
 using Eval.Api.Auth;
 using Eval.Api.Http;
@@ -49,11 +50,11 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
             // A repeat of a create that was written and then died before its answer was kept: the campaign is its own.
             if (record.CreateOperation is { } operation && await campaigns.GetAsync(definition.Id, request.HttpContext.RequestAborted) is { } existing
                 && existing.Record.CreateOperation == operation)
-                return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(existing.Record, null));
+                return Results.Created($"/{EvalApi.Prefix}/campaigns/{definition.Id}", View(existing.Record, null));
             return Problems.Conflict($"A campaign with id '{definition.Id}' exists already.");
         }
         log.LogInformation("Campaign {CampaignId} created over {Unit} by {CallerId}", definition.Id, definition.Unit, caller.Id);
-        return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(record, null));
+        return Results.Created($"/{EvalApi.Prefix}/campaigns/{definition.Id}", View(record, null));
     }
 
     /// <summary>
@@ -124,7 +125,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         if (!resumed || await client.GetInstanceAsync(InstanceIds.Campaign(campaignId), request.HttpContext.RequestAborted) is null)
             await ScheduleAsync(client, campaign!, request.HttpContext.RequestAborted);
         log.LogInformation("Campaign {CampaignId} started by {CallerId}: instance {InstanceId}", campaignId, caller!.Id, InstanceIds.Campaign(campaignId));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
+        return Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
     }
 
     Task ScheduleAsync(DurableTaskClient client, CampaignRecord campaign, CancellationToken ct) =>
@@ -187,7 +188,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         // The request as recorded: a resumed one acts on what its first attempt stored.
         log.LogInformation("Publication of {CampaignId} requested by {CallerId} (force {Force}), raised to instance {InstanceId}",
             campaignId, requested.By.Id, requested.Force, InstanceIds.Campaign(campaignId));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings",
+        return Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/ratings",
             new PublicationAccepted(campaignId, requested.Force));
     }
 

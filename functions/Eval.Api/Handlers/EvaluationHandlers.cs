@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Eval.Api.Endpoints;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Application;
@@ -24,8 +25,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         "Evaluations are read by the branch's secretary and the reviewers, scorers and organization department over it.";
 
     /// <summary>A human step: the request as a <see cref="StepCommand"/>, its result as 202 to the evaluation.</summary>
-    public Task<IResult> TakeStepAsync<TBody, TEvent>(HumanStep<TBody, TEvent> step, HttpRequest request, DurableTaskClient client,
-        string campaignId, string branchId) where TBody : class where TEvent : StepEvent =>
+    public Task<IResult> TakeStepAsync(HumanStep step, HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
         idempotency.RunAsync(request, () => LoadAsync(request, campaignId, branchId), async loaded =>
         {
             if (loaded.Denied is not null) return loaded.Denied;
@@ -33,7 +33,7 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
                 Idempotency.OperationOf(request));
             Result<StepTaken> taken = await steps.TakeAsync(step, command, loaded.Evaluation, client, request.HttpContext.RequestAborted);
             return taken.Ok
-                ? Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new StepAccepted(campaignId, branchId, true))
+                ? Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new StepAccepted(campaignId, branchId, true))
                 : taken.Problem.ToResult();
         });
 

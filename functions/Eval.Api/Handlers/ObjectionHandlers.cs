@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Eval.Api.Endpoints;
 using Eval.Application;
 using Eval.Api.Auth;
 using Eval.Api.Http;
@@ -92,7 +93,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
             objection.FiledBy.Role, HistoryActions.ObjectionFiled, $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
         log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}",
             objection.Id, objection.CampaignId, objection.BranchId, objection.FiledBy.Id);
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{objection.CampaignId}/objections/{objection.Id}",
+        return Results.Accepted($"/{EvalApi.Prefix}/campaigns/{objection.CampaignId}/objections/{objection.Id}",
             new ObjectionAccepted(objection.Id, objection.Status));
     }
 

@@ -28,8 +28,8 @@ public sealed record EvaluationContext(Caller Caller, CampaignDefinition Definit
 public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evaluations, AcceptedActionRelay relay, TimeProvider clock,
     ILogger<EvaluationSteps> log)
 {
-    public async Task<Result<StepTaken>> TakeAsync<TBody, TEvent>(HumanStep<TBody, TEvent> step, StepCommand command,
-        Result<EvaluationContext> loaded, DurableTaskClient client, CancellationToken ct) where TBody : class where TEvent : StepEvent
+    public async Task<Result<StepTaken>> TakeAsync(HumanStep step, StepCommand command, Result<EvaluationContext> loaded,
+        DurableTaskClient client, CancellationToken ct)
     {
         if (!loaded.Ok) return loaded.Problem;
         var (caller, definition, evaluation, _) = loaded.Value;
@@ -38,11 +38,11 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
 
         Result<string> text = await command.ReadBody();
         if (!text.Ok) return text.Problem;
-        Result<TBody> body = CommandBody.Bind<TBody>(await step.SchemaAsync(definition), text.Value);
+        Result<object> body = CommandBody.Bind(step.BodyType, await step.SchemaAsync(definition), text.Value);
         if (!body.Ok) return body.Problem;
         if (step.Validate(body.Value) is { Count: > 0 } errors) return Problem.Validation(errors);
 
-        TEvent accepted = step.Accept(evaluation.Round, body.Value, new Actor(caller.Id, caller.Name, role.Value), clock.GetUtcNow());
+        StepEvent accepted = step.Accept(evaluation.Round, body.Value, new Actor(caller.Id, caller.Name, role.Value), clock.GetUtcNow());
         string claim = step.Claim(evaluation.Round, caller.Id);
         AcceptedAction action = AcceptedAction.Of(EvaluationStore.ClaimEntry(claim, command.Operation), accepted);
         // A repeat of a request that claimed and then died before raising its event finishes it, as first accepted.

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Eval.Api;
 using Eval.Api.Auth;
+using Eval.Api.Endpoints;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,7 +16,7 @@ using Scalar.AspNetCore;
 namespace Eval.LocalHost.ApiDescription;
 
 /// <summary>
-/// The OpenAPI 3.1 description of the API, generated from the local host's endpoints (LocalApi's metadata) with
+/// The OpenAPI 3.1 description of the API, generated from the endpoints' metadata (Eval.Api's route tables) with
 /// Microsoft.AspNetCore.OpenApi, served at /openapi/v1.json with an interactive page at /docs, and written to
 /// docs/openapi.json by `./eval openapi`. The Functions app serves the same routes (HostParityTests checks both).
 /// </summary>
@@ -24,8 +25,8 @@ public static class OpenApiSetup
     public const string DocumentName = "v1";
     public const string DocumentRoute = "/openapi/{documentName}.json";
     public const string DocsRoute = "/docs";
-    public const string SelfAssessmentBody = "self-assessment";
-    public const string CountyScoreBody = "county-score";
+    public static readonly string SelfAssessmentBody = HumanSteps.SelfAssessment.Name;
+    public static readonly string CountyScoreBody = HumanSteps.CountyScore.Name;
     public const string ValidationProblem = "ValidationProblem";
     const string Bearer = "bearer";
     const string ProblemJson = "application/problem+json";

@@ -1,4 +1,8 @@
-namespace Eval.LocalHost.ApiDescription;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+
+namespace Eval.Api.Endpoints;
 
 /// <summary>Endpoint metadata: the request body is validated with the JSON Schema of this name (a component of the document).</summary>
 public sealed record RequestBodySchema(string Name, bool Required);
@@ -10,7 +14,7 @@ public sealed record RequestBodySchema(string Name, bool Required);
 /// </summary>
 public sealed record CallerRequirement(string Who, IReadOnlyList<string> Roles);
 
-/// <summary>The vocabulary LocalApi uses to describe its endpoints for the OpenAPI document.</summary>
+/// <summary>The vocabulary the route tables use to describe their endpoints for the OpenAPI document.</summary>
 public static class EndpointDocs
 {
     /// <summary>
