@@ -25,8 +25,9 @@ public static class OpenApiSetup
     public const string DocumentName = "v1";
     public const string DocumentRoute = "/openapi/{documentName}.json";
     public const string DocsRoute = "/docs";
-    public static readonly string SelfAssessmentBody = HumanSteps.SelfAssessment.Name;
-    public static readonly string CountyScoreBody = HumanSteps.CountyScore.Name;
+    // The body schemas of these steps follow each campaign's rubric; they are named by the step (HumanStep.Name).
+    public const string SelfAssessmentBody = "self-assessment";
+    public const string CountyScoreBody = "county-score";
     public const string ValidationProblem = "ValidationProblem";
     public const string RetryAfter = "Retry-After";
     public const string Location = "Location";
