@@ -32,8 +32,8 @@ public sealed record Problem(ProblemKind Kind, string Type, string Title, string
     public static Problem TooLarge(string detail) => new(ProblemKind.TooLarge, "too-large", "The body is too large.", detail);
 
     /// <summary>Each error located by a JSON pointer into the body.</summary>
-    public static Problem Validation(IEnumerable<FieldError> errors) => new(ProblemKind.Invalid, "validation", "The request body is not valid.",
-        Extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
+    public static Problem Validation(IEnumerable<FieldError> errors) =>
+        new(ProblemKind.Invalid, "validation", "The request body is not valid.", Extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 }
 
 /// <summary>A command's result: its value, or the problem it was refused with.</summary>

@@ -115,6 +115,11 @@ public static class HumanSteps
     public static readonly CountyScoreStep CountyScore = new();
 }
 
+/// <summary>The branch's self-assessment (自评): points per criterion, a summary and evidence.</summary>
+public sealed record SelfAssessment(IReadOnlyDictionary<string, decimal> Scores, string Summary, IReadOnlyList<Evidence>? Evidence);
+
+public sealed record SelfAssessmentSubmitted(int Round, SelfAssessment Assessment, Actor By, DateTimeOffset At) : StepEvent(Round, By, At);
+
 /// <summary>The branch's secretary submits its self-assessment (自评), by the deadline.</summary>
 public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmentSubmitted>
 {
@@ -140,6 +145,10 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
                 new Dictionary<string, object?> { ["deadline"] = deadline })
             : null;
 }
+
+public sealed record TownshipReview(string Decision, string? Comment);
+
+public sealed record TownshipReviewed(int Round, TownshipReview Review, Actor By, DateTimeOffset At) : StepEvent(Round, By, At);
 
 /// <summary>The township approves, returns (at most maxReturns times) or rejects; a county scorer may once it is overdue.</summary>
 public sealed class TownshipReviewStep : HumanStep<TownshipReview, TownshipReviewed>
@@ -169,6 +178,11 @@ public sealed class TownshipReviewStep : HumanStep<TownshipReview, TownshipRevie
             : null;
 }
 
+/// <summary>One county scorer's points per criterion, and a veto item id if a disqualifying event applies.</summary>
+public sealed record CountyScore(IReadOnlyDictionary<string, decimal> Scores, string? Veto, string? Comment);
+
+public sealed record CountyScored(int Round, CountyScore Score, Actor By, DateTimeOffset At) : StepEvent(Round, By, At);
+
 /// <summary>Each of scorersPerBranch county scorers scores once; the organization department may once it is overdue.</summary>
 public sealed class CountyScoreStep : HumanStep<CountyScore, CountyScored>
 {
@@ -181,7 +195,8 @@ public sealed class CountyScoreStep : HumanStep<CountyScore, CountyScored>
     public override string NotYours => "Only a county scorer in scope scores this branch.";
     public override string NotYetOverdue => "The organization department may score only when county scoring is overdue.";
     public override string Taken => "You have scored this branch already; each scorer scores once.";
-    public override StepDescription Description { get; } = new("SubmitCountyScore", "Score a branch (each of scorersPerBranch scorers once)",
+    public override StepDescription Description { get; } = new("SubmitCountyScore",
+        "Score a branch (each of scorersPerBranch scorers once)",
         "county-scorer of the branch's county; org-department in scope once scoring is overdue",
         "The body's exact schema follows the campaign's rubric (every criterion with its maximum, the veto item ids).");
 
@@ -202,7 +217,9 @@ public sealed class CountyScoreStep : HumanStep<CountyScore, CountyScored>
     {
         string scorers = $"{Stage}:{e.Round}:";
         int needed = campaign.ScorersPerBranch;
-        return record.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed ? $"{needed} scores were accepted already." : null;
+        return record.Claims.Count(c => c.StartsWith(scorers, StringComparison.Ordinal)) >= needed
+            ? $"{needed} scores were accepted already."
+            : null;
     }
 }
 

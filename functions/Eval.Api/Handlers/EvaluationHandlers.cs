@@ -33,7 +33,8 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
                 Idempotency.OperationOf(request));
             Result<StepTaken> taken = await steps.TakeAsync(step, command, loaded.Evaluation, client, request.HttpContext.RequestAborted);
             return taken.Ok
-                ? Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", new StepAccepted(campaignId, branchId, true))
+                ? Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/evaluations/{branchId}",
+                    new StepAccepted(campaignId, branchId, true))
                 : taken.Problem.ToResult();
         });
 

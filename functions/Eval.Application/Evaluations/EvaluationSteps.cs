@@ -56,7 +56,8 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
         }
 
         await AcceptedActionRelay.RaiseAsync(client, evaluation, action);
-        log.LogInformation("Accepted {Step} for {CampaignId}/{BranchId} round {Round} from {CallerId} as {Role}, raised to instance {InstanceId}",
+        log.LogInformation(
+            "Accepted {Step} for {CampaignId}/{BranchId} round {Round} from {CallerId} as {Role}, raised to instance {InstanceId}",
             step.Name, command.CampaignId, command.BranchId, evaluation.Round, caller.Id, role.Value,
             InstanceIds.Evaluation(command.CampaignId, command.BranchId));
         return new StepTaken(command.CampaignId, command.BranchId, evaluation.Round);
@@ -82,7 +83,8 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
             return notStarted.Status == CampaignStatus.Created
                 ? Problem.NotFound($"Campaign '{campaignId}' has not started.")
                 : Problem.Conflict("The campaign is still starting its evaluations; try again shortly.");
-        if (evaluationLoad!.Result is not { } evaluation) return Problem.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'.");
+        if (evaluationLoad!.Result is not { } evaluation)
+            return Problem.NotFound($"No evaluation for '{branchId}' in campaign '{campaignId}'.");
         return new EvaluationContext(caller, definition!, evaluation.Record, evaluation.ETag);
     }
 
@@ -129,5 +131,6 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
     }
 
     static Problem NotNow(EvaluationRecord e) => new(ProblemKind.Conflict, "wrong-stage", "The evaluation is not at this stage.",
-        $"The evaluation is {e.Stage}{(e.Outcome is null ? "" : $" ({e.Outcome})")}.", new Dictionary<string, object?> { ["stage"] = e.Stage });
+        $"The evaluation is {e.Stage}{(e.Outcome is null ? "" : $" ({e.Outcome})")}.",
+        new Dictionary<string, object?> { ["stage"] = e.Stage });
 }
