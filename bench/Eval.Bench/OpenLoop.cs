@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Eval.Api.Auth;
+using Eval.Workflows.Domain;
 
 namespace Eval.Bench;
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.LocalHost.Cli;
@@ -190,10 +191,10 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
     AuthenticationHeaderValue OrgToken => Token(Roles.OrgDepartment, City, "bench-org");
 
-    // The demo campaign's rules; deadlines hours away (never reached here), the notice a few seconds.
-    object Campaign(string publicity) => DemoData.Campaign(campaignId, unit,
-        campaignId == CampaignId ? "赤峰市2026年度最强党支部评定（基准测试）" : $"最强党支部评定（基准测试 {workload}，{campaignId}）",
-        new { selfAssessment = "PT6H", townshipReview = "PT6H", countyScoring = "PT6H", publicity });
+    // The Chifeng campaign's rules; deadlines hours away (never reached here), the notice a few seconds.
+    JsonObject Campaign(string publicity) => (ChifengCampaign.Definition(campaignId, unit,
+        campaignId == CampaignId ? "赤峰市2026年度最强党支部评定（基准测试）" : $"最强党支部评定（基准测试 {workload}，{campaignId}）")
+        with { Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity) }).RequestBody();
 
     async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
     {

@@ -1,6 +1,8 @@
 using Azure.Data.Tables;
+using Eval.Application;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
+using Eval.Application.Evaluations;
 using Eval.Api.Http;
 using Eval.Workflows;
 using Eval.Workflows.Outbox;
@@ -31,6 +33,7 @@ public static class EvalApiServices
         services.AddSingleton<AuditVerifier>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
+        services.AddSingleton<EvaluationSteps>();
         services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();

@@ -1,6 +1,7 @@
 // The local runtime: one process with the Durable Task sidecar over Azurite, a gRPC worker and client, and the
 // project's HTTP API on Kestrel. Settings come from local.settings.json ("Values") and the environment.
 using Eval.Api;
+using Eval.Api.Endpoints;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Api.Telemetry;

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.ApiDescription;
+using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 
 namespace Eval.FunctionalTests;
@@ -67,7 +68,7 @@ public sealed class ApiDescriptionTests(LocalHostFixture fixture) : IClassFixtur
         using var driver = new CampaignDriver(fixture.Host);
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string id = "api-" + Guid.NewGuid().ToString("N")[..8];
-        using HttpResponseMessage created = await driver.As(Roles.OrgDepartment, county.Id).PostAsJsonAsync("api/campaigns", CampaignDriver.Campaign(id, county.Id));
+        using HttpResponseMessage created = await driver.CreateAsync(CampaignDriver.Campaign(id, county.Id));
         await CampaignDriver.Expect(created, HttpStatusCode.Created);
         string campaignSchema = await driver.As(Roles.OrgDepartment, county.Id).GetStringAsync($"api/campaigns/{id}/schemas/self-assessment");
         string? general = JsonSemantics.FirstDifference(RequestSchemas.GeneralSelfAssessment(campaignSchema), components[OpenApiSetup.SelfAssessmentBody]);
@@ -91,6 +92,55 @@ public sealed class ApiDescriptionTests(LocalHostFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Redocly_finds_no_error_in_the_served_document()
+    {
+        string served = await fixture.Http.GetStringAsync("openapi/v1.json");
+        IReadOnlyList<Redocly.Problem> problems = await Redocly.LintAsync(served);
+        Assert.True(problems.All(p => p.Severity != "error"), "redocly lint (redocly.yaml):\n" + string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Every_operation_says_who_may_call_it_and_what_its_answers_carry()
+    {
+        JsonNode document = Committed();
+        Assert.True(document["servers"] is JsonArray { Count: > 0 }, "no servers");
+        foreach ((string path, JsonNode? item) in document["paths"]!.AsObject())
+        foreach ((string method, JsonNode? operation) in item!.AsObject())
+        {
+            string name = operation!["operationId"]!.GetValue<string>();
+            // A token, or none said outright.
+            JsonNode? security = operation["security"];
+            Assert.True(security is JsonArray list && list.Count == (operation["x-eval-roles"] is null ? 0 : 1),
+                $"{name}: security {security?.ToJsonString() ?? "absent"}");
+
+            JsonObject responses = operation["responses"]!.AsObject();
+            foreach ((string status, JsonNode? response) in responses)
+                if (status is "201" or "202")
+                    Assert.True(response!["headers"]?["Location"] is not null, $"{name} {status} without Location");
+            // Every operation but the schemas' reads storage or the task hub; an outage is 503 with Retry-After (Health's
+            // own 503 names the failed check and sends none).
+            if (name != "GetSchema")
+                Assert.True(responses["503"] is not null, $"{name} has no 503");
+            if (name is not ("GetSchema" or "Health"))
+                Assert.Equal("#/components/headers/Retry-After",
+                    responses["503"]!["headers"]?["Retry-After"]?["$ref"]?.GetValue<string>());
+
+            foreach ((string type, JsonNode? media) in operation["requestBody"]?["content"]?.AsObject() ?? [])
+                Assert.True(media!["examples"]?.AsObject().Count > 0, $"{name}: the {type} body has no example");
+        }
+    }
+
+    [Fact]
+    public void No_two_component_schemas_are_one_shape()
+    {
+        var schemas = Committed()["components"]!["schemas"]!.AsObject().ToList();
+        var alike = from a in schemas from b in schemas
+                    where string.CompareOrdinal(a.Key, b.Key) < 0 && JsonSemantics.FirstDifference(a.Value, b.Value) is null
+                    select $"{a.Key} and {b.Key}";
+        Assert.Empty(alike);
+    }
+
+    [Fact]
     public async Task The_docs_page_loads_its_script_from_the_host_not_from_the_internet()
     {
         using HttpResponseMessage page = await fixture.Http.GetAsync("docs");
@@ -111,5 +161,7 @@ public sealed class ApiDescriptionTests(LocalHostFixture fixture) : IClassFixtur
         }
         Assert.True(largest > 1_000_000, $"none of {string.Join(", ", scripts)} is the Scalar bundle ({largest} bytes at most)");
         Assert.Contains("\"openapi/v1.json\"", html); // the document the page loads, from the same host
+        // and the server it tries requests on: its own origin, not the document's http://localhost:7071.
+        Assert.Contains("\"servers\":[{\"url\":\"/\"", html);
     }
 }

@@ -5,6 +5,7 @@ using Azure;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 

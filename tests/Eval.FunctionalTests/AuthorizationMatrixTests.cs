@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost.Cli;
+using Eval.Workflows.Domain;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -118,7 +120,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // Every role gets the list of what it may see (out of scope: the campaigns of its own place, here none).
         ["GET campaigns"] = new(HttpMethod.Get, w => "api/campaigns", null, 200),
         // The running campaign's own definition again: allowed callers get 409 (the id exists).
-        ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", w => Json(w.Definition), 409),
+        ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", w => w.Definition.RequestBody().ToJsonString(), 409),
         ["GET campaign"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}", null, 200),
         // Started already: 409.
         ["POST start"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/start", null, 409),
@@ -179,8 +181,11 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     [Fact]
     public void The_table_lists_every_route_but_health_and_the_self_tests()
     {
-        var routes = typeof(Eval.Api.ApiRoutes).GetFields()
-            .Where(f => f.IsLiteral && f.Name is not ("Prefix" or "Health" or "SelfTests" or "SelfTest" or "SelfTestConfirmation"))
+        // Every route the API serves, as the Functions app declares them (HostParityTests: the local host serves the same).
+        var routes = JsonDocument.Parse(File.ReadAllText(Repo.FunctionsMetadata)).RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray()).Where(b => b.GetProperty("type").GetString() == "httpTrigger")
+            .Select(b => b.GetProperty("route").GetString()!).Distinct()
+            .Where(r => r is not ("health" or "selftests" or "selftests/{id}" or "selftests/{id}/confirmation"))
             .ToList();
         // campaigns and campaigns/{cid}/objections each serve two endpoints: GET (the list) and POST (a new one).
         Assert.Equal(routes.Count + 2, Table.Length);
@@ -381,7 +386,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
 
     sealed record Endpoint(HttpMethod Method, Func<World, string> Path, Func<World, string>? Body, int AllowedStatus);
 
-    sealed record World(TestCounty County, TestCounty Sibling, string Campaign, object Definition)
+    sealed record World(TestCounty County, TestCounty Sibling, string Campaign, CampaignDefinition Definition)
     {
         public string Branch => County.Branches[0];
         public string Township => CampaignDriver.TownshipOf(Branch);
@@ -418,7 +423,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         TestCounty county = await driver.CreateCountyAsync(townships: 2, branchesPerTownship: 2);
         TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
         string id = "authz-" + Guid.NewGuid().ToString("N")[..8];
-        object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        CampaignDefinition definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
         await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
         return new World(county, sibling, id, definition);
     }

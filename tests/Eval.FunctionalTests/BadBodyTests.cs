@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost.Cli;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 
@@ -448,7 +450,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     {
         ["PUT units"] = new(HttpMethod.Put, w => "api/units", Roles.OrgDepartment, w => "chifeng",
             w => Node(new { units = new[] { new { id = w.County.Id + ".zz.b001", name = "不存在苏木的党支部", kind = "branch" } } })),
-        ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", Roles.OrgDepartment, w => "chifeng", w => Node(w.Definition)),
+        ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", Roles.OrgDepartment, w => "chifeng",
+            w => w.Definition.RequestBody()),
         ["POST self-assessment"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/self-assessment",
             Roles.BranchSecretary, w => w.Branch, w => Node(new
             {
@@ -480,8 +483,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     // ---- The world: a running campaign (branches awaiting self-assessment) and a campaign in its public notice
     // with one open objection. Built once per fixture.
 
-    sealed record World(TestCounty County, string Campaign, object Definition, TestCounty NoticeCounty, string NoticeCampaign, string Objection,
-        int HistoryLength, CampaignDriver Driver)
+    sealed record World(TestCounty County, string Campaign, CampaignDefinition Definition, TestCounty NoticeCounty, string NoticeCampaign,
+        string Objection, int HistoryLength, CampaignDriver Driver)
     {
         public string Branch => County.Branches[0];
     }
@@ -498,13 +501,13 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
 
         TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 2);
         string campaign = "bad-bodies-" + suffix;
-        object definition = CampaignDriver.Campaign(campaign, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        CampaignDefinition definition = CampaignDriver.Campaign(campaign, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
         Task running = driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
 
         // The second campaign goes all the way to its public notice, where an objection is filed.
         TestCounty noticeCounty = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
         string noticeCampaign = "notice-" + suffix;
-        object noticeDefinition = CampaignDriver.Campaign(noticeCampaign, noticeCounty.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        CampaignDefinition noticeDefinition = CampaignDriver.Campaign(noticeCampaign, noticeCounty.Id, "PT10M", "PT10M", "PT10M", "PT10M");
         await driver.CreateAndStartAsync(noticeDefinition, noticeCounty.Id, 1);
         await driver.ToNoticeAsync(noticeCampaign, noticeCounty);
         string branch = noticeCounty.Branches[0];

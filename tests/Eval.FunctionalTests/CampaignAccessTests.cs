@@ -1,6 +1,8 @@
 using Azure.Data.Tables;
-using Eval.Api.Handlers;
+using Eval.Api.Http;
+using Eval.Application;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
@@ -52,13 +54,7 @@ public sealed class CampaignAccessTests : IAsyncLifetime
         Assert.Equal("changed behind the API's back", (await new CampaignAccess(campaigns).LoadStartedAsync(Id, default)).Started!.Title);
     }
 
-    static int? Status(IResult? problem) => (problem as IStatusCodeHttpResult)?.StatusCode;
+    static int? Status(Problem? problem) => problem is null ? null : Problems.StatusOf(problem.Kind);
 
-    static CampaignDefinition Definition(string title) => Json.Read<CampaignDefinition>($$"""
-        {"id":"{{Id}}","title":"{{title}}","unit":"chifeng.hongshan",
-         "rubric":{"criteria":[{"id":"unity","title":"民族团结进步","maxPoints":100,"unity":true}],"unityWeight":1.5,"unityMinShare":0.8,"vetoItems":[]},
-         "levels":[{"id":"strongest","title":"最强党支部","minScore":90}],
-         "schedule":{"selfAssessment":"P14D","townshipReview":"P7D","countyScoring":"P10D","publicity":"P5D"},
-         "scorersPerBranch":1,"maxReturns":2}
-        """)!;
+    static CampaignDefinition Definition(string title) => ChifengCampaign.Definition(Id, "chifeng.hongshan", title);
 }

@@ -89,7 +89,8 @@ public sealed class CampaignDeadlineTests(LocalHostFixture fx) : IClassFixture<L
     {
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string branch = county.Branches[0];
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, "PT10M", "PT10M", "PT10M", scorersPerBranch: 2), county.Id, 1);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(NewId(), county.Id, "PT10M", "PT10M", "PT10M") with { ScorersPerBranch = 2 }, county.Id, 1);
         await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 20, 20, 20)), HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "awaiting-township-review");
         await CampaignDriver.Expect(await driver.ReviewAsync(campaign, branch, "approve"), HttpStatusCode.Accepted);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 
@@ -18,8 +19,8 @@ public sealed class CampaignListTests(LocalHostFixture fx) : IClassFixture<Local
     {
         TestCounty a = await driver.CreateCountyAsync(1, 1), b = await driver.CreateCountyAsync(1, 1);
         string first = "ls-" + Guid.NewGuid().ToString("N")[..8], second = "ls-" + Guid.NewGuid().ToString("N")[..8], other = "ls-" + Guid.NewGuid().ToString("N")[..8];
-        await CampaignDriver.Expect(await driver.As(Roles.OrgDepartment, a.Id).PostAsJsonAsync("api/campaigns", CampaignDriver.Campaign(first, a.Id)), HttpStatusCode.Created);
-        await CampaignDriver.Expect(await driver.As(Roles.OrgDepartment, b.Id).PostAsJsonAsync("api/campaigns", CampaignDriver.Campaign(other, b.Id)), HttpStatusCode.Created);
+        await CampaignDriver.Expect(await driver.CreateAsync(CampaignDriver.Campaign(first, a.Id)), HttpStatusCode.Created);
+        await CampaignDriver.Expect(await driver.CreateAsync(CampaignDriver.Campaign(other, b.Id)), HttpStatusCode.Created);
         await driver.CreateAndStartAsync(CampaignDriver.Campaign(second, a.Id, "PT10M", "PT10M", "PT10M"), a.Id, 1);
 
         async Task<string[]> List(HttpClient client, string query = "") =>

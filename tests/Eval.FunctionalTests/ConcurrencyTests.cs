@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Eval.Api.Endpoints;
 using Eval.Api;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost;
@@ -28,7 +29,7 @@ public sealed class HostParityTests
     static string[] FunctionRoutes(bool withNames = false) =>
         Functions.SelectMany(f => f.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "httpTrigger")
                 .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m =>
-                    $"{m.GetString()!.ToUpperInvariant()} /{ApiRoutes.Prefix}/{b.GetProperty("route").GetString()}" +
+                    $"{m.GetString()!.ToUpperInvariant()} /{EvalApi.Prefix}/{b.GetProperty("route").GetString()}" +
                     (withNames ? $" {f.GetProperty("name").GetString()}" : ""))))
             .Order(StringComparer.Ordinal).ToArray();
 

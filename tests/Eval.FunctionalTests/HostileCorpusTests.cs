@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
+using Eval.LocalHost.Cli;
 
 namespace Eval.FunctionalTests;
 
@@ -120,7 +122,7 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         // self-assessment and a self-test that would be stored, and the bodies the state refuses (409) after the checks.
         string evaluation = $"api/campaigns/{campaign}/evaluations/{branch}";
         object scores = CampaignDriver.Scores(20, 20, 20, 20);
-        object newCampaign = CampaignDriver.Campaign("hc-text-" + Guid.NewGuid().ToString("N")[..8], county.Id);
+        object newCampaign = CampaignDriver.Campaign("hc-text-" + Guid.NewGuid().ToString("N")[..8], county.Id).RequestBody();
         object newUnit = new { units = new[] { new { id = CampaignDriver.TownshipOf(branch) + ".b999", name = "", kind = "branch" } } };
         object evidence = new
         {

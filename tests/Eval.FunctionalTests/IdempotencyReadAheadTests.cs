@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

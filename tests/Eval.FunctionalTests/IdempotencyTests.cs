@@ -5,6 +5,8 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
+using Eval.LocalHost.Cli;
 
 namespace Eval.FunctionalTests;
 
@@ -22,7 +24,7 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         string branch = county.Branches[0];
         string id = "ik-" + Guid.NewGuid().ToString("N")[..8];
         HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
-        string definition = JsonSerializer.Serialize(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M"));
+        string definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M").RequestBody().ToJsonString();
 
         // Creating a campaign twice with one key: both 201 with the same body and Location (without the key: 409).
         using HttpResponseMessage created = await Post(org, "api/campaigns", definition, "create-1");
@@ -122,7 +124,8 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         string branch = county.Branches[0];
         string id = "rf-" + Guid.NewGuid().ToString("N")[..8];
         HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
-        await CampaignDriver.Expect(await org.PostAsJsonAsync("api/campaigns", CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M")), HttpStatusCode.Created);
+        await CampaignDriver.Expect(await driver.CreateAsync(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M")),
+            HttpStatusCode.Created);
 
         HttpClient secretary = driver.As(Roles.BranchSecretary, branch);
         string url = $"api/campaigns/{id}/evaluations/{branch}/self-assessment";
@@ -153,7 +156,7 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string id = "cc-" + Guid.NewGuid().ToString("N")[..8];
         HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
-        string definition = JsonSerializer.Serialize(CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M"));
+        string definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M").RequestBody().ToJsonString();
         using HttpResponseMessage created = await Post(org, "api/campaigns", definition, "create-lost");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 

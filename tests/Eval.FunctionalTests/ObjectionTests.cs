@@ -5,6 +5,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 
@@ -213,7 +214,7 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
         TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 4);
         TestCounty sibling = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 1);
         string id = "obj-" + Guid.NewGuid().ToString("N")[..8];
-        object definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
+        CampaignDefinition definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
         await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
         await driver.ToNoticeAsync(id, county);
         return new World(county, sibling, id, driver);

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost.Cli;
 using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
@@ -89,9 +90,11 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
     /// <summary>A running campaign whose branches c1.t1.b1… are done, scored 95, 85, 75 … (the first one strongest).</summary>
     async Task RunningCampaignAsync(int branches)
     {
-        var definition = new CampaignDefinition(campaignId, "测试", "c1",
-            new Rubric([new Criterion("unity", "民族团结进步", 100, Unity: true)], 1.5m, 0.5m, []),
-            [new Level("strongest", "最强党支部", 90), new Level("qualified", "合格党支部", 60)], new Schedule("P30D", "P10D", "P10D", "P7D"));
+        // No quota: with two or three branches the Chifeng 30% would leave the top level empty.
+        CampaignDefinition definition = ChifengCampaign.Definition(campaignId, "c1", "测试") with
+        {
+            Levels = [new Level("strongest", "最强党支部", 90), new Level("qualified", "合格党支部", 60)],
+        };
         Assert.True(await campaigns.TryCreateAsync(new CampaignRecord
         {
             Definition = definition, Status = CampaignStatus.Running, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "org-1", BranchCount = branches,

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 

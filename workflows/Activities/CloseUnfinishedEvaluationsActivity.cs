@@ -14,8 +14,6 @@ public sealed class CloseUnfinishedEvaluationsActivity(EvaluationStore evaluatio
     ILogger<CloseUnfinishedEvaluationsActivity> log)
     : ClientActivity<CloseEvaluationsInput, int>(services)
 {
-    public const string ClosedDetail = "publication was forced before this evaluation finished";
-
     public override async Task<int> RunAsync(CloseEvaluationsInput input, DurableTaskClient client)
     {
         List<string> unfinished = await evaluations.UnfinishedAsync(input.CampaignId);
@@ -42,7 +40,7 @@ public sealed class CloseUnfinishedEvaluationsActivity(EvaluationStore evaluatio
             if (current.Stage == Stages.Done) return;
             log.LogWarning("Evaluation {CampaignId}/{BranchId}: its workflow {InstanceId} has stopped, so the forced publication closes its record directly",
                 input.CampaignId, branchId, instanceId);
-            await record.RunAsync(new EvaluationChange(input.CampaignId, branchId, current.Seq + 1, new HistoryEntry(input.At, input.By.Id, input.By.Role, "closed", ClosedDetail))
+            await record.RunAsync(new EvaluationChange(input.CampaignId, branchId, current.Seq + 1, new HistoryEntry(input.At, input.By.Id, input.By.Role, HistoryActions.Closed, HistoryActions.ClosedDetail))
             {
                 Stage = Stages.Done, Outcome = Outcomes.NotEvaluated, ClearStageDeadline = true,
             });

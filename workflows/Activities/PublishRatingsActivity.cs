@@ -12,9 +12,9 @@ public sealed class PublishRatingsActivity(CampaignStore campaigns, RatingStore 
     {
         int count = await ratings.PublishAsync(input.CampaignId, input.PublishedAt, await objections.UpheldBranchesAsync(input.CampaignId));
         // Seal the published list into the campaign's audit chain (once: a retried activity finds the seal).
-        if (!await audit.CampaignChainHasAsync(input.CampaignId, "published"))
+        if (!await audit.CampaignChainHasAsync(input.CampaignId, HistoryActions.Published))
             await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.PublishedAt, SystemActor.Instance.Id, SystemActor.Instance.Role,
-                "published", await AuditVerifier.PublishedListHashAsync(ratings, input.CampaignId)));
+                HistoryActions.Published, await AuditVerifier.PublishedListHashAsync(ratings, input.CampaignId)));
         await campaigns.UpdateAsync(input.CampaignId, c => c with { Status = CampaignStatus.Published, PublishedAt = input.PublishedAt });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings", input.CampaignId, InstanceIds.Campaign(input.CampaignId), count);
         return count;

@@ -1,46 +1,78 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Eval.Workflows.Domain;
 
 /// <summary>
-/// An action the API accepted, kept in the evaluation's record (its outbox) with the event that carries it to the
-/// workflow. It is written in the same conditional write as the action's claim, before the event is raised; so when the
-/// raise fails, or the process dies right after the claim, the accepted action is not lost: the event is raised again
-/// from here, by a repeat of the request, by the campaign's outbox sweep, or by the workflow itself at the
-/// self-assessment deadline. Raising again is safe: the workflow ignores an event it has taken in already (it checks
-/// the round and the scorer). An entry is settled once the record shows its action taken in, or no longer possible,
-/// and the record's next write drops it. Exactly one of the three events is set.
+/// A human step the API accepted, kept in the evaluation's record (its outbox) with the event that carries it to the
+/// workflow, in the same conditional write as the step's claim. docs/workflows.md, "The outbox", tells how it is
+/// raised again and when an entry is settled.
 /// </summary>
 /// <param name="Claim">The claim entry written with it (see <see cref="EvaluationRecord.Claims"/>).</param>
-public sealed record AcceptedAction(string Claim, SelfAssessmentSubmitted? SelfAssessment = null, TownshipReviewed? Review = null, CountyScored? Score = null)
+/// <param name="Step">The accepted step's event, as the workflow awaits it.</param>
+[JsonConverter(typeof(AcceptedActionJsonConverter))]
+public sealed record AcceptedAction(string Claim, StepEvent Step)
 {
-    public static AcceptedAction Of(string claim, SelfAssessmentSubmitted e) => new(claim, SelfAssessment: e);
+    public static AcceptedAction Of(string claim, StepEvent e) => new(claim, e);
 
-    public static AcceptedAction Of(string claim, TownshipReviewed e) => new(claim, Review: e);
-
-    public static AcceptedAction Of(string claim, CountyScored e) => new(claim, Score: e);
+    /// <summary>The declaration of the step this action takes.</summary>
+    [JsonIgnore]
+    public HumanStep HumanStep => Domain.HumanStep.Of(Step);
 
     /// <summary>The event's name, one of <see cref="EvaluationEvents"/>.</summary>
     [JsonIgnore]
-    public string Event =>
-        SelfAssessment is not null ? EvaluationEvents.SelfAssessmentSubmitted
-        : Review is not null ? EvaluationEvents.TownshipReviewed
-        : Score is not null ? EvaluationEvents.CountyScored
-        : throw new InvalidOperationException($"The accepted action '{Claim}' holds no event.");
+    public string Event => HumanStep.Event;
 
     [JsonIgnore]
-    public int Round => SelfAssessment?.Round ?? Review?.Round ?? Score!.Round;
+    public int Round => Step.Round;
 
     /// <summary>When the API accepted it; the event carries this time.</summary>
     [JsonIgnore]
-    public DateTimeOffset At => SelfAssessment?.At ?? Review?.At ?? Score!.At;
+    public DateTimeOffset At => Step.At;
 
     /// <summary>The typed event, as the workflow awaits it.</summary>
-    public object ToEvent() => (object?)SelfAssessment ?? (object?)Review ?? Score ?? throw new InvalidOperationException($"The accepted action '{Claim}' holds no event.");
+    public StepEvent ToEvent() => Step;
 
     /// <summary>Whether <paramref name="record"/> has taken this action in, or is past the point where it could.</summary>
-    public bool IsSettledIn(EvaluationRecord record) =>
-        SelfAssessment is not null ? !(record.Stage == Stages.AwaitingSelfAssessment && record.Round == Round)
-        : Review is not null ? !(record.Stage == Stages.AwaitingTownshipReview && record.Round == Round)
-        : Score is null || !(record.Stage == Stages.AwaitingCountyScore && record.Round == Round && record.Scores.All(s => s.By.Id != Score.By.Id));
+    public bool IsSettledIn(EvaluationRecord record) => HumanStep.IsSettledIn(record, Step);
+}
+
+/// <summary>
+/// Stores an accepted action as <c>{"claim": …, "&lt;step's outbox name&gt;": event}</c>, the shape records and
+/// histories already hold, so that a step's event is named by its step rather than by a type discriminator.
+/// </summary>
+public sealed class AcceptedActionJsonConverter : JsonConverter<AcceptedAction>
+{
+    const string ClaimName = "claim";
+
+    public override AcceptedAction Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using JsonDocument doc = JsonDocument.ParseValue(ref reader);
+        JsonElement root = doc.RootElement;
+        string claim = Property(root, ClaimName)?.GetString() ?? throw new JsonException("An accepted action has no claim.");
+        foreach (HumanStep step in HumanStep.All)
+            if (Property(root, step.OutboxName) is { ValueKind: JsonValueKind.Object } e)
+                return new AcceptedAction(claim, (StepEvent)(e.Deserialize(step.EventType, options)
+                    ?? throw new JsonException($"The accepted action '{claim}' holds an empty {step.Event}.")));
+        throw new JsonException($"The accepted action '{claim}' holds no event.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, AcceptedAction value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(Name(ClaimName, options), value.Claim);
+        writer.WritePropertyName(Name(value.HumanStep.OutboxName, options));
+        JsonSerializer.Serialize(writer, value.Step, value.Step.GetType(), options);
+        writer.WriteEndObject();
+    }
+
+    static string Name(string name, JsonSerializerOptions options) => options.PropertyNamingPolicy?.ConvertName(name) ?? name;
+
+    // Any case: durable histories hold what the Durable Task converter wrote (its own naming), records the camelCase.
+    static JsonElement? Property(JsonElement root, string name)
+    {
+        foreach (JsonProperty p in root.EnumerateObject())
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p.Value;
+        return null;
+    }
 }

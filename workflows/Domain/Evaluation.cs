@@ -28,13 +28,5 @@ public static class ReviewDecisions
 
 public sealed record Evidence(string Criterion, string Title, string Url);
 
-/// <summary>The branch's self-assessment (自评): points per criterion, a summary and evidence.</summary>
-public sealed record SelfAssessment(IReadOnlyDictionary<string, decimal> Scores, string Summary, IReadOnlyList<Evidence>? Evidence);
-
-public sealed record TownshipReview(string Decision, string? Comment);
-
-/// <summary>One county scorer's points per criterion, and a veto item id if a disqualifying event applies.</summary>
-public sealed record CountyScore(IReadOnlyDictionary<string, decimal> Scores, string? Veto, string? Comment);
-
 /// <summary>Who did something: the token's subject, name and the role they acted in.</summary>
 public sealed record Actor(string Id, string Name, string Role);

@@ -12,12 +12,6 @@ public static class EvaluationEvents
     public const string Closed = nameof(EvaluationClosed);
 }
 
-public sealed record SelfAssessmentSubmitted(int Round, SelfAssessment Assessment, Actor By, DateTimeOffset At);
-
-public sealed record TownshipReviewed(int Round, TownshipReview Review, Actor By, DateTimeOffset At);
-
-public sealed record CountyScored(int Round, CountyScore Score, Actor By, DateTimeOffset At);
-
 /// <summary>Publication was forced while this evaluation was unfinished: it ends not-evaluated.</summary>
 public sealed record EvaluationClosed(Actor By, DateTimeOffset At);
 

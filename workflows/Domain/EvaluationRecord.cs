@@ -44,6 +44,9 @@ public sealed record EvaluationRecord
 
     /// <summary>The outbox entries still waiting to be taken in.</summary>
     public IEnumerable<AcceptedAction> UnsettledActions() => Outbox.Where(a => !a.IsSettledIn(this));
+
+    /// <summary>Overdue as soon as the stage's deadline has passed, even before the workflow's timer has flagged it.</summary>
+    public bool IsOverdueAt(DateTimeOffset now) => Overdue || (Stage != Stages.Done && StageDeadline is { } d && now > d);
 }
 
 /// <summary>

@@ -26,11 +26,11 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         ILogger log = context.CreateReplaySafeLogger<CampaignOrchestrator>();
         var inbox = new EventInbox(context);
 
-        context.SetCustomStatus(new { step = "starting" });
+        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Starting));
         int branches = await StartEvaluationsAsync(context, input.CampaignId);
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Count} evaluations", input.CampaignId, context.InstanceId, branches);
 
-        context.SetCustomStatus(new { step = "running", branches });
+        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Running) { Branches = branches });
         PublicationRequested request = await inbox.Next<PublicationRequested>(CampaignEvents.PublicationRequested);
         inbox.Take<PublicationRequested>(CampaignEvents.PublicationRequested);
 
@@ -42,7 +42,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         DateTimeOffset noticeEnds = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + input.Publicity;
         int ranked = await context.CallActivityAsync<int>(TaskNames.ProposeRatings, new ProposeRatingsInput(input.CampaignId, noticeEnds), ActivityRetry.Options);
-        context.SetCustomStatus(new { step = "publicity", ranked, noticeEnds });
+        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Publicity) { Ranked = ranked, NoticeEnds = noticeEnds });
         await Deadline.PassAsync(context, noticeEnds);
 
         // Close the notice, then publish only once no objection is left open.
@@ -50,7 +50,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         TimeSpan? recount = input.Version >= 1 ? input.Recount : null;
         while (open > 0)
         {
-            context.SetCustomStatus(new { step = "resolving-objections", open });
+            context.SetCustomStatus(new CampaignProgress(CampaignSteps.ResolvingObjections) { Open = open });
             if (await ResolvedWithinAsync(context, inbox, recount))
             {
                 inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved);
@@ -62,7 +62,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings, new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
-        context.SetCustomStatus(new { step = "published", published });
+        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Published) { Published = published });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings", input.CampaignId, context.InstanceId, published);
         return CampaignStatus.Published;
     }
@@ -101,7 +101,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
             inFlight.Remove(finished);
             await finished; // a township that failed after its retries fails the start, as before
             done++;
-            context.SetCustomStatus(new { step = "starting", groups = groups.Length, started = done });
+            context.SetCustomStatus(new CampaignProgress(CampaignSteps.Starting) { Groups = groups.Length, Started = done });
         }
         while (true)
         {

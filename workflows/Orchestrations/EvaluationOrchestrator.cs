@@ -7,8 +7,9 @@ namespace Eval.Workflows.Orchestrations;
 
 /// <summary>
 /// One branch through the campaign: self-assessment → township review (possibly returned, up to maxReturns
-/// times) → county scoring by k scorers → an outcome. Each human step is a typed event raced against a durable
-/// timer; a forced publication closes it at any wait. Every decision is written by RecordEvaluationActivity.
+/// times) → county scoring by k scorers → an outcome. Each human step (<see cref="HumanSteps"/>) is awaited by its
+/// type, raced against a durable timer; a forced publication closes it at any wait. Every decision is written by
+/// RecordEvaluationActivity.
 /// </summary>
 public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, EvaluationResult>
 {
@@ -47,17 +48,16 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
 
             while (true)
             {
-                Status(Stages.AwaitingSelfAssessment);
+                // 1. The branch's self-assessment, accepted by the deadline.
                 DateTimeOffset deadline = selfAssessmentDeadline;
-                var (submitted, end) = await WaitForAsync<SelfAssessmentSubmitted>(EvaluationEvents.SelfAssessmentSubmitted,
-                    e => e.Round == round && e.At <= deadline, deadline + InFlightGrace);
+                var (submitted, end) = await WaitForAsync(HumanSteps.SelfAssessment, e => e.At <= deadline, deadline + InFlightGrace);
                 if (end == WaitEnd.Closed) return await CloseAsync();
                 if (end == WaitEnd.Deadline && (input.Version < 1 || (submitted = await AcceptedInTimeAsync(deadline)) is null))
-                    return await FinishAsync(Outcomes.NotSubmitted, null, Entry(SystemActor.Instance, "self-assessment-missed",
+                    return await FinishAsync(Outcomes.NotSubmitted, null, Entry(SystemActor.Instance, HistoryActions.SelfAssessmentMissed,
                         round == 0 ? "no self-assessment by the deadline" : "not resubmitted by the deadline"));
 
                 DateTimeOffset reviewDeadline = Now + rules.TownshipReview;
-                await RecordAsync(Change(Entry(submitted!.By, "self-assessment-submitted", $"round {round}", submitted.At))
+                await RecordAsync(Change(Entry(submitted!.By, HistoryActions.SelfAssessmentSubmitted, $"round {round}", submitted.At))
                 with {
                     Stage = Stages.AwaitingTownshipReview,
                     Submission = new SubmissionEntry(submitted.Assessment, submitted.By, submitted.At, round),
@@ -65,21 +65,21 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                     Overdue = false,
                 });
 
-                Status(Stages.AwaitingTownshipReview);
-                var (reviewed, _) = await WaitWithEscalationAsync<TownshipReviewed>(EvaluationEvents.TownshipReviewed,
-                    e => e.Round == round && (e.Review.Decision != ReviewDecisions.Return || round < rules.MaxReturns),
-                    reviewDeadline, "township-review-overdue");
+                // 2. The township's review: approve, return (the branch reworks it) or reject.
+                var (reviewed, _) = await WaitWithEscalationAsync(HumanSteps.TownshipReview,
+                    e => e.Review.Decision != ReviewDecisions.Return || round < rules.MaxReturns, reviewDeadline);
                 if (reviewed is null) return await CloseAsync();
 
                 var review = new ReviewEntry(reviewed.Review, reviewed.By, reviewed.At, round);
                 switch (reviewed.Review.Decision)
                 {
                     case ReviewDecisions.Reject:
-                        return await FinishAsync(Outcomes.Rejected, null, Entry(reviewed.By, "township-rejected", reviewed.Review.Comment, reviewed.At), review);
+                        return await FinishAsync(Outcomes.Rejected, null,
+                            Entry(reviewed.By, HistoryActions.TownshipRejected, reviewed.Review.Comment, reviewed.At), review);
                     case ReviewDecisions.Return:
                         round++;
                         selfAssessmentDeadline = Now + rules.SelfAssessment;
-                        await RecordAsync(Change(Entry(reviewed.By, "township-returned", reviewed.Review.Comment, reviewed.At))
+                        await RecordAsync(Change(Entry(reviewed.By, HistoryActions.TownshipReturned, reviewed.Review.Comment, reviewed.At))
                         with {
                             Stage = Stages.AwaitingSelfAssessment, Review = review, Round = round,
                             StageDeadline = selfAssessmentDeadline, Overdue = false,
@@ -88,10 +88,11 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 }
 
                 DateTimeOffset scoringDeadline = Now + rules.CountyScoring;
-                await RecordAsync(Change(Entry(reviewed.By, "township-approved", reviewed.Review.Comment, reviewed.At))
+                await RecordAsync(Change(Entry(reviewed.By, HistoryActions.TownshipApproved, reviewed.Review.Comment, reviewed.At))
                 with {
                     Stage = Stages.AwaitingCountyScore, Review = review, StageDeadline = scoringDeadline, Overdue = false,
                 });
+                // 3. The county's scores, then the outcome.
                 return await ScoreAsync(scoringDeadline);
             }
         }
@@ -103,8 +104,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         async Task<SelfAssessmentSubmitted?> AcceptedInTimeAsync(DateTimeOffset deadline)
         {
             AcceptedAction? kept = await context.CallActivityAsync<AcceptedAction?>(TaskNames.FindAcceptedAction,
-                new FindAcceptedActionInput(input.CampaignId, input.BranchId, EvaluationEvents.SelfAssessmentSubmitted, round), ActivityRetry.Options);
-            if (kept?.SelfAssessment is not { } e || e.Round != round || e.At > deadline) return null;
+                new FindAcceptedActionInput(input.CampaignId, input.BranchId, HumanSteps.SelfAssessment.Event, round), ActivityRetry.Options);
+            if (kept?.Step is not SelfAssessmentSubmitted e || e.Round != round || e.At > deadline) return null;
             log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) took its self-assessment from the outbox at the deadline: its event never arrived",
                 input.CampaignId, input.BranchId, context.InstanceId);
             return e;
@@ -114,19 +115,17 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         {
             // Flagged overdue once: after that the remaining scorers are awaited without a deadline.
             DateTimeOffset? deadline = scoringDeadline;
-            Status(Stages.AwaitingCountyScore);
             var scores = new List<ScoreEntry>();
             while (scores.Count < rules.ScorersPerBranch)
             {
-                var (scored, escalated) = await WaitWithEscalationAsync<CountyScored>(EvaluationEvents.CountyScored,
-                    e => e.Round == round && scores.All(s => s.By.Id != e.By.Id), deadline, "county-scoring-overdue");
+                var (scored, escalated) = await WaitWithEscalationAsync(HumanSteps.CountyScore, e => scores.All(s => s.By.Id != e.By.Id), deadline);
                 if (escalated) deadline = null;
                 if (scored is null) return await CloseAsync();
                 var entry = new ScoreEntry(scored.Score, scored.By, scored.At);
                 scores.Add(entry);
                 string detail = scored.Score.Veto is { } veto ? $"veto: {veto}" : $"scorer {scores.Count} of {rules.ScorersPerBranch}";
                 if (scores.Count < rules.ScorersPerBranch)
-                    await RecordAsync(Change(Entry(scored.By, "county-scored", detail, scored.At)) with { AddScore = entry });
+                    await RecordAsync(Change(Entry(scored.By, HistoryActions.CountyScored, detail, scored.At)) with { AddScore = entry });
                 else
                     return await CompleteScoringAsync(scores, entry, detail);
             }
@@ -138,32 +137,42 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             ScoreResult result = Scoring.Compute(rules.Rubric, scores.Select(s => s.Score.Scores).ToList());
             string? veto = scores.Select(s => s.Score.Veto).FirstOrDefault(v => v is not null);
             string outcome = veto is null ? Outcomes.Scored : Outcomes.Vetoed;
-            return FinishAsync(outcome, result, Entry(last.By, "county-scored", detail, last.At), addScore: last);
+            return FinishAsync(outcome, result, Entry(last.By, HistoryActions.CountyScored, detail, last.At), addScore: last);
         }
 
-        /// <summary>Waits for the event; past the deadline, flags the evaluation overdue once and keeps waiting (escalation).</summary>
-        async Task<(T? Event, bool Escalated)> WaitWithEscalationAsync<T>(string name, Func<T, bool> accept, DateTimeOffset? deadline, string overdueAction) where T : class
+        /// <summary>
+        /// Waits for the step; past the deadline, flags the evaluation overdue once (its <see cref="HumanStep.OverdueRole"/>
+        /// may act from then on) and keeps waiting.
+        /// </summary>
+        async Task<(TEvent? Event, bool Escalated)> WaitWithEscalationAsync<TBody, TEvent>(HumanStep<TBody, TEvent> step,
+            Func<TEvent, bool> accept, DateTimeOffset? deadline) where TBody : class where TEvent : StepEvent
         {
-            var (e, end) = await WaitForAsync(name, accept, deadline);
+            var (e, end) = await WaitForAsync(step, accept, deadline);
             bool escalated = end == WaitEnd.Deadline;
             if (escalated)
             {
-                log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) overdue: {Action}", input.CampaignId, input.BranchId, context.InstanceId, overdueAction);
-                await RecordAsync(Change(Entry(SystemActor.Instance, overdueAction)) with { Overdue = true });
-                (e, end) = await WaitForAsync(name, accept, null);
+                string overdue = step.OverdueAction!;
+                log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) overdue: {Action}",
+                    input.CampaignId, input.BranchId, context.InstanceId, overdue);
+                await RecordAsync(Change(Entry(SystemActor.Instance, overdue)) with { Overdue = true });
+                (e, end) = await WaitForAsync(step, accept, null);
             }
             return (end == WaitEnd.Event ? e : null, escalated);
         }
 
-        async Task<(T? Event, WaitEnd End)> WaitForAsync<T>(string name, Func<T, bool> accept, DateTimeOffset? deadline) where T : class
+        /// <summary>The step's next event of this round that <paramref name="accept"/> takes, unless the deadline or a close comes first.</summary>
+        async Task<(TEvent? Event, WaitEnd End)> WaitForAsync<TBody, TEvent>(HumanStep<TBody, TEvent> step, Func<TEvent, bool> accept,
+            DateTimeOffset? deadline) where TBody : class where TEvent : StepEvent
         {
+            Status(step.Stage);
+            string name = step.Event;
             while (true)
             {
-                Task<T> next = inbox.Next<T>(name);
+                Task<TEvent> next = inbox.Next<TEvent>(name);
                 if (!await Deadline.WinsAsync(context, Task.WhenAny(next, closed!), deadline)) return (null, WaitEnd.Deadline);
                 if (closed!.IsCompleted) return (null, WaitEnd.Closed);
-                T e = inbox.Take<T>(name);
-                if (accept(e)) return (e, WaitEnd.Event);
+                TEvent e = inbox.Take<TEvent>(name);
+                if (e.Round == round && accept(e)) return (e, WaitEnd.Event);
                 // Stale or duplicate (the API checks too; this keeps the orchestration safe if one slips through).
                 log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) ignored a {Event} that does not fit round {Round}",
                     input.CampaignId, input.BranchId, context.InstanceId, name, round);
@@ -173,7 +182,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         Task<EvaluationResult> CloseAsync()
         {
             EvaluationClosed c = closed!.Result;
-            return FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, "closed", Activities.CloseUnfinishedEvaluationsActivity.ClosedDetail, c.At));
+            return FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, HistoryActions.Closed, HistoryActions.ClosedDetail, c.At));
         }
 
         async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null, ScoreEntry? addScore = null)
@@ -197,6 +206,6 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             new(at ?? Now, by.Id, by.Role, action, detail);
 
         // Set in the first episode, before any wait: FinishStartActivity reads a custom status as "the start was processed".
-        void Status(string stage) => context.SetCustomStatus(new { stage, round });
+        void Status(string stage) => context.SetCustomStatus(new EvaluationProgress(stage, round));
     }
 }

@@ -6,7 +6,7 @@ namespace Eval.Workflows.Orchestrations;
 
 /// <summary>
 /// An eternal orchestration per running campaign: every interval it raises again the accepted actions whose events
-/// never reached their evaluation (see <see cref="AcceptedAction"/>), then continues as new, so its history is one
+/// never reached their evaluation (docs/workflows.md, "The outbox"), then continues as new, so its history is one
 /// pass long. It ends when the campaign stops running evaluations (publicity or published).
 /// </summary>
 public sealed class OutboxSweepOrchestrator : TaskOrchestrator<OutboxSweepInput, int>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Eval.Workflows.Domain;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -43,7 +42,7 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
             return false;
         string instance = InstanceIds.Campaign(campaign.Definition.Id);
         OrchestrationMetadata? workflow = await client.GetInstanceAsync(instance, getInputsAndOutputs: true, ct);
-        if (workflow?.SerializedCustomStatus is not { } status || Step(status) != "running") return false;
+        if (CampaignProgress.Parse(workflow?.SerializedCustomStatus)?.Step != CampaignSteps.Running) return false;
         await client.RaiseEventAsync(instance, CampaignEvents.PublicationRequested, request, ct);
         log.LogWarning("Raised again the publication request of {CampaignId}, accepted at {At:O} and not taken in yet (instance {InstanceId})",
             campaign.Definition.Id, request.At, instance);
@@ -64,19 +63,6 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "Could not raise again the accepted actions of {What}; they are raised again later", what);
-        }
-    }
-
-    static string? Step(string customStatus)
-    {
-        try
-        {
-            using JsonDocument status = JsonDocument.Parse(customStatus);
-            return status.RootElement.ValueKind == JsonValueKind.Object && status.RootElement.TryGetProperty("step", out JsonElement step) ? step.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

@@ -19,8 +19,20 @@ public static class SchemaCatalog
     public const string ObjectionResolution = "objection-resolution";
     public const string ObjectionResolutions = "objection-resolutions";
 
-    public static IReadOnlyList<string> StaticNames { get; } =
-        [Units, Campaign, TownshipReview, Publication, Objection, ObjectionResolution, ObjectionResolutions];
+    // Before StaticNames: static fields are initialized in the order they are written.
+    static readonly string[] Listed = [Units, Campaign, TownshipReview, Publication, Objection, ObjectionResolution, ObjectionResolutions];
+
+    /// <summary>
+    /// The named schemas in the order the API lists them, then any other embedded Json/*.schema.json (a new step's body
+    /// schema is served as soon as its file is there).
+    /// </summary>
+    public static IReadOnlyList<string> StaticNames { get; } = [.. Listed, .. EmbeddedNames().Except(Listed).Order(StringComparer.Ordinal)];
+
+    static IEnumerable<string> EmbeddedNames() => typeof(SchemaCatalog).Assembly.GetManifestResourceNames()
+        .Where(n => n.EndsWith(SchemaSuffix, StringComparison.Ordinal))
+        .Select(n => n[..^SchemaSuffix.Length]).Select(n => n[(n.LastIndexOf('.') + 1)..]);
+
+    const string SchemaSuffix = ".schema.json";
 
     static readonly Dictionary<string, Lazy<Task<JsonSchema>>> StaticSchemas = StaticNames.ToDictionary(
         name => name, name => new Lazy<Task<JsonSchema>>(() => LoadAsync(name)), StringComparer.Ordinal);

@@ -59,7 +59,7 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                 if (head is not null && head != headHash)
                     return Broken(chains, rows.Count, new AuditBreak(chain.Key, n, "the evaluation's record points at another link than the chain holds"));
             }
-            if (chain.Key == AuditEntry.CampaignChain && published && last?.Action == "published" &&
+            if (chain.Key == AuditEntry.CampaignChain && published && last?.Action == HistoryActions.Published &&
                 last.Detail != await PublishedListHashAsync(ratings, campaignId, ct))
                 return Broken(chains, rows.Count, new AuditBreak(chain.Key, last.Seq, "the published ratings differ from those the chain sealed"));
         }

@@ -55,8 +55,8 @@ public sealed class EvaluationStore(EvalTables tables)
     }
 
     /// <summary>
-    /// Records that the API accepted an action, with the event that carries it to the workflow (the record's outbox,
-    /// see <see cref="AcceptedAction"/>), conditional on the ETag: of two simultaneous requests one wins.
+    /// Records that the API accepted an action, with the event that carries it to the workflow (the record's outbox:
+    /// docs/workflows.md, "The outbox"), conditional on the ETag: of two simultaneous requests one wins.
     /// <paramref name="refuse"/> sees the current record and says why the action cannot be taken (null: it can).
     /// A write in between (the workflow recording something) makes it read and decide again. With an operation (the
     /// request's Idempotency-Key) the claim is stored as "claim#op=operation", and a repeat of that operation finds its

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Eval.Application;
 
 namespace Eval.Api.Auth;
 

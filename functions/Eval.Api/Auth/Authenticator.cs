@@ -1,4 +1,6 @@
+using Eval.Application;
 using Eval.Api.Http;
+using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

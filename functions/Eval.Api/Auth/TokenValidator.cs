@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Eval.Application;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,3 +1,5 @@
+using Eval.Api.Endpoints;
+using Eval.Application;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows;
@@ -48,11 +50,11 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
             // A repeat of a create that was written and then died before its answer was kept: the campaign is its own.
             if (record.CreateOperation is { } operation && await campaigns.GetAsync(definition.Id, request.HttpContext.RequestAborted) is { } existing
                 && existing.Record.CreateOperation == operation)
-                return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(existing.Record, null));
+                return Results.Created($"/{EvalApi.Prefix}/campaigns/{definition.Id}", View(existing.Record, null));
             return Problems.Conflict($"A campaign with id '{definition.Id}' exists already.");
         }
         log.LogInformation("Campaign {CampaignId} created over {Unit} by {CallerId}", definition.Id, definition.Unit, caller.Id);
-        return Results.Created($"/{ApiRoutes.Prefix}/campaigns/{definition.Id}", View(record, null));
+        return Results.Created($"/{EvalApi.Prefix}/campaigns/{definition.Id}", View(record, null));
     }
 
     /// <summary>
@@ -79,7 +81,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (CampaignAccess.CanSee(caller!, campaign!))
             return Results.Ok(View(campaign!, await progress.RecentAsync(campaign!, request.HttpContext.RequestAborted)));
         if (CampaignAccess.CanSeeNotice(caller!, campaign!)) return Results.Ok(Summary(campaign!));
@@ -95,7 +97,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, etag, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit starts it.");
         string? operation = Idempotency.OperationOf(request);
         // A repeat of a start that claimed and then died before scheduling its orchestration finishes it.
@@ -123,7 +125,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         if (!resumed || await client.GetInstanceAsync(InstanceIds.Campaign(campaignId), request.HttpContext.RequestAborted) is null)
             await ScheduleAsync(client, campaign!, request.HttpContext.RequestAborted);
         log.LogInformation("Campaign {CampaignId} started by {CallerId}: instance {InstanceId}", campaignId, caller!.Id, InstanceIds.Campaign(campaignId));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
+        return Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running));
     }
 
     Task ScheduleAsync(DurableTaskClient client, CampaignRecord campaign, CancellationToken ct) =>
@@ -139,7 +141,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
         return Results.Text(SchemaCatalog.SelfAssessment(campaign!.Definition).ToJson(), "application/schema+json");
     }
@@ -152,7 +154,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, etag, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit publishes.");
         var (body, problem) = await RequestJson.ReadAsync<PublicationRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Publication), optional: true);
         if (problem is not null) return problem;
@@ -186,7 +188,7 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
         // The request as recorded: a resumed one acts on what its first attempt stored.
         log.LogInformation("Publication of {CampaignId} requested by {CallerId} (force {Force}), raised to instance {InstanceId}",
             campaignId, requested.By.Id, requested.Force, InstanceIds.Campaign(campaignId));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{campaignId}/ratings",
+        return Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/ratings",
             new PublicationAccepted(campaignId, requested.Force));
     }
 

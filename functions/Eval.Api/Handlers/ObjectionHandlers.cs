@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
+using Eval.Api.Endpoints;
+using Eval.Application;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;
@@ -39,7 +41,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (denied is not null) return denied;
         CancellationToken ct = request.HttpContext.RequestAborted;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, ct);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (!CampaignAccess.IsInside(caller!, campaign!))
             return Problems.Forbidden("Objections are filed by people with a role inside the campaign's unit.");
         var (body, invalid) = await RequestJson.ReadAsync<ObjectionRequest>(request, await SchemaCatalog.GetAsync(SchemaCatalog.Objection));
@@ -88,10 +90,10 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
             return Problems.Conflict("The public notice closed while the objection was filed.");
         }
         await audit.AppendToCampaignAsync(objection.CampaignId, new HistoryEntry(objection.FiledAt, objection.FiledBy.Id,
-            objection.FiledBy.Role, "objection-filed", $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
+            objection.FiledBy.Role, HistoryActions.ObjectionFiled, $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
         log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}",
             objection.Id, objection.CampaignId, objection.BranchId, objection.FiledBy.Id);
-        return Results.Accepted($"/{ApiRoutes.Prefix}/campaigns/{objection.CampaignId}/objections/{objection.Id}",
+        return Results.Accepted($"/{EvalApi.Prefix}/campaigns/{objection.CampaignId}/objections/{objection.Id}",
             new ObjectionAccepted(objection.Id, objection.Status));
     }
 
@@ -208,7 +210,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         if (resolved.Count == 0) return;
         foreach (ObjectionRecord o in resolved.Where(o => o.Status == ObjectionStatus.Upheld)) await RevokeAsync(o);
         await audit.AppendToCampaignAsync(campaignId, [.. resolved.Select(o => new HistoryEntry(o.ResolvedAt!.Value, o.ResolvedBy!.Id,
-            o.ResolvedBy.Role, o.Status == ObjectionStatus.Upheld ? "objection-upheld" : "objection-dismissed",
+            o.ResolvedBy.Role, o.Status == ObjectionStatus.Upheld ? HistoryActions.ObjectionUpheld : HistoryActions.ObjectionDismissed,
             $"{o.Id} on {o.BranchId}: {o.Comment}"))]);
         await RecountAsync(client, campaignId, resolved[0].Id, resolved.Any(o => o.Status == ObjectionStatus.Upheld));
         foreach (ObjectionRecord o in resolved)
@@ -228,7 +230,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return (null, null, denied);
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return (null, null, missing);
+        if (missing is not null) return (null, null, missing.ToResult());
         if (!CampaignAccess.CanRun(caller!, campaign!))
             return (null, null, Problems.Forbidden("Only the organization department of the campaign's unit resolves objections."));
         return (caller, campaign, null);
@@ -243,7 +245,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         bool all = CampaignAccess.CanRun(caller!, campaign!);
         if (!all && !CampaignAccess.IsInside(caller!, campaign!))
             return Problems.Forbidden(
@@ -283,7 +285,7 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         var (caller, denied) = await auth.AuthenticateAsync(request);
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         var found = ObjectionIds.IsValid(objectionId)
             ? await objections.GetAsync(campaignId, objectionId, request.HttpContext.RequestAborted)
             : null;

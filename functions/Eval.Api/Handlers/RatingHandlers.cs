@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Eval.Application;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
@@ -32,7 +33,7 @@ public sealed class RatingHandlers(CampaignAccess access, RatingStore ratings, T
     public async Task<IResult> GetAsync(HttpRequest request, string campaignId)
     {
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing;
+        if (missing is not null) return missing.ToResult();
         if (campaign!.Status is not (CampaignStatus.Publicity or CampaignStatus.Published))
             return Problems.Conflict($"The campaign is {campaign.Status}: ratings are public from the notice on.");
 

@@ -1,3 +1,4 @@
+using Eval.Api.Endpoints;
 using Eval.Workflows.Schemas;
 using Azure;
 using Azure.Data.Tables;
@@ -44,11 +45,11 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         string id = "selftest-" + (operation?[..32] ?? Guid.NewGuid().ToString("N"));
         if (operation is not null && await client.GetInstanceAsync(id, getInputsAndOutputs: true) is { } started
             && started.ReadInputAs<SelfTestInput>() is { } startedInput)
-            return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new SelfTestStarted(id, startedInput.Deadline));
+            return Results.Accepted($"/{EvalApi.Prefix}/selftests/{id}", new SelfTestStarted(id, startedInput.Deadline));
         var input = new SelfTestInput(id, clock.GetUtcNow().AddSeconds(body.DeadlineSeconds), Trim(body.RequestedBy) ?? "anonymous");
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.SelfTestOrchestrator, input, new StartOrchestrationOptions(id));
         log.LogInformation("Self-test started: instance {InstanceId}, deadline {Deadline:O}", id, input.Deadline);
-        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}", new SelfTestStarted(id, input.Deadline));
+        return Results.Accepted($"/{EvalApi.Prefix}/selftests/{id}", new SelfTestStarted(id, input.Deadline));
     }
 
     public Task<IResult> ConfirmAsync(HttpRequest request, DurableTaskClient client, string id) =>
@@ -65,7 +66,7 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         if (row.Value!.GetString("Status") != SelfTestStatus.Waiting)
             return Problems.Conflict($"Self-test '{id}' is not waiting for a confirmation.");
         await client.RaiseEventAsync(id, SelfTestOrchestrator.ConfirmedEvent, new SelfTestConfirmation(Trim(body!.ConfirmedBy) ?? "anonymous"));
-        return Results.Accepted($"/{ApiRoutes.Prefix}/selftests/{id}");
+        return Results.Accepted($"/{EvalApi.Prefix}/selftests/{id}");
     }
 
     public async Task<IResult> GetAsync(HttpRequest request, string id)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Eval.Application;
 using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Http;
 
@@ -11,13 +12,8 @@ namespace Eval.Api.Http;
 /// </summary>
 public static class JsonBody
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-        MaxDepth = 32,
-    };
+    public static JsonSerializerOptions Options => CommandBody.Options;
 
-    /// <summary>The parsed body, or the problem to answer with. An empty body gives <paramref name="whenEmpty"/> when one is given.</summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, T? whenEmpty = default) where T : class
     {
         var (text, problem) = await RequestJson.ReadTextAsync(request, optional: whenEmpty is not null);
@@ -36,10 +32,5 @@ public static class JsonBody
     }
 
     /// <summary>The JSON pointer of a System.Text.Json error path ("$.a.b[2]" → "/a/b/2", "$" → "").</summary>
-    public static string PointerOf(JsonException e)
-    {
-        string path = (e.Path ?? "$").TrimStart('$');
-        return path.Length == 0 ? JsonPointer.Root : path.TrimStart('.').Split('.', '[', ']').Where(p => p.Length > 0)
-            .Aggregate(JsonPointer.Root, (pointer, segment) => pointer + "/" + segment.Replace("~", "~0").Replace("/", "~1"));
-    }
+    public static string PointerOf(JsonException e) => CommandBody.PointerOf(e);
 }

@@ -1,9 +1,10 @@
+using Eval.Application;
 using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Http;
 
 namespace Eval.Api.Http;
 
-/// <summary>RFC 9457 problem+json responses with the project's type URIs.</summary>
+/// <summary>RFC 9457 problem+json responses with the project's type URIs: the application's problems, and HTTP's own.</summary>
 public static class Problems
 {
     const string TypeBase = "https://eval.example/problems/";
@@ -11,24 +12,38 @@ public static class Problems
     public static IResult Create(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
 
-    public static IResult BadRequest(string detail) => Create(StatusCodes.Status400BadRequest, "bad-request", "The request is malformed.", detail);
+    /// <summary>The response for a refused command.</summary>
+    public static IResult ToResult(this Problem problem) => Create(StatusOf(problem.Kind), problem.Type, problem.Title, problem.Detail,
+        problem.Extensions is null ? null : new Dictionary<string, object?>(problem.Extensions));
 
-    public static IResult Forbidden(string detail) => Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role or unit.", detail);
+    public static int StatusOf(ProblemKind kind) => kind switch
+    {
+        ProblemKind.BadRequest => StatusCodes.Status400BadRequest,
+        ProblemKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
+        ProblemKind.NotFound => StatusCodes.Status404NotFound,
+        ProblemKind.Conflict => StatusCodes.Status409Conflict,
+        ProblemKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ProblemKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ProblemKind.Invalid => StatusCodes.Status422UnprocessableEntity,
+        ProblemKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 
-    public static IResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, "not-found", "No such resource.", detail);
+    public static IResult BadRequest(string detail) => Problem.BadRequest(detail).ToResult();
 
-    public static IResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "conflict", "The request does not fit the current state.", detail);
+    public static IResult Forbidden(string detail) => Problem.Forbidden(detail).ToResult();
 
-    public static IResult TooLarge(int maxBytes) =>
-        Create(StatusCodes.Status413PayloadTooLarge, "too-large", "The body is too large.", $"At most {maxBytes} bytes are accepted.");
+    public static IResult NotFound(string detail) => Problem.NotFound(detail).ToResult();
 
-    public static IResult UnsupportedMediaType() =>
-        Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be application/json.");
+    public static IResult Conflict(string detail) => Problem.Conflict(detail).ToResult();
+
+    public static IResult TooLarge(int maxBytes) => Problem.TooLarge($"At most {maxBytes} bytes are accepted.").ToResult();
+
+    public static IResult UnsupportedMediaType() => Problem.UnsupportedMediaType("The body must be application/json.").ToResult();
 
     /// <summary>422 with each error located by a JSON pointer into the request body.</summary>
-    public static IResult Validation(IEnumerable<FieldError> errors) =>
-        Create(StatusCodes.Status422UnprocessableEntity, "validation", "The request body is not valid.",
-            extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
+    public static IResult Validation(IEnumerable<FieldError> errors) => Problem.Validation(errors).ToResult();
 
     public static IResult Unavailable(string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "A dependency is unavailable.", detail, extensions);

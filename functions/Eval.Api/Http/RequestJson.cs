@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Eval.Application;
 using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Http;
 using NJsonSchema;
@@ -16,51 +17,50 @@ public static class RequestJson
 
     public static async Task<(string? Text, IResult? Problem)> ReadTextAsync(HttpRequest request, bool optional = false)
     {
-        if (request.ContentLength > MaxBodyBytes) return (null, Problems.TooLarge(MaxBodyBytes));
+        Result<string> text = await ReadBodyAsync(request, optional);
+        return text.Ok ? (text.Value, null) : (null, text.Problem.ToResult());
+    }
+
+    /// <summary>The body as UTF-8 JSON text within <see cref="MaxBodyBytes"/>; "{}" for an optional body left empty.</summary>
+    public static async Task<Result<string>> ReadBodyAsync(HttpRequest request, bool optional = false)
+    {
+        if (request.ContentLength > MaxBodyBytes) return TooLarge;
         bool empty = request.ContentLength == 0;
         if (!empty && !IsJson(request.ContentType))
         {
             if (request.ContentType is null && optional && request.ContentLength is null) empty = true;
-            else return (null, Problems.UnsupportedMediaType());
+            else return Problem.UnsupportedMediaType("The body must be application/json.");
         }
-        if (empty) return optional ? ("{}", null) : (null, Problems.BadRequest("A JSON body is required."));
+        if (empty) return optional ? "{}" : Problem.BadRequest("A JSON body is required.");
 
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes) return (null, Problems.TooLarge(MaxBodyBytes));
+            if (buffer.Length + read > MaxBodyBytes) return TooLarge;
             buffer.Write(chunk, 0, read);
         }
-        if (buffer.Length == 0) return optional ? ("{}", null) : (null, Problems.BadRequest("A JSON body is required."));
+        if (buffer.Length == 0) return optional ? "{}" : Problem.BadRequest("A JSON body is required.");
         try
         {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
         catch (DecoderFallbackException)
         {
-            return (null, Problems.BadRequest("The body is not valid UTF-8."));
+            return Problem.BadRequest("The body is not valid UTF-8.");
         }
     }
+
+    static Problem TooLarge => Problem.TooLarge($"At most {MaxBodyBytes} bytes are accepted.");
 
     /// <summary>Reads, validates against <paramref name="schema"/>, then binds to <typeparamref name="T"/>.</summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonSchema schema, bool optional = false) where T : class
     {
         var (text, problem) = await ReadTextAsync(request, optional);
         if (problem is not null) return (null, problem);
-        IReadOnlyList<FieldError> errors = JsonValidator.Validate(schema, text!);
-        if (errors.Count > 0) return (null, Problems.Validation(errors));
-        try
-        {
-            T? value = JsonSerializer.Deserialize<T>(text!, JsonBody.Options);
-            return value is null ? (null, Problems.Validation([new FieldError("", "must be a JSON object")])) : (value, null);
-        }
-        catch (JsonException e)
-        {
-            // The schema accepted it but the shape does not bind (for example a number too large for its type).
-            return (null, Problems.Validation([new FieldError(JsonBody.PointerOf(e), "does not fit the expected type")]));
-        }
+        Result<T> bound = CommandBody.Bind<T>(schema, text!);
+        return bound.Ok ? (bound.Value, null) : (null, bound.Problem.ToResult());
     }
 
     static bool IsJson(string? contentType) => contentType is not null &&

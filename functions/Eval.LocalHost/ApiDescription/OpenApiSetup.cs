@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Eval.Api;
 using Eval.Api.Auth;
+using Eval.Api.Endpoints;
 using Eval.Api.Http;
+using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.OpenApi;
@@ -14,7 +16,7 @@ using Scalar.AspNetCore;
 namespace Eval.LocalHost.ApiDescription;
 
 /// <summary>
-/// The OpenAPI 3.1 description of the API, generated from the local host's endpoints (LocalApi's metadata) with
+/// The OpenAPI 3.1 description of the API, generated from the endpoints' metadata (Eval.Api's route tables) with
 /// Microsoft.AspNetCore.OpenApi, served at /openapi/v1.json with an interactive page at /docs, and written to
 /// docs/openapi.json by `./eval openapi`. The Functions app serves the same routes (HostParityTests checks both).
 /// </summary>
@@ -23,11 +25,35 @@ public static class OpenApiSetup
     public const string DocumentName = "v1";
     public const string DocumentRoute = "/openapi/{documentName}.json";
     public const string DocsRoute = "/docs";
+    // The body schemas of these steps follow each campaign's rubric; they are named by the step (HumanStep.Name).
     public const string SelfAssessmentBody = "self-assessment";
     public const string CountyScoreBody = "county-score";
     public const string ValidationProblem = "ValidationProblem";
+    public const string RetryAfter = "Retry-After";
+    public const string Location = "Location";
+    /// <summary>The Functions app's host, as a server variable: azd names the app func-eval-&lt;13 characters&gt;.</summary>
+    public const string FunctionAppVariable = "functionApp";
     const string Bearer = "bearer";
     const string ProblemJson = "application/problem+json";
+    const string ProblemDetails = "ProblemDetails";
+
+    /// <summary>
+    /// Operations that touch neither storage nor the task hub, so no outage can reach them. Every other operation may
+    /// answer 503 with Retry-After (Outages); Health, which asks both itself, documents its own 503.
+    /// </summary>
+    static readonly HashSet<string> WithoutDependencies = ["GetSchema"];
+
+    static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Health"] = "Whether storage and the task hub answer: for load balancers and operators.",
+        ["Schemas"] = "The JSON Schemas request bodies are validated with.",
+        ["Units"] = "The org tree: the city (市), its counties and banners (旗县区), their townships (苏木乡镇) and party branches (党支部).",
+        ["Campaigns"] = "A yearly evaluation over a county or the city: its rubric, levels and schedule, and its start and publication.",
+        ["Evaluations"] = "One branch's evaluation: self-assessment (自评), township review (审核) and county scoring (考评).",
+        ["Ratings and objections"] = "The ranked list under public notice (公示) and published, and the objections (异议) raised against it.",
+        ["Audit"] = "The hash-chained audit log of every decision.",
+        ["Self-tests"] = "The deployment self-test: a table write, an external event and a durable timer, end to end.",
+    };
 
     /// <summary>The routes this adds are documentation of the local host only, not API routes (parity ignores them).</summary>
     public static readonly IReadOnlyList<string> LocalOnlyRoutePrefixes = ["/openapi/", DocsRoute];
@@ -55,6 +81,9 @@ public static class OpenApiSetup
             o.Telemetry = false;
             o.DisableAgent();
             o.AddPreferredSecuritySchemes(Bearer);
+            // The page tries requests on the host that serves it, whatever its port, not on the document's servers.
+            o.AddServer(new ScalarServer("/", "This host"));
+            o.WithDynamicBaseServerUrl();
         });
         return app;
     }
@@ -104,9 +133,31 @@ public static class OpenApiSetup
                 "clean text: no control characters (tab, CR and LF only in strings marked x-multiline), bidirectional controls, U+FEFF, " +
                 "noncharacters or lone surrogates.",
         };
-        // No server entry: the document describes the API wherever it runs (the page uses its own origin), and the
-        // generated file does not depend on the port it was generated on.
-        document.Servers = null;
+        // Fixed entries, not the origin the document is asked from, so the generated file does not depend on the port it
+        // was generated on. The /docs page sends its requests to its own origin (MapEvalApiDescription).
+        document.Servers =
+        [
+            new OpenApiServer
+            {
+                Url = "http://localhost:7071",
+                Description = "The local host (./eval up; LocalHost__HttpPort), or the Functions app under func start: the same routes.",
+            },
+            new OpenApiServer
+            {
+                Url = $"https://{{{FunctionAppVariable}}}.azurewebsites.net",
+                Description = "The Function App in Azure: the host of API_BASE_URL in `azd env get-values`.",
+                Variables = new Dictionary<string, OpenApiServerVariable>
+                {
+                    [FunctionAppVariable] = new()
+                    {
+                        Default = "func-eval-xxxxxxxxxxxxx",
+                        Description = "The Function App's name (infra/main.bicep: func-eval- and 13 characters).",
+                    },
+                },
+            },
+        ];
+        foreach (OpenApiTag tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
+            if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out string? description)) tag.Description = description;
 
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -121,10 +172,27 @@ public static class OpenApiSetup
                 "issues them (Auth__MetadataAddress).",
         };
 
+        document.Components.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        document.Components.Headers[RetryAfter] = new OpenApiHeader
+        {
+            Description = "Seconds to wait before sending the request again.",
+            Required = true,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            Example = JsonValue.Create(Outages.RetryAfterSeconds),
+        };
+        document.Components.Headers[Location] = new OpenApiHeader
+        {
+            Description = "The path, on the same server, of what the request created or acts on (the campaign, evaluation, ratings, " +
+                "objection or self-test): GET it to follow the outcome.",
+            Required = true,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
+        };
+
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         foreach ((string name, JsonObject schema) in await RequestSchemas.AllAsync())
             document.Components.Schemas[name] = ToOpenApi(schema, document);
         document.Components.Schemas[ValidationProblem] = ToOpenApi(ValidationProblemSchema(), document);
+        ResponseShapes.DescribeEachOnce(document);
     }
 
     static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -141,6 +209,12 @@ public static class OpenApiSetup
                     ["application/json"] = new() { Schema = new OpenApiSchemaReference(body.Name, context.Document) },
                 },
             };
+        // Examples by the body's schema, whether the body is one of SchemaCatalog's or a C# record's (the self-test's).
+        foreach (OpenApiMediaType json in operation.RequestBody?.Content?.Values ?? [])
+            if (json.Schema is OpenApiSchemaReference { Reference.Id: { } schema }
+                && RequestExamples.BySchema.TryGetValue(schema, out IReadOnlyList<RequestExample>? examples))
+                json.Examples = examples.ToDictionary(e => e.Key,
+                    e => (IOpenApiExample)new OpenApiExample { Summary = e.Summary, Value = e.Value });
 
         if (metadata.OfType<CallerRequirement>().FirstOrDefault() is { } caller)
         {
@@ -152,10 +226,36 @@ public static class OpenApiSetup
         }
         else
         {
+            // Said outright (security: []), not left to whatever the document or a tool would assume.
+            operation.Security = [];
             operation.Description = $"{operation.Description}{(operation.Description is null ? "" : "\n\n")}Who: anyone, no token.";
         }
 
-        if (string.Equals(context.Description.HttpMethod, HttpMethods.Post, StringComparison.OrdinalIgnoreCase))
+        operation.Responses ??= [];
+        foreach ((string status, IOpenApiResponse response) in operation.Responses)
+            if (status is "201" or "202" && response is OpenApiResponse created)
+            {
+                created.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                created.Headers[Location] = new OpenApiHeaderReference(Location, context.Document);
+            }
+        bool post = string.Equals(context.Description.HttpMethod, HttpMethods.Post, StringComparison.OrdinalIgnoreCase);
+        string? name = metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+        if (!operation.Responses.ContainsKey("503") && (name is null || !WithoutDependencies.Contains(name)))
+            operation.Responses["503"] = new OpenApiResponse
+            {
+                Description = "Storage or the task hub could not be reached: send the request again after Retry-After seconds." +
+                    (post ? " What was accepted before the failure is kept; a repeat with the same Idempotency-Key finishes it." : ""),
+                Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    [RetryAfter] = new OpenApiHeaderReference(RetryAfter, context.Document),
+                },
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [ProblemJson] = new() { Schema = new OpenApiSchemaReference(ProblemDetails, context.Document) },
+                },
+            };
+
+        if (post)
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter

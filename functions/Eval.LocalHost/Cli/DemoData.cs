@@ -43,34 +43,4 @@ public static class DemoData
     }
 
     static string Ordinal(int i) => $"第{i + 1}";
-
-    /// <summary>The demo campaign's definition; <paramref name="schedule"/> replaces its weeks-long deadlines (the benchmark's are short).</summary>
-    public static object Campaign(string id, string unitId, string title, object? schedule = null) => new
-    {
-        id,
-        title,
-        unit = unitId,
-        rubric = new
-        {
-            criteria = new object[]
-            {
-                new { id = "political", title = "政治引领", maxPoints = 25 },
-                new { id = "organization", title = "组织引领", maxPoints = 25 },
-                new { id = "service", title = "服务引领", maxPoints = 25 },
-                new { id = "unity", title = "民族团结进步", maxPoints = 25, unity = true },
-            },
-            unityWeight = 1.5,
-            unityMinShare = 0.8,
-            vetoItems = new[] { new { id = "ethnic-incident", title = "发生影响民族团结的重大事件" } },
-        },
-        levels = new object[]
-        {
-            new { id = "strongest", title = "最强党支部", minScore = 90, quota = 0.3 },
-            new { id = "advanced", title = "先进党支部", minScore = 80 },
-            new { id = "qualified", title = "合格党支部", minScore = 60 },
-        },
-        schedule = schedule ?? new { selfAssessment = "P14D", townshipReview = "P7D", countyScoring = "P10D", publicity = "P5D" },
-        scorersPerBranch = 1,
-        maxReturns = 2,
-    };
 }

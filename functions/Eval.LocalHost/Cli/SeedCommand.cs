@@ -11,7 +11,6 @@ namespace Eval.LocalHost.Cli;
 /// </summary>
 public static class SeedCommand
 {
-    public const string DemoCampaignId = "hongshan-2026";
     const int UnitsPerRequest = 500;
 
     public static async Task<int> RunAsync(CommandLine cli, IConfiguration configuration)
@@ -33,12 +32,12 @@ public static class SeedCommand
         int branches = units.Count(u => u.Kind == UnitKinds.Branch);
         Console.WriteLine($"seed: {units.Count} units ({branches} branches in {units.Count(u => u.Kind == UnitKinds.County)} counties)");
 
-        using HttpResponseMessage created = await http.PostAsJsonAsync("api/campaigns",
-            DemoData.Campaign(DemoCampaignId, "chifeng.hongshan", "红山区2026年度最强党支部评定"));
+        CampaignDefinition demo = ChifengCampaign.Hongshan;
+        using HttpResponseMessage created = await http.PostAsJsonAsync("api/campaigns", demo.RequestBody());
         if (created.StatusCode != HttpStatusCode.Conflict && !created.IsSuccessStatusCode) return Fail("POST /api/campaigns", created);
-        using HttpResponseMessage started = await http.PostAsync($"api/campaigns/{DemoCampaignId}/start", null);
+        using HttpResponseMessage started = await http.PostAsync($"api/campaigns/{demo.Id}/start", null);
         if (started.StatusCode != HttpStatusCode.Conflict && !started.IsSuccessStatusCode) return Fail("POST start", started);
-        Console.WriteLine($"seed: demo campaign '{DemoCampaignId}' for chifeng.hongshan is running");
+        Console.WriteLine($"seed: demo campaign '{demo.Id}' for {demo.Unit} is running");
         return 0;
     }
 

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.Workflows.Domain;
+using Eval.LocalHost.Cli;
 
 namespace Eval.FunctionalTests.Chaos;
 
@@ -72,7 +74,8 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
             await Expect(await api.PutAsync(org, "api/units", new { units = unitBatches[n] }, $"units-{n}"),
                 HttpStatusCode.OK, $"units {n}");
         await Expect(await api.PostAsync(org, "api/campaigns",
-            CampaignDriver.Campaign(CampaignId, County, "PT2H", "PT2H", "PT2H", publicity: "PT40S"), "create"), HttpStatusCode.Created, "create");
+            CampaignDriver.Campaign(CampaignId, County, "PT2H", "PT2H", "PT2H", publicity: "PT40S").RequestBody(), "create"),
+            HttpStatusCode.Created, "create");
         await Expect(await api.PostAsync(org, $"api/campaigns/{CampaignId}/start", new { }, "start"), HttpStatusCode.Accepted, "start");
         await gate.EndAsync();
         await WaitAsync(c => c.GetProperty("branchCount").ValueKind == JsonValueKind.Number, "the evaluations to start");

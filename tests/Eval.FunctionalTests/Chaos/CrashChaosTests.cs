@@ -166,7 +166,7 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
             audit.Add((entry.GetProperty("action").GetString() ?? "", entry.TryGetProperty("detail", out JsonElement d) ? d.GetString() ?? "" : ""));
         }
 
-        RetryingApi.Answer verify = await api.GetAsync(RetryingApi.Token(Eval.Api.Auth.Roles.OrgDepartment, ChaosCampaign.County), $"api/campaigns/{ChaosCampaign.CampaignId}/audit/verify");
+        RetryingApi.Answer verify = await api.GetAsync(RetryingApi.Token(Eval.Workflows.Domain.Roles.OrgDepartment, ChaosCampaign.County), $"api/campaigns/{ChaosCampaign.CampaignId}/audit/verify");
         bool intact = verify.Status == System.Net.HttpStatusCode.OK && verify.Body.GetProperty("intact").GetBoolean();
         int dropped = host.Outputs.Sum(o => o.Split('\n').Count(l => l.Contains("redelivered start message", StringComparison.Ordinal)));
         Log($"done in {elapsed.TotalSeconds:F0} s, {host.Kills} kills, {api.Requests} requests, {api.Retries} retries");

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Eval.Api.Auth;
+using Eval.LocalHost.Cli;
+using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests.Infrastructure;
 
@@ -34,40 +36,25 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
         return new TestCounty(county, branches);
     }
 
-    public static object Campaign(string id, string county, string selfAssessment = "PT60S", string townshipReview = "PT60S",
-        string countyScoring = "PT60S", string publicity = "PT3S", int scorersPerBranch = 1, int maxReturns = 2) => new
-    {
-        id,
-        title = "测试旗2026年度最强党支部评定",
-        unit = county,
-        rubric = new
+    /// <summary>
+    /// The Chifeng campaign over a test county, its stages cut to what a test can wait for: a minute each and a public
+    /// notice of 3 s unless the test says otherwise. Anything else a test varies it changes with <c>with</c>.
+    /// </summary>
+    public static CampaignDefinition Campaign(string id, string county, string selfAssessment = "PT60S", string townshipReview = "PT60S",
+        string countyScoring = "PT60S", string publicity = "PT3S") =>
+        ChifengCampaign.Definition(id, county, "测试旗2026年度最强党支部评定") with
         {
-            criteria = new object[]
-            {
-                new { id = "political", title = "政治引领", maxPoints = 25 },
-                new { id = "organization", title = "组织引领", maxPoints = 25 },
-                new { id = "service", title = "服务引领", maxPoints = 25 },
-                new { id = "unity", title = "民族团结进步", maxPoints = 25, unity = true },
-            },
-            unityWeight = 1.5,
-            unityMinShare = 0.8,
-            vetoItems = new[] { new { id = "ethnic-incident", title = "发生影响民族团结的重大事件" } },
-        },
-        levels = new object[]
-        {
-            new { id = "strongest", title = "最强党支部", minScore = 90, quota = 0.3 },
-            new { id = "advanced", title = "先进党支部", minScore = 80 },
-            new { id = "qualified", title = "合格党支部", minScore = 60 },
-        },
-        schedule = new { selfAssessment, townshipReview, countyScoring, publicity },
-        scorersPerBranch,
-        maxReturns,
-    };
+            Schedule = new Schedule(selfAssessment, townshipReview, countyScoring, publicity),
+        };
 
-    public async Task<string> CreateAndStartAsync(object campaign, string county, int branches)
+    /// <summary>POST /api/campaigns by the organization department of <paramref name="unit"/> (the campaign's own by default).</summary>
+    public Task<HttpResponseMessage> CreateAsync(CampaignDefinition campaign, string? unit = null) =>
+        As(Roles.OrgDepartment, unit ?? campaign.Unit).PostAsJsonAsync("api/campaigns", campaign.RequestBody());
+
+    public async Task<string> CreateAndStartAsync(CampaignDefinition campaign, string county, int branches)
     {
         HttpClient org = As(Roles.OrgDepartment, county);
-        using HttpResponseMessage created = await org.PostAsJsonAsync("api/campaigns", campaign);
+        using HttpResponseMessage created = await CreateAsync(campaign, county);
         await Expect(created, HttpStatusCode.Created);
         string id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         using HttpResponseMessage started = await org.PostAsync($"api/campaigns/{id}/start", null);

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Eval.Api;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
+using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -83,9 +84,7 @@ public sealed class HotReadTests
 
     static CampaignRecord Campaign(string status, int branches) => new()
     {
-        Definition = new CampaignDefinition("hot-1", "测试", "chifeng",
-            new Rubric([new Criterion("unity", "民族团结进步", 100, Unity: true)], 1.5m, 0.5m, []),
-            [new Level("strongest", "最强党支部", 90)], new Schedule("P30D", "P10D", "P10D", "P7D")),
+        Definition = ChifengCampaign.Definition("hot-1", "chifeng", "测试"),
         Status = status, CreatedAt = DateTimeOffset.UnixEpoch, CreatedBy = "org-1", BranchCount = branches,
     };
 

@@ -1,4 +1,5 @@
 using Eval.Api.Auth;
+using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 

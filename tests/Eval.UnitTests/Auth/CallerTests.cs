@@ -1,4 +1,6 @@
 using Eval.Api.Auth;
+using Eval.Application;
+using Eval.Workflows.Domain;
 
 namespace Eval.UnitTests.Auth;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Eval.Api.Auth;
 using Eval.UnitTests.Infra;
+using Eval.Workflows.Domain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,21 +1,16 @@
 using System.Text.Json.Nodes;
+using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
 
 namespace Eval.UnitTests.Schemas;
 
-/// <summary>The example campaign of the API description, and valid bodies for it, to be broken one way at a time.</summary>
+/// <summary>The demo campaign, and valid bodies for it, to be broken one way at a time.</summary>
 static class SampleBodies
 {
-    public const string Campaign = """
-        {"id":"hongshan-2026","title":"红山区2026年度最强党支部评定","unit":"chifeng.hongshan",
-         "rubric":{"criteria":[{"id":"political","title":"政治引领","maxPoints":25},{"id":"organization","title":"组织引领","maxPoints":25},{"id":"service","title":"服务引领","maxPoints":25},{"id":"unity","title":"民族团结进步","maxPoints":25,"unity":true}],
-                   "unityWeight":1.5,"unityMinShare":0.8,"vetoItems":[{"id":"ethnic-incident","title":"发生影响民族团结的重大事件"}]},
-         "levels":[{"id":"strongest","title":"最强党支部","minScore":90,"quota":0.3},{"id":"advanced","title":"先进党支部","minScore":80},{"id":"qualified","title":"合格党支部","minScore":60}],
-         "schedule":{"selfAssessment":"P14D","townshipReview":"P7D","countyScoring":"P10D","publicity":"P5D"},
-         "scorersPerBranch":1,"maxReturns":2}
-        """;
+    /// <summary>The demo's 红山区 campaign (<see cref="ChifengCampaign.Hongshan"/>) as the JSON body that creates it.</summary>
+    public static readonly string Campaign = ChifengCampaign.Hongshan.RequestBody().ToJsonString(Json.Options);
 
     public const string SelfAssessment = """
         {"scores":{"political":23,"organization":22.5,"service":20,"unity":25},
@@ -27,7 +22,7 @@ static class SampleBodies
         {"scores":{"political":20,"organization":21,"service":19.5,"unity":24},"veto":null,"comment":"材料齐全"}
         """;
 
-    public static CampaignDefinition CampaignDefinition => Json.Read<CampaignDefinition>(Campaign)!;
+    public static CampaignDefinition CampaignDefinition => ChifengCampaign.Hongshan;
 
     /// <summary>The sample, parsed, changed by <paramref name="change"/> and written back.</summary>
     public static string Edit(string json, Action<JsonObject> change)

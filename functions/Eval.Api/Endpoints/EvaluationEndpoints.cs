@@ -1,0 +1,48 @@
+using Eval.Api.Handlers;
+using Eval.Workflows.Domain;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+using Microsoft.OpenApi;
+
+namespace Eval.Api.Endpoints;
+
+/// <summary>
+/// Evaluations: the work queue, one evaluation, and the human steps (one route per <see cref="HumanStep"/>). Each endpoint is declared here once, with what the OpenAPI document says of it; the local
+/// host maps these, and the Functions app's triggers (functions/Eval.Functions/Http) serve the same routes (HostParityTests).
+/// </summary>
+public static class EvaluationEndpoints
+{
+    public static RouteGroupBuilder MapEvaluations(this RouteGroupBuilder api)
+    {
+        api.MapGet("campaigns/{cid}/evaluations", (HttpRequest req, string cid, EvaluationHandlers h) => h.ListAsync(req, cid))
+            .WithName("ListEvaluations").WithTags("Evaluations").WithSummary("A paged work queue of a campaign's evaluations")
+            .WithQueryParameter("unit", "Only branches at or below this unit (default: the narrower of your unit and the campaign's).")
+            .WithQueryParameter("stage", "Only evaluations at this stage: " + string.Join(", ", Eval.Workflows.Domain.Stages.All) + ".")
+            .WithQueryParameter("pageSize", $"1 to {EvaluationHandlers.MaxPageSize} (default 50).", JsonSchemaType.Integer)
+            .WithQueryParameter("continuationToken", "The continuationToken of the previous page.")
+            .RequiresToken("a working role covering the unit asked for (a branch secretary: its branch)", Roles.Working.ToArray())
+            .Produces<EvaluationPage>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("campaigns/{cid}/evaluations/{branchId}", (HttpRequest req, string cid, string branchId, EvaluationHandlers h) => h.GetAsync(req, cid, branchId))
+            .WithName("GetEvaluation").WithTags("Evaluations").WithSummary("A branch's evaluation: stage, outcome, score, submission, review, scores, history")
+            .RequiresToken("the branch's secretary, or a township reviewer, county scorer or org-department covering it", Roles.Working.ToArray())
+            .Produces<EvaluationView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        foreach (HumanStep step in HumanStep.All) MapStep(api, step);
+        return api;
+    }
+
+    /// <summary>A human step: POST to the evaluation's route under the step's name, described by the step itself.</summary>
+    static void MapStep(RouteGroupBuilder api, HumanStep step)
+    {
+        StepDescription about = step.Description;
+        RouteHandlerBuilder endpoint = api.MapPost($"campaigns/{{cid}}/evaluations/{{branchId}}/{step.Name}",
+                (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) =>
+                    h.TakeStepAsync(step, req, client, cid, branchId))
+            .WithName(about.Operation).WithTags("Evaluations").WithSummary(about.Summary);
+        if (about.Details is { } details) endpoint.WithDescription(details);
+        endpoint.RequiresToken(about.Who, step.OverdueRole is { } overdue ? [step.Role, overdue] : [step.Role])
+            .ValidatedBody(step.Name).Produces<StepAccepted>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+    }
+}

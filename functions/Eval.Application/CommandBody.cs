@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Eval.Workflows.Schemas;
+using NJsonSchema;
+
+namespace Eval.Application;
+
+/// <summary>
+/// A command's body: JSON text validated against the schema the API publishes (clean text included), and only then
+/// bound. A body that does not fit is a 422 with a JSON pointer per error, and nothing is half-read.
+/// </summary>
+public static class CommandBody
+{
+    /// <summary>How bodies bind: camelCase, no unknown members, a bounded depth.</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = 32,
+    };
+
+    public static Result<T> Bind<T>(JsonSchema schema, string text) where T : class
+    {
+        Result<object> bound = Bind(typeof(T), schema, text);
+        return bound.Ok ? (T)bound.Value : bound.Problem;
+    }
+
+    public static Result<object> Bind(Type type, JsonSchema schema, string text)
+    {
+        IReadOnlyList<FieldError> errors = JsonValidator.Validate(schema, text);
+        if (errors.Count > 0) return Problem.Validation(errors);
+        try
+        {
+            object? value = JsonSerializer.Deserialize(text, type, Options);
+            return value is null ? Problem.Validation([new FieldError(JsonPointer.Root, "must be a JSON object")]) : value;
+        }
+        catch (JsonException e)
+        {
+            // The schema accepted it but the shape does not bind (for example a number too large for its type).
+            return Problem.Validation([new FieldError(PointerOf(e), "does not fit the expected type")]);
+        }
+    }
+
+    public static string PointerOf(JsonException e)
+    {
+        string path = (e.Path ?? "$").TrimStart('$');
+        return path.Length == 0 ? JsonPointer.Root : path.TrimStart('.').Split('.', '[', ']').Where(p => p.Length > 0)
+            .Aggregate(JsonPointer.Root, (pointer, segment) => pointer + "/" + segment.Replace("~", "~0").Replace("/", "~1"));
+    }
+}

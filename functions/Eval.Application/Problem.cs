@@ -1,0 +1,55 @@
+using System.Diagnostics.CodeAnalysis;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
+
+namespace Eval.Application;
+
+/// <summary>What kind of refusal a problem is; the API gives each its status code.</summary>
+public enum ProblemKind { BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, UnsupportedMediaType, Invalid, Unavailable }
+
+/// <summary>
+/// Why a command was refused, as an RFC 9457 problem says it: a type (the last segment of its URI), a title, a detail and
+/// extension members. Refused commands change nothing.
+/// </summary>
+public sealed record Problem(ProblemKind Kind, string Type, string Title, string? Detail = null,
+    IReadOnlyDictionary<string, object?>? Extensions = null)
+{
+    public static Problem BadRequest(string detail) => new(ProblemKind.BadRequest, "bad-request", "The request is malformed.", detail);
+
+    public static Problem Forbidden(string detail) => new(ProblemKind.Forbidden, "forbidden", "Not allowed for this role or unit.", detail);
+
+    public static Problem NotFound(string detail) => new(ProblemKind.NotFound, "not-found", "No such resource.", detail);
+
+    public static Problem Conflict(string detail) =>
+        new(ProblemKind.Conflict, "conflict", "The request does not fit the current state.", detail);
+
+    public static Problem Conflict(StepRefusal refusal) => refusal.Type == "conflict"
+        ? Conflict(refusal.Detail)
+        : new(ProblemKind.Conflict, refusal.Type, refusal.Title ?? refusal.Type, refusal.Detail, refusal.Extensions);
+
+    public static Problem UnsupportedMediaType(string title) => new(ProblemKind.UnsupportedMediaType, "unsupported-media-type", title);
+
+    public static Problem TooLarge(string detail) => new(ProblemKind.TooLarge, "too-large", "The body is too large.", detail);
+
+    /// <summary>Each error located by a JSON pointer into the body.</summary>
+    public static Problem Validation(IEnumerable<FieldError> errors) =>
+        new(ProblemKind.Invalid, "validation", "The request body is not valid.", Extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
+}
+
+/// <summary>A command's result: its value, or the problem it was refused with.</summary>
+public readonly struct Result<T> where T : class
+{
+    Result(T? value, Problem? problem) => (Value, Problem) = (value, problem);
+
+    public T? Value { get; }
+
+    public Problem? Problem { get; }
+
+    [MemberNotNullWhen(true, nameof(Value))]
+    [MemberNotNullWhen(false, nameof(Problem))]
+    public bool Ok => Problem is null;
+
+    public static implicit operator Result<T>(T value) => new(value, null);
+
+    public static implicit operator Result<T>(Problem problem) => new(null, problem);
+}

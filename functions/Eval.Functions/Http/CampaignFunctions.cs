@@ -1,0 +1,47 @@
+using Eval.Api.Handlers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Functions.Http;
+
+/// <summary>
+/// The Functions app's triggers for the campaign endpoints, one line each: each serves the route that Eval.Api's route table
+/// declares (HostParityTests compares the two).
+/// </summary>
+public sealed class CampaignFunctions(CampaignHandlers campaigns)
+{
+    [Function("ListCampaigns")]
+    public Task<IResult> ListCampaigns(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns")] HttpRequest req) =>
+        campaigns.ListAsync(req);
+
+    [Function("CreateCampaign")]
+    public Task<IResult> CreateCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns")] HttpRequest req) =>
+        campaigns.CreateAsync(req);
+
+    [Function("GetCampaign")]
+    public Task<IResult> GetCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}")] HttpRequest req,
+        string cid) =>
+        campaigns.GetAsync(req, cid);
+
+    [Function("StartCampaign")]
+    public Task<IResult> StartCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/start")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid) =>
+        campaigns.StartAsync(req, client, cid);
+
+    [Function("GetSelfAssessmentSchema")]
+    public Task<IResult> GetSelfAssessmentSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/schemas/self-assessment")] HttpRequest req,
+        string cid) =>
+        campaigns.SelfAssessmentSchemaAsync(req, cid);
+
+    [Function("RequestPublication")]
+    public Task<IResult> RequestPublication(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/publication")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid) =>
+        campaigns.PublicationAsync(req, client, cid);
+}

@@ -1,0 +1,44 @@
+using Eval.Api.Handlers;
+using Eval.Workflows.Domain;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Functions.Http;
+
+/// <summary>
+/// The Functions app's triggers for the evaluation endpoints, one line each: each serves the route that Eval.Api's route table
+/// declares (HostParityTests compares the two).
+/// </summary>
+public sealed class EvaluationFunctions(EvaluationHandlers evaluations)
+{
+    [Function("ListEvaluations")]
+    public Task<IResult> ListEvaluations(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/evaluations")] HttpRequest req,
+        string cid) =>
+        evaluations.ListAsync(req, cid);
+
+    [Function("GetEvaluation")]
+    public Task<IResult> GetEvaluation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/evaluations/{branchId}")] HttpRequest req,
+        string cid, string branchId) =>
+        evaluations.GetAsync(req, cid, branchId);
+
+    [Function("SubmitSelfAssessment")]
+    public Task<IResult> SubmitSelfAssessment(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/self-assessment")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid, string branchId) =>
+        evaluations.TakeStepAsync(HumanSteps.SelfAssessment, req, client, cid, branchId);
+
+    [Function("SubmitTownshipReview")]
+    public Task<IResult> SubmitTownshipReview(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/township-review")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid, string branchId) =>
+        evaluations.TakeStepAsync(HumanSteps.TownshipReview, req, client, cid, branchId);
+
+    [Function("SubmitCountyScore")]
+    public Task<IResult> SubmitCountyScore(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/county-score")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid, string branchId) =>
+        evaluations.TakeStepAsync(HumanSteps.CountyScore, req, client, cid, branchId);
+}

@@ -1,0 +1,49 @@
+using Eval.Api.Handlers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Functions.Http;
+
+/// <summary>
+/// The Functions app's triggers for the ratings and objections endpoints, one line each: each serves the route that Eval.Api's route table
+/// declares (HostParityTests compares the two).
+/// </summary>
+public sealed class ObjectionFunctions(RatingHandlers ratings, ObjectionHandlers objections)
+{
+    [Function("GetRatings")]
+    public Task<IResult> GetRatings(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/ratings")] HttpRequest req,
+        string cid) =>
+        ratings.GetAsync(req, cid);
+
+    [Function("FileObjection")]
+    public Task<IResult> FileObjection(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/objections")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid) =>
+        objections.FileAsync(req, client, cid);
+
+    [Function("ListObjections")]
+    public Task<IResult> ListObjections(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/objections")] HttpRequest req,
+        string cid) =>
+        objections.ListAsync(req, cid);
+
+    [Function("GetObjection")]
+    public Task<IResult> GetObjection(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/objections/{oid}")] HttpRequest req,
+        string cid, string oid) =>
+        objections.GetAsync(req, cid, oid);
+
+    [Function("ResolveObjection")]
+    public Task<IResult> ResolveObjection(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/objections/{oid}/resolution")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid, string oid) =>
+        objections.ResolveAsync(req, client, cid, oid);
+
+    [Function("ResolveObjections")]
+    public Task<IResult> ResolveObjections(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/objection-resolutions")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid) =>
+        objections.ResolveManyAsync(req, client, cid);
+}

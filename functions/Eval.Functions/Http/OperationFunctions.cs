@@ -1,0 +1,45 @@
+using Eval.Api.Handlers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Eval.Functions.Http;
+
+/// <summary>
+/// The Functions app's triggers for health, schemas, audit and self-tests, one line each: each serves the route that Eval.Api's route table
+/// declares (HostParityTests compares the two).
+/// </summary>
+public sealed class OperationFunctions(HealthHandler health, SchemaHandlers schemas, AuditHandlers audit, SelfTestHandlers selfTests)
+{
+    [Function("Health")]
+    public Task<IResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req,
+        [DurableClient] DurableTaskClient client) => health.GetAsync(req, client);
+
+    [Function("GetSchema")]
+    public Task<IResult> GetSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{name}")] HttpRequest req,
+        string name) =>
+        schemas.GetAsync(req, name);
+
+    [Function("VerifyAudit")]
+    public Task<IResult> VerifyAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/audit/verify")] HttpRequest req,
+        string cid) =>
+        audit.VerifyAsync(req, cid);
+
+    [Function("StartSelfTest")]
+    public Task<IResult> StartSelfTest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "selftests")] HttpRequest req,
+        [DurableClient] DurableTaskClient client) => selfTests.StartAsync(req, client);
+
+    [Function("ConfirmSelfTest")]
+    public Task<IResult> ConfirmSelfTest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "selftests/{id}/confirmation")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string id) => selfTests.ConfirmAsync(req, client, id);
+
+    [Function("GetSelfTest")]
+    public Task<IResult> GetSelfTest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "selftests/{id}")] HttpRequest req,
+        string id) => selfTests.GetAsync(req, id);
+}

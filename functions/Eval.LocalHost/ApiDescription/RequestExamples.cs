@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Eval.Workflows.Schemas;
+
+namespace Eval.LocalHost.ApiDescription;
+
+/// <summary>One example of a request body: a key for the document, what it shows, and the body.</summary>
+public sealed record RequestExample(string Key, string Summary, string Json)
+{
+    public JsonNode Value => JsonNode.Parse(Json)!;
+}
+
+/// <summary>
+/// The request bodies' examples in the OpenAPI document, by the name of the body's schema (components/schemas): the
+/// README's walkthrough over 元宝山区, one campaign whose rubric the self-assessment and county score follow. Every
+/// example is valid as the API checks it (RequestExamplesTests), so the page can send it as it stands.
+/// </summary>
+public static class RequestExamples
+{
+    public const string BranchId = "chifeng.yuanbaoshan.t01.b001";
+
+    /// <summary>The self-test's bodies are C# records without a JSON Schema of their own: these are their components' names.</summary>
+    public const string SelfTestStart = "StartRequest";
+    public const string SelfTestConfirmation = "ConfirmRequest";
+
+    public static IReadOnlyDictionary<string, IReadOnlyList<RequestExample>> BySchema { get; } =
+        new Dictionary<string, IReadOnlyList<RequestExample>>(StringComparer.Ordinal)
+        {
+            [SchemaCatalog.Units] =
+            [
+                new("township", "A township and its first branch (the county exists already)", """
+                    {"units":[{"id":"chifeng.yuanbaoshan.t01","name":"元宝山区第1街道","kind":"township"},
+                     {"id":"chifeng.yuanbaoshan.t01.b001","name":"元宝山区第1街道第1社区党支部","kind":"branch"}]}
+                    """),
+            ],
+            [SchemaCatalog.Campaign] =
+            [
+                new("yuanbaoshan", "A campaign over 元宝山区: four criteria, one of them the unity criterion, and three levels", """
+                    {"id":"yuanbaoshan-2026","title":"元宝山区2026年度最强党支部评定","unit":"chifeng.yuanbaoshan",
+                     "rubric":{"criteria":[{"id":"political","title":"政治引领","maxPoints":25},
+                                           {"id":"organization","title":"组织引领","maxPoints":25},
+                                           {"id":"service","title":"服务引领","maxPoints":25},
+                                           {"id":"unity","title":"民族团结进步","maxPoints":25,"unity":true}],
+                               "unityWeight":1.5,"unityMinShare":0.8,
+                               "vetoItems":[{"id":"ethnic-incident","title":"发生影响民族团结的重大事件"}]},
+                     "levels":[{"id":"strongest","title":"最强党支部","minScore":90,"quota":0.3},
+                               {"id":"advanced","title":"先进党支部","minScore":80},
+                               {"id":"qualified","title":"合格党支部","minScore":60}],
+                     "schedule":{"selfAssessment":"P14D","townshipReview":"P7D","countyScoring":"P10D","publicity":"P5D"},
+                     "scorersPerBranch":1,"maxReturns":2}
+                    """),
+            ],
+            [SchemaCatalog.Publication] =
+            [
+                new("finished", "Publish once every evaluation has finished (409 while any has not)", "{}"),
+                new("force", "Publish now: the unfinished evaluations end as not evaluated", """{"force":true}"""),
+            ],
+            [OpenApiSetup.SelfAssessmentBody] =
+            [
+                new("submission", "The branch's points for each criterion of the campaign's rubric, with its evidence", """
+                    {"scores":{"political":23,"organization":22,"service":24,"unity":25},
+                     "summary":"全年开展民族团结主题党日12次，结对帮扶困难群众36户。",
+                     "evidence":[{"criterion":"unity","title":"民族团结进步创建材料","url":"https://example.org/yuanbaoshan/b001/unity.pdf"}]}
+                    """),
+            ],
+            [SchemaCatalog.TownshipReview] =
+            [
+                new("approve", "Approve: the submission goes on to the county", """{"decision":"approve","comment":"材料齐全"}"""),
+                new("return", "Return for rework, saying why", """{"decision":"return","comment":"请补充民族团结主题党日的签到表和照片。"}"""),
+            ],
+            [OpenApiSetup.CountyScoreBody] =
+            [
+                new("score", "A county scorer's points, no veto item applying", """
+                    {"scores":{"political":24,"organization":23,"service":23,"unity":25},"veto":null,"comment":"表现突出"}
+                    """),
+            ],
+            [SchemaCatalog.Objection] =
+            [
+                new("objection", "An objection to a branch's result during the public notice", $$"""
+                    {"branchId":"{{BranchId}}","text":"请核实该支部民族团结活动记录。"}
+                    """),
+            ],
+            [SchemaCatalog.ObjectionResolution] =
+            [
+                new("dismiss", "Dismiss an objection after checking", """{"upheld":false,"comment":"经核实，活动记录属实。"}"""),
+            ],
+            [SchemaCatalog.ObjectionResolutions] =
+            [
+                new("dismiss-two", "Dismiss two objections about the same records with one finding", """
+                    {"objectionIds":["obj-0199f2a1c3e04b8d2e6f1a9c7b3d5e08","obj-0199f2a4d7b19c2e5a0f3d8b6e1c4a27"],
+                     "upheld":false,"comment":"经核实，两件异议所指活动记录均属实。"}
+                    """),
+            ],
+            [SelfTestStart] =
+            [
+                new("five-minutes", "A self-test that waits up to five minutes for its confirmation",
+                    """{"deadlineSeconds":300,"requestedBy":"运维值班"}"""),
+            ],
+            [SelfTestConfirmation] =
+            [
+                new("confirm", "Confirm the waiting self-test", """{"confirmedBy":"运维值班"}"""),
+            ],
+        };
+}
