@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Eval.Api.Auth;
 using Eval.Workflows.Domain;
 
 namespace Eval.Bench;

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.ApiDescription;
 using Eval.Workflows.Domain;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;

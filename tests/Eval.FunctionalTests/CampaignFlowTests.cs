@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 

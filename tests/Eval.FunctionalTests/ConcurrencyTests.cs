@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 

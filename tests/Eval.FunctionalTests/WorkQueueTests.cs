@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 

@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json;
 using Eval.Application;
-using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Http;
 using NJsonSchema;
 

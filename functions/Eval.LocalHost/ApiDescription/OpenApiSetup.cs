@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Eval.Api;
-using Eval.Api.Auth;
 using Eval.Api.Endpoints;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 using Eval.LocalHost.Cli;

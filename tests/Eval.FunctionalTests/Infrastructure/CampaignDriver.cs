@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Eval.Api.Auth;
 using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;
 

@@ -1,4 +1,3 @@
-using Eval.Api.Auth;
 using Eval.Application;
 using Eval.Workflows.Domain;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Eval.Api.Auth;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 
