@@ -18,6 +18,7 @@ public static class TaskNames
     public const string ProposeRatings = nameof(Activities.ProposeRatingsActivity);
     public const string CloseNotice = nameof(Activities.CloseNoticeActivity);
     public const string PublishRatings = nameof(Activities.PublishRatingsActivity);
+    public const string RevokeUpheldRatings = nameof(Activities.RevokeUpheldRatingsActivity);
     public const string RelayAcceptedActions = nameof(Activities.RelayAcceptedActionsActivity);
     public const string FindAcceptedAction = nameof(Activities.FindAcceptedActionActivity);
 }

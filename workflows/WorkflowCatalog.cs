@@ -30,6 +30,7 @@ public static class WorkflowCatalog
         [TaskNames.ProposeRatings] = typeof(ProposeRatingsActivity),
         [TaskNames.CloseNotice] = typeof(CloseNoticeActivity),
         [TaskNames.PublishRatings] = typeof(PublishRatingsActivity),
+        [TaskNames.RevokeUpheldRatings] = typeof(RevokeUpheldRatingsActivity),
         [TaskNames.RelayAcceptedActions] = typeof(RelayAcceptedActionsActivity),
         [TaskNames.FindAcceptedAction] = typeof(FindAcceptedActionActivity),
     };

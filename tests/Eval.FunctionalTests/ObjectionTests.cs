@@ -143,6 +143,9 @@ public sealed class ObjectionTests(LocalHostFixture fx) : IClassFixture<LocalHos
         JsonElement left = Assert.Single(second.GetProperty("alreadyResolved").EnumerateArray());
         Assert.Equal((ids[1], "dismissed"), (left.GetProperty("id").GetString(), left.GetProperty("status").GetString()));
         Assert.Equal("dismissed", (await ObjectionAsync(w, ids[1])).GetProperty("status").GetString());
+        // The campaign's workflow revokes it when the resolution's event arrives; the public list shows it within seconds.
+        await Poll.UntilAsync(async () => await ProposedLevelAsync(w, branch) == "revoked" ? "revoked" : null,
+            TimeSpan.FromSeconds(30), "the upheld branch's level revoked on the public list", () => fx.Host.Output);
         Assert.Equal("revoked", (await ProposedLevelAsync(w, branch)));
 
         // One audit link per resolution, and the chain holds.

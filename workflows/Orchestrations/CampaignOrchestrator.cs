@@ -26,11 +26,11 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         ILogger log = context.CreateReplaySafeLogger<CampaignOrchestrator>();
         var inbox = new EventInbox(context);
 
-        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Starting));
+        context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Starting));
         int branches = await StartEvaluationsAsync(context, input.CampaignId);
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Count} evaluations", input.CampaignId, context.InstanceId, branches);
 
-        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Running) { Branches = branches });
+        context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Running) { Branches = branches });
         PublicationRequested request = await inbox.Next<PublicationRequested>(CampaignEvents.PublicationRequested);
         inbox.Take<PublicationRequested>(CampaignEvents.PublicationRequested);
 
@@ -42,18 +42,24 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         DateTimeOffset noticeEnds = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + input.Publicity;
         int ranked = await context.CallActivityAsync<int>(TaskNames.ProposeRatings, new ProposeRatingsInput(input.CampaignId, noticeEnds), ActivityRetry.Options);
-        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Publicity) { Ranked = ranked, NoticeEnds = noticeEnds });
-        await Deadline.PassAsync(context, noticeEnds);
+        context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Publicity) { Ranked = ranked, NoticeEnds = noticeEnds });
+        if (input.Version >= 2)
+        {
+            // Objections resolved during the notice: an upheld one's level is revoked on the list the public reads.
+            while (await Deadline.WinsAsync(context, inbox.Next<ObjectionResolved>(CampaignEvents.ObjectionResolved), noticeEnds))
+                await ApplyAsync(context, input, inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved));
+        }
+        else await Deadline.PassAsync(context, noticeEnds);
 
         // Close the notice, then publish only once no objection is left open.
         int open = await context.CallActivityAsync<int>(TaskNames.CloseNotice, input.CampaignId, ActivityRetry.Options);
         TimeSpan? recount = input.Version >= 1 ? input.Recount : null;
         while (open > 0)
         {
-            context.SetCustomStatus(new CampaignProgress(CampaignSteps.ResolvingObjections) { Open = open });
+            context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.ResolvingObjections) { Open = open });
             if (await ResolvedWithinAsync(context, inbox, recount))
             {
-                inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved);
+                await ApplyAsync(context, input, inbox.Take<ObjectionResolved>(CampaignEvents.ObjectionResolved));
                 recount = input.Version >= 1 ? input.Recount : null;
             }
             else recount = recount * 2 > MaxRecount ? MaxRecount : recount * 2;
@@ -62,12 +68,18 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings, new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
-        context.SetCustomStatus(new CampaignProgress(CampaignSteps.Published) { Published = published });
+        context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Published) { Published = published });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings", input.CampaignId, context.InstanceId, published);
         return CampaignStatus.Published;
     }
 
     static readonly TimeSpan MaxRecount = TimeSpan.FromHours(1);
+
+    /// <summary>An upheld objection revokes its branch's level (from version 2; the workflow is the only writer of ratings).</summary>
+    static Task ApplyAsync(TaskOrchestrationContext context, CampaignRunInput input, ObjectionResolved resolved) =>
+        input.Version >= 2 && resolved.Upheld
+            ? context.CallActivityAsync<int>(TaskNames.RevokeUpheldRatings, input.CampaignId, ActivityRetry.Options)
+            : Task.CompletedTask;
 
     /// <summary>True when a resolution's event arrives within <paramref name="wait"/> (no wait: it waits for the event).</summary>
     static async Task<bool> ResolvedWithinAsync(TaskOrchestrationContext context, EventInbox inbox, TimeSpan? wait)
@@ -101,7 +113,7 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
             inFlight.Remove(finished);
             await finished; // a township that failed after its retries fails the start, as before
             done++;
-            context.SetCustomStatus(new CampaignProgress(CampaignSteps.Starting) { Groups = groups.Length, Started = done });
+            context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Starting) { Groups = groups.Length, Started = done });
         }
         while (true)
         {

@@ -206,6 +206,6 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             new(at ?? Now, by.Id, by.Role, action, detail);
 
         // Set in the first episode, before any wait: FinishStartActivity reads a custom status as "the start was processed".
-        void Status(string stage) => context.SetCustomStatus(new EvaluationProgress(stage, round));
+        void Status(string stage) => context.SetCustomStatus(new EvaluationWorkflowStatus(stage, round));
     }
 }

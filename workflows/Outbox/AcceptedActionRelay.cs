@@ -42,7 +42,7 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
             return false;
         string instance = InstanceIds.Campaign(campaign.Definition.Id);
         OrchestrationMetadata? workflow = await client.GetInstanceAsync(instance, getInputsAndOutputs: true, ct);
-        if (CampaignProgress.Parse(workflow?.SerializedCustomStatus)?.Step != CampaignSteps.Running) return false;
+        if (CampaignWorkflowStatus.Parse(workflow?.SerializedCustomStatus)?.Step != CampaignSteps.Running) return false;
         await client.RaiseEventAsync(instance, CampaignEvents.PublicationRequested, request, ct);
         log.LogWarning("Raised again the publication request of {CampaignId}, accepted at {At:O} and not taken in yet (instance {InstanceId})",
             campaign.Definition.Id, request.At, instance);

@@ -21,7 +21,7 @@ namespace Eval.Api.Handlers;
 /// publication hostage with a flood of objections.
 /// </summary>
 public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns,
-    ObjectionStore objections, RatingStore ratings, RatingHandlers publicRatings, AuditStore audit, AcceptedActionRelay relay,
+    ObjectionStore objections, RatingStore ratings, AuditStore audit, AcceptedActionRelay relay,
     ObjectionOptions options, TimeProvider clock, ILogger<ObjectionHandlers> log)
 {
     public const int MaxPageSize = 200;
@@ -176,14 +176,12 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
                 Refusal: Problems.Conflict($"The campaign is {campaign.Status}: objections are resolved during its public notice."));
         if (objection.Status != ObjectionStatus.Open)
         {
-            // An earlier resolution may have died before its revocation or its event (a retry without a key lands
-            // here): both are done again, as both are harmless to repeat.
-            await relay.BesideRefusalAsync(async () =>
-            {
-                if (objection.Status == ObjectionStatus.Upheld) await RevokeAsync(objection);
-                if (campaign.NoticeClosed)
-                    await RecountAsync(client, objection.CampaignId, objection.Id, objection.Status == ObjectionStatus.Upheld);
-            }, $"objection {objection.Id} on {objection.CampaignId}");
+            // An earlier resolution may have died before its event (a retry without a key lands here): an upheld one's
+            // revocation, or the campaign's count after the notice, waits for it, and raising it again is harmless.
+            if (objection.Status == ObjectionStatus.Upheld || campaign.NoticeClosed)
+                await relay.BesideRefusalAsync(
+                    () => RecountAsync(client, objection.CampaignId, objection.Id, objection.Status == ObjectionStatus.Upheld),
+                    $"objection {objection.Id} on {objection.CampaignId}");
             return new Decision(null, objection, Problems.Conflict($"The objection is {objection.Status} already."));
         }
         ObjectionRecord resolved = objection with
@@ -201,14 +199,13 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
     }
 
     /// <summary>
-    /// After the resolutions are stored: the upheld branches' levels revoked on the list (nobody moves up: no re-ranking),
-    /// an audit link each, and one event that makes the campaign count the open objections again. All of it from what is
-    /// stored, and all of it harmless to repeat.
+    /// After the resolutions are stored: an audit link each, and one event to the campaign's workflow, which revokes the
+    /// upheld branches' levels (nobody moves up: no re-ranking) and counts the open objections again. All of it from what
+    /// is stored, and all of it harmless to repeat.
     /// </summary>
     async Task FinishAsync(DurableTaskClient client, string campaignId, IReadOnlyList<ObjectionRecord> resolved)
     {
         if (resolved.Count == 0) return;
-        foreach (ObjectionRecord o in resolved.Where(o => o.Status == ObjectionStatus.Upheld)) await RevokeAsync(o);
         await audit.AppendToCampaignAsync(campaignId, [.. resolved.Select(o => new HistoryEntry(o.ResolvedAt!.Value, o.ResolvedBy!.Id,
             o.ResolvedBy.Role, o.Status == ObjectionStatus.Upheld ? HistoryActions.ObjectionUpheld : HistoryActions.ObjectionDismissed,
             $"{o.Id} on {o.BranchId}: {o.Comment}"))]);
@@ -216,12 +213,6 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
         foreach (ObjectionRecord o in resolved)
             log.LogInformation("Objection {ObjectionId} on {CampaignId}/{BranchId} {Status} by {CallerId}, raised to instance {InstanceId}",
                 o.Id, campaignId, o.BranchId, o.Status, o.ResolvedBy!.Id, InstanceIds.Campaign(campaignId));
-    }
-
-    async Task RevokeAsync(ObjectionRecord upheld)
-    {
-        await ratings.RevokeAsync(upheld.CampaignId, upheld.BranchId);
-        publicRatings.Forget(upheld.CampaignId);
     }
 
     /// <summary>The organization department of the campaign's unit, or the problem to answer with.</summary>
@@ -299,7 +290,10 @@ public sealed class ObjectionHandlers(Idempotency idempotency, Authenticator aut
     static ObjectionView View(ObjectionRecord o) =>
         new(o.Id, o.BranchId, o.Text, o.FiledBy, o.FiledAt, o.Status, o.Comment, o.ResolvedBy, o.ResolvedAt);
 
-    /// <summary>Tells the campaign an objection is no longer open, so that it counts the open ones again (a repeat is harmless).</summary>
+    /// <summary>
+    /// Tells the campaign an objection is no longer open: it revokes the level of an upheld one, and counts the open ones
+    /// again (a repeat is harmless).
+    /// </summary>
     static Task RecountAsync(DurableTaskClient client, string campaignId, string objectionId, bool upheld) =>
         client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved,
             new ObjectionResolved(objectionId, upheld));

@@ -42,8 +42,6 @@ public sealed class RatingHandlers(CampaignAccess access, RatingStore ratings, T
         return new ListResult(list, caching, NotModified(request, list.ETag));
     }
 
-    /// <summary>Forgets the campaign's list, so that this host's next read shows a change it has just made.</summary>
-    public void Forget(string campaignId) => lists.TryRemove(campaignId, out _);
 
     async Task<Snapshot> ListAsync(CampaignRecord campaign, CancellationToken ct)
     {

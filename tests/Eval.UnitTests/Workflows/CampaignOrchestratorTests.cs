@@ -25,6 +25,8 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     readonly ConcurrentQueue<Call> calls = new();
     /// <summary>The start's fan-out (group starts and the pending polls), kept apart from the campaign's steps.</summary>
     readonly ConcurrentQueue<Call> startCalls = new();
+    /// <summary>The revocations of upheld objections' levels (version 2), kept apart from the campaign's steps.</summary>
+    readonly ConcurrentQueue<DateTimeOffset> revocations = new();
     static readonly string[] Groups = Enumerable.Range(1, 9).Select(t => $"chifeng.test.t{t:00}").ToArray();
     int startsInFlight, maxStartsInFlight;
     int pendingPolls;   // how many polls for pending evaluations answer "3 pending" before the start is done
@@ -58,6 +60,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         r.AddActivityFunc<ProposeRatingsInput, int>(TaskNames.ProposeRatings, (_, input) => Record(TaskNames.ProposeRatings, input, Ranked));
         r.AddActivityFunc<string, int>(TaskNames.CloseNotice, (_, id) => Record(TaskNames.CloseNotice, id, Volatile.Read(ref openObjections)));
         r.AddActivityFunc<PublishRatingsInput, int>(TaskNames.PublishRatings, (_, input) => Record(TaskNames.PublishRatings, input, Ranked));
+        r.AddActivityFunc<string, int>(TaskNames.RevokeUpheldRatings, (_, _) => { revocations.Enqueue(DateTimeOffset.UtcNow); return 1; });
     });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -245,6 +248,43 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
 
         await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", false));
         Assert.Equal(CampaignStatus.Published, await Complete(id));
+    }
+
+    [Fact]
+    public async Task An_upheld_objection_revokes_its_level_when_its_event_comes_during_the_notice_and_after_it()
+    {
+        Volatile.Write(ref openObjections, 1);
+        string id = await Start(TimeSpan.FromSeconds(4));
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+        await WaitForCalls(TaskNames.ProposeRatings, 1);
+
+        // During the notice: an upheld objection is revoked at once, a dismissed one changes nothing.
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", false));
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-2", true));
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+            while (revocations.IsEmpty) await Task.Delay(25, timeout.Token); // throws when no revocation comes in time
+        Assert.Single(revocations);
+        Assert.DoesNotContain(calls, c => c.Name == TaskNames.CloseNotice);
+
+        // After it, while the last open objection is resolved (upheld): revoked again before the count that ends the wait.
+        await WaitForCalls(TaskNames.CloseNotice, 1);
+        Volatile.Write(ref openObjections, 0);
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-3", true));
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        Assert.Equal(2, revocations.Count);
+    }
+
+    [Fact]
+    public async Task A_campaign_started_before_version_2_leaves_revocations_to_its_publication()
+    {
+        Volatile.Write(ref openObjections, 1);
+        string id = await Start(TimeSpan.FromSeconds(1), recount: TimeSpan.FromSeconds(1), version: 1);
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+        await WaitForCalls(TaskNames.CloseNotice, 1);
+        Volatile.Write(ref openObjections, 0);
+        await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", true));
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        Assert.Empty(revocations);
     }
 
     // ---------------------------------------------------------------- helpers

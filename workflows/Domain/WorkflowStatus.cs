@@ -7,7 +7,7 @@ namespace Eval.Workflows.Domain;
 /// An evaluation's orchestration shows where it waits as its custom status. It is set in the first episode, before any
 /// wait, so a status at all means the start was processed (FinishStartActivity counts on that).
 /// </summary>
-public sealed record EvaluationProgress(
+public sealed record EvaluationWorkflowStatus(
     [property: JsonPropertyName("stage")] string Stage,
     [property: JsonPropertyName("round")] int Round);
 
@@ -23,7 +23,7 @@ public static class CampaignSteps
 }
 
 /// <summary>A campaign's orchestration's custom status: its step and the figures of that step.</summary>
-public sealed record CampaignProgress([property: JsonPropertyName("step")] string Step)
+public sealed record CampaignWorkflowStatus([property: JsonPropertyName("step")] string Step)
 {
     [JsonPropertyName("groups"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Groups { get; init; }
@@ -47,12 +47,12 @@ public sealed record CampaignProgress([property: JsonPropertyName("step")] strin
     public int? Published { get; init; }
 
     /// <summary>The status as an orchestration's metadata holds it; null when there is none or it is not one of these.</summary>
-    public static CampaignProgress? Parse(string? serialized)
+    public static CampaignWorkflowStatus? Parse(string? serialized)
     {
         if (string.IsNullOrEmpty(serialized)) return null;
         try
         {
-            return JsonSerializer.Deserialize<CampaignProgress>(serialized);
+            return JsonSerializer.Deserialize<CampaignWorkflowStatus>(serialized);
         }
         catch (JsonException)
         {
