@@ -102,7 +102,7 @@ public sealed class TelemetryTests
         Assert.DoesNotContain(spans, s => s.Name.Contains("TaskHubSidecarService", StringComparison.Ordinal));
 
         JsonElement accepted = Assert.Single(JsonLogs(host.Output), e =>
-            e.GetProperty("Category").GetString() == "Eval.Api.Handlers.EvaluationHandlers" &&
+            e.GetProperty("Category").GetString() == "Eval.Application.Evaluations.EvaluationSteps" &&
             e.GetProperty("State").TryGetProperty("Step", out JsonElement step) && step.GetString() == "self-assessment");
         JsonElement state = accepted.GetProperty("State");
         Assert.Equal(campaign, state.GetProperty("CampaignId").GetString());
