@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Eval.Application;
+using Eval.Application.Campaigns;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
 using Eval.Application.Evaluations;
@@ -34,6 +35,7 @@ public static class EvalApiServices
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();
+        services.AddSingleton<CampaignCommands>();
         services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();

@@ -1,3 +1,4 @@
+using Eval.Application.Campaigns;
 using Eval.Api.Handlers;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;

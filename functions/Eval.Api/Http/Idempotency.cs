@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Eval.Application;
 using Eval.Api.Auth;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
@@ -28,8 +29,8 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
     const int MaxKeptBody = 900_000; // split over binary columns (TableText), with the key's other columns well inside a row's 1 MiB
     const string OperationItem = "Eval.Idempotency.Operation";
 
-    /// <summary>A request runs in well under this; a "running" key older than this was left by a process that died.</summary>
-    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(15);
+    /// <summary>A "running" key older than this was left by a process that died (<see cref="Requests.AbandonedAfter"/>).</summary>
+    public static readonly TimeSpan AbandonedAfter = Requests.AbandonedAfter;
 
     /// <summary>The operation id of the request's Idempotency-Key (the same for every repeat), or null without a key.</summary>
     public static string? OperationOf(HttpRequest request) => request.HttpContext.Items[OperationItem] as string;

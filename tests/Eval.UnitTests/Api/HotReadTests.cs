@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Eval.Application.Campaigns;
 using Eval.Api;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;

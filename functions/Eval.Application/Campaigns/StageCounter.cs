@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 
-namespace Eval.Api.Handlers;
+namespace Eval.Application.Campaigns;
 
 /// <summary>How many of a campaign's evaluations are at each stage, how many are overdue, and how many there are.</summary>
 public sealed record StageCounts(Dictionary<string, int> Stages, int Overdue, int Total)
