@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Eval.Application;
 using Eval.Application.Campaigns;
+using Eval.Application.Objections;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
 using Eval.Application.Evaluations;
@@ -36,6 +37,7 @@ public static class EvalApiServices
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();
         services.AddSingleton<CampaignCommands>();
+        services.AddSingleton<ObjectionCommands>();
         services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();

@@ -1,4 +1,4 @@
-namespace Eval.Api.Handlers;
+namespace Eval.Application.Objections;
 
 /// <summary>Settings section "Objections" (Objections__MaxPerCaller as an app setting).</summary>
 public sealed class ObjectionOptions
