@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Eval.Application;
 using Eval.Application.Campaigns;
 using Eval.Application.Objections;
+using Eval.Application.Units;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
 using Eval.Application.Evaluations;
@@ -38,6 +39,7 @@ public static class EvalApiServices
         services.AddSingleton<EvaluationSteps>();
         services.AddSingleton<CampaignCommands>();
         services.AddSingleton<ObjectionCommands>();
+        services.AddSingleton<UnitCommands>();
         services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();

@@ -51,5 +51,8 @@ public readonly struct Result<T> where T : class
 
     public static implicit operator Result<T>(T value) => new(value, null);
 
+    /// <summary>A value the implicit conversion cannot take (an interface type, such as a list).</summary>
+    public static Result<T> Of(T value) => new(value, null);
+
     public static implicit operator Result<T>(Problem problem) => new(null, problem);
 }
