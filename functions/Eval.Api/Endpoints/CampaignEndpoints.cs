@@ -9,10 +9,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Eval.Api.Endpoints;
 
-/// <summary>
-/// Campaigns: define, start, read, and request publication. Each endpoint is declared here once, with what the OpenAPI document says of it; the local
-/// host maps these, and the Functions app's triggers (functions/Eval.Functions/Http) serve the same routes (HostParityTests).
-/// </summary>
+/// <summary>Campaigns: define, start, read, and request publication.</summary>
 public static class CampaignEndpoints
 {
     const string Schema = "application/schema+json";

@@ -8,10 +8,7 @@ using Microsoft.OpenApi;
 
 namespace Eval.Api.Endpoints;
 
-/// <summary>
-/// Evaluations: the work queue, one evaluation, and the human steps (one route per <see cref="HumanStep"/>). Each endpoint is declared here once, with what the OpenAPI document says of it; the local
-/// host maps these, and the Functions app's triggers (functions/Eval.Functions/Http) serve the same routes (HostParityTests).
-/// </summary>
+/// <summary>Evaluations: the work queue, one evaluation, and the human steps (one route per <see cref="HumanStep"/>).</summary>
 public static class EvaluationEndpoints
 {
     public static RouteGroupBuilder MapEvaluations(this RouteGroupBuilder api)

@@ -9,10 +9,7 @@ using Microsoft.OpenApi;
 
 namespace Eval.Api.Endpoints;
 
-/// <summary>
-/// The public list of ratings, and objections (异议) during the public notice. Each endpoint is declared here once, with what the OpenAPI document says of it; the local
-/// host maps these, and the Functions app's triggers (functions/Eval.Functions/Http) serve the same routes (HostParityTests).
-/// </summary>
+/// <summary>The public list of ratings, and objections (异议) during the public notice.</summary>
 public static class ObjectionEndpoints
 {
     public static RouteGroupBuilder MapObjections(this RouteGroupBuilder api)

@@ -8,10 +8,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Eval.Api.Endpoints;
 
-/// <summary>
-/// Health, the published JSON Schemas, the audit check and the deployment self-test. Each endpoint is declared here once, with what the OpenAPI document says of it; the local
-/// host maps these, and the Functions app's triggers (functions/Eval.Functions/Http) serve the same routes (HostParityTests).
-/// </summary>
+/// <summary>Health, the published JSON Schemas, the audit check and the deployment self-test.</summary>
 public static class OperationEndpoints
 {
     const string Schema = "application/schema+json";

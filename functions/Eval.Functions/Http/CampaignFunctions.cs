@@ -5,10 +5,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Eval.Functions.Http;
 
-/// <summary>
-/// The Functions app's triggers for the campaign endpoints, one line each: each serves the route that Eval.Api's route table
-/// declares (HostParityTests compares the two).
-/// </summary>
+/// <summary>The Functions triggers of the campaign endpoints (see <see cref="Api.Endpoints.EvalApi"/>).</summary>
 public sealed class CampaignFunctions(CampaignHandlers campaigns)
 {
     [Function("ListCampaigns")]

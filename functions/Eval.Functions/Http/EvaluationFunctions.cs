@@ -6,10 +6,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Eval.Functions.Http;
 
-/// <summary>
-/// The Functions app's triggers for the evaluation endpoints, one line each: each serves the route that Eval.Api's route table
-/// declares (HostParityTests compares the two).
-/// </summary>
+/// <summary>The Functions triggers of the evaluation endpoints (see <see cref="Api.Endpoints.EvalApi"/>).</summary>
 public sealed class EvaluationFunctions(EvaluationHandlers evaluations)
 {
     [Function("ListEvaluations")]

@@ -5,10 +5,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Eval.Functions.Http;
 
-/// <summary>
-/// The Functions app's triggers for the ratings and objections endpoints, one line each: each serves the route that Eval.Api's route table
-/// declares (HostParityTests compares the two).
-/// </summary>
+/// <summary>The Functions triggers of the ratings and objections endpoints (see <see cref="Api.Endpoints.EvalApi"/>).</summary>
 public sealed class ObjectionFunctions(RatingHandlers ratings, ObjectionHandlers objections)
 {
     [Function("GetRatings")]

@@ -5,10 +5,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Eval.Functions.Http;
 
-/// <summary>
-/// The Functions app's triggers for health, schemas, audit and self-tests, one line each: each serves the route that Eval.Api's route table
-/// declares (HostParityTests compares the two).
-/// </summary>
+/// <summary>The Functions triggers of health, schemas, audit and self-tests (see <see cref="Api.Endpoints.EvalApi"/>).</summary>
 public sealed class OperationFunctions(HealthHandler health, SchemaHandlers schemas, AuditHandlers audit, SelfTestHandlers selfTests)
 {
     [Function("Health")]

@@ -4,10 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Eval.Functions.Http;
 
-/// <summary>
-/// The Functions app's triggers for the unit endpoints, one line each: each serves the route that Eval.Api's route table
-/// declares (HostParityTests compares the two).
-/// </summary>
+/// <summary>The Functions triggers of the unit endpoints (see <see cref="Api.Endpoints.EvalApi"/>).</summary>
 public sealed class UnitFunctions(UnitHandlers units)
 {
     [Function("PutUnits")]
