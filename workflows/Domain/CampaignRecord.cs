@@ -31,7 +31,9 @@ public sealed record CampaignRecord
 /// <summary>The campaign orchestration's input.</summary>
 public sealed record CampaignRunInput(string CampaignId, TimeSpan Publicity)
 {
-    /// <summary>1: waiting for objections, the campaign also counts again on its own (<see cref="Recount"/>). 0: inputs written before.</summary>
+    /// <summary>
+    /// 1: waiting for objections, the campaign also counts again on its own (<see cref="Recount"/>). 0: inputs written before.
+    /// </summary>
     public int Version { get; init; }
 
     public const int CurrentVersion = 1;
