@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Routing;
 namespace Eval.Api.Endpoints;
 
 /// <summary>
-/// The org tree: city → county/banner → township/sumu/street → branch. Each endpoint is declared here once, with what the OpenAPI document says of it; the local
-/// host maps these, and the Functions app's triggers (functions/Eval.Functions/Http) serve the same routes (HostParityTests).
+/// The org tree: city → county/banner → township/sumu/street → branch. Each endpoint is declared here once, with what the
+/// OpenAPI document says of it; the local host maps these, and the Functions app's triggers (functions/Eval.Functions/Http)
+/// serve the same routes (HostParityTests).
 /// </summary>
 public static class UnitEndpoints
 {
