@@ -86,7 +86,8 @@ public static class BareEngine
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary><paramref name="onPhase"/> is told the name of each phase as it begins (and "after" at the end).</summary>
-    public static async Task<BareResult> RunAsync(string storage, int instances, int clients, bool timers, ILoggerFactory logs, Action<string> log, Action<string> onPhase)
+    public static async Task<BareResult> RunAsync(string storage, int instances, int clients, bool timers, ILoggerFactory logs,
+        Action<string> log, Action<string> onPhase)
     {
         var options = new LocalHostOptions { SidecarPort = FreePort.Next(), WorkerId = "bench-bare" };
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -97,7 +98,8 @@ public static class BareEngine
         WebApplication sidecar = await DurableSidecar.StartAsync(configuration, options, logs);
         GrpcChannel channel = GrpcChannel.ForAddress($"http://localhost:{options.SidecarPort}");
 
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Services.AddSingleton(logs);
         builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
         builder.Services.AddDurableTaskWorker(b =>
@@ -115,8 +117,8 @@ public static class BareEngine
             var clock = new PhaseClock("A", "schedule", log, onPhase);
 
             string[] ids = Enumerable.Range(0, instances).Select(i => $"{Prefix}{i:D5}").ToArray();
-            await ForEachAsync(ids, clients, (id, ct) => client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEvaluationOrchestrator), timers ? DeadlineMinutes : 0,
-                new StartOrchestrationOptions(id), ct));
+            await ForEachAsync(ids, clients, (id, ct) => client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEvaluationOrchestrator),
+                timers ? DeadlineMinutes : 0, new StartOrchestrationOptions(id), ct));
             clock.Next("schedule", "start");
             await WaitAsync(() => BareProgress.Started.Count == instances, "every instance to start");
             // As the product does before taking actions: an event raised before the start is processed would be lost.
@@ -125,7 +127,8 @@ public static class BareEngine
             for (int k = 0; k < BareEvaluationOrchestrator.Events; k++)
             {
                 int step = k;
-                await ForEachAsync(ids, clients, (id, ct) => client.RaiseEventAsync(id, BareEvaluationOrchestrator.EventName(step), step, ct));
+                await ForEachAsync(ids, clients,
+                    (id, ct) => client.RaiseEventAsync(id, BareEvaluationOrchestrator.EventName(step), step, ct));
                 await WaitAsync(() => BareProgress.Handled[step].Count == instances, $"event {step + 1} to be handled");
                 clock.Next($"event {step + 1}", step + 1 < BareEvaluationOrchestrator.Events ? $"event {step + 2}" : "complete");
             }
@@ -165,7 +168,8 @@ public static class BareEngine
         {
             if (DateTime.UtcNow > until)
                 throw new TimeoutException($"Workload A gave up waiting for {what}: {BareProgress.Started.Count} started, " +
-                                           $"{string.Join("/", BareProgress.Handled.Select(h => h.Count))} handled, {BareProgress.Completed.Count} completed.");
+                                           $"{string.Join("/", BareProgress.Handled.Select(h => h.Count))} handled, " +
+                                           $"{BareProgress.Completed.Count} completed.");
             await Task.Delay(PollInterval);
         }
     }
@@ -187,7 +191,8 @@ public static class BareEngine
         int completed;
         while ((completed = await CountAsync(client, OrchestrationRuntimeStatus.Completed)) != instances)
         {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Workload A: storage shows {completed} of {instances} instances completed.");
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"Workload A: storage shows {completed} of {instances} instances completed.");
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
@@ -195,7 +200,8 @@ public static class BareEngine
     static async Task<int> CountAsync(DurableTaskClient client, OrchestrationRuntimeStatus status)
     {
         int count = 0;
-        await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = Prefix, Statuses = [status], PageSize = 1000 }))
+        await foreach (var _ in client.GetAllInstancesAsync(
+            new OrchestrationQuery { InstanceIdPrefix = Prefix, Statuses = [status], PageSize = 1000 }))
             count++;
         return count;
     }

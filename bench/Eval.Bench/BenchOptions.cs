@@ -24,7 +24,9 @@ public sealed class BenchOptions
     public string HostDll { get; private set; } = "";
     /// <summary>The command line as the user typed it, for the report.</summary>
     public string Command { get; private set; } = "./eval bench";
-    /// <summary>Rewrite docs/benchmarks.md and bench/last-report.json; by default only a full run (every workload, 3,810 branches) does.</summary>
+    /// <summary>
+    /// Rewrite docs/benchmarks.md and bench/last-report.json; by default only a full run (every workload, 3,810 branches) does.
+    /// </summary>
     public bool WriteDocs { get; private set; }
     /// <summary>
     /// Workload A races each event against a durable timer, as an evaluation races its deadlines. Without them (a probe
@@ -86,8 +88,10 @@ public sealed class BenchOptions
         if (o.Clients < 1) throw new ArgumentException("--clients must be at least 1.");
         if (o.Pollers is < 0 or > MaxPollers) throw new ArgumentException($"--pollers must be 0..{MaxPollers}.");
         if (o.BlobPort == 0 || o.QueuePort == 0 || o.TablePort == 0)
-            throw new ArgumentException("--blob-port, --queue-port and --table-port are required (./eval bench starts Azurite and passes them).");
-        if (o.HostDll == "") o.HostDll = Path.Combine(o.Root, "functions", "Eval.LocalHost", "bin", "Release", "net10.0", "Eval.LocalHost.dll");
+            throw new ArgumentException(
+                "--blob-port, --queue-port and --table-port are required (./eval bench starts Azurite and passes them).");
+        if (o.HostDll == "")
+            o.HostDll = Path.Combine(o.Root, "functions", "Eval.LocalHost", "bin", "Release", "net10.0", "Eval.LocalHost.dll");
         if ((o.Runs('b') || o.Runs('d')) && !File.Exists(o.HostDll))
             throw new ArgumentException($"the local host is not built: {o.HostDll}");
         // Without its timers A no longer does what an evaluation does, so it is no baseline for B.
@@ -100,7 +104,8 @@ public sealed class BenchOptions
     static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
 
     static TimeSpan Minutes(string name, string value) =>
-        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double m) && m > 0 && m <= 24 * 60
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double m)
+            && m > 0 && m <= 24 * 60
             ? TimeSpan.FromMinutes(m) : throw new ArgumentException($"{name} takes minutes (more than 0, at most a day), not '{value}'.");
 
     const int MaxPollers = 1000;
@@ -118,8 +123,12 @@ public sealed class BenchOptions
     /// <summary>"blob,queue,table": the pids `./eval bench` started, in that order.</summary>
     static int[] Pids(string value)
     {
-        int[] pids = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Int("--azurite-pids", p))];
-        return pids.Length == AzuriteServices.Length ? pids : throw new ArgumentException($"--azurite-pids takes {AzuriteServices.Length} pids ({string.Join(", ", AzuriteServices)}), not '{value}'.");
+        int[] pids = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => Int("--azurite-pids", p))];
+        return pids.Length == AzuriteServices.Length
+            ? pids
+            : throw new ArgumentException(
+                $"--azurite-pids takes {AzuriteServices.Length} pids ({string.Join(", ", AzuriteServices)}), not '{value}'.");
     }
 
     /// <summary>Azurite's services, each its own process, in the order of <see cref="AzuritePids"/>.</summary>

@@ -75,8 +75,8 @@ public sealed class CountingProxy : IAsyncDisposable
         app.Run(proxy.ForwardAsync);
         await app.StartAsync();
 
-        int[] ports = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses.Select(a => new Uri(a).Port).ToArray();
+        int[] ports = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port).ToArray();
         if (ports.Length != 3) throw new InvalidOperationException($"The proxy opened {ports.Length} ports, not 3.");
         proxy.BlobPort = ports[0]; proxy.QueuePort = ports[1]; proxy.TablePort = ports[2];
         proxy.routes[ports[0]] = ("blob", blob);
@@ -127,7 +127,8 @@ public sealed class CountingProxy : IAsyncDisposable
             foreach (var (name, values) in answer.Headers)
                 if (!HopByHop.Contains(name)) response.Headers[name] = values.ToArray();
             foreach (var (name, values) in answer.Content.Headers)
-                if (!(bodyless && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))) response.Headers[name] = values.ToArray();
+                if (!(bodyless && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+                    response.Headers[name] = values.ToArray();
             if (bodyless || HttpMethods.IsHead(request.Method)) return;
             if (IsDequeue(service, request))
             {
@@ -143,7 +144,9 @@ public sealed class CountingProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>"table GET Evaluations", "table POST $batch", "queue DELETE" ...: enough to see what a workload spends its requests on.</summary>
+    /// <summary>
+    /// "table GET Evaluations", "table POST $batch", "queue DELETE" ...: enough to see what a workload spends its requests on.
+    /// </summary>
     static string Operation(string service, HttpRequest request)
     {
         string path = request.Path.Value ?? "";
@@ -162,7 +165,8 @@ public sealed class CountingProxy : IAsyncDisposable
     const string FailedSuffix = " (failed)";
 
     static bool IsDequeue(string service, HttpRequest request) =>
-        service == "queue" && HttpMethods.IsGet(request.Method) && (request.Path.Value ?? "").EndsWith("/messages", StringComparison.Ordinal)
+        service == "queue" && HttpMethods.IsGet(request.Method)
+            && (request.Path.Value ?? "").EndsWith("/messages", StringComparison.Ordinal)
         && !request.Query.ContainsKey("peekonly");
 
     /// <summary>" control" or " workitems" for a task hub's queues (named hub-control-NN and hub-workitems), else "".</summary>
@@ -188,7 +192,8 @@ public sealed class CountingProxy : IAsyncDisposable
     {
         var ops = counts.Where(c => include(c.Key.Phase)).GroupBy(c => c.Key.Operation).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
         // "(empty)" and "(failed)" rows count requests already counted, by how they ended.
-        var requests = ops.Where(o => !o.Key.EndsWith(EmptySuffix, StringComparison.Ordinal) && !o.Key.EndsWith(FailedSuffix, StringComparison.Ordinal)).ToList();
+        var requests = ops.Where(o => !o.Key.EndsWith(EmptySuffix, StringComparison.Ordinal)
+            && !o.Key.EndsWith(FailedSuffix, StringComparison.Ordinal)).ToList();
         return new PhaseCount(
             requests.Sum(o => o.Value),
             Services.ToDictionary(s => s, s => requests.Where(o => o.Key.StartsWith(s + " ", StringComparison.Ordinal)).Sum(o => o.Value)),

@@ -19,7 +19,8 @@ public static class ExpectedRatings
         var ordered = scored
             .Select(s => (
                 s.Branch,
-                Score: Math.Round(100 * (s.Points[0] + s.Points[1] + s.Points[2] + UnityWeight * s.Points[3]) / denominator, 2, MidpointRounding.AwayFromZero),
+                Score: Math.Round(100 * (s.Points[0] + s.Points[1] + s.Points[2] + UnityWeight * s.Points[3]) / denominator,
+                    2, MidpointRounding.AwayFromZero),
                 Share: Math.Round(s.Points[3] / MaxPoints, 4, MidpointRounding.AwayFromZero)))
             .OrderByDescending(x => x.Score).ThenByDescending(x => x.Share).ThenBy(x => x.Branch, StringComparer.Ordinal)
             .ToList();

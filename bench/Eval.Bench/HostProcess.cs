@@ -75,7 +75,8 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["LocalHost__WorkerId"] = "bench-host";
         start.Environment["Auth__SigningKey"] = SigningKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (string category in new[] { "Microsoft.AspNetCore", "Microsoft.DurableTask", "DurableTask.AzureStorage", "DurableTask.Core", "Grpc" })
+        foreach (string category in
+            new[] { "Microsoft.AspNetCore", "Microsoft.DurableTask", "DurableTask.AzureStorage", "DurableTask.Core", "Grpc" })
             start.Environment[$"Logging__LogLevel__{category}"] = "Warning";
 
         var logFile = new StreamWriter(logPath) { AutoFlush = true };

@@ -93,7 +93,10 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     {
         scores = Scores(SelfPoints(i)),
         summary = "本年度支部工作总结",
-        evidence = new[] { new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" } },
+        evidence = new[]
+        {
+            new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" },
+        },
     };
 
     /// <summary>Everything before the measured campaign: the org tree and the campaign's definition; the campaign's branches.</summary>
@@ -155,13 +158,14 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             clock.Next("self-assessment", "township review");
 
             await ForEachAsync(branches, (b, _) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
-                $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" }, "review-" + b));
+                $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" },
+                "review-" + b));
             await WaitStageAsync("awaiting-county-score", n);
             clock.Next("township review", "county score");
 
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.CountyScore, HttpMethod.Post,
-                $"{campaign}/evaluations/{b}/county-score", scorers[County(b)], new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" },
-                "score-" + b));
+                $"{campaign}/evaluations/{b}/county-score", scorers[County(b)],
+                new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" }, "score-" + b));
             await WaitStageAsync("done", n);
             clock.Next("county score", "publication to notice");
 
@@ -193,7 +197,9 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
     // The Chifeng campaign's rules; deadlines hours away (never reached here), the notice a few seconds.
     JsonObject Campaign(string publicity) => (ChifengCampaign.Definition(campaignId, unit,
-        campaignId == CampaignId ? "赤峰市2026年度最强党支部评定（基准测试）" : $"最强党支部评定（基准测试 {workload}，{campaignId}）")
+        campaignId == CampaignId
+            ? "赤峰市2026年度最强党支部评定（基准测试）"
+            : $"最强党支部评定（基准测试 {workload}，{campaignId}）")
         with { Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity) }).RequestBody();
 
     async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
@@ -209,10 +215,16 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             rows++;
             string level = row.GetString("Level") ?? "";
             levels[level] = levels.GetValueOrDefault(level) + 1;
-            if (!expected.Remove(row.RowKey, out ExpectedRating? e)) { mismatches.Add($"{row.RowKey}: a row for no scored branch"); continue; }
+            if (!expected.Remove(row.RowKey, out ExpectedRating? e))
+            {
+                mismatches.Add($"{row.RowKey}: a row for no scored branch");
+                continue;
+            }
             var problems = new List<string>();
-            if (Math.Abs((row.GetDouble("Score") ?? double.NaN) - (double)e.Score) > 1e-6) problems.Add($"score {row.GetDouble("Score")} ≠ {e.Score}");
-            if (Math.Abs((row.GetDouble("UnityShare") ?? double.NaN) - (double)e.UnityShare) > 1e-6) problems.Add($"unity share {row.GetDouble("UnityShare")} ≠ {e.UnityShare}");
+            if (Math.Abs((row.GetDouble("Score") ?? double.NaN) - (double)e.Score) > 1e-6)
+                problems.Add($"score {row.GetDouble("Score")} ≠ {e.Score}");
+            if (Math.Abs((row.GetDouble("UnityShare") ?? double.NaN) - (double)e.UnityShare) > 1e-6)
+                problems.Add($"unity share {row.GetDouble("UnityShare")} ≠ {e.UnityShare}");
             if (row.GetInt32("Rank") != e.Rank) problems.Add($"rank {row.GetInt32("Rank")} ≠ {e.Rank}");
             if (level != e.Level) problems.Add($"level {level} ≠ {e.Level}");
             if (string.IsNullOrEmpty(row.GetString("BranchName"))) problems.Add("no branch name");
@@ -261,7 +273,9 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         public Dictionary<string, int> Stages { get; } = stages;
     }
 
-    /// <summary>Waits for the published list to reach <paramref name="status"/>; by then all <paramref name="evaluations"/> are done.</summary>
+    /// <summary>
+    /// Waits for the published list to reach <paramref name="status"/>; by then all <paramref name="evaluations"/> are done.
+    /// </summary>
     async Task WaitRatingsAsync(string status, int evaluations)
     {
         var until = DateTime.UtcNow + StepLimit;
@@ -269,7 +283,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         {
             var (code, body) = await SendAsync(Endpoints.Ratings, HttpMethod.Get, $"api/campaigns/{campaignId}/ratings", null, null, null);
             if (code == HttpStatusCode.OK && body.GetProperty("status").GetString() == status) return;
-            if (code is not (HttpStatusCode.OK or HttpStatusCode.Conflict)) throw new InvalidOperationException($"GET ratings answered {(int)code}: {body}");
+            if (code is not (HttpStatusCode.OK or HttpStatusCode.Conflict))
+                throw new InvalidOperationException($"GET ratings answered {(int)code}: {body}");
             if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(new() { ["done"] = evaluations });
             if (DateTime.UtcNow > until)
                 throw new TimeoutException($"Workload {workload} gave up waiting for the ratings to be {status}: {body}");
@@ -277,16 +292,18 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         }
     }
 
-    async Task<JsonElement> ExpectAsync(HttpStatusCode expected, string endpoint, HttpMethod method, string path, AuthenticationHeaderValue token,
-        object? body, string? idempotencyKey)
+    async Task<JsonElement> ExpectAsync(HttpStatusCode expected, string endpoint, HttpMethod method, string path,
+        AuthenticationHeaderValue token, object? body, string? idempotencyKey)
     {
         var (code, json) = await SendAsync(endpoint, method, path, token, body, idempotencyKey);
-        return code == expected ? json : throw new InvalidOperationException($"{method} {path} answered {(int)code}, expected {(int)expected}: {json}");
+        return code == expected
+            ? json
+            : throw new InvalidOperationException($"{method} {path} answered {(int)code}, expected {(int)expected}: {json}");
     }
 
     /// <summary>One request; a connection error, a time-out or a 5xx is retried with the same Idempotency-Key (and counted).</summary>
-    async Task<(HttpStatusCode, JsonElement)> SendAsync(string endpoint, HttpMethod method, string path, AuthenticationHeaderValue? token, object? body,
-        string? idempotencyKey)
+    async Task<(HttpStatusCode, JsonElement)> SendAsync(string endpoint, HttpMethod method, string path,
+        AuthenticationHeaderValue? token, object? body, string? idempotencyKey)
     {
         for (int attempt = 1; ; attempt++)
         {

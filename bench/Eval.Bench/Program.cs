@@ -20,8 +20,10 @@ catch (ArgumentException e)
 }
 
 // Interrupted (Ctrl+C, SIGTERM): take the host child down too, then end as the signal would.
-using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => HostProcess.KillAll());
-using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => HostProcess.KillAll());
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGINT, _ => HostProcess.KillAll());
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => HostProcess.KillAll());
 var clock = Stopwatch.StartNew();
 void Log(string line) => Console.WriteLine($"[bench {clock.Elapsed:mm\\:ss}] {line}");
 Directory.CreateDirectory(options.ReportDir);
@@ -37,14 +39,16 @@ var report = new BenchReport
         options.Branches, options.Clients, workloads = string.Join(",", options.Workloads.Order()), options.Publicity, options.Rate,
         options.Pollers,
     },
-    Proxy = "a counting reverse proxy in the bench process (Kestrel, HTTP/1.1, one port per service); the host and workload A both reach Azurite through it, workload C does not",
+    Proxy = "a counting reverse proxy in the bench process (Kestrel, HTTP/1.1, one port per service); " +
+        "the host and workload A both reach Azurite through it, workload C does not",
 };
 Log($"{options.Branches} branches, {options.Clients} clients, workloads {string.Join(",", options.Workloads.Order())}" +
     (options.Runs('d') ? $" (D: {options.Rate:0.##}/s, {options.Pollers} pollers)" : "") + "; " +
     $"{report.Machine.Cpu}, {report.Machine.Cores} cores, load {report.Machine.LoadAtStart}");
 
 await using CountingProxy proxy = await CountingProxy.StartAsync(options.BlobPort, options.QueuePort, options.TablePort);
-Log($"proxy on {proxy.BlobPort}/{proxy.QueuePort}/{proxy.TablePort} → Azurite {options.BlobPort}/{options.QueuePort}/{options.TablePort}");
+Log($"proxy on {proxy.BlobPort}/{proxy.QueuePort}/{proxy.TablePort} → " +
+    $"Azurite {options.BlobPort}/{options.QueuePort}/{options.TablePort}");
 var azurite = new TableServiceClient(options.AzuriteConnectionString);
 
 DateTime? bareQueuesClearedAt = null, productQueuesClearedAt = null;
@@ -56,17 +60,21 @@ try
         string bareLog = Path.Combine(options.ReportDir, $"bare-{stamp}.log");
         using var bareLogs = new FileLoggerFactory(bareLog);
         Cpu cpu = Cpu.Start([Environment.ProcessId, .. options.AzuritePids]);
-        BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, options.BareTimers, bareLogs.Factory, Log, phase => proxy.Phase = "A " + phase);
+        BareResult a = await BareEngine.RunAsync(proxy.ConnectionString, options.Branches, options.Clients, options.BareTimers,
+            bareLogs.Factory, Log, phase => proxy.Phase = "A " + phase);
         Dictionary<string, double> cpuSeconds = cpu.Stop(["bench process (engine, proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("A ", StringComparison.Ordinal) && p != "A after");
         report.WorkloadA = new WorkloadARecord(a.Instances, Math.Round(a.WallSeconds, 2), Math.Round(a.EvaluationsPerSecond, 3), a.Phases,
-            count, Math.Round(count.Total / (double)a.Instances, 1), PerPhase(proxy, "A ", a.Phases, a.Instances), cpuSeconds, PerEvaluation(cpuSeconds, a.Instances), bareLog, options.BareTimers);
-        Log($"A: {a.Instances} bare evaluations in {a.WallSeconds:F1} s = {a.EvaluationsPerSecond:F2}/s, {count.Total / (double)a.Instances:F1} Azurite requests each; " +
+            count, Math.Round(count.Total / (double)a.Instances, 1), PerPhase(proxy, "A ", a.Phases, a.Instances), cpuSeconds,
+            PerEvaluation(cpuSeconds, a.Instances), bareLog, options.BareTimers);
+        Log($"A: {a.Instances} bare evaluations in {a.WallSeconds:F1} s = {a.EvaluationsPerSecond:F2}/s, " +
+            $"{count.Total / (double)a.Instances:F1} Azurite requests each; " +
             $"CPU s: {string.Join(", ", cpuSeconds.Select(c => $"{c.Key} {c.Value:F1}"))}");
         var cleanup = Stopwatch.StartNew();
         int queues = await BareEngine.ClearQueuesAsync(options.AzuriteConnectionString);
         bareQueuesClearedAt = DateTime.UtcNow;
-        Log($"A: the task hub's {queues} queues emptied ({cleanup.Elapsed.TotalSeconds:F1} s), so its leftover timer messages do not burden B");
+        Log($"A: the task hub's {queues} queues emptied ({cleanup.Elapsed.TotalSeconds:F1} s), " +
+            "so its leftover timer messages do not burden B");
     }
 
     if (options.Runs('b'))
@@ -87,7 +95,8 @@ try
         if (bareQueuesClearedAt is { } cleared)
         {
             var sweep = await AzuriteSweep.WaitPastAsync(options.AzuriteConnectionString, cleared);
-            Log($"B: waited {sweep.Waited.TotalSeconds:F0} s for Azurite's sweep of A's deleted messages (the last wait for an answer: {sweep.LastAnswer.TotalSeconds:F1} s)");
+            Log($"B: waited {sweep.Waited.TotalSeconds:F0} s for Azurite's sweep of A's deleted messages " +
+                $"(the last wait for an answer: {sweep.LastAnswer.TotalSeconds:F1} s)");
         }
         Cpu cpu = Cpu.Start([host.ProcessId, Environment.ProcessId, .. options.AzuritePids]);
         ProductResult b = await campaign.RunAsync(branches, azurite, phase => proxy.Phase = "B " + phase);
@@ -99,13 +108,17 @@ try
         Dictionary<string, int> statuses = await OrchestrationStatusesAsync(azurite, hub, b.Stopped is null ? branches.Count + 2 : 0);
         double? peak = host.ReadStatusKib("VmHWM") is { } hwm ? Math.Round(hwm / 1024.0, 1) : null;
         var timeline = host.RssTimeline();
-        report.WorkloadB = new WorkloadBRecord(b.Branches, options.Clients, Math.Round(b.WallSeconds, 2), Math.Round(b.EvaluationsPerSecond, 3), b.Phases,
+        report.WorkloadB = new WorkloadBRecord(b.Branches, options.Clients, Math.Round(b.WallSeconds, 2),
+            Math.Round(b.EvaluationsPerSecond, 3), b.Phases,
             campaign.Latencies.ToDictionary(l => l.Key, l => Latency.Of(l.Value)), b.Requests, b.Retries, b.Ratings, statuses,
-            peak, timeline.Count > 0 ? timeline.Max(t => t.Mib) : null, HostProcess.Thin(timeline, 300).Select(t => new[] { t.Seconds, t.Mib }).ToList(),
-            count, Math.Round(count.Total / (double)b.Branches, 1), PerPhase(proxy, "B ", b.Phases, b.Branches), cpuSeconds, PerEvaluation(cpuSeconds, b.Branches),
-            idlePerSecond, proxy.Count("B-setup"), hostLog, b.Stopped);
-        Log($"B: {b.Stopped?.Done ?? b.Branches} of {b.Branches} evaluations done in {b.WallSeconds:F1} s = {b.EvaluationsPerSecond:F2}/s, " +
-            $"{count.Total / (double)b.Branches:F1} Azurite requests per evaluation, host peak RSS {peak} MiB, {b.Retries} retries, {b.Ratings.Mismatches.Count} rating mismatches");
+            peak, timeline.Count > 0 ? timeline.Max(t => t.Mib) : null,
+            HostProcess.Thin(timeline, 300).Select(t => new[] { t.Seconds, t.Mib }).ToList(),
+            count, Math.Round(count.Total / (double)b.Branches, 1), PerPhase(proxy, "B ", b.Phases, b.Branches), cpuSeconds,
+            PerEvaluation(cpuSeconds, b.Branches), idlePerSecond, proxy.Count("B-setup"), hostLog, b.Stopped);
+        Log($"B: {b.Stopped?.Done ?? b.Branches} of {b.Branches} evaluations done in {b.WallSeconds:F1} s " +
+            $"= {b.EvaluationsPerSecond:F2}/s, " +
+            $"{count.Total / (double)b.Branches:F1} Azurite requests per evaluation, host peak RSS {peak} MiB, " +
+            $"{b.Retries} retries, {b.Ratings.Mismatches.Count} rating mismatches");
         foreach (string m in b.Ratings.Mismatches.Take(10)) Log($"B: mismatch {m}");
     }
     if (options.Runs('b') && options.Runs('d'))
@@ -119,11 +132,14 @@ try
     if (options.Runs('c'))
     {
         // Always the city's full count: C is the publication's write path alone, which takes seconds even at 3,810.
-        PublicationResult c = await PublicationWrites.RunAsync(options.AzuriteConnectionString, BenchOptions.FullBranches, options.Clients, Log);
-        report.WorkloadC = new WorkloadCRecord(c.Rows, c.BatchedWriteSeconds.Select(x => Math.Round(x, 3)).ToList(), c.PublishSeconds.Select(x => Math.Round(x, 3)).ToList(),
-            Math.Round(c.BatchedWriteMedian, 3), Math.Round(c.PublishMedian, 3), Math.Round(c.RowByRowSeconds, 3), Math.Round(c.RowParallelSeconds, 3), options.Clients,
+        PublicationResult c =
+            await PublicationWrites.RunAsync(options.AzuriteConnectionString, BenchOptions.FullBranches, options.Clients, Log);
+        report.WorkloadC = new WorkloadCRecord(c.Rows, c.BatchedWriteSeconds.Select(x => Math.Round(x, 3)).ToList(),
+            c.PublishSeconds.Select(x => Math.Round(x, 3)).ToList(), Math.Round(c.BatchedWriteMedian, 3), Math.Round(c.PublishMedian, 3),
+            Math.Round(c.RowByRowSeconds, 3), Math.Round(c.RowParallelSeconds, 3), options.Clients,
             Math.Round(c.Speedup, 2), Math.Round(c.SpeedupOverParallel, 2),
-            "straight to Azurite (no proxy, no API); batched = RatingStore's own code (transactions of 100, 8 at a time), each run on fresh tables");
+            "straight to Azurite (no proxy, no API); batched = RatingStore's own code (transactions of 100, 8 at a time), " +
+            "each run on fresh tables");
     }
 
     if (options.Runs('d'))
@@ -164,7 +180,8 @@ static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, L
 
 static string[] AzuriteCpuNames() => [.. BenchOptions.AzuriteServices.Select(s => $"azurite {s}")];
 
-static Dictionary<string, double> PerEvaluation(Dictionary<string, double> cpu, int n) => cpu.ToDictionary(c => c.Key, c => Math.Round(c.Value * 1000 / n, 1));
+static Dictionary<string, double> PerEvaluation(Dictionary<string, double> cpu, int n) =>
+    cpu.ToDictionary(c => c.Key, c => Math.Round(c.Value * 1000 / n, 1));
 
 static async Task<Dictionary<string, int>> OrchestrationStatusesAsync(TableServiceClient tables, string hub, int expected)
 {
@@ -172,7 +189,8 @@ static async Task<Dictionary<string, int>> OrchestrationStatusesAsync(TableServi
     while (true)
     {
         var statuses = new Dictionary<string, int>();
-        await foreach (TableEntity row in tables.GetTableClient(hub + "Instances").QueryAsync<TableEntity>(select: ["RuntimeStatus"], maxPerPage: 1000))
+        await foreach (TableEntity row in tables.GetTableClient(hub + "Instances").QueryAsync<TableEntity>(
+            select: ["RuntimeStatus"], maxPerPage: 1000))
         {
             string s = row.GetString("RuntimeStatus") ?? "";
             statuses[s] = statuses.GetValueOrDefault(s) + 1;

@@ -22,8 +22,8 @@ public static class PublicationWrites
     {
         var service = new TableServiceClient(storage);
         List<RankedBranch> ranking = Enumerable.Range(0, rows).Select(i => new RankedBranch(
-            $"chifeng.c{i / 318:00}.t{i / 27 % 12 + 1:00}.b{i % 27 + 1:000}", $"第{i + 1}党支部", 60 + (i % 400) / 10m, 0.8m + (i % 20) / 100m,
-            i + 1, i < rows * 3 / 10 ? "strongest" : "advanced")).ToList();
+            $"chifeng.c{i / 318:00}.t{i / 27 % 12 + 1:00}.b{i % 27 + 1:000}", $"第{i + 1}党支部",
+            60 + (i % 400) / 10m, 0.8m + (i % 20) / 100m, i + 1, i < rows * 3 / 10 ? "strongest" : "advanced")).ToList();
         DateTimeOffset publishedAt = DateTimeOffset.UtcNow;
 
         var proposedRuns = new List<double>();
@@ -47,7 +47,8 @@ public static class PublicationWrites
         TableClient sequential = service.GetTableClient("benchcRowByRow");
         await sequential.CreateIfNotExistsAsync();
         var rowWatch = Stopwatch.StartNew();
-        foreach (RankedBranch r in ranking) await sequential.UpsertEntityAsync(RatingStore.ToEntity(CampaignId, r, publishedAt), TableUpdateMode.Replace);
+        foreach (RankedBranch r in ranking)
+            await sequential.UpsertEntityAsync(RatingStore.ToEntity(CampaignId, r, publishedAt), TableUpdateMode.Replace);
         double rowByRow = rowWatch.Elapsed.TotalSeconds;
         log($"C: one request per row, sequential {rowByRow:F2} s");
 
@@ -55,7 +56,8 @@ public static class PublicationWrites
         await parallel.CreateIfNotExistsAsync();
         rowWatch.Restart();
         await Parallel.ForEachAsync(ranking, new ParallelOptions { MaxDegreeOfParallelism = clients },
-            async (r, ct) => await parallel.UpsertEntityAsync(RatingStore.ToEntity(CampaignId, r, publishedAt), TableUpdateMode.Replace, ct));
+            async (r, ct) =>
+                await parallel.UpsertEntityAsync(RatingStore.ToEntity(CampaignId, r, publishedAt), TableUpdateMode.Replace, ct));
         double rowParallel = rowWatch.Elapsed.TotalSeconds;
         log($"C: one request per row, {clients} at a time {rowParallel:F2} s");
 
@@ -69,7 +71,8 @@ public static class PublicationWrites
     }
 }
 
-public sealed record PublicationResult(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds, double RowByRowSeconds, double RowParallelSeconds)
+public sealed record PublicationResult(
+    int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds, double RowByRowSeconds, double RowParallelSeconds)
 {
     static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
     public double BatchedWriteMedian => Median(BatchedWriteSeconds);

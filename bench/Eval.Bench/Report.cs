@@ -67,9 +67,9 @@ public sealed record WorkloadBRecord(int Branches, int Clients, double WallSecon
     Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation,
     double HostIdleAzuriteRequestsPerSecond, PhaseCount SetupAzuriteRequests, string HostLog, StoppedEarly? Stopped);
 
-public sealed record WorkloadCRecord(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds, double BatchedWriteMedianSeconds,
-    double PublishMedianSeconds, double RowByRowSeconds, double RowParallelSeconds, int Parallelism, double SpeedupOverRowByRow,
-    double SpeedupOverRowParallel, string Note);
+public sealed record WorkloadCRecord(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds,
+    double BatchedWriteMedianSeconds, double PublishMedianSeconds, double RowByRowSeconds, double RowParallelSeconds, int Parallelism,
+    double SpeedupOverRowByRow, double SpeedupOverRowParallel, string Note);
 
 /// <summary>
 /// Workload D, the open loop (<see cref="OpenLoop"/>): the schedule it ran (submissions at a rate, pollers), the
@@ -108,7 +108,9 @@ public sealed class BenchReport
     public WorkloadCRecord? WorkloadC { get; set; }
     public WorkloadDRecord? WorkloadD { get; set; }
     /// <summary>Throughput of B over throughput of A (evaluations per second).</summary>
-    public double? RatioBA => WorkloadA is { } a && WorkloadB is { } b ? Math.Round(b.EvaluationsPerSecond / a.EvaluationsPerSecond, 3) : null;
+    public double? RatioBA => WorkloadA is { } a && WorkloadB is { } b
+        ? Math.Round(b.EvaluationsPerSecond / a.EvaluationsPerSecond, 3)
+        : null;
     public List<Target> Targets => BuildTargets();
     public string? Error { get; set; }
 
@@ -177,7 +179,8 @@ public sealed class BenchReport
         string at = n == BenchOptions.FullBranches ? "" : $" (at {n:N0} branches, not 3,810)";
 
         if (RatioBA is { } ratio)
-            t.Add(Meet("B/A throughput", "≥ 0.7", $"{ratio:0.00}{at}", ratio >= 0.7, $"short by {0.7 - ratio:0.00} ({Pct((0.7 - ratio) / 0.7)} below the goal)"));
+            t.Add(Meet("B/A throughput", "≥ 0.7", $"{ratio:0.00}{at}", ratio >= 0.7,
+                $"short by {0.7 - ratio:0.00} ({Pct((0.7 - ratio) / 0.7)} below the goal)"));
         else t.Add(new Target("B/A throughput", "≥ 0.7", "not measured", null, "needs workloads A and B"));
 
         if (WorkloadB is { } b)
@@ -186,23 +189,30 @@ public sealed class BenchReport
             {
                 string unfinished = $"not finished: stopped after {b.WallSeconds / 60:0.0} min in {stop.Phase}{at}";
                 t.Add(b.WallSeconds >= 600
-                    ? Meet("Campaign start to published", "< 10 min", unfinished, false, $"over by more than {(b.WallSeconds - 600) / 60:0.0} min")
-                    : new Target("Campaign start to published", "< 10 min", unfinished, null, "not known: the time limit was under 10 min"));
+                    ? Meet("Campaign start to published", "< 10 min", unfinished, false,
+                        $"over by more than {(b.WallSeconds - 600) / 60:0.0} min")
+                    : new Target("Campaign start to published", "< 10 min", unfinished, null,
+                        "not known: the time limit was under 10 min"));
             }
             else
-                t.Add(Meet("Campaign start to published", "< 10 min", $"{b.WallSeconds / 60:0.0} min ({b.WallSeconds:0} s){at}", b.WallSeconds < 600,
+                t.Add(Meet("Campaign start to published", "< 10 min", $"{b.WallSeconds / 60:0.0} min ({b.WallSeconds:0} s){at}",
+                    b.WallSeconds < 600,
                     $"over by {(b.WallSeconds - 600) / 60:0.0} min ({Pct((b.WallSeconds - 600) / 600)} over)"));
             t.Add(WorkloadD is { } d ? OpenLoopTarget(d) : OpenLoopNotMeasured);
             if (b.LatencyMs.TryGetValue(Endpoints.SelfAssessment, out Latency? sa)) t.Add(ClosedLoopTarget(b, sa, at));
             if (b.HostPeakRssMiB is { } rss)
             {
                 double mb = rss * 1.048576; // the target is in MB (10^6 bytes), the measure in MiB
-                t.Add(Meet("Peak RSS of the host", "< 600 MB", $"{mb:0} MB ({rss:0} MiB){at}", mb < 600, $"over by {mb - 600:0} MB ({Pct((mb - 600) / 600)} over)"));
+                t.Add(Meet("Peak RSS of the host", "< 600 MB", $"{mb:0} MB ({rss:0} MiB){at}", mb < 600,
+                    $"over by {mb - 600:0} MB ({Pct((mb - 600) / 600)} over)"));
             }
             if (b.Stopped is not null)
-                t.Add(new Target("Every Ratings row as the formula says", "all", "not checked: the campaign was stopped before publication", null, "not known"));
+                t.Add(new Target("Every Ratings row as the formula says", "all", "not checked: the campaign was stopped before publication",
+                    null, "not known"));
             else
-                t.Add(Meet("Every Ratings row as the formula says", "all", $"{b.Ratings.Rows - b.Ratings.Mismatches.Count(m => !m.EndsWith("no Ratings row", StringComparison.Ordinal))} of {b.Ratings.Expected}",
+                t.Add(Meet("Every Ratings row as the formula says", "all",
+                    $"{b.Ratings.Rows - b.Ratings.Mismatches.Count(m => !m.EndsWith("no Ratings row", StringComparison.Ordinal))}" +
+                    $" of {b.Ratings.Expected}",
                     b.Ratings.Mismatches.Count == 0 && b.Ratings.Rows == b.Ratings.Expected, $"{b.Ratings.Mismatches.Count} mismatches"));
         }
         else
@@ -215,10 +225,13 @@ public sealed class BenchReport
 
         if (WorkloadC is { } c)
         {
-            t.Add(Meet($"Publication of {c.Rows:N0} ratings", "< 3 s", $"{c.PublishMedianSeconds:0.00} s (read + batched write; write alone {c.BatchedWriteMedianSeconds:0.00} s)",
+            t.Add(Meet($"Publication of {c.Rows:N0} ratings", "< 3 s",
+                $"{c.PublishMedianSeconds:0.00} s (read + batched write; write alone {c.BatchedWriteMedianSeconds:0.00} s)",
                 c.PublishMedianSeconds < 3, $"over by {c.PublishMedianSeconds - 3:0.00} s ({Pct((c.PublishMedianSeconds - 3) / 3)} over)"));
-            t.Add(Meet("Batched vs row by row", "≥ 5× faster", $"{c.SpeedupOverRowByRow:0.0}× ({c.SpeedupOverRowParallel:0.0}× over {c.Parallelism} parallel)",
-                c.SpeedupOverRowByRow >= 5, $"short by {5 - c.SpeedupOverRowByRow:0.0}× ({Pct((5 - c.SpeedupOverRowByRow) / 5)} below the goal)"));
+            t.Add(Meet("Batched vs row by row", "≥ 5× faster",
+                $"{c.SpeedupOverRowByRow:0.0}× ({c.SpeedupOverRowParallel:0.0}× over {c.Parallelism} parallel)",
+                c.SpeedupOverRowByRow >= 5,
+                $"short by {5 - c.SpeedupOverRowByRow:0.0}× ({Pct((5 - c.SpeedupOverRowByRow) / 5)} below the goal)"));
         }
         else
         {
@@ -254,7 +267,9 @@ public sealed class BenchReport
         md.AppendLine($"| .NET | {Machine.DotNet} |");
         md.AppendLine($"| Azurite | {Machine.Azurite}, {Machine.Persistence} |");
         md.AppendLine($"| load average (1, 5, 15 min) at start / end | {Machine.LoadAtStart} / {LoadAtEnd} |");
-        string failures = ProxyErrorsByPhase.Count == 0 ? "" : ": " + string.Join(", ", ProxyErrorsByPhase.Select(f => $"{f.Value} in {f.Key}"));
+        string failures = ProxyErrorsByPhase.Count == 0
+            ? ""
+            : ": " + string.Join(", ", ProxyErrorsByPhase.Select(f => $"{f.Value} in {f.Key}"));
         md.AppendLine($"| Azurite requests counted by | {Proxy} ({ProxyErrors} forwarding errors{failures}) |");
         md.AppendLine();
         if (Error is not null)
@@ -264,26 +279,32 @@ public sealed class BenchReport
         }
         if (WorkloadB?.Stopped is { } stopped)
         {
-            md.AppendLine($"**Workload B was stopped by its time limit** (`--time-limit {F(stopped.LimitMinutes, "0.##")}`) in {stopped.Phase}, " +
+            md.AppendLine($"**Workload B was stopped by its time limit** (`--time-limit {F(stopped.LimitMinutes, "0.##")}`) " +
+                          $"in {stopped.Phase}, " +
                           $"{F(WorkloadB.WallSeconds / 60, "0.0")} min after the campaign's start, with its evaluations at: " +
-                          string.Join(", ", stopped.Stages.Select(s => $"{s.Key} {s.Value:N0}")) + ". Its evaluations/s counts those done by then.");
+                          string.Join(", ", stopped.Stages.Select(s => $"{s.Key} {s.Value:N0}")) +
+                          ". Its evaluations/s counts those done by then.");
             md.AppendLine();
         }
         md.AppendLine("| target | goal | measured | met? |");
         md.AppendLine("|---|---|---|---|");
         foreach (Target t in Targets)
-            md.AppendLine($"| {t.Name} | {t.Goal} | {t.Measured} | {(t.Met switch { true => "yes", false => "**no** — " + t.Verdict["missed: ".Length..], null => "—" })} |");
+            md.AppendLine($"| {t.Name} | {t.Goal} | {t.Measured} | " +
+                          $"{(t.Met switch { true => "yes", false => "**no** — " + t.Verdict["missed: ".Length..], null => "—" })} |");
         md.AppendLine();
 
         if (WorkloadA is not null || WorkloadB is not null)
         {
-            md.AppendLine("| workload | evaluations | wall | evaluations/s | Azurite requests per evaluation (blob / queue / table) | phases (s) |");
+            md.AppendLine(
+                "| workload | evaluations | wall | evaluations/s | Azurite requests per evaluation (blob / queue / table) | phases (s) |");
             md.AppendLine("|---|---|---|---|---|---|");
             if (WorkloadA is { } a)
-                md.AppendLine($"| A: bare engine{(a.DeadlineTimers ? "" : ", no deadline timers")} | {a.Instances:N0} | {F(a.WallSeconds, "0.0")} s | {F(a.EvaluationsPerSecond)} | {F(a.AzuriteRequestsPerEvaluation, "0.0")} " +
+                md.AppendLine($"| A: bare engine{(a.DeadlineTimers ? "" : ", no deadline timers")} | {a.Instances:N0} | " +
+                              $"{F(a.WallSeconds, "0.0")} s | {F(a.EvaluationsPerSecond)} | {F(a.AzuriteRequestsPerEvaluation, "0.0")} " +
                               $"({PerEval(a.AzuriteRequests, a.Instances)}) | {Phases(a.Phases)} |");
             if (WorkloadB is { } b)
-                md.AppendLine($"| B: product over HTTP | {b.Branches:N0} | {F(b.WallSeconds, "0.0")} s | {F(b.EvaluationsPerSecond)} | {F(b.AzuriteRequestsPerEvaluation, "0.0")} " +
+                md.AppendLine($"| B: product over HTTP | {b.Branches:N0} | " +
+                              $"{F(b.WallSeconds, "0.0")} s | {F(b.EvaluationsPerSecond)} | {F(b.AzuriteRequestsPerEvaluation, "0.0")} " +
                               $"({PerEval(b.AzuriteRequests, b.Branches)}) | {Phases(b.Phases, stoppedInLast: b.Stopped is not null)} |");
             if (RatioBA is { } r) md.AppendLine($"| B/A | | | {F(r)} | | |");
             md.AppendLine();
@@ -305,22 +326,27 @@ public sealed class BenchReport
             // A step B did not finish (stopped by its time limit) counts nothing here.
             List<PhaseTime> bFinished = pb.Stopped is null ? pb.Phases : pb.Phases[..^1];
             foreach (var (step, aNames, bNames) in rows)
-                md.AppendLine($"| {step} | {Step(pa.Phases, pa.AzuriteRequestsPerEvaluationByPhase, aNames)} | {Step(bFinished, pb.AzuriteRequestsPerEvaluationByPhase, bNames)} |");
+                md.AppendLine($"| {step} | {Step(pa.Phases, pa.AzuriteRequestsPerEvaluationByPhase, aNames)} | " +
+                              $"{Step(bFinished, pb.AzuriteRequestsPerEvaluationByPhase, bNames)} |");
             md.AppendLine();
-            md.AppendLine("CPU per evaluation (ms, user + system): A — " + string.Join(", ", pa.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) +
-                          "; B — " + string.Join(", ", pb.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) + ".");
+            md.AppendLine("CPU per evaluation (ms, user + system): A — " +
+                          string.Join(", ", pa.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) +
+                          "; B — " +
+                          string.Join(", ", pb.CpuMillisecondsPerEvaluation.Select(c => $"{c.Key} {F(c.Value, "0.0")}")) + ".");
             md.AppendLine();
         }
         if (WorkloadB is { } wb)
         {
-            md.AppendLine($"HTTP latency of workload B at {wb.Clients} concurrent clients ({wb.HttpRequests:N0} requests, {wb.Retries} retries), in ms:");
+            md.AppendLine($"HTTP latency of workload B at {wb.Clients} concurrent clients " +
+                          $"({wb.HttpRequests:N0} requests, {wb.Retries} retries), in ms:");
             md.AppendLine();
             md.AppendLine("| endpoint | requests | p50 | p95 | p99 | max |");
             md.AppendLine("|---|---|---|---|---|---|");
             foreach ((string endpoint, Latency l) in wb.LatencyMs.OrderBy(l => Array.IndexOf(Endpoints.Order, l.Key)))
                 md.AppendLine($"| `{endpoint}` | {l.Count:N0} | {F(l.P50, "0")} | {F(l.P95, "0")} | {F(l.P99, "0")} | {F(l.Max, "0")} |");
             md.AppendLine();
-            md.AppendLine($"Host: peak RSS {F(wb.HostPeakRssMiB ?? 0, "0")} MiB (VmHWM; sampled every second, max {F(wb.HostRssSampledMaxMiB ?? 0, "0")} MiB); " +
+            md.AppendLine($"Host: peak RSS {F(wb.HostPeakRssMiB ?? 0, "0")} MiB (VmHWM; sampled every second, " +
+                          $"max {F(wb.HostRssSampledMaxMiB ?? 0, "0")} MiB); " +
                           $"idle, it makes {F(wb.HostIdleAzuriteRequestsPerSecond, "0.0")} Azurite requests/s (queue polling). " +
                           (wb.Stopped is not null ? "Ratings: not checked (the campaign was stopped)." :
                           $"Ratings: {wb.Ratings.Rows:N0} rows checked, {wb.Ratings.Mismatches.Count} mismatches; levels " +
@@ -334,8 +360,10 @@ public sealed class BenchReport
             md.AppendLine();
             md.AppendLine("| way | seconds |");
             md.AppendLine("|---|---|");
-            md.AppendLine($"| batched, transactions of 100 (`RatingStore`, median of {c.BatchedWriteSeconds.Count}) | {F(c.BatchedWriteMedianSeconds)} |");
-            md.AppendLine($"| publication: read the proposed list + batched write (`RatingStore.PublishAsync`) | {F(c.PublishMedianSeconds)} |");
+            md.AppendLine($"| batched, transactions of 100 (`RatingStore`, median of {c.BatchedWriteSeconds.Count}) | " +
+                          $"{F(c.BatchedWriteMedianSeconds)} |");
+            md.AppendLine($"| publication: read the proposed list + batched write (`RatingStore.PublishAsync`) | " +
+                          $"{F(c.PublishMedianSeconds)} |");
             md.AppendLine($"| one request per row, sequential | {F(c.RowByRowSeconds)} |");
             md.AppendLine($"| one request per row, {c.Parallelism} at a time | {F(c.RowParallelSeconds)} |");
             md.AppendLine();
@@ -387,12 +415,14 @@ public sealed class BenchReport
         md.AppendLine();
         if (d.Probes is { Count: > 0 } probes)
         {
-            md.AppendLine($"Beside it, a probe every {F(StallProbe.Interval.TotalMilliseconds, "0")} ms of the host (an anonymous schema, " +
-                          "no storage) and of Azurite's table and queue services directly (ms; stalls over " +
+            md.AppendLine($"Beside it, a probe every {F(StallProbe.Interval.TotalMilliseconds, "0")} ms of the host " +
+                          "(an anonymous schema, no storage) and of Azurite's table and queue services directly (ms; stalls over " +
                           $"{F(StallProbe.StallMs, "0")} ms at seconds from the start): " +
-                          string.Join("; ", probes.Select(p => $"{p.Key} p50 {F(p.Value.Latency.P50, "0")}, p99 {F(p.Value.Latency.P99, "0")}, " +
+                          string.Join("; ", probes.Select(p =>
+                              $"{p.Key} p50 {F(p.Value.Latency.P50, "0")}, p99 {F(p.Value.Latency.P99, "0")}, " +
                               $"max {F(p.Value.Latency.Max, "0")}" + (p.Value.Stalls.Count == 0 ? ", no stall" :
-                              $", {p.Value.Stalls.Count} stalls ({string.Join(", ", p.Value.Stalls.Take(8).Select(s => $"{F(s[0], "0.0")} s: {F(s[1], "0")}"))})"))) + ".");
+                              $", {p.Value.Stalls.Count} stalls (" +
+                              string.Join(", ", p.Value.Stalls.Take(8).Select(s => $"{F(s[0], "0.0")} s: {F(s[1], "0")}")) + ")"))) + ".");
             md.AppendLine();
         }
     }
@@ -402,15 +432,18 @@ public sealed class BenchReport
         if (names.Length == 0) return "—";
         double seconds = phases.Where(p => names.Contains(p.Name)).Sum(p => p.Seconds);
         double perEvaluation = names.Where(n => phases.Any(p => p.Name == n)).Sum(n => requests.GetValueOrDefault(n));
-        return $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {perEvaluation.ToString("0.0", CultureInfo.InvariantCulture)} req";
+        return $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s, " +
+            $"{perEvaluation.ToString("0.0", CultureInfo.InvariantCulture)} req";
     }
 
     static string PerEval(PhaseCount c, int n) =>
-        string.Join(" / ", CountingProxy.Services.Select(s => (c.PerService.GetValueOrDefault(s) / (double)n).ToString("0.0", CultureInfo.InvariantCulture)));
+        string.Join(" / ", CountingProxy.Services.Select(
+            s => (c.PerService.GetValueOrDefault(s) / (double)n).ToString("0.0", CultureInfo.InvariantCulture)));
 
     /// <summary>"name seconds, …"; a run stopped by its time limit stopped in its last phase, which is marked so.</summary>
     static string Phases(List<PhaseTime> phases, bool stoppedInLast = false) => string.Join(", ", phases.Select((p, i) =>
-        $"{p.Name}{(stoppedInLast && i == phases.Count - 1 ? " (stopped)" : "")} {p.Seconds.ToString("0.0", CultureInfo.InvariantCulture)}"));
+        $"{p.Name}{(stoppedInLast && i == phases.Count - 1 ? " (stopped)" : "")} " +
+        $"{p.Seconds.ToString("0.0", CultureInfo.InvariantCulture)}"));
 
     /// <summary>Replaces the generated section of <paramref name="path"/>, or appends it when the markers are missing.</summary>
     public void WriteInto(string path)

@@ -66,10 +66,12 @@ public sealed class FileLoggerFactory : IDisposable
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            owner.Write($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel.ToString().ToLowerInvariant()[..4]}: {category}[{eventId.Id}] {formatter(state, exception)}" +
+            owner.Write($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel.ToString().ToLowerInvariant()[..4]}: " +
+                        $"{category}[{eventId.Id}] {formatter(state, exception)}" +
                         (exception is null ? "" : " " + exception));
         }
     }

@@ -54,13 +54,16 @@ public sealed record StorageConnection
         if (serviceUri is null && accountName is null)
             throw new InvalidOperationException(
                 $"Setting '{SettingNames.Storage}' is missing. Set it to a storage connection string (Azurite locally), or use an " +
-                $"identity-based connection: '{Name(SettingNames.StorageIdentity.AccountName)}' or '{Name(SettingNames.StorageIdentity.TableServiceUri)}', " +
-                $"with '{Name(SettingNames.StorageIdentity.Credential)}' = {ManagedIdentity} and, for a user-assigned identity, '{Name(SettingNames.StorageIdentity.ClientId)}'.");
+                $"identity-based connection: '{Name(SettingNames.StorageIdentity.AccountName)}' or " +
+                $"'{Name(SettingNames.StorageIdentity.TableServiceUri)}', " +
+                $"with '{Name(SettingNames.StorageIdentity.Credential)}' = {ManagedIdentity} and, for a user-assigned identity, " +
+                $"'{Name(SettingNames.StorageIdentity.ClientId)}'.");
 
         string? credential = Trimmed(section[SettingNames.StorageIdentity.Credential]);
         if (credential is not null && !credential.Equals(ManagedIdentity, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException(
-                $"Setting '{Name(SettingNames.StorageIdentity.Credential)}' is '{credential}': the only value understood is '{ManagedIdentity}' (or leave it unset for the default Azure credential).");
+                $"Setting '{Name(SettingNames.StorageIdentity.Credential)}' is '{credential}': " +
+                $"the only value understood is '{ManagedIdentity}' (or leave it unset for the default Azure credential).");
 
         return new StorageConnection
         {
@@ -75,7 +78,8 @@ public sealed record StorageConnection
     {
         if (!IsIdentityBased) throw new InvalidOperationException("A connection string needs no token credential.");
         if (Credential == ManagedIdentity)
-            return new ManagedIdentityCredential(ClientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(ClientId));
+            return new ManagedIdentityCredential(
+                ClientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(ClientId));
         // Not set: developer sign-ins (Azure CLI, Visual Studio ...) and managed identity, like the Functions host.
         var options = new DefaultAzureCredentialOptions();
         if (ClientId is not null) options.ManagedIdentityClientId = ClientId;
@@ -89,14 +93,16 @@ public sealed record StorageConnection
     {
         if (Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             return uri;
-        throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.TableServiceUri)}' must be an absolute http(s) URI such as https://<account>.{PublicCloudTableHost}.");
+        throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.TableServiceUri)}' " +
+            $"must be an absolute http(s) URI such as https://<account>.{PublicCloudTableHost}.");
     }
 
     static Uri AccountUri(string accountName)
     {
         // Storage account names: 3 to 24 lower-case letters and digits.
         if (accountName.Length is < 3 or > 24 || !accountName.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9')))
-            throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.AccountName)}' is not a storage account name (3 to 24 lower-case letters and digits).");
+            throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.AccountName)}' " +
+                "is not a storage account name (3 to 24 lower-case letters and digits).");
         return new Uri($"https://{accountName}.{PublicCloudTableHost}");
     }
 

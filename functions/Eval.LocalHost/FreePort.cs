@@ -47,7 +47,8 @@ public static class FreePort
     static int EphemeralRangeStart()
     {
         const string range = "/proc/sys/net/ipv4/ip_local_port_range";
-        if (File.Exists(range) && int.TryParse(File.ReadAllText(range).Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out int start))
+        if (File.Exists(range)
+            && int.TryParse(File.ReadAllText(range).Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out int start))
             return start;
         return 49_152;
     }

@@ -12,7 +12,8 @@ public static class LocalSettingsFile
 
     public static IDictionary<string, string?> ReadValues(string path)
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (doc.RootElement.TryGetProperty("Values", out JsonElement json))
         {

@@ -17,7 +17,8 @@ using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Grpc.Internal;
 
 // appsettings.json (log levels) sits beside the binary; local.settings.json is read from the working directory.
-WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+WebApplicationBuilder builder = WebApplication.CreateBuilder(
+    new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 LocalSettingsFile.AddTo(builder.Configuration, Directory.GetCurrentDirectory());
 switch (args.FirstOrDefault())
 {
@@ -38,7 +39,8 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<Outages>(); // 503 with Retry-After when storage or the task hub failed; else the 500 problem
 builder.Services.AddEvalOpenApi();
 
-using ILoggerFactory sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
+using ILoggerFactory sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging"))
+    .AddSimpleConsole(c => c.SingleLine = true));
 WebApplication sidecar = await DurableSidecar.StartAsync(builder.Configuration, options, sidecarLogs);
 
 GrpcChannel channel = GrpcChannel.ForAddress($"http://localhost:{options.SidecarPort}");

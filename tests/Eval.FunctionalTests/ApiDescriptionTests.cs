@@ -68,8 +68,10 @@ public sealed class ApiDescriptionTests(LocalHostFixture fixture) : IClassFixtur
         string id = "api-" + Guid.NewGuid().ToString("N")[..8];
         using HttpResponseMessage created = await driver.CreateAsync(CampaignDriver.Campaign(id, county.Id));
         await CampaignDriver.Expect(created, HttpStatusCode.Created);
-        string campaignSchema = await driver.As(Roles.OrgDepartment, county.Id).GetStringAsync($"api/campaigns/{id}/schemas/self-assessment");
-        string? general = JsonSemantics.FirstDifference(RequestSchemas.GeneralSelfAssessment(campaignSchema), components[OpenApiSetup.SelfAssessmentBody]);
+        string campaignSchema = await driver.As(Roles.OrgDepartment, county.Id).GetStringAsync(
+            $"api/campaigns/{id}/schemas/self-assessment");
+        string? general = JsonSemantics.FirstDifference(RequestSchemas.GeneralSelfAssessment(campaignSchema),
+            components[OpenApiSetup.SelfAssessmentBody]);
         Assert.True(general is null, $"components/schemas/self-assessment is not campaign {id}'s schema without its rubric: {general}");
     }
 
@@ -83,7 +85,8 @@ public sealed class ApiDescriptionTests(LocalHostFixture fixture) : IClassFixtur
         {
             if (status[0] is '2') continue;
             JsonObject content = response!["content"]!.AsObject();
-            Assert.True(content.Count == 1 && content.ContainsKey("application/problem+json"), $"{method} {path} {status}: {content.ToJsonString()}");
+            Assert.True(content.Count == 1 && content.ContainsKey("application/problem+json"),
+                $"{method} {path} {status}: {content.ToJsonString()}");
             string expected = status == "422" ? OpenApiSetup.ValidationProblem : "ProblemDetails";
             Assert.Equal($"#/components/schemas/{expected}", content["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
         }
@@ -148,7 +151,8 @@ public sealed class ApiDescriptionTests(LocalHostFixture fixture) : IClassFixtur
 
         string[] scripts = Regex.Matches(html, "<script[^>]*\\ssrc=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
         Assert.NotEmpty(scripts);
-        Assert.All(scripts, src => Assert.False(Uri.TryCreate(src, UriKind.Absolute, out Uri? u) && u.Scheme is "http" or "https", $"script from {src}"));
+        Assert.All(scripts,
+            src => Assert.False(Uri.TryCreate(src, UriKind.Absolute, out Uri? u) && u.Scheme is "http" or "https", $"script from {src}"));
         Assert.DoesNotMatch("<link[^>]*href=\"https?://", html);
         long largest = 0;
         foreach (string src in scripts)

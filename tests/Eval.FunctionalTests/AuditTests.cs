@@ -20,16 +20,21 @@ public sealed class AuditTests(LocalHostFixture fx) : IClassFixture<LocalHostFix
     {
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string branch = county.Branches[0];
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("au-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M", publicity: "PT3S"), county.Id, 1);
-        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)), HttpStatusCode.Accepted);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign("au-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M", publicity: "PT3S"),
+            county.Id, 1);
+        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)),
+            HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "awaiting-township-review");
         await CampaignDriver.Expect(await driver.ReviewAsync(campaign, branch, "approve"), HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "awaiting-county-score");
-        await CampaignDriver.Expect(await driver.ScoreAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)), HttpStatusCode.Accepted);
+        await CampaignDriver.Expect(await driver.ScoreAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)),
+            HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "done");
         HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
         await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
-        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == "published" ? "ok" : null,
+        await Poll.UntilAsync(
+            async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == "published" ? "ok" : null,
             TimeSpan.FromSeconds(60), "publication", () => fx.Host.Output);
 
         JsonElement intact = await VerifyAsync(org, campaign);
@@ -86,7 +91,8 @@ public sealed class AuditTests(LocalHostFixture fx) : IClassFixture<LocalHostFix
     }
 
     /// <summary>Saves the rows, tampers, expects the break at (chain, seq), restores, expects the chain intact again.</summary>
-    async Task Tampered(HttpClient org, string campaign, TableClient audit, string[] keys, Func<Task> tamper, string chain, int seq, string problem)
+    async Task Tampered(HttpClient org, string campaign, TableClient audit, string[] keys, Func<Task> tamper, string chain,
+        int seq, string problem)
     {
         var saved = keys.Select(k => audit.GetEntity<TableEntity>(campaign, k).Value).ToList();
         await tamper();

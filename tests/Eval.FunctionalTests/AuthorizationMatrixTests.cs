@@ -75,7 +75,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     static readonly string[] Scopes = ["in", "out", "prefix", "extended"];
 
     /// <summary>The roles in the column order of <see cref="Table"/>.</summary>
-    static readonly string[] RoleColumns = [Roles.BranchSecretary, Roles.TownshipReviewer, Roles.CountyScorer, Roles.OrgDepartment, Roles.Member];
+    static readonly string[] RoleColumns =
+        [Roles.BranchSecretary, Roles.TownshipReviewer, Roles.CountyScorer, Roles.OrgDepartment, Roles.Member];
 
     // The expected answers. "ok" = allowed (the endpoint's harmless status below), else 401 or 403.
     // The "out of scope" columns apply to the "prefix" and "extended" scopes as well.
@@ -115,7 +116,10 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // A branch under a township that does not exist: allowed callers get 422 (missing parent), nothing is written;
         // the scope check comes before the parent check, so out-of-scope callers get 403.
         ["PUT units"] = new(HttpMethod.Put, w => "api/units",
-            w => Json(new { units = new[] { new { id = w.County.Id + ".zz99.b999", name = "不存在的党支部", kind = "branch" } } }), 422),
+            w => Json(new
+            {
+                units = new[] { new { id = w.County.Id + ".zz99.b999", name = "不存在的党支部", kind = "branch" } },
+            }), 422),
         ["GET unit"] = new(HttpMethod.Get, w => $"api/units/{w.Township}", null, 200),
         // Every role gets the list of what it may see (out of scope: the campaigns of its own place, here none).
         ["GET campaigns"] = new(HttpMethod.Get, w => "api/campaigns", null, 200),
@@ -128,9 +132,12 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ["GET evaluations"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/evaluations", null, 200),
         ["GET evaluation"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}", null, 200),
         // Invalid bodies: allowed callers get 422 and nothing is raised.
-        ["POST self-assessment"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/self-assessment", w => "{}", 422),
-        ["POST township-review"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/township-review", w => "{}", 422),
-        ["POST county-score"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/county-score", w => "{}", 422),
+        ["POST self-assessment"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/self-assessment",
+            w => "{}", 422),
+        ["POST township-review"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/township-review",
+            w => "{}", 422),
+        ["POST county-score"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/county-score",
+            w => "{}", 422),
         // Evaluations are unfinished and force is false: 409.
         ["POST publication"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/publication", w => """{"force":false}""", 409),
         // A valid objection, but there is no public notice yet: 409.
@@ -142,7 +149,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         // (404, not 403, so ids cannot be probed). One that does not exist: 404 for all.
         ["GET objection"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/objections/obj-{new string('0', 32)}", null, 404),
         // A well-formed objection id that does not exist: 404.
-        ["POST objection resolution"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections/obj-{new string('0', 32)}/resolution",
+        ["POST objection resolution"] = new(HttpMethod.Post,
+            w => $"api/campaigns/{w.Campaign}/objections/obj-{new string('0', 32)}/resolution",
             w => Json(new { upheld = false, comment = "经核实不属实" }), 404),
         // An id that does not exist: 422 naming it, nothing resolved.
         ["POST objection resolutions"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objection-resolutions",
@@ -216,7 +224,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
                 AssertProblem(r, body, 401, what);
                 string challenge = r.Headers.WwwAuthenticate.ToString();
                 if (caller == NoToken) Assert.True(challenge == "Bearer", $"challenge '{challenge}' for {what}");
-                else Assert.True(challenge.Contains("error=\"invalid_token\"", StringComparison.Ordinal), $"challenge '{challenge}' for {what}");
+                else Assert.True(challenge.Contains("error=\"invalid_token\"", StringComparison.Ordinal),
+                    $"challenge '{challenge}' for {what}");
                 break;
             case "403":
                 AssertProblem(r, body, 403, what);
@@ -276,7 +285,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         {
             string challenge = r.Headers.WwwAuthenticate.ToString();
             bool presented = token is not ("empty bearer token" or "Basic scheme");
-            Assert.True(presented ? challenge.Contains("error=\"invalid_token\"", StringComparison.Ordinal) : challenge == "Bearer", $"challenge '{challenge}' for {what}");
+            Assert.True(presented ? challenge.Contains("error=\"invalid_token\"", StringComparison.Ordinal) : challenge == "Bearer",
+                $"challenge '{challenge}' for {what}");
         }
     }
 
@@ -289,10 +299,12 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             "valid token (control)" => "Bearer " + Signed(Claims(county)),
             "lower-case bearer scheme" => "bearer " + Signed(Claims(county)),
             "roles as one string instead of an array" => "Bearer " + Signed(Claims(county, roles: Roles.OrgDepartment)),
-            "two roles, one of them org-department" => "Bearer " + Signed(Claims(county, roles: new[] { Roles.Member, Roles.OrgDepartment })),
+            "two roles, one of them org-department" => "Bearer " +
+                Signed(Claims(county, roles: new[] { Roles.Member, Roles.OrgDepartment })),
             "org-department at the city (above the county)" => "Bearer " + Signed(Claims("chifeng")),
             "alg none, no signature" => "Bearer " + Segment(new { alg = "none", typ = "JWT" }) + "." + Segment(Payload(county)) + ".",
-            "alg none, the original signature kept" => "Bearer " + Segment(new { alg = "none", typ = "JWT" }) + "." + Segment(Payload(county)) + "." +
+            "alg none, the original signature kept" => "Bearer " + Segment(new { alg = "none", typ = "JWT" }) + "." +
+                Segment(Payload(county)) + "." +
                 Signed(Claims(county)).Split('.')[2],
             "expired an hour ago" => "Bearer " + Signed(Claims(county), issuedAt: now.AddHours(-2), expires: now.AddHours(-1)),
             "expired five minutes ago" => "Bearer " + Signed(Claims(county), issuedAt: now.AddHours(-1), expires: now.AddMinutes(-5)),
@@ -331,7 +343,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         return claims;
     }
 
-    static Dictionary<string, object> ClaimsWithoutRoles(string unit) => new() { ["sub"] = "attacker", ["name"] = "测试", ["unit"] = unit };
+    static Dictionary<string, object> ClaimsWithoutRoles(string unit) =>
+        new() { ["sub"] = "attacker", ["name"] = "测试", ["unit"] = unit };
 
     static string Signed(Dictionary<string, object> claims, string? issuer = null, string? audience = null, DateTime? issuedAt = null,
         DateTime? expires = null, bool withExpiry = true, string key = TestTokens.SigningKey)
@@ -345,7 +358,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             NotBefore = iat,
             Expires = withExpiry ? expires ?? iat.AddHours(1) : null,
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)),
+                SecurityAlgorithms.HmacSha256),
         };
         // Without this the handler writes a default expiry of its own.
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = withExpiry }.CreateToken(descriptor);
@@ -366,7 +380,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     {
         string signingInput = Segment(new { alg, typ = "JWT" }) + "." + Segment(payload);
         byte[] key = Encoding.UTF8.GetBytes(TestTokens.SigningKey), data = Encoding.UTF8.GetBytes(signingInput);
-        byte[] signature = alg == "HS512" ? System.Security.Cryptography.HMACSHA512.HashData(key, data) : System.Security.Cryptography.HMACSHA256.HashData(key, data);
+        byte[] signature = alg == "HS512"
+            ? System.Security.Cryptography.HMACSHA512.HashData(key, data)
+            : System.Security.Cryptography.HMACSHA256.HashData(key, data);
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
     }
 
@@ -414,7 +430,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
 
     static readonly PerFixture<World> Worlds = new();
 
-    /// <summary>One county with a started campaign (periods of 10 minutes, so nothing times out) and a sibling county, per fixture.</summary>
+    /// <summary>
+    /// One county with a started campaign (periods of 10 minutes, so nothing times out) and a sibling county, per fixture.
+    /// </summary>
     static Task<World> WorldAsync(LocalHostFixture fx) => Worlds.GetAsync(fx, () => BuildWorldAsync(fx));
 
     static async Task<World> BuildWorldAsync(LocalHostFixture fx)

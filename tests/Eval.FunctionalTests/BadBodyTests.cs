@@ -36,7 +36,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     /// (media type, empty, size, encoding), malformed JSON (422 at the root, ""), a body that is no object, and an
     /// unknown property. <paramref name="latin1At"/> is a string member for the not-UTF-8 case.
     /// </summary>
-    static TheoryData<string, string, string, int, string?> Cases(string latin1At, int whenEmpty, TheoryData<string, string, string, int, string?> d)
+    static TheoryData<string, string, string, int, string?> Cases(string latin1At, int whenEmpty,
+        TheoryData<string, string, string, int, string?> d)
     {
         d.Add("text/plain", "", "AS-TEXT", 415, null);
         d.Add("no Content-Type", "", "NO-TYPE", 415, null);
@@ -290,8 +291,10 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         }
         await Task.Delay(TimeSpan.FromSeconds(3));
         await AssertEvaluationUnchangedAsync(w);
-        JsonElement campaign = await Client(w, Roles.OrgDepartment, w.County.Id).GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}");
-        Assert.Equal(w.County.Branches.Count, campaign.GetProperty("evaluations").GetProperty("stages").GetProperty("awaiting-self-assessment").GetInt32());
+        JsonElement campaign = await Client(w, Roles.OrgDepartment, w.County.Id)
+            .GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}");
+        Assert.Equal(w.County.Branches.Count,
+            campaign.GetProperty("evaluations").GetProperty("stages").GetProperty("awaiting-self-assessment").GetInt32());
     }
 
     // ---- POST …/publication, on a campaign in its public notice (valid bodies get 409 there, so no case can publish).
@@ -448,7 +451,10 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     static readonly Dictionary<string, Target> Targets = new()
     {
         ["PUT units"] = new(HttpMethod.Put, w => "api/units", Roles.OrgDepartment, w => "chifeng",
-            w => Node(new { units = new[] { new { id = w.County.Id + ".zz.b001", name = "不存在苏木的党支部", kind = "branch" } } })),
+            w => Node(new
+            {
+                units = new[] { new { id = w.County.Id + ".zz.b001", name = "不存在苏木的党支部", kind = "branch" } },
+            })),
         ["POST campaigns"] = new(HttpMethod.Post, w => "api/campaigns", Roles.OrgDepartment, w => "chifeng",
             w => w.Definition.RequestBody()),
         ["POST self-assessment"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/self-assessment",
@@ -461,7 +467,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         ["POST township-review"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/township-review",
             Roles.TownshipReviewer, w => CampaignDriver.TownshipOf(w.Branch), w => Node(new { decision = "approve" })),
         ["POST county-score"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/county-score",
-            Roles.CountyScorer, w => w.County.Id, w => Node(new { scores = CampaignDriver.Scores(20, 20, 20, 20), veto = (string?)null, comment = "评分" })),
+            Roles.CountyScorer, w => w.County.Id,
+            w => Node(new { scores = CampaignDriver.Scores(20, 20, 20, 20), veto = (string?)null, comment = "评分" })),
         ["POST publication"] = new(HttpMethod.Post, w => $"api/campaigns/{w.NoticeCampaign}/publication",
             Roles.OrgDepartment, w => w.NoticeCounty.Id, w => Node(new { force = false })),
         ["POST objections"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections",
@@ -536,13 +543,16 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     static async Task AssertProblemAsync(HttpResponseMessage r, int status, string? pointer, string what)
     {
         string body = await r.Content.ReadAsStringAsync();
-        string context = $"{what}: {r.RequestMessage?.Method} {r.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)r.StatusCode}: {body}";
+        string context = $"{what}: {r.RequestMessage?.Method} {r.RequestMessage?.RequestUri?.PathAndQuery} " +
+            $"answered {(int)r.StatusCode}: {body}";
         Assert.True((int)r.StatusCode == status, $"expected {status}, {context}");
         Assert.True(r.Content.Headers.ContentType?.MediaType == "application/problem+json", $"expected problem+json, {context}");
         using JsonDocument problem = JsonDocument.Parse(body);
-        Assert.True(problem.RootElement.TryGetProperty("status", out JsonElement s) && s.GetInt32() == status, $"problem status, {context}");
+        Assert.True(problem.RootElement.TryGetProperty("status", out JsonElement s) && s.GetInt32() == status,
+            $"problem status, {context}");
         if (status != 422) return;
-        Assert.True(problem.RootElement.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0,
+        Assert.True(problem.RootElement.TryGetProperty("errors", out JsonElement errors)
+            && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0,
             $"errors, {context}");
         foreach (JsonElement e in errors.EnumerateArray())
         {
@@ -550,7 +560,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
             Assert.False(string.IsNullOrEmpty(e.GetProperty("detail").GetString()), context);
         }
         if (pointer is not null)
-            Assert.True(errors.EnumerateArray().Any(e => e.GetProperty("pointer").GetString() == pointer), $"expected an error at '{pointer}', {context}");
+            Assert.True(errors.EnumerateArray().Any(e => e.GetProperty("pointer").GetString() == pointer),
+                $"expected an error at '{pointer}', {context}");
     }
 
     static async Task AssertEvaluationUnchangedAsync(World w)
@@ -565,7 +576,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     async Task<int> OpenObjectionsAsync(World w)
     {
         int open = 0;
-        await foreach (TableEntity _ in fx.Table("Objections").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {w.NoticeCampaign} and Status eq {"open"}")))
+        await foreach (TableEntity _ in fx.Table("Objections").QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {w.NoticeCampaign} and Status eq {"open"}")))
             open++;
         return open;
     }
@@ -665,7 +677,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
     /// <summary>Content of unknown length, so HttpClient sends it chunked.</summary>
     sealed class UnsizedContent(byte[] bytes) : HttpContent
     {
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            stream.WriteAsync(bytes).AsTask();
 
         protected override bool TryComputeLength(out long length)
         {

@@ -38,7 +38,8 @@ public sealed class CampaignAccessTests : IAsyncLifetime
 
         await campaigns.TryCreateAsync(new CampaignRecord
         {
-            Definition = Definition("before the start"), Status = CampaignStatus.Created, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "org",
+            Definition = Definition("before the start"), Status = CampaignStatus.Created,
+            CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "org",
         });
         var created = await access.LoadStartedAsync(Id, default);
         Assert.Null(created.Started);

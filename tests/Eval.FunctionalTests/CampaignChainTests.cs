@@ -28,6 +28,7 @@ public sealed class CampaignChainTests : IAsyncLifetime
 
         var links = await audit.ReadAllAsync("c1");
         Assert.Equal(["campaign|000000", "campaign|000001"], links.Select(l => l.RowKey));
-        Assert.True((await new AuditVerifier(audit, new EvaluationStore(tables), new RatingStore(tables)).VerifyAsync("c1", published: false)).Intact);
+        var verifier = new AuditVerifier(audit, new EvaluationStore(tables), new RatingStore(tables));
+        Assert.True((await verifier.VerifyAsync("c1", published: false)).Intact);
     }
 }

@@ -18,7 +18,8 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
     public async Task A_24_branch_campaign_runs_to_published_ratings_that_match_the_formula()
     {
         TestCounty county = await driver.CreateCountyAsync(townships: 2, branchesPerTownship: 12);
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("e2e-" + Guid.NewGuid().ToString("N")[..8], county.Id), county.Id, 24);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign("e2e-" + Guid.NewGuid().ToString("N")[..8], county.Id), county.Id, 24);
 
         // Scores per branch: a spread of totals and unity points, so ranks, quotas and the unity gate all matter.
         var points = new Dictionary<string, decimal[]>();
@@ -37,7 +38,8 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
         {
             await driver.WaitForStageAsync(campaign, b, "awaiting-township-review");
             if (b == returned)
-                await CampaignDriver.Expect(await driver.ReviewAsync(campaign, b, "return", "请补充民族团结材料"), HttpStatusCode.Accepted);
+                await CampaignDriver.Expect(await driver.ReviewAsync(campaign, b, "return", "请补充民族团结材料"),
+                    HttpStatusCode.Accepted);
             else if (b == rejected)
                 await CampaignDriver.Expect(await driver.ReviewAsync(campaign, b, "reject", "材料不实"), HttpStatusCode.Accepted);
             else
@@ -45,15 +47,19 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
         }
 
         // The returned branch resubmits (round 1) and is approved this time.
-        await driver.WaitForAsync(campaign, returned, e => e.GetProperty("round").GetInt32() == 1 && e.GetProperty("stage").GetString() == "awaiting-self-assessment", "to be returned");
-        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, returned, Scores(points[returned]), "已补充材料"), HttpStatusCode.Accepted);
+        await driver.WaitForAsync(campaign, returned, e => e.GetProperty("round").GetInt32() == 1
+            && e.GetProperty("stage").GetString() == "awaiting-self-assessment", "to be returned");
+        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, returned, Scores(points[returned]), "已补充材料"),
+            HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, returned, "awaiting-township-review");
         await CampaignDriver.Expect(await driver.ReviewAsync(campaign, returned, "approve"), HttpStatusCode.Accepted);
 
         foreach (string b in county.Branches.Where(b => b != rejected))
         {
             await driver.WaitForStageAsync(campaign, b, "awaiting-county-score");
-            await CampaignDriver.Expect(await driver.ScoreAsync(campaign, b, Scores(points[b]), veto: b == vetoed ? "ethnic-incident" : null), HttpStatusCode.Accepted);
+            await CampaignDriver.Expect(
+                await driver.ScoreAsync(campaign, b, Scores(points[b]), veto: b == vetoed ? "ethnic-incident" : null),
+                HttpStatusCode.Accepted);
         }
         foreach (string b in county.Branches) await driver.WaitForStageAsync(campaign, b, "done");
 
@@ -62,7 +68,8 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
         Assert.Equal("vetoed", (await driver.EvaluationAsync(campaign, vetoed)).GetProperty("outcome").GetString());
         JsonElement returnedView = await driver.EvaluationAsync(campaign, returned);
         Assert.Equal("scored", returnedView.GetProperty("outcome").GetString());
-        Assert.Contains(returnedView.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "township-returned");
+        Assert.Contains(returnedView.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("action").GetString() == "township-returned");
 
         // Publication opens the notice with the proposed list.
         HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
@@ -75,7 +82,8 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
             return body.GetProperty("status").GetString() == "publicity" ? body : null;
         }, TimeSpan.FromSeconds(60), "the public notice", () => fx.Host.Output) is JsonElement n ? n : default;
 
-        List<Expected> expected = ExpectedRatings(county.Branches.Where(b => b != rejected && b != vetoed).Select(b => (b, points[b])).ToList());
+        List<Expected> expected = ExpectedRatings(
+            county.Branches.Where(b => b != rejected && b != vetoed).Select(b => (b, points[b])).ToList());
         Assert.Equal(expected.Count, notice.GetProperty("ratings").GetArrayLength());
 
         // One objection upheld (that branch's level is revoked), one dismissed.
@@ -85,13 +93,19 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
         string dismissed = await FileObjectionAsync(campaign, dismissedBranch);
         // The organization department's list of what to resolve; another member does not see someone else's objection.
         JsonElement open = await org.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/objections?status=open");
-        Assert.Equal(new[] { upheld, dismissed }.Order(), open.GetProperty("objections").EnumerateArray().Select(o => o.GetProperty("id").GetString()).Order());
-        using HttpResponseMessage stranger = await driver.As(Roles.Member, county.Id, "someone-else").GetAsync($"api/campaigns/{campaign}/objections/{upheld}");
+        Assert.Equal(new[] { upheld, dismissed }.Order(),
+            open.GetProperty("objections").EnumerateArray().Select(o => o.GetProperty("id").GetString()).Order());
+        using HttpResponseMessage stranger = await driver.As(Roles.Member, county.Id, "someone-else")
+            .GetAsync($"api/campaigns/{campaign}/objections/{upheld}");
         Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
         using HttpResponseMessage badStatus = await org.GetAsync($"api/campaigns/{campaign}/objections?status=maybe");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badStatus.StatusCode);
-        await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/objections/{upheld}/resolution", new { upheld = true, comment = "经核实属实" }), HttpStatusCode.OK);
-        await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/objections/{dismissed}/resolution", new { upheld = false, comment = "经核实不属实" }), HttpStatusCode.OK);
+        await CampaignDriver.Expect(
+            await org.PostAsJsonAsync($"api/campaigns/{campaign}/objections/{upheld}/resolution",
+                new { upheld = true, comment = "经核实属实" }), HttpStatusCode.OK);
+        await CampaignDriver.Expect(
+            await org.PostAsJsonAsync($"api/campaigns/{campaign}/objections/{dismissed}/resolution",
+                new { upheld = false, comment = "经核实不属实" }), HttpStatusCode.OK);
         JsonElement upheldList = await org.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/objections?status=upheld");
         JsonElement upheldView = Assert.Single(upheldList.GetProperty("objections").EnumerateArray());
         Assert.Equal(upheldBranch, upheldView.GetProperty("branchId").GetString());
@@ -101,12 +115,14 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
             .GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/objections/{upheld}");
         Assert.Equal("upheld", filerView.GetProperty("status").GetString());
 
-        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == "published" ? "ok" : null,
+        await Poll.UntilAsync(
+            async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == "published" ? "ok" : null,
             TimeSpan.FromSeconds(60), "publication", () => fx.Host.Output);
 
         // The contract table, read straight from storage.
         var rows = new Dictionary<string, TableEntity>();
-        await foreach (TableEntity row in fx.Table("Ratings").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaign}")))
+        await foreach (TableEntity row in fx.Table("Ratings").QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {campaign}")))
             rows[row.RowKey] = row;
         Assert.Equal(expected.Count, rows.Count);
         foreach (Expected e in expected)
@@ -123,17 +139,19 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
 
         JsonElement published = await fx.Http.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/ratings");
         Assert.Equal("published", published.GetProperty("status").GetString());
-        using HttpResponseMessage late = await driver.As(Roles.Member, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/objections", new { branchId = dismissedBranch, text = "晚了" });
+        using HttpResponseMessage late = await driver.As(Roles.Member, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/objections",
+            new { branchId = dismissedBranch, text = "晚了" });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
 
     async Task<string> FileObjectionAsync(string campaign, string branch)
     {
-        using HttpResponseMessage r = await driver.As(Roles.Member, CampaignDriver.TownshipOf(branch), "villager-" + branch).PostAsJsonAsync(
+        HttpClient villager = driver.As(Roles.Member, CampaignDriver.TownshipOf(branch), "villager-" + branch);
+        using HttpResponseMessage r = await villager.PostAsJsonAsync(
             $"api/campaigns/{campaign}/objections", new { branchId = branch, text = "群众反映该支部材料有误" });
         await CampaignDriver.Expect(r, HttpStatusCode.Accepted);
         string id = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        JsonElement filed = await driver.As(Roles.Member, CampaignDriver.TownshipOf(branch), "villager-" + branch).GetFromJsonAsync<JsonElement>(r.Headers.Location!.ToString());
+        JsonElement filed = await villager.GetFromJsonAsync<JsonElement>(r.Headers.Location!.ToString());
         Assert.Equal("open", filed.GetProperty("status").GetString());
         Assert.Equal(id, filed.GetProperty("id").GetString());
         return id;
@@ -149,7 +167,9 @@ public sealed class CampaignFlowTests(LocalHostFixture fx) : IClassFixture<Local
         const decimal unityWeight = 1.5m;
         var computed = scored.Select(s =>
         {
-            decimal final = Math.Round(100 * (s.Points[0] + s.Points[1] + s.Points[2] + unityWeight * s.Points[3]) / (75 + unityWeight * 25), 2, MidpointRounding.AwayFromZero);
+            decimal final = Math.Round(
+                100 * (s.Points[0] + s.Points[1] + s.Points[2] + unityWeight * s.Points[3]) / (75 + unityWeight * 25),
+                2, MidpointRounding.AwayFromZero);
             decimal share = Math.Round(s.Points[3] / 25, 4, MidpointRounding.AwayFromZero);
             return (s.Branch, final, share);
         }).OrderByDescending(x => x.final).ThenByDescending(x => x.share).ThenBy(x => x.Branch, StringComparer.Ordinal).ToList();

@@ -17,7 +17,8 @@ public sealed class CampaignListTests(LocalHostFixture fx) : IClassFixture<Local
     public async Task Each_caller_lists_the_campaigns_of_its_place_newest_first_and_by_status()
     {
         TestCounty a = await driver.CreateCountyAsync(1, 1), b = await driver.CreateCountyAsync(1, 1);
-        string first = "ls-" + Guid.NewGuid().ToString("N")[..8], second = "ls-" + Guid.NewGuid().ToString("N")[..8], other = "ls-" + Guid.NewGuid().ToString("N")[..8];
+        string first = "ls-" + Guid.NewGuid().ToString("N")[..8], second = "ls-" + Guid.NewGuid().ToString("N")[..8],
+            other = "ls-" + Guid.NewGuid().ToString("N")[..8];
         await CampaignDriver.Expect(await driver.CreateAsync(CampaignDriver.Campaign(first, a.Id)), HttpStatusCode.Created);
         await CampaignDriver.Expect(await driver.CreateAsync(CampaignDriver.Campaign(other, b.Id)), HttpStatusCode.Created);
         await driver.CreateAndStartAsync(CampaignDriver.Campaign(second, a.Id, "PT10M", "PT10M", "PT10M"), a.Id, 1);
@@ -29,7 +30,8 @@ public sealed class CampaignListTests(LocalHostFixture fx) : IClassFixture<Local
         // County A's department and a branch secretary below it: A's two, the newest first; the city sees all three.
         Assert.Equal([second, first], await List(driver.As(Roles.OrgDepartment, a.Id)));
         Assert.Equal([second, first], await List(driver.As(Roles.BranchSecretary, a.Branches[0])));
-        Assert.Equal([second, other, first], (await List(driver.As(Roles.OrgDepartment, "chifeng"))).Where(new[] { first, second, other }.Contains));
+        Assert.Equal([second, other, first],
+            (await List(driver.As(Roles.OrgDepartment, "chifeng"))).Where(new[] { first, second, other }.Contains));
         Assert.Equal([other], await List(driver.As(Roles.TownshipReviewer, CampaignDriver.TownshipOf(b.Branches[0]))));
 
         Assert.Equal([second], await List(driver.As(Roles.OrgDepartment, a.Id), "?status=running"));

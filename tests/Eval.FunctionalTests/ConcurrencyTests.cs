@@ -17,7 +17,8 @@ public sealed class ConcurrencyTests(LocalHostFixture fx) : IClassFixture<LocalH
     {
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string branch = county.Branches[0];
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("cc-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 1);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign("cc-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 1);
 
         HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
             driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 20, 20, 10 + i), $"第{i}份")));
@@ -37,18 +38,22 @@ public sealed class ConcurrencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string branch = county.Branches[0];
         string township = CampaignDriver.TownshipOf(branch);
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("cc-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 1);
-        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 20, 20, 20)), HttpStatusCode.Accepted);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign("cc-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 1);
+        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 20, 20, 20)),
+            HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "awaiting-township-review");
 
         string url = $"api/campaigns/{campaign}/evaluations/{branch}/township-review";
         HttpResponseMessage[] answers = await Task.WhenAll(
             driver.As(Roles.TownshipReviewer, township, "reviewer-a").PostAsync(url, Json("""{"decision":"approve"}""")),
-            driver.As(Roles.TownshipReviewer, township, "reviewer-b").PostAsync(url, Json("""{"decision":"reject","comment":"材料不实"}""")));
+            driver.As(Roles.TownshipReviewer, township, "reviewer-b")
+                .PostAsync(url, Json("""{"decision":"reject","comment":"材料不实"}""")));
         Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
 
         bool approveWon = answers[0].StatusCode == HttpStatusCode.Accepted;
-        JsonElement e = await driver.WaitForAsync(campaign, branch, r => r.GetProperty("stage").GetString() != "awaiting-township-review", "to leave township review");
+        JsonElement e = await driver.WaitForAsync(campaign, branch, r => r.GetProperty("stage").GetString() != "awaiting-township-review",
+            "to leave township review");
         if (approveWon) Assert.Equal("awaiting-county-score", e.GetProperty("stage").GetString());
         else Assert.Equal("rejected", e.GetProperty("outcome").GetString());
         Assert.Equal(approveWon ? "reviewer-a" : "reviewer-b", e.GetProperty("review").GetProperty("by").GetProperty("id").GetString());

@@ -25,7 +25,8 @@ public sealed class DurabilityTests
         await using (LocalHostProcess first = await LocalHostProcess.StartAsync(storage, hub, "worker-a", settings))
         {
             firstPid = first.ProcessId;
-            using HttpResponseMessage started = await first.As(Roles.OrgDepartment, "chifeng").PostAsJsonAsync("api/selftests", new { deadlineSeconds = 3600, requestedBy = "before-crash" });
+            using HttpResponseMessage started = await first.As(Roles.OrgDepartment, "chifeng").PostAsJsonAsync("api/selftests",
+                new { deadlineSeconds = 3600, requestedBy = "before-crash" });
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             before = await Poll.UntilAsync(async () =>
@@ -39,7 +40,8 @@ public sealed class DurabilityTests
         // Same worker id, as `./eval up` after a crash: the new process takes the partition leases back at once.
         await using LocalHostProcess second = await LocalHostProcess.StartAsync(storage, hub, "worker-a", settings);
         Assert.NotEqual(firstPid, second.ProcessId);
-        using HttpResponseMessage confirm = await second.As(Roles.OrgDepartment, "chifeng").PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "after-crash" });
+        using HttpResponseMessage confirm = await second.As(Roles.OrgDepartment, "chifeng").PostAsJsonAsync(
+            $"api/selftests/{id}/confirmation", new { confirmedBy = "after-crash" });
         Assert.Equal(HttpStatusCode.Accepted, confirm.StatusCode);
 
         TableEntity after = await Poll.UntilAsync(async () =>

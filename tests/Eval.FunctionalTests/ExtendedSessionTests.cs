@@ -35,7 +35,10 @@ public sealed class ExtendedSessionTests
     static async Task<(string Output, long Resumed)> RunAsync(double idleSeconds)
     {
         string hub = "sessions" + Guid.NewGuid().ToString("N")[..8];
-        var options = new LocalHostOptions { SidecarPort = FreePort.Next(), WorkerId = hub, ExtendedSessionIdleTimeoutSeconds = idleSeconds };
+        var options = new LocalHostOptions
+        {
+            SidecarPort = FreePort.Next(), WorkerId = hub, ExtendedSessionIdleTimeoutSeconds = idleSeconds,
+        };
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = AzuriteInstance.Shared.ConnectionString,
@@ -43,7 +46,8 @@ public sealed class ExtendedSessionTests
         }).Build();
         WebApplication sidecar = await DurableSidecar.StartAsync(configuration, options, NullLoggerFactory.Instance);
         using GrpcChannel channel = GrpcChannel.ForAddress($"http://localhost:{options.SidecarPort}");
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Services.AddDurableTaskWorker(b =>
         {
             b.AddTasks(r => { r.AddOrchestrator<StepsOrchestrator>(); r.AddActivity<TagActivity>(); });
@@ -56,7 +60,8 @@ public sealed class ExtendedSessionTests
         {
             DurableTaskClient client = worker.Services.GetRequiredService<DurableTaskClient>();
             string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(StepsOrchestrator), 1);
-            await Poll.UntilAsync(async () => (await client.GetInstanceAsync(id, getInputsAndOutputs: true))?.SerializedCustomStatus, TimeSpan.FromSeconds(60), "the orchestration to wait for its event");
+            await Poll.UntilAsync(async () => (await client.GetInstanceAsync(id, getInputsAndOutputs: true))?.SerializedCustomStatus,
+                TimeSpan.FromSeconds(60), "the orchestration to wait for its event");
             await client.RaiseEventAsync(id, "go", 7);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             OrchestrationMetadata done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);

@@ -19,7 +19,8 @@ namespace Eval.FunctionalTests;
 /// </summary>
 public sealed class HostParityTests
 {
-    static readonly JsonElement[] Functions = JsonDocument.Parse(File.ReadAllText(Repo.FunctionsMetadata)).RootElement.EnumerateArray().ToArray();
+    static readonly JsonElement[] Functions =
+        JsonDocument.Parse(File.ReadAllText(Repo.FunctionsMetadata)).RootElement.EnumerateArray().ToArray();
 
     static IEnumerable<string> FunctionNamesWith(string type) =>
         Functions.Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == type))
@@ -39,7 +40,8 @@ public sealed class HostParityTests
         var functions = FunctionRoutes();
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = "UseDevelopmentStorage=true" });
+        builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { [SettingNames.Storage] = "UseDevelopmentStorage=true" });
         builder.Services.AddEvalApi(builder.Configuration);
         builder.Services.AddSingleton<DurableTaskClient>(_ => throw new InvalidOperationException("not used: routes only"));
         builder.Services.AddEvalOpenApi();
@@ -47,13 +49,15 @@ public sealed class HostParityTests
         app.MapEvalApi();
         app.MapEvalApiDescription(); // as Program.cs does
         var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-            .Select(e => (Path: "/" + e.RoutePattern.RawText!.TrimStart('/'), Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
+            .Select(e => (Path: "/" + e.RoutePattern.RawText!.TrimStart('/'),
+                Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
             .ToArray();
         // /openapi/v1.json and the /docs page describe the API; they are not part of it, and the Functions app has no
         // reason to serve them (docs/openapi.json is published with the build instead). Only these are left out.
         bool documentation(string path) => OpenApiSetup.LocalOnlyRoutePrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal));
         Assert.Contains(routes, r => documentation(r.Path));
-        var local = routes.Where(r => !documentation(r.Path)).SelectMany(r => r.Methods.Select(m => $"{m} {r.Path}")).Order(StringComparer.Ordinal).ToArray();
+        var local = routes.Where(r => !documentation(r.Path)).SelectMany(r => r.Methods.Select(m => $"{m} {r.Path}"))
+            .Order(StringComparer.Ordinal).ToArray();
 
         Assert.NotEmpty(functions);
         Assert.Equal(functions, local);
@@ -65,7 +69,8 @@ public sealed class HostParityTests
         // docs/openapi.json as committed; ApiDescriptionTests checks that it is what the code generates.
         JsonElement paths = JsonDocument.Parse(File.ReadAllText(ApiDescriptionTests.CommittedPath)).RootElement.GetProperty("paths");
         var documented = paths.EnumerateObject()
-            .SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name} {o.Value.GetProperty("operationId").GetString()}"))
+            .SelectMany(p => p.Value.EnumerateObject().Select(
+                o => $"{o.Name.ToUpperInvariant()} {p.Name} {o.Value.GetProperty("operationId").GetString()}"))
             .Order(StringComparer.Ordinal).ToArray();
 
         Assert.Equal(FunctionRoutes(withNames: true), documented);
@@ -98,9 +103,12 @@ public sealed class HostParityTests
 
         Assert.Equal("%" + SettingNames.TaskHub + "%", durable.GetProperty("hubName").GetString());
         Assert.Equal(local.PartitionCount, provider.GetProperty("partitionCount").GetInt32());
-        Assert.Equal(TimeSpan.FromSeconds(local.MaxQueuePollingIntervalSeconds), TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!));
-        Assert.Equal(TimeSpan.FromSeconds(local.ControlQueueVisibilityTimeoutSeconds), TimeSpan.Parse(provider.GetProperty("controlQueueVisibilityTimeout").GetString()!));
-        Assert.Equal(TimeSpan.FromSeconds(local.WorkItemQueueVisibilityTimeoutSeconds), TimeSpan.Parse(provider.GetProperty("workItemQueueVisibilityTimeout").GetString()!));
+        Assert.Equal(TimeSpan.FromSeconds(local.MaxQueuePollingIntervalSeconds),
+            TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!));
+        Assert.Equal(TimeSpan.FromSeconds(local.ControlQueueVisibilityTimeoutSeconds),
+            TimeSpan.Parse(provider.GetProperty("controlQueueVisibilityTimeout").GetString()!));
+        Assert.Equal(TimeSpan.FromSeconds(local.WorkItemQueueVisibilityTimeoutSeconds),
+            TimeSpan.Parse(provider.GetProperty("workItemQueueVisibilityTimeout").GetString()!));
         Assert.Equal(local.MaxConcurrentOrchestrations, durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32());
         Assert.Equal(local.MaxConcurrentActivities, durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
         Assert.True(local.ExtendedSessionIdleTimeoutSeconds > 0);

@@ -36,7 +36,8 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         "{", "}", "[", "{\"a\":}", "{'a':1}", "{a:1}", "NaN", "{\"x\":NaN}", "{\"x\":Infinity}", "{\"x\":-Infinity}",
         "{\"x\":1e400}", "{\"x\":-1e400}", "{\"x\":123456789012345678901234567890}", "null", "true", "42", "\"text\"", "[]",
         "{\"x\":1,}", "{\"x\":1} trailing", "{\"x\":\"\\u0000\"}", "{\"x\":\"\u0001\u0002\"}", "/* c */ {}", "\uFEFF{}",
-        "{\"__proto__\":{\"admin\":true}}", "{\"x\":1,\"x\":2}", string.Concat(Enumerable.Repeat("[", 200)) + string.Concat(Enumerable.Repeat("]", 200)),
+        "{\"__proto__\":{\"admin\":true}}", "{\"x\":1,\"x\":2}",
+        string.Concat(Enumerable.Repeat("[", 200)) + string.Concat(Enumerable.Repeat("]", 200)),
         "{\"scores\":{\"political\":\"25\"}}", "{\"decision\":\"approve\\u0000\"}", "{\"id\":\"' or PartitionKey ne '\"}",
     ];
 
@@ -45,7 +46,8 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
     {
         TestCounty county = await driver.CreateCountyAsync(1, 2);
         string branch = county.Branches[0];
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("hc-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 2);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign("hc-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 2);
         await Task.Delay(2000); // let the start's last writes settle before the "before" dump
         string before = await DumpAsync();
 
@@ -96,9 +98,12 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
         // 2. Hostile bodies on every endpoint that takes one.
         var bodyTargets = new (string Path, string Method, HttpClient Client)[]
         {
-            ("api/units", "PUT", org), ("api/campaigns", "POST", org), ($"api/campaigns/{campaign}/evaluations/{branch}/self-assessment", "POST", secretary),
-            ($"api/campaigns/{campaign}/evaluations/{branch}/township-review", "POST", reviewer), ($"api/campaigns/{campaign}/evaluations/{branch}/county-score", "POST", scorer),
-            ($"api/campaigns/{campaign}/publication", "POST", org), ($"api/campaigns/{campaign}/objections", "POST", org), ("api/selftests", "POST", org),
+            ("api/units", "PUT", org), ("api/campaigns", "POST", org),
+            ($"api/campaigns/{campaign}/evaluations/{branch}/self-assessment", "POST", secretary),
+            ($"api/campaigns/{campaign}/evaluations/{branch}/township-review", "POST", reviewer),
+            ($"api/campaigns/{campaign}/evaluations/{branch}/county-score", "POST", scorer),
+            ($"api/campaigns/{campaign}/publication", "POST", org), ($"api/campaigns/{campaign}/objections", "POST", org),
+            ("api/selftests", "POST", org),
             ($"api/campaigns/{campaign}/objection-resolutions", "POST", org),
         };
         foreach (var (path, method, client) in bodyTargets)
@@ -168,7 +173,9 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
             else if (pointer is not null && (status != 422 || !HasErrorAt(answer, pointer)))
                 failures.Add($"{name} → {status}, not 422 at {pointer}: {answer}");
         }
-        Assert.True(failures.Count == 0, $"{failures.Count} of {requests.Count} requests were not a 4xx problem ({fiveHundreds} were 5xx):\n" + string.Join("\n", failures.Take(40)));
+        Assert.True(failures.Count == 0,
+            $"{failures.Count} of {requests.Count} requests were not a 4xx problem ({fiveHundreds} were 5xx):\n" +
+            string.Join("\n", failures.Take(40)));
 
         await Task.Delay(2000); // anything the requests set in motion would show by now
         Assert.Equal(before, await DumpAsync());
@@ -183,8 +190,10 @@ public sealed class HostileCorpusTests(LocalHostFixture fx) : IClassFixture<Loca
             dump.AppendLine("## " + table);
             var rows = new List<TableEntity>();
             await foreach (TableEntity e in fx.Table(table).QueryAsync<TableEntity>()) rows.Add(e);
-            foreach (TableEntity e in rows.OrderBy(r => r.PartitionKey, StringComparer.Ordinal).ThenBy(r => r.RowKey, StringComparer.Ordinal))
-                dump.AppendLine(string.Join(" | ", e.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Format(p.Value)}")));
+            foreach (TableEntity e in rows.OrderBy(r => r.PartitionKey, StringComparer.Ordinal)
+                .ThenBy(r => r.RowKey, StringComparer.Ordinal))
+                dump.AppendLine(
+                    string.Join(" | ", e.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Format(p.Value)}")));
         }
         return dump.ToString();
     }

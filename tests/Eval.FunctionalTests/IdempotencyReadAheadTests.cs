@@ -24,7 +24,8 @@ public sealed class IdempotencyReadAheadTests : IAsyncLifetime
     readonly string key = "read-ahead-" + Guid.NewGuid().ToString("N")[..8];
 
     public IdempotencyReadAheadTests() =>
-        idempotency = new Idempotency(tables, new Authenticator(new TokenValidator(new AuthOptions { SigningKey = TestTokens.SigningKey })), TimeProvider.System);
+        idempotency = new Idempotency(tables,
+            new Authenticator(new TokenValidator(new AuthOptions { SigningKey = TestTokens.SigningKey })), TimeProvider.System);
 
     public Task InitializeAsync() => tables.EnsureCreatedAsync();
 
@@ -34,13 +35,15 @@ public sealed class IdempotencyReadAheadTests : IAsyncLifetime
     public async Task The_handler_gets_the_reads_and_a_repeat_waits_for_its_unused_reads()
     {
         int handled = 0;
-        IResult first = await idempotency.RunAsync(Request(), () => Task.FromResult(41), n => { handled++; return Task.FromResult(Results.Ok(n + 1)); });
+        IResult first = await idempotency.RunAsync(Request(), () => Task.FromResult(41),
+            n => { handled++; return Task.FromResult(Results.Ok(n + 1)); });
         Assert.Equal(1, handled);
         Assert.Equal((200, "42"), await Answer(first));
 
         // The repeat is answered from the kept response; its reads are slow and then fail, and it waits for them.
         var reads = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task<IResult> repeat = idempotency.RunAsync(Request(), () => reads.Task, n => { handled++; return Task.FromResult(Results.Ok(n)); });
+        Task<IResult> repeat = idempotency.RunAsync(Request(), () => reads.Task,
+            n => { handled++; return Task.FromResult(Results.Ok(n)); });
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.False(repeat.IsCompleted, "the repeat answered while its reads were still running");
         reads.SetException(new InvalidOperationException("storage went away"));
@@ -52,7 +55,8 @@ public sealed class IdempotencyReadAheadTests : IAsyncLifetime
     public async Task A_failed_read_fails_the_request_and_frees_its_key()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            idempotency.RunAsync<int>(Request(), () => Task.FromException<int>(new InvalidOperationException("storage went away")), n => Task.FromResult(Results.Ok(n))));
+            idempotency.RunAsync<int>(Request(), () => Task.FromException<int>(new InvalidOperationException("storage went away")),
+                n => Task.FromResult(Results.Ok(n))));
 
         // Nothing was kept under the key: a retry runs again.
         IResult retried = await idempotency.RunAsync(Request(), () => Task.FromResult(7), n => Task.FromResult(Results.Ok(n)));

@@ -35,7 +35,8 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.Equal(HttpStatusCode.Conflict, withoutKey.StatusCode);
 
         await CampaignDriver.Expect(await Post(org, $"api/campaigns/{id}/start", "", "start-1"), HttpStatusCode.Accepted);
-        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(id, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
+        await Poll.UntilAsync(async () =>
+            (await driver.GetCampaignAsync(id, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
             TimeSpan.FromSeconds(60), "the campaign to start", () => fx.Host.Output);
 
         // A self-assessment retried with its key: 202 both times, one submission recorded.
@@ -105,7 +106,8 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
 
         // Still running a moment ago: the retry is told to come back, and nothing moves.
         await LeaveHalfDone(other, "busy-1", DateTimeOffset.UtcNow);
-        using HttpResponseMessage busy = await Post(driver.As(Roles.BranchSecretary, other), $"api/campaigns/{id}/evaluations/{other}/self-assessment", body, "busy-1");
+        using HttpResponseMessage busy = await Post(driver.As(Roles.BranchSecretary, other),
+            $"api/campaigns/{id}/evaluations/{other}/self-assessment", body, "busy-1");
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
         Assert.Contains("try again shortly", await busy.Content.ReadAsStringAsync());
         Assert.Equal("awaiting-self-assessment", (await driver.EvaluationAsync(id, other)).GetProperty("stage").GetString());
@@ -138,7 +140,8 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.Equal(HttpStatusCode.UnprocessableEntity, rebound.StatusCode);
 
         await CampaignDriver.Expect(await Post(org, $"api/campaigns/{id}/start", "", null), HttpStatusCode.Accepted);
-        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(id, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
+        await Poll.UntilAsync(async () =>
+            (await driver.GetCampaignAsync(id, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
             TimeSpan.FromSeconds(60), "the campaign to start", () => fx.Host.Output);
         using HttpResponseMessage later = await Post(secretary, url, body, "early-1");
         Assert.Equal(HttpStatusCode.Accepted, later.StatusCode);
@@ -185,7 +188,10 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
     [InlineData("tab\tinside")]
     public async Task A_malformed_key_is_a_bad_request(string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/campaigns") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/campaigns")
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         using HttpResponseMessage r = await driver.As(Roles.OrgDepartment, "chifeng").SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);

@@ -17,7 +17,8 @@ namespace Eval.FunctionalTests;
 /// </summary>
 public sealed class InFlightUpgradeTests
 {
-    static string FixturePath => Path.Combine(Repo.Root, "tests", "Eval.FunctionalTests", "Fixtures", "evaluation-awaiting-township-review.json");
+    static string FixturePath =>
+        Path.Combine(Repo.Root, "tests", "Eval.FunctionalTests", "Fixtures", "evaluation-awaiting-township-review.json");
 
     [Fact]
     public async Task A_recorded_in_flight_evaluation_completes_under_the_current_code()
@@ -28,7 +29,8 @@ public sealed class InFlightUpgradeTests
         string hub = LocalHostProcess.NewHubName(), prefix = "t" + Guid.NewGuid().ToString("N")[..8];
         var storage = new TableServiceClient(AzuriteInstance.Shared.ConnectionString);
 
-        await TableSnapshot.ImportAsync(storage.GetTableClient(hub + "Instances"), fixture["instances"]!.AsArray(), e => e["TaskHubName"] = hub);
+        await TableSnapshot.ImportAsync(storage.GetTableClient(hub + "Instances"), fixture["instances"]!.AsArray(),
+            e => e["TaskHubName"] = hub);
         await TableSnapshot.ImportAsync(storage.GetTableClient(hub + "History"), fixture["history"]!.AsArray());
         foreach (string table in new[] { "Campaigns", "Evaluations", "Audit" })
             await TableSnapshot.ImportAsync(storage.GetTableClient(prefix + table), fixture[table]!.AsArray());
@@ -40,14 +42,17 @@ public sealed class InFlightUpgradeTests
 
         await CampaignDriver.Expect(await driver.ReviewAsync(campaign, branch, "approve", "材料齐全"), HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "awaiting-county-score");
-        await CampaignDriver.Expect(await driver.ScoreAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)), HttpStatusCode.Accepted);
+        await CampaignDriver.Expect(await driver.ScoreAsync(campaign, branch, CampaignDriver.Scores(25, 24, 23, 25)),
+            HttpStatusCode.Accepted);
         JsonElement done = await driver.WaitForStageAsync(campaign, branch, "done");
 
         Assert.Equal("scored", done.GetProperty("outcome").GetString());
-        Assert.Equal(97.33m, done.GetProperty("finalScore").GetDecimal()); // 100 × (25 + 24 + 23 + 1.5 × 25) / 112.5 = 100 × 109.5 / 112.5
+        // 100 × (25 + 24 + 23 + 1.5 × 25) / 112.5 = 100 × 109.5 / 112.5
+        Assert.Equal(97.33m, done.GetProperty("finalScore").GetDecimal());
         TableEntity row = (await storage.GetTableClient(hub + "Instances").GetEntityAsync<TableEntity>(instance, "")).Value;
         Assert.NotEqual("Failed", row.GetString("RuntimeStatus"));
-        using HttpResponseMessage verify = await driver.As(Roles.OrgDepartment, CampaignDriver.CountyOf(branch)).GetAsync($"api/campaigns/{campaign}/audit/verify");
+        using HttpResponseMessage verify = await driver.As(Roles.OrgDepartment, CampaignDriver.CountyOf(branch)).GetAsync(
+            $"api/campaigns/{campaign}/audit/verify");
         Assert.True(JsonDocument.Parse(await verify.Content.ReadAsStringAsync()).RootElement.GetProperty("intact").GetBoolean());
     }
 
@@ -65,15 +70,18 @@ public sealed class InFlightUpgradeTests
         // Units live in the prefixed tables of this host.
         TestCounty county = await driver.CreateCountyAsync(1, 1);
         string branch = county.Branches[0], campaign = "upgrade-fixture";
-        await driver.CreateAndStartAsync(CampaignDriver.Campaign(campaign, county.Id, "P30D", "P30D", "P30D", publicity: "PT5S"), county.Id, 1);
-        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(24, 23, 22, 25)), HttpStatusCode.Accepted);
+        await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(campaign, county.Id, "P30D", "P30D", "P30D", publicity: "PT5S"), county.Id, 1);
+        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(24, 23, 22, 25)),
+            HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "awaiting-township-review");
         await Task.Delay(3000); // let the episode's checkpoint settle
 
         string instance = Eval.Workflows.Domain.InstanceIds.Evaluation(campaign, branch);
         var fixture = new JsonObject
         {
-            ["about"] = "An evaluation waiting for its township review, recorded by ./eval test with EVAL_RECORD_FIXTURE=1 (InFlightUpgradeTests).",
+            ["about"] = "An evaluation waiting for its township review, recorded by ./eval test with EVAL_RECORD_FIXTURE=1 " +
+                "(InFlightUpgradeTests).",
             ["campaignId"] = campaign,
             ["branchId"] = branch,
             ["instanceId"] = instance,

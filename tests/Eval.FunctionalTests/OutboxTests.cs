@@ -41,9 +41,12 @@ public sealed class OutboxTests
     {
         var seen = await Evaluations.GetExistingAsync(campaign, branch);
         var submitted = new SelfAssessmentSubmitted(seen.Record.Round,
-            new SelfAssessment(new Dictionary<string, decimal> { ["political"] = 20, ["organization"] = 21, ["service"] = 22, ["unity"] = 23 }, summary, null),
+            new SelfAssessment(
+                new Dictionary<string, decimal> { ["political"] = 20, ["organization"] = 21, ["service"] = 22, ["unity"] = 23 },
+                summary, null),
             new Actor("secretary-1", "支部书记", Roles.BranchSecretary), DateTimeOffset.UtcNow);
-        string? refused = await Evaluations.ClaimAsync(seen, AcceptedAction.Of($"{Stages.AwaitingSelfAssessment}:{seen.Record.Round}", submitted), _ => null);
+        string? refused = await Evaluations.ClaimAsync(seen,
+            AcceptedAction.Of($"{Stages.AwaitingSelfAssessment}:{seen.Record.Round}", submitted), _ => null);
         Assert.Null(refused);
         return submitted;
     }
@@ -51,11 +54,13 @@ public sealed class OutboxTests
     static void AssertTakenIn(JsonElement evaluation, string summary)
     {
         Assert.Equal(summary, evaluation.GetProperty("submission").GetProperty("assessment").GetProperty("summary").GetString());
-        Assert.Single(evaluation.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "self-assessment-submitted");
+        Assert.Single(evaluation.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("action").GetString() == "self-assessment-submitted");
     }
 
     async Task<TableEntity> RowAsync(string campaign, string branch) =>
-        (await new TableServiceClient(Storage).GetTableClient(prefix + EvalTables.Evaluations).GetEntityAsync<TableEntity>(campaign, branch)).Value;
+        (await new TableServiceClient(Storage).GetTableClient(prefix + EvalTables.Evaluations)
+            .GetEntityAsync<TableEntity>(campaign, branch)).Value;
 
     [Fact]
     public async Task The_campaigns_sweep_raises_an_accepted_action_that_never_arrived_and_ends_with_the_campaign()
@@ -63,14 +68,16 @@ public sealed class OutboxTests
         await using LocalHostProcess host = await StartHostAsync(sweepInterval: "00:00:01", relayAfter: "00:00:01");
         using var driver = new CampaignDriver(host);
         TestCounty county = await driver.CreateCountyAsync(1, 2);
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 2);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 2);
         string lost = county.Branches[0], untouched = county.Branches[1];
 
         Assert.True((await RowAsync(campaign, lost)).GetBoolean("HasOutbox") is false or null);
         await AcceptWithoutRaisingAsync(campaign, lost, "事件丢失后由清扫补发");
         Assert.True((await RowAsync(campaign, lost)).GetBoolean("HasOutbox"));
 
-        AssertTakenIn(await driver.WaitForStageAsync(campaign, lost, Stages.AwaitingTownshipReview, seconds: 90), "事件丢失后由清扫补发");
+        AssertTakenIn(await driver.WaitForStageAsync(campaign, lost, Stages.AwaitingTownshipReview, seconds: 90),
+            "事件丢失后由清扫补发");
         // Taken in, the action is settled: the workflow's write dropped it from the outbox.
         TableEntity row = await RowAsync(campaign, lost);
         Assert.False(row.GetBoolean("HasOutbox"));
@@ -78,11 +85,13 @@ public sealed class OutboxTests
         Assert.Equal(Stages.AwaitingSelfAssessment, (await driver.EvaluationAsync(campaign, untouched)).GetProperty("stage").GetString());
 
         // Once the campaign stops running evaluations its sweep ends.
-        await CampaignDriver.Expect(await driver.As(Roles.OrgDepartment, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { force = true }),
+        await CampaignDriver.Expect(
+            await driver.As(Roles.OrgDepartment, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { force = true }),
             HttpStatusCode.Accepted);
         TableClient instances = new TableServiceClient(Storage).GetTableClient(hub + "Instances");
         await Poll.UntilAsync(async () =>
-            (await instances.GetEntityIfExistsAsync<TableEntity>(InstanceIds.OutboxSweep(campaign), "")).Value?.GetString("RuntimeStatus") == "Completed" ? "ended" : null,
+            (await instances.GetEntityIfExistsAsync<TableEntity>(InstanceIds.OutboxSweep(campaign), "")).Value?.GetString("RuntimeStatus")
+                == "Completed" ? "ended" : null,
             TimeSpan.FromSeconds(60), "the outbox sweep to end", () => host.Output);
     }
 
@@ -99,24 +108,29 @@ public sealed class OutboxTests
             processes.Add(AzuriteInstance.LaunchService("table", tablePort, data));
             Process queue = AzuriteInstance.LaunchService("queue", queuePort, data);
             processes.Add(queue);
-            await using LocalHostProcess host = await LocalHostProcess.StartAsync(AzuriteInstance.Connection(blobPort, queuePort, tablePort), hub,
+            await using LocalHostProcess host = await LocalHostProcess.StartAsync(
+                AzuriteInstance.Connection(blobPort, queuePort, tablePort), hub,
                 settings: new Dictionary<string, string> { ["Outbox__SweepInterval"] = "00:00:01", ["Outbox__RelayAfter"] = "00:00:01" });
             using var driver = new CampaignDriver(host);
             TestCounty county = await driver.CreateCountyAsync(1, 1);
-            string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 1);
+            string campaign = await driver.CreateAndStartAsync(
+                CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 1);
             string branch = county.Branches[0];
 
             AzuriteInstance.StopService(queue);
-            using HttpResponseMessage failed = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23), "队列中断时提交");
+            using HttpResponseMessage failed = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23),
+                "队列中断时提交");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
             Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
             Assert.Equal(TimeSpan.FromSeconds(5), failed.Headers.RetryAfter?.Delta);
             // Accepted all the same (the claim and its event are stored): a retry is told so.
-            using HttpResponseMessage retry = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23), "队列中断时提交");
+            using HttpResponseMessage retry = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23),
+                "队列中断时提交");
             Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
 
             processes.Add(AzuriteInstance.LaunchService("queue", queuePort, data));
-            AssertTakenIn(await driver.WaitForStageAsync(campaign, branch, Stages.AwaitingTownshipReview, seconds: 120), "队列中断时提交");
+            AssertTakenIn(await driver.WaitForStageAsync(campaign, branch, Stages.AwaitingTownshipReview, seconds: 120),
+                "队列中断时提交");
         }
         finally
         {
@@ -132,13 +146,15 @@ public sealed class OutboxTests
         await using LocalHostProcess host = await StartHostAsync(sweepInterval: Never, relayAfter: "00:00:00");
         using var driver = new CampaignDriver(host);
         TestCounty county = await driver.CreateCountyAsync(1, 1);
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 1);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M"), county.Id, 1);
         string branch = county.Branches[0];
         await AcceptWithoutRaisingAsync(campaign, branch, "第一次提交");
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(Stages.AwaitingSelfAssessment, (await driver.EvaluationAsync(campaign, branch)).GetProperty("stage").GetString());
 
-        using HttpResponseMessage retry = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(25, 25, 25, 25), "重试时改过的总结");
+        using HttpResponseMessage retry = await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(25, 25, 25, 25),
+            "重试时改过的总结");
         Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
         Assert.Equal("application/problem+json", retry.Content.Headers.ContentType?.MediaType);
 
@@ -152,14 +168,18 @@ public sealed class OutboxTests
         await using LocalHostProcess host = await StartHostAsync(sweepInterval: "00:00:01", relayAfter: "00:00:01");
         using var driver = new CampaignDriver(host);
         TestCounty county = await driver.CreateCountyAsync(1, 1);
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M", publicity: "PT2S"), county.Id, 1);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10M", publicity: "PT2S"), county.Id, 1);
 
         // What the publication handler stores before it raises the event (a forced one: the evaluation is unfinished).
         var (record, etag) = (await Campaigns.GetAsync(campaign))!.Value;
         var requested = new PublicationRequested(true, new Actor("org-1", "组织部", Roles.OrgDepartment), DateTimeOffset.UtcNow);
-        Assert.True(await Campaigns.TryReplaceAsync(record with { PublicationRequestedAt = requested.At, Forced = true, PublicationRequest = requested }, etag));
+        Assert.True(await Campaigns.TryReplaceAsync(
+            record with { PublicationRequestedAt = requested.At, Forced = true, PublicationRequest = requested }, etag));
 
-        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == CampaignStatus.Published ? "ok" : null,
+        await Poll.UntilAsync(async () =>
+            (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == CampaignStatus.Published
+                ? "ok" : null,
             TimeSpan.FromSeconds(90), "the campaign to publish", () => host.Output);
         JsonElement closed = await driver.EvaluationAsync(campaign, county.Branches[0]);
         Assert.Equal(Outcomes.NotEvaluated, closed.GetProperty("outcome").GetString());
@@ -179,11 +199,13 @@ public sealed class OutboxTests
 
         // What the start handler stores before it schedules the orchestration, from a start abandoned a minute ago.
         var (record, etag) = (await Campaigns.GetAsync(campaign))!.Value;
-        Assert.True(await Campaigns.TryReplaceAsync(record with { Status = CampaignStatus.Running, StartedAt = DateTimeOffset.UtcNow.AddMinutes(-1) }, etag));
+        Assert.True(await Campaigns.TryReplaceAsync(
+            record with { Status = CampaignStatus.Running, StartedAt = DateTimeOffset.UtcNow.AddMinutes(-1) }, etag));
 
         using HttpResponseMessage retry = await org.PostAsync($"api/campaigns/{campaign}/start", null);
         Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
-        await Poll.UntilAsync(async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
+        await Poll.UntilAsync(async () =>
+            (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null,
             TimeSpan.FromSeconds(60), "the start to finish", () => host.Output);
         foreach (string branch in county.Branches)
             Assert.Equal(Stages.AwaitingSelfAssessment, (await driver.EvaluationAsync(campaign, branch)).GetProperty("stage").GetString());
@@ -196,7 +218,8 @@ public sealed class OutboxTests
         await using LocalHostProcess host = await StartHostAsync(sweepInterval: Never, relayAfter: Never);
         using var driver = new CampaignDriver(host);
         TestCounty county = await driver.CreateCountyAsync(1, 2);
-        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10S"), county.Id, 2);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT10S"), county.Id, 2);
         string accepted = county.Branches[0], silent = county.Branches[1];
         await AcceptWithoutRaisingAsync(campaign, accepted, "截止前已受理");
 

@@ -75,7 +75,8 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         await ResolveAsync(Filed("c1.t1.b2", "有疑问"), ObjectionStatus.Dismissed, "不属实");
         string b2Level = (await ratings.GetProposedAsync(campaignId, "c1.t1.b2"))!.Level;
 
-        var publish = new PublishRatingsActivity(campaigns, ratings, objections, new AuditStore(tables), NullLogger<PublishRatingsActivity>.Instance);
+        var publish = new PublishRatingsActivity(campaigns, ratings, objections, new AuditStore(tables),
+            NullLogger<PublishRatingsActivity>.Instance);
         var input = new PublishRatingsInput(campaignId, DateTimeOffset.UtcNow);
         Assert.Equal(3, await publish.RunAsync(input));
         Assert.Equal(3, await publish.RunAsync(input)); // delivered again: the same list, one seal
@@ -97,7 +98,8 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         };
         Assert.True(await campaigns.TryCreateAsync(new CampaignRecord
         {
-            Definition = definition, Status = CampaignStatus.Running, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "org-1", BranchCount = branches,
+            Definition = definition, Status = CampaignStatus.Running, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "org-1",
+            BranchCount = branches,
         }));
         await new EvaluationStore(tables).CreateAsync(Enumerable.Range(1, branches).Select(i => new EvaluationRecord
         {

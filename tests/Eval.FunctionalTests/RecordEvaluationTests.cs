@@ -108,13 +108,15 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
 
         // A finished evaluation decides nothing more: a link past its record is one too many.
         var (record, etag) = (await evaluations.GetAsync(Campaign, Branch))!.Value;
-        await tables.Table(EvalTables.Evaluations).UpdateEntityAsync(EvaluationStore.ToEntity(record with { Stage = Stages.Done }), etag, TableUpdateMode.Replace);
+        await tables.Table(EvalTables.Evaluations).UpdateEntityAsync(EvaluationStore.ToEntity(record with { Stage = Stages.Done }), etag,
+            TableUpdateMode.Replace);
         Assert.False((await VerifyAsync()).Intact);
 
         // A record that points at another link than its chain holds at its Seq.
         (record, etag) = (await evaluations.GetAsync(Campaign, Branch))!.Value;
         await tables.Table(EvalTables.Evaluations).UpdateEntityAsync(
-            EvaluationStore.ToEntity(record with { Stage = Stages.AwaitingTownshipReview, AuditHead = new string('0', 64) }), etag, TableUpdateMode.Replace);
+            EvaluationStore.ToEntity(record with { Stage = Stages.AwaitingTownshipReview, AuditHead = new string('0', 64) }), etag,
+            TableUpdateMode.Replace);
         AuditVerification wrongHead = await VerifyAsync();
         Assert.False(wrongHead.Intact);
         Assert.Contains("points at another link", wrongHead.FirstBreak!.Problem);
@@ -133,9 +135,13 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
     async Task<EvaluationRecord> RecordAsync() => (await evaluations.GetAsync(Campaign, Branch))!.Value.Record;
 
     EvaluationChange Change(int seq, string action) =>
-        new(Campaign, Branch, seq, new HistoryEntry(started.Time.AddDays(seq), "someone", "branch-secretary", action)) { Stage = Stages.AwaitingTownshipReview };
+        new(Campaign, Branch, seq, new HistoryEntry(started.Time.AddDays(seq), "someone", "branch-secretary", action))
+        {
+            Stage = Stages.AwaitingTownshipReview,
+        };
 
-    Task<AuditVerification> VerifyAsync() => new AuditVerifier(audit, evaluations, new RatingStore(tables)).VerifyAsync(Campaign, published: false);
+    Task<AuditVerification> VerifyAsync() =>
+        new AuditVerifier(audit, evaluations, new RatingStore(tables)).VerifyAsync(Campaign, published: false);
 
     async Task AssertIntactAsync(int links)
     {

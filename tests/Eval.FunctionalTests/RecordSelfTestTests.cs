@@ -32,7 +32,8 @@ public sealed class RecordSelfTestTests : IAsyncLifetime
         Assert.False(await activity.RunAsync(waiting)); // a replay of the same step: already there
         Assert.Equal(SelfTestStatus.Waiting, (await RowAsync()).GetString("Status"));
 
-        await activity.RunAsync(waiting with { Status = SelfTestStatus.Confirmed, ConfirmedBy = "org-2", At = waiting.At!.Value.AddMinutes(5) });
+        await activity.RunAsync(
+            waiting with { Status = SelfTestStatus.Confirmed, ConfirmedBy = "org-2", At = waiting.At!.Value.AddMinutes(5) });
         Assert.False(await activity.RunAsync(waiting)); // the first step's message delivered again, after the outcome
 
         TableEntity row = await RowAsync();

@@ -33,7 +33,8 @@ public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalH
         TableEntity waiting = await RowWithStatusAsync(id, "waiting");
         Assert.Equal("operator-1", waiting.GetString("RequestedBy"));
 
-        using HttpResponseMessage confirm = await http.PostAsJsonAsync($"api/selftests/{id}/confirmation", new { confirmedBy = "operator-2" });
+        using HttpResponseMessage confirm = await http.PostAsJsonAsync($"api/selftests/{id}/confirmation",
+            new { confirmedBy = "operator-2" });
         Assert.Equal(HttpStatusCode.Accepted, confirm.StatusCode);
 
         TableEntity confirmed = await RowWithStatusAsync(id, "confirmed");
@@ -53,17 +54,22 @@ public sealed class SelfTestApiTests(LocalHostFixture fx) : IClassFixture<LocalH
         string key = "selftest-" + Guid.NewGuid().ToString("N")[..8];
         async Task<JsonElement> Start()
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/selftests") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/selftests")
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
             request.Headers.Add("Idempotency-Key", key);
             using HttpResponseMessage r = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
             return await r.Content.ReadFromJsonAsync<JsonElement>();
         }
         JsonElement first = await Start();
-        string operation = Hex(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{Roles.OrgDepartment}@chifeng\nPOST\n/api/selftests\n{key}")));
+        string operation = Hex(System.Security.Cryptography.SHA256.HashData(
+            Encoding.UTF8.GetBytes($"{Roles.OrgDepartment}@chifeng\nPOST\n/api/selftests\n{key}")));
         await fx.Table("IdempotencyKeys").UpsertEntityAsync(new TableEntity(operation, "")
         {
-            ["BodyHash"] = Hex(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body))), ["State"] = "running", ["At"] = DateTimeOffset.UtcNow.AddMinutes(-1),
+            ["BodyHash"] = Hex(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body))), ["State"] = "running",
+            ["At"] = DateTimeOffset.UtcNow.AddMinutes(-1),
         }, TableUpdateMode.Replace);
 
         JsonElement again = await Start();

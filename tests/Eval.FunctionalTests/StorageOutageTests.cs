@@ -16,13 +16,16 @@ public sealed class StorageOutageTests
             await using LocalHostProcess host = await LocalHostProcess.StartAsync(storage.ConnectionString, LocalHostProcess.NewHubName());
             using var driver = new CampaignDriver(host);
             TestCounty county = await driver.CreateCountyAsync(1, 3);
-            string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("so-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 3);
+            string campaign = await driver.CreateAndStartAsync(
+                CampaignDriver.Campaign("so-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 3);
             foreach (string b in county.Branches)
-                await CampaignDriver.Expect(await driver.SubmitAsync(campaign, b, CampaignDriver.Scores(22, 22, 22, 22)), HttpStatusCode.Accepted);
+                await CampaignDriver.Expect(await driver.SubmitAsync(campaign, b, CampaignDriver.Scores(22, 22, 22, 22)),
+                    HttpStatusCode.Accepted);
             foreach (string b in county.Branches) await driver.WaitForStageAsync(campaign, b, "awaiting-township-review");
 
             storage.Stop();
-            await Poll.UntilAsync(async () => (await host.Http.GetAsync("api/health")).StatusCode == HttpStatusCode.ServiceUnavailable ? "down" : null,
+            await Poll.UntilAsync(
+                async () => (await host.Http.GetAsync("api/health")).StatusCode == HttpStatusCode.ServiceUnavailable ? "down" : null,
                 TimeSpan.FromSeconds(30), "health to report the outage", () => host.Output);
             await Task.Delay(3000); // the workflows' storage calls fail and back off meanwhile
 
@@ -35,7 +38,8 @@ public sealed class StorageOutageTests
             foreach (string b in county.Branches)
             {
                 await driver.WaitForStageAsync(campaign, b, "awaiting-county-score", seconds: 120);
-                await CampaignDriver.Expect(await driver.ScoreAsync(campaign, b, CampaignDriver.Scores(22, 22, 22, 22)), HttpStatusCode.Accepted);
+                await CampaignDriver.Expect(await driver.ScoreAsync(campaign, b, CampaignDriver.Scores(22, 22, 22, 22)),
+                    HttpStatusCode.Accepted);
             }
             foreach (string b in county.Branches)
             {

@@ -15,7 +15,9 @@ public sealed class TelemetryTests
 {
     sealed record Span(string TraceId, string Name, string? Kind, string? Source);
 
-    /// <summary>The console exporter's spans: blocks of "Activity.Field: value" lines, each starting with its TraceId, then the source.</summary>
+    /// <summary>
+    /// The console exporter's spans: blocks of "Activity.Field: value" lines, each starting with its TraceId, then the source.
+    /// </summary>
     static List<Span> Spans(string output)
     {
         var spans = new List<Span>();
@@ -25,7 +27,8 @@ public sealed class TelemetryTests
         {
             string line = raw.Trim();
             // "Instrumentation scope (ActivitySource):" is followed by "Name: <source>".
-            if (scope && current is not null && line.StartsWith("Name:", StringComparison.Ordinal)) current = current with { Source = line["Name:".Length..].Trim() };
+            if (scope && current is not null && line.StartsWith("Name:", StringComparison.Ordinal))
+                current = current with { Source = line["Name:".Length..].Trim() };
             scope = line.StartsWith("Instrumentation scope (ActivitySource)", StringComparison.Ordinal);
             string Value() => line[(line.IndexOf(':') + 1)..].Trim();
             if (line.StartsWith("Activity.TraceId:", StringComparison.Ordinal))
@@ -33,8 +36,10 @@ public sealed class TelemetryTests
                 if (current is not null) spans.Add(current);
                 current = new Span(Value(), "", null, null);
             }
-            else if (current is not null && line.StartsWith("Activity.DisplayName:", StringComparison.Ordinal)) current = current with { Name = Value() };
-            else if (current is not null && line.StartsWith("Activity.Kind:", StringComparison.Ordinal)) current = current with { Kind = Value() };
+            else if (current is not null && line.StartsWith("Activity.DisplayName:", StringComparison.Ordinal))
+                current = current with { Name = Value() };
+            else if (current is not null && line.StartsWith("Activity.Kind:", StringComparison.Ordinal))
+                current = current with { Kind = Value() };
         }
         if (current is not null) spans.Add(current);
         return spans;
@@ -55,7 +60,8 @@ public sealed class TelemetryTests
     [Fact]
     public async Task An_HTTP_request_its_orchestration_and_storage_calls_are_traced_and_submissions_are_logged_with_their_ids()
     {
-        await using LocalHostProcess host = await LocalHostProcess.StartAsync(AzuriteInstance.Shared.ConnectionString, LocalHostProcess.NewHubName(),
+        await using LocalHostProcess host = await LocalHostProcess.StartAsync(AzuriteInstance.Shared.ConnectionString,
+            LocalHostProcess.NewHubName(),
             settings: new Dictionary<string, string>
             {
                 ["Storage__TablePrefix"] = "t" + Guid.NewGuid().ToString("N")[..8],

@@ -17,9 +17,12 @@ public sealed class TwoHostsTests
         using var viaB = new CampaignDriver(b);
 
         TestCounty county = await viaA.CreateCountyAsync(2, 4);
-        string campaign = await viaA.CreateAndStartAsync(CampaignDriver.Campaign("th-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 8);
+        string campaign = await viaA.CreateAndStartAsync(
+            CampaignDriver.Campaign("th-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 8);
         foreach (var (branch, i) in county.Branches.Select((x, i) => (x, i)))
-            await CampaignDriver.Expect(await (i % 2 == 0 ? viaA : viaB).SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23)), HttpStatusCode.Accepted);
+            await CampaignDriver.Expect(
+                await (i % 2 == 0 ? viaA : viaB).SubmitAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23)),
+                HttpStatusCode.Accepted);
         foreach (string branch in county.Branches) await viaB.WaitForStageAsync(campaign, branch, "awaiting-township-review", seconds: 120);
 
         // Both processes come to own task-hub partitions (each listens on some control queues): the partitions are
@@ -34,9 +37,11 @@ public sealed class TwoHostsTests
         foreach (string branch in county.Branches)
         {
             await viaB.WaitForStageAsync(campaign, branch, "awaiting-county-score", seconds: 180);
-            await CampaignDriver.Expect(await viaB.ScoreAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23)), HttpStatusCode.Accepted);
+            await CampaignDriver.Expect(await viaB.ScoreAsync(campaign, branch, CampaignDriver.Scores(20, 21, 22, 23)),
+                HttpStatusCode.Accepted);
         }
         foreach (string branch in county.Branches)
-            Assert.Equal("scored", (await viaB.WaitForStageAsync(campaign, branch, "done", seconds: 180)).GetProperty("outcome").GetString());
+            Assert.Equal("scored",
+                (await viaB.WaitForStageAsync(campaign, branch, "done", seconds: 180)).GetProperty("outcome").GetString());
     }
 }

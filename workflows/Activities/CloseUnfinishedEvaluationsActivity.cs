@@ -10,8 +10,8 @@ namespace Eval.Workflows.Activities;
 /// workflow has stopped (failed, say after its activities gave up in a long outage, or terminated by an operator) takes
 /// no event: its record is closed here, as its workflow would have closed it, so the campaign does not wait for ever.
 /// </summary>
-public sealed class CloseUnfinishedEvaluationsActivity(EvaluationStore evaluations, RecordEvaluationActivity record, IServiceProvider services,
-    ILogger<CloseUnfinishedEvaluationsActivity> log)
+public sealed class CloseUnfinishedEvaluationsActivity(EvaluationStore evaluations, RecordEvaluationActivity record,
+    IServiceProvider services, ILogger<CloseUnfinishedEvaluationsActivity> log)
     : ClientActivity<CloseEvaluationsInput, int>(services)
 {
     public override async Task<int> RunAsync(CloseEvaluationsInput input, DurableTaskClient client)
@@ -38,15 +38,19 @@ public sealed class CloseUnfinishedEvaluationsActivity(EvaluationStore evaluatio
             }
             var (current, _) = await evaluations.GetExistingAsync(input.CampaignId, branchId, ct);
             if (current.Stage == Stages.Done) return;
-            log.LogWarning("Evaluation {CampaignId}/{BranchId}: its workflow {InstanceId} has stopped, so the forced publication closes its record directly",
+            log.LogWarning("Evaluation {CampaignId}/{BranchId}: its workflow {InstanceId} has stopped, " +
+                "so the forced publication closes its record directly",
                 input.CampaignId, branchId, instanceId);
-            await record.RunAsync(new EvaluationChange(input.CampaignId, branchId, current.Seq + 1, new HistoryEntry(input.At, input.By.Id, input.By.Role, HistoryActions.Closed, HistoryActions.ClosedDetail))
+            var closed = new HistoryEntry(input.At, input.By.Id, input.By.Role, HistoryActions.Closed, HistoryActions.ClosedDetail);
+            await record.RunAsync(new EvaluationChange(input.CampaignId, branchId, current.Seq + 1, closed)
             {
                 Stage = Stages.Done, Outcome = Outcomes.NotEvaluated, ClearStageDeadline = true,
             });
         });
-        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) closed {Count} unfinished evaluations ({Stopped} of them with a stopped workflow)",
-            input.CampaignId, InstanceIds.Campaign(input.CampaignId), unfinished.Count, unfinished.Count(b => stopped.Contains(InstanceIds.Evaluation(input.CampaignId, b))));
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) closed {Count} unfinished evaluations " +
+            "({Stopped} of them with a stopped workflow)",
+            input.CampaignId, InstanceIds.Campaign(input.CampaignId), unfinished.Count,
+            unfinished.Count(b => stopped.Contains(InstanceIds.Evaluation(input.CampaignId, b))));
         return unfinished.Count;
     }
 }

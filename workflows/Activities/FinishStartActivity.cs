@@ -13,7 +13,8 @@ namespace Eval.Workflows.Activities;
 /// are (the orchestration waits a moment and asks again, rather than holding an activity open). It also starts the
 /// campaign's outbox sweep (<see cref="Orchestrations.OutboxSweepOrchestrator"/>).
 /// </summary>
-public sealed class FinishStartActivity(CampaignStore campaigns, EvaluationStore evaluations, OutboxOptions outbox, IServiceProvider services)
+public sealed class FinishStartActivity(
+    CampaignStore campaigns, EvaluationStore evaluations, OutboxOptions outbox, IServiceProvider services)
     : ClientActivity<string, StartProgress>(services)
 {
     public override async Task<StartProgress> RunAsync(string campaignId, DurableTaskClient client)
@@ -38,8 +39,8 @@ public sealed class FinishStartActivity(CampaignStore campaigns, EvaluationStore
         // The sweep first: once BranchCount is set the API accepts actions, and the sweep is what raises a lost one.
         string sweep = InstanceIds.OutboxSweep(campaignId);
         if (await client.GetInstanceAsync(sweep) is null)
-            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.OutboxSweepOrchestrator, new OutboxSweepInput(campaignId, outbox.SweepInterval),
-                new StartOrchestrationOptions(sweep));
+            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.OutboxSweepOrchestrator,
+                new OutboxSweepInput(campaignId, outbox.SweepInterval), new StartOrchestrationOptions(sweep));
         await campaigns.UpdateAsync(campaignId, c => c with { BranchCount = branches });
         return new StartProgress(0, branches);
     }

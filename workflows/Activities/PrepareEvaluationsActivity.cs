@@ -20,7 +20,8 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
         List<Unit> branches = await units.BranchesUnderAsync(campaign.Definition.Unit);
         var rules = EvaluationRules.From(campaign.Definition);
 
-        var started = new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, HistoryActions.Started, campaign.Definition.Title);
+        var started = new HistoryEntry(startedAt, SystemActor.Instance.Id, SystemActor.Instance.Role, HistoryActions.Started,
+            campaign.Definition.Title);
         // The first link of each evaluation's audit chain, before the record that counts it (as every link is): for
         // every branch, as a crash may have come between the two writes (an upsert writes the same link again).
         await audit.StartChainsAsync(campaignId, branches.Select(b => (b.Id, started)));
@@ -38,8 +39,10 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             History = [started],
             AuditHead = AuditStore.FirstLinkHash(campaignId, b.Id, started),
         }));
-        string[] groups = branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) runs {Count} evaluations in {Groups} townships, {Fresh} of them new",
+        string[] groups = branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).ToArray();
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) runs {Count} evaluations in {Groups} townships, " +
+            "{Fresh} of them new",
             campaignId, InstanceIds.Campaign(campaignId), branches.Count, groups.Length, branches.Count - existing.Count);
         return groups;
     }

@@ -8,17 +8,20 @@ namespace Eval.Workflows.Activities;
 /// Ranks the scored evaluations, writes the proposed list and opens the public notice; once the notice is open, a
 /// repeat of it changes nothing.
 /// </summary>
-public sealed class ProposeRatingsActivity(CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings, ILogger<ProposeRatingsActivity> log)
+public sealed class ProposeRatingsActivity(
+    CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings, ILogger<ProposeRatingsActivity> log)
     : EvalActivity<ProposeRatingsInput, int>
 {
     public override async Task<int> RunAsync(ProposeRatingsInput input)
     {
-        var (campaign, _) = await campaigns.GetAsync(input.CampaignId) ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
+        var (campaign, _) = await campaigns.GetAsync(input.CampaignId)
+            ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
         // Proposed before: this is the same message delivered again after a crash, and the notice may have moved on
         // (an objection upheld, the list published). Writing again would undo that.
         if (campaign.Status != CampaignStatus.Running) return (await ratings.ReadProposedAsync(input.CampaignId)).Count;
         var entries = new List<RankingEntry>();
-        await foreach (var row in evaluations.Query(input.CampaignId, null, null, select: ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare"], pageSize: 1000))
+        string[] columns = ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare"];
+        await foreach (var row in evaluations.Query(input.CampaignId, null, null, select: columns, pageSize: 1000))
         {
             if (row.GetString("Outcome") != Outcomes.Scored) continue;
             entries.Add(new RankingEntry(row.RowKey, row.GetString("BranchName") ?? row.RowKey,
@@ -26,7 +29,8 @@ public sealed class ProposeRatingsActivity(CampaignStore campaigns, EvaluationSt
         }
         IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, campaign.Definition.Levels, campaign.Definition.Rubric.UnityMinShare);
         await ratings.WriteProposedAsync(input.CampaignId, ranking);
-        await campaigns.UpdateAsync(input.CampaignId, c => c with { Status = CampaignStatus.Publicity, PublicityEndsAt = input.PublicityEndsAt });
+        await campaigns.UpdateAsync(input.CampaignId,
+            c => c with { Status = CampaignStatus.Publicity, PublicityEndsAt = input.PublicityEndsAt });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) proposed {Count} ratings, notice until {PublicityEndsAt:O}",
             input.CampaignId, InstanceIds.Campaign(input.CampaignId), ranking.Count, input.PublicityEndsAt);
         return ranking.Count;

@@ -9,7 +9,8 @@ namespace Eval.Workflows.Activities;
 /// audit chain (once each, whatever the redeliveries). The link is written first and the record then carries its hash,
 /// so the next decision chains to it without reading the Audit table; a record at this Seq means its link exists.
 /// </summary>
-public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, ILogger<RecordEvaluationActivity> log) : EvalActivity<EvaluationChange, bool>
+public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, ILogger<RecordEvaluationActivity> log)
+    : EvalActivity<EvaluationChange, bool>
 {
     public override async Task<bool> RunAsync(EvaluationChange change)
     {
@@ -27,8 +28,9 @@ public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditS
             // Applied before the head was kept, when the record was written before its link: write the link again.
             await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry);
         }
-        log.LogDebug("Recorded {Action} (seq {Seq}) for {CampaignId}/{BranchId} of instance {InstanceId}{Repeat}", change.Entry.Action, change.Seq,
-            change.CampaignId, change.BranchId, InstanceIds.Evaluation(change.CampaignId, change.BranchId), applied ? "" : " (already applied)");
+        log.LogDebug("Recorded {Action} (seq {Seq}) for {CampaignId}/{BranchId} of instance {InstanceId}{Repeat}",
+            change.Entry.Action, change.Seq, change.CampaignId, change.BranchId,
+            InstanceIds.Evaluation(change.CampaignId, change.BranchId), applied ? "" : " (already applied)");
         return applied;
     }
 }

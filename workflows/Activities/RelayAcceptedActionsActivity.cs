@@ -10,7 +10,8 @@ namespace Eval.Workflows.Activities;
 /// (one partition query, filtered to the evaluations whose outbox is not empty), and the campaign's publication request
 /// if its workflow is still waiting for it. The sweep goes on while the campaign runs.
 /// </summary>
-public sealed class RelayAcceptedActionsActivity(CampaignStore campaigns, EvaluationStore evaluations, AcceptedActionRelay relay, IServiceProvider services)
+public sealed class RelayAcceptedActionsActivity(
+    CampaignStore campaigns, EvaluationStore evaluations, AcceptedActionRelay relay, IServiceProvider services)
     : ClientActivity<string, OutboxSweepResult>(services)
 {
     public override async Task<OutboxSweepResult> RunAsync(string campaignId, DurableTaskClient client)

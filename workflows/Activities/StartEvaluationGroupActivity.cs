@@ -18,8 +18,10 @@ public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, Evalua
 
     public override async Task<int> RunAsync(StartEvaluationGroupInput input, DurableTaskClient client)
     {
-        var (campaign, _) = await campaigns.GetAsync(input.CampaignId) ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
-        DateTimeOffset startedAt = campaign.StartedAt ?? throw new InvalidOperationException($"Campaign '{input.CampaignId}' has no start time.");
+        var (campaign, _) = await campaigns.GetAsync(input.CampaignId)
+            ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
+        DateTimeOffset startedAt = campaign.StartedAt
+            ?? throw new InvalidOperationException($"Campaign '{input.CampaignId}' has no start time.");
         var rules = EvaluationRules.From(campaign.Definition);
 
         var branches = new List<string>();
@@ -27,7 +29,10 @@ public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, Evalua
             if (row.RowKey != input.UnitId) branches.Add(row.RowKey);
 
         var running = new HashSet<string>(StringComparer.Ordinal);
-        var query = new OrchestrationQuery { InstanceIdPrefix = InstanceIds.Evaluation(input.CampaignId, input.UnitId + "."), PageSize = 1000 };
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = InstanceIds.Evaluation(input.CampaignId, input.UnitId + "."), PageSize = 1000,
+        };
         await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(query)) running.Add(instance.InstanceId);
 
         int started = 0;
@@ -36,7 +41,8 @@ public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, Evalua
             string instanceId = InstanceIds.Evaluation(input.CampaignId, branch);
             if (running.Contains(instanceId)) return;
             await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.EvaluationOrchestrator,
-                new EvaluationInput(input.CampaignId, branch, startedAt, rules) { Version = EvaluationInput.CurrentVersion }, new StartOrchestrationOptions(instanceId), ct);
+                new EvaluationInput(input.CampaignId, branch, startedAt, rules) { Version = EvaluationInput.CurrentVersion },
+                new StartOrchestrationOptions(instanceId), ct);
             Interlocked.Increment(ref started);
         });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Started} of {Count} evaluations under {UnitId}",

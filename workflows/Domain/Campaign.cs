@@ -6,7 +6,8 @@ public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool 
 /// <summary>A disqualifying event (一票否决).</summary>
 public sealed record VetoItem(string Id, string Title);
 
-public sealed record Rubric(IReadOnlyList<Criterion> Criteria, decimal UnityWeight, decimal UnityMinShare, IReadOnlyList<VetoItem> VetoItems);
+public sealed record Rubric(
+    IReadOnlyList<Criterion> Criteria, decimal UnityWeight, decimal UnityMinShare, IReadOnlyList<VetoItem> VetoItems);
 
 /// <summary>A rating level; the first level in the campaign's order is the top one. Quota: the largest share of ranked branches.</summary>
 public sealed record Level(string Id, string Title, decimal MinScore, decimal? Quota = null);

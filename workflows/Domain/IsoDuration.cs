@@ -11,7 +11,9 @@ public static partial class IsoDuration
 {
     // [0-9], not \d: \d also matches other scripts' digits, which double.Parse then rejects with an exception.
     // \z, not $: $ also matches before a final newline.
-    [GeneratedRegex(@"^P(?:(?<w>[0-9]{1,4})W|(?:(?<d>[0-9]{1,5})D)?(?:T(?:(?<h>[0-9]{1,6})H)?(?:(?<m>[0-9]{1,7})M)?(?:(?<s>[0-9]{1,9}(?:\.[0-9]{1,3})?)S)?)?)\z",
+    [GeneratedRegex(
+        @"^P(?:(?<w>[0-9]{1,4})W|(?:(?<d>[0-9]{1,5})D)?" +
+        @"(?:T(?:(?<h>[0-9]{1,6})H)?(?:(?<m>[0-9]{1,7})M)?(?:(?<s>[0-9]{1,9}(?:\.[0-9]{1,3})?)S)?)?)\z",
         RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
@@ -30,7 +32,9 @@ public static partial class IsoDuration
     }
 
     public static TimeSpan Parse(string text) =>
-        TryParse(text, out TimeSpan d) ? d : throw new FormatException($"'{text}' is not an ISO-8601 duration of weeks, days, hours, minutes and seconds.");
+        TryParse(text, out TimeSpan d)
+            ? d
+            : throw new FormatException($"'{text}' is not an ISO-8601 duration of weeks, days, hours, minutes and seconds.");
 
     static double Number(Match m, string group) =>
         m.Groups[group].Success ? double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture) : 0;

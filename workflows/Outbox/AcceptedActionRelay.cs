@@ -10,7 +10,8 @@ namespace Eval.Workflows.Outbox;
 /// </summary>
 public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider clock, ILogger<AcceptedActionRelay> log)
 {
-    public static Task RaiseAsync(DurableTaskClient client, EvaluationRecord evaluation, AcceptedAction action, CancellationToken ct = default) =>
+    public static Task RaiseAsync(
+        DurableTaskClient client, EvaluationRecord evaluation, AcceptedAction action, CancellationToken ct = default) =>
         client.RaiseEventAsync(InstanceIds.Evaluation(evaluation.CampaignId, evaluation.BranchId), action.Event, action.ToEvent(), ct);
 
     /// <summary>
@@ -25,8 +26,10 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
         {
             await RaiseAsync(client, evaluation, action, ct);
             raised++;
-            log.LogWarning("Raised again {Event} for {CampaignId}/{BranchId} round {Round} ({Claim}), accepted at {At:O} and not taken in yet (instance {InstanceId})",
-                action.Event, evaluation.CampaignId, evaluation.BranchId, action.Round, action.Claim, action.At, InstanceIds.Evaluation(evaluation.CampaignId, evaluation.BranchId));
+            log.LogWarning("Raised again {Event} for {CampaignId}/{BranchId} round {Round} ({Claim}), accepted at {At:O} " +
+                "and not taken in yet (instance {InstanceId})",
+                action.Event, evaluation.CampaignId, evaluation.BranchId, action.Round, action.Claim, action.At,
+                InstanceIds.Evaluation(evaluation.CampaignId, evaluation.BranchId));
         }
         return raised;
     }
@@ -38,13 +41,15 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
     /// </summary>
     public async Task<bool> RelayPublicationAsync(DurableTaskClient client, CampaignRecord campaign, CancellationToken ct = default)
     {
-        if (campaign.Status != CampaignStatus.Running || campaign.PublicationRequest is not { } request || request.At > clock.GetUtcNow() - options.RelayAfter)
+        if (campaign.Status != CampaignStatus.Running || campaign.PublicationRequest is not { } request
+            || request.At > clock.GetUtcNow() - options.RelayAfter)
             return false;
         string instance = InstanceIds.Campaign(campaign.Definition.Id);
         OrchestrationMetadata? workflow = await client.GetInstanceAsync(instance, getInputsAndOutputs: true, ct);
         if (CampaignWorkflowStatus.Parse(workflow?.SerializedCustomStatus)?.Step != CampaignSteps.Running) return false;
         await client.RaiseEventAsync(instance, CampaignEvents.PublicationRequested, request, ct);
-        log.LogWarning("Raised again the publication request of {CampaignId}, accepted at {At:O} and not taken in yet (instance {InstanceId})",
+        log.LogWarning("Raised again the publication request of {CampaignId}, accepted at {At:O} " +
+            "and not taken in yet (instance {InstanceId})",
             campaign.Definition.Id, request.At, instance);
         return true;
     }

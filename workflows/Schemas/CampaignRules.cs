@@ -58,7 +58,8 @@ public static class CampaignRules
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < vetoItems.Count; i++)
             if (!seen.Add(vetoItems[i].Id))
-                errors.Add(new FieldError(JsonPointer.Append("/rubric/vetoItems", i) + "/id", $"duplicate veto item id '{vetoItems[i].Id}'"));
+                errors.Add(new FieldError(JsonPointer.Append("/rubric/vetoItems", i) + "/id",
+                    $"duplicate veto item id '{vetoItems[i].Id}'"));
     }
 
     // The levels are tried top down and a branch gets the first it qualifies for, so each must ask for less than the one above.
@@ -74,7 +75,8 @@ public static class CampaignRules
             if (ReservedLevelIds.Contains(level.Id, StringComparer.Ordinal))
                 errors.Add(new FieldError(item + "/id", $"'{level.Id}' is reserved"));
             if (i > 0 && level.MinScore >= levels[i - 1].MinScore)
-                errors.Add(new FieldError(item + "/minScore", $"must be lower than the previous level's minScore ({levels[i - 1].MinScore})"));
+                errors.Add(new FieldError(item + "/minScore",
+                    $"must be lower than the previous level's minScore ({levels[i - 1].MinScore})"));
             if (level.Quota is { } quota && (quota <= 0 || quota > 1))
                 errors.Add(new FieldError(item + "/quota", "must be > 0 and ≤ 1"));
         }

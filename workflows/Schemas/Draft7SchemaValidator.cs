@@ -37,9 +37,11 @@ sealed class Draft7SchemaValidator : JsonSchemaValidator
     }
 
     void ApplyConditional(
-        JToken token, JsonSchema schema, SchemaType schemaType, string? propertyName, string propertyPath, ICollection<ValidationError> errors)
+        JToken token, JsonSchema schema, SchemaType schemaType, string? propertyName, string propertyPath,
+        ICollection<ValidationError> errors)
     {
-        if (schema.ExtensionData is not { } keywords || !keywords.TryGetValue("if", out object? condition) || condition is not JsonSchema ifSchema)
+        if (schema.ExtensionData is not { } keywords || !keywords.TryGetValue("if", out object? condition)
+            || condition is not JsonSchema ifSchema)
             return;
 
         bool holds = Validate(token, ifSchema.ActualSchema, schemaType, propertyName, propertyPath).Count == 0;
@@ -65,7 +67,8 @@ sealed class Draft7SchemaValidator : JsonSchemaValidator
     static bool IsMultiLine(JsonSchema schema) =>
         schema.ExtensionData is { } keywords && keywords.TryGetValue(CleanText.MultiLineKeyword, out object? value) && value is true;
 
-    static void CheckEndAnchor(JToken token, JsonSchema schema, string? propertyName, string propertyPath, ICollection<ValidationError> errors)
+    static void CheckEndAnchor(
+        JToken token, JsonSchema schema, string? propertyName, string propertyPath, ICollection<ValidationError> errors)
     {
         // Only a string ending in a newline can tell the two readings of "$" apart.
         if (token.Type != JTokenType.String || schema.Pattern is not { Length: > 0 } pattern || !EndsWithAnchor(pattern) ||

@@ -188,7 +188,8 @@ public static class JsonValidator
     /// </summary>
     static IEnumerable<ValidationError> Leaves(ValidationError error) =>
         error is ChildSchemaValidationError child && child.Kind is ValidationErrorKind.ArrayItemNotValid
-            or ValidationErrorKind.AdditionalItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid or ValidationErrorKind.NotAllOf
+            or ValidationErrorKind.AdditionalItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid
+            or ValidationErrorKind.NotAllOf
             ? child.Errors.Values.SelectMany(errors => errors).SelectMany(Leaves)
             : [error];
 

@@ -18,7 +18,8 @@ static class RubricSchemas
     public static JsonSchema SelfAssessment(CampaignDefinition campaign)
     {
         JsonSchema schema = Document(campaign, "self-assessment", "Self-assessment",
-            $"A branch's self-assessment (自评) in campaign {campaign.Id}: its points for every criterion of the rubric, a summary and evidence.");
+            $"A branch's self-assessment (自评) in campaign {campaign.Id}: " +
+            "its points for every criterion of the rubric, a summary and evidence.");
         Add(schema, "scores", Scores(campaign.Rubric), required: true);
         Add(schema, "summary", new JsonSchemaProperty
         {

@@ -42,7 +42,8 @@ public static class SchemaCatalog
     public static Task<JsonSchema> GetAsync(string name) =>
         name is not null && StaticSchemas.TryGetValue(name, out Lazy<Task<JsonSchema>>? schema)
             ? schema.Value
-            : throw new KeyNotFoundException($"There is no schema named '{name}'; the static schemas are {string.Join(", ", StaticNames)}.");
+            : throw new KeyNotFoundException(
+                $"There is no schema named '{name}'; the static schemas are {string.Join(", ", StaticNames)}.");
 
     /// <summary>The static schema of that name, or null when there is none.</summary>
     public static async Task<JsonSchema?> FindAsync(string name) =>

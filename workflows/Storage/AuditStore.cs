@@ -16,7 +16,8 @@ public sealed class AuditStore(EvalTables tables)
     public static string RowKey(string chain, int seq) => $"{chain}|{seq:D6}";
 
     /// <summary>The first link of many evaluation chains (the start), 100 to a transaction.</summary>
-    public async Task StartChainsAsync(string campaignId, IEnumerable<(string Branch, HistoryEntry Entry)> starts, CancellationToken ct = default)
+    public async Task StartChainsAsync(
+        string campaignId, IEnumerable<(string Branch, HistoryEntry Entry)> starts, CancellationToken ct = default)
     {
         foreach (var chunk in starts.Chunk(100))
             await Table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
@@ -30,7 +31,8 @@ public sealed class AuditStore(EvalTables tables)
     /// Link <paramref name="seq"/> of an evaluation's chain, after the link whose hash is <paramref name="prevHash"/>
     /// (null: read it); writing it again writes the same link. Returns the new link's hash.
     /// </summary>
-    public async Task<string> AppendAsync(string campaignId, string chain, int seq, HistoryEntry entry, string? prevHash = null, CancellationToken ct = default)
+    public async Task<string> AppendAsync(string campaignId, string chain, int seq, HistoryEntry entry, string? prevHash = null,
+        CancellationToken ct = default)
     {
         string prev = prevHash ?? (seq == 0 ? AuditEntry.Genesis : (await GetAsync(campaignId, chain, seq - 1, ct))?.Hash()
             ?? throw new InvalidOperationException($"Audit link {chain}|{seq - 1} of campaign {campaignId} is missing."));
@@ -94,7 +96,8 @@ public sealed class AuditStore(EvalTables tables)
 
     public async Task<AuditEntry?> GetAsync(string campaignId, string chain, int seq, CancellationToken ct = default)
     {
-        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(campaignId, RowKey(chain, seq), cancellationToken: ct);
+        NullableResponse<TableEntity> row =
+            await Table.GetEntityIfExistsAsync<TableEntity>(campaignId, RowKey(chain, seq), cancellationToken: ct);
         return row.HasValue ? Read(row.Value!) : null;
     }
 
@@ -102,7 +105,8 @@ public sealed class AuditStore(EvalTables tables)
     public async Task<List<(string RowKey, string? Entry, string? Hash)>> ReadAllAsync(string campaignId, CancellationToken ct = default)
     {
         var rows = new List<(string, string?, string?)>();
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), maxPerPage: 1000, cancellationToken: ct))
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
             rows.Add((e.RowKey, e.GetString("Entry"), e.GetString("Hash")));
         return rows;
     }

@@ -19,10 +19,12 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
         // Records before links: a link is written before the record that counts it, so every link a record read here
         // counts is in the read that follows, while evaluations may go on deciding in between.
         var seqs = new Dictionary<string, (int Seq, bool Done, string? Head)>(StringComparer.Ordinal);
-        await foreach (var e in evaluations.Query(campaignId, null, null, select: ["RowKey", "Seq", "Stage", "AuditHead"], pageSize: 1000).WithCancellation(ct))
+        string[] columns = ["RowKey", "Seq", "Stage", "AuditHead"];
+        await foreach (var e in evaluations.Query(campaignId, null, null, select: columns, pageSize: 1000).WithCancellation(ct))
             seqs[e.RowKey] = (e.GetInt32("Seq") ?? 0, e.GetString("Stage") == Stages.Done, e.GetString("AuditHead"));
         var rows = await audit.ReadAllAsync(campaignId, ct);
-        var chains = rows.GroupBy(r => r.RowKey[..r.RowKey.LastIndexOf('|')], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var chains = rows.GroupBy(r => r.RowKey[..r.RowKey.LastIndexOf('|')], StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
 
         foreach (string branch in seqs.Keys.Where(b => chains.All(c => c.Key != b)).Order(StringComparer.Ordinal))
             return Broken(chains, rows.Count, new AuditBreak(branch, 0, "the evaluation has no audit chain"));
@@ -33,7 +35,8 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
             int expected = 0;
             AuditEntry? last = null;
             string? headHash = null;
-            (int Seq, bool Done, string? Head)? record = chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out var r) ? r : null;
+            (int Seq, bool Done, string? Head)? record =
+                chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out var r) ? r : null;
             foreach (var (rowKey, text, hash) in chain.OrderBy(r => r.RowKey, StringComparer.Ordinal))
             {
                 int seq = int.Parse(rowKey[(rowKey.LastIndexOf('|') + 1)..]);
@@ -41,9 +44,11 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                 AuditEntry? entry = Parse(text);
                 if (entry is null) return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link is unreadable"));
                 if (entry.Chain != chain.Key || entry.Seq != seq || entry.CampaignId != campaignId)
-                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link is stored in the wrong place (moved or reordered)"));
+                    return Broken(chains, rows.Count,
+                        new AuditBreak(chain.Key, seq, "the link is stored in the wrong place (moved or reordered)"));
                 if (AuditEntry.HashOf(text!) != hash || entry.Hash() != hash)
-                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link's content does not match its hash (edited)"));
+                    return Broken(chains, rows.Count,
+                        new AuditBreak(chain.Key, seq, "the link's content does not match its hash (edited)"));
                 if (entry.PrevHash != prev)
                     return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link does not point at the one before it"));
                 prev = hash!;
@@ -55,13 +60,16 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
             {
                 // A finished evaluation decides nothing more; a running one may have linked its next decision already.
                 if (expected - 1 < n || (done && expected - 1 != n))
-                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, expected, $"the evaluation records {n + 1} decisions, the chain {expected}"));
+                    return Broken(chains, rows.Count,
+                        new AuditBreak(chain.Key, expected, $"the evaluation records {n + 1} decisions, the chain {expected}"));
                 if (head is not null && head != headHash)
-                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, n, "the evaluation's record points at another link than the chain holds"));
+                    return Broken(chains, rows.Count,
+                        new AuditBreak(chain.Key, n, "the evaluation's record points at another link than the chain holds"));
             }
             if (chain.Key == AuditEntry.CampaignChain && published && last?.Action == HistoryActions.Published &&
                 last.Detail != await PublishedListHashAsync(ratings, campaignId, ct))
-                return Broken(chains, rows.Count, new AuditBreak(chain.Key, last.Seq, "the published ratings differ from those the chain sealed"));
+                return Broken(chains, rows.Count,
+                    new AuditBreak(chain.Key, last.Seq, "the published ratings differ from those the chain sealed"));
         }
         return new AuditVerification(true, chains.Count, rows.Count, null);
     }
@@ -70,7 +78,8 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
     public static async Task<string> PublishedListHashAsync(RatingStore ratings, string campaignId, CancellationToken ct = default)
     {
         List<RankedBranch> list = await ratings.ReadPublishedAsync(campaignId, ct);
-        return "sha256:" + AuditEntry.HashOf(JsonSerializer.Serialize(list.OrderBy(r => r.Rank).ThenBy(r => r.BranchId, StringComparer.Ordinal)
+        return "sha256:" + AuditEntry.HashOf(JsonSerializer.Serialize(list
+            .OrderBy(r => r.Rank).ThenBy(r => r.BranchId, StringComparer.Ordinal)
             .Select(r => new object[] { r.BranchId, r.Score, r.UnityShare, r.Rank, r.Level })));
     }
 

@@ -24,7 +24,8 @@ public sealed class CampaignStore(EvalTables tables)
             ? TableClient.CreateQueryFilter($"RowKey eq {RowKey}")
             : TableClient.CreateQueryFilter($"RowKey eq {RowKey} and Status eq {status}");
         var list = new List<CampaignRecord>();
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct)) list.Add(FromEntity(e));
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+            list.Add(FromEntity(e));
         return list;
     }
 
@@ -43,7 +44,8 @@ public sealed class CampaignStore(EvalTables tables)
     }
 
     /// <summary>Read, change, write with the ETag; again on a conflict. For the campaign orchestration's own steps.</summary>
-    public async Task<CampaignRecord> UpdateAsync(string campaignId, Func<CampaignRecord, CampaignRecord> change, CancellationToken ct = default)
+    public async Task<CampaignRecord> UpdateAsync(
+        string campaignId, Func<CampaignRecord, CampaignRecord> change, CancellationToken ct = default)
     {
         while (true)
         {

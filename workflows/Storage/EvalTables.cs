@@ -18,7 +18,8 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string IdempotencyKeys = "IdempotencyKeys";
     public const string SelfTests = "SelfTests";
 
-    public static readonly IReadOnlyList<string> All = [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests];
+    public static readonly IReadOnlyList<string> All =
+        [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests];
 
     public TableServiceClient Service { get; } = service;
 

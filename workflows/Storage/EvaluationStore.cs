@@ -19,8 +19,10 @@ public sealed class EvaluationStore(EvalTables tables)
     }
 
     /// <summary>The record of an evaluation that must exist (the start wrote it before any workflow or action could run).</summary>
-    public async Task<(EvaluationRecord Record, ETag ETag)> GetExistingAsync(string campaignId, string branchId, CancellationToken ct = default) =>
-        await GetAsync(campaignId, branchId, ct) ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
+    public async Task<(EvaluationRecord Record, ETag ETag)> GetExistingAsync(
+        string campaignId, string branchId, CancellationToken ct = default) =>
+        await GetAsync(campaignId, branchId, ct)
+            ?? throw new InvalidOperationException($"Evaluation {campaignId}/{branchId} has no record.");
 
     /// <summary>Writes the first record of many evaluations, 100 to a transaction (one partition per campaign).</summary>
     public async Task CreateAsync(IEnumerable<EvaluationRecord> records, CancellationToken ct = default)
@@ -28,7 +30,8 @@ public sealed class EvaluationStore(EvalTables tables)
         foreach (EvaluationRecord[] chunk in records.Chunk(100))
         {
             // Upsert: a re-run of the start (after a crash) rewrites the same first record.
-            await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(r))), ct);
+            await Table.SubmitTransactionAsync(
+                chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(r))), ct);
         }
     }
 
@@ -37,7 +40,8 @@ public sealed class EvaluationStore(EvalTables tables)
     /// the change's audit link as the new <see cref="EvaluationRecord.AuditHead"/>. A change whose Seq is not newer than
     /// the stored one was applied before (false). A write in between (the API claiming) makes it read and apply again.
     /// </summary>
-    public async Task<bool> ApplyAsync(EvaluationChange change, string auditHead, (EvaluationRecord Record, ETag ETag) seen, CancellationToken ct = default)
+    public async Task<bool> ApplyAsync(
+        EvaluationChange change, string auditHead, (EvaluationRecord Record, ETag ETag) seen, CancellationToken ct = default)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -45,7 +49,8 @@ public sealed class EvaluationStore(EvalTables tables)
             if (current.Record.Seq >= change.Seq) return false;
             try
             {
-                await Table.UpdateEntityAsync(ToEntity(change.ApplyTo(current.Record) with { AuditHead = auditHead }), current.ETag, TableUpdateMode.Replace, ct);
+                await Table.UpdateEntityAsync(ToEntity(change.ApplyTo(current.Record) with { AuditHead = auditHead }), current.ETag,
+                    TableUpdateMode.Replace, ct);
                 return true;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
@@ -64,7 +69,8 @@ public sealed class EvaluationStore(EvalTables tables)
     /// The first attempt decides on <paramref name="seen"/> (the record the caller just read, with its ETag). The write
     /// replaces the whole row, so that the outbox's text columns never keep a stale tail.
     /// </summary>
-    public async Task<string?> ClaimAsync((EvaluationRecord Record, ETag ETag) seen, AcceptedAction action, Func<EvaluationRecord, string?> refuse,
+    public async Task<string?> ClaimAsync(
+        (EvaluationRecord Record, ETag ETag) seen, AcceptedAction action, Func<EvaluationRecord, string?> refuse,
         CancellationToken ct = default)
     {
         string campaignId = seen.Record.CampaignId, branchId = seen.Record.BranchId;
@@ -74,7 +80,8 @@ public sealed class EvaluationStore(EvalTables tables)
             var (record, etag) = attempt == 0 ? seen : await GetExistingAsync(campaignId, branchId, ct);
             if (keyed && record.Claims.Contains(action.Claim)) return null;
             if (refuse(record) is { } reason) return reason;
-            EvaluationRecord claimed = record with { Claims = [.. record.Claims, action.Claim], Outbox = [.. record.Outbox, action] }; // ToEntity drops the settled
+            // ToEntity drops the settled
+            EvaluationRecord claimed = record with { Claims = [.. record.Claims, action.Claim], Outbox = [.. record.Outbox, action] };
             TableEntity entity = ToEntity(claimed);
             if (EntitySize.Of(entity) > EntitySize.Max) throw new RecordTooLargeException(campaignId, branchId);
             try
@@ -94,7 +101,8 @@ public sealed class EvaluationStore(EvalTables tables)
 
     /// <summary>Whether <paramref name="record"/> holds <paramref name="claim"/>, by any operation (ids are 64 hex digits).</summary>
     public static bool HasClaim(EvaluationRecord record, string claim) =>
-        record.Claims.Any(c => c == claim || (c.Length == claim.Length + OperationMark.Length + 64 && c.StartsWith(claim + OperationMark, StringComparison.Ordinal)));
+        record.Claims.Any(c => c == claim
+            || (c.Length == claim.Length + OperationMark.Length + 64 && c.StartsWith(claim + OperationMark, StringComparison.Ordinal)));
 
     /// <summary>Whether this operation (a repeat of one request) claimed <paramref name="claim"/> already.</summary>
     public static bool ClaimedBy(EvaluationRecord record, string claim, string? operation) =>
@@ -119,13 +127,15 @@ public sealed class EvaluationStore(EvalTables tables)
         return unfinished;
     }
 
-    public AsyncPageable<TableEntity> Query(string campaignId, string? unitScope, string? stage, IEnumerable<string>? select = null, int pageSize = 100)
+    public AsyncPageable<TableEntity> Query(
+        string campaignId, string? unitScope, string? stage, IEnumerable<string>? select = null, int pageSize = 100)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
         if (unitScope is not null)
         {
             // Branch ids under a unit: the unit itself, or ids in [unit + ".", unit + "/") — '/' sorts right after '.'.
-            filter += " and " + TableClient.CreateQueryFilter($"((RowKey eq {unitScope}) or (RowKey ge {unitScope + "."} and RowKey lt {unitScope + "/"}))");
+            filter += " and " + TableClient.CreateQueryFilter(
+                $"((RowKey eq {unitScope}) or (RowKey ge {unitScope + "."} and RowKey lt {unitScope + "/"}))");
         }
         if (stage is not null) filter += " and " + TableClient.CreateQueryFilter($"Stage eq {stage}");
         return Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: select);

@@ -12,7 +12,10 @@ public static class Json
     /// instead of six, against the table's 64 KiB per property and 1 MiB per row. Characters outside the Basic
     /// Multilingual Plane are still escaped, so a stored string holds no surrogate pair.
     /// </summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
 
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
 

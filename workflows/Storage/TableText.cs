@@ -31,7 +31,8 @@ public static class TableText
     public static void WriteBytes(TableEntity entity, string name, byte[] bytes)
     {
         for (int i = 0; i == 0 || i * ChunkBytes < bytes.Length; i++)
-            entity[i == 0 ? name : $"{name}_{i}"] = bytes.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, bytes.Length - i * ChunkBytes)).ToArray();
+            entity[i == 0 ? name : $"{name}_{i}"] =
+                bytes.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, bytes.Length - i * ChunkBytes)).ToArray();
     }
 
     public static byte[] ReadBytes(TableEntity entity, string name)

@@ -41,7 +41,8 @@ public sealed class UnitStore(EvalTables tables)
     {
         foreach (var partition in units.GroupBy(u => PartitionOf(u.Id)))
             foreach (Unit[] chunk in partition.Chunk(100))
-                await Table.SubmitTransactionAsync(chunk.Select(u => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(u))), ct);
+                await Table.SubmitTransactionAsync(
+                    chunk.Select(u => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(u))), ct);
     }
 
     public async Task<List<Unit>> ChildrenAsync(string id, CancellationToken ct = default)
@@ -49,7 +50,8 @@ public sealed class UnitStore(EvalTables tables)
         int depth = UnitPath.Depth(id);
         string filter = depth == 1
             ? TableClient.CreateQueryFilter($"PartitionKey eq {id}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(id + ".x")} and RowKey gt {id + "."} and RowKey lt {id + "/"} and Depth eq {depth + 1}");
+            : TableClient.CreateQueryFilter(
+                $"PartitionKey eq {PartitionOf(id + ".x")} and RowKey gt {id + "."} and RowKey lt {id + "/"} and Depth eq {depth + 1}");
         return await QueryAsync(filter, ct);
     }
 
@@ -63,14 +65,16 @@ public sealed class UnitStore(EvalTables tables)
             return all;
         }
         string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {PartitionOf(id + ".x")} and ((RowKey eq {id}) or (RowKey gt {id + "."} and RowKey lt {id + "/"})) and Kind eq {UnitKinds.Branch}");
+            $"PartitionKey eq {PartitionOf(id + ".x")} and ((RowKey eq {id}) or (RowKey gt {id + "."} and RowKey lt {id + "/"}))")
+            + " and " + TableClient.CreateQueryFilter($"Kind eq {UnitKinds.Branch}");
         return await QueryAsync(filter, ct);
     }
 
     async Task<List<Unit>> QueryAsync(string filter, CancellationToken ct)
     {
         var units = new List<Unit>();
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Name", "Kind"], cancellationToken: ct))
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Name", "Kind"],
+            cancellationToken: ct))
             units.Add(FromEntity(e));
         return units.OrderBy(u => u.Id, StringComparer.Ordinal).ToList();
     }
@@ -83,5 +87,6 @@ public sealed class UnitStore(EvalTables tables)
         ["Depth"] = UnitPath.Depth(u.Id),
     };
 
-    static Unit FromEntity(TableEntity e) => new(e.RowKey, e.GetString("Name") ?? e.RowKey, e.GetString("Kind") ?? UnitPath.KindOf(e.RowKey));
+    static Unit FromEntity(TableEntity e) =>
+        new(e.RowKey, e.GetString("Name") ?? e.RowKey, e.GetString("Kind") ?? UnitPath.KindOf(e.RowKey));
 }

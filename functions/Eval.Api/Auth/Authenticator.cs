@@ -35,6 +35,7 @@ public sealed class Authenticator(TokenValidator validator)
         // RFC 6750: an error code only when a token was sent; a bare challenge when the client sent none.
         request.HttpContext.Response.Headers[HeaderNames.WWWAuthenticate] =
             result.TokenPresented ? "Bearer error=\"invalid_token\"" : "Bearer";
-        return (null, Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication is required.", result.FailureReason));
+        return (null, Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication is required.",
+            result.FailureReason));
     }
 }

@@ -16,7 +16,8 @@ public static class DevTokens
         ArgumentNullException.ThrowIfNull(options);
         byte[] key = string.IsNullOrEmpty(options.SigningKey) ? [] : Encoding.UTF8.GetBytes(options.SigningKey);
         if (key.Length < AuthOptions.MinSigningKeyBytes)
-            throw new InvalidOperationException($"Setting 'Auth:SigningKey' must be at least {AuthOptions.MinSigningKeyBytes} bytes as UTF-8 to sign tokens.");
+            throw new InvalidOperationException(
+                $"Setting 'Auth:SigningKey' must be at least {AuthOptions.MinSigningKeyBytes} bytes as UTF-8 to sign tokens.");
 
         DateTime issuedAt = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
         var descriptor = new SecurityTokenDescriptor

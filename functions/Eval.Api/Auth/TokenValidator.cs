@@ -161,8 +161,10 @@ public sealed class TokenValidator
         byte[] key = string.IsNullOrEmpty(options.SigningKey) ? [] : Encoding.UTF8.GetBytes(options.SigningKey);
         if (key.Length >= AuthOptions.MinSigningKeyBytes) return key;
         throw new InvalidOperationException(key.Length == 0
-            ? "No token validation is configured: set 'Auth:SigningKey' (Auth__SigningKey) for HS256 tokens, or 'Auth:MetadataAddress' for Entra ID."
-            : $"Setting 'Auth:SigningKey' is too short: it needs at least {AuthOptions.MinSigningKeyBytes} bytes as UTF-8, it has {key.Length}.");
+            ? "No token validation is configured: set 'Auth:SigningKey' (Auth__SigningKey) for HS256 tokens, " +
+                "or 'Auth:MetadataAddress' for Entra ID."
+            : $"Setting 'Auth:SigningKey' is too short: it needs at least {AuthOptions.MinSigningKeyBytes} bytes as UTF-8, " +
+                $"it has {key.Length}.");
     }
 
     static IConfigurationManager<OpenIdConnectConfiguration>? CreateMetadataManager(AuthOptions options) =>

@@ -25,28 +25,37 @@ public static class CampaignEndpoints
             .Produces<CampaignList>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost("campaigns", (HttpRequest req, CampaignHandlers h) => h.CreateAsync(req))
             .WithName("CreateCampaign").WithTags("Campaigns").WithSummary("Define a campaign")
-            .WithDescription("Validated against the campaign schema, then against the rules it cannot say (unique ids, a unity criterion, " +
-                "levels in descending order, durations). 409 when the id exists.")
+            .WithDescription("Validated against the campaign schema, then against the rules it cannot say " +
+                "(unique ids, a unity criterion, levels in descending order, durations). 409 when the id exists.")
             .RequiresToken("org-department covering the campaign's unit", Roles.OrgDepartment)
-            .ValidatedBody(SchemaCatalog.Campaign).Produces<CampaignView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+            .ValidatedBody(SchemaCatalog.Campaign).Produces<CampaignView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("campaigns/{cid}", (HttpRequest req, string cid, CampaignHandlers h) => h.GetAsync(req, cid))
             .WithName("GetCampaign").WithTags("Campaigns").WithSummary("A campaign's status and its evaluations per stage")
-            .WithDescription($"The counts per stage are at most {StageCounter.MaxAge.TotalSeconds:0} seconds old. A member inside the campaign's " +
-                "unit gets, from the public notice on, only the campaign's summary (as in the list): title, status and notice dates.")
-            .RequiresToken("a working role at, above or below the campaign's unit; a member inside it from the notice on", Roles.All.ToArray())
+            .WithDescription($"The counts per stage are at most {StageCounter.MaxAge.TotalSeconds:0} seconds old. " +
+                "A member inside the campaign's unit gets, from the public notice on, only the campaign's summary (as in the list): " +
+                "title, status and notice dates.")
+            .RequiresToken("a working role at, above or below the campaign's unit; a member inside it from the notice on",
+                Roles.All.ToArray())
             .Produces<CampaignView>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("campaigns/{cid}/start", (HttpRequest req, DurableTaskClient client, string cid, CampaignHandlers h) => h.StartAsync(req, client, cid))
+        api.MapPost("campaigns/{cid}/start",
+            (HttpRequest req, DurableTaskClient client, string cid, CampaignHandlers h) => h.StartAsync(req, client, cid))
             .WithName("StartCampaign").WithTags("Campaigns").WithSummary("Start one evaluation workflow per branch")
             .WithDescription("Actions on evaluations are taken once the campaign's branchCount is set. 409 unless the campaign is created.")
             .RequiresToken("org-department of the campaign's unit or above", Roles.OrgDepartment).IdempotentWithoutBody()
-            .Produces<CampaignStarted>(StatusCodes.Status202Accepted).Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapGet("campaigns/{cid}/schemas/self-assessment", (HttpRequest req, string cid, CampaignHandlers h) => h.SelfAssessmentSchemaAsync(req, cid))
-            .WithName("GetSelfAssessmentSchema").WithTags("Schemas", "Campaigns").WithSummary("The self-assessment schema generated from the campaign's rubric")
+            .Produces<CampaignStarted>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapGet("campaigns/{cid}/schemas/self-assessment",
+            (HttpRequest req, string cid, CampaignHandlers h) => h.SelfAssessmentSchemaAsync(req, cid))
+            .WithName("GetSelfAssessmentSchema").WithTags("Schemas", "Campaigns")
+            .WithSummary("The self-assessment schema generated from the campaign's rubric")
             .RequiresToken("a working role at, above or below the campaign's unit", Roles.Working.ToArray())
             .Produces(StatusCodes.Status200OK, contentType: Schema).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("campaigns/{cid}/publication", (HttpRequest req, DurableTaskClient client, string cid, CampaignHandlers h) => h.PublicationAsync(req, client, cid))
+        api.MapPost("campaigns/{cid}/publication",
+            (HttpRequest req, DurableTaskClient client, string cid, CampaignHandlers h) => h.PublicationAsync(req, client, cid))
             .WithName("RequestPublication").WithTags("Campaigns").WithSummary("Rank the branches and open the public notice")
-            .WithDescription("409 while evaluations are unfinished, unless {\"force\":true} ends them as not-evaluated. The body is optional.")
+            .WithDescription("409 while evaluations are unfinished, unless {\"force\":true} ends them as not-evaluated. " +
+                "The body is optional.")
             .RequiresToken("org-department of the campaign's unit or above", Roles.OrgDepartment)
             .ValidatedBody(SchemaCatalog.Publication, required: false).Produces<PublicationAccepted>(StatusCodes.Status202Accepted)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);

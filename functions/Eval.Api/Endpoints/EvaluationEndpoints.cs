@@ -21,9 +21,12 @@ public static class EvaluationEndpoints
             .WithQueryParameter("continuationToken", "The continuationToken of the previous page.")
             .RequiresToken("a working role covering the unit asked for (a branch secretary: its branch)", Roles.Working.ToArray())
             .Produces<EvaluationPage>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
-        api.MapGet("campaigns/{cid}/evaluations/{branchId}", (HttpRequest req, string cid, string branchId, EvaluationHandlers h) => h.GetAsync(req, cid, branchId))
-            .WithName("GetEvaluation").WithTags("Evaluations").WithSummary("A branch's evaluation: stage, outcome, score, submission, review, scores, history")
-            .RequiresToken("the branch's secretary, or a township reviewer, county scorer or org-department covering it", Roles.Working.ToArray())
+        api.MapGet("campaigns/{cid}/evaluations/{branchId}",
+            (HttpRequest req, string cid, string branchId, EvaluationHandlers h) => h.GetAsync(req, cid, branchId))
+            .WithName("GetEvaluation").WithTags("Evaluations")
+            .WithSummary("A branch's evaluation: stage, outcome, score, submission, review, scores, history")
+            .RequiresToken("the branch's secretary, or a township reviewer, county scorer or org-department covering it",
+                Roles.Working.ToArray())
             .Produces<EvaluationView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         foreach (HumanStep step in HumanStep.All) MapStep(api, step);
         return api;

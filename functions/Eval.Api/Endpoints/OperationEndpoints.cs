@@ -26,14 +26,18 @@ public static class OperationEndpoints
                 "GET /api/campaigns/{cid}/schemas/self-assessment.")
             .Produces(StatusCodes.Status200OK, contentType: Schema).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("campaigns/{cid}/audit/verify", (HttpRequest req, string cid, AuditHandlers h) => h.VerifyAsync(req, cid))
-            .WithName("VerifyAudit").WithTags("Audit").WithSummary("Recompute the campaign's hash-chained audit log and name the first broken link")
+            .WithName("VerifyAudit").WithTags("Audit")
+            .WithSummary("Recompute the campaign's hash-chained audit log and name the first broken link")
             .RequiresToken("org-department of the campaign's unit or above", Roles.OrgDepartment)
             .Produces<AuditVerificationView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("selftests", (HttpRequest req, DurableTaskClient client, SelfTestHandlers h) => h.StartAsync(req, client))
-            .WithName("StartSelfTest").WithTags("Self-tests").WithSummary("Start the deployment self-test: a table write, an external event, a durable timer")
+            .WithName("StartSelfTest").WithTags("Self-tests")
+            .WithSummary("Start the deployment self-test: a table write, an external event, a durable timer")
             .RequiresToken("org-department (the operators)", Roles.OrgDepartment)
-            .Accepts<SelfTestHandlers.StartRequest>("application/json").BodyProblems().Produces<SelfTestStarted>(StatusCodes.Status202Accepted);
-        api.MapPost("selftests/{id}/confirmation", (HttpRequest req, DurableTaskClient client, string id, SelfTestHandlers h) => h.ConfirmAsync(req, client, id))
+            .Accepts<SelfTestHandlers.StartRequest>("application/json").BodyProblems()
+            .Produces<SelfTestStarted>(StatusCodes.Status202Accepted);
+        api.MapPost("selftests/{id}/confirmation",
+            (HttpRequest req, DurableTaskClient client, string id, SelfTestHandlers h) => h.ConfirmAsync(req, client, id))
             .WithName("ConfirmSelfTest").WithTags("Self-tests").WithSummary("Confirm a waiting self-test (the external event)")
             .RequiresToken("org-department (the operators)", Roles.OrgDepartment)
             .Accepts<SelfTestHandlers.ConfirmRequest>(isOptional: true, "application/json").BodyProblems()

@@ -58,20 +58,23 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         {
             try
             {
-                await Table.AddEntityAsync(new TableEntity(partition, "") { ["BodyHash"] = bodyHash, ["State"] = "running", ["At"] = clock.GetUtcNow() });
+                await Table.AddEntityAsync(
+                    new TableEntity(partition, "") { ["BodyHash"] = bodyHash, ["State"] = "running", ["At"] = clock.GetUtcNow() });
                 break;
             }
             catch (RequestFailedException e) when (e.Status == 409) { }
             NullableResponse<TableEntity> found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, "");
             // Removed in between (the first request failed, and left nothing done): this one runs instead.
             if (!found.HasValue && attempt < 3) continue;
-            if (!found.HasValue) return Problems.Conflict("Requests with this Idempotency-Key keep failing at the same time; try again shortly.");
+            if (!found.HasValue)
+                return Problems.Conflict("Requests with this Idempotency-Key keep failing at the same time; try again shortly.");
             TableEntity first = found.Value!;
             if (first.GetString("BodyHash") != bodyHash)
-                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used with another body.",
-                    "Use a new key for a different request.");
+                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused",
+                    "The Idempotency-Key was used with another body.", "Use a new key for a different request.");
             if (first.GetString("State") == "done")
-                return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"), TableText.ReadBytes(first, "Body"));
+                return new Replayed(first.GetInt32("Status") ?? 200, first.GetString("ContentType"), first.GetString("Location"),
+                    TableText.ReadBytes(first, "Body"));
             if (!await TryTakeOverAsync(first))
                 return Problems.Conflict("The first request with this Idempotency-Key is still being processed; try again shortly.");
             break;
@@ -93,7 +96,10 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
             await UnsettleAsync(partition);
         else
         {
-            var done = new TableEntity(partition, "") { ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location };
+            var done = new TableEntity(partition, "")
+            {
+                ["State"] = "done", ["Status"] = status, ["ContentType"] = contentType, ["Location"] = location,
+            };
             TableText.WriteBytes(done, "Body", body);
             await Table.UpdateEntityAsync(done, ETag.All, TableUpdateMode.Merge);
         }
@@ -171,7 +177,8 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
     }
 
     /// <summary>Runs the result against a scratch response to keep exactly what the client gets.</summary>
-    static async Task<(int Status, string? ContentType, string? Location, string? RetryAfter, byte[] Body)> CaptureAsync(IResult result, HttpContext real)
+    static async Task<(int Status, string? ContentType, string? Location, string? RetryAfter, byte[] Body)> CaptureAsync(
+        IResult result, HttpContext real)
     {
         var features = new FeatureCollection();
         features.Set<IHttpResponseFeature>(new HttpResponseFeature());

@@ -27,7 +27,8 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return (null, Problems.Validation([new FieldError(PointerOf(ex), "malformed, or not the expected shape: " + ex.Message.Split(" Path:")[0])]));
+            return (null, Problems.Validation(
+                [new FieldError(PointerOf(ex), "malformed, or not the expected shape: " + ex.Message.Split(" Path:")[0])]));
         }
     }
 

@@ -33,14 +33,16 @@ public sealed class Outages(ILogger<Outages> log) : IExceptionHandler
         if (!IsOutage(e) || http.Response.HasStarted) return false;
         http.Response.Clear();
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
-        await Problems.Unavailable($"Storage or the task hub could not be reached; send the request again in {RetryAfterSeconds} s.").ExecuteAsync(http);
+        await Problems.Unavailable($"Storage or the task hub could not be reached; send the request again in {RetryAfterSeconds} s.")
+            .ExecuteAsync(http);
         return true;
     }
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (!await TryAnswerAsync(httpContext, exception)) return false;
-        log.LogWarning(exception, "{Method} {Path} failed on a dependency: answered 503", httpContext.Request.Method, httpContext.Request.Path);
+        log.LogWarning(exception, "{Method} {Path} failed on a dependency: answered 503",
+            httpContext.Request.Method, httpContext.Request.Path);
         return true;
     }
 }

@@ -9,7 +9,8 @@ public static class Problems
 {
     const string TypeBase = "https://eval.example/problems/";
 
-    public static IResult Create(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
+    public static IResult Create(
+        int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
 
     /// <summary>The response for a refused command.</summary>

@@ -53,7 +53,8 @@ public static class RequestJson
     static Problem TooLarge => Problem.TooLarge($"At most {MaxBodyBytes} bytes are accepted.");
 
     /// <summary>Reads, validates against <paramref name="schema"/>, then binds to <typeparamref name="T"/>.</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonSchema schema, bool optional = false) where T : class
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonSchema schema, bool optional = false)
+        where T : class
     {
         var (text, problem) = await ReadTextAsync(request, optional);
         if (problem is not null) return (null, problem);

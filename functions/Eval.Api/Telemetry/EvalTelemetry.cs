@@ -25,7 +25,9 @@ public static class EvalTelemetry
     public const string AzureMonitorAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
     public const string ConsoleSetting = "Telemetry:Console";
 
-    /// <summary>The ActivitySource Microsoft.DurableTask's gRPC worker and client trace orchestrations, activities, timers and events with.</summary>
+    /// <summary>
+    /// The ActivitySource Microsoft.DurableTask's gRPC worker and client trace orchestrations, activities, timers and events with.
+    /// </summary>
     public const string DurableTaskSource = "Microsoft.DurableTask";
 
     /// <summary>The Azure SDK's sources (Azure.Data.Tables, Azure.Core.Http): off unless <see cref="AzureSdkSwitch"/> is on.</summary>
@@ -86,7 +88,8 @@ public static class EvalTelemetry
             .Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
             .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
         if (!parts.TryGetValue("Authorization", out string? kind) || !kind.Equals("AAD", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"{AzureMonitorAuthenticationSetting} must be 'Authorization=AAD' with an optional 'ClientId=…'.");
+            throw new InvalidOperationException(
+                $"{AzureMonitorAuthenticationSetting} must be 'Authorization=AAD' with an optional 'ClientId=…'.");
         return new ManagedIdentityCredential(parts.TryGetValue("ClientId", out string? clientId) && clientId.Length > 0
             ? ManagedIdentityId.FromUserAssignedClientId(clientId) : ManagedIdentityId.SystemAssigned);
     }

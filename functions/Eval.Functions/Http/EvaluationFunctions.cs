@@ -23,13 +23,15 @@ public sealed class EvaluationFunctions(EvaluationHandlers evaluations)
 
     [Function("SubmitSelfAssessment")]
     public Task<IResult> SubmitSelfAssessment(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/self-assessment")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/self-assessment")]
+        HttpRequest req,
         [DurableClient] DurableTaskClient client, string cid, string branchId) =>
         evaluations.TakeStepAsync(HumanSteps.SelfAssessment, req, client, cid, branchId);
 
     [Function("SubmitTownshipReview")]
     public Task<IResult> SubmitTownshipReview(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/township-review")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/township-review")]
+        HttpRequest req,
         [DurableClient] DurableTaskClient client, string cid, string branchId) =>
         evaluations.TakeStepAsync(HumanSteps.TownshipReview, req, client, cid, branchId);
 

@@ -9,5 +9,6 @@ namespace Eval.Functions.Workflows;
 public sealed class CloseUnfinishedEvaluationsFunction(CloseUnfinishedEvaluationsActivity activity)
 {
     [Function(TaskNames.CloseUnfinishedEvaluations)]
-    public Task<int> Run([ActivityTrigger] CloseEvaluationsInput input, [DurableClient] DurableTaskClient client) => activity.RunAsync(input, client);
+    public Task<int> Run([ActivityTrigger] CloseEvaluationsInput input, [DurableClient] DurableTaskClient client) =>
+        activity.RunAsync(input, client);
 }

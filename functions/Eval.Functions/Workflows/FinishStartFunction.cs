@@ -9,5 +9,6 @@ namespace Eval.Functions.Workflows;
 public sealed class FinishStartFunction(FinishStartActivity activity)
 {
     [Function(TaskNames.FinishStart)]
-    public Task<StartProgress> Run([ActivityTrigger] string input, [DurableClient] DurableTaskClient client) => activity.RunAsync(input, client);
+    public Task<StartProgress> Run([ActivityTrigger] string input, [DurableClient] DurableTaskClient client) =>
+        activity.RunAsync(input, client);
 }

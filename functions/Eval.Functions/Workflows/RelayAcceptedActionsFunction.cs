@@ -9,5 +9,6 @@ namespace Eval.Functions.Workflows;
 public sealed class RelayAcceptedActionsFunction(RelayAcceptedActionsActivity activity)
 {
     [Function(TaskNames.RelayAcceptedActions)]
-    public Task<OutboxSweepResult> Run([ActivityTrigger] string input, [DurableClient] DurableTaskClient client) => activity.RunAsync(input, client);
+    public Task<OutboxSweepResult> Run([ActivityTrigger] string input, [DurableClient] DurableTaskClient client) =>
+        activity.RunAsync(input, client);
 }

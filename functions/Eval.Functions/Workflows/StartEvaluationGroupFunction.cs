@@ -9,5 +9,6 @@ namespace Eval.Functions.Workflows;
 public sealed class StartEvaluationGroupFunction(StartEvaluationGroupActivity activity)
 {
     [Function(TaskNames.StartEvaluationGroup)]
-    public Task<int> Run([ActivityTrigger] StartEvaluationGroupInput input, [DurableClient] DurableTaskClient client) => activity.RunAsync(input, client);
+    public Task<int> Run([ActivityTrigger] StartEvaluationGroupInput input, [DurableClient] DurableTaskClient client) =>
+        activity.RunAsync(input, client);
 }

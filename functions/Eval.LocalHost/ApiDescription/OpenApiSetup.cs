@@ -46,10 +46,12 @@ public static class OpenApiSetup
     {
         ["Health"] = "Whether storage and the task hub answer: for load balancers and operators.",
         ["Schemas"] = "The JSON Schemas request bodies are validated with.",
-        ["Units"] = "The org tree: the city (市), its counties and banners (旗县区), their townships (苏木乡镇) and party branches (党支部).",
+        ["Units"] = "The org tree: the city (市), its counties and banners (旗县区), " +
+            "their townships (苏木乡镇) and party branches (党支部).",
         ["Campaigns"] = "A yearly evaluation over a county or the city: its rubric, levels and schedule, and its start and publication.",
         ["Evaluations"] = "One branch's evaluation: self-assessment (自评), township review (审核) and county scoring (考评).",
-        ["Ratings and objections"] = "The ranked list under public notice (公示) and published, and the objections (异议) raised against it.",
+        ["Ratings and objections"] =
+            "The ranked list under public notice (公示) and published, and the objections (异议) raised against it.",
         ["Audit"] = "The hash-chained audit log of every decision.",
         ["Self-tests"] = "The deployment self-test: a table write, an external event and a durable timer, end to end.",
     };
@@ -98,15 +100,18 @@ public static class OpenApiSetup
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IServer, NoServer>();
         // Handlers are resolved per request only; none runs here, so storage is never contacted.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = "UseDevelopmentStorage=true" });
+        builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { [SettingNames.Storage] = "UseDevelopmentStorage=true" });
         builder.Services.AddEvalApi(builder.Configuration);
-        builder.Services.AddSingleton<DurableTaskClient>(_ => throw new InvalidOperationException("Not used: the API is only described here."));
+        builder.Services.AddSingleton<DurableTaskClient>(
+            _ => throw new InvalidOperationException("Not used: the API is only described here."));
         builder.Services.AddEvalOpenApi();
         await using WebApplication app = builder.Build();
         app.MapEvalApi();
         app.MapEvalApiDescription();
         await app.StartAsync(cancellationToken);
-        OpenApiDocument document = await app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName).GetOpenApiDocumentAsync(cancellationToken);
+        OpenApiDocument document = await app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName)
+            .GetOpenApiDocumentAsync(cancellationToken);
         await app.StopAsync(cancellationToken);
         return (await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken)).ReplaceLineEndings("\n") + "\n";
     }
@@ -115,21 +120,24 @@ public static class OpenApiSetup
     sealed class NoServer : IServer
     {
         public IFeatureCollection Features { get; } = new FeatureCollection();
-        public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken) where TContext : notnull => Task.CompletedTask;
+        public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+            where TContext : notnull => Task.CompletedTask;
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         public void Dispose() { }
     }
 
-    static async Task DescribeDocumentAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    static async Task DescribeDocumentAsync(
+        OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info = new OpenApiInfo
         {
             Title = "Eval API",
             Version = DocumentName,
-            Description = "The strongest-party-branch (最强党支部) evaluation backend. Errors are RFC 9457 application/problem+json; " +
-                "a 422 lists each error with a JSON pointer into the body. Every POST takes an Idempotency-Key header. Request bodies are " +
-                "validated with the JSON Schemas in components/schemas, the same ones GET /api/schemas/{name} serves. Every string must be " +
-                "clean text: no control characters (tab, CR and LF only in strings marked x-multiline), bidirectional controls, U+FEFF, " +
+            Description = "The strongest-party-branch (最强党支部) evaluation backend. " +
+                "Errors are RFC 9457 application/problem+json; a 422 lists each error with a JSON pointer into the body. " +
+                "Every POST takes an Idempotency-Key header. Request bodies are validated with the JSON Schemas in " +
+                "components/schemas, the same ones GET /api/schemas/{name} serves. Every string must be clean text: " +
+                "no control characters (tab, CR and LF only in strings marked x-multiline), bidirectional controls, U+FEFF, " +
                 "noncharacters or lone surrogates.",
         };
         // Fixed entries, not the origin the document is asked from, so the generated file does not depend on the port it
@@ -194,7 +202,8 @@ public static class OpenApiSetup
         ResponseShapes.DescribeEachOnce(document);
     }
 
-    static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    static Task DescribeOperationAsync(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         IList<object> metadata = context.Description.ActionDescriptor.EndpointMetadata;
 
@@ -219,9 +228,11 @@ public static class OpenApiSetup
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
             string roles = caller.Roles.Count == 0 ? "any signed-in caller" : string.Join(", ", caller.Roles);
-            operation.Description = $"{operation.Description}{(operation.Description is null ? "" : "\n\n")}Who: {caller.Who}. Roles: {roles}.";
+            operation.Description =
+                $"{operation.Description}{(operation.Description is null ? "" : "\n\n")}Who: {caller.Who}. Roles: {roles}.";
             operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
-            operation.Extensions["x-eval-roles"] = new JsonNodeExtension(new JsonArray(caller.Roles.Select(r => (JsonNode)JsonValue.Create(r)).ToArray()));
+            operation.Extensions["x-eval-roles"] =
+                new JsonNodeExtension(new JsonArray(caller.Roles.Select(r => (JsonNode)JsonValue.Create(r)).ToArray()));
         }
         else
         {
@@ -262,14 +273,16 @@ public static class OpenApiSetup
                 Name = Idempotency.Header,
                 In = ParameterLocation.Header,
                 Required = false,
-                Description = "Makes a retry safe: a repeat with the same key and body gets the first answer and changes nothing; the same key " +
-                    "with another body is 422, a repeat while the first runs is 409. Keys belong to the caller and the route.",
+                Description = "Makes a retry safe: a repeat with the same key and body gets the first answer and changes nothing; " +
+                    "the same key with another body is 422, a repeat while the first runs is 409. " +
+                    "Keys belong to the caller and the route.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200, Pattern = "^[\\x21-\\x7e]+$" },
             });
         }
 
         // A 422 lists each error with a JSON pointer into the body (or /query/<name>).
-        if (operation.Responses?.TryGetValue("422", out IOpenApiResponse? invalid) == true && invalid.Content?.TryGetValue(ProblemJson, out OpenApiMediaType? media) == true)
+        if (operation.Responses?.TryGetValue("422", out IOpenApiResponse? invalid) == true
+            && invalid.Content?.TryGetValue(ProblemJson, out OpenApiMediaType? media) == true)
             media.Schema = new OpenApiSchemaReference(ValidationProblem, context.Document);
         return Task.CompletedTask;
     }
@@ -295,7 +308,11 @@ public static class OpenApiSetup
                     ["required"] = new JsonArray("pointer", "detail"),
                     ["properties"] = new JsonObject
                     {
-                        ["pointer"] = new JsonObject { ["type"] = "string", ["description"] = "A JSON pointer into the body (\"\" for the whole body), or /query/<name>." },
+                        ["pointer"] = new JsonObject
+                        {
+                            ["type"] = "string",
+                            ["description"] = "A JSON pointer into the body (\"\" for the whole body), or /query/<name>.",
+                        },
                         ["detail"] = new JsonObject { ["type"] = "string", ["description"] = "What is wrong there." },
                     },
                 },
@@ -309,7 +326,8 @@ public static class OpenApiSetup
         OpenApiSchema? parsed = OpenApiModelFactory.Parse<OpenApiSchema>(schema.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, document,
             out OpenApiDiagnostic diagnostic, "json");
         if (parsed is null || diagnostic.Errors.Count > 0)
-            throw new InvalidOperationException("A schema could not be read into the OpenAPI document: " + string.Join("; ", diagnostic.Errors.Select(e => e.ToString())));
+            throw new InvalidOperationException("A schema could not be read into the OpenAPI document: " +
+                string.Join("; ", diagnostic.Errors.Select(e => e.ToString())));
         return parsed;
     }
 }

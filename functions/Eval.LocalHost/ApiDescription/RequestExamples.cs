@@ -59,13 +59,15 @@ public static class RequestExamples
                 new("submission", "The branch's points for each criterion of the campaign's rubric, with its evidence", """
                     {"scores":{"political":23,"organization":22,"service":24,"unity":25},
                      "summary":"全年开展民族团结主题党日12次，结对帮扶困难群众36户。",
-                     "evidence":[{"criterion":"unity","title":"民族团结进步创建材料","url":"https://example.org/yuanbaoshan/b001/unity.pdf"}]}
+                     "evidence":[{"criterion":"unity","title":"民族团结进步创建材料",
+                                  "url":"https://example.org/yuanbaoshan/b001/unity.pdf"}]}
                     """),
             ],
             [SchemaCatalog.TownshipReview] =
             [
                 new("approve", "Approve: the submission goes on to the county", """{"decision":"approve","comment":"材料齐全"}"""),
-                new("return", "Return for rework, saying why", """{"decision":"return","comment":"请补充民族团结主题党日的签到表和照片。"}"""),
+                new("return", "Return for rework, saying why",
+                    """{"decision":"return","comment":"请补充民族团结主题党日的签到表和照片。"}"""),
             ],
             [OpenApiSetup.CountyScoreBody] =
             [

@@ -31,7 +31,8 @@ public static class RequestSchemas
     /// </summary>
     public static JsonObject FromDraft7(string name, string draft7)
     {
-        JsonObject schema = JsonNode.Parse(draft7)?.AsObject() ?? throw new InvalidOperationException($"Schema '{name}' is not a JSON object.");
+        JsonObject schema = JsonNode.Parse(draft7)?.AsObject()
+            ?? throw new InvalidOperationException($"Schema '{name}' is not a JSON object.");
         schema.Remove("$schema");
         schema.Remove("$id");
         Convert(schema, name);
@@ -44,7 +45,8 @@ public static class RequestSchemas
         {
             case JsonObject o:
                 if (o.ContainsKey("dependencies"))
-                    throw new NotSupportedException($"Schema '{name}' uses draft-07 'dependencies'; write dependentRequired/dependentSchemas logic here first.");
+                    throw new NotSupportedException(
+                        $"Schema '{name}' uses draft-07 'dependencies'; write dependentRequired/dependentSchemas logic here first.");
                 if (o["definitions"] is { } definitions)
                 {
                     o.Remove("definitions");
@@ -77,7 +79,8 @@ public static class RequestSchemas
     public static JsonObject GeneralSelfAssessment(string campaignSchema)
     {
         JsonObject schema = FromDraft7(OpenApiSetup.SelfAssessmentBody, campaignSchema);
-        schema["description"] = "A branch's self-assessment (自评): points for every criterion of the campaign's rubric, a summary and evidence. " +
+        schema["description"] = "A branch's self-assessment (自评): " +
+            "points for every criterion of the campaign's rubric, a summary and evidence. " +
             "The shape every campaign shares; the campaign's own schema, with its criterion ids and maximums, is " +
             "GET /api/campaigns/{cid}/schemas/self-assessment.";
         GeneralScores(schema);
@@ -89,8 +92,8 @@ public static class RequestSchemas
     public static JsonObject GeneralCountyScore(string campaignSchema)
     {
         JsonObject schema = FromDraft7(OpenApiSetup.CountyScoreBody, campaignSchema);
-        schema["description"] = "One county scorer's points for a branch, and the veto item that applies, if any. The shape every campaign " +
-            "shares: the criterion ids and maximums, and the veto item ids, are the campaign's rubric's.";
+        schema["description"] = "One county scorer's points for a branch, and the veto item that applies, if any. " +
+            "The shape every campaign shares: the criterion ids and maximums, and the veto item ids, are the campaign's rubric's.";
         GeneralScores(schema);
         schema["properties"]!["veto"] = new JsonObject
         {

@@ -27,7 +27,9 @@ public static class ChifengCampaign
         UnityWeight: 1.5m, UnityMinShare: 0.8m,
         [new VetoItem("ethnic-incident", "发生影响民族团结的重大事件")]);
 
-    /// <summary>最强党支部 from 90 points for at most 30% of the ranked branches, 先进党支部 from 80, 合格党支部 from 60.</summary>
+    /// <summary>
+    /// 最强党支部 from 90 points for at most 30% of the ranked branches, 先进党支部 from 80, 合格党支部 from 60.
+    /// </summary>
     public static IReadOnlyList<Level> Levels { get; } =
     [
         new Level("strongest", "最强党支部", 90, Quota: 0.3m),
@@ -43,7 +45,8 @@ public static class ChifengCampaign
         new(id, title, unit, Rubric, Levels, Schedule, ScorersPerBranch: 1, MaxReturns: 2);
 
     /// <summary>The demo campaign that <c>seed</c> starts over 红山区, the README's example.</summary>
-    public static CampaignDefinition Hongshan { get; } = Definition("hongshan-2026", "chifeng.hongshan", "红山区2026年度最强党支部评定");
+    public static CampaignDefinition Hongshan { get; } =
+        Definition("hongshan-2026", "chifeng.hongshan", "红山区2026年度最强党支部评定");
 
     // The API's own options; a level without a quota leaves the member out, as the campaign schema has no null for it.
     static readonly JsonSerializerOptions BodyOptions = new(JsonBody.Options)

@@ -17,8 +17,13 @@ public static class SeedCommand
     {
         string url = (cli.One("url") ?? "http://localhost:7071").TrimEnd('/');
         AuthOptions options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
-        if (string.IsNullOrEmpty(options.SigningKey)) { Console.Error.WriteLine("Auth__SigningKey is not set (local.settings.json)"); return 2; }
-        string token = DevTokens.Create(options, "seed@chifeng", "演示数据", [Roles.OrgDepartment], "chifeng", TimeSpan.FromMinutes(30));
+        if (string.IsNullOrEmpty(options.SigningKey))
+        {
+            Console.Error.WriteLine("Auth__SigningKey is not set (local.settings.json)");
+            return 2;
+        }
+        string token = DevTokens.Create(options, "seed@chifeng", "演示数据", [Roles.OrgDepartment], "chifeng",
+            TimeSpan.FromMinutes(30));
         using var http = new HttpClient { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 

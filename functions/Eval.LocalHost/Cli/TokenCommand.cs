@@ -23,7 +23,11 @@ public static class TokenCommand
         if (unknown is not null) { Console.Error.WriteLine($"unknown role '{unknown}'; roles: {string.Join(", ", Roles.All)}"); return 2; }
         if (!UnitPath.IsValid(unit)) { Console.Error.WriteLine($"'{unit}' is not a unit id (dot-separated [a-z0-9-] segments)"); return 2; }
         AuthOptions options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
-        if (string.IsNullOrEmpty(options.SigningKey)) { Console.Error.WriteLine("Auth__SigningKey is not set (local.settings.json)"); return 2; }
+        if (string.IsNullOrEmpty(options.SigningKey))
+        {
+            Console.Error.WriteLine("Auth__SigningKey is not set (local.settings.json)");
+            return 2;
+        }
         double hours = double.TryParse(cli.One("hours"), out double h) && h > 0 ? h : 12;
         string sub = cli.One("sub") ?? $"{roles[0]}@{unit}";
         Console.WriteLine(DevTokens.Create(options, sub, cli.One("name") ?? sub, roles, unit, TimeSpan.FromHours(hours)));

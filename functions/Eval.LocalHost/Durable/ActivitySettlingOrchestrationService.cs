@@ -10,7 +10,8 @@ namespace Eval.LocalHost.Durable;
 /// concurrently", so the activity never ran again until the process restarted (an outbox relay stalled so in the
 /// queue-outage test). Retrying the abandon (a message already gone counts as done) lets the message come back.
 /// </summary>
-public sealed class ActivitySettlingOrchestrationService(IOrchestrationService inner, ILogger log, TimeSpan firstDelay, TimeSpan longestDelay)
+public sealed class ActivitySettlingOrchestrationService(
+    IOrchestrationService inner, ILogger log, TimeSpan firstDelay, TimeSpan longestDelay)
     : DelegatingOrchestrationService(inner)
 {
     readonly CancellationTokenSource stopping = new();

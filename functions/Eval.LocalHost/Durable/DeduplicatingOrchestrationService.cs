@@ -12,7 +12,8 @@ namespace Eval.LocalHost.Durable;
 /// </summary>
 public sealed class DeduplicatingOrchestrationService(IOrchestrationService inner, ILogger log) : DelegatingOrchestrationService(inner)
 {
-    public override async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    public override async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(
+        TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
         TaskOrchestrationWorkItem workItem = await Inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
         string? started = workItem?.OrchestrationRuntimeState?.ExecutionStartedEvent?.OrchestrationInstance?.ExecutionId;
@@ -27,7 +28,8 @@ public sealed class DeduplicatingOrchestrationService(IOrchestrationService inne
             }
         }
         if (removed > 0)
-            log.LogWarning("Dropped {Count} redelivered start message(s) for {InstanceId}: its history already holds that start", removed, workItem.InstanceId);
+            log.LogWarning("Dropped {Count} redelivered start message(s) for {InstanceId}: its history already holds that start",
+                removed, workItem.InstanceId);
         return workItem;
     }
 }

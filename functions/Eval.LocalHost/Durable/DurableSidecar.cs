@@ -14,7 +14,8 @@ namespace Eval.LocalHost.Durable;
 /// </summary>
 public static class DurableSidecar
 {
-    public static async Task<WebApplication> StartAsync(IConfiguration configuration, LocalHostOptions options, ILoggerFactory loggerFactory)
+    public static async Task<WebApplication> StartAsync(
+        IConfiguration configuration, LocalHostOptions options, ILoggerFactory loggerFactory)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -28,7 +29,8 @@ public static class DurableSidecar
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(configuration[SettingNames.Storage]
                 ?? throw new InvalidOperationException($"Setting '{SettingNames.Storage}' is missing.")),
-            TaskHubName = configuration[SettingNames.TaskHub] ?? throw new InvalidOperationException($"Setting '{SettingNames.TaskHub}' is missing."),
+            TaskHubName = configuration[SettingNames.TaskHub]
+                ?? throw new InvalidOperationException($"Setting '{SettingNames.TaskHub}' is missing."),
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = TimeSpan.FromSeconds(options.MaxQueuePollingIntervalSeconds),
             WorkerId = options.WorkerId,
@@ -46,12 +48,15 @@ public static class DurableSidecar
         IOrchestrationService dispatched = service;
         if (options.ExtendedSessionIdleTimeoutSeconds > 0)
         {
-            var sessions = new ExtendedSessionOrchestrationService(service, options.MaxIdleSessions, loggerFactory.CreateLogger<ExtendedSessionOrchestrationService>());
+            var sessions = new ExtendedSessionOrchestrationService(service, options.MaxIdleSessions,
+                loggerFactory.CreateLogger<ExtendedSessionOrchestrationService>());
             builder.Services.AddSingleton(sessions);
             dispatched = sessions;
         }
-        dispatched = new ActivitySettlingOrchestrationService(dispatched, loggerFactory.CreateLogger<ActivitySettlingOrchestrationService>());
-        builder.Services.AddSingleton<IOrchestrationService>(new DeduplicatingOrchestrationService(dispatched, loggerFactory.CreateLogger<DeduplicatingOrchestrationService>()));
+        dispatched = new ActivitySettlingOrchestrationService(dispatched,
+            loggerFactory.CreateLogger<ActivitySettlingOrchestrationService>());
+        builder.Services.AddSingleton<IOrchestrationService>(new DeduplicatingOrchestrationService(dispatched,
+            loggerFactory.CreateLogger<DeduplicatingOrchestrationService>()));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
         builder.Services.AddSingleton<TaskHubGrpcServer>();

@@ -14,7 +14,8 @@ namespace Eval.LocalHost.Durable;
 /// The sidecar's dispatcher has no such loop, so this wrapper runs it around the provider's
 /// <see cref="IOrchestrationSession"/> (the provider must have ExtendedSessionsEnabled).
 /// </summary>
-public sealed class ExtendedSessionOrchestrationService(IOrchestrationService inner, int maxIdleSessions, ILogger log) : DelegatingOrchestrationService(inner)
+public sealed class ExtendedSessionOrchestrationService(IOrchestrationService inner, int maxIdleSessions, ILogger log)
+    : DelegatingOrchestrationService(inner)
 {
     readonly Channel<TaskOrchestrationWorkItem> resumed = Channel.CreateUnbounded<TaskOrchestrationWorkItem>();
     readonly ConcurrentDictionary<TaskOrchestrationWorkItem, bool> abandoned = new(ReferenceEqualityComparer.Instance);
@@ -29,7 +30,8 @@ public sealed class ExtendedSessionOrchestrationService(IOrchestrationService in
 
     public int IdleSessions => Volatile.Read(ref idleSessions);
 
-    public override async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    public override async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(
+        TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
         // A fetch that has completed goes first: while sessions keep resuming, it would otherwise wait (new instances,
         // timers, events for instances without a session) until its messages outlived their visibility timeout.
@@ -61,7 +63,8 @@ public sealed class ExtendedSessionOrchestrationService(IOrchestrationService in
     public override Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
     {
         bool failed = abandoned.TryRemove(workItem, out _);
-        bool running = workItem.OrchestrationRuntimeState?.OrchestrationStatus is OrchestrationStatus.Running or OrchestrationStatus.Pending;
+        bool running = workItem.OrchestrationRuntimeState?.OrchestrationStatus
+            is OrchestrationStatus.Running or OrchestrationStatus.Pending;
         if (workItem.Session is null || failed || !running) return Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
         if (Interlocked.Increment(ref idleSessions) > maxIdleSessions)
         {

@@ -86,16 +86,19 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
         await WaitForStagesAsync(("awaiting-township-review", branches));
         log("self-assessments in");
 
-        int rejected = Enumerable.Range(0, branches).Count(Rejected), returned = Enumerable.Range(0, branches).Count(i => Returned(i) && !Rejected(i));
+        int rejected = Enumerable.Range(0, branches).Count(Rejected),
+            returned = Enumerable.Range(0, branches).Count(i => Returned(i) && !Rejected(i));
         gate.Begin("review", branches + 2 * returned);
         await ForEachAsync(Enumerable.Range(0, branches), i =>
             ReviewAsync(i, round: 0, Rejected(i) ? "reject" : Returned(i) ? "return" : "approve"));
-        await WaitForStagesAsync(("awaiting-self-assessment", returned), ("awaiting-county-score", branches - rejected - returned), ("done", rejected));
+        await WaitForStagesAsync(("awaiting-self-assessment", returned), ("awaiting-county-score", branches - rejected - returned),
+            ("done", rejected));
         log("first reviews in");
 
         int[] resubmitting = Enumerable.Range(0, branches).Where(i => Returned(i) && !Rejected(i)).ToArray();
         await ForEachAsync(resubmitting, i => SubmitAsync(i, round: 1));
-        await WaitForStagesAsync(("awaiting-township-review", returned), ("awaiting-county-score", branches - rejected - returned), ("done", rejected));
+        await WaitForStagesAsync(("awaiting-township-review", returned), ("awaiting-county-score", branches - rejected - returned),
+            ("done", rejected));
         await ForEachAsync(resubmitting, i => ReviewAsync(i, round: 1, "approve"));
         await gate.EndAsync();
         await WaitForStagesAsync(("awaiting-county-score", branches - rejected), ("done", rejected));
@@ -109,23 +112,27 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
 
         // The publication and the four writes of the two objections below.
         gate.Begin("publication", 5);
-        await Expect(await api.PostAsync(org, $"api/campaigns/{CampaignId}/publication", new { }, "publication"), HttpStatusCode.Accepted, "publication");
+        await Expect(await api.PostAsync(org, $"api/campaigns/{CampaignId}/publication", new { }, "publication"),
+            HttpStatusCode.Accepted, "publication");
         Accepted.Add(("", "publication"));
         JsonElement notice = await WaitRatingsAsync("publicity");
         log("public notice open");
 
         // Two objections: against the first and the last branch on the proposed list; the first is upheld.
         JsonElement list = notice.GetProperty("ratings");
-        string upheld = list[0].GetProperty("branchId").GetString()!, dismissed = list[list.GetArrayLength() - 1].GetProperty("branchId").GetString()!;
+        string upheld = list[0].GetProperty("branchId").GetString()!,
+            dismissed = list[list.GetArrayLength() - 1].GetProperty("branchId").GetString()!;
         foreach (var (branch, uphold) in new[] { (upheld, true), (dismissed, false) })
         {
             var member = RetryingApi.Token(Roles.Member, CampaignDriver.TownshipOf(branch), "villager-" + branch);
-            RetryingApi.Answer filed = await api.PostAsync(member, $"api/campaigns/{CampaignId}/objections", new { branchId = branch, text = "群众反映材料有误" }, "objection-" + branch);
+            RetryingApi.Answer filed = await api.PostAsync(member, $"api/campaigns/{CampaignId}/objections",
+                new { branchId = branch, text = "群众反映材料有误" }, "objection-" + branch);
             await Expect(filed, HttpStatusCode.Accepted, "objection " + branch);
             string id = filed.Body.GetProperty("id").GetString()!;
             Accepted.Add((branch, "objection-filed"));
             await Expect(await api.PostAsync(org, $"api/campaigns/{CampaignId}/objections/{id}/resolution",
-                new { upheld = uphold, comment = uphold ? "经核实属实" : "经核实不属实" }, "resolution-" + branch), HttpStatusCode.OK, "resolution " + branch);
+                new { upheld = uphold, comment = uphold ? "经核实属实" : "经核实不属实" }, "resolution-" + branch),
+                HttpStatusCode.OK, "resolution " + branch);
             Accepted.Add((branch, uphold ? "objection-upheld" : "objection-dismissed"));
         }
         await gate.EndAsync();
@@ -135,7 +142,10 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
 
     List<object> Units()
     {
-        var units = new List<object> { new { id = "chifeng", name = "赤峰市", kind = "city" }, new { id = County, name = "混沌测试旗", kind = "county" } };
+        var units = new List<object>
+        {
+            new { id = "chifeng", name = "赤峰市", kind = "city" }, new { id = County, name = "混沌测试旗", kind = "county" },
+        };
         foreach (string township in Branches.Select(CampaignDriver.TownshipOf).Distinct())
             units.Add(new { id = township, name = $"{township[^3..]}苏木", kind = "township" });
         units.AddRange(Branches.Select(b => (object)new { id = b, name = $"{b[^11..]}嘎查党支部", kind = "branch" }));
@@ -151,18 +161,24 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
             summary = round == 0 ? "本年度工作总结" : "已补充民族团结材料",
             evidence = new[] { new { criterion = "unity", title = "民族团结活动照片", url = "https://example.org/e/1" } },
         };
-        await Expect(await api.PostAsync(RetryingApi.Token(Roles.BranchSecretary, b), $"api/campaigns/{CampaignId}/evaluations/{b}/self-assessment",
-            body, $"submit-{round}-{b}"), HttpStatusCode.Accepted, $"submit {b}");
+        await Expect(await api.PostAsync(RetryingApi.Token(Roles.BranchSecretary, b),
+            $"api/campaigns/{CampaignId}/evaluations/{b}/self-assessment", body, $"submit-{round}-{b}"),
+            HttpStatusCode.Accepted, $"submit {b}");
         Accepted.Add((b, "self-assessment-submitted"));
     }
 
     async Task ReviewAsync(int i, int round, string decision)
     {
         string b = Branches[i];
-        var body = decision == "approve" ? new Dictionary<string, string> { ["decision"] = decision }
-            : new Dictionary<string, string> { ["decision"] = decision, ["comment"] = decision == "return" ? "请补充民族团结材料" : "材料不实" };
+        var body = decision == "approve"
+            ? new Dictionary<string, string> { ["decision"] = decision }
+            : new Dictionary<string, string>
+            {
+                ["decision"] = decision, ["comment"] = decision == "return" ? "请补充民族团结材料" : "材料不实",
+            };
         await Expect(await api.PostAsync(RetryingApi.Token(Roles.TownshipReviewer, CampaignDriver.TownshipOf(b)),
-            $"api/campaigns/{CampaignId}/evaluations/{b}/township-review", body, $"review-{round}-{b}"), HttpStatusCode.Accepted, $"review {b}");
+            $"api/campaigns/{CampaignId}/evaluations/{b}/township-review", body, $"review-{round}-{b}"),
+            HttpStatusCode.Accepted, $"review {b}");
         Accepted.Add((b, decision switch { "approve" => "township-approved", "return" => "township-returned", _ => "township-rejected" }));
     }
 
@@ -176,7 +192,8 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
     }
 
     static async Task ForEachAsync(IEnumerable<int> items, Func<int, Task> action) =>
-        await System.Threading.Tasks.Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallel }, async (i, _) => await action(i));
+        await System.Threading.Tasks.Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallel },
+            async (i, _) => await action(i));
 
     async Task<JsonElement> CampaignAsync()
     {
@@ -206,13 +223,17 @@ public sealed class ChaosCampaign(RetryingApi api, int branches, IStageGate gate
         var until = DateTime.UtcNow.AddMinutes(10);
         while (true)
         {
-            RetryingApi.Answer a = await api.GetAsync(RetryingApi.Token(Roles.OrgDepartment, County), $"api/campaigns/{CampaignId}/ratings");
+            RetryingApi.Answer a = await api.GetAsync(RetryingApi.Token(Roles.OrgDepartment, County),
+                $"api/campaigns/{CampaignId}/ratings");
             if (a.Status == HttpStatusCode.OK && a.Body.GetProperty("status").GetString() == status) return a.Body;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Gave up waiting for the ratings to be {status}: {(int)a.Status} {a.Body}");
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"Gave up waiting for the ratings to be {status}: {(int)a.Status} {a.Body}");
             await Task.Delay(500);
         }
     }
 
     static Task Expect(RetryingApi.Answer a, HttpStatusCode status, string what) =>
-        a.Status == status ? Task.CompletedTask : throw new Xunit.Sdk.XunitException($"{what}: expected {(int)status}, got {(int)a.Status}: {a.Body}");
+        a.Status == status
+            ? Task.CompletedTask
+            : throw new Xunit.Sdk.XunitException($"{what}: expected {(int)status}, got {(int)a.Status}: {a.Body}");
 }

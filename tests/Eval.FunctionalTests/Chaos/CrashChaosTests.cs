@@ -41,10 +41,19 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
         foreach (var group in chaos.Accepted.Where(a => a.Branch != "").GroupBy(a => (a.Branch, a.Action)))
         {
             int inHistory = group.Key.Action.StartsWith("objection-", StringComparison.Ordinal)
-                ? chaos.CampaignAudit.Count(a => a.Action == group.Key.Action && a.Detail.Contains(group.Key.Branch, StringComparison.Ordinal))
+                ? chaos.CampaignAudit.Count(a => a.Action == group.Key.Action
+                    && a.Detail.Contains(group.Key.Branch, StringComparison.Ordinal))
                 : chaos.Evaluations[group.Key.Branch].History.Count(h => h == group.Key.Action);
-            if (inHistory < group.Count()) { lost += group.Count() - inHistory; problems.Add($"{group.Key}: accepted {group.Count()}, stored {inHistory}"); }
-            if (inHistory > group.Count()) { doubled += inHistory - group.Count(); problems.Add($"{group.Key}: accepted {group.Count()}, stored {inHistory}"); }
+            if (inHistory < group.Count())
+            {
+                lost += group.Count() - inHistory;
+                problems.Add($"{group.Key}: accepted {group.Count()}, stored {inHistory}");
+            }
+            if (inHistory > group.Count())
+            {
+                doubled += inHistory - group.Count();
+                problems.Add($"{group.Key}: accepted {group.Count()}, stored {inHistory}");
+            }
         }
 
         // 2. Same outcome, score, unity share, history, rank and level as the undisturbed run, for every branch.
@@ -88,7 +97,9 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
             finishedAt = DateTimeOffset.UtcNow,
         };
         string json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
-        string path = Environment.GetEnvironmentVariable("EVAL_CHAOS_REPORT") is { Length: > 0 } p ? p : Path.Combine(Repo.Root, ".eval", "chaos-report.json");
+        string path = Environment.GetEnvironmentVariable("EVAL_CHAOS_REPORT") is { Length: > 0 } p
+            ? p
+            : Path.Combine(Repo.Root, ".eval", "chaos-report.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, json);
         Log($"kills {chaos.Kills}, requests {chaos.Requests}, retries {chaos.Retries}, accepted {chaos.Accepted.Count}: " +
@@ -142,31 +153,40 @@ public sealed class CrashChaosTests(ITestOutputHelper output)
         await Poll.UntilAsync(async () =>
         {
             instances.Clear();
-            await foreach (TableEntity row in tables.GetTableClient(hub + "Instances").QueryAsync<TableEntity>(select: ["PartitionKey", "RuntimeStatus"]))
+            await foreach (TableEntity row in tables.GetTableClient(hub + "Instances").QueryAsync<TableEntity>(
+                select: ["PartitionKey", "RuntimeStatus"]))
                 instances[row.PartitionKey] = row.GetString("RuntimeStatus") ?? "";
             // One per branch, the campaign's, and its outbox sweep's (which ends once the campaign stops running evaluations).
             return instances.Count == branches + 2 && instances.Values.All(s => s == "Completed") ? "ok" : null;
-        }, TimeSpan.FromMinutes(2), $"{name}: every orchestration to complete", () => string.Join("\n", instances.Where(i => i.Value != "Completed").Take(20)));
+        }, TimeSpan.FromMinutes(2), $"{name}: every orchestration to complete",
+            () => string.Join("\n", instances.Where(i => i.Value != "Completed").Take(20)));
 
         var evaluations = new Dictionary<string, EvaluationRow>();
-        await foreach (TableEntity e in tables.GetTableClient(prefix + "Evaluations").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ChaosCampaign.CampaignId}")))
+        await foreach (TableEntity e in tables.GetTableClient(prefix + "Evaluations").QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {ChaosCampaign.CampaignId}")))
         {
             List<HistoryEntry> history = JsonSerializer.Deserialize<List<HistoryEntry>>(TableTextRead(e, "History"), Json)!;
-            evaluations[e.RowKey] = new EvaluationRow(e.GetString("Outcome") ?? "", e.GetDouble("FinalScore"), e.GetDouble("UnityShare"), history.Select(h => h.Action).ToList());
+            evaluations[e.RowKey] = new EvaluationRow(e.GetString("Outcome") ?? "", e.GetDouble("FinalScore"), e.GetDouble("UnityShare"),
+                history.Select(h => h.Action).ToList());
         }
         var ratings = new Dictionary<string, string>();
-        await foreach (TableEntity r in tables.GetTableClient(prefix + "Ratings").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ChaosCampaign.CampaignId}")))
+        await foreach (TableEntity r in tables.GetTableClient(prefix + "Ratings").QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {ChaosCampaign.CampaignId}")))
             ratings[r.RowKey] = $"{r.GetDouble("Score")}/{r.GetDouble("UnityShare")}/{r.GetInt32("Rank")}/{r.GetString("Level")}";
         var audit = new List<(string, string)>();
         string chain = AuditEntry.CampaignChain;
         await foreach (TableEntity a in tables.GetTableClient(prefix + "Audit").QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {ChaosCampaign.CampaignId} and RowKey ge {chain + "|"} and RowKey lt {chain + "}"}")))
+            TableClient.CreateQueryFilter(
+                $"PartitionKey eq {ChaosCampaign.CampaignId} and RowKey ge {chain + "|"} and RowKey lt {chain + "}"}")))
         {
             JsonElement entry = JsonDocument.Parse(a.GetString("Entry")!).RootElement;
-            audit.Add((entry.GetProperty("action").GetString() ?? "", entry.TryGetProperty("detail", out JsonElement d) ? d.GetString() ?? "" : ""));
+            audit.Add((entry.GetProperty("action").GetString() ?? "",
+                entry.TryGetProperty("detail", out JsonElement d) ? d.GetString() ?? "" : ""));
         }
 
-        RetryingApi.Answer verify = await api.GetAsync(RetryingApi.Token(Eval.Workflows.Domain.Roles.OrgDepartment, ChaosCampaign.County), $"api/campaigns/{ChaosCampaign.CampaignId}/audit/verify");
+        RetryingApi.Answer verify = await api.GetAsync(
+            RetryingApi.Token(Eval.Workflows.Domain.Roles.OrgDepartment, ChaosCampaign.County),
+            $"api/campaigns/{ChaosCampaign.CampaignId}/audit/verify");
         bool intact = verify.Status == System.Net.HttpStatusCode.OK && verify.Body.GetProperty("intact").GetBoolean();
         int dropped = host.Outputs.Sum(o => o.Split('\n').Count(l => l.Contains("redelivered start message", StringComparison.Ordinal)));
         Log($"done in {elapsed.TotalSeconds:F0} s, {host.Kills} kills, {api.Requests} requests, {api.Retries} retries");

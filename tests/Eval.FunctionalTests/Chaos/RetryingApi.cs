@@ -82,7 +82,9 @@ public sealed class RetryingApi(Uri baseAddress, CancellationToken abort = defau
         }
     }
 
-    /// <summary>The 409s that say "not yet" rather than "no": the first request with the key is still running, or the campaign is starting.</summary>
+    /// <summary>
+    /// The 409s that say "not yet" rather than "no": the first request with the key is still running, or the campaign is starting.
+    /// </summary>
     static bool IsTransient(JsonElement problem) =>
         problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("detail", out JsonElement d) &&
         d.GetString() is { } detail && detail.Contains("try again shortly", StringComparison.Ordinal);

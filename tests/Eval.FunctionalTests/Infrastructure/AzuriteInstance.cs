@@ -30,7 +30,9 @@ public sealed class AzuriteInstance : IDisposable
     public string ConnectionString { get; }
 
     static readonly Lazy<AzuriteInstance> LazyShared = new(() =>
-        Environment.GetEnvironmentVariable("EVAL_TEST_STORAGE") is { Length: > 0 } given ? new AzuriteInstance(given, null) : StartPrivate());
+        Environment.GetEnvironmentVariable("EVAL_TEST_STORAGE") is { Length: > 0 } given
+            ? new AzuriteInstance(given, null)
+            : StartPrivate());
 
     /// <summary>The Azurite shared by the whole test run.</summary>
     public static AzuriteInstance Shared => LazyShared.Value;
@@ -67,7 +69,8 @@ public sealed class AzuriteInstance : IDisposable
     }
 
     static Process Launch(int blob, int queue, int table, string? location) =>
-        Launch(Repo.Azurite, ["--blobPort", blob.ToString(), "--queuePort", queue.ToString(), "--tablePort", table.ToString()], [blob, queue, table], location);
+        Launch(Repo.Azurite, ["--blobPort", blob.ToString(), "--queuePort", queue.ToString(), "--tablePort", table.ToString()],
+            [blob, queue, table], location);
 
     /// <summary>One storage service as its own process (`azurite-queue`, say), on the data folder a single `azurite` would use.</summary>
     public static Process LaunchService(string service, int port, string location) =>
@@ -76,7 +79,8 @@ public sealed class AzuriteInstance : IDisposable
     static Process Launch(string program, string[] portArguments, int[] ports, string? location)
     {
         if (!File.Exists(program))
-            throw new InvalidOperationException($"Azurite is not installed at {program}: run `npm ci` in the repository (./eval test does).");
+            throw new InvalidOperationException(
+                $"Azurite is not installed at {program}: run `npm ci` in the repository (./eval test does).");
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in (string[])["--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", .. portArguments])
             start.ArgumentList.Add(argument);
@@ -93,7 +97,8 @@ public sealed class AzuriteInstance : IDisposable
             while (!Listening(port))
             {
                 if (p.HasExited || watch.Elapsed > TimeSpan.FromSeconds(20))
-                    throw new InvalidOperationException($"Azurite ({Path.GetFileName(program)}) did not start on ports {string.Join("/", ports)}.");
+                    throw new InvalidOperationException(
+                        $"Azurite ({Path.GetFileName(program)}) did not start on ports {string.Join("/", ports)}.");
                 Thread.Sleep(50);
             }
         }
@@ -110,7 +115,8 @@ public sealed class AzuriteInstance : IDisposable
 
     public static string Connection(int blob, int queue, int table) =>
         $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
-        $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
+        $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};" +
+        $"TableEndpoint=http://127.0.0.1:{table}/{Account};";
 
     static bool Listening(int port)
     {

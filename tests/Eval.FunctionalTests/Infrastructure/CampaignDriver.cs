@@ -14,11 +14,16 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
 {
     readonly Dictionary<string, HttpClient> clients = [];
 
-    /// <summary>A fresh county under chifeng with <paramref name="townships"/> × <paramref name="branchesPerTownship"/> branches.</summary>
+    /// <summary>
+    /// A fresh county under chifeng with <paramref name="townships"/> × <paramref name="branchesPerTownship"/> branches.
+    /// </summary>
     public async Task<TestCounty> CreateCountyAsync(int townships, int branchesPerTownship)
     {
         string county = "chifeng.e" + Guid.NewGuid().ToString("N")[..10];
-        var units = new List<object> { new { id = "chifeng", name = "赤峰市", kind = "city" }, new { id = county, name = "测试旗", kind = "county" } };
+        var units = new List<object>
+        {
+            new { id = "chifeng", name = "赤峰市", kind = "city" }, new { id = county, name = "测试旗", kind = "county" },
+        };
         var branches = new List<string>();
         for (int t = 1; t <= townships; t++)
         {
@@ -61,7 +66,8 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
         await Poll.UntilAsync(async () =>
         {
             JsonElement c = await GetCampaignAsync(id, county);
-            return c.GetProperty("evaluations").GetProperty("total").GetInt32() == branches && c.GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null;
+            return c.GetProperty("evaluations").GetProperty("total").GetInt32() == branches
+                && c.GetProperty("branchCount").ValueKind == JsonValueKind.Number ? "ok" : null;
         }, TimeSpan.FromSeconds(60), $"campaign {id} to start {branches} evaluations", () => host.Output);
         return id;
     }
@@ -74,21 +80,30 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
 
     public Task<HttpResponseMessage> SubmitAsync(string campaign, string branch, object scores, string summary = "本年度工作总结") =>
         As(Roles.BranchSecretary, branch).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/self-assessment",
-            new { scores, summary, evidence = new[] { new { criterion = "unity", title = "民族团结活动照片", url = "https://example.org/e/1" } } });
+            new
+            {
+                scores, summary,
+                evidence = new[] { new { criterion = "unity", title = "民族团结活动照片", url = "https://example.org/e/1" } },
+            });
 
-    public Task<HttpResponseMessage> ReviewAsync(string campaign, string branch, string decision, string? comment = null, string role = Roles.TownshipReviewer, string? unit = null) =>
+    public Task<HttpResponseMessage> ReviewAsync(string campaign, string branch, string decision, string? comment = null,
+        string role = Roles.TownshipReviewer, string? unit = null) =>
         As(role, unit ?? TownshipOf(branch)).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/township-review",
-            comment is null ? new Dictionary<string, string> { ["decision"] = decision } : new Dictionary<string, string> { ["decision"] = decision, ["comment"] = comment });
+            comment is null
+                ? new Dictionary<string, string> { ["decision"] = decision }
+                : new Dictionary<string, string> { ["decision"] = decision, ["comment"] = comment });
 
-    public Task<HttpResponseMessage> ScoreAsync(string campaign, string branch, object scores, string? veto = null, string role = Roles.CountyScorer,
-        string? scorer = null, string? unit = null) =>
-        As(role, unit ?? CountyOf(branch), scorer).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/county-score", new { scores, veto, comment = "评分" });
+    public Task<HttpResponseMessage> ScoreAsync(string campaign, string branch, object scores, string? veto = null,
+        string role = Roles.CountyScorer, string? scorer = null, string? unit = null) =>
+        As(role, unit ?? CountyOf(branch), scorer).PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branch}/county-score",
+            new { scores, veto, comment = "评分" });
 
     public async Task<JsonElement> EvaluationAsync(string campaign, string branch) =>
         await As(Roles.OrgDepartment, CountyOf(branch)).GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/evaluations/{branch}");
 
     /// <summary>Waits until the evaluation's stored record satisfies <paramref name="condition"/>.</summary>
-    public async Task<JsonElement> WaitForAsync(string campaign, string branch, Func<JsonElement, bool> condition, string what, int seconds = 60)
+    public async Task<JsonElement> WaitForAsync(string campaign, string branch, Func<JsonElement, bool> condition,
+        string what, int seconds = 60)
     {
         JsonElement last = default;
         return (JsonElement)await Poll.UntilAsync<object>(async () =>
@@ -143,7 +158,8 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
     public static async Task Expect(HttpResponseMessage response, HttpStatusCode status)
     {
         if (response.StatusCode != status)
-            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, expected {(int)status}: {await response.Content.ReadAsStringAsync()}");
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, " +
+                $"expected {(int)status}: {await response.Content.ReadAsStringAsync()}");
     }
 
     public void Dispose()

@@ -46,8 +46,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return await StartOnPortsAsync(storage, hub, workerId, settings, httpPort ?? FreePort.Next(), sidecarPort ?? FreePort.Next());
     }
 
-    static async Task<LocalHostProcess> StartOnPortsAsync(string storage, string hub, string workerId, IDictionary<string, string>? settings,
-        int httpPort, int sidecarPort)
+    static async Task<LocalHostProcess> StartOnPortsAsync(string storage, string hub, string workerId,
+        IDictionary<string, string>? settings, int httpPort, int sidecarPort)
     {
         var start = new ProcessStartInfo("dotnet")
         {

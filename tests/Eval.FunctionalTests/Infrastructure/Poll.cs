@@ -12,7 +12,8 @@ public static class Poll
         while (true)
         {
             if (await probe() is { } value) return value;
-            if (watch.Elapsed > limit) throw new TimeoutException($"Gave up after {limit.TotalSeconds} s waiting for {what}.\n{diagnostics?.Invoke()}");
+            if (watch.Elapsed > limit)
+                throw new TimeoutException($"Gave up after {limit.TotalSeconds} s waiting for {what}.\n{diagnostics?.Invoke()}");
             await Task.Delay(200);
         }
     }

@@ -60,7 +60,8 @@ public static class TableSnapshot
     public static async Task<JsonArray> ExportAsync(TableClient table, string partitionKey)
     {
         var rows = new List<TableEntity>();
-        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"))) rows.Add(e);
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}")))
+            rows.Add(e);
         return Export(rows);
     }
 
@@ -70,5 +71,8 @@ public static class TableSnapshot
         foreach (TableEntity e in Import(rows, change)) await table.UpsertEntityAsync(e, TableUpdateMode.Replace);
     }
 
-    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -12,7 +12,8 @@ namespace Eval.UnitTests.Api;
 /// </summary>
 public sealed class StorageConnectionTests
 {
-    const string Azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
+    const string Azurite =
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
     const string ClientId = "11111111-2222-3333-4444-555555555555";
 
     static IConfiguration Settings(params (string Name, string Value)[] settings) =>
@@ -85,7 +86,8 @@ public sealed class StorageConnectionTests
     [Fact]
     public void Neither_form_names_both_in_the_error()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => StorageConnection.Read(Settings(("AzureWebJobsStorage__clientId", ClientId))));
+        var error = Assert.Throws<InvalidOperationException>(
+            () => StorageConnection.Read(Settings(("AzureWebJobsStorage__clientId", ClientId))));
 
         Assert.Contains("Setting 'AzureWebJobsStorage' is missing", error.Message);
         Assert.Contains("connection string", error.Message);
@@ -122,8 +124,8 @@ public sealed class StorageConnectionTests
     {
         // The same wiring both hosts call: no network is touched until the first request.
         var services = new ServiceCollection();
-        services.AddEvalApi(Settings(("AzureWebJobsStorage__accountName", "stevalprod01"), ("AzureWebJobsStorage__credential", "managedidentity"),
-            ("AzureWebJobsStorage__clientId", ClientId)));
+        services.AddEvalApi(Settings(("AzureWebJobsStorage__accountName", "stevalprod01"),
+            ("AzureWebJobsStorage__credential", "managedidentity"), ("AzureWebJobsStorage__clientId", ClientId)));
         using var provider = services.BuildServiceProvider();
 
         var tables = provider.GetRequiredService<EvalTables>();

@@ -29,7 +29,8 @@ public sealed class TokenValidatorTests
     readonly TokenValidator localValidator = new(Local);
 
     static string DevToken(TimeSpan? lifetime = null, DateTimeOffset? now = null, AuthOptions? options = null, string unit = Unit) =>
-        DevTokens.Create(options ?? Local, "u-1", "Alice", [Roles.TownshipReviewer, Roles.Member], unit, lifetime ?? TimeSpan.FromHours(1), now);
+        DevTokens.Create(options ?? Local, "u-1", "Alice", [Roles.TownshipReviewer, Roles.Member], unit,
+            lifetime ?? TimeSpan.FromHours(1), now);
 
     /// <summary>A token with exactly the given claims, for shapes DevTokens does not write.</summary>
     static string SignedToken(Dictionary<string, object> claims, SigningCredentials credentials, AuthOptions options)
@@ -164,7 +165,8 @@ public sealed class TokenValidatorTests
 
     [Fact]
     public Task An_expired_token_is_rejected() =>
-        AssertInvalid(localValidator, "Bearer " + DevToken(lifetime: TimeSpan.FromHours(1), now: DateTimeOffset.UtcNow.AddHours(-2)), "expired");
+        AssertInvalid(localValidator, "Bearer " + DevToken(lifetime: TimeSpan.FromHours(1), now: DateTimeOffset.UtcNow.AddHours(-2)),
+            "expired");
 
     [Fact]
     public Task A_token_not_valid_until_beyond_the_clock_skew_is_rejected() =>
@@ -182,7 +184,11 @@ public sealed class TokenValidatorTests
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         string header = Segment(new { alg = "none", typ = "JWT" });
-        string payload = Segment(new { iss = Local.Issuer, aud = Local.Audience, sub = "u-1", roles = new[] { Roles.OrgDepartment }, unit = "chifeng", iat = now, nbf = now, exp = now + 3600 });
+        string payload = Segment(new
+        {
+            iss = Local.Issuer, aud = Local.Audience, sub = "u-1", roles = new[] { Roles.OrgDepartment }, unit = "chifeng",
+            iat = now, nbf = now, exp = now + 3600,
+        });
         return AssertInvalid(localValidator, $"Bearer {header}.{payload}.", "signature");
     }
 
@@ -199,11 +205,13 @@ public sealed class TokenValidatorTests
 
     [Fact]
     public Task A_token_from_another_issuer_is_rejected() =>
-        AssertInvalid(localValidator, "Bearer " + DevToken(options: new AuthOptions { SigningKey = Key, Issuer = "someone-else" }), "issuer");
+        AssertInvalid(localValidator, "Bearer " + DevToken(options: new AuthOptions { SigningKey = Key, Issuer = "someone-else" }),
+            "issuer");
 
     [Fact]
     public Task A_token_for_another_audience_is_rejected() =>
-        AssertInvalid(localValidator, "Bearer " + DevToken(options: new AuthOptions { SigningKey = Key, Audience = "other-api" }), "audience");
+        AssertInvalid(localValidator, "Bearer " + DevToken(options: new AuthOptions { SigningKey = Key, Audience = "other-api" }),
+            "audience");
 
     [Fact]
     public Task A_token_without_expiry_is_rejected()
@@ -307,7 +315,8 @@ public sealed class TokenValidatorTests
     {
         // IdentityModel reports an algorithm outside ValidAlgorithms as a signature failure.
         var options = new AuthOptions { SigningKey = new string('k', 64) };
-        var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey)), SecurityAlgorithms.HmacSha384);
+        var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey)),
+            SecurityAlgorithms.HmacSha384);
         var validator = new TokenValidator(options);
 
         await AssertInvalid(validator, "Bearer " + SignedToken(Claims(), credentials, options), "signature");
@@ -424,11 +433,13 @@ public sealed class TokenValidatorTests
     }
 
     /// <summary>Serves the first configuration until a refresh is requested, then the second.</summary>
-    sealed class RotatingMetadata(OpenIdConnectConfiguration before, OpenIdConnectConfiguration after) : IConfigurationManager<OpenIdConnectConfiguration>
+    sealed class RotatingMetadata(OpenIdConnectConfiguration before, OpenIdConnectConfiguration after)
+        : IConfigurationManager<OpenIdConnectConfiguration>
     {
         public int Refreshes { get; private set; }
 
-        public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) => Task.FromResult(Refreshes == 0 ? before : after);
+        public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) =>
+            Task.FromResult(Refreshes == 0 ? before : after);
 
         public void RequestRefresh() => Refreshes++;
     }
@@ -457,7 +468,8 @@ public sealed class TokenValidatorTests
     [Fact]
     public void A_metadata_address_alone_is_enough_configuration()
     {
-        var validator = new TokenValidator(new AuthOptions { MetadataAddress = Entra.MetadataAddress, Issuer = Entra.Issuer, Audience = Entra.Audience });
+        var validator = new TokenValidator(
+            new AuthOptions { MetadataAddress = Entra.MetadataAddress, Issuer = Entra.Issuer, Audience = Entra.Audience });
         Assert.NotNull(validator);
     }
 }

@@ -12,7 +12,8 @@ public sealed class BenchTargetsTests
     [Fact]
     public void A_campaign_stopped_after_ten_minutes_misses_the_goal_by_more_than_the_excess()
     {
-        BenchReport report = Report(WorkloadB(wallSeconds: 2700, Stopped("self-assessment", ("awaiting-self-assessment", 31), ("awaiting-township-review", 3779))));
+        BenchReport report = Report(WorkloadB(wallSeconds: 2700,
+            Stopped("self-assessment", ("awaiting-self-assessment", 31), ("awaiting-township-review", 3779))));
 
         Target start = Single(report, "Campaign start to published");
         Assert.False(start.Met);

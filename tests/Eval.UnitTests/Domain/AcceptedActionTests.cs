@@ -23,14 +23,15 @@ public sealed class AcceptedActionTests
     };
 
     static SelfAssessmentSubmitted Submitted(int round) =>
-        new(round, new SelfAssessment(new Dictionary<string, decimal> { ["political"] = 20.5m, ["unity"] = 24 }, "全年开展民族团结活动十二次",
-            [new Evidence("unity", "活动记录", "https://example.org/e/1")]), Secretary, At);
+        new(round, new SelfAssessment(new Dictionary<string, decimal> { ["political"] = 20.5m, ["unity"] = 24 },
+            "全年开展民族团结活动十二次", [new Evidence("unity", "活动记录", "https://example.org/e/1")]), Secretary, At);
 
     static CountyScore Score() => new(new Dictionary<string, decimal> { ["political"] = 20, ["unity"] = 23.5m }, null, "评分");
 
     static AcceptedAction SelfAssessment(int round = 0) => AcceptedAction.Of($"awaiting-self-assessment:{round}", Submitted(round));
     static AcceptedAction Review(int round = 0) =>
-        AcceptedAction.Of($"awaiting-township-review:{round}", new TownshipReviewed(round, new TownshipReview(ReviewDecisions.Approve, null), Reviewer, At));
+        AcceptedAction.Of($"awaiting-township-review:{round}",
+            new TownshipReviewed(round, new TownshipReview(ReviewDecisions.Approve, null), Reviewer, At));
     static AcceptedAction Scored(Actor by) => AcceptedAction.Of($"awaiting-county-score:0:{by.Id}", new CountyScored(0, Score(), by, At));
 
     [Fact]
@@ -83,7 +84,8 @@ public sealed class AcceptedActionTests
         Assert.Equal(Scored(Scorer2).Claim, kept.Claim);
         Assert.Equal(Json.Write(Scored(Scorer2)), Json.Write(kept));
 
-        TableEntity settled = EvaluationStore.ToEntity(waiting with { Stage = Stages.Done, Scores = [.. waiting.Scores, new ScoreEntry(Score(), Scorer2, At)] });
+        TableEntity settled = EvaluationStore.ToEntity(
+            waiting with { Stage = Stages.Done, Scores = [.. waiting.Scores, new ScoreEntry(Score(), Scorer2, At)] });
         Assert.False(settled.GetBoolean("HasOutbox"));
         Assert.Null(settled.GetString("Outbox"));
         Assert.Empty(EvaluationStore.FromEntity(settled).Outbox);
@@ -93,9 +95,16 @@ public sealed class AcceptedActionTests
     public void A_self_assessment_of_the_largest_size_survives_the_split_over_columns()
     {
         // The schema allows a 5,000-character summary and 50 documents of up to 2,200 characters: over 100,000 in all.
-        var evidence = Enumerable.Range(0, 50).Select(i => new Evidence("unity", new string('证', 200), "https://example.org/" + new string('x', 1980) + i)).ToList();
-        var large = Submitted(0) with { Assessment = new SelfAssessment(Submitted(0).Assessment.Scores, new string('总', 5000), evidence) };
-        EvaluationRecord record = Record(Stages.AwaitingSelfAssessment) with { Outbox = [AcceptedAction.Of("awaiting-self-assessment:0", large)] };
+        var evidence = Enumerable.Range(0, 50)
+            .Select(i => new Evidence("unity", new string('证', 200), "https://example.org/" + new string('x', 1980) + i)).ToList();
+        var large = Submitted(0) with
+        {
+            Assessment = new SelfAssessment(Submitted(0).Assessment.Scores, new string('总', 5000), evidence),
+        };
+        EvaluationRecord record = Record(Stages.AwaitingSelfAssessment) with
+        {
+            Outbox = [AcceptedAction.Of("awaiting-self-assessment:0", large)],
+        };
 
         TableEntity entity = EvaluationStore.ToEntity(record);
         Assert.True(entity.ContainsKey("Outbox_1"), "a self-assessment this large takes more than one column");

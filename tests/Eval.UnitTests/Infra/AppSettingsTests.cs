@@ -24,9 +24,12 @@ public sealed partial class AppSettingsTests
     /// <summary>Read by the code or set locally, and wrong in Azure.</summary>
     static readonly Dictionary<string, string> MustNotBeSet = new()
     {
-        [SettingNames.Storage] = "a connection string needs the account key; the storage account has shared keys off and the app uses the identity form",
-        [$"{AuthOptions.Section}__{nameof(AuthOptions.SigningKey)}"] = "HS256 development tokens; Azure accepts only Entra ID tokens (Auth__MetadataAddress)",
-        ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption takes the runtime from functionAppConfig.runtime and does not support this setting",
+        [SettingNames.Storage] =
+            "a connection string needs the account key; the storage account has shared keys off and the app uses the identity form",
+        [$"{AuthOptions.Section}__{nameof(AuthOptions.SigningKey)}"] =
+            "HS256 development tokens; Azure accepts only Entra ID tokens (Auth__MetadataAddress)",
+        ["FUNCTIONS_WORKER_RUNTIME"] =
+            "Flex Consumption takes the runtime from functionAppConfig.runtime and does not support this setting",
         ["FUNCTIONS_EXTENSION_VERSION"] = "not supported on Flex Consumption (the host version is managed)",
         ["WEBSITE_RUN_FROM_PACKAGE"] = "Flex Consumption deploys from functionAppConfig.deployment.storage",
     };
@@ -35,7 +38,8 @@ public sealed partial class AppSettingsTests
     static readonly Dictionary<string, string> HostSettings = new()
     {
         ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the host sends the app's logs and requests to Application Insights",
-        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "the component refuses the instrumentation key: the host authenticates as the identity",
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] =
+            "the component refuses the instrumentation key: the host authenticates as the identity",
         [$"{SettingNames.Storage}__blobServiceUri"] = "the host and the task hub reach blobs at this endpoint",
         [$"{SettingNames.Storage}__queueServiceUri"] = "the task hub's queues are at this endpoint",
     };
@@ -54,7 +58,8 @@ public sealed partial class AppSettingsTests
             names.Add((string)field.GetRawConstantValue()!);
         foreach (FieldInfo field in typeof(SettingNames.StorageIdentity).GetFields().Where(f => f.IsLiteral))
             names.Add($"{SettingNames.Storage}__{field.GetRawConstantValue()}");
-        foreach (var (section, type) in new[] { (AuthOptions.Section, typeof(AuthOptions)), (StorageOptions.Section, typeof(StorageOptions)) })
+        foreach (var (section, type) in
+            new[] { (AuthOptions.Section, typeof(AuthOptions)), (StorageOptions.Section, typeof(StorageOptions)) })
             foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
                 names.Add($"{section}__{property.Name}");
         string hostJson = File.ReadAllText(Path.Combine(Bicep.RepoRoot, "functions", "Eval.Functions", "host.json"));
@@ -70,7 +75,8 @@ public sealed partial class AppSettingsTests
         var byName = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (JsonNode? setting in settings)
         {
-            string name = (string?)setting?["name"] ?? throw new Xunit.Sdk.XunitException($"An app setting without a literal name: {setting}");
+            string name = (string?)setting?["name"]
+                ?? throw new Xunit.Sdk.XunitException($"An app setting without a literal name: {setting}");
             Assert.True(byName.TryAdd(name, setting!["value"]), $"App setting {name} is set twice.");
         }
         return byName;
@@ -98,7 +104,8 @@ public sealed partial class AppSettingsTests
             .Where(name => !deployed.ContainsKey(name) && !Optional.ContainsKey(name) && !MustNotBeSet.ContainsKey(name))
             .ToArray();
 
-        Assert.True(missing.Length == 0, $"infra/modules/functionapp.bicep does not set: {string.Join(", ", missing)}. Set them, or list them in {nameof(Optional)} with a reason.");
+        Assert.True(missing.Length == 0, $"infra/modules/functionapp.bicep does not set: {string.Join(", ", missing)}. " +
+            $"Set them, or list them in {nameof(Optional)} with a reason.");
     }
 
     [Fact]
@@ -118,7 +125,8 @@ public sealed partial class AppSettingsTests
 
         string[] unknown = deployed.Keys.Where(name => !read.Contains(name) && !HostSettings.ContainsKey(name)).ToArray();
 
-        Assert.True(unknown.Length == 0, $"Nobody reads the app settings {string.Join(", ", unknown)} (a typo, or a setting no longer used).");
+        Assert.True(unknown.Length == 0,
+            $"Nobody reads the app settings {string.Join(", ", unknown)} (a typo, or a setting no longer used).");
     }
 
     [Fact]
@@ -126,7 +134,8 @@ public sealed partial class AppSettingsTests
     {
         Dictionary<string, JsonNode?> deployed = await DeployedSettingsAsync();
 
-        Assert.Equal(StorageConnection.ManagedIdentity, (string?)deployed[$"{SettingNames.Storage}__{SettingNames.StorageIdentity.Credential}"]);
+        Assert.Equal(StorageConnection.ManagedIdentity,
+            (string?)deployed[$"{SettingNames.Storage}__{SettingNames.StorageIdentity.Credential}"]);
         // The values are template expressions: the identity's client id, the issuer, the OIDC metadata under it.
         Assert.Contains("clientId", (string?)deployed[$"{SettingNames.Storage}__{SettingNames.StorageIdentity.ClientId}"]);
         Assert.Contains("Authorization=AAD", (string?)deployed["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
@@ -140,13 +149,16 @@ public sealed partial class AppSettingsTests
     public void Every_local_setting_is_deployed_or_accounted_for()
     {
         // The sample is what the local hosts run with: each of its settings is in Azure too, or local-only, or wrong there.
-        JsonElement values = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.RepoRoot, "local.settings.sample.json"))).RootElement.GetProperty("Values");
+        JsonElement values = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.RepoRoot, "local.settings.sample.json")))
+            .RootElement.GetProperty("Values");
         SortedSet<string> read = SettingsTheAppReads();
 
         foreach (JsonProperty setting in values.EnumerateObject())
         {
-            bool accounted = read.Contains(setting.Name) || MustNotBeSet.ContainsKey(setting.Name) || LocalOnlyPrefixes.Any(p => setting.Name.StartsWith(p, StringComparison.Ordinal));
-            Assert.True(accounted, $"local.settings.sample.json has {setting.Name}, which neither the app's code reads nor this test accounts for.");
+            bool accounted = read.Contains(setting.Name) || MustNotBeSet.ContainsKey(setting.Name)
+                || LocalOnlyPrefixes.Any(p => setting.Name.StartsWith(p, StringComparison.Ordinal));
+            Assert.True(accounted,
+                $"local.settings.sample.json has {setting.Name}, which neither the app's code reads nor this test accounts for.");
         }
     }
 }

@@ -60,7 +60,8 @@ public static class Bicep
     }
 
     /// <summary>Runs bicep with <paramref name="arguments"/> in <paramref name="workingDirectory"/> (infra/ by default).</summary>
-    public static async Task<Result> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    public static async Task<Result> RunAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(Executable.Value)
         {

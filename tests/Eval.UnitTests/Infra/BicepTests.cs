@@ -102,7 +102,8 @@ public sealed partial class BicepTests
             File.WriteAllText(Path.Combine(dir, "unused.bicep"), "param unused string\n");
             // BCP081: no types for this API version; a compiler warning, not a linter rule.
             File.WriteAllText(Path.Combine(dir, "untyped.bicep"),
-                "param location string\nresource s 'Microsoft.Storage/storageAccounts@2001-01-01' = {\n  name: 'stevalx'\n  location: location\n}\n");
+                "param location string\nresource s 'Microsoft.Storage/storageAccounts@2001-01-01' = {\n" +
+                "  name: 'stevalx'\n  location: location\n}\n");
 
             Bicep.Result unused = await Bicep.RunAsync(["lint", "unused.bicep"], workingDirectory: dir);
             Assert.NotEqual(0, unused.ExitCode);

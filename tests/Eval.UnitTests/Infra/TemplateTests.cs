@@ -46,7 +46,11 @@ public sealed class TemplateTests
         int assignments = Bicep.Resources(template).Count(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments");
 
         // Built-in role ids: Storage Blob Data Owner, Queue Data Contributor, Table Data Contributor, Monitoring Metrics Publisher.
-        foreach (string id in new[] { "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "3913510d-42f4-4e42-8a64-420c390055eb" })
+        foreach (string id in new[]
+        {
+            "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+            "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "3913510d-42f4-4e42-8a64-420c390055eb",
+        })
             Assert.Contains(id, roles);
         Assert.Equal(3, assignments); // the app's storage roles (a loop), its telemetry role, the operator's roles (a loop)
     }
@@ -74,7 +78,8 @@ public sealed class TemplateTests
     public void Azure_yaml_deploys_the_functions_project_as_service_api()
     {
         string yaml = File.ReadAllText(Path.Combine(Bicep.RepoRoot, "azure.yaml"));
-        string? Value(string key) => Regex.Match(yaml, $@"^\s*{key}:\s*(\S+)\s*$", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : null;
+        string? Value(string key) =>
+            Regex.Match(yaml, $@"^\s*{key}:\s*(\S+)\s*$", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : null;
 
         Assert.Matches(new Regex(@"^services:\s*\n\s+api:\s*$", RegexOptions.Multiline), yaml);
         Assert.Equal("./functions/Eval.Functions", Value("project"));
@@ -89,7 +94,8 @@ public sealed class TemplateTests
     [Fact]
     public void The_Entra_ID_app_roles_are_the_roles_the_API_checks()
     {
-        JsonElement[] appRoles = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.InfraDir, "entra", "app-roles.json"))).RootElement.EnumerateArray().ToArray();
+        JsonElement[] appRoles = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.InfraDir, "entra", "app-roles.json")))
+            .RootElement.EnumerateArray().ToArray();
 
         Assert.Equal(Roles.All.Order(), appRoles.Select(r => r.GetProperty("value").GetString()!).Order());
         Assert.Equal(appRoles.Length, appRoles.Select(r => Guid.Parse(r.GetProperty("id").GetString()!)).Distinct().Count());

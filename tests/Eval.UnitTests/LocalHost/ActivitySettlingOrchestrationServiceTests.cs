@@ -13,7 +13,8 @@ public sealed class ActivitySettlingOrchestrationServiceTests
     public async Task An_abandon_that_fails_while_storage_is_down_is_repeated_until_it_succeeds()
     {
         var provider = new FailingProvider(failures: 2);
-        var service = new ActivitySettlingOrchestrationService(provider, NullLogger.Instance, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4));
+        var service = new ActivitySettlingOrchestrationService(provider, NullLogger.Instance, TimeSpan.FromMilliseconds(1),
+            TimeSpan.FromMilliseconds(4));
         var workItem = new TaskActivityWorkItem { Id = "m-1" };
 
         await service.AbandonTaskActivityWorkItemAsync(workItem).WaitAsync(Wait);
@@ -26,7 +27,8 @@ public sealed class ActivitySettlingOrchestrationServiceTests
     public async Task A_stop_ends_the_retries_of_an_abandon_that_keeps_failing()
     {
         var provider = new FailingProvider(failures: int.MaxValue);
-        var service = new ActivitySettlingOrchestrationService(provider, NullLogger.Instance, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4));
+        var service = new ActivitySettlingOrchestrationService(provider, NullLogger.Instance, TimeSpan.FromMilliseconds(1),
+            TimeSpan.FromMilliseconds(4));
 
         Task abandoning = service.AbandonTaskActivityWorkItemAsync(new TaskActivityWorkItem { Id = "m-2" });
         while (provider.AbandonCalls < 3) await Task.Delay(5);
@@ -42,7 +44,8 @@ public sealed class ActivitySettlingOrchestrationServiceTests
     public async Task An_attempt_that_fails_as_the_stop_comes_in_ends_the_abandon_without_an_error()
     {
         var provider = new FailingProvider(failures: int.MaxValue);
-        var service = new ActivitySettlingOrchestrationService(provider, NullLogger.Instance, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4));
+        var service = new ActivitySettlingOrchestrationService(provider, NullLogger.Instance, TimeSpan.FromMilliseconds(1),
+            TimeSpan.FromMilliseconds(4));
         // The stop arrives while the second attempt is in the provider, which then fails.
         provider.DuringCall = call => { if (call == 2) service.StopAsync(false).GetAwaiter().GetResult(); };
 

@@ -24,9 +24,14 @@ public sealed class ExtendedSessionOrchestrationServiceTests
         Assert.Empty(provider.Released);
         Assert.Equal(1, service.IdleSessions);
 
-        var completed = new TaskMessage { Event = new TaskCompletedEvent(-1, 0, "true"), OrchestrationInstance = first.OrchestrationRuntimeState.OrchestrationInstance };
+        var completed = new TaskMessage
+        {
+            Event = new TaskCompletedEvent(-1, 0, "true"),
+            OrchestrationInstance = first.OrchestrationRuntimeState.OrchestrationInstance,
+        };
         session.Deliver([completed]);
-        TaskOrchestrationWorkItem resumed = await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None).WaitAsync(Wait);
+        TaskOrchestrationWorkItem resumed =
+            await service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None).WaitAsync(Wait);
 
         Assert.Same(first, resumed);
         Assert.Equal([completed], resumed.NewMessages);
@@ -44,7 +49,11 @@ public sealed class ExtendedSessionOrchestrationServiceTests
         var slowFetch = new TaskCompletionSource<TaskOrchestrationWorkItem>();
         provider.Fetches.Enqueue(slowFetch.Task);
         Task<TaskOrchestrationWorkItem> waiting = service.LockNextTaskOrchestrationWorkItemAsync(Wait, CancellationToken.None);
-        session.Deliver([new TaskMessage { Event = new EventRaisedEvent(-1, "\"x\"") { Name = "go" }, OrchestrationInstance = kept.OrchestrationRuntimeState.OrchestrationInstance }]);
+        session.Deliver([new TaskMessage
+        {
+            Event = new EventRaisedEvent(-1, "\"x\"") { Name = "go" },
+            OrchestrationInstance = kept.OrchestrationRuntimeState.OrchestrationInstance,
+        }]);
         Assert.Same(kept, await waiting.WaitAsync(Wait));
 
         TaskOrchestrationWorkItem other = RunningWorkItem("other", new ScriptedSession());
@@ -85,7 +94,11 @@ public sealed class ExtendedSessionOrchestrationServiceTests
     }
 
     static TaskMessage Raised(TaskOrchestrationWorkItem item) =>
-        new() { Event = new EventRaisedEvent(-1, "\"x\"") { Name = "go" }, OrchestrationInstance = item.OrchestrationRuntimeState.OrchestrationInstance };
+        new()
+        {
+            Event = new EventRaisedEvent(-1, "\"x\"") { Name = "go" },
+            OrchestrationInstance = item.OrchestrationRuntimeState.OrchestrationInstance,
+        };
 
     [Fact]
     public async Task A_session_that_stays_idle_is_released_to_the_provider()
@@ -143,8 +156,12 @@ public sealed class ExtendedSessionOrchestrationServiceTests
     static TaskOrchestrationWorkItem RunningWorkItem(string instanceId, IOrchestrationSession? session)
     {
         var instance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = "e-" + instanceId };
-        var state = new OrchestrationRuntimeState([new ExecutionStartedEvent(-1, "null") { Name = "Evaluation", OrchestrationInstance = instance }]);
-        return new TaskOrchestrationWorkItem { InstanceId = instanceId, OrchestrationRuntimeState = state, Session = session, NewMessages = [] };
+        var state = new OrchestrationRuntimeState(
+            [new ExecutionStartedEvent(-1, "null") { Name = "Evaluation", OrchestrationInstance = instance }]);
+        return new TaskOrchestrationWorkItem
+        {
+            InstanceId = instanceId, OrchestrationRuntimeState = state, Session = session, NewMessages = [],
+        };
     }
 
     /// <summary>The provider's session: FetchNewOrchestrationMessagesAsync waits until the test delivers (null = idle timeout).</summary>
@@ -167,7 +184,8 @@ public sealed class ExtendedSessionOrchestrationServiceTests
         public int FetchCalls { get; private set; }
         public Task<TaskOrchestrationWorkItem> NextReleased => released.Task;
 
-        public override Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+        public override Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(
+            TimeSpan receiveTimeout, CancellationToken cancellationToken)
         {
             FetchCalls++;
             return Fetches.TryDequeue(out var fetch) ? fetch : new TaskCompletionSource<TaskOrchestrationWorkItem>().Task;

@@ -14,13 +14,16 @@ public sealed class LocalSettingsFileTests : IDisposable
     public void The_file_overrides_appsettings_and_the_environment_overrides_the_file()
     {
         string key = "EvalSettingsTest" + Guid.NewGuid().ToString("N")[..8];
-        File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Logging": { "Console": { "FormatterName": "simple" } } }""");
+        File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"),
+            """{ "Logging": { "Console": { "FormatterName": "simple" } } }""");
         File.WriteAllText(Path.Combine(dir.FullName, LocalSettingsFile.FileName),
-            $$"""{ "IsEncrypted": false, "Values": { "Logging__Console__FormatterName": "json", "{{key}}__Value": "file", "{{key}}__Other": "file" } }""");
+            """{ "IsEncrypted": false, "Values": { "Logging__Console__FormatterName": "json",""" +
+            $$""" "{{key}}__Value": "file", "{{key}}__Other": "file" } }""");
         Environment.SetEnvironmentVariable($"{key}__Value", "environment");
         try
         {
-            WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dir.FullName, Args = [] });
+            WebApplicationBuilder builder =
+                WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dir.FullName, Args = [] });
             LocalSettingsFile.AddTo(builder.Configuration, dir.FullName);
 
             Assert.Equal("json", builder.Configuration["Logging:Console:FormatterName"]);

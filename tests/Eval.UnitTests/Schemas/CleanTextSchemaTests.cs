@@ -12,9 +12,11 @@ public class CleanTextSchemaTests
 {
     static readonly Dictionary<string, (Func<Task<JsonSchema>> Schema, string Valid)> Bodies = new()
     {
-        ["units"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Units), """{"units":[{"id":"chifeng","name":"赤峰市","kind":"city"}]}"""),
+        ["units"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Units),
+            """{"units":[{"id":"chifeng","name":"赤峰市","kind":"city"}]}"""),
         ["campaign"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Campaign), SampleBodies.Campaign),
-        ["township-review"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview), """{"decision":"return","comment":"请补充材料"}"""),
+        ["township-review"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview),
+            """{"decision":"return","comment":"请补充材料"}"""),
         ["objection"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.Objection),
             """{"branchId":"chifeng.hongshan.t01.b001","text":"得分与事实不符"}"""),
         ["objection-resolution"] = (() => SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution),
@@ -61,7 +63,8 @@ public class CleanTextSchemaTests
         ("\"\\ude00\\ud83d\"", "contains a lone surrogate U+DE00"),
     ];
 
-    static readonly string[] LineBreaks = ["\"第一行\\n第二行\"", "\"第一行\\r\\n第二行\"", "\"第一行\u2028第二行\"", "\"a\\tb\""];
+    static readonly string[] LineBreaks =
+        ["\"第一行\\n第二行\"", "\"第一行\\r\\n第二行\"", "\"第一行\u2028第二行\"", "\"a\\tb\""];
 
     public static TheoryData<string, string, string, string> UncleanCases()
     {
@@ -106,7 +109,8 @@ public class CleanTextSchemaTests
     [InlineData("objection", "/text")]
     public async Task Text_of_any_script_with_emoji_passes(string body, string pointer)
     {
-        Assert.Empty(await CheckAsync(body, pointer, "\"ᠬᠣᠩᠰᠠᠨ 红山区 Улаанхад \\ud83d\\udc4d\\ud83c\\udffd 👨‍👩‍👧\""));
+        Assert.Empty(await CheckAsync(body, pointer,
+            "\"ᠬᠣᠩᠰᠠᠨ 红山区 Улаанхад \\ud83d\\udc4d\\ud83c\\udffd 👨‍👩‍👧\""));
     }
 
     [Fact]
@@ -192,7 +196,9 @@ public class CleanTextSchemaTests
 
     const string Placeholder = "@@text@@";
 
-    /// <summary>The body's valid sample, the string at <paramref name="pointer"/> written as the JSON text <paramref name="json"/>.</summary>
+    /// <summary>
+    /// The body's valid sample, the string at <paramref name="pointer"/> written as the JSON text <paramref name="json"/>.
+    /// </summary>
     static async Task<IReadOnlyList<FieldError>> CheckAsync(string body, string pointer, string json)
     {
         (Func<Task<JsonSchema>> schema, string valid) = Bodies[body];

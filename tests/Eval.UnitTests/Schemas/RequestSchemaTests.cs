@@ -157,15 +157,20 @@ public class RequestSchemaTests
     [Fact]
     public async Task A_publication_force_must_be_a_boolean()
     {
-        Assert.Equal([new FieldError("/force", "must be true or false")], await CheckAsync(SchemaCatalog.Publication, """{"force":"yes"}"""));
+        Assert.Equal([new FieldError("/force", "must be true or false")],
+            await CheckAsync(SchemaCatalog.Publication, """{"force":"yes"}"""));
     }
 
     [Fact]
     public async Task An_objection_needs_a_unit_id_and_a_text()
     {
-        Assert.Empty(await CheckAsync(SchemaCatalog.Objection, """{"branchId":"chifeng.hongshan.t01.b001","text":"得分与事实不符"}"""));
+        Assert.Empty(await CheckAsync(SchemaCatalog.Objection,
+            """{"branchId":"chifeng.hongshan.t01.b001","text":"得分与事实不符"}"""));
         Assert.Equal(
-            [new FieldError("/branchId", @"must match the pattern ^[a-z0-9-]{1,40}(\.[a-z0-9-]{1,40}){0,3}$"), new FieldError("/text", "required")],
+            [
+                new FieldError("/branchId", @"must match the pattern ^[a-z0-9-]{1,40}(\.[a-z0-9-]{1,40}){0,3}$"),
+                new FieldError("/text", "required"),
+            ],
             await CheckAsync(SchemaCatalog.Objection, """{"branchId":"b001/../x"}"""));
     }
 

@@ -69,7 +69,8 @@ public class SelfAssessmentSchemaTests
     public void A_summary_of_5000_characters_passes_and_of_5001_does_not()
     {
         Assert.Empty(Check(body => body["summary"] = new string('好', 5000)));
-        Assert.Equal([new FieldError("/summary", "must be at most 5000 characters")], Check(body => body["summary"] = new string('好', 5001)));
+        Assert.Equal([new FieldError("/summary", "must be at most 5000 characters")],
+            Check(body => body["summary"] = new string('好', 5001)));
     }
 
     [Fact]

@@ -4,10 +4,15 @@ using Eval.Workflows.Storage;
 
 namespace Eval.UnitTests.Storage;
 
-/// <summary>How an evaluation record fits a table row: every long value split under a property's limit, Chinese text kept compact.</summary>
+/// <summary>
+/// How an evaluation record fits a table row: every long value split under a property's limit, Chinese text kept compact.
+/// </summary>
 public sealed class EvaluationEntityTests
 {
-    static EvaluationRecord Record() => new() { CampaignId = "c1", BranchId = "chifeng.x.t01.b001", BranchName = "第一嘎查党支部", Stage = Stages.AwaitingCountyScore };
+    static EvaluationRecord Record() => new()
+    {
+        CampaignId = "c1", BranchId = "chifeng.x.t01.b001", BranchName = "第一嘎查党支部", Stage = Stages.AwaitingCountyScore,
+    };
 
     static ScoreEntry Score(int scorer, string comment) =>
         new(new CountyScore(new Dictionary<string, decimal> { ["political"] = 20, ["unity"] = 24.5m }, null, comment),
@@ -20,7 +25,8 @@ public sealed class EvaluationEntityTests
         var scores = Enumerable.Range(1, 10).Select(i => Score(i, new string('评', 1990) + i)).ToList();
         TableEntity entity = EvaluationStore.ToEntity(Record() with { Scores = scores });
 
-        Assert.All(entity.Select(p => p.Value).OfType<string>(), s => Assert.True(s.Length <= 32_000, $"a string of {s.Length} characters"));
+        Assert.All(entity.Select(p => p.Value).OfType<string>(),
+            s => Assert.True(s.Length <= 32_000, $"a string of {s.Length} characters"));
         Assert.Equal(Json.Write(scores), Json.Write(EvaluationStore.FromEntity(entity).Scores));
     }
 
@@ -38,7 +44,8 @@ public sealed class EvaluationEntityTests
         string text = new string('a', 29_999) + "😀" + new string('b', 10);
         var entity = new TableEntity("p", "r");
         TableText.Write(entity, "T", text);
-        Assert.All(entity.Select(p => p.Value).OfType<string>(), s => Assert.False(char.IsHighSurrogate(s[^1]), "a chunk ends in half a pair"));
+        Assert.All(entity.Select(p => p.Value).OfType<string>(),
+            s => Assert.False(char.IsHighSurrogate(s[^1]), "a chunk ends in half a pair"));
         Assert.Equal(text, TableText.Read(entity, "T"));
     }
 
@@ -69,7 +76,14 @@ public sealed class EvaluationEntityTests
     public void A_record_over_a_rows_limit_is_measured_as_such()
     {
         var big = new string('总', 300_000);
-        TableEntity entity = EvaluationStore.ToEntity(Record() with { History = [new HistoryEntry(DateTimeOffset.UnixEpoch, "a", "r", "x", big), new HistoryEntry(DateTimeOffset.UnixEpoch, "a", "r", "y", big)] });
+        TableEntity entity = EvaluationStore.ToEntity(Record() with
+        {
+            History =
+            [
+                new HistoryEntry(DateTimeOffset.UnixEpoch, "a", "r", "x", big),
+                new HistoryEntry(DateTimeOffset.UnixEpoch, "a", "r", "y", big),
+            ],
+        });
         Assert.True(EntitySize.Of(entity) > EntitySize.Max);
         Assert.True(EntitySize.Of(EvaluationStore.ToEntity(Record())) < 2_000);
     }

@@ -39,14 +39,16 @@ public sealed class EvalTelemetryTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [EvalTelemetry.AzureMonitorSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/",
+            [EvalTelemetry.AzureMonitorSetting] =
+                "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/",
             [EvalTelemetry.AzureMonitorAuthenticationSetting] = "ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD",
         }).Build();
         var services = new ServiceCollection();
         services.AddEvalTelemetry(configuration, "eval-test");
         using ServiceProvider provider = services.BuildServiceProvider();
 
-        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Azure.Monitor.OpenTelemetry.Exporter.AzureMonitorExporterOptions>>();
+        var options = provider.GetRequiredService<
+            Microsoft.Extensions.Options.IOptionsMonitor<Azure.Monitor.OpenTelemetry.Exporter.AzureMonitorExporterOptions>>();
         Assert.IsType<Azure.Identity.ManagedIdentityCredential>(options.Get(Microsoft.Extensions.Options.Options.DefaultName).Credential);
     }
 

@@ -37,7 +37,11 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     public async Task InitializeAsync() => host = await DurableTaskTestHost.StartAsync(r =>
     {
         r.AddOrchestrator<CampaignOrchestrator>();
-        r.AddActivityFunc<string, string[]>(TaskNames.PrepareEvaluations, (_, id) => { Record(TaskNames.PrepareEvaluations, id, Groups.Length); return Groups; });
+        r.AddActivityFunc<string, string[]>(TaskNames.PrepareEvaluations, (_, id) =>
+        {
+            Record(TaskNames.PrepareEvaluations, id, Groups.Length);
+            return Groups;
+        });
         r.AddActivityFunc<StartEvaluationGroupInput, int>(TaskNames.StartEvaluationGroup, async (_, input) =>
         {
             int now = Interlocked.Increment(ref startsInFlight);
@@ -57,9 +61,12 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
             (_, input) => Record(TaskNames.CloseUnfinishedEvaluations, input, Volatile.Read(ref unfinished)));
         r.AddActivityFunc<string, int>(TaskNames.CountUnfinishedEvaluations,
             (_, id) => Record(TaskNames.CountUnfinishedEvaluations, id, Volatile.Read(ref unfinished)));
-        r.AddActivityFunc<ProposeRatingsInput, int>(TaskNames.ProposeRatings, (_, input) => Record(TaskNames.ProposeRatings, input, Ranked));
-        r.AddActivityFunc<string, int>(TaskNames.CloseNotice, (_, id) => Record(TaskNames.CloseNotice, id, Volatile.Read(ref openObjections)));
-        r.AddActivityFunc<PublishRatingsInput, int>(TaskNames.PublishRatings, (_, input) => Record(TaskNames.PublishRatings, input, Ranked));
+        r.AddActivityFunc<ProposeRatingsInput, int>(TaskNames.ProposeRatings,
+            (_, input) => Record(TaskNames.ProposeRatings, input, Ranked));
+        r.AddActivityFunc<string, int>(TaskNames.CloseNotice,
+            (_, id) => Record(TaskNames.CloseNotice, id, Volatile.Read(ref openObjections)));
+        r.AddActivityFunc<PublishRatingsInput, int>(TaskNames.PublishRatings,
+            (_, input) => Record(TaskNames.PublishRatings, input, Ranked));
         r.AddActivityFunc<string, int>(TaskNames.RevokeUpheldRatings, (_, _) => { revocations.Enqueue(DateTimeOffset.UtcNow); return 1; });
     });
 
@@ -79,7 +86,8 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         while (!startCalls.Any(c => c.Name == TaskNames.FinishStart && c.Result == 0))
         {
-            Assert.False(timeout.IsCancellationRequested, $"the start did not finish; calls: {string.Join(", ", startCalls.Select(c => c.Name))}");
+            Assert.False(timeout.IsCancellationRequested,
+                $"the start did not finish; calls: {string.Join(", ", startCalls.Select(c => c.Name))}");
             await Task.Delay(25);
         }
         Call[] start = startCalls.ToArray();
@@ -112,7 +120,11 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
 
         Assert.Equal(CampaignStatus.Published, await Complete(id));
         Call[] all = calls.ToArray();
-        Assert.Equal([TaskNames.PrepareEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.PublishRatings],
+        Assert.Equal(
+            [
+                TaskNames.PrepareEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice,
+                TaskNames.PublishRatings,
+            ],
             all.Select(c => c.Name));
         Assert.Equal(CampaignId, all[0].Input);
         Assert.Equal(CampaignId, all[1].Input);
@@ -129,7 +141,8 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         Assert.True(all[3].At >= propose.PublicityEndsAt, $"notice closed at {all[3].At:O}, before its end {propose.PublicityEndsAt:O}");
         var publish = (PublishRatingsInput)all[4].Input;
         Assert.Equal(CampaignId, publish.CampaignId);
-        Assert.True(publish.PublishedAt >= propose.PublicityEndsAt, $"published at {publish.PublishedAt:O}, before the notice ended at {propose.PublicityEndsAt:O}");
+        Assert.True(publish.PublishedAt >= propose.PublicityEndsAt,
+            $"published at {publish.PublishedAt:O}, before the notice ended at {propose.PublicityEndsAt:O}");
         Assert.True(all[4].At >= propose.PublicityEndsAt);
     }
 
@@ -164,10 +177,12 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         Assert.True(polls.Length >= 3, $"{polls.Length} polls");
         Assert.All(polls[..^1], p => Assert.Equal(2, p.Result));
         Assert.Equal(0, polls[^1].Result);
-        Assert.Equal([TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.PublishRatings], all.Skip(2 + polls.Length).Select(c => c.Name));
+        Assert.Equal([TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.PublishRatings],
+            all.Skip(2 + polls.Length).Select(c => c.Name));
         Assert.Single(all, c => c.Name == TaskNames.CloseUnfinishedEvaluations);
         for (int i = 1; i < polls.Length; i++)
-            Assert.True(polls[i].At - polls[i - 1].At >= TimeSpan.FromSeconds(1.5), $"poll {i} came {polls[i].At - polls[i - 1].At} after the previous one");
+            Assert.True(polls[i].At - polls[i - 1].At >= TimeSpan.FromSeconds(1.5),
+                $"poll {i} came {polls[i].At - polls[i - 1].At} after the previous one");
     }
 
     [Theory]
@@ -192,7 +207,11 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", upheld));
 
         Assert.Equal(CampaignStatus.Published, await Complete(id));
-        Assert.Equal([TaskNames.PrepareEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice, TaskNames.CloseNotice, TaskNames.PublishRatings],
+        Assert.Equal(
+            [
+                TaskNames.PrepareEvaluations, TaskNames.CountUnfinishedEvaluations, TaskNames.ProposeRatings, TaskNames.CloseNotice,
+                TaskNames.CloseNotice, TaskNames.PublishRatings,
+            ],
             calls.Select(c => c.Name));
         Assert.Equal([1, 0], calls.Where(c => c.Name == TaskNames.CloseNotice).Select(c => c.Result));
     }

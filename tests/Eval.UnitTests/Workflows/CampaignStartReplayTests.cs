@@ -25,12 +25,16 @@ public sealed class CampaignStartReplayTests
     public void A_history_recorded_by_the_wave_start_replays_and_the_start_goes_on_with_the_poll()
     {
         // Waves: Prepare; townships 1-4; their 4 results; townships 5-6. New: the results of 5 and 6.
-        var past = new List<P.HistoryEvent> { Started(0), ExecutionStarted(), Scheduled(0, TaskNames.PrepareEvaluations, CampaignId), Started(1),
-            Completed(0, Groups) };
-        past.AddRange(Enumerable.Range(1, 4).Select(i => Scheduled(i, TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(CampaignId, Groups[i - 1]))));
+        var past = new List<P.HistoryEvent>
+        {
+            Started(0), ExecutionStarted(), Scheduled(0, TaskNames.PrepareEvaluations, CampaignId), Started(1), Completed(0, Groups),
+        };
+        past.AddRange(Enumerable.Range(1, 4)
+            .Select(i => Scheduled(i, TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(CampaignId, Groups[i - 1]))));
         past.Add(Started(2));
         past.AddRange(Enumerable.Range(1, 4).Select(i => Completed(i, 3)));
-        past.AddRange(Enumerable.Range(5, 2).Select(i => Scheduled(i, TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(CampaignId, Groups[i - 1]))));
+        past.AddRange(Enumerable.Range(5, 2)
+            .Select(i => Scheduled(i, TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(CampaignId, Groups[i - 1]))));
         var fresh = new List<P.HistoryEvent> { Started(3), Completed(5, 3), Completed(6, 3) };
 
         P.OrchestratorResponse response = Run(past, fresh);
@@ -45,8 +49,11 @@ public sealed class CampaignStartReplayTests
     public void A_history_whose_calls_come_in_another_order_does_not_replay()
     {
         // The check above could pass for any history: this one schedules township 2 where the code starts township 1.
-        var past = new List<P.HistoryEvent> { Started(0), ExecutionStarted(), Scheduled(0, TaskNames.PrepareEvaluations, CampaignId), Started(1),
-            Completed(0, Groups), Scheduled(1, TaskNames.CloseNotice, CampaignId) };
+        var past = new List<P.HistoryEvent>
+        {
+            Started(0), ExecutionStarted(), Scheduled(0, TaskNames.PrepareEvaluations, CampaignId), Started(1), Completed(0, Groups),
+            Scheduled(1, TaskNames.CloseNotice, CampaignId),
+        };
 
         P.OrchestratorResponse response = Run(past, [Started(2), Completed(1, 0)]);
 
@@ -56,7 +63,10 @@ public sealed class CampaignStartReplayTests
 
     static P.OrchestratorResponse Run(IEnumerable<P.HistoryEvent> past, IEnumerable<P.HistoryEvent> fresh)
     {
-        var request = new P.OrchestratorRequest { InstanceId = InstanceIds.Campaign(CampaignId), PastEvents = { past }, NewEvents = { fresh } };
+        var request = new P.OrchestratorRequest
+        {
+            InstanceId = InstanceIds.Campaign(CampaignId), PastEvents = { past }, NewEvents = { fresh },
+        };
         string encoded = GrpcOrchestrationRunner.LoadAndRun(request.ToByteString().ToBase64(), new CampaignOrchestrator());
         return P.OrchestratorResponse.Parser.ParseFrom(ByteString.FromBase64(encoded));
     }
@@ -83,7 +93,8 @@ public sealed class CampaignStartReplayTests
 
     static P.HistoryEvent Completed(int id, object result) => new()
     {
-        EventId = -1, Timestamp = Timestamp.FromDateTime(T0), TaskCompleted = new P.TaskCompletedEvent { TaskScheduledId = id, Result = Json(result) },
+        EventId = -1, Timestamp = Timestamp.FromDateTime(T0),
+        TaskCompleted = new P.TaskCompletedEvent { TaskScheduledId = id, Result = Json(result) },
     };
 
     static string Json(object value) => JsonSerializer.Serialize(value);

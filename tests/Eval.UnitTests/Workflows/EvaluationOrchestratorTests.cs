@@ -223,7 +223,8 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
     public async Task A_version_0_evaluation_makes_no_new_call_at_the_deadline_so_it_replays_as_recorded()
     {
         DateTimeOffset startedAt = DateTimeOffset.UtcNow;
-        outbox[(EvaluationEvents.SelfAssessmentSubmitted, 0)] = AcceptedAction.Of("awaiting-self-assessment:0", Submit(0) with { At = startedAt + Short / 2 });
+        outbox[(EvaluationEvents.SelfAssessmentSubmitted, 0)] =
+            AcceptedAction.Of("awaiting-self-assessment:0", Submit(0) with { At = startedAt + Short / 2 });
         string id = await Start(Rules(selfAssessment: Short), startedAt, version: 0);
 
         Assert.Equal(Outcomes.NotSubmitted, (await Complete(id)).Outcome);
@@ -351,7 +352,11 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         EvaluationChange[] c = AssertSeqs(5);
         Assert.Equal(["self-assessment-submitted", "township-returned", "self-assessment-submitted", "township-approved", "county-scored"],
             c.Select(x => x.Entry.Action));
-        Assert.Equal([Stages.AwaitingTownshipReview, Stages.AwaitingSelfAssessment, Stages.AwaitingTownshipReview, Stages.AwaitingCountyScore, Stages.Done],
+        Assert.Equal(
+            [
+                Stages.AwaitingTownshipReview, Stages.AwaitingSelfAssessment, Stages.AwaitingTownshipReview, Stages.AwaitingCountyScore,
+                Stages.Done,
+            ],
             c.Select(x => x.Stage));
         Assert.Equal(0, c[0].Submission!.Round);
         Assert.Equal("round 0", c[0].Entry.Detail);
@@ -628,13 +633,14 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
     };
 
     static SelfAssessmentSubmitted Submit(int round) =>
-        new(round, new SelfAssessment(Points(20, 20, 20, 20), $"summary, round {round}", [new Evidence("unity", "活动记录", "https://example.org/e1")]),
-            Secretary, DateTimeOffset.UtcNow);
+        new(round, new SelfAssessment(Points(20, 20, 20, 20), $"summary, round {round}",
+            [new Evidence("unity", "活动记录", "https://example.org/e1")]), Secretary, DateTimeOffset.UtcNow);
 
     static TownshipReviewed Review(int round, string decision, Actor? by = null, string? comment = null) =>
         new(round, new TownshipReview(decision, comment), by ?? Reviewer, DateTimeOffset.UtcNow);
 
-    static CountyScored Score(int round, Actor by, decimal organization, decimal education, decimal service, decimal unity, string? veto = null) =>
+    static CountyScored Score(
+        int round, Actor by, decimal organization, decimal education, decimal service, decimal unity, string? veto = null) =>
         new(round, new CountyScore(Points(organization, education, service, unity), veto, null), by, DateTimeOffset.UtcNow);
 
     async Task<string> Start(EvaluationRules rules, DateTimeOffset? startedAt = null, int version = EvaluationInput.CurrentVersion)
@@ -670,7 +676,8 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         while (changes.Count < count)
         {
             if (timeout.IsCancellationRequested)
-                Assert.Fail($"{count} changes expected, {changes.Count} recorded: {string.Join(", ", changes.Select(c => c.Entry.Action))}");
+                Assert.Fail($"{count} changes expected, {changes.Count} recorded: " +
+                    string.Join(", ", changes.Select(c => c.Entry.Action)));
             await Task.Delay(25);
         }
     }
