@@ -22,14 +22,17 @@ public sealed class CampaignAccess(CampaignStore campaigns)
     {
         if (!IsCampaignId(campaignId)) return (null, default, Problem.NotFound($"No campaign '{campaignId}'."));
         var found = await campaigns.GetAsync(campaignId, ct);
-        return found is null ? (null, default, Problem.NotFound($"No campaign '{campaignId}'.")) : (found.Value.Record, found.Value.ETag, null);
+        return found is null
+            ? (null, default, Problem.NotFound($"No campaign '{campaignId}'."))
+            : (found.Value.Record, found.Value.ETag, null);
     }
 
     /// <summary>
     /// The definition of a campaign whose evaluations have started (BranchCount set), from the cache when it was seen
     /// before; otherwise the record as stored (to say why there is nothing to act on yet) or the problem for the id.
     /// </summary>
-    public async Task<(CampaignDefinition? Started, CampaignRecord? NotStarted, Problem? Problem)> LoadStartedAsync(string campaignId, CancellationToken ct)
+    public async Task<(CampaignDefinition? Started, CampaignRecord? NotStarted, Problem? Problem)> LoadStartedAsync(string campaignId,
+        CancellationToken ct)
     {
         if (started.TryGetValue(campaignId, out CampaignDefinition? definition)) return (definition, null, null);
         var (campaign, _, problem) = await LoadAsync(campaignId, ct);

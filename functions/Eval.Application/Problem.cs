@@ -33,7 +33,8 @@ public sealed record Problem(ProblemKind Kind, string Type, string Title, string
 
     /// <summary>Each error located by a JSON pointer into the body.</summary>
     public static Problem Validation(IEnumerable<FieldError> errors) =>
-        new(ProblemKind.Invalid, "validation", "The request body is not valid.", Extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
+        new(ProblemKind.Invalid, "validation", "The request body is not valid.",
+            Extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 }
 
 /// <summary>A command's result: its value, or the problem it was refused with.</summary>

@@ -11,5 +11,6 @@ namespace Eval.Workflows.Orchestrations;
 public static class ActivityRetry
 {
     public static readonly TaskOptions Options = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 60, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
+        maxNumberOfAttempts: 60, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2,
+        maxRetryInterval: TimeSpan.FromMinutes(5)));
 }

@@ -28,20 +28,23 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Starting));
         int branches = await StartEvaluationsAsync(context, input.CampaignId);
-        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Count} evaluations", input.CampaignId, context.InstanceId, branches);
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) started {Count} evaluations",
+            input.CampaignId, context.InstanceId, branches);
 
         context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Running) { Branches = branches });
         PublicationRequested request = await inbox.Next<PublicationRequested>(CampaignEvents.PublicationRequested);
         inbox.Take<PublicationRequested>(CampaignEvents.PublicationRequested);
 
         if (request.Force)
-            await context.CallActivityAsync<int>(TaskNames.CloseUnfinishedEvaluations, new CloseEvaluationsInput(input.CampaignId, request.By, request.At), ActivityRetry.Options);
+            await context.CallActivityAsync<int>(TaskNames.CloseUnfinishedEvaluations,
+                new CloseEvaluationsInput(input.CampaignId, request.By, request.At), ActivityRetry.Options);
         // Closed evaluations finish in their own instances; wait until the table shows them all done.
         while (await context.CallActivityAsync<int>(TaskNames.CountUnfinishedEvaluations, input.CampaignId, ActivityRetry.Options) > 0)
             await context.CreateTimer(UnfinishedPollInterval, CancellationToken.None);
 
         DateTimeOffset noticeEnds = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + input.Publicity;
-        int ranked = await context.CallActivityAsync<int>(TaskNames.ProposeRatings, new ProposeRatingsInput(input.CampaignId, noticeEnds), ActivityRetry.Options);
+        int ranked = await context.CallActivityAsync<int>(TaskNames.ProposeRatings,
+            new ProposeRatingsInput(input.CampaignId, noticeEnds), ActivityRetry.Options);
         context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Publicity) { Ranked = ranked, NoticeEnds = noticeEnds });
         if (input.Version >= 2)
         {
@@ -67,9 +70,11 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         }
 
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings, new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
+        int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings,
+            new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
         context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Published) { Published = published });
-        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings", input.CampaignId, context.InstanceId, published);
+        log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings",
+            input.CampaignId, context.InstanceId, published);
         return CampaignStatus.Published;
     }
 
@@ -108,7 +113,8 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         while (next < groups.Length || inFlight.Count > 0)
         {
             while (inFlight.Count < StartWindow && next < groups.Length)
-                inFlight.Add(context.CallActivityAsync<int>(TaskNames.StartEvaluationGroup, new StartEvaluationGroupInput(campaignId, groups[next++]), ActivityRetry.Options));
+                inFlight.Add(context.CallActivityAsync<int>(TaskNames.StartEvaluationGroup,
+                    new StartEvaluationGroupInput(campaignId, groups[next++]), ActivityRetry.Options));
             Task<int> finished = await Task.WhenAny(inFlight);
             inFlight.Remove(finished);
             await finished; // a township that failed after its retries fails the start, as before
@@ -117,7 +123,8 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         }
         while (true)
         {
-            StartProgress progress = await context.CallActivityAsync<StartProgress>(TaskNames.FinishStart, campaignId, ActivityRetry.Options);
+            StartProgress progress = await context.CallActivityAsync<StartProgress>(TaskNames.FinishStart, campaignId,
+                ActivityRetry.Options);
             if (progress.Branches is { } branches) return branches;
             await context.CreateTimer(StartPollInterval, CancellationToken.None);
         }

@@ -104,9 +104,11 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         async Task<SelfAssessmentSubmitted?> AcceptedInTimeAsync(DateTimeOffset deadline)
         {
             AcceptedAction? kept = await context.CallActivityAsync<AcceptedAction?>(TaskNames.FindAcceptedAction,
-                new FindAcceptedActionInput(input.CampaignId, input.BranchId, HumanSteps.SelfAssessment.Event, round), ActivityRetry.Options);
+                new FindAcceptedActionInput(input.CampaignId, input.BranchId, HumanSteps.SelfAssessment.Event, round),
+                ActivityRetry.Options);
             if (kept?.Step is not SelfAssessmentSubmitted e || e.Round != round || e.At > deadline) return null;
-            log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) took its self-assessment from the outbox at the deadline: its event never arrived",
+            log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) took its self-assessment from the outbox " +
+                "at the deadline: its event never arrived",
                 input.CampaignId, input.BranchId, context.InstanceId);
             return e;
         }
@@ -118,7 +120,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             var scores = new List<ScoreEntry>();
             while (scores.Count < rules.ScorersPerBranch)
             {
-                var (scored, escalated) = await WaitWithEscalationAsync(HumanSteps.CountyScore, e => scores.All(s => s.By.Id != e.By.Id), deadline);
+                var (scored, escalated) = await WaitWithEscalationAsync(HumanSteps.CountyScore,
+                    e => scores.All(s => s.By.Id != e.By.Id), deadline);
                 if (escalated) deadline = null;
                 if (scored is null) return await CloseAsync();
                 var entry = new ScoreEntry(scored.Score, scored.By, scored.At);
@@ -160,7 +163,9 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             return (end == WaitEnd.Event ? e : null, escalated);
         }
 
-        /// <summary>The step's next event of this round that <paramref name="accept"/> takes, unless the deadline or a close comes first.</summary>
+        /// <summary>
+        /// The step's next event of this round that <paramref name="accept"/> takes, unless the deadline or a close comes first.
+        /// </summary>
         async Task<(TEvent? Event, WaitEnd End)> WaitForAsync<TBody, TEvent>(HumanStep<TBody, TEvent> step, Func<TEvent, bool> accept,
             DateTimeOffset? deadline) where TBody : class where TEvent : StepEvent
         {
@@ -174,7 +179,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 TEvent e = inbox.Take<TEvent>(name);
                 if (e.Round == round && accept(e)) return (e, WaitEnd.Event);
                 // Stale or duplicate (the API checks too; this keeps the orchestration safe if one slips through).
-                log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) ignored a {Event} that does not fit round {Round}",
+                log.LogWarning("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) ignored a {Event} " +
+                    "that does not fit round {Round}",
                     input.CampaignId, input.BranchId, context.InstanceId, name, round);
             }
         }
@@ -185,7 +191,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             return FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, HistoryActions.Closed, HistoryActions.ClosedDetail, c.At));
         }
 
-        async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null, ScoreEntry? addScore = null)
+        async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null,
+            ScoreEntry? addScore = null)
         {
             await RecordAsync(Change(entry) with
             {
@@ -193,7 +200,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 FinalScore = score?.Final, UnityShare = score?.UnityShare,
             });
             Status(Stages.Done);
-            log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) done: {Outcome} {Score}", input.CampaignId, input.BranchId, context.InstanceId, outcome, score?.Final);
+            log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) done: {Outcome} {Score}",
+                input.CampaignId, input.BranchId, context.InstanceId, outcome, score?.Final);
             return new EvaluationResult(outcome, score?.Final, score?.UnityShare);
         }
 

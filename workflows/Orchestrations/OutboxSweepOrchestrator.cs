@@ -17,17 +17,21 @@ public sealed class OutboxSweepOrchestrator : TaskOrchestrator<OutboxSweepInput,
         await context.CreateTimer(input.Interval, CancellationToken.None);
         try
         {
-            OutboxSweepResult pass = await context.CallActivityAsync<OutboxSweepResult>(TaskNames.RelayAcceptedActions, input.CampaignId, ActivityRetry.Options);
+            OutboxSweepResult pass = await context.CallActivityAsync<OutboxSweepResult>(TaskNames.RelayAcceptedActions,
+                input.CampaignId, ActivityRetry.Options);
             if (!pass.KeepSweeping)
             {
-                log.LogInformation("Outbox sweep of campaign {CampaignId} (instance {InstanceId}) ends: the campaign no longer runs evaluations", input.CampaignId, context.InstanceId);
+                log.LogInformation("Outbox sweep of campaign {CampaignId} (instance {InstanceId}) ends: " +
+                    "the campaign no longer runs evaluations",
+                    input.CampaignId, context.InstanceId);
                 return pass.Raised;
             }
         }
         catch (TaskFailedException e)
         {
             // A storage outage longer than the retries: the next pass tries again; the sweep itself must not end.
-            log.LogWarning("Outbox sweep of campaign {CampaignId} (instance {InstanceId}) failed a pass: {Error}", input.CampaignId, context.InstanceId, e.Message);
+            log.LogWarning("Outbox sweep of campaign {CampaignId} (instance {InstanceId}) failed a pass: {Error}",
+                input.CampaignId, context.InstanceId, e.Message);
         }
         context.ContinueAsNew(input);
         return 0;

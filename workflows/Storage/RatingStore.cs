@@ -16,9 +16,11 @@ public sealed class RatingStore(EvalTables tables)
     public Task WriteProposedAsync(string campaignId, IEnumerable<RankedBranch> ranking, CancellationToken ct = default) =>
         WriteAsync(Proposed, ranking.Select(r => ToEntity(campaignId, r, publishedAt: null)), ct);
 
-    public Task<List<RankedBranch>> ReadProposedAsync(string campaignId, CancellationToken ct = default) => ReadAsync(Proposed, campaignId, ct);
+    public Task<List<RankedBranch>> ReadProposedAsync(string campaignId, CancellationToken ct = default) =>
+        ReadAsync(Proposed, campaignId, ct);
 
-    public Task<List<RankedBranch>> ReadPublishedAsync(string campaignId, CancellationToken ct = default) => ReadAsync(Published, campaignId, ct);
+    public Task<List<RankedBranch>> ReadPublishedAsync(string campaignId, CancellationToken ct = default) =>
+        ReadAsync(Published, campaignId, ct);
 
     public async Task<RankedBranch?> GetProposedAsync(string campaignId, string branchId, CancellationToken ct = default)
     {
@@ -28,15 +30,18 @@ public sealed class RatingStore(EvalTables tables)
 
     /// <summary>An upheld objection revokes the branch's level; the ranking itself stays as it was.</summary>
     public async Task RevokeAsync(string campaignId, string branchId, CancellationToken ct = default) =>
-        await Proposed.UpdateEntityAsync(new TableEntity(campaignId, branchId) { ["Level"] = Ranking.Revoked }, ETag.All, TableUpdateMode.Merge, ct);
+        await Proposed.UpdateEntityAsync(new TableEntity(campaignId, branchId) { ["Level"] = Ranking.Revoked }, ETag.All,
+            TableUpdateMode.Merge, ct);
 
     /// <summary>
     /// Copies the proposed list, as the notice left it, into Ratings, with the level of every branch in
     /// <paramref name="revoked"/> (an upheld objection) revoked, whether or not the resolution's own revocation was written.
     /// </summary>
-    public async Task<int> PublishAsync(string campaignId, DateTimeOffset publishedAt, IReadOnlySet<string>? revoked = null, CancellationToken ct = default)
+    public async Task<int> PublishAsync(string campaignId, DateTimeOffset publishedAt, IReadOnlySet<string>? revoked = null,
+        CancellationToken ct = default)
     {
-        List<RankedBranch> final = [.. (await ReadProposedAsync(campaignId, ct)).Select(r => revoked?.Contains(r.BranchId) == true ? r with { Level = Ranking.Revoked } : r)];
+        List<RankedBranch> final = [.. (await ReadProposedAsync(campaignId, ct))
+            .Select(r => revoked?.Contains(r.BranchId) == true ? r with { Level = Ranking.Revoked } : r)];
         await WriteAsync(Published, final.Select(r => ToEntity(campaignId, r, publishedAt)), ct);
         return final.Count;
     }
@@ -45,14 +50,16 @@ public sealed class RatingStore(EvalTables tables)
     {
         // One partition per campaign: chunks of 100 go out as transactions, several at a time.
         var chunks = rows.Chunk(100).ToList();
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (chunk, token) =>
-            await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (chunk, token) => await table.SubmitTransactionAsync(
+                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token));
     }
 
     static async Task<List<RankedBranch>> ReadAsync(TableClient table, string campaignId, CancellationToken ct)
     {
         var list = new List<RankedBranch>();
-        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), maxPerPage: 1000, cancellationToken: ct))
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
             list.Add(FromEntity(e));
         return list.OrderBy(r => r.Rank).ToList();
     }
@@ -69,5 +76,6 @@ public sealed class RatingStore(EvalTables tables)
     };
 
     static RankedBranch FromEntity(TableEntity e) => new(e.RowKey, e.GetString("BranchName") ?? e.RowKey,
-        (decimal)(e.GetDouble("Score") ?? 0), (decimal)(e.GetDouble("UnityShare") ?? 0), e.GetInt32("Rank") ?? 0, e.GetString("Level") ?? Ranking.NoLevel);
+        (decimal)(e.GetDouble("Score") ?? 0), (decimal)(e.GetDouble("UnityShare") ?? 0), e.GetInt32("Rank") ?? 0,
+        e.GetString("Level") ?? Ranking.NoLevel);
 }

@@ -16,8 +16,10 @@ public sealed class AuditHandlers(Authenticator auth, CampaignAccess access, Aud
         if (denied is not null) return denied;
         var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
         if (missing is not null) return missing.ToResult();
-        if (!CampaignAccess.CanRun(caller!, campaign!)) return Problems.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
-        AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published, request.HttpContext.RequestAborted);
+        if (!CampaignAccess.CanRun(caller!, campaign!))
+            return Problems.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
+        AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published,
+            request.HttpContext.RequestAborted);
         return Results.Ok(new AuditVerificationView(campaignId, result.Intact, result.Chains, result.Links, result.FirstBreak));
     }
 }

@@ -90,7 +90,8 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
                 () => RequestJson.ReadBodyAsync(request, optional: true), Idempotency.OperationOf(request), client,
                 request.HttpContext.RequestAborted);
             return requested.Ok
-                ? Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/ratings", new PublicationAccepted(campaignId, requested.Value.Force))
+                ? Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/ratings",
+                    new PublicationAccepted(campaignId, requested.Value.Force))
                 : requested.Problem.ToResult();
         });
 

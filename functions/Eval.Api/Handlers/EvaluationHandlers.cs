@@ -63,13 +63,15 @@ public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator au
         if (!UnitPath.IsValid(unit)) return Problems.Validation([new FieldError("/query/unit", "not a unit id")]);
         if (!caller!.Covers(unit)) return Problems.Forbidden($"Unit '{unit}' is outside your unit '{caller.Unit}'.");
         string? stage = q["stage"].FirstOrDefault();
-        if (stage is not null && !Stages.All.Contains(stage)) return Problems.Validation([new FieldError("/query/stage", $"one of {string.Join(", ", Stages.All)}")]);
+        if (stage is not null && !Stages.All.Contains(stage))
+            return Problems.Validation([new FieldError("/query/stage", $"one of {string.Join(", ", Stages.All)}")]);
         int pageSize = 50;
         if (q["pageSize"].FirstOrDefault() is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
             return Problems.Validation([new FieldError("/query/pageSize", $"an integer from 1 to {MaxPageSize}")]);
         string? token = null;
         if (q["continuationToken"].FirstOrDefault() is { } given && (token = PageToken.Open(given, campaignId, unit, stage)) is null)
-            return Problems.Validation([new FieldError("/query/continuationToken", "not a token this API gave for this campaign, unit and stage")]);
+            return Problems.Validation([new FieldError("/query/continuationToken",
+                "not a token this API gave for this campaign, unit and stage")]);
 
         try
         {

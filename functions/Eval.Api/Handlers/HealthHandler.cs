@@ -28,7 +28,8 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
         Task<Check> taskHub = RunCheck("task hub", async ct =>
         {
             // Goes through the Durable Task backend to the hub's instance store.
-            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages(pageSizeHint: 1).WithCancellation(ct)) break;
+            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 })
+                .AsPages(pageSizeHint: 1).WithCancellation(ct)) break;
         });
         await Task.WhenAll(storage, taskHub);
 

@@ -16,8 +16,8 @@ public sealed record CampaignView(string Id, string Title, string Unit, string S
     CampaignProgress? Evaluations, CampaignDefinition Definition);
 
 /// <summary>A campaign in a list: what it is and where it stands, without its definition or counts.</summary>
-public sealed record CampaignSummary(string Id, string Title, string Unit, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-    int? BranchCount, DateTimeOffset? PublicityEndsAt, DateTimeOffset? PublishedAt);
+public sealed record CampaignSummary(string Id, string Title, string Unit, string Status, DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt, int? BranchCount, DateTimeOffset? PublicityEndsAt, DateTimeOffset? PublishedAt);
 
 /// <summary>The campaigns a caller may see, newest first.</summary>
 public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
@@ -80,4 +80,5 @@ public sealed record UnitView(string Id, string Name, string Kind, string? Paren
 public sealed record SelfTestStarted(string Id, DateTimeOffset Deadline);
 
 /// <summary>A self-test's row in table SelfTests.</summary>
-public sealed record SelfTestView(string Id, string? Status, string? RequestedBy, DateTimeOffset? Deadline, string? ConfirmedBy, DateTimeOffset? At);
+public sealed record SelfTestView(string Id, string? Status, string? RequestedBy, DateTimeOffset? Deadline,
+    string? ConfirmedBy, DateTimeOffset? At);

@@ -11,7 +11,8 @@ public sealed class SchemaHandlers
     {
         var schema = await SchemaCatalog.FindAsync(name);
         return schema is null
-            ? Problems.NotFound($"No schema '{name}'. Known: {string.Join(", ", SchemaCatalog.StaticNames)}; a campaign's self-assessment schema is at /api/campaigns/{{id}}/schemas/self-assessment.")
+            ? Problems.NotFound($"No schema '{name}'. Known: {string.Join(", ", SchemaCatalog.StaticNames)}; " +
+                $"a campaign's self-assessment schema is at /api/campaigns/{{id}}/schemas/self-assessment.")
             : Results.Text(schema.ToJson(), "application/schema+json");
     }
 }

@@ -20,7 +20,8 @@ namespace Eval.Api.Handlers;
 /// The deployment self-test: POST starts an orchestration that writes to table SelfTests and waits for a
 /// confirmation (a second POST) until a durable-timer deadline; GET reads the row back.
 /// </summary>
-public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth, EvalTables tables, TimeProvider clock, ILogger<SelfTestHandlers> log)
+public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth, EvalTables tables, TimeProvider clock,
+    ILogger<SelfTestHandlers> log)
 {
     public const int MaxDeadlineSeconds = 7 * 24 * 3600;
 
@@ -65,7 +66,8 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
         if (!row.HasValue) return Problems.NotFound($"No self-test '{id}'.");
         if (row.Value!.GetString("Status") != SelfTestStatus.Waiting)
             return Problems.Conflict($"Self-test '{id}' is not waiting for a confirmation.");
-        await client.RaiseEventAsync(id, SelfTestOrchestrator.ConfirmedEvent, new SelfTestConfirmation(Trim(body!.ConfirmedBy) ?? "anonymous"));
+        await client.RaiseEventAsync(id, SelfTestOrchestrator.ConfirmedEvent,
+            new SelfTestConfirmation(Trim(body!.ConfirmedBy) ?? "anonymous"));
         return Results.Accepted($"/{EvalApi.Prefix}/selftests/{id}");
     }
 
@@ -88,11 +90,13 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
     }
 
     // Ids are ours ("selftest-" + 32 hex digits); anything else cannot exist and must not reach a table key.
-    static bool IsSelfTestId(string id) => id.Length == 41 && id.StartsWith("selftest-", StringComparison.Ordinal) && id.AsSpan(9).ContainsAnyExcept("0123456789abcdef") == false;
+    static bool IsSelfTestId(string id) => id.Length == 41 && id.StartsWith("selftest-", StringComparison.Ordinal)
+        && id.AsSpan(9).ContainsAnyExcept("0123456789abcdef") == false;
 
     async Task<NullableResponse<TableEntity>> ReadAsync(string id, CancellationToken cancellationToken) => !IsSelfTestId(id)
         ? NotFoundRow
-        : await tables.Table(EvalTables.SelfTests).GetEntityIfExistsAsync<TableEntity>(RecordSelfTestActivity.PartitionKey, id, cancellationToken: cancellationToken);
+        : await tables.Table(EvalTables.SelfTests).GetEntityIfExistsAsync<TableEntity>(RecordSelfTestActivity.PartitionKey, id,
+            cancellationToken: cancellationToken);
 
     static readonly NullableResponse<TableEntity> NotFoundRow = new MissingRow();
 
@@ -100,7 +104,8 @@ public sealed class SelfTestHandlers(Idempotency idempotency, Authenticator auth
     {
         public override bool HasValue => false;
         public override TableEntity? Value => null;
-        public override Response GetRawResponse() => throw new InvalidOperationException("No response: the id was rejected before any request.");
+        public override Response GetRawResponse() =>
+            throw new InvalidOperationException("No response: the id was rejected before any request.");
     }
 
     static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim()[..Math.Min(s.Trim().Length, 100)];

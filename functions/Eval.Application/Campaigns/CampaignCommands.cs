@@ -26,7 +26,8 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
         if (!caller.HasRole(Roles.OrgDepartment)) return Problem.Forbidden("Only the organization department creates campaigns.");
         Result<string> text = await readBody();
         if (!text.Ok) return text.Problem;
-        Result<CampaignDefinition> bound = CommandBody.Bind<CampaignDefinition>(await SchemaCatalog.GetAsync(SchemaCatalog.Campaign), text.Value);
+        Result<CampaignDefinition> bound = CommandBody.Bind<CampaignDefinition>(
+            await SchemaCatalog.GetAsync(SchemaCatalog.Campaign), text.Value);
         if (!bound.Ok) return bound.Problem;
         CampaignDefinition definition = bound.Value;
         if (CampaignRules.Validate(definition) is { Count: > 0 } errors) return Problem.Validation(errors);
@@ -59,7 +60,8 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
     {
         var (campaign, etag, missing) = await access.LoadAsync(campaignId, ct);
         if (missing is not null) return missing;
-        if (!CampaignAccess.CanRun(caller, campaign!)) return Problem.Forbidden("Only the organization department of the campaign's unit starts it.");
+        if (!CampaignAccess.CanRun(caller, campaign!))
+            return Problem.Forbidden("Only the organization department of the campaign's unit starts it.");
         // A repeat of a start that claimed and then died before scheduling its orchestration finishes it.
         bool resumed = operation is not null && campaign!.StartOperation == operation;
         if (!resumed)
@@ -100,13 +102,16 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
     {
         var (campaign, etag, missing) = await access.LoadAsync(campaignId, ct);
         if (missing is not null) return missing;
-        if (!CampaignAccess.CanRun(caller, campaign!)) return Problem.Forbidden("Only the organization department of the campaign's unit publishes.");
+        if (!CampaignAccess.CanRun(caller, campaign!))
+            return Problem.Forbidden("Only the organization department of the campaign's unit publishes.");
         Result<string> text = await readBody();
         if (!text.Ok) return text.Problem;
-        Result<PublicationRequest> body = CommandBody.Bind<PublicationRequest>(await SchemaCatalog.GetAsync(SchemaCatalog.Publication), text.Value);
+        Result<PublicationRequest> body = CommandBody.Bind<PublicationRequest>(
+            await SchemaCatalog.GetAsync(SchemaCatalog.Publication), text.Value);
         if (!body.Ok) return body.Problem;
 
-        var requested = new PublicationRequested(body.Value.Force, new Actor(caller.Id, caller.Name, Roles.OrgDepartment), clock.GetUtcNow());
+        var requested = new PublicationRequested(body.Value.Force, new Actor(caller.Id, caller.Name, Roles.OrgDepartment),
+            clock.GetUtcNow());
         // A repeat of a request that was recorded and then died before raising its event raises it (a duplicate is ignored).
         if (operation is not null && campaign!.PublicationOperation == operation)
             requested = campaign.PublicationRequest ?? requested with { At = campaign.PublicationRequestedAt ?? requested.At };
@@ -116,8 +121,8 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
             {
                 // An earlier request accepted and never delivered (its raise failed) is raised again: this 409 is then true.
                 await relay.BesideRefusalAsync(() => relay.RelayPublicationAsync(client, campaign, ct), $"campaign {campaignId}");
-                return Problem.Conflict(
-                    $"The campaign is {campaign.Status}{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
+                return Problem.Conflict($"The campaign is {campaign.Status}" +
+                    $"{(campaign.PublicationRequestedAt is null ? "" : ", publication already requested")}.");
             }
             if (campaign.BranchCount is null) return Problem.Conflict("The campaign is still starting its evaluations.");
             StageCounts counts = await progress.CountNowAsync(campaignId, ct);
@@ -127,7 +132,8 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
                     new Dictionary<string, object?> { ["stages"] = counts.Stages });
             CampaignRecord claimed = campaign with
             {
-                PublicationRequestedAt = requested.At, Forced = body.Value.Force, PublicationOperation = operation, PublicationRequest = requested,
+                PublicationRequestedAt = requested.At, Forced = body.Value.Force, PublicationOperation = operation,
+                PublicationRequest = requested,
             };
             if (!await campaigns.TryReplaceAsync(claimed, etag, ct))
                 return Problem.Conflict("The campaign was changed at the same time; read it again.");

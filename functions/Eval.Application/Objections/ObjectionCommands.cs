@@ -35,7 +35,8 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
             return Problem.Forbidden("Objections are filed by people with a role inside the campaign's unit.");
         Result<string> text = await readBody();
         if (!text.Ok) return text.Problem;
-        Result<ObjectionRequest> body = CommandBody.Bind<ObjectionRequest>(await SchemaCatalog.GetAsync(SchemaCatalog.Objection), text.Value);
+        Result<ObjectionRequest> body = CommandBody.Bind<ObjectionRequest>(
+            await SchemaCatalog.GetAsync(SchemaCatalog.Objection), text.Value);
         if (!body.Ok) return body.Problem;
 
         // A repeat of a filing that died half-way finishes it: the same check against the notice, the same audit link.
@@ -92,15 +93,16 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
         Result<CampaignRecord> campaign = await ResolverAsync(caller, campaignId, ct);
         if (!campaign.Ok) return campaign.Problem;
         if (!ObjectionIds.IsValid(objectionId)) return Problem.NotFound($"No objection '{objectionId}'.");
-        if (await objections.GetAsync(campaignId, objectionId, ct) is not { } found) return Problem.NotFound($"No objection '{objectionId}'.");
+        if (await objections.GetAsync(campaignId, objectionId, ct) is not { } found)
+            return Problem.NotFound($"No objection '{objectionId}'.");
         Result<string> text = await readBody();
         if (!text.Ok) return text.Problem;
         Result<ResolutionRequest> body = CommandBody.Bind<ResolutionRequest>(
             await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution), text.Value);
         if (!body.Ok) return body.Problem;
 
-        Decision decision = await DecideAsync(client, caller, campaign.Value, found.Record, found.ETag, body.Value.Upheld, body.Value.Comment,
-            operation, ct);
+        Decision decision = await DecideAsync(client, caller, campaign.Value, found.Record, found.ETag, body.Value.Upheld,
+            body.Value.Comment, operation, ct);
         if (decision.Refusal is not null) return decision.Refusal;
         await FinishAsync(client, campaignId, [decision.Resolved!]);
         return decision.Resolved!;
@@ -215,7 +217,8 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
     /// again (a repeat is harmless).
     /// </summary>
     static Task RecountAsync(DurableTaskClient client, string campaignId, string objectionId, bool upheld) =>
-        client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved, new ObjectionResolved(objectionId, upheld));
+        client.RaiseEventAsync(InstanceIds.Campaign(campaignId), CampaignEvents.ObjectionResolved,
+            new ObjectionResolved(objectionId, upheld));
 
     static bool InNotice(CampaignRecord c, DateTimeOffset now) =>
         c.Status == CampaignStatus.Publicity && !c.NoticeClosed && c.PublicityEndsAt is { } end && now < end;
