@@ -17,6 +17,20 @@ public static class CommandBody
         MaxDepth = 32,
     };
 
+    /// <summary>Reads the body (the API's reader: size, media type, UTF-8), then validates and binds it.</summary>
+    public static async Task<Result<T>> ReadAsync<T>(Func<Task<Result<string>>> readBody, JsonSchema schema) where T : class
+    {
+        Result<object> bound = await ReadAsync(typeof(T), readBody, schema);
+        return bound.Ok ? (T)bound.Value : bound.Problem;
+    }
+
+    /// <inheritdoc cref="ReadAsync{T}"/>
+    public static async Task<Result<object>> ReadAsync(Type type, Func<Task<Result<string>>> readBody, JsonSchema schema)
+    {
+        Result<string> text = await readBody();
+        return text.Ok ? Bind(type, schema, text.Value) : text.Problem;
+    }
+
     public static Result<T> Bind<T>(JsonSchema schema, string text) where T : class
     {
         Result<object> bound = Bind(typeof(T), schema, text);

@@ -1,13 +1,12 @@
 using System.Text;
 using Eval.Application;
 using Microsoft.AspNetCore.Http;
-using NJsonSchema;
 
 namespace Eval.Api.Http;
 
 /// <summary>
-/// Reads a request body as JSON text within a size limit, validates it against a JSON Schema (the same schema
-/// the API publishes), and only then binds it. Every failure is a problem response; nothing is half-read.
+/// Reads a request body as JSON text within a size limit (a command then validates and binds it: CommandBody).
+/// Every failure is a problem response; nothing is half-read.
 /// </summary>
 public static class RequestJson
 {
@@ -51,16 +50,6 @@ public static class RequestJson
     }
 
     static Problem TooLarge => Problem.TooLarge($"At most {MaxBodyBytes} bytes are accepted.");
-
-    /// <summary>Reads, validates against <paramref name="schema"/>, then binds to <typeparamref name="T"/>.</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonSchema schema, bool optional = false)
-        where T : class
-    {
-        var (text, problem) = await ReadTextAsync(request, optional);
-        if (problem is not null) return (null, problem);
-        Result<T> bound = CommandBody.Bind<T>(schema, text!);
-        return bound.Ok ? (bound.Value, null) : (null, bound.Problem.ToResult());
-    }
 
     static bool IsJson(string? contentType) => contentType is not null &&
         (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ||

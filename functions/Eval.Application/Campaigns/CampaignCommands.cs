@@ -24,10 +24,8 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
         CancellationToken ct)
     {
         if (!caller.HasRole(Roles.OrgDepartment)) return Problem.Forbidden("Only the organization department creates campaigns.");
-        Result<string> text = await readBody();
-        if (!text.Ok) return text.Problem;
-        Result<CampaignDefinition> bound = CommandBody.Bind<CampaignDefinition>(
-            await SchemaCatalog.GetAsync(SchemaCatalog.Campaign), text.Value);
+        Result<CampaignDefinition> bound = await CommandBody.ReadAsync<CampaignDefinition>(readBody,
+            await SchemaCatalog.GetAsync(SchemaCatalog.Campaign));
         if (!bound.Ok) return bound.Problem;
         CampaignDefinition definition = bound.Value;
         if (CampaignRules.Validate(definition) is { Count: > 0 } errors) return Problem.Validation(errors);
@@ -104,10 +102,8 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
         if (missing is not null) return missing;
         if (!CampaignAccess.CanRun(caller, campaign!))
             return Problem.Forbidden("Only the organization department of the campaign's unit publishes.");
-        Result<string> text = await readBody();
-        if (!text.Ok) return text.Problem;
-        Result<PublicationRequest> body = CommandBody.Bind<PublicationRequest>(
-            await SchemaCatalog.GetAsync(SchemaCatalog.Publication), text.Value);
+        Result<PublicationRequest> body = await CommandBody.ReadAsync<PublicationRequest>(readBody,
+            await SchemaCatalog.GetAsync(SchemaCatalog.Publication));
         if (!body.Ok) return body.Problem;
 
         var requested = new PublicationRequested(body.Value.Force, new Actor(caller.Id, caller.Name, Roles.OrgDepartment),

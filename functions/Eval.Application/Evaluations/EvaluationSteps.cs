@@ -36,9 +36,7 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
         Result<string> role = ActingRole(step, loaded.Value);
         if (!role.Ok) return role.Problem;
 
-        Result<string> text = await command.ReadBody();
-        if (!text.Ok) return text.Problem;
-        Result<object> body = CommandBody.Bind(step.BodyType, await step.SchemaAsync(definition), text.Value);
+        Result<object> body = await CommandBody.ReadAsync(step.BodyType, command.ReadBody, await step.SchemaAsync(definition));
         if (!body.Ok) return body.Problem;
         if (step.Validate(body.Value) is { Count: > 0 } errors) return Problem.Validation(errors);
 

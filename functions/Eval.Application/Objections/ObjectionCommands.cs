@@ -33,10 +33,8 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
         if (missing is not null) return missing;
         if (!CampaignAccess.IsInside(caller, campaign!))
             return Problem.Forbidden("Objections are filed by people with a role inside the campaign's unit.");
-        Result<string> text = await readBody();
-        if (!text.Ok) return text.Problem;
-        Result<ObjectionRequest> body = CommandBody.Bind<ObjectionRequest>(
-            await SchemaCatalog.GetAsync(SchemaCatalog.Objection), text.Value);
+        Result<ObjectionRequest> body = await CommandBody.ReadAsync<ObjectionRequest>(readBody,
+            await SchemaCatalog.GetAsync(SchemaCatalog.Objection));
         if (!body.Ok) return body.Problem;
 
         // A repeat of a filing that died half-way finishes it: the same check against the notice, the same audit link.
@@ -95,10 +93,8 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
         if (!ObjectionIds.IsValid(objectionId)) return Problem.NotFound($"No objection '{objectionId}'.");
         if (await objections.GetAsync(campaignId, objectionId, ct) is not { } found)
             return Problem.NotFound($"No objection '{objectionId}'.");
-        Result<string> text = await readBody();
-        if (!text.Ok) return text.Problem;
-        Result<ResolutionRequest> body = CommandBody.Bind<ResolutionRequest>(
-            await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution), text.Value);
+        Result<ResolutionRequest> body = await CommandBody.ReadAsync<ResolutionRequest>(readBody,
+            await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolution));
         if (!body.Ok) return body.Problem;
 
         Decision decision = await DecideAsync(client, caller, campaign.Value, found.Record, found.ETag, body.Value.Upheld,
@@ -117,10 +113,8 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
     {
         Result<CampaignRecord> campaign = await ResolverAsync(caller, campaignId, ct);
         if (!campaign.Ok) return campaign.Problem;
-        Result<string> text = await readBody();
-        if (!text.Ok) return text.Problem;
-        Result<ResolutionsRequest> body = CommandBody.Bind<ResolutionsRequest>(
-            await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolutions), text.Value);
+        Result<ResolutionsRequest> body = await CommandBody.ReadAsync<ResolutionsRequest>(readBody,
+            await SchemaCatalog.GetAsync(SchemaCatalog.ObjectionResolutions));
         if (!body.Ok) return body.Problem;
 
         var found = new List<(ObjectionRecord Record, ETag ETag)>();

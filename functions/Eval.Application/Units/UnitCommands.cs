@@ -16,9 +16,8 @@ public sealed class UnitCommands(UnitStore units)
     public async Task<Result<IReadOnlyList<Unit>>> UpsertAsync(Caller caller, Func<Task<Result<string>>> readBody, CancellationToken ct)
     {
         if (!caller.HasRole(Roles.OrgDepartment)) return Problem.Forbidden("Only the organization department maintains units.");
-        Result<string> text = await readBody();
-        if (!text.Ok) return text.Problem;
-        Result<UnitsRequest> body = CommandBody.Bind<UnitsRequest>(await SchemaCatalog.GetAsync(SchemaCatalog.Units), text.Value);
+        Result<UnitsRequest> body = await CommandBody.ReadAsync<UnitsRequest>(readBody,
+            await SchemaCatalog.GetAsync(SchemaCatalog.Units));
         if (!body.Ok) return body.Problem;
         IReadOnlyList<Unit> given = body.Value.Units;
 
