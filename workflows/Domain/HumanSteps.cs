@@ -105,7 +105,12 @@ public abstract class HumanStep<TBody, TEvent> : HumanStep where TBody : class w
 /// <summary>The step as the API's description shows it (the OpenAPI operation).</summary>
 /// <param name="Operation">The operation's (and the Functions function's) name.</param>
 /// <param name="Who">Which roles at which units may take it.</param>
-public sealed record StepDescription(string Operation, string Summary, string Who, string? Details = null);
+/// <param name="Examples">Bodies the description offers; each must pass the step's checks for the README's campaign.</param>
+public sealed record StepDescription(string Operation, string Summary, string Who, IReadOnlyList<BodyExample> Examples,
+    string? Details = null);
+
+/// <summary>One example of a request body: a key for the API description, what it shows, and the JSON.</summary>
+public sealed record BodyExample(string Key, string Summary, string Json);
 
 /// <summary>The human steps of an evaluation: self-assessment → township review → county score.</summary>
 public static class HumanSteps
@@ -131,6 +136,14 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
     public override string Taken => "A self-assessment for this round was accepted already.";
     public override StepDescription Description { get; } = new("SubmitSelfAssessment", "Submit the branch's self-assessment",
         "branch-secretary of the branch",
+        [
+            new("submission", "The branch's points for each criterion of the campaign's rubric, with its evidence", """
+                {"scores":{"political":23,"organization":22,"service":24,"unity":25},
+                 "summary":"全年开展民族团结主题党日12次，结对帮扶困难群众36户。",
+                 "evidence":[{"criterion":"unity","title":"民族团结进步创建材料",
+                              "url":"https://example.org/yuanbaoshan/b001/unity.pdf"}]}
+                """),
+        ],
         "The body's exact schema follows the campaign's rubric: GET /api/campaigns/{cid}/schemas/self-assessment. " +
         "409 outside the stage or after the deadline.");
 
@@ -164,7 +177,11 @@ public sealed class TownshipReviewStep : HumanStep<TownshipReview, TownshipRevie
     public override string Taken => "Another review of this self-assessment was accepted at the same time.";
     public override StepDescription Description { get; } = new("SubmitTownshipReview",
         "Approve, return (at most maxReturns times) or reject a self-assessment",
-        "township-reviewer of the branch's township; a county-scorer in scope once the review is overdue");
+        "township-reviewer of the branch's township; a county-scorer in scope once the review is overdue",
+        [
+            new("approve", "Approve: the submission goes on to the county", """{"decision":"approve","comment":"材料齐全"}"""),
+            new("return", "Return for rework, saying why", """{"decision":"return","comment":"请补充民族团结主题党日的签到表和照片。"}"""),
+        ]);
 
     public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview);
 
@@ -198,6 +215,11 @@ public sealed class CountyScoreStep : HumanStep<CountyScore, CountyScored>
     public override StepDescription Description { get; } = new("SubmitCountyScore",
         "Score a branch (each of scorersPerBranch scorers once)",
         "county-scorer of the branch's county; org-department in scope once scoring is overdue",
+        [
+            new("score", "A county scorer's points, no veto item applying", """
+                {"scores":{"political":24,"organization":23,"service":23,"unity":25},"veto":null,"comment":"表现突出"}
+                """),
+        ],
         "The body's exact schema follows the campaign's rubric (every criterion with its maximum, the veto item ids).");
 
     public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => Task.FromResult(SchemaCatalog.CountyScore(campaign));

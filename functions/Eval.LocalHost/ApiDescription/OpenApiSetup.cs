@@ -220,9 +220,9 @@ public static class OpenApiSetup
         // Examples by the body's schema, whether the body is one of SchemaCatalog's or a C# record's (the self-test's).
         foreach (OpenApiMediaType json in operation.RequestBody?.Content?.Values ?? [])
             if (json.Schema is OpenApiSchemaReference { Reference.Id: { } schema }
-                && RequestExamples.BySchema.TryGetValue(schema, out IReadOnlyList<RequestExample>? examples))
+                && RequestExamples.BySchema.TryGetValue(schema, out IReadOnlyList<BodyExample>? examples))
                 json.Examples = examples.ToDictionary(e => e.Key,
-                    e => (IOpenApiExample)new OpenApiExample { Summary = e.Summary, Value = e.Value });
+                    e => (IOpenApiExample)new OpenApiExample { Summary = e.Summary, Value = JsonNode.Parse(e.Json) });
 
         if (metadata.OfType<CallerRequirement>().FirstOrDefault() is { } caller)
         {

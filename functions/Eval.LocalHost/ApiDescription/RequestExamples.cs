@@ -1,18 +1,13 @@
-using System.Text.Json.Nodes;
+using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 
 namespace Eval.LocalHost.ApiDescription;
 
-/// <summary>One example of a request body: a key for the document, what it shows, and the body.</summary>
-public sealed record RequestExample(string Key, string Summary, string Json)
-{
-    public JsonNode Value => JsonNode.Parse(Json)!;
-}
-
 /// <summary>
 /// The request bodies' examples in the OpenAPI document, by the name of the body's schema (components/schemas): the
-/// README's walkthrough over 元宝山区, one campaign whose rubric the self-assessment and county score follow. Every
-/// example is valid as the API checks it (RequestExamplesTests), so the page can send it as it stands.
+/// README's walkthrough over 元宝山区, one campaign whose rubric the self-assessment and county score follow. A human
+/// step's examples are its own (<see cref="StepDescription.Examples"/>, under the step's name). Every example is valid
+/// as the API checks it (RequestExamplesTests), so the page can send it as it stands.
 /// </summary>
 public static class RequestExamples
 {
@@ -22,8 +17,12 @@ public static class RequestExamples
     public const string SelfTestStart = "StartRequest";
     public const string SelfTestConfirmation = "ConfirmRequest";
 
-    public static IReadOnlyDictionary<string, IReadOnlyList<RequestExample>> BySchema { get; } =
-        new Dictionary<string, IReadOnlyList<RequestExample>>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, IReadOnlyList<BodyExample>> BySchema { get; } =
+        Others.Concat(HumanStep.All.Select(step => KeyValuePair.Create(step.Name, step.Description.Examples)))
+            .ToDictionary(StringComparer.Ordinal);
+
+    static IReadOnlyDictionary<string, IReadOnlyList<BodyExample>> Others =>
+        new Dictionary<string, IReadOnlyList<BodyExample>>(StringComparer.Ordinal)
         {
             [SchemaCatalog.Units] =
             [
@@ -53,27 +52,6 @@ public static class RequestExamples
             [
                 new("finished", "Publish once every evaluation has finished (409 while any has not)", "{}"),
                 new("force", "Publish now: the unfinished evaluations end as not evaluated", """{"force":true}"""),
-            ],
-            [OpenApiSetup.SelfAssessmentBody] =
-            [
-                new("submission", "The branch's points for each criterion of the campaign's rubric, with its evidence", """
-                    {"scores":{"political":23,"organization":22,"service":24,"unity":25},
-                     "summary":"全年开展民族团结主题党日12次，结对帮扶困难群众36户。",
-                     "evidence":[{"criterion":"unity","title":"民族团结进步创建材料",
-                                  "url":"https://example.org/yuanbaoshan/b001/unity.pdf"}]}
-                    """),
-            ],
-            [SchemaCatalog.TownshipReview] =
-            [
-                new("approve", "Approve: the submission goes on to the county", """{"decision":"approve","comment":"材料齐全"}"""),
-                new("return", "Return for rework, saying why",
-                    """{"decision":"return","comment":"请补充民族团结主题党日的签到表和照片。"}"""),
-            ],
-            [OpenApiSetup.CountyScoreBody] =
-            [
-                new("score", "A county scorer's points, no veto item applying", """
-                    {"scores":{"political":24,"organization":23,"service":23,"unity":25},"veto":null,"comment":"表现突出"}
-                    """),
             ],
             [SchemaCatalog.Objection] =
             [

@@ -14,8 +14,8 @@ public class RequestExamplesTests
     public static TheoryData<string, string> Examples()
     {
         var data = new TheoryData<string, string>();
-        foreach ((string schema, IReadOnlyList<RequestExample> examples) in RequestExamples.BySchema)
-            foreach (RequestExample example in examples) data.Add(schema, example.Key);
+        foreach ((string schema, IReadOnlyList<BodyExample> examples) in RequestExamples.BySchema)
+            foreach (BodyExample example in examples) data.Add(schema, example.Key);
         return data;
     }
 
@@ -23,7 +23,7 @@ public class RequestExamplesTests
     [MemberData(nameof(Examples))]
     public async Task Each_example_is_a_body_the_API_accepts(string schema, string key)
     {
-        RequestExample example = RequestExamples.BySchema[schema].Single(e => e.Key == key);
+        BodyExample example = RequestExamples.BySchema[schema].Single(e => e.Key == key);
         Assert.Empty(await CheckAsync(schema, example.Json));
     }
 
