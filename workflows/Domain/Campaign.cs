@@ -1,7 +1,10 @@
 namespace Eval.Workflows.Domain;
 
-/// <summary>One scoring item of the rubric. Unity criteria (民族团结进步) carry the extra weight and the minimum share.</summary>
-public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool Unity = false);
+/// <summary>
+/// One scoring item of the rubric. Unity criteria (民族团结进步) carry the extra weight and the minimum share; a criterion
+/// may require file evidence in every self-assessment.
+/// </summary>
+public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool Unity = false, EvidenceRequirement? Evidence = null);
 
 /// <summary>A disqualifying event (一票否决).</summary>
 public sealed record VetoItem(string Id, string Title);

@@ -26,7 +26,11 @@ public static class ReviewDecisions
     public const string Reject = "reject";
 }
 
-public sealed record Evidence(string Criterion, string Title, string Url);
+/// <summary>
+/// One item of a self-assessment's evidence: a link (<see cref="Url"/> with a <see cref="Title"/>) or an uploaded file
+/// (<see cref="EvidenceId"/>), whose title and <see cref="File"/> (hash included) the API fills in when it accepts it.
+/// </summary>
+public sealed record Evidence(string Criterion, string? Title, string? Url, string? EvidenceId = null, EvidenceFileRef? File = null);
 
 /// <summary>Who did something: the token's subject, name and the role they acted in.</summary>
 public sealed record Actor(string Id, string Name, string Role);

@@ -12,6 +12,9 @@ static class RubricSchemas
 {
     const string DraftSeven = "http://json-schema.org/draft-07/schema#";
 
+    /// <summary>On the evidence array: the least number of uploaded files per criterion that requires them.</summary>
+    public const string RequiredFilesKeyword = "x-required-files";
+
     // Points are given in half points: fine enough to differentiate, coarse enough to agree on.
     const decimal PointStep = 0.5m;
 
@@ -88,12 +91,16 @@ static class RubricSchemas
         return scores;
     }
 
+    /// <summary>
+    /// Links (a title and an address) and uploaded files (an evidence id); the criteria that require files say how many.
+    /// Which files may be cited (the branch's own, verified, in time) is checked after the schema (EvidenceCitations).
+    /// </summary>
     static JsonSchemaProperty Evidence(Rubric rubric)
     {
         var item = new JsonSchema
         {
             Title = "Evidence",
-            Description = "A document that backs the points for one criterion.",
+            Description = "A document that backs the points for one criterion: a link (title and url) or an uploaded file (evidenceId).",
             Type = JsonObjectType.Object,
             AllowAdditionalProperties = false,
         };
@@ -102,25 +109,46 @@ static class RubricSchemas
         Add(item, "criterion", criterion, required: true);
         Add(item, "title", new JsonSchemaProperty
         {
-            Description = "What the document is.",
+            Description = "What the linked document is (a file's title is the one given at upload).",
             Type = JsonObjectType.String,
             MinLength = 1,
             MaxLength = 200,
-        }, required: true);
+        }, required: false);
         Add(item, "url", new JsonSchemaProperty
         {
-            Description = "Where to read it: an http or https address.",
+            Description = "Where to read a linked document: an http or https address.",
             Type = JsonObjectType.String,
             MaxLength = 2000,
             Pattern = @"^https?://[^\s]+$",
-        }, required: true);
+        }, required: false);
+        Add(item, "evidenceId", new JsonSchemaProperty
+        {
+            Description = "An uploaded, verified file of this branch and round (POST …/evidence, then …/complete).",
+            Type = JsonObjectType.String,
+            Pattern = EvidenceIds.Pattern,
+        }, required: false);
+        var link = new JsonSchema { Title = "Link" };
+        link.RequiredProperties.Add("title");
+        link.RequiredProperties.Add("url");
+        var file = new JsonSchema { Title = "File" };
+        file.RequiredProperties.Add("evidenceId");
+        item.OneOf.Add(link);
+        item.OneOf.Add(file);
 
+        string[] required = [.. rubric.Criteria.Where(c => c.Evidence is { Required: true })
+            .Select(c => $"{c.Id} ({c.Title}) at least {c.Evidence!.MinFiles}")];
         return new JsonSchemaProperty
         {
-            Description = "Up to 50 documents backing the points.",
+            Description = "Up to 50 documents backing the points." +
+                (required.Length == 0 ? "" : $" Criteria that require uploaded files: {string.Join("; ", required)}."),
             Type = JsonObjectType.Array,
             MaxItems = 50,
             Item = item,
+            ExtensionData = required.Length == 0 ? null : new Dictionary<string, object?>
+            {
+                [RequiredFilesKeyword] = rubric.Criteria.Where(c => c.Evidence is { Required: true })
+                    .ToDictionary(c => c.Id, c => (object?)c.Evidence!.MinFiles),
+            },
         };
     }
 

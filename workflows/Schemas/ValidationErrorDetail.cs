@@ -42,6 +42,7 @@ static class ValidationErrorDetail
             ValidationErrorKind.TooFewProperties => $"must have at least {schema?.MinProperties} properties",
             ValidationErrorKind.TooManyProperties => $"must have at most {schema?.MaxProperties} properties",
             ValidationErrorKind.ExcludedSchemaValidates => "is not allowed",
+            ValidationErrorKind.NotOneOf when schema?.OneOf.All(form => form.Title is not null) == true => NotOneOf(schema),
             ValidationErrorKind.NotOneOf => "must match exactly one of the allowed forms",
             ValidationErrorKind.NotAnyOf => "must match one of the allowed forms",
             _ => "is not valid",
@@ -57,6 +58,11 @@ static class ValidationErrorDetail
         schema?.ExclusiveMaximum is { } exclusive ? $"must be < {Number(exclusive)}"
         : schema?.IsExclusiveMaximum == true ? $"must be < {Number(schema.Maximum)}"
         : $"must be ≤ {Number(schema?.Maximum)}";
+
+    /// <summary>Names the forms and what each needs: "must be exactly one of: Link (title and url), File (evidenceId)".</summary>
+    static string NotOneOf(JsonSchema schema) =>
+        "must be exactly one of: " +
+        string.Join(", ", schema.OneOf.Select(form => $"{form.Title} ({string.Join(" and ", form.RequiredProperties)})"));
 
     static string NotInEnumeration(JsonSchema? schema)
     {

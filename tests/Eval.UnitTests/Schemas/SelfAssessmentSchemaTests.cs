@@ -136,8 +136,8 @@ public class SelfAssessmentSchemaTests
 
         Assert.Equal(
             [
+                new FieldError("/evidence/2", "must be exactly one of: Link (title and url), File (evidenceId)"),
                 new FieldError("/evidence/2/note", "unknown property"),
-                new FieldError("/evidence/2/url", "required"),
                 new FieldError("/evidence/10/title", "must not be empty"),
             ],
             errors);
