@@ -1,7 +1,10 @@
 using Azure.Data.Tables;
 using Eval.Application;
+using Eval.Application.Audit;
 using Eval.Application.Campaigns;
 using Eval.Application.Objections;
+using Eval.Application.Ratings;
+using Eval.Application.SelfTests;
 using Eval.Application.Units;
 using Eval.Api.Auth;
 using Eval.Api.Handlers;
@@ -37,9 +40,17 @@ public static class EvalApiServices
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();
+        services.AddSingleton<EvaluationQueries>();
         services.AddSingleton<CampaignCommands>();
+        services.AddSingleton<CampaignQueries>();
         services.AddSingleton<ObjectionCommands>();
+        services.AddSingleton<ObjectionQueries>();
         services.AddSingleton<UnitCommands>();
+        services.AddSingleton<UnitQueries>();
+        services.AddSingleton<RatingQueries>();
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<SelfTestCommands>();
+        services.AddSingleton<SelfTestQueries>();
         services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();

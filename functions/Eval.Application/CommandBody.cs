@@ -53,6 +53,29 @@ public static class CommandBody
         }
     }
 
+    /// <summary>
+    /// Reads a body that has no published schema (the self-test's): the text rule (every string single-line,
+    /// <see cref="CleanText"/>), then the record, unknown members refused.
+    /// </summary>
+    public static async Task<Result<T>> ReadWithoutSchemaAsync<T>(Func<Task<Result<string>>> readBody) where T : class
+    {
+        Result<string> text = await readBody();
+        if (!text.Ok) return text.Problem;
+        IReadOnlyList<FieldError> unclean = JsonValidator.ValidateText(text.Value);
+        if (unclean.Count > 0) return Problem.Validation(unclean);
+        try
+        {
+            T? value = JsonSerializer.Deserialize<T>(text.Value, Options);
+            return value is null ? Problem.Validation([new FieldError(JsonPointer.Root, "must be a JSON object")]) : value;
+        }
+        catch (JsonException e)
+        {
+            return Problem.Validation(
+                [new FieldError(PointerOf(e), "malformed, or not the expected shape: " + e.Message.Split(" Path:")[0])]);
+        }
+    }
+
+    /// <summary>The JSON pointer of a System.Text.Json error path ("$.a.b[2]" → "/a/b/2", "$" → "").</summary>
     public static string PointerOf(JsonException e)
     {
         string path = (e.Path ?? "$").TrimStart('$');

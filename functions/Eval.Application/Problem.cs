@@ -16,6 +16,10 @@ public sealed record Problem(ProblemKind Kind, string Type, string Title, string
 {
     public static Problem BadRequest(string detail) => new(ProblemKind.BadRequest, "bad-request", "The request is malformed.", detail);
 
+    /// <summary>No caller: no valid token (the detail says why, without echoing the token).</summary>
+    public static Problem Unauthorized(string detail) =>
+        new(ProblemKind.Unauthorized, "unauthorized", "Authentication is required.", detail);
+
     public static Problem Forbidden(string detail) => new(ProblemKind.Forbidden, "forbidden", "Not allowed for this role or unit.", detail);
 
     public static Problem NotFound(string detail) => new(ProblemKind.NotFound, "not-found", "No such resource.", detail);
@@ -56,4 +60,16 @@ public readonly struct Result<T> where T : class
     public static Result<T> Of(T value) => new(value, null);
 
     public static implicit operator Result<T>(Problem problem) => new(null, problem);
+}
+
+/// <summary>Steps that each need the value of the one before, such as a query that needs its authenticated caller.</summary>
+public static class ResultSteps
+{
+    /// <summary>The next step on this result's value; this result's problem, and no next step, when it has none.</summary>
+    public static async Task<Result<TNext>> ThenAsync<T, TNext>(this Task<Result<T>> first, Func<T, Task<Result<TNext>>> next)
+        where T : class where TNext : class
+    {
+        Result<T> result = await first;
+        return result.Ok ? await next(result.Value) : result.Problem;
+    }
 }

@@ -8,8 +8,8 @@ public sealed record RequestBodySchema(string Name, bool Required);
 
 /// <summary>
 /// Endpoint metadata: a bearer token is needed. <paramref name="Who"/> says which roles at which units may call it;
-/// <paramref name="Roles"/> lists the roles that can succeed at all. Documentation only: the handlers check roles and
-/// scope themselves, on both hosts.
+/// <paramref name="Roles"/> lists the roles that can succeed at all. Documentation only: the handlers authenticate and
+/// the application's commands and queries check roles and scope, on both hosts.
 /// </summary>
 public sealed record CallerRequirement(string Who, IReadOnlyList<string> Roles);
 

@@ -1,4 +1,5 @@
 using Eval.Api.Handlers;
+using Eval.Application.Evaluations;
 using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,7 @@ public static class EvaluationEndpoints
             .WithName("ListEvaluations").WithTags("Evaluations").WithSummary("A paged work queue of a campaign's evaluations")
             .WithQueryParameter("unit", "Only branches at or below this unit (default: the narrower of your unit and the campaign's).")
             .WithQueryParameter("stage", "Only evaluations at this stage: " + string.Join(", ", Eval.Workflows.Domain.Stages.All) + ".")
-            .WithQueryParameter("pageSize", $"1 to {EvaluationHandlers.MaxPageSize} (default 50).", JsonSchemaType.Integer)
+            .WithQueryParameter("pageSize", $"1 to {EvaluationQueries.MaxPageSize} (default 50).", JsonSchemaType.Integer)
             .WithQueryParameter("continuationToken", "The continuationToken of the previous page.")
             .RequiresToken("a working role covering the unit asked for (a branch secretary: its branch)", Roles.Working.ToArray())
             .Produces<EvaluationPage>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);

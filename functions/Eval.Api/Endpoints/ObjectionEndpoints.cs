@@ -1,4 +1,6 @@
 using Eval.Api.Handlers;
+using Eval.Application.Objections;
+using Eval.Application.Ratings;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +19,7 @@ public static class ObjectionEndpoints
         api.MapGet("campaigns/{cid}/ratings", (HttpRequest req, string cid, RatingHandlers h) => h.GetAsync(req, cid))
             .WithName("GetRatings").WithTags("Ratings and objections").WithSummary("The list under public notice, then the published one")
             .WithDescription($"Public: no token. 409 before the notice opens. With a strong ETag (304 to If-None-Match); " +
-                $"during the notice at most {RatingHandlers.NoticeMaxAge.TotalSeconds:0} seconds old and revalidated (no-cache), " +
+                $"during the notice at most {RatingQueries.NoticeMaxAge.TotalSeconds:0} seconds old and revalidated (no-cache), " +
                 "once published cacheable for good.")
             .Produces<RatingsView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPost("campaigns/{cid}/objections",
@@ -33,7 +35,7 @@ public static class ObjectionEndpoints
             .WithDescription("All of them for the organization department (to resolve them); " +
                 "one's own for anyone else inside the campaign's unit.")
             .WithQueryParameter("status", "Only objections with this status: open, upheld or dismissed.")
-            .WithQueryParameter("pageSize", $"1 to {ObjectionHandlers.MaxPageSize} (default 50).", JsonSchemaType.Integer)
+            .WithQueryParameter("pageSize", $"1 to {ObjectionQueries.MaxPageSize} (default 50).", JsonSchemaType.Integer)
             .WithQueryParameter("continuationToken", "The continuationToken of the previous page.")
             .RequiresToken("org-department of the campaign's unit or above; any role inside it for its own", Roles.All.ToArray())
             .Produces<ObjectionList>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);

@@ -1,4 +1,6 @@
 using Eval.Api.Handlers;
+using Eval.Application.Audit;
+using Eval.Application.SelfTests;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Builder;
@@ -34,13 +36,13 @@ public static class OperationEndpoints
             .WithName("StartSelfTest").WithTags("Self-tests")
             .WithSummary("Start the deployment self-test: a table write, an external event, a durable timer")
             .RequiresToken("org-department (the operators)", Roles.OrgDepartment)
-            .Accepts<SelfTestHandlers.StartRequest>("application/json").BodyProblems()
+            .Accepts<SelfTestCommands.StartRequest>("application/json").BodyProblems()
             .Produces<SelfTestStarted>(StatusCodes.Status202Accepted);
         api.MapPost("selftests/{id}/confirmation",
             (HttpRequest req, DurableTaskClient client, string id, SelfTestHandlers h) => h.ConfirmAsync(req, client, id))
             .WithName("ConfirmSelfTest").WithTags("Self-tests").WithSummary("Confirm a waiting self-test (the external event)")
             .RequiresToken("org-department (the operators)", Roles.OrgDepartment)
-            .Accepts<SelfTestHandlers.ConfirmRequest>(isOptional: true, "application/json").BodyProblems()
+            .Accepts<SelfTestCommands.ConfirmRequest>(isOptional: true, "application/json").BodyProblems()
             .Produces(StatusCodes.Status202Accepted).Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapGet("selftests/{id}", (HttpRequest req, string id, SelfTestHandlers h) => h.GetAsync(req, id))
             .WithName("GetSelfTest").WithTags("Self-tests").WithSummary("A self-test's recorded state")

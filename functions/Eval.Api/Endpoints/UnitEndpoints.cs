@@ -1,4 +1,5 @@
 using Eval.Api.Handlers;
+using Eval.Application.Units;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Builder;

@@ -4,108 +4,68 @@ using Eval.Application.Campaigns;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;
-using Eval.Workflows.Schemas;
-using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
+using NJsonSchema;
 
 namespace Eval.Api.Handlers;
 
-/// <summary>Campaigns over HTTP: the commands of <see cref="CampaignCommands"/>, and reading campaigns.</summary>
-public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignAccess access, CampaignStore campaigns,
-    StageCounter progress, CampaignCommands commands)
+/// <summary>Campaigns over HTTP: the commands of <see cref="CampaignCommands"/>, and the reads of <see cref="CampaignQueries"/>.</summary>
+public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignCommands commands, CampaignQueries queries)
 {
+    const string Schema = "application/schema+json";
+
     public Task<IResult> CreateAsync(HttpRequest request) =>
         idempotency.RunAsync(request, async () =>
         {
-            var (caller, denied) = await auth.AuthenticateAsync(request);
-            if (denied is not null) return denied;
-            Result<CampaignRecord> created = await commands.CreateAsync(caller!, () => RequestJson.ReadBodyAsync(request),
-                Idempotency.OperationOf(request), request.HttpContext.RequestAborted);
+            Result<CampaignRecord> created = await auth.AuthenticateAsync(request).ThenAsync(caller => commands.CreateAsync(caller,
+                () => RequestJson.ReadBodyAsync(request), Idempotency.OperationOf(request), request.HttpContext.RequestAborted));
             return created.Ok
-                ? Results.Created($"/{EvalApi.Prefix}/campaigns/{created.Value.Definition.Id}", View(created.Value, null))
+                ? TypedResults.Created($"/{EvalApi.Prefix}/campaigns/{created.Value.Definition.Id}", CampaignView.Of(created.Value, null))
                 : created.Problem.ToResult();
         });
 
-    /// <summary>
-    /// The campaigns at, above or below the caller's unit (a branch secretary finds the ones it takes part in); for a
-    /// member, those it may object in (<see cref="CampaignAccess.CanSeeNotice"/>).
-    /// </summary>
-    public async Task<IResult> ListAsync(HttpRequest request)
-    {
-        var (caller, denied) = await auth.AuthenticateAsync(request);
-        if (denied is not null) return denied;
-        string? status = request.Query["status"].FirstOrDefault();
-        if (status is not null && !CampaignStatus.All.Contains(status))
-            return Problems.Validation([new FieldError("/query/status", $"one of {string.Join(", ", CampaignStatus.All)}")]);
-        List<CampaignRecord> all = await campaigns.ListAsync(status, request.HttpContext.RequestAborted);
-        return Results.Ok(new CampaignList([.. all.Where(c => CampaignAccess.CanSeeNotice(caller!, c))
-            .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Definition.Id, StringComparer.Ordinal).Select(Summary)]));
-    }
+    public async Task<Results<Ok<CampaignList>, ProblemHttpResult>> ListAsync(HttpRequest request) =>
+        (await auth.AuthenticateAsync(request).ThenAsync(caller =>
+            queries.ListAsync(caller, request.Query["status"].FirstOrDefault(), request.HttpContext.RequestAborted))).ToOk();
 
-    static CampaignSummary Summary(CampaignRecord c) => new(c.Definition.Id, c.Definition.Title, c.Definition.Unit, c.Status, c.CreatedAt,
-        c.StartedAt, c.BranchCount, c.PublicityEndsAt, c.PublishedAt);
-
-    public async Task<IResult> GetAsync(HttpRequest request, string campaignId)
+    /// <summary>All of the campaign for the roles that evaluate; its summary for a member from the public notice on.</summary>
+    public async Task<Results<Ok<CampaignView>, Ok<CampaignSummary>, ProblemHttpResult>> GetAsync(HttpRequest request, string campaignId)
     {
-        var (caller, denied) = await auth.AuthenticateAsync(request);
-        if (denied is not null) return denied;
-        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing.ToResult();
-        if (CampaignAccess.CanSee(caller!, campaign!))
-            return Results.Ok(View(campaign!, await progress.RecentAsync(campaign!, request.HttpContext.RequestAborted)));
-        if (CampaignAccess.CanSeeNotice(caller!, campaign!)) return Results.Ok(Summary(campaign!));
-        return Problems.Forbidden(CampaignAccess.IsInside(caller!, campaign!)
-            ? "Members see a campaign from its public notice on." : "This campaign is outside your unit.");
+        Result<CampaignReading> read = await auth.AuthenticateAsync(request)
+            .ThenAsync(caller => queries.GetAsync(caller, campaignId, request.HttpContext.RequestAborted));
+        if (!read.Ok) return read.Problem.ToResult();
+        return read.Value.View is { } view ? TypedResults.Ok(view) : TypedResults.Ok(read.Value.Summary);
     }
 
     public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, string campaignId) =>
         idempotency.RunAsync(request, async () =>
         {
-            var (caller, denied) = await auth.AuthenticateAsync(request);
-            if (denied is not null) return denied;
-            Result<CampaignRecord> started = await commands.StartAsync(caller!, campaignId, Idempotency.OperationOf(request), client,
-                request.HttpContext.RequestAborted);
+            Result<CampaignRecord> started = await auth.AuthenticateAsync(request).ThenAsync(caller => commands.StartAsync(caller,
+                campaignId, Idempotency.OperationOf(request), client, request.HttpContext.RequestAborted));
             return started.Ok
-                ? Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}", new CampaignStarted(campaignId, CampaignStatus.Running))
+                ? TypedResults.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}",
+                    new CampaignStarted(campaignId, CampaignStatus.Running))
                 : started.Problem.ToResult();
         });
 
-    public async Task<IResult> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)
+    public async Task<Results<ContentHttpResult, ProblemHttpResult>> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)
     {
-        var (caller, denied) = await auth.AuthenticateAsync(request);
-        if (denied is not null) return denied;
-        var (campaign, _, missing) = await access.LoadAsync(campaignId, request.HttpContext.RequestAborted);
-        if (missing is not null) return missing.ToResult();
-        if (!CampaignAccess.CanSee(caller!, campaign!)) return Problems.Forbidden("This campaign is outside your unit.");
-        return Results.Text(SchemaCatalog.SelfAssessment(campaign!.Definition).ToJson(), "application/schema+json");
+        Result<JsonSchema> schema = await auth.AuthenticateAsync(request)
+            .ThenAsync(caller => queries.SelfAssessmentSchemaAsync(caller, campaignId, request.HttpContext.RequestAborted));
+        return schema.Ok ? TypedResults.Text(schema.Value.ToJson(), Schema) : schema.Problem.ToResult();
     }
 
     public Task<IResult> PublicationAsync(HttpRequest request, DurableTaskClient client, string campaignId) =>
         idempotency.RunAsync(request, async () =>
         {
-            var (caller, denied) = await auth.AuthenticateAsync(request);
-            if (denied is not null) return denied;
-            Result<PublicationRequested> requested = await commands.RequestPublicationAsync(caller!, campaignId,
-                () => RequestJson.ReadBodyAsync(request, optional: true), Idempotency.OperationOf(request), client,
-                request.HttpContext.RequestAborted);
+            Result<PublicationRequested> requested = await auth.AuthenticateAsync(request).ThenAsync(caller =>
+                commands.RequestPublicationAsync(caller, campaignId, () => RequestJson.ReadBodyAsync(request, optional: true),
+                    Idempotency.OperationOf(request), client, request.HttpContext.RequestAborted));
             return requested.Ok
-                ? Results.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/ratings",
+                ? TypedResults.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/ratings",
                     new PublicationAccepted(campaignId, requested.Value.Force))
                 : requested.Problem.ToResult();
         });
-
-    static CampaignView View(CampaignRecord c, StageCounts? counts) => new(
-        c.Definition.Id,
-        c.Definition.Title,
-        c.Definition.Unit,
-        c.Status,
-        c.CreatedAt,
-        c.StartedAt,
-        c.BranchCount,
-        c.PublicationRequestedAt,
-        c.PublicityEndsAt,
-        c.PublishedAt,
-        counts is null ? null : new CampaignProgress(counts.Total, counts.Stages, counts.Overdue),
-        c.Definition);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Eval.Api.Http;
 using Eval.Workflows.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
 {
     static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client)
+    public async Task<Results<Ok<HealthView>, ProblemHttpResult>> GetAsync(HttpRequest request, DurableTaskClient client)
     {
         Task<Check> storage = RunCheck("storage", async ct =>
         {
@@ -40,7 +41,7 @@ public sealed class HealthHandler(EvalTables tables, IConfiguration configuratio
         };
         bool healthy = storage.Result.Status == "ok" && taskHub.Result.Status == "ok";
         return healthy
-            ? Results.Ok(new HealthView("healthy", checks))
+            ? TypedResults.Ok(new HealthView("healthy", checks))
             : Problems.Unavailable("Storage or the task hub did not answer.", new Dictionary<string, object?> { ["checks"] = checks });
     }
 

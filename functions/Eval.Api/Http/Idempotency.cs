@@ -37,6 +37,7 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
 
     TableClient Table => tables.Table(EvalTables.IdempotencyKeys);
 
+    // IResult, not a typed result: what a repeat gets is the first answer's bytes, kept and written again (Replayed).
     public async Task<IResult> RunAsync(HttpRequest request, Func<Task<IResult>> handler)
     {
         if (!request.Headers.TryGetValue(Header, out var values)) return await handler();
@@ -44,13 +45,13 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         if (key.Length is 0 or > MaxKeyLength || key.Any(c => c is < (char)0x21 or > (char)0x7e) || values.Count > 1)
             return Problems.BadRequest($"{Header} must be one value of 1 to {MaxKeyLength} visible ASCII characters.");
 
-        // Scope by the verified caller; an unauthenticated request just runs (and gets its 401).
-        var (caller, denied) = await auth.AuthenticateAsync(request);
-        if (denied is not null) return denied;
+        // Scope by the verified caller; an unauthenticated request is answered its 401 or 403 here, and keeps no key.
+        Result<Caller> caller = await auth.AuthenticateAsync(request);
+        if (!caller.Ok) return caller.Problem.ToResult();
 
         var (bodyHash, tooLarge) = await HashBodyAsync(request);
         if (tooLarge is not null) return tooLarge;
-        string partition = Sha256($"{caller!.Id}\n{request.Method}\n{request.Path}\n{key}");
+        string partition = Sha256($"{caller.Value.Id}\n{request.Method}\n{request.Path}\n{key}");
         // The operation is the key with its body: even where a key's row is gone, another body never resumes its work.
         string operation = Sha256($"{partition}\n{bodyHash}");
 

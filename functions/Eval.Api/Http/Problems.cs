@@ -1,6 +1,6 @@
 using Eval.Application;
-using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Eval.Api.Http;
 
@@ -9,13 +9,13 @@ public static class Problems
 {
     const string TypeBase = "https://eval.example/problems/";
 
-    public static IResult Create(
+    public static ProblemHttpResult Create(
         int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
 
-    /// <summary>The response for a refused command.</summary>
-    public static IResult ToResult(this Problem problem) => Create(StatusOf(problem.Kind), problem.Type, problem.Title, problem.Detail,
-        problem.Extensions is null ? null : new Dictionary<string, object?>(problem.Extensions));
+    /// <summary>The response for a refused command or query.</summary>
+    public static ProblemHttpResult ToResult(this Problem problem) => Create(StatusOf(problem.Kind), problem.Type, problem.Title,
+        problem.Detail, problem.Extensions is null ? null : new Dictionary<string, object?>(problem.Extensions));
 
     public static int StatusOf(ProblemKind kind) => kind switch
     {
@@ -31,21 +31,20 @@ public static class Problems
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    public static IResult BadRequest(string detail) => Problem.BadRequest(detail).ToResult();
+    public static ProblemHttpResult BadRequest(string detail) => Problem.BadRequest(detail).ToResult();
 
-    public static IResult Forbidden(string detail) => Problem.Forbidden(detail).ToResult();
+    public static ProblemHttpResult NotFound(string detail) => Problem.NotFound(detail).ToResult();
 
-    public static IResult NotFound(string detail) => Problem.NotFound(detail).ToResult();
+    public static ProblemHttpResult Conflict(string detail) => Problem.Conflict(detail).ToResult();
 
-    public static IResult Conflict(string detail) => Problem.Conflict(detail).ToResult();
+    public static ProblemHttpResult TooLarge(int maxBytes) => Problem.TooLarge($"At most {maxBytes} bytes are accepted.").ToResult();
 
-    public static IResult TooLarge(int maxBytes) => Problem.TooLarge($"At most {maxBytes} bytes are accepted.").ToResult();
+    public static ProblemHttpResult UnsupportedMediaType() => Problem.UnsupportedMediaType("The body must be application/json.").ToResult();
 
-    public static IResult UnsupportedMediaType() => Problem.UnsupportedMediaType("The body must be application/json.").ToResult();
-
-    /// <summary>422 with each error located by a JSON pointer into the request body.</summary>
-    public static IResult Validation(IEnumerable<FieldError> errors) => Problem.Validation(errors).ToResult();
-
-    public static IResult Unavailable(string detail, IDictionary<string, object?>? extensions = null) =>
+    public static ProblemHttpResult Unavailable(string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "A dependency is unavailable.", detail, extensions);
+
+    /// <summary>A query's answer: 200 with its value, or its problem.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Result<T> result) where T : class =>
+        result.Ok ? TypedResults.Ok(result.Value) : result.Problem.ToResult();
 }

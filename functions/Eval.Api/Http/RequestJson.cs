@@ -6,17 +6,11 @@ namespace Eval.Api.Http;
 
 /// <summary>
 /// Reads a request body as JSON text within a size limit (a command then validates and binds it: CommandBody).
-/// Every failure is a problem response; nothing is half-read.
+/// Every failure is a problem; nothing is half-read.
 /// </summary>
 public static class RequestJson
 {
     public const int MaxBodyBytes = 256 * 1024;
-
-    public static async Task<(string? Text, IResult? Problem)> ReadTextAsync(HttpRequest request, bool optional = false)
-    {
-        Result<string> text = await ReadBodyAsync(request, optional);
-        return text.Ok ? (text.Value, null) : (null, text.Problem.ToResult());
-    }
 
     /// <summary>The body as UTF-8 JSON text within <see cref="MaxBodyBytes"/>; "{}" for an optional body left empty.</summary>
     public static async Task<Result<string>> ReadBodyAsync(HttpRequest request, bool optional = false)

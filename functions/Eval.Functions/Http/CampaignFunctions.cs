@@ -1,5 +1,7 @@
 using Eval.Api.Handlers;
+using Eval.Application.Campaigns;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -9,7 +11,7 @@ namespace Eval.Functions.Http;
 public sealed class CampaignFunctions(CampaignHandlers campaigns)
 {
     [Function("ListCampaigns")]
-    public Task<IResult> ListCampaigns(
+    public Task<Results<Ok<CampaignList>, ProblemHttpResult>> ListCampaigns(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns")] HttpRequest req) =>
         campaigns.ListAsync(req);
 
@@ -19,7 +21,7 @@ public sealed class CampaignFunctions(CampaignHandlers campaigns)
         campaigns.CreateAsync(req);
 
     [Function("GetCampaign")]
-    public Task<IResult> GetCampaign(
+    public Task<Results<Ok<CampaignView>, Ok<CampaignSummary>, ProblemHttpResult>> GetCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}")] HttpRequest req,
         string cid) =>
         campaigns.GetAsync(req, cid);
@@ -31,7 +33,7 @@ public sealed class CampaignFunctions(CampaignHandlers campaigns)
         campaigns.StartAsync(req, client, cid);
 
     [Function("GetSelfAssessmentSchema")]
-    public Task<IResult> GetSelfAssessmentSchema(
+    public Task<Results<ContentHttpResult, ProblemHttpResult>> GetSelfAssessmentSchema(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/schemas/self-assessment")] HttpRequest req,
         string cid) =>
         campaigns.SelfAssessmentSchemaAsync(req, cid);

@@ -1,6 +1,8 @@
 using Eval.Api.Handlers;
+using Eval.Application.Evaluations;
 using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -10,13 +12,13 @@ namespace Eval.Functions.Http;
 public sealed class EvaluationFunctions(EvaluationHandlers evaluations)
 {
     [Function("ListEvaluations")]
-    public Task<IResult> ListEvaluations(
+    public Task<Results<Ok<EvaluationPage>, ProblemHttpResult>> ListEvaluations(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/evaluations")] HttpRequest req,
         string cid) =>
         evaluations.ListAsync(req, cid);
 
     [Function("GetEvaluation")]
-    public Task<IResult> GetEvaluation(
+    public Task<Results<Ok<EvaluationView>, ProblemHttpResult>> GetEvaluation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/evaluations/{branchId}")] HttpRequest req,
         string cid, string branchId) =>
         evaluations.GetAsync(req, cid, branchId);

@@ -1,5 +1,7 @@
 using Eval.Api.Handlers;
+using Eval.Application.Objections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -9,7 +11,7 @@ namespace Eval.Functions.Http;
 public sealed class ObjectionFunctions(RatingHandlers ratings, ObjectionHandlers objections)
 {
     [Function("GetRatings")]
-    public Task<IResult> GetRatings(
+    public Task<Results<RatingHandlers.CachedList, ProblemHttpResult>> GetRatings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/ratings")] HttpRequest req,
         string cid) =>
         ratings.GetAsync(req, cid);
@@ -21,13 +23,13 @@ public sealed class ObjectionFunctions(RatingHandlers ratings, ObjectionHandlers
         objections.FileAsync(req, client, cid);
 
     [Function("ListObjections")]
-    public Task<IResult> ListObjections(
+    public Task<Results<Ok<ObjectionList>, ProblemHttpResult>> ListObjections(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/objections")] HttpRequest req,
         string cid) =>
         objections.ListAsync(req, cid);
 
     [Function("GetObjection")]
-    public Task<IResult> GetObjection(
+    public Task<Results<Ok<ObjectionView>, ProblemHttpResult>> GetObjection(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/objections/{oid}")] HttpRequest req,
         string cid, string oid) =>
         objections.GetAsync(req, cid, oid);

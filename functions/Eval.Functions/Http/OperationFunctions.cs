@@ -1,5 +1,8 @@
 using Eval.Api.Handlers;
+using Eval.Application.Audit;
+using Eval.Application.SelfTests;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -9,18 +12,18 @@ namespace Eval.Functions.Http;
 public sealed class OperationFunctions(HealthHandler health, SchemaHandlers schemas, AuditHandlers audit, SelfTestHandlers selfTests)
 {
     [Function("Health")]
-    public Task<IResult> Health(
+    public Task<Results<Ok<HealthView>, ProblemHttpResult>> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req,
         [DurableClient] DurableTaskClient client) => health.GetAsync(req, client);
 
     [Function("GetSchema")]
-    public Task<IResult> GetSchema(
+    public Task<Results<ContentHttpResult, ProblemHttpResult>> GetSchema(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{name}")] HttpRequest req,
         string name) =>
         schemas.GetAsync(req, name);
 
     [Function("VerifyAudit")]
-    public Task<IResult> VerifyAudit(
+    public Task<Results<Ok<AuditVerificationView>, ProblemHttpResult>> VerifyAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{cid}/audit/verify")] HttpRequest req,
         string cid) =>
         audit.VerifyAsync(req, cid);
@@ -36,7 +39,7 @@ public sealed class OperationFunctions(HealthHandler health, SchemaHandlers sche
         [DurableClient] DurableTaskClient client, string id) => selfTests.ConfirmAsync(req, client, id);
 
     [Function("GetSelfTest")]
-    public Task<IResult> GetSelfTest(
+    public Task<Results<Ok<SelfTestView>, ProblemHttpResult>> GetSelfTest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "selftests/{id}")] HttpRequest req,
         string id) => selfTests.GetAsync(req, id);
 }

@@ -1,5 +1,7 @@
 using Eval.Api.Handlers;
+using Eval.Application.Units;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Eval.Functions.Http;
@@ -8,12 +10,12 @@ namespace Eval.Functions.Http;
 public sealed class UnitFunctions(UnitHandlers units)
 {
     [Function("PutUnits")]
-    public Task<IResult> PutUnits(
+    public Task<Results<Ok<UnitsUpserted>, ProblemHttpResult>> PutUnits(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "units")] HttpRequest req) =>
         units.PutAsync(req);
 
     [Function("GetUnit")]
-    public Task<IResult> GetUnit(
+    public Task<Results<Ok<UnitView>, ProblemHttpResult>> GetUnit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "units/{id}")] HttpRequest req,
         string id) =>
         units.GetAsync(req, id);

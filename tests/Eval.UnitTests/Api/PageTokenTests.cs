@@ -1,4 +1,4 @@
-using Eval.Api.Handlers;
+using Eval.Application;
 
 namespace Eval.UnitTests.Api;
 

@@ -1,11 +1,13 @@
 using Eval.Api.Auth;
+using Eval.Api.Http;
+using Eval.Application;
 using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Eval.UnitTests.Auth;
 
-/// <summary>The 401 problem and the Bearer challenge the handlers return for an unauthenticated request.</summary>
+/// <summary>The 401 problem (as the API answers it) and the Bearer challenge for an unauthenticated request.</summary>
 public sealed class AuthenticatorTests
 {
     static readonly AuthOptions Local = new() { SigningKey = "test-signing-key-that-is-long-enough-0123456789" };
@@ -25,10 +27,10 @@ public sealed class AuthenticatorTests
         string token = DevTokens.Create(Local, "u-1", "Alice", [Roles.Member], "chifeng.hongshan.t01.b001", TimeSpan.FromMinutes(5));
         HttpRequest request = Request("Bearer " + token);
 
-        var (caller, problem) = await authenticator.AuthenticateAsync(request);
+        Result<Caller> caller = await authenticator.AuthenticateAsync(request);
 
-        Assert.Null(problem);
-        Assert.Equal("u-1", caller?.Id);
+        Assert.Null(caller.Problem);
+        Assert.Equal("u-1", caller.Value?.Id);
         Assert.False(request.HttpContext.Response.Headers.ContainsKey("WWW-Authenticate"));
     }
 
@@ -37,10 +39,12 @@ public sealed class AuthenticatorTests
     {
         HttpRequest request = Request(null);
 
-        var (caller, problem) = await authenticator.AuthenticateAsync(request);
+        Result<Caller> caller = await authenticator.AuthenticateAsync(request);
 
-        Assert.Null(caller);
-        ProblemHttpResult result = Assert.IsType<ProblemHttpResult>(problem);
+        Assert.Null(caller.Value);
+        Assert.False(caller.Ok);
+        Assert.Equal(ProblemKind.Unauthorized, caller.Problem.Kind);
+        ProblemHttpResult result = Assert.IsType<ProblemHttpResult>(caller.Problem.ToResult());
         Assert.Equal(StatusCodes.Status401Unauthorized, result.StatusCode);
         Assert.Equal("https://eval.example/problems/unauthorized", result.ProblemDetails.Type);
         Assert.Equal("application/problem+json", result.ContentType);
@@ -53,10 +57,12 @@ public sealed class AuthenticatorTests
         const string token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
         HttpRequest request = Request("Bearer " + token);
 
-        var (caller, problem) = await authenticator.AuthenticateAsync(request);
+        Result<Caller> caller = await authenticator.AuthenticateAsync(request);
 
-        Assert.Null(caller);
-        ProblemHttpResult result = Assert.IsType<ProblemHttpResult>(problem);
+        Assert.Null(caller.Value);
+        Assert.False(caller.Ok);
+        Assert.Equal(ProblemKind.Unauthorized, caller.Problem.Kind);
+        ProblemHttpResult result = Assert.IsType<ProblemHttpResult>(caller.Problem.ToResult());
         Assert.Equal(StatusCodes.Status401Unauthorized, result.StatusCode);
         Assert.False(string.IsNullOrEmpty(result.ProblemDetails.Detail));
         Assert.DoesNotContain(token, result.ProblemDetails.Detail);

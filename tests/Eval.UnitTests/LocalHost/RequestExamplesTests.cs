@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Eval.Api.Handlers;
 using Eval.Api.Http;
+using Eval.Application.SelfTests;
 using Eval.LocalHost.ApiDescription;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
@@ -57,11 +57,11 @@ public class RequestExamplesTests
             case OpenApiSetup.CountyScoreBody:
                 return JsonValidator.Validate(SchemaCatalog.CountyScore(Campaign), json);
             case RequestExamples.SelfTestStart:
-                return SelfTestBody<SelfTestHandlers.StartRequest>(json,
-                    start => start.DeadlineSeconds is < 1 or > SelfTestHandlers.MaxDeadlineSeconds
+                return SelfTestBody<SelfTestCommands.StartRequest>(json,
+                    start => start.DeadlineSeconds is < 1 or > SelfTestCommands.MaxDeadlineSeconds
                         ? [new FieldError("/deadlineSeconds", "out of range")] : []);
             case RequestExamples.SelfTestConfirmation:
-                return SelfTestBody<SelfTestHandlers.ConfirmRequest>(json, _ => []);
+                return SelfTestBody<SelfTestCommands.ConfirmRequest>(json, _ => []);
             default:
                 return JsonValidator.Validate(await SchemaCatalog.GetAsync(schema), json);
         }

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace Eval.Api.Handlers;
+namespace Eval.Application;
 
 /// <summary>
 /// The continuationToken of a listed page (a work queue, objections): the table's own token, opaque (Azurite's and

@@ -1,0 +1,22 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+
+namespace Eval.Application.Audit;
+
+/// <summary>The result of recomputing a campaign's audit chains.</summary>
+public sealed record AuditVerificationView(string CampaignId, bool Intact, int Chains, int Links, AuditBreak? FirstBroken);
+
+/// <summary>Checking a campaign's hash-chained audit log.</summary>
+public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier)
+{
+    /// <summary>Recomputes the campaign's audit chains and names the first broken link.</summary>
+    public async Task<Result<AuditVerificationView>> VerifyAsync(Caller caller, string campaignId, CancellationToken ct)
+    {
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, ct);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanRun(caller, campaign!))
+            return Problem.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
+        AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published, ct);
+        return new AuditVerificationView(campaignId, result.Intact, result.Chains, result.Links, result.FirstBreak);
+    }
+}

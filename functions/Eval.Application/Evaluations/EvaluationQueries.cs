@@ -1,0 +1,92 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
+using Eval.Workflows.Storage;
+
+namespace Eval.Application.Evaluations;
+
+/// <summary>One page of a work queue; pass continuationToken back for the next.</summary>
+public sealed record EvaluationPage(IReadOnlyList<EvaluationSummary> Items, string? ContinuationToken);
+
+/// <summary>One evaluation in a work queue.</summary>
+public sealed record EvaluationSummary(string BranchId, string BranchName, string Stage, bool Overdue, string? Outcome, decimal? FinalScore,
+    decimal? UnityShare, int Round, DateTimeOffset? StageDeadline)
+{
+    public static EvaluationSummary Of(EvaluationRecord e, DateTimeOffset now) =>
+        new(e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline);
+}
+
+/// <summary>One branch's evaluation with everything submitted and decided so far.</summary>
+public sealed record EvaluationView(string CampaignId, string BranchId, string BranchName, string Stage, bool Overdue, string? Outcome,
+    decimal? FinalScore, decimal? UnityShare, int Round, DateTimeOffset? StageDeadline, SubmissionEntry? Submission, ReviewEntry? Review,
+    IReadOnlyList<ScoreEntry> Scores, IReadOnlyList<HistoryEntry> History)
+{
+    public static EvaluationView Of(EvaluationRecord e, DateTimeOffset now) =>
+        new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare,
+            e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History);
+}
+
+/// <summary>Reading evaluations: one branch's, and a campaign's work queue, a page at a time.</summary>
+public sealed class EvaluationQueries(CampaignAccess access, EvaluationSteps steps, EvaluationStore evaluations, TimeProvider clock)
+{
+    public const int MaxPageSize = 200;
+    const int DefaultPageSize = 50;
+
+    const string ReadersOnly =
+        "Evaluations are read by the branch's secretary and the reviewers, scorers and organization department over it.";
+
+    public async Task<Result<EvaluationView>> GetAsync(Caller caller, string campaignId, string branchId, CancellationToken ct)
+    {
+        // Loaded as a step loads it: the same 404s and 409 before the campaign's evaluations exist.
+        Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
+        if (!loaded.Ok) return loaded.Problem;
+        // The branch's own secretary, and the reviewers, scorers and department over it; members read no evaluation.
+        if (!caller.WorksOn(branchId)) return Problem.Forbidden(ReadersOnly);
+        return EvaluationView.Of(loaded.Value.Evaluation, clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// A page of the campaign's evaluations under <paramref name="unit"/> (default: the narrower of the caller's unit and
+    /// the campaign's), at <paramref name="stage"/> if given. The query-string values come as sent; each one that does not
+    /// fit is a 422 at its /query/ pointer.
+    /// </summary>
+    public async Task<Result<EvaluationPage>> ListAsync(Caller caller, string campaignId, string? unit, string? stage, string? pageSize,
+        string? continuationToken, CancellationToken ct)
+    {
+        if (!caller.IsWorking) return Problem.Forbidden(ReadersOnly);
+        var (campaign, _, missing) = await access.LoadAsync(campaignId, ct);
+        if (missing is not null) return missing;
+        if (!CampaignAccess.CanSee(caller, campaign!)) return Problem.Forbidden("This campaign is outside your unit.");
+
+        unit ??= caller.Covers(campaign!.Definition.Unit) ? campaign.Definition.Unit : caller.Unit;
+        if (!UnitPath.IsValid(unit)) return Problem.Validation([new FieldError("/query/unit", "not a unit id")]);
+        if (!caller.Covers(unit)) return Problem.Forbidden($"Unit '{unit}' is outside your unit '{caller.Unit}'.");
+        if (stage is not null && !Stages.All.Contains(stage))
+            return Problem.Validation([new FieldError("/query/stage", $"one of {string.Join(", ", Stages.All)}")]);
+        int size = DefaultPageSize;
+        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > MaxPageSize))
+            return Problem.Validation([new FieldError("/query/pageSize", $"an integer from 1 to {MaxPageSize}")]);
+        string? token = null;
+        if (continuationToken is not null && (token = PageToken.Open(continuationToken, campaignId, unit, stage)) is null)
+            return Problem.Validation([new FieldError("/query/continuationToken",
+                "not a token this API gave for this campaign, unit and stage")]);
+
+        try
+        {
+            // The filter pins the campaign partition and the unit's key range; a continuation token only moves within it.
+            await foreach (Page<TableEntity> page in evaluations.Query(campaignId, unit, stage, pageSize: size)
+                               .AsPages(token, size).WithCancellation(ct))
+            {
+                DateTimeOffset now = clock.GetUtcNow();
+                return new EvaluationPage([.. page.Values.Select(e => EvaluationSummary.Of(EvaluationStore.FromEntity(e), now))],
+                    page.ContinuationToken is { } next ? PageToken.Seal(next, campaignId, unit, stage) : null);
+            }
+            return new EvaluationPage([], null);
+        }
+        catch (RequestFailedException e) when (e.Status is 400 or 404)
+        {
+            return Problem.Validation([new FieldError("/query/continuationToken", "not a token this API gave")]);
+        }
+    }
+}
