@@ -49,6 +49,22 @@ param maximumInstanceCount int = 40
 @allowed(['Standard_LRS', 'Standard_ZRS'])
 param storageSkuName string = 'Standard_LRS'
 
+@description('Years each verified evidence file is kept undeletable (immutability policy of 365 days a year); records are kept about ten years.')
+@minValue(1)
+@maxValue(100)
+param evidenceRetentionYears int
+
+@description('True once the evidence container\'s immutability policy has been locked by hand (docs/deploy.md); the template then leaves it alone.')
+param evidencePolicyLocked bool
+
+@description('Origins (https://host[:port], no path) of the web apps that upload and download evidence from the browser: the blob service\'s CORS rule. Empty for none.')
+param webOrigins string[]
+
+@description('Days a deleted blob or container stays recoverable (blob and container soft delete).')
+@minValue(1)
+@maxValue(365)
+param storageSoftDeleteDays int = 30
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 @maxValue(730)
@@ -79,6 +95,9 @@ var names = {
   identity: 'id-eval-${token}'
   storage: 'steval${token}'
   deploymentContainer: 'app-package'
+  // workflows/Storage/EvidenceContainers.cs: the app uses these names, and an infra test compares them.
+  evidenceUploadsContainer: 'evidence-uploads'
+  evidenceContainer: 'evidence'
   workspace: 'log-eval-${token}'
   appInsights: 'appi-eval-${token}'
   plan: 'plan-eval-${token}'
@@ -114,6 +133,12 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSkuName
     deploymentContainerName: names.deploymentContainer
     tableNames: [for table in appTables: '${tablePrefix}${table}']
+    evidenceUploadsContainerName: names.evidenceUploadsContainer
+    evidenceContainerName: names.evidenceContainer
+    evidenceRetentionDays: evidenceRetentionYears * 365
+    evidencePolicyLocked: evidencePolicyLocked
+    softDeleteDays: storageSoftDeleteDays
+    webOrigins: webOrigins
   }
 }
 

@@ -12,3 +12,13 @@ param taskHubName = readEnvironmentVariable('EVAL_TASK_HUB', 'evalhub')
 param tablePrefix = readEnvironmentVariable('EVAL_TABLE_PREFIX', '')
 // azd sets AZURE_PRINCIPAL_ID to the signed-in account: whoever deploys may read the data (not change it).
 param operatorPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
+// Verified evidence stays undeletable this many years (default 10: records are kept about ten years).
+param evidenceRetentionYears = int(readEnvironmentVariable('EVAL_EVIDENCE_RETENTION_YEARS', '10'))
+// Set to true after locking the evidence container's immutability policy (docs/deploy.md): Azure refuses updates
+// to a locked policy, so the template stops deploying it.
+param evidencePolicyLocked = bool(readEnvironmentVariable('EVAL_EVIDENCE_POLICY_LOCKED', 'false'))
+// Comma-separated origins of the web apps that upload evidence from the browser (blob CORS); empty for none.
+param webOrigins = filter(
+  map(split(readEnvironmentVariable('EVAL_WEB_ORIGINS', ''), ','), origin => trim(origin)),
+  origin => !empty(origin)
+)

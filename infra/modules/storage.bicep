@@ -1,6 +1,7 @@
 // The app's own storage account: AzureWebJobsStorage for the Functions host, the Durable Task hub (queues,
-// tables, blobs), the app's tables (docs/storage.md) and the container Flex Consumption deploys the package
-// from. Keys are off: everything reaches it with Entra ID tokens.
+// tables, blobs), the app's tables (docs/storage.md), the container Flex Consumption deploys the package
+// from, and the evidence files' two containers (docs/storage.md, "Evidence files"). Keys are off: everything
+// reaches it with Entra ID tokens, and browsers with user-delegation SAS the app signs as its identity.
 
 @description('Name of the account: 3 to 24 lower-case letters and digits, unique in Azure.')
 @minLength(3)
@@ -22,6 +23,28 @@ param deploymentContainerName string
 
 @description('Tables the app writes, with Storage__TablePrefix already in front.')
 param tableNames string[]
+
+@description('Blob container evidence files are uploaded to (EvidenceContainers.Uploads); its blobs expire after a day.')
+param evidenceUploadsContainerName string
+
+@description('Blob container of verified evidence (EvidenceContainers.Verified), under a time-based immutability policy.')
+param evidenceContainerName string
+
+@description('Days each blob of verified evidence stays undeletable and unchangeable, counted from its creation.')
+@minValue(1)
+@maxValue(146000)
+param evidenceRetentionDays int
+
+@description('True once the evidence container\'s immutability policy is locked (docs/deploy.md): Azure refuses updates to it.')
+param evidencePolicyLocked bool
+
+@description('Days a deleted blob or container stays recoverable (soft delete).')
+@minValue(1)
+@maxValue(365)
+param softDeleteDays int
+
+@description('Origins (https://host[:port]) of the web apps that upload and download evidence from the browser; empty for no CORS rule.')
+param webOrigins string[]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -52,6 +75,38 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: account
   name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+      allowPermanentDelete: false
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+    }
+    // Browsers PUT uploads and GET downloads straight to blob URLs carrying a SAS; the SAS is the credential,
+    // CORS only lets the web app's own pages make those calls. No origins, no rule (and any old rule goes).
+    cors: {
+      corsRules: empty(webOrigins)
+        ? []
+        : [
+            {
+              allowedOrigins: webOrigins
+              allowedMethods: ['PUT', 'GET', 'HEAD', 'OPTIONS']
+              allowedHeaders: [
+                'x-ms-blob-type'
+                'x-ms-version'
+                'content-type'
+                'x-ms-blob-content-type'
+                'x-ms-blob-content-disposition'
+              ]
+              exposedHeaders: ['etag']
+              maxAgeInSeconds: 3600
+            }
+          ]
+    }
+  }
 }
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
@@ -59,6 +114,71 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: deploymentContainerName
   properties: {
     publicAccess: 'None'
+  }
+}
+
+// Where browsers and clients upload, through a create-only SAS for one blob. Nothing here is evidence yet: a
+// refused upload must be deletable, so this container has no immutability policy.
+resource evidenceUploadsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: evidenceUploadsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Verified evidence, copied here by the app after its checks.
+resource evidenceContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: evidenceContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// What keeps verified evidence: while a blob's period runs, nobody can overwrite, change or delete it, the app's
+// identity included, although its Storage Blob Data Owner role (which the host and the task hub need on this
+// account) would otherwise let it. Unlocked, the policy itself can still be shortened or removed through Azure
+// Resource Manager by anyone with that right (Data Owner has it); docs/deploy.md says how and when to lock it.
+resource evidenceImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (!evidencePolicyLocked) {
+  parent: evidenceContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: evidenceRetentionDays
+    allowProtectedAppendWrites: false
+    allowProtectedAppendWritesAll: false
+  }
+}
+
+// Uploads the app never verified (abandoned, or refused) go after a day; verified ones were copied out long
+// before. Lifecycle management runs about once a day, so a leftover lives one to two days. Page blobs are out
+// of its reach, so the app must itself delete an upload that is not a block blob.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-evidence-uploads'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob', 'appendBlob']
+              prefixMatch: ['${evidenceUploadsContainer.name}/']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: 1
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
   }
 }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Eval.Api;
 using Eval.Api.Auth;
+using Eval.Application.Evidence;
 using Eval.Workflows.Storage;
 
 namespace Eval.UnitTests.Infra;
@@ -19,6 +20,11 @@ public sealed partial class AppSettingsTests
     static readonly Dictionary<string, string> Optional = new()
     {
         [$"{AuthOptions.Section}__{nameof(AuthOptions.ClockSkewSeconds)}"] = "the default 30 s suits Entra ID tokens",
+        [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.MaxFileBytes)}"] = "EvidenceOptions' limits are Azure's too",
+        [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.MaxFilesPerRound)}"] = "EvidenceOptions' limits are Azure's too",
+        [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.MaxBytesPerRound)}"] = "EvidenceOptions' limits are Azure's too",
+        [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.UploadMinutes)}"] = "EvidenceOptions' SAS lifetimes are Azure's too",
+        [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.DownloadMinutes)}"] = "EvidenceOptions' SAS lifetimes are Azure's too",
     };
 
     /// <summary>Read by the code or set locally, and wrong in Azure.</summary>
@@ -59,7 +65,11 @@ public sealed partial class AppSettingsTests
         foreach (FieldInfo field in typeof(SettingNames.StorageIdentity).GetFields().Where(f => f.IsLiteral))
             names.Add($"{SettingNames.Storage}__{field.GetRawConstantValue()}");
         foreach (var (section, type) in
-            new[] { (AuthOptions.Section, typeof(AuthOptions)), (StorageOptions.Section, typeof(StorageOptions)) })
+            new[]
+            {
+                (AuthOptions.Section, typeof(AuthOptions)), (StorageOptions.Section, typeof(StorageOptions)),
+                (EvidenceOptions.Section, typeof(EvidenceOptions)),
+            })
             foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
                 names.Add($"{section}__{property.Name}");
         string hostJson = File.ReadAllText(Path.Combine(Bicep.RepoRoot, "functions", "Eval.Functions", "host.json"));

@@ -29,7 +29,7 @@ public static class Bicep
     static readonly string[] ParameterVariables =
     [
         "AZURE_ENV_NAME", "AZURE_LOCATION", "EVAL_AUTH_AUDIENCE", "EVAL_AUTH_TENANT_ID", "EVAL_AUTH_ALLOWED_CLIENT_IDS", "EVAL_TASK_HUB",
-        "EVAL_TABLE_PREFIX", "AZURE_PRINCIPAL_ID",
+        "EVAL_TABLE_PREFIX", "AZURE_PRINCIPAL_ID", "EVAL_EVIDENCE_RETENTION_YEARS", "EVAL_EVIDENCE_POLICY_LOCKED", "EVAL_WEB_ORIGINS",
     ];
 
     static readonly Lazy<string> Executable = new(FindExecutable);
@@ -123,6 +123,38 @@ public static class Bicep
             yield return resource;
             if (resource["properties"]?["template"] is JsonNode nested)
                 foreach (JsonObject inner in Resources(nested)) yield return inner;
+        }
+    }
+
+    /// <summary>
+    /// What a deployment of main.bicepparam with <paramref name="environment"/> would create, every expression
+    /// evaluated (`bicep snapshot`, for a made-up subscription and tenant): conditions and loops resolved, which
+    /// the compiled template leaves to Azure. The snapshot is written beside the parameters file, so the file
+    /// is copied to a temporary folder first, its `using` pointed back at infra/main.bicep.
+    /// </summary>
+    public static async Task<JsonArray> PredictedResourcesAsync(IReadOnlyDictionary<string, string?> environment)
+    {
+        string dir = Directory.CreateTempSubdirectory("eval-snapshot-").FullName;
+        try
+        {
+            string parameters = File.ReadAllText(Path.Combine(InfraDir, "main.bicepparam"));
+            const string usingMain = "using 'main.bicep'";
+            Assert.Contains(usingMain, parameters);
+            string main = Path.GetRelativePath(dir, Path.Combine(InfraDir, "main.bicep")).Replace('\\', '/');
+            File.WriteAllText(Path.Combine(dir, "main.bicepparam"), parameters.Replace(usingMain, $"using '{main}'"));
+
+            Result result = await RunAsync(
+                ["snapshot", "main.bicepparam", "--mode", "overwrite", "--location", AzdEnvironment["AZURE_LOCATION"]!,
+                    "--subscription-id", "00000000-0000-0000-0000-00000000e5a1", "--tenant-id", "00000000-0000-0000-0000-00000000e7e1"],
+                environment, dir);
+            Assert.True(result.ExitCode == 0, $"bicep snapshot failed: {result}");
+            JsonNode snapshot = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "main.snapshot.json")))!;
+            Assert.True(snapshot["diagnostics"] is JsonArray { Count: 0 }, $"bicep snapshot reported: {snapshot["diagnostics"]}");
+            return snapshot["predictedResources"]!.AsArray();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 

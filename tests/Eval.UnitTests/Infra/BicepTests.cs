@@ -48,6 +48,9 @@ public sealed partial class BicepTests
         Assert.Equal("evalhub", (string?)parameters["taskHubName"]?["value"]);
         Assert.Equal("", (string?)parameters["authTenantId"]?["value"]);
         Assert.Equal("", (string?)parameters["authAllowedClientIds"]?["value"]);
+        Assert.Equal(10, (int?)parameters["evidenceRetentionYears"]?["value"]);
+        Assert.False((bool?)parameters["evidencePolicyLocked"]?["value"]);
+        Assert.Empty(parameters["webOrigins"]!["value"]!.AsArray());
 
         Bicep.Result lint = await Bicep.RunAsync(["lint", "main.bicepparam"], Bicep.AzdEnvironment);
         AssertClean(lint, "bicep lint main.bicepparam");
