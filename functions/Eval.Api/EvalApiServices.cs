@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Eval.Application;
 using Eval.Application.Audit;
 using Eval.Application.Campaigns;
+using Eval.Application.Evidence;
 using Eval.Application.Objections;
 using Eval.Application.Ratings;
 using Eval.Application.SelfTests;
@@ -27,9 +28,13 @@ public static class EvalApiServices
         services.AddSingleton(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
         services.AddSingleton(configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions());
+        services.AddSingleton(configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions());
         services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
+        services.AddSingleton(_ => StorageConnection.Read(configuration).CreateBlobServiceClient());
         services.AddSingleton<EvalTables>();
+        services.AddSingleton<EvidenceStore>();
+        services.AddSingleton<EvidenceBlobs>();
         services.AddSingleton<UnitStore>();
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<EvaluationStore>();
@@ -51,6 +56,8 @@ public static class EvalApiServices
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<SelfTestCommands>();
         services.AddSingleton<SelfTestQueries>();
+        services.AddSingleton<EvidenceCommands>();
+        services.AddSingleton<EvidenceQueries>();
         services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();
@@ -62,6 +69,7 @@ public static class EvalApiServices
         services.AddSingleton<RatingHandlers>();
         services.AddSingleton<SchemaHandlers>();
         services.AddSingleton<AuditHandlers>();
+        services.AddSingleton<EvidenceHandlers>();
         foreach (Type activity in WorkflowCatalog.Activities.Values) services.AddTransient(activity);
         return services;
     }

@@ -21,6 +21,9 @@ public static class SettingNames
         /// <summary>The table endpoint, e.g. https://account.table.core.windows.net; wins over the account name.</summary>
         public const string TableServiceUri = "tableServiceUri";
 
+        /// <summary>The blob endpoint (evidence files); wins over the account name.</summary>
+        public const string BlobServiceUri = "blobServiceUri";
+
         /// <summary><c>managedidentity</c>; unset means the default Azure credential chain.</summary>
         public const string Credential = "credential";
 

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 
@@ -21,8 +22,8 @@ public sealed record StorageConnection
     /// <summary>The only <c>__credential</c> value the Functions host knows besides "not set".</summary>
     public const string ManagedIdentity = "managedidentity";
 
-    /// <summary>Public-cloud table endpoint used when only the account name is given; sovereign clouds set the URI.</summary>
-    const string PublicCloudTableHost = "table.core.windows.net";
+    /// <summary>Public-cloud endpoints used when only the account name is given; sovereign clouds set the URIs.</summary>
+    const string PublicCloudTableHost = "table.core.windows.net", PublicCloudBlobHost = "blob.core.windows.net";
 
     StorageConnection() { }
 
@@ -31,6 +32,9 @@ public sealed record StorageConnection
 
     /// <summary>Set for the identity-based form.</summary>
     public Uri? TableServiceUri { get; private init; }
+
+    /// <summary>Identity-based form: the blob endpoint (evidence files), if known.</summary>
+    public Uri? BlobServiceUri { get; private init; }
 
     /// <summary>Identity-based form: <see cref="ManagedIdentity"/>, or null for the default credential chain.</summary>
     public string? Credential { get; private init; }
@@ -59,6 +63,7 @@ public sealed record StorageConnection
                 $"with '{Name(SettingNames.StorageIdentity.Credential)}' = {ManagedIdentity} and, for a user-assigned identity, " +
                 $"'{Name(SettingNames.StorageIdentity.ClientId)}'.");
 
+        string? blobUri = Trimmed(section[SettingNames.StorageIdentity.BlobServiceUri]);
         string? credential = Trimmed(section[SettingNames.StorageIdentity.Credential]);
         if (credential is not null && !credential.Equals(ManagedIdentity, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException(
@@ -67,7 +72,10 @@ public sealed record StorageConnection
 
         return new StorageConnection
         {
-            TableServiceUri = serviceUri is not null ? ParseServiceUri(serviceUri) : AccountUri(accountName!),
+            TableServiceUri = serviceUri is not null ? ParseServiceUri(serviceUri, SettingNames.StorageIdentity.TableServiceUri)
+                : AccountUri(accountName!, PublicCloudTableHost),
+            BlobServiceUri = blobUri is not null ? ParseServiceUri(blobUri, SettingNames.StorageIdentity.BlobServiceUri)
+                : accountName is not null ? AccountUri(accountName, PublicCloudBlobHost) : null,
             Credential = credential?.ToLowerInvariant(),
             ClientId = Trimmed(section[SettingNames.StorageIdentity.ClientId]),
         };
@@ -89,21 +97,31 @@ public sealed record StorageConnection
     public TableServiceClient CreateTableServiceClient() =>
         IsIdentityBased ? new TableServiceClient(TableServiceUri, CreateCredential()) : new TableServiceClient(ConnectionString);
 
-    static Uri ParseServiceUri(string value)
+    /// <summary>The blob service of the same account: evidence files live beside the tables.</summary>
+    public BlobServiceClient CreateBlobServiceClient()
+    {
+        if (!IsIdentityBased) return new BlobServiceClient(ConnectionString);
+        return BlobServiceUri is { } uri ? new BlobServiceClient(uri, CreateCredential())
+            : throw new InvalidOperationException(
+                $"Evidence files need the blob endpoint: set '{Name(SettingNames.StorageIdentity.BlobServiceUri)}' " +
+                $"or '{Name(SettingNames.StorageIdentity.AccountName)}'.");
+    }
+
+    static Uri ParseServiceUri(string value, string setting)
     {
         if (Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             return uri;
-        throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.TableServiceUri)}' " +
-            $"must be an absolute http(s) URI such as https://<account>.{PublicCloudTableHost}.");
+        throw new InvalidOperationException(
+            $"Setting '{Name(setting)}' must be an absolute http(s) URI such as https://<account>.<service>.core.windows.net.");
     }
 
-    static Uri AccountUri(string accountName)
+    static Uri AccountUri(string accountName, string host)
     {
         // Storage account names: 3 to 24 lower-case letters and digits.
         if (accountName.Length is < 3 or > 24 || !accountName.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9')))
             throw new InvalidOperationException($"Setting '{Name(SettingNames.StorageIdentity.AccountName)}' " +
                 "is not a storage account name (3 to 24 lower-case letters and digits).");
-        return new Uri($"https://{accountName}.{PublicCloudTableHost}");
+        return new Uri($"https://{accountName}.{host}");
     }
 
     static string Name(string property) => $"{SettingNames.Storage}__{property}";

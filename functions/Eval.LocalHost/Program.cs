@@ -54,6 +54,7 @@ builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
 
 WebApplication app = builder.Build();
 await app.Services.GetRequiredService<EvalTables>().EnsureCreatedAsync();
+await app.Services.GetRequiredService<EvidenceBlobs>().EnsureContainersAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapEvalApi();

@@ -39,6 +39,9 @@ namespace Eval.FunctionalTests;
 ///                                                (county-scorer covering it only when the review is overdue: 403 here)
 ///   POST …/evaluations/{branch}/county-score     county-scorer covering the branch
 ///                                                (org-department covering it only when scoring is overdue: 403 here)
+///   POST …/evaluations/{branch}/evidence       branch-secretary covering the branch (an upload slot)
+///   POST …/evidence/{eid}/complete             branch-secretary covering the branch
+///   GET  …/evidence/{eid}                      a working role covering the branch (its secretary, reviewers, scorers, org)
 ///   POST campaigns/{cid}/publication           org-department covering the campaign's unit
 ///   POST campaigns/{cid}/objections            any role inside the campaign's unit (409 outside the public notice)
 ///   GET  campaigns/{cid}/objections            org-department covering the campaign's unit (all); any role inside it (its own)
@@ -98,6 +101,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST self-assessment",         "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST township-review",         "403 ok  403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST county-score",            "403 403 ok  403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST evidence slot",           "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST evidence complete",       "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET evidence",                 "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST objections",              "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
         ("GET objections",               "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
@@ -138,6 +144,13 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             w => "{}", 422),
         ["POST county-score"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/county-score",
             w => "{}", 422),
+        // An invalid body: allowed callers get 422 and no slot is made.
+        ["POST evidence slot"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/evidence", w => "{}", 422),
+        // Well-formed evidence ids that do not exist: 404.
+        ["POST evidence complete"] = new(HttpMethod.Post,
+            w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/evidence/ev-{new string('0', 32)}/complete", null, 404),
+        ["GET evidence"] = new(HttpMethod.Get,
+            w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/evidence/ev-{new string('0', 32)}", null, 404),
         // Evaluations are unfinished and force is false: 409.
         ["POST publication"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/publication", w => """{"force":false}""", 409),
         // A valid objection, but there is no public notice yet: 409.

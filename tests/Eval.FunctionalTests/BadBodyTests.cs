@@ -206,7 +206,8 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "evidence url not http", "/evidence/0/url", "\"ftp://example.org/e\"", 422, "/evidence/0/url" },
         { "evidence url with a space", "/evidence/0/url", "\"https://example.org/a b\"", 422, "/evidence/0/url" },
         { "evidence url of 2001 characters", "/evidence/0/url", "STRING*2001", 422, "/evidence/0/url" },
-        { "evidence url missing", "/evidence/0/url", "REMOVE", 422, "/evidence/0/url" },
+        { "evidence url missing (neither a link nor a file)", "/evidence/0/url", "REMOVE", 422, "/evidence/0" },
+        { "evidence id not an id", "/evidence/0/evidenceId", "\"ev-1\"", 422, "/evidence/0/evidenceId" },
         { "unknown property in evidence", "/evidence/0/size", "1", 422, "/evidence/0/size" },
     }), ["/evidence/0/title"]), ["/summary"], multiLine: true);
 

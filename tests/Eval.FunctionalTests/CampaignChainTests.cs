@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
@@ -28,7 +29,8 @@ public sealed class CampaignChainTests : IAsyncLifetime
 
         var links = await audit.ReadAllAsync("c1");
         Assert.Equal(["campaign|000000", "campaign|000001"], links.Select(l => l.RowKey));
-        var verifier = new AuditVerifier(audit, new EvaluationStore(tables), new RatingStore(tables));
+        var verifier = new AuditVerifier(audit, new EvaluationStore(tables), new RatingStore(tables), new EvidenceStore(tables),
+            new EvidenceBlobs(new BlobServiceClient(AzuriteInstance.Shared.ConnectionString), TimeProvider.System));
         Assert.True((await verifier.VerifyAsync("c1", published: false)).Intact);
     }
 }

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
@@ -141,7 +142,9 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
         };
 
     Task<AuditVerification> VerifyAsync() =>
-        new AuditVerifier(audit, evaluations, new RatingStore(tables)).VerifyAsync(Campaign, published: false);
+        new AuditVerifier(audit, evaluations, new RatingStore(tables), new EvidenceStore(tables),
+            new EvidenceBlobs(new BlobServiceClient(AzuriteInstance.Shared.ConnectionString), TimeProvider.System))
+            .VerifyAsync(Campaign, published: false);
 
     async Task AssertIntactAsync(int links)
     {

@@ -13,6 +13,9 @@ public static class EvidenceStatus
 
     /// <summary>Checked (size, kind), hashed and kept: citable.</summary>
     public const string Verified = "verified";
+
+    /// <summary>Failed its checks at completion (<see cref="EvidenceFile.Refusal"/> says why); its blob was deleted.</summary>
+    public const string Refused = "refused";
 }
 
 /// <summary>
@@ -44,8 +47,24 @@ public sealed record EvidenceFile
     public DateTimeOffset? UploadedAt { get; init; }
     /// <summary>The verified blob's ETag; any later write to the blob changes it.</summary>
     public string? BlobETag { get; init; }
+    /// <summary>Why a refused file was refused.</summary>
+    public string? Refusal { get; init; }
 
     public bool IsVerified => Status == EvidenceStatus.Verified;
+
+    /// <summary>Whether the file counts against its round's quota: verified, or a slot that may still be completed.</summary>
+    public bool CountsAt(DateTimeOffset now) => IsVerified || (Status == EvidenceStatus.Pending && now <= CompleteBy);
+
+    /// <summary>
+    /// The last moment the upload may be completed: a little after the SAS expires, so a PUT that began in time and
+    /// finished at the edge can still be completed.
+    /// </summary>
+    public DateTimeOffset CompleteBy => SlotExpiresAt + CompletionGrace;
+
+    public static readonly TimeSpan CompletionGrace = TimeSpan.FromMinutes(15);
+
+    /// <summary>The bytes it counts for: the verified size, or the size a pending slot declared.</summary>
+    public long CountedBytes => Size ?? DeclaredSize;
 
     /// <summary>The blob's name, the same in both containers: the evidence id under its campaign and branch.</summary>
     public string BlobName => $"{CampaignId}/{BranchId}/{Id}";

@@ -71,6 +71,15 @@ public abstract class HumanStep
     /// <summary>Rules on the bound body that the schema cannot say.</summary>
     public abstract IReadOnlyList<FieldError> Validate(object body);
 
+    /// <summary>
+    /// Whether the body cites uploaded evidence, or must: the API then reads the branch's files for <see cref="CiteEvidence"/>.
+    /// </summary>
+    public virtual bool CitesEvidence(object body, CampaignDefinition campaign) => false;
+
+    /// <summary>The body with the files it cites checked (<see cref="EvidenceCitations"/>) and their records (hashes) attached.</summary>
+    public virtual (object Body, IReadOnlyList<FieldError> Errors) CiteEvidence(object body,
+        IReadOnlyDictionary<string, EvidenceFile> files, CampaignDefinition campaign, EvaluationRecord evaluation) => (body, []);
+
     /// <summary>The event for a body accepted at <paramref name="at"/> from <paramref name="by"/>, in <paramref name="round"/>.</summary>
     public abstract StepEvent Accept(int round, object body, Actor by, DateTimeOffset at);
 
@@ -121,7 +130,20 @@ public static class HumanSteps
 }
 
 /// <summary>The branch's self-assessment (自评): points per criterion, a summary and evidence.</summary>
-public sealed record SelfAssessment(IReadOnlyDictionary<string, decimal> Scores, string Summary, IReadOnlyList<Evidence>? Evidence);
+public sealed record SelfAssessment(IReadOnlyDictionary<string, decimal> Scores, string Summary, IReadOnlyList<Evidence>? Evidence)
+{
+    /// <summary>
+    /// The history's (and so the audit chain's) detail of a submission: its round and every cited file's id and hash,
+    /// so the chain seals which bytes the branch submitted.
+    /// </summary>
+    public string HistoryDetail(int round)
+    {
+        EvidenceFileRef[] files = [.. (Evidence ?? []).Select(e => e.File).OfType<EvidenceFileRef>()];
+        return files.Length == 0
+            ? $"round {round}"
+            : $"round {round}; files {string.Join(", ", files.Select(f => $"{f.Id} sha256:{f.Sha256}"))}";
+    }
+}
 
 public sealed record SelfAssessmentSubmitted(int Round, SelfAssessment Assessment, Actor By, DateTimeOffset At) : StepEvent(Round, By, At);
 
@@ -143,6 +165,12 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
                  "evidence":[{"criterion":"unity","title":"民族团结进步创建材料",
                               "url":"https://example.org/yuanbaoshan/b001/unity.pdf"}]}
                 """),
+            new("with-files", "Citing uploaded files (POST …/evidence, PUT, …/complete) beside a link", """
+                {"scores":{"political":23,"organization":22,"service":24,"unity":25},
+                 "summary":"全年开展民族团结主题党日12次，结对帮扶困难群众36户。",
+                 "evidence":[{"criterion":"unity","evidenceId":"ev-0193a8f2c4e47d2b9f1e6a3c5d7b8e90"},
+                             {"criterion":"political","title":"党课记录","url":"https://example.org/yuanbaoshan/b001/lessons.pdf"}]}
+                """),
         ],
         "The body's exact schema follows the campaign's rubric: GET /api/campaigns/{cid}/schemas/self-assessment. " +
         "409 outside the stage or after the deadline.");
@@ -150,6 +178,24 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
     public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => Task.FromResult(SchemaCatalog.SelfAssessment(campaign));
 
     public override SelfAssessmentSubmitted Accept(int round, SelfAssessment body, Actor by, DateTimeOffset at) => new(round, body, by, at);
+
+    public override bool CitesEvidence(object body, CampaignDefinition campaign) =>
+        ((SelfAssessment)body).Evidence?.Any(e => e.EvidenceId is not null) == true ||
+        campaign.Rubric.Criteria.Any(c => c.Evidence is { Required: true });
+
+    public override (object Body, IReadOnlyList<FieldError> Errors) CiteEvidence(object body,
+        IReadOnlyDictionary<string, EvidenceFile> files, CampaignDefinition campaign, EvaluationRecord evaluation)
+    {
+        var assessment = (SelfAssessment)body;
+        IReadOnlyList<Evidence> cited = assessment.Evidence ?? [];
+        IReadOnlyList<FieldError> errors =
+            EvidenceCitations.Check(cited, files, campaign.Rubric, evaluation.Round, evaluation.StageDeadline);
+        if (errors.Count > 0) return (body, errors);
+        return (assessment with
+        {
+            Evidence = [.. cited.Select(e => e.EvidenceId is { } id ? e with { Title = files[id].Title, File = files[id].Ref() } : e)],
+        }, []);
+    }
 
     // The workflow counts a submission by the time it was accepted here; after the deadline it would not count.
     public override StepRefusal? Refuse(EvaluationRecord record, CampaignDefinition campaign, StepEvent e) =>

@@ -57,7 +57,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                         round == 0 ? "no self-assessment by the deadline" : "not resubmitted by the deadline"));
 
                 DateTimeOffset reviewDeadline = Now + rules.TownshipReview;
-                await RecordAsync(Change(Entry(submitted!.By, HistoryActions.SelfAssessmentSubmitted, $"round {round}", submitted.At))
+                string detail = submitted!.Assessment.HistoryDetail(round);
+                await RecordAsync(Change(Entry(submitted.By, HistoryActions.SelfAssessmentSubmitted, detail, submitted.At))
                 with {
                     Stage = Stages.AwaitingTownshipReview,
                     Submission = new SubmissionEntry(submitted.Assessment, submitted.By, submitted.At, round),

@@ -5,14 +5,17 @@ namespace Eval.Workflows.Storage;
 
 public sealed record AuditBreak(string Chain, int Seq, string Problem);
 
-public sealed record AuditVerification(bool Intact, int Chains, int Links, AuditBreak? FirstBreak);
+/// <param name="Files">The verified evidence files whose stored bytes were checked against their recorded SHA-256.</param>
+public sealed record AuditVerification(bool Intact, int Chains, int Links, AuditBreak? FirstBreak, int Files = 0);
 
 /// <summary>
 /// Recomputes a campaign's audit chains from storage: every link's hash, every link's pointer to the one
 /// before, the numbering (a gap is a removed link), each evaluation chain's length against the evaluation's
-/// record (a removed tail), and the published list against the hash its publication link holds.
+/// record (a removed tail), the published list against the hash its publication link holds, and every verified
+/// evidence file's bytes against the SHA-256 recorded (and sealed in the chain by the submission that cites it).
 /// </summary>
-public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations, RatingStore ratings)
+public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations, RatingStore ratings, EvidenceStore evidence,
+    EvidenceBlobs blobs)
 {
     public async Task<AuditVerification> VerifyAsync(string campaignId, bool published, CancellationToken ct = default)
     {
@@ -71,7 +74,34 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                 return Broken(chains, rows.Count,
                     new AuditBreak(chain.Key, last.Seq, "the published ratings differ from those the chain sealed"));
         }
-        return new AuditVerification(true, chains.Count, rows.Count, null);
+        var (files, altered) = await VerifyEvidenceAsync(campaignId, rows, ct);
+        return new AuditVerification(altered is null, chains.Count, rows.Count, altered, files);
+    }
+
+    /// <summary>
+    /// Each verified file against its blob: one listing gives every blob's ETag; only a blob written since it was verified
+    /// is read and hashed again. A break names the link that sealed the file (0 when no submission cited it).
+    /// </summary>
+    async Task<(int Files, AuditBreak? Altered)> VerifyEvidenceAsync(string campaignId,
+        List<(string RowKey, string? Entry, string? Hash)> rows, CancellationToken ct)
+    {
+        IReadOnlyDictionary<string, Azure.ETag> etags = await blobs.VerifiedETagsAsync(campaignId, ct);
+        int files = 0;
+        await foreach (EvidenceFile file in evidence.VerifiedAsync(campaignId, ct))
+        {
+            files++;
+            string? problem = !etags.TryGetValue(file.BlobName, out Azure.ETag etag) ? $"evidence {file.Id} is missing from storage"
+                : etag.ToString() == file.BlobETag ? null
+                : (await blobs.HashAsync(file.BlobName, ct))?.Sha256 is var now && now != file.Sha256
+                    ? $"evidence {file.Id} was changed after it was verified (sha256 {now}, recorded {file.Sha256})"
+                : null;
+            if (problem is null) continue;
+            int sealedBy = rows
+                .Where(r => r.RowKey.StartsWith(file.BranchId + "|", StringComparison.Ordinal) && r.Entry?.Contains(file.Id) == true)
+                .Select(r => int.Parse(r.RowKey[(r.RowKey.LastIndexOf('|') + 1)..])).DefaultIfEmpty(0).Min();
+            return (files, new AuditBreak(file.BranchId, sealedBy, problem));
+        }
+        return (files, null);
     }
 
     /// <summary>SHA-256 of the published list in rank order (branch, score, share, rank, level).</summary>

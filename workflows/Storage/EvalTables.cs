@@ -17,9 +17,10 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string Audit = "Audit";
     public const string IdempotencyKeys = "IdempotencyKeys";
     public const string SelfTests = "SelfTests";
+    public const string Evidence = "Evidence";
 
     public static readonly IReadOnlyList<string> All =
-        [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests];
+        [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence];
 
     public TableServiceClient Service { get; } = service;
 

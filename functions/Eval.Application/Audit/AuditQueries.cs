@@ -4,7 +4,9 @@ using Eval.Workflows.Storage;
 namespace Eval.Application.Audit;
 
 /// <summary>The result of recomputing a campaign's audit chains.</summary>
-public sealed record AuditVerificationView(string CampaignId, bool Intact, int Chains, int Links, AuditBreak? FirstBroken);
+/// <param name="EvidenceFiles">How many verified evidence files were checked against their recorded SHA-256.</param>
+public sealed record AuditVerificationView(string CampaignId, bool Intact, int Chains, int Links, AuditBreak? FirstBroken,
+    int EvidenceFiles);
 
 /// <summary>Checking a campaign's hash-chained audit log.</summary>
 public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier)
@@ -17,6 +19,6 @@ public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier)
         if (!CampaignAccess.CanRun(caller, campaign!))
             return Problem.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
         AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published, ct);
-        return new AuditVerificationView(campaignId, result.Intact, result.Chains, result.Links, result.FirstBreak);
+        return new AuditVerificationView(campaignId, result.Intact, result.Chains, result.Links, result.FirstBreak, result.Files);
     }
 }

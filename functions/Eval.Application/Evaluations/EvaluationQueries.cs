@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Eval.Application.Evidence;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
@@ -20,15 +21,16 @@ public sealed record EvaluationSummary(string BranchId, string BranchName, strin
 /// <summary>One branch's evaluation with everything submitted and decided so far.</summary>
 public sealed record EvaluationView(string CampaignId, string BranchId, string BranchName, string Stage, bool Overdue, string? Outcome,
     decimal? FinalScore, decimal? UnityShare, int Round, DateTimeOffset? StageDeadline, SubmissionEntry? Submission, ReviewEntry? Review,
-    IReadOnlyList<ScoreEntry> Scores, IReadOnlyList<HistoryEntry> History)
+    IReadOnlyList<ScoreEntry> Scores, IReadOnlyList<HistoryEntry> History, IReadOnlyList<EvidenceView> Evidence)
 {
-    public static EvaluationView Of(EvaluationRecord e, DateTimeOffset now) =>
+    public static EvaluationView Of(EvaluationRecord e, DateTimeOffset now, IReadOnlyList<EvidenceView> evidence) =>
         new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare,
-            e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History);
+            e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History, evidence);
 }
 
 /// <summary>Reading evaluations: one branch's, and a campaign's work queue, a page at a time.</summary>
-public sealed class EvaluationQueries(CampaignAccess access, EvaluationSteps steps, EvaluationStore evaluations, TimeProvider clock)
+public sealed class EvaluationQueries(CampaignAccess access, EvaluationSteps steps, EvaluationStore evaluations, EvidenceQueries evidence,
+    TimeProvider clock)
 {
     public const int MaxPageSize = 200;
     const int DefaultPageSize = 50;
@@ -43,7 +45,7 @@ public sealed class EvaluationQueries(CampaignAccess access, EvaluationSteps ste
         if (!loaded.Ok) return loaded.Problem;
         // The branch's own secretary, and the reviewers, scorers and department over it; members read no evaluation.
         if (!caller.WorksOn(branchId)) return Problem.Forbidden(ReadersOnly);
-        return EvaluationView.Of(loaded.Value.Evaluation, clock.GetUtcNow());
+        return EvaluationView.Of(loaded.Value.Evaluation, clock.GetUtcNow(), await evidence.ListAsync(campaignId, branchId, ct));
     }
 
     /// <summary>

@@ -25,8 +25,8 @@ public sealed record EvaluationContext(Caller Caller, CampaignDefinition Definit
 /// → stage and the step's own refusals → claim with its outbox entry → raise the event to the workflow. The workflow
 /// decides and records; see docs/workflows.md, "The outbox", for what makes an accepted step safe from loss.
 /// </summary>
-public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evaluations, AcceptedActionRelay relay, TimeProvider clock,
-    ILogger<EvaluationSteps> log)
+public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evaluations, EvidenceStore evidence, AcceptedActionRelay relay,
+    TimeProvider clock, ILogger<EvaluationSteps> log)
 {
     public async Task<Result<StepTaken>> TakeAsync(HumanStep step, StepCommand command, Result<EvaluationContext> loaded,
         DurableTaskClient client, CancellationToken ct)
@@ -39,8 +39,16 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
         Result<object> body = await CommandBody.ReadAsync(step.BodyType, command.ReadBody, await step.SchemaAsync(definition));
         if (!body.Ok) return body.Problem;
         if (step.Validate(body.Value) is { Count: > 0 } errors) return Problem.Validation(errors);
+        object stepBody = body.Value;
+        if (step.CitesEvidence(stepBody, definition))
+        {
+            // One partition: the branch's files in this campaign, bounded by its quota.
+            var files = await evidence.ListAsync(command.CampaignId, command.BranchId, ct);
+            (stepBody, var citeErrors) = step.CiteEvidence(stepBody, files, definition, evaluation);
+            if (citeErrors.Count > 0) return Problem.Validation(citeErrors);
+        }
 
-        StepEvent accepted = step.Accept(evaluation.Round, body.Value, new Actor(caller.Id, caller.Name, role.Value), clock.GetUtcNow());
+        StepEvent accepted = step.Accept(evaluation.Round, stepBody, new Actor(caller.Id, caller.Name, role.Value), clock.GetUtcNow());
         string claim = step.Claim(evaluation.Round, caller.Id);
         AcceptedAction action = AcceptedAction.Of(EvaluationStore.ClaimEntry(claim, command.Operation), accepted);
         // A repeat of a request that claimed and then died before raising its event finishes it, as first accepted.

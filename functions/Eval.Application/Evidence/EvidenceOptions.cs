@@ -20,9 +20,10 @@ public sealed class EvidenceOptions
     /// <summary>How many bytes a branch may upload in one round of a campaign (200 MB).</summary>
     public long MaxBytesPerRound { get; set; } = 200L * 1024 * 1024;
 
-    /// <summary>How long an upload slot's SAS is valid, in minutes (at most <see cref="MaxUploadMinutes"/>).</summary>
-    public int UploadMinutes { get; set; } = 10;
+    /// <summary>How long an upload slot's SAS is valid, in minutes (at most <see cref="MaxUploadMinutes"/>; a fraction is
+    /// fine, as tests use).</summary>
+    public double UploadMinutes { get; set; } = 10;
 
     /// <summary>How long a download's SAS is valid, in minutes (at most <see cref="MaxDownloadMinutes"/>).</summary>
-    public int DownloadMinutes { get; set; } = 5;
+    public double DownloadMinutes { get; set; } = 5;
 }

@@ -48,6 +48,13 @@ public static class RequestExamples
                      "scorersPerBranch":1,"maxReturns":2}
                     """),
             ],
+            [SchemaCatalog.EvidenceSlot] =
+            [
+                new("sign-in-sheet", "A PDF of the sign-in sheet of a national-unity theme day, for the unity criterion", """
+                    {"criterion":"unity","title":"民族团结主题党日签到表","fileName":"签到表-2026-09.pdf",
+                     "contentType":"application/pdf","size":482133}
+                    """),
+            ],
             [SchemaCatalog.Publication] =
             [
                 new("finished", "Publish once every evaluation has finished (409 while any has not)", "{}"),

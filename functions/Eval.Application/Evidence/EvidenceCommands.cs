@@ -1,0 +1,182 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Eval.Application.Evaluations;
+using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
+using Eval.Workflows.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Eval.Application.Evidence;
+
+/// <summary>What the secretary says of a file before uploading it.</summary>
+public sealed record EvidenceSlotRequest(string Criterion, string Title, string FileName, string ContentType, long Size);
+
+/// <summary>
+/// Where to upload the file: PUT it to <paramref name="UploadUrl"/> with <paramref name="UploadHeaders"/> before
+/// <paramref name="ExpiresAt"/>, then complete the upload.
+/// </summary>
+public sealed record EvidenceSlot(string EvidenceId, Uri UploadUrl, IReadOnlyDictionary<string, string> UploadHeaders,
+    DateTimeOffset ExpiresAt, long MaxBytes);
+
+/// <summary>A file of evidence as the API shows it: a verified file has its type, size, hash and upload time.</summary>
+public sealed record EvidenceView(string EvidenceId, int Round, string Criterion, string Title, string FileName, string Status,
+    string? ContentType, long? Size, string? Sha256, DateTimeOffset? UploadedAt, string? Refusal)
+{
+    public static EvidenceView Of(EvidenceFile f) =>
+        new(f.Id, f.Round, f.Criterion, f.Title, f.FileName, f.Status, f.ContentType, f.Size, f.Sha256, f.UploadedAt, f.Refusal);
+}
+
+/// <summary>
+/// Uploading evidence: a slot (a create-only SAS URL for one blob) while the branch's self-assessment is open, then the
+/// completion, which checks the uploaded bytes (size, kind by content), hashes them, keeps them unchangeable and records
+/// the server's time. Only the branch's secretary uploads; a refused file's blob is deleted and nothing else changes.
+/// </summary>
+public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store, EvidenceBlobs blobs, EvidenceOptions options,
+    TimeProvider clock, ILogger<EvidenceCommands> log)
+{
+    const string SecretaryOnly = "Only the branch's secretary uploads its evidence.";
+
+    public async Task<Result<EvidenceSlot>> RequestSlotAsync(Caller caller, string campaignId, string branchId,
+        Func<Task<Result<string>>> readBody, CancellationToken ct)
+    {
+        Result<EvaluationContext> loaded = await LoadOpenAsync(caller, campaignId, branchId, ct);
+        if (!loaded.Ok) return loaded.Problem;
+        Result<EvidenceSlotRequest> body =
+            await CommandBody.ReadAsync<EvidenceSlotRequest>(readBody, await SchemaCatalog.GetAsync(SchemaCatalog.EvidenceSlot));
+        if (!body.Ok) return body.Problem;
+        EvidenceSlotRequest request = body.Value;
+        var (_, definition, evaluation, _) = loaded.Value;
+
+        string fileName = FileNames.Sanitize(request.FileName);
+        FileKind kind = FileKinds.ByContentType(request.ContentType)!;
+        var errors = new List<FieldError>();
+        if (definition.Rubric.Criteria.All(c => c.Id != request.Criterion))
+            errors.Add(new("/criterion", "not a criterion of this campaign: " +
+                string.Join(", ", definition.Rubric.Criteria.Select(c => c.Id))));
+        if (FileKinds.ByFileName(fileName) != kind)
+            errors.Add(new("/fileName", $"a {kind.Name} file is named {string.Join(" or ", kind.Extensions)}"));
+        if (errors.Count > 0) return Problem.Validation(errors);
+        if (request.Size > options.MaxFileBytes) return TooLarge(request.Size);
+
+        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset expiresAt = now.AddMinutes(Math.Clamp(options.UploadMinutes, 0.01, EvidenceOptions.MaxUploadMinutes));
+        var slot = new EvidenceFile
+        {
+            Id = EvidenceIds.New(), CampaignId = campaignId, BranchId = branchId, Round = evaluation.Round, Criterion = request.Criterion,
+            Title = request.Title, FileName = fileName, DeclaredType = kind.ContentType, DeclaredSize = request.Size,
+            Status = EvidenceStatus.Pending, UploadedBy = new Actor(caller.Id, caller.Name, Roles.BranchSecretary),
+            SlotExpiresAt = expiresAt,
+        };
+        if (await store.AddSlotAsync(slot, options.MaxFilesPerRound, options.MaxBytesPerRound, now, ct) is { } full)
+            return new Problem(ProblemKind.Conflict, "evidence-quota", "The branch's evidence quota for this round is used up.", full);
+
+        await blobs.EnsureContainersAsync();
+        Uri upload = await blobs.UploadUriAsync(slot.BlobName, expiresAt, ct);
+        log.LogInformation("Evidence slot {EvidenceId} for {CampaignId}/{BranchId} round {Round}, {Size} bytes of {Kind}",
+            slot.Id, campaignId, branchId, slot.Round, slot.DeclaredSize, kind.Name);
+        return new EvidenceSlot(slot.Id, upload,
+            new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob", ["Content-Type"] = kind.ContentType },
+            expiresAt, options.MaxFileBytes);
+    }
+
+    /// <summary>
+    /// Checks the uploaded file and keeps it. A repeat of a completed upload answers the file as verified; a refused
+    /// file answers its refusal again.
+    /// </summary>
+    public async Task<Result<EvidenceView>> CompleteAsync(Caller caller, string campaignId, string branchId, string evidenceId,
+        CancellationToken ct)
+    {
+        Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
+        if (!loaded.Ok) return loaded.Problem;
+        if (!caller.CanActOn(Roles.BranchSecretary, branchId)) return Problem.Forbidden(SecretaryOnly);
+        if (!EvidenceIds.IsValid(evidenceId) || await store.GetAsync(campaignId, branchId, evidenceId, ct) is not var (file, etag))
+            return Problem.NotFound($"No evidence '{evidenceId}' of this branch.");
+        if (file.IsVerified) return EvidenceView.Of(file);
+        if (file.Status == EvidenceStatus.Refused) return Refused(file.Refusal!);
+
+        DateTimeOffset now = clock.GetUtcNow();
+        EvaluationRecord evaluation = loaded.Value.Evaluation;
+        BlobProperties? uploaded = await blobs.UploadPropertiesAsync(file.BlobName, ct);
+        if (uploaded is null)
+            return now > file.CompleteBy
+                ? await RefuseAsync(file, etag, "The upload slot expired before a file was uploaded.", ct)
+                : Problem.Conflict("No file has been uploaded to this slot yet: PUT it to the upload URL first.");
+
+        // No back-filling: a file counts when the server has it checked, and only while its round's self-assessment is open.
+        string? closed = evaluation.Round != file.Round || evaluation.Stage != Stages.AwaitingSelfAssessment
+            ? $"The self-assessment of round {file.Round} is no longer open; this file can no longer be added."
+            : evaluation.StageDeadline is { } deadline && now > deadline
+                ? $"Self-assessments were due by {deadline:O}; evidence completed after it does not count."
+                : now > file.CompleteBy ? $"The upload slot expired at {file.CompleteBy:O}." : null;
+        if (closed is not null) return await RefuseAsync(file, etag, closed, ct, ProblemKind.Conflict);
+        if (uploaded.BlobType != BlobType.Block) return await RefuseAsync(file, etag, "The upload is not a block blob.", ct);
+        if (uploaded.ContentLength > options.MaxFileBytes)
+            return await RefuseAsync(file, etag,
+                $"The file is {uploaded.ContentLength} bytes; at most {options.MaxFileBytes} are accepted.", ct, ProblemKind.TooLarge);
+        if (uploaded.ContentLength != file.DeclaredSize)
+            return await RefuseAsync(file, etag, $"The file is {uploaded.ContentLength} bytes, not the {file.DeclaredSize} declared.", ct);
+
+        BinaryData content = await blobs.ReadUploadAsync(file.BlobName, uploaded.ETag, ct);
+        FileKind declared = FileKinds.ByContentType(file.DeclaredType)!;
+        if (FileKinds.Detect(content.ToMemory()) is not { } detected)
+            return await RefuseAsync(file, etag,
+                $"The file is not a {declared.Name} file, nor any kind accepted (PDF, JPEG, PNG, WebP, DOCX, XLSX).", ct);
+        if (detected != declared)
+            return await RefuseAsync(file, etag, $"The file is a {detected.Name} file, not the {declared.Name} declared.", ct);
+
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(content.ToMemory().Span));
+        string disposition = FileNames.ContentDisposition(file.FileName);
+        if (await blobs.KeepAsync(file.BlobName, uploaded.ETag, detected.ContentType, disposition, sha256, ct) is not { } keptETag)
+            return Problem.Conflict("The file changed while it was being checked; upload it again.");
+
+        EvidenceFile verified = file with
+        {
+            Status = EvidenceStatus.Verified, ContentType = detected.ContentType, Size = uploaded.ContentLength, Sha256 = sha256,
+            UploadedAt = now, BlobETag = keptETag.ToString(),
+        };
+        if (!await store.UpdateAsync(verified, etag, ct))
+            return await store.GetAsync(campaignId, branchId, evidenceId, ct) is ({ IsVerified: true } done, _)
+                ? EvidenceView.Of(done)
+                : Problem.Conflict("Another request is completing this upload; try again.");
+        await blobs.DeleteUploadAsync(file.BlobName, ct);
+        log.LogInformation("Evidence {EvidenceId} of {CampaignId}/{BranchId} verified: {Kind}, {Size} bytes, sha256 {Sha256}",
+            evidenceId, campaignId, branchId, detected.Name, verified.Size, sha256);
+        return EvidenceView.Of(verified);
+    }
+
+    /// <summary>The evaluation, for the branch's secretary, while its self-assessment is open.</summary>
+    async Task<Result<EvaluationContext>> LoadOpenAsync(Caller caller, string campaignId, string branchId, CancellationToken ct)
+    {
+        Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
+        if (!loaded.Ok) return loaded.Problem;
+        if (!caller.CanActOn(Roles.BranchSecretary, branchId)) return Problem.Forbidden(SecretaryOnly);
+        EvaluationRecord evaluation = loaded.Value.Evaluation;
+        if (evaluation.Stage != Stages.AwaitingSelfAssessment)
+            return new Problem(ProblemKind.Conflict, "wrong-stage", "The evaluation is not at this stage.",
+                $"Evidence is uploaded while the self-assessment is open; the evaluation is {evaluation.Stage}.");
+        if (evaluation.StageDeadline is { } deadline && clock.GetUtcNow() > deadline)
+            return new Problem(ProblemKind.Conflict, "deadline-passed", "The deadline has passed.",
+                $"Self-assessments, and their evidence, were due by {deadline:O}.");
+        return loaded;
+    }
+
+    /// <summary>Records the refusal, deletes the upload, and answers why (422 unless <paramref name="kind"/> says otherwise).</summary>
+    async Task<Problem> RefuseAsync(EvidenceFile file, ETag etag, string why, CancellationToken ct, ProblemKind kind = ProblemKind.Invalid)
+    {
+        await blobs.DeleteUploadAsync(file.BlobName, ct);
+        await store.UpdateAsync(file with { Status = EvidenceStatus.Refused, Refusal = why }, etag, ct);
+        log.LogInformation("Evidence {EvidenceId} of {CampaignId}/{BranchId} refused: {Why}", file.Id, file.CampaignId, file.BranchId, why);
+        return Refused(why, kind);
+    }
+
+    static Problem Refused(string why, ProblemKind kind = ProblemKind.Invalid) => kind switch
+    {
+        ProblemKind.TooLarge => new(kind, "evidence-too-large", "The file is too large.", why),
+        ProblemKind.Conflict => new(kind, "evidence-too-late", "The file can no longer be added.", why),
+        _ => new(kind, "evidence-refused", "The file was refused.", why),
+    };
+
+    Problem TooLarge(long size) => new(ProblemKind.TooLarge, "evidence-too-large", "The file is too large.",
+        $"The file is {size} bytes; at most {options.MaxFileBytes} are accepted.");
+}

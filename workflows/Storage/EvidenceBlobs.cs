@@ -1,0 +1,174 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>
+/// The blobs of file evidence (docs/storage.md, "Evidence files"). Clients write and read them through SAS URLs for one
+/// blob each: a service SAS where the app holds the account key (Azurite), else a user-delegation SAS from the app's
+/// identity, so the bytes never pass through the app except to be checked and hashed once, at completion.
+/// </summary>
+public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
+{
+    // A user-delegation key may live up to 7 days; one is asked for per day and renewed an hour before it ends.
+    static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(1), KeyRenewal = TimeSpan.FromHours(1);
+
+    readonly SemaphoreSlim keyLock = new(1, 1);
+    UserDelegationKey? delegationKey;
+    Task? containersCreated;
+
+    BlobContainerClient Uploads => service.GetBlobContainerClient(EvidenceContainers.Uploads);
+
+    BlobContainerClient Verified => service.GetBlobContainerClient(EvidenceContainers.Verified);
+
+    /// <summary>Creates both containers where they are missing (Azurite); in Azure the infrastructure made them.</summary>
+    public Task EnsureContainersAsync() => containersCreated ??= Task.WhenAll(
+        Uploads.CreateIfNotExistsAsync(PublicAccessType.None), Verified.CreateIfNotExistsAsync(PublicAccessType.None));
+
+    /// <summary>A URL that may create the upload blob once, and nothing else, until <paramref name="expiresOn"/>.</summary>
+    public Task<Uri> UploadUriAsync(string blobName, DateTimeOffset expiresOn, CancellationToken ct) =>
+        SasUriAsync(Uploads.GetBlobClient(blobName), BlobSasPermissions.Create, expiresOn, null, null, ct);
+
+    /// <summary>A URL that reads the verified blob until <paramref name="expiresOn"/>, saved under its file name and type.</summary>
+    public Task<Uri> DownloadUriAsync(string blobName, string contentDisposition, string contentType, DateTimeOffset expiresOn,
+        CancellationToken ct) =>
+        SasUriAsync(Verified.GetBlobClient(blobName), BlobSasPermissions.Read, expiresOn, contentDisposition, contentType, ct);
+
+    /// <summary>The uploaded blob's type, size and ETag; null when nothing was uploaded.</summary>
+    public async Task<BlobProperties?> UploadPropertiesAsync(string blobName, CancellationToken ct)
+    {
+        try
+        {
+            return (await Uploads.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The uploaded bytes as they were at <paramref name="etag"/> (a later write fails the read).</summary>
+    public async Task<BinaryData> ReadUploadAsync(string blobName, ETag etag, CancellationToken ct) =>
+        (await Uploads.GetBlobClient(blobName).DownloadContentAsync(
+            new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, ct)).Value.Content;
+
+    public Task DeleteUploadAsync(string blobName, CancellationToken ct) =>
+        Uploads.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+
+    /// <summary>
+    /// Copies the checked upload (as at <paramref name="etag"/>) into the verified container, where nothing changes it for the
+    /// retention period, with the type and name it is served under. Returns the verified blob's ETag. A verified blob
+    /// already there (a completion that died after the copy) is kept if its bytes hash to <paramref name="sha256"/>.
+    /// </summary>
+    public async Task<ETag?> KeepAsync(string blobName, ETag etag, string contentType, string contentDisposition, string sha256,
+        CancellationToken ct)
+    {
+        BlobClient upload = Uploads.GetBlobClient(blobName), verified = Verified.GetBlobClient(blobName);
+        // Copy takes the source's properties: set them on the upload first, still conditional on the checked bytes.
+        Response<BlobInfo> headers = await upload.SetHttpHeadersAsync(
+            new BlobHttpHeaders { ContentType = contentType, ContentDisposition = contentDisposition },
+            new BlobRequestConditions { IfMatch = etag }, ct);
+        try
+        {
+            CopyFromUriOperation copy = await verified.StartCopyFromUriAsync(upload.Uri, new BlobCopyFromUriOptions
+            {
+                SourceConditions = new BlobRequestConditions { IfMatch = headers.Value.ETag },
+                DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, ct);
+            await copy.WaitForCompletionAsync(ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 && e.ErrorCode != BlobErrorCode.SourceConditionNotMet)
+        {
+            if (await HashAsync(blobName, ct) is not (var kept, _) || kept != sha256) return null;
+        }
+        return (await verified.GetPropertiesAsync(cancellationToken: ct)).Value.ETag;
+    }
+
+    /// <summary>The verified blob's ETag, or null when it is gone.</summary>
+    public async Task<ETag?> VerifiedETagAsync(string blobName, CancellationToken ct)
+    {
+        try
+        {
+            return (await Verified.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct)).Value.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The SHA-256 (lower-case hex) of the verified blob as stored now, and its ETag; null when it is gone.</summary>
+    public async Task<(string Sha256, ETag ETag)?> HashAsync(string blobName, CancellationToken ct)
+    {
+        try
+        {
+            BlobDownloadStreamingResult download =
+                (await Verified.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: ct)).Value;
+            await using Stream content = download.Content;
+            byte[] hash = await SHA256.HashDataAsync(content, ct);
+            return (Convert.ToHexStringLower(hash), download.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The ETag of every verified blob of the campaign, by blob name (a listing: pages of up to 5,000).</summary>
+    public async Task<IReadOnlyDictionary<string, ETag>> VerifiedETagsAsync(string campaignId, CancellationToken ct)
+    {
+        var etags = new Dictionary<string, ETag>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (BlobItem blob in Verified.GetBlobsAsync(new GetBlobsOptions { Prefix = campaignId + "/" }, ct))
+                etags[blob.Name] = blob.Properties.ETag ?? default;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // No file was ever uploaded here.
+        }
+        return etags;
+    }
+
+    async Task<Uri> SasUriAsync(BlobClient blob, BlobSasPermissions permissions, DateTimeOffset expiresOn, string? contentDisposition,
+        string? contentType, CancellationToken ct)
+    {
+        var sas = new BlobSasBuilder(permissions, expiresOn)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            Resource = "b",
+            // Allows for clocks a little behind the service's.
+            StartsOn = clock.GetUtcNow().AddMinutes(-5),
+            // Azurite serves plain http on this machine; Azure is asked for https only.
+            Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
+            ContentDisposition = contentDisposition,
+            ContentType = contentType,
+        };
+        if (blob.CanGenerateSasUri) return blob.GenerateSasUri(sas);
+
+        UserDelegationKey key = await DelegationKeyAsync(ct);
+        var uri = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, service.AccountName) };
+        return uri.ToUri();
+    }
+
+    async Task<UserDelegationKey> DelegationKeyAsync(CancellationToken ct)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        if (delegationKey is { } current && current.SignedExpiresOn - now > KeyRenewal) return current;
+        await keyLock.WaitAsync(ct);
+        try
+        {
+            if (delegationKey is { } renewed && renewed.SignedExpiresOn - now > KeyRenewal) return renewed;
+            delegationKey = (await service.GetUserDelegationKeyAsync(now.AddMinutes(-5), now + KeyLifetime, ct)).Value;
+            return delegationKey;
+        }
+        finally
+        {
+            keyLock.Release();
+        }
+    }
+}
