@@ -25,8 +25,11 @@ public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
     BlobContainerClient Verified => service.GetBlobContainerClient(EvidenceContainers.Verified);
 
     /// <summary>Creates both containers where they are missing (Azurite); in Azure the infrastructure made them.</summary>
-    public Task EnsureContainersAsync() => containersCreated ??= Task.WhenAll(
-        Uploads.CreateIfNotExistsAsync(PublicAccessType.None), Verified.CreateIfNotExistsAsync(PublicAccessType.None));
+    /// <remarks>A failed attempt (storage down) is tried again by the next call.</remarks>
+    public Task EnsureContainersAsync() => containersCreated is { IsFaulted: false, IsCanceled: false } created
+        ? created
+        : containersCreated = Task.WhenAll(
+            Uploads.CreateIfNotExistsAsync(PublicAccessType.None), Verified.CreateIfNotExistsAsync(PublicAccessType.None));
 
     /// <summary>A URL that may create the upload blob once, and nothing else, until <paramref name="expiresOn"/>.</summary>
     public Task<Uri> UploadUriAsync(string blobName, DateTimeOffset expiresOn, CancellationToken ct) =>
