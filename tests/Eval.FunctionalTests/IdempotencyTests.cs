@@ -150,6 +150,42 @@ public sealed class IdempotencyTests(LocalHostFixture fx) : IClassFixture<LocalH
         Assert.Equal("done", (await fx.Table("IdempotencyKeys").GetEntityAsync<TableEntity>(keyRow, "")).Value.GetString("State"));
     }
 
+    /// <summary>
+    /// A return accepted, taken in (the evaluation is back at self-assessment, round 1), its answer lost with its
+    /// process: the repeat is told 202, as first answered, not that the evaluation is at another stage.
+    /// </summary>
+    [Fact]
+    public async Task A_repeated_return_whose_answer_was_lost_after_the_workflow_moved_on_is_accepted()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string b = county.Branches[0];
+        string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("rr-" + Guid.NewGuid().ToString("N")[..8],
+            county.Id, "PT10M", "PT10M", "PT10M"), county.Id, 1);
+        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, b, CampaignDriver.Scores(20, 20, 20, 20)), HttpStatusCode.Accepted);
+        await driver.WaitForStageAsync(campaign, b, Stages.AwaitingTownshipReview);
+
+        string township = CampaignDriver.TownshipOf(b), path = $"/api/campaigns/{campaign}/evaluations/{b}/township-review";
+        const string body = """{"decision":"return","comment":"请补充民族团结材料"}""";
+        HttpClient reviewer = driver.As(Roles.TownshipReviewer, township);
+        using HttpResponseMessage first = await Post(reviewer, path[1..], body, "return-lost");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        await driver.WaitForAsync(campaign, b, e => e.GetProperty("round").GetInt32() == 1, "to be returned");
+
+        string keyRow = Sha256($"{Roles.TownshipReviewer}@{township}\nPOST\n{path}\nreturn-lost");
+        await fx.Table("IdempotencyKeys").UpsertEntityAsync(new TableEntity(keyRow, "")
+        {
+            ["BodyHash"] = Sha256(body), ["State"] = "running", ["At"] = DateTimeOffset.UtcNow.AddMinutes(-1),
+        }, TableUpdateMode.Replace);
+
+        using HttpResponseMessage repeated = await Post(reviewer, path[1..], body, "return-lost");
+        Assert.Equal(HttpStatusCode.Accepted, repeated.StatusCode);
+        JsonElement after = await driver.EvaluationAsync(campaign, b);
+        Assert.Equal((Stages.AwaitingSelfAssessment, 1), (after.GetProperty("stage").GetString(), after.GetProperty("round").GetInt32()));
+        Assert.Single(after.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "township-returned");
+        // Another request (another key) is told the truth: the evaluation is at another stage.
+        Assert.Equal(HttpStatusCode.Conflict, (await Post(reviewer, path[1..], body, "return-other")).StatusCode);
+    }
+
     /// <summary>A create written and then abandoned before its answer was kept (the key left "running"): the repeat is 201.</summary>
     [Fact]
     public async Task A_repeated_create_whose_first_answer_was_lost_is_created_not_a_conflict()

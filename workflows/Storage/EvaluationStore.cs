@@ -108,6 +108,14 @@ public sealed class EvaluationStore(EvalTables tables)
     public static bool ClaimedBy(EvaluationRecord record, string claim, string? operation) =>
         operation is not null && record.Claims.Contains(ClaimEntry(claim, operation));
 
+    /// <summary>
+    /// Whether this operation claimed a step of <paramref name="stage"/> in any round: a repeat of a request that was
+    /// accepted, and then taken in by the workflow, which has moved on (a return opened the next round).
+    /// </summary>
+    public static bool ClaimedAtStageBy(EvaluationRecord record, string stage, string? operation) =>
+        operation is not null && record.Claims.Any(c =>
+            c.StartsWith(stage + ":", StringComparison.Ordinal) && c.EndsWith(OperationMark + operation, StringComparison.Ordinal));
+
     /// <summary>The campaign's evaluations whose outbox holds an action not yet taken in (a scan of one partition).</summary>
     public async Task<List<EvaluationRecord>> WithOutboxAsync(string campaignId, CancellationToken ct = default)
     {

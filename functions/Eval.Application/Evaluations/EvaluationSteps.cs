@@ -56,6 +56,9 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
             action = evaluation.Outbox.FirstOrDefault(a => a.Claim == action.Claim) ?? action;
         else
         {
+            // Its first attempt was accepted, answered nothing (its process died) and the workflow has taken it in since.
+            if (EvaluationStore.ClaimedAtStageBy(evaluation, step.Stage, command.Operation))
+                return new StepTaken(command.CampaignId, command.BranchId, evaluation.Round);
             if (evaluation.Stage != step.Stage) return NotNow(evaluation);
             if (step.Refuse(evaluation, definition, accepted) is { } refusal) return Problem.Conflict(refusal);
             if (await ClaimAsync(step, loaded.Value, claim, action, client, ct) is { } taken) return taken;
