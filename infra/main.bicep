@@ -84,6 +84,7 @@ var appTables = [
   'Audit'
   'IdempotencyKeys'
   'SelfTests'
+  'Evidence'
 ]
 
 var tags = { 'azd-env-name': environmentName }

@@ -7,10 +7,10 @@ namespace Eval.UnitTests.Schemas;
 public class SchemaCatalogTests
 {
     [Fact]
-    public void The_static_names_are_the_seven_request_bodies()
+    public void The_static_names_are_the_eight_request_bodies()
     {
         Assert.Equal(
-            ["units", "campaign", "township-review", "publication", "objection", "objection-resolution", "objection-resolutions"],
+            ["units", "campaign", "township-review", "evidence-slot", "publication", "objection", "objection-resolution", "objection-resolutions"],
             SchemaCatalog.StaticNames);
     }
 
