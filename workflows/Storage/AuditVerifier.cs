@@ -90,12 +90,9 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
         await foreach (EvidenceFile file in evidence.VerifiedAsync(campaignId, ct))
         {
             files++;
-            string? problem = !etags.TryGetValue(file.BlobName, out Azure.ETag etag) ? $"evidence {file.Id} is missing from storage"
-                : etag.ToString() == file.BlobETag ? null
-                : (await blobs.HashAsync(file.BlobName, ct))?.Sha256 is var now && now != file.Sha256
-                    ? $"evidence {file.Id} was changed after it was verified (sha256 {now}, recorded {file.Sha256})"
-                : null;
-            if (problem is null) continue;
+            Azure.ETag? etag = etags.TryGetValue(file.BlobName, out Azure.ETag listed) ? listed : null;
+            if (await blobs.DifferenceAsync(file, etag, ct) is not { } difference) continue;
+            string problem = $"evidence {file.Id} {difference}";
             int sealedBy = rows
                 .Where(r => r.RowKey.StartsWith(file.BranchId + "|", StringComparison.Ordinal) && r.Entry?.Contains(file.Id) == true)
                 .Select(r => int.Parse(r.RowKey[(r.RowKey.LastIndexOf('|') + 1)..])).DefaultIfEmpty(0).Min();

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
+using Eval.Workflows.Domain;
 
 namespace Eval.Workflows.Storage;
 
@@ -101,6 +102,19 @@ public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// How the kept blob differs from the verified file, given the blob's ETag now (null: no blob), as "is missing …" or
+    /// "was changed …"; null when it does not. Only a blob written since (another ETag) is read and hashed again: a
+    /// write of properties alone changes the ETag and not the bytes.
+    /// </summary>
+    public async Task<string?> DifferenceAsync(EvidenceFile file, ETag? etag, CancellationToken ct)
+    {
+        if (etag is not { } current) return "is missing from storage";
+        if (current.ToString() == file.BlobETag) return null;
+        string? now = (await HashAsync(file.BlobName, ct))?.Sha256;
+        return now == file.Sha256 ? null : $"was changed after it was verified (sha256 {now}, recorded {file.Sha256})";
     }
 
     /// <summary>The SHA-256 (lower-case hex) of the verified blob as stored now, and its ETag; null when it is gone.</summary>

@@ -57,7 +57,7 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         if (FileKinds.ByFileName(fileName) != kind)
             errors.Add(new("/fileName", $"a {kind.Name} file is named {string.Join(" or ", kind.Extensions)}"));
         if (errors.Count > 0) return Problem.Validation(errors);
-        if (request.Size > options.MaxFileBytes) return TooLarge(request.Size);
+        if (request.Size > options.MaxFileBytes) return Refused(TooLarge(request.Size), ProblemKind.TooLarge);
 
         DateTimeOffset now = clock.GetUtcNow();
         DateTimeOffset expiresAt = now.AddMinutes(Math.Clamp(options.UploadMinutes, 0.01, EvidenceOptions.MaxUploadMinutes));
@@ -87,9 +87,8 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
     public async Task<Result<EvidenceView>> CompleteAsync(Caller caller, string campaignId, string branchId, string evidenceId,
         CancellationToken ct)
     {
-        Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
+        Result<EvaluationContext> loaded = await LoadForSecretaryAsync(caller, campaignId, branchId, ct);
         if (!loaded.Ok) return loaded.Problem;
-        if (!caller.CanActOn(Roles.BranchSecretary, branchId)) return Problem.Forbidden(SecretaryOnly);
         if (!EvidenceIds.IsValid(evidenceId) || await store.GetAsync(campaignId, branchId, evidenceId, ct) is not var (file, etag))
             return Problem.NotFound($"No evidence '{evidenceId}' of this branch.");
         if (file.IsVerified) return EvidenceView.Of(file);
@@ -112,8 +111,7 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         if (closed is not null) return await RefuseAsync(file, etag, closed, ct, ProblemKind.Conflict);
         if (uploaded.BlobType != BlobType.Block) return await RefuseAsync(file, etag, "The upload is not a block blob.", ct);
         if (uploaded.ContentLength > options.MaxFileBytes)
-            return await RefuseAsync(file, etag,
-                $"The file is {uploaded.ContentLength} bytes; at most {options.MaxFileBytes} are accepted.", ct, ProblemKind.TooLarge);
+            return await RefuseAsync(file, etag, TooLarge(uploaded.ContentLength), ct, ProblemKind.TooLarge);
         if (uploaded.ContentLength != file.DeclaredSize)
             return await RefuseAsync(file, etag, $"The file is {uploaded.ContentLength} bytes, not the {file.DeclaredSize} declared.", ct);
 
@@ -145,12 +143,18 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         return EvidenceView.Of(verified);
     }
 
+    /// <summary>The evaluation, for the branch's secretary only.</summary>
+    async Task<Result<EvaluationContext>> LoadForSecretaryAsync(Caller caller, string campaignId, string branchId, CancellationToken ct)
+    {
+        Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
+        return !loaded.Ok || caller.CanActOn(Roles.BranchSecretary, branchId) ? loaded : Problem.Forbidden(SecretaryOnly);
+    }
+
     /// <summary>The evaluation, for the branch's secretary, while its self-assessment is open.</summary>
     async Task<Result<EvaluationContext>> LoadOpenAsync(Caller caller, string campaignId, string branchId, CancellationToken ct)
     {
-        Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
-        if (!loaded.Ok) return loaded.Problem;
-        if (!caller.CanActOn(Roles.BranchSecretary, branchId)) return Problem.Forbidden(SecretaryOnly);
+        Result<EvaluationContext> loaded = await LoadForSecretaryAsync(caller, campaignId, branchId, ct);
+        if (!loaded.Ok) return loaded;
         EvaluationRecord evaluation = loaded.Value.Evaluation;
         if (evaluation.Stage != Stages.AwaitingSelfAssessment)
             return new Problem(ProblemKind.Conflict, "wrong-stage", "The evaluation is not at this stage.",
@@ -177,6 +181,5 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         _ => new(kind, "evidence-refused", "The file was refused.", why),
     };
 
-    Problem TooLarge(long size) => new(ProblemKind.TooLarge, "evidence-too-large", "The file is too large.",
-        $"The file is {size} bytes; at most {options.MaxFileBytes} are accepted.");
+    string TooLarge(long size) => $"The file is {size} bytes; at most {options.MaxFileBytes} are accepted.";
 }

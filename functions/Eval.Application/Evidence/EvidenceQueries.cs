@@ -26,11 +26,8 @@ public sealed class EvidenceQueries(EvaluationSteps steps, EvidenceStore store, 
             await store.GetAsync(campaignId, branchId, evidenceId, ct) is not ({ IsVerified: true } file, _))
             return Problem.NotFound($"No verified evidence '{evidenceId}' of this branch.");
 
-        if (await blobs.VerifiedETagAsync(file.BlobName, ct) is not { } etag)
-            return Altered(file, "its blob is missing");
-        // Any write changes the ETag; only then are the bytes read again, to tell a changed file from changed properties.
-        if (etag.ToString() != file.BlobETag && (await blobs.HashAsync(file.BlobName, ct))?.Sha256 != file.Sha256)
-            return Altered(file, "its bytes no longer hash to the SHA-256 recorded when it was verified");
+        if (await blobs.DifferenceAsync(file, await blobs.VerifiedETagAsync(file.BlobName, ct), ct) is { } difference)
+            return Altered(file, difference);
 
         DateTimeOffset expiresAt =
             clock.GetUtcNow().AddMinutes(Math.Clamp(options.DownloadMinutes, 0.01, EvidenceOptions.MaxDownloadMinutes));
@@ -41,11 +38,11 @@ public sealed class EvidenceQueries(EvaluationSteps steps, EvidenceStore store, 
     public async Task<IReadOnlyList<EvidenceView>> ListAsync(string campaignId, string branchId, CancellationToken ct) =>
         [.. (await store.ListAsync(campaignId, branchId, ct)).Values.OrderBy(f => f.Id, StringComparer.Ordinal).Select(EvidenceView.Of)];
 
-    Problem Altered(EvidenceFile file, string what)
+    Problem Altered(EvidenceFile file, string difference)
     {
-        log.LogWarning("Evidence {EvidenceId} of {CampaignId}/{BranchId} was altered after verification: {What}",
-            file.Id, file.CampaignId, file.BranchId, what);
+        log.LogWarning("Evidence {EvidenceId} of {CampaignId}/{BranchId} {Difference}",
+            file.Id, file.CampaignId, file.BranchId, difference);
         return new Problem(ProblemKind.Conflict, "evidence-altered", "The evidence was changed after it was verified.",
-            $"Evidence {file.Id} is not served: {what} (sha256 {file.Sha256}).");
+            $"Evidence {file.Id} {difference}; it is not served.");
     }
 }

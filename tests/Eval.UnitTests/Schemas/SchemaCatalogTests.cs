@@ -10,7 +10,8 @@ public class SchemaCatalogTests
     public void The_static_names_are_the_eight_request_bodies()
     {
         Assert.Equal(
-            ["units", "campaign", "township-review", "evidence-slot", "publication", "objection", "objection-resolution", "objection-resolutions"],
+            ["units", "campaign", "township-review", "evidence-slot", "publication", "objection", "objection-resolution",
+             "objection-resolutions"],
             SchemaCatalog.StaticNames);
     }
 
