@@ -15,6 +15,7 @@ namespace Eval.FunctionalTests;
 public sealed class EvidenceHostFixture : IAsyncLifetime
 {
     public const long MaxFileBytes = 64 * 1024;
+    public const long MaxBytesPerRound = 100_000;
     public string TablePrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..8];
     public LocalHostProcess Host { get; private set; } = null!;
 
@@ -26,6 +27,7 @@ public sealed class EvidenceHostFixture : IAsyncLifetime
                 ["Evidence__UploadMinutes"] = "0.05",
                 ["Evidence__MaxFileBytes"] = MaxFileBytes.ToString(),
                 ["Evidence__MaxFilesPerRound"] = "3",
+                ["Evidence__MaxBytesPerRound"] = MaxBytesPerRound.ToString(),
             });
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
@@ -241,6 +243,21 @@ public sealed class EvidenceTests(EvidenceHostFixture fx) : IClassFixture<Eviden
     }
 
     [Fact]
+    public async Task A_rounds_quota_counts_bytes_as_well_as_files_and_each_branch_has_its_own()
+    {
+        var (campaign, county) = await StartAsync();
+        string branch = county.Branches[0], neighbour = county.Branches[1];
+        await OpenSlotAsync(campaign, branch, size: 60_000);
+
+        await AssertProblemAsync(await SlotAsync(campaign, branch, size: 40_001), HttpStatusCode.Conflict,
+            $"would pass its {EvidenceHostFixture.MaxBytesPerRound} bytes");
+        await OpenSlotAsync(campaign, branch, size: 40_000);
+        await OpenSlotAsync(campaign, neighbour, size: 60_000);
+        JsonElement evaluation = await driver.EvaluationAsync(campaign, branch);
+        Assert.Equal(2, evaluation.GetProperty("evidence").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Only_those_over_the_branch_read_its_evidence_and_only_its_secretary_uploads()
     {
         var (campaign, county) = await StartAsync();
@@ -295,6 +312,8 @@ public sealed class EvidenceTests(EvidenceHostFixture fx) : IClassFixture<Eviden
         await driver.WaitForStageAsync(campaign, branch, Stages.Done);
         await AssertProblemAsync(await CompleteAsync(campaign, branch, id), HttpStatusCode.Conflict, "no longer");
         Assert.False(UploadExists(campaign, branch, id));
+        // Asked again, the refusal is the same one.
+        await AssertProblemAsync(await CompleteAsync(campaign, branch, id), HttpStatusCode.Conflict, "evidence-too-late");
         await AssertProblemAsync(await SlotAsync(campaign, branch), HttpStatusCode.Conflict, "wrong-stage");
     }
 

@@ -49,6 +49,8 @@ public sealed record EvidenceFile
     public string? BlobETag { get; init; }
     /// <summary>Why a refused file was refused.</summary>
     public string? Refusal { get; init; }
+    /// <summary>The problem type the refusal was answered with (evidence-too-late, …), so a repeat is answered the same.</summary>
+    public string? RefusalType { get; init; }
 
     public bool IsVerified => Status == EvidenceStatus.Verified;
 

@@ -36,6 +36,7 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
     TimeProvider clock, ILogger<EvidenceCommands> log)
 {
     const string SecretaryOnly = "Only the branch's secretary uploads its evidence.";
+    const string RefusedType = "evidence-refused", TooLargeType = "evidence-too-large", TooLateType = "evidence-too-late";
 
     public async Task<Result<EvidenceSlot>> RequestSlotAsync(Caller caller, string campaignId, string branchId,
         Func<Task<Result<string>>> readBody, CancellationToken ct)
@@ -57,7 +58,7 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         if (FileKinds.ByFileName(fileName) != kind)
             errors.Add(new("/fileName", $"a {kind.Name} file is named {string.Join(" or ", kind.Extensions)}"));
         if (errors.Count > 0) return Problem.Validation(errors);
-        if (request.Size > options.MaxFileBytes) return Refused(TooLarge(request.Size), ProblemKind.TooLarge);
+        if (request.Size > options.MaxFileBytes) return Refused(TooLarge(request.Size), TooLargeType);
 
         DateTimeOffset now = clock.GetUtcNow();
         DateTimeOffset expiresAt = now.AddMinutes(Math.Clamp(options.UploadMinutes, 0.01, EvidenceOptions.MaxUploadMinutes));
@@ -92,14 +93,14 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         if (!EvidenceIds.IsValid(evidenceId) || await store.GetAsync(campaignId, branchId, evidenceId, ct) is not var (file, etag))
             return Problem.NotFound($"No evidence '{evidenceId}' of this branch.");
         if (file.IsVerified) return EvidenceView.Of(file);
-        if (file.Status == EvidenceStatus.Refused) return Refused(file.Refusal!);
+        if (file.Status == EvidenceStatus.Refused) return Refused(file.Refusal!, file.RefusalType ?? RefusedType);
 
         DateTimeOffset now = clock.GetUtcNow();
         EvaluationRecord evaluation = loaded.Value.Evaluation;
         BlobProperties? uploaded = await blobs.UploadPropertiesAsync(file.BlobName, ct);
         if (uploaded is null)
             return now > file.CompleteBy
-                ? await RefuseAsync(file, etag, "The upload slot expired before a file was uploaded.", ct)
+                ? await RefuseAsync(file, etag, "The upload slot expired before a file was uploaded.", ct, TooLateType)
                 : Problem.Conflict("No file has been uploaded to this slot yet: PUT it to the upload URL first.");
 
         // No back-filling: a file counts when the server has it checked, and only while its round's self-assessment is open.
@@ -108,10 +109,10 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
             : evaluation.StageDeadline is { } deadline && now > deadline
                 ? $"Self-assessments were due by {deadline:O}; evidence completed after it does not count."
                 : now > file.CompleteBy ? $"The upload slot expired at {file.CompleteBy:O}." : null;
-        if (closed is not null) return await RefuseAsync(file, etag, closed, ct, ProblemKind.Conflict);
+        if (closed is not null) return await RefuseAsync(file, etag, closed, ct, TooLateType);
         if (uploaded.BlobType != BlobType.Block) return await RefuseAsync(file, etag, "The upload is not a block blob.", ct);
         if (uploaded.ContentLength > options.MaxFileBytes)
-            return await RefuseAsync(file, etag, TooLarge(uploaded.ContentLength), ct, ProblemKind.TooLarge);
+            return await RefuseAsync(file, etag, TooLarge(uploaded.ContentLength), ct, TooLargeType);
         if (uploaded.ContentLength != file.DeclaredSize)
             return await RefuseAsync(file, etag, $"The file is {uploaded.ContentLength} bytes, not the {file.DeclaredSize} declared.", ct);
 
@@ -165,20 +166,23 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         return loaded;
     }
 
-    /// <summary>Records the refusal, deletes the upload, and answers why (422 unless <paramref name="kind"/> says otherwise).</summary>
-    async Task<Problem> RefuseAsync(EvidenceFile file, ETag etag, string why, CancellationToken ct, ProblemKind kind = ProblemKind.Invalid)
+    /// <summary>
+    /// Records the refusal, deletes the upload, and answers why: 422 unless <paramref name="type"/> is too large (413) or
+    /// too late (409); a repeat of the completion is answered the same.
+    /// </summary>
+    async Task<Problem> RefuseAsync(EvidenceFile file, ETag etag, string why, CancellationToken ct, string type = RefusedType)
     {
         await blobs.DeleteUploadAsync(file.BlobName, ct);
-        await store.UpdateAsync(file with { Status = EvidenceStatus.Refused, Refusal = why }, etag, ct);
+        await store.UpdateAsync(file with { Status = EvidenceStatus.Refused, Refusal = why, RefusalType = type }, etag, ct);
         log.LogInformation("Evidence {EvidenceId} of {CampaignId}/{BranchId} refused: {Why}", file.Id, file.CampaignId, file.BranchId, why);
-        return Refused(why, kind);
+        return Refused(why, type);
     }
 
-    static Problem Refused(string why, ProblemKind kind = ProblemKind.Invalid) => kind switch
+    static Problem Refused(string why, string type) => type switch
     {
-        ProblemKind.TooLarge => new(kind, "evidence-too-large", "The file is too large.", why),
-        ProblemKind.Conflict => new(kind, "evidence-too-late", "The file can no longer be added.", why),
-        _ => new(kind, "evidence-refused", "The file was refused.", why),
+        TooLargeType => new(ProblemKind.TooLarge, type, "The file is too large.", why),
+        TooLateType => new(ProblemKind.Conflict, type, "The file can no longer be added.", why),
+        _ => new(ProblemKind.Invalid, RefusedType, "The file was refused.", why),
     };
 
     string TooLarge(long size) => $"The file is {size} bytes; at most {options.MaxFileBytes} are accepted.";
