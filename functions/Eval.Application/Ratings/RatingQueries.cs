@@ -28,8 +28,6 @@ public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, Ti
 
     const int MaxCampaigns = 200;
 
-    static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-
     readonly ConcurrentDictionary<string, Lazy<Task<RatingsSnapshot>>> lists = new(StringComparer.Ordinal);
 
     public async Task<Result<RatingsSnapshot>> GetAsync(string campaignId, CancellationToken ct)
@@ -77,7 +75,7 @@ public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, Ti
             ? await ratings.ReadProposedAsync(id)
             : await ratings.ReadPublishedAsync(id);
         var view = new RatingsView(id, campaign.Status, campaign.PublicityEndsAt, campaign.PublishedAt, list);
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(view, Web);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(view, Json.Options);
         return new RatingsSnapshot(campaign.Status, readAt, body, $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
     }
 }
