@@ -43,8 +43,8 @@ public sealed class BenchOptions
 
     public bool Runs(char workload) => Workloads.Contains(workload);
 
-    /// <summary>A (the bare engine), B (the product), C (publication writes), D (the open loop).</summary>
-    public static readonly char[] AllWorkloads = ['a', 'b', 'c', 'd'];
+    /// <summary>A (the bare engine), B (the product), C (publication writes), D (the open loop), E (evidence files).</summary>
+    public static readonly char[] AllWorkloads = ['a', 'b', 'c', 'd', 'e'];
 
     public bool IsFull => Branches == FullBranches && Workloads.SetEquals(AllWorkloads);
 
@@ -92,7 +92,7 @@ public sealed class BenchOptions
                 "--blob-port, --queue-port and --table-port are required (./eval bench starts Azurite and passes them).");
         if (o.HostDll == "")
             o.HostDll = Path.Combine(o.Root, "functions", "Eval.LocalHost", "bin", "Release", "net10.0", "Eval.LocalHost.dll");
-        if ((o.Runs('b') || o.Runs('d')) && !File.Exists(o.HostDll))
+        if ((o.Runs('b') || o.Runs('d') || o.Runs('e')) && !File.Exists(o.HostDll))
             throw new ArgumentException($"the local host is not built: {o.HostDll}");
         // Without its timers A no longer does what an evaluation does, so it is no baseline for B.
         if (!o.BareTimers && (!o.Workloads.SetEquals(['a']) || writeDocs == true))
@@ -138,7 +138,7 @@ public sealed class BenchOptions
     {
         var set = value.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => s.Length == 1 && AllWorkloads.Contains(s[0])
-                ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, not '{value}'."))
+                ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, e, not '{value}'."))
             .ToHashSet();
         return set.Count > 0 ? set : throw new ArgumentException("--workloads is empty.");
     }

@@ -29,6 +29,7 @@ public sealed class CountingProxy : IAsyncDisposable
     readonly HttpMessageInvoker upstream;
     readonly Dictionary<int, (string Service, int Target)> routes = [];
     readonly ConcurrentDictionary<(string Phase, string Operation), long> counts = new();
+    readonly ConcurrentDictionary<(string Phase, string Operation), (long Sent, long Answered)> bytes = new();
 
     /// <summary>Requests are counted under this name; the bench sets it before each workload.</summary>
     public volatile string Phase = "setup";
@@ -92,6 +93,7 @@ public sealed class CountingProxy : IAsyncDisposable
         string operation = Operation(service, request);
         string phase = Phase;
         Tally(phase, operation);
+        TallyBytes(phase, operation, request.ContentLength ?? 0, 0);
 
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method),
             new Uri($"http://127.0.0.1:{target}{request.PathBase}{request.Path}{request.QueryString}"));
@@ -130,6 +132,7 @@ public sealed class CountingProxy : IAsyncDisposable
                 if (!(bodyless && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
                     response.Headers[name] = values.ToArray();
             if (bodyless || HttpMethods.IsHead(request.Method)) return;
+            TallyBytes(phase, operation, 0, answer.Content.Headers.ContentLength ?? 0);
             if (IsDequeue(service, request))
             {
                 // A dequeue's answer is small: read it whole to count the polls that found the queue empty.
@@ -160,6 +163,15 @@ public sealed class CountingProxy : IAsyncDisposable
     }
 
     void Tally(string phase, string operation) => counts.AddOrUpdate((phase, operation), 1, (_, n) => n + 1);
+
+    void TallyBytes(string phase, string operation, long sent, long answered) =>
+        bytes.AddOrUpdate((phase, operation), (sent, answered), (_, b) => (b.Sent + sent, b.Answered + answered));
+
+    /// <summary>
+    /// The body bytes of <paramref name="operation"/> ("blob PUT", "blob GET") under <paramref name="phase"/>: sent to Azurite
+    /// and answered by it, as their Content-Length headers declared them.
+    /// </summary>
+    public (long Sent, long Answered) Bytes(string phase, string operation) => bytes.GetValueOrDefault((phase, operation));
 
     const string EmptySuffix = " (empty)";
     const string FailedSuffix = " (failed)";

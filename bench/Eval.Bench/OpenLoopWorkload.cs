@@ -11,7 +11,7 @@ namespace Eval.Bench;
 /// </summary>
 public static class OpenLoopWorkload
 {
-    const string Hub = "benchopen";
+    public const string Hub = "benchopen";
     const string SmallCampaignId = "bench-open-published";
 
     public static async Task<WorkloadDRecord> RunAsync(BenchOptions options, CountingProxy proxy, TableServiceClient azurite,

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
@@ -19,10 +18,10 @@ namespace Eval.Bench;
 /// rules computed here (<see cref="ExpectedRatings"/>). Each request's latency is recorded per endpoint.
 /// With a <c>timeLimit</c> the campaign is given up that long after its start, and the result says how far it got.
 /// Workload D drives its own campaigns with it too (<paramref name="campaignId"/> over <paramref name="unit"/>, logged under
-/// <paramref name="workload"/>).
+/// <paramref name="workload"/>), and workload E its campaign whose rubric asks for files (<paramref name="rubric"/>).
 /// </summary>
 public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? timeLimit, Action<string> log,
-    string campaignId = ProductCampaign.CampaignId, string unit = ProductCampaign.City, string workload = "B")
+    string campaignId = ProductCampaign.CampaignId, string unit = ProductCampaign.City, string workload = "B", Rubric? rubric = null)
 {
     public const string CampaignId = "bench-2026";
     public const string City = "chifeng";
@@ -39,10 +38,13 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     readonly ConcurrentDictionary<string, ConcurrentBag<double>> latencies = new();
     static readonly AuthOptions Auth = new() { SigningKey = HostProcess.SigningKey };
     int requests, retries;
+    long bodyBytes;
     DateTime giveUpAt = DateTime.MaxValue;
 
     public int Requests => requests;
     public int Retries => retries;
+    /// <summary>The bytes of every request body sent to the host so far (retries included).</summary>
+    public long BodyBytesSent => Interlocked.Read(ref bodyBytes);
 
     /// <summary>Milliseconds per endpoint (route template), every request that got an answer.</summary>
     public Dictionary<string, double[]> Latencies => latencies.ToDictionary(l => l.Key, l => l.Value.ToArray());
@@ -200,7 +202,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         campaignId == CampaignId
             ? "赤峰市2026年度最强党支部评定（基准测试）"
             : $"最强党支部评定（基准测试 {workload}，{campaignId}）")
-        with { Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity) }).RequestBody();
+        with { Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity), Rubric = rubric ?? ChifengCampaign.Rubric }).RequestBody();
 
     async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
     {
@@ -235,7 +237,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         return new RatingCheck(rows, branches.Count, mismatches, levels.ToDictionary(l => l.Key, l => l.Value));
     }
 
-    Task ForEachAsync(List<string> branches, Func<string, int, Task> action) =>
+    public Task ForEachAsync(List<string> branches, Func<string, int, Task> action) =>
         Parallel.ForEachAsync(Enumerable.Range(0, branches.Count), new ParallelOptions { MaxDegreeOfParallelism = clients },
             async (i, _) => await action(branches[i], i));
 
@@ -292,7 +294,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         }
     }
 
-    async Task<JsonElement> ExpectAsync(HttpStatusCode expected, string endpoint, HttpMethod method, string path,
+    /// <summary>One request (retried as <see cref="SendAsync"/> says) that must be answered <paramref name="expected"/>.</summary>
+    public async Task<JsonElement> ExpectAsync(HttpStatusCode expected, string endpoint, HttpMethod method, string path,
         AuthenticationHeaderValue token, object? body, string? idempotencyKey)
     {
         var (code, json) = await SendAsync(endpoint, method, path, token, body, idempotencyKey);
@@ -310,7 +313,12 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             using var request = new HttpRequestMessage(method, path);
             request.Headers.Authorization = token;
             if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-            if (body is not null) request.Content = JsonContent.Create(body);
+            if (body is not null)
+            {
+                byte[] json = JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web);
+                request.Content = new ByteArrayContent(json) { Headers = { ContentType = new("application/json") { CharSet = "utf-8" } } };
+                Interlocked.Add(ref bodyBytes, json.Length);
+            }
             Interlocked.Increment(ref requests);
             long started = Stopwatch.GetTimestamp();
             try

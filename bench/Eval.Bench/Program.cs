@@ -1,6 +1,6 @@
 // The benchmark harness behind `./eval bench`: A (the bare Durable Task engine), B (the product over HTTP), C (the
-// publication write path) and D (the open loop: submissions at a fixed rate under polling) in one process run, on one
-// Azurite that `./eval bench` started, seen through a counting proxy.
+// publication write path), D (the open loop: submissions at a fixed rate under polling) and E (evidence files uploaded
+// straight to storage) in one process run, on one Azurite that `./eval bench` started, seen through a counting proxy.
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Eval.Bench;
@@ -145,6 +145,20 @@ try
     if (options.Runs('d'))
         report.WorkloadD = await OpenLoopWorkload.RunAsync(options, proxy, azurite, report.WorkloadB, productQueuesClearedAt,
             Path.Combine(options.ReportDir, $"host-d-{stamp}.log"), Log, AzuriteCpuNames());
+
+    if (options.Runs('e'))
+    {
+        // The hosts before are gone; their campaigns' timer messages would only be swept again and again under E.
+        if (options.Runs('b') || options.Runs('d'))
+        {
+            int queues = await AzuriteSweep.ClearQueuesAsync(options.AzuriteConnectionString, "benchproduct")
+                + await AzuriteSweep.ClearQueuesAsync(options.AzuriteConnectionString, OpenLoopWorkload.Hub);
+            var sweep = await AzuriteSweep.WaitPastAsync(options.AzuriteConnectionString, DateTime.UtcNow);
+            Log($"E: the earlier task hubs' {queues} queues emptied; waited {sweep.Waited.TotalSeconds:F0} s for Azurite's sweep");
+        }
+        report.WorkloadE = await EvidenceWorkload.RunAsync(options, proxy, Path.Combine(options.ReportDir, $"host-e-{stamp}.log"), Log,
+            AzuriteCpuNames());
+    }
 }
 catch (Exception e)
 {
@@ -173,7 +187,8 @@ else if (!options.WriteDocs)
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown());
 bool ratingsWrong = report.WorkloadB is { } rb && rb.Ratings.Mismatches.Count > 0;
-return report.Error is not null || ratingsWrong ? 1 : 0;
+bool filesWrong = report.WorkloadE is { } re && re.Wrong.Count > 0;
+return report.Error is not null || ratingsWrong || filesWrong ? 1 : 0;
 
 static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
     phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));

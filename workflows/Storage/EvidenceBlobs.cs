@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
@@ -41,23 +42,39 @@ public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
         CancellationToken ct) =>
         SasUriAsync(Verified.GetBlobClient(blobName), BlobSasPermissions.Read, expiresOn, contentDisposition, contentType, ct);
 
-    /// <summary>The uploaded blob's type, size and ETag; null when nothing was uploaded.</summary>
-    public async Task<BlobProperties?> UploadPropertiesAsync(string blobName, CancellationToken ct)
+    /// <summary>
+    /// The uploaded blob in one read: its properties, and its bytes when it is a block blob of at most
+    /// <paramref name="maxBytes"/> (a larger one is not read); null when nothing was uploaded. The bytes are in a pooled
+    /// buffer, given back when the result is disposed: a completion reads a file of up to the size limit, and buffers of
+    /// that size allocated per request would keep the garbage collector busy with its large-object heap.
+    /// </summary>
+    public async Task<UploadedBlob?> ReadUploadAsync(string blobName, long maxBytes, CancellationToken ct)
     {
         try
         {
-            return (await Uploads.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct)).Value;
+            using BlobDownloadStreamingResult download =
+                (await Uploads.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: ct)).Value;
+            BlobDownloadDetails details = download.Details;
+            long length = details.ContentLength;
+            if (length > maxBytes || details.BlobType != BlobType.Block)
+                return new UploadedBlob(details, length, null);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length);
+            try
+            {
+                await download.Content.ReadExactlyAsync(buffer.AsMemory(0, (int)length), ct);
+                return new UploadedBlob(details, length, buffer);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
     }
-
-    /// <summary>The uploaded bytes as they were at <paramref name="etag"/> (a later write fails the read).</summary>
-    public async Task<BinaryData> ReadUploadAsync(string blobName, ETag etag, CancellationToken ct) =>
-        (await Uploads.GetBlobClient(blobName).DownloadContentAsync(
-            new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, ct)).Value.Content;
 
     public Task DeleteUploadAsync(string blobName, CancellationToken ct) =>
         Uploads.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
@@ -82,6 +99,11 @@ public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
                 SourceConditions = new BlobRequestConditions { IfMatch = headers.Value.ETag },
                 DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
             }, ct);
+            // A copy within the account is usually done when it answers, and then its answer carries the copy's ETag.
+            Response started = copy.GetRawResponse();
+            if (started.Headers.TryGetValue("x-ms-copy-status", out string? status) && status == "success"
+                && started.Headers.ETag is { } copied)
+                return copied;
             await copy.WaitForCompletionAsync(ct);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 && e.ErrorCode != BlobErrorCode.SourceConditionNotMet)
@@ -187,5 +209,26 @@ public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
         {
             keyLock.Release();
         }
+    }
+}
+
+/// <summary>
+/// An uploaded blob as read at completion: its type, length, ETag and, when it was read, its bytes in a pooled buffer
+/// (<see cref="Content"/>), given back on <see cref="Dispose"/>.
+/// </summary>
+public sealed class UploadedBlob(BlobDownloadDetails details, long length, byte[]? buffer) : IDisposable
+{
+    byte[]? buffer = buffer;
+
+    public BlobType BlobType => details.BlobType;
+    public long Length => length;
+    public ETag ETag => details.ETag;
+    /// <summary>Whether the bytes were read (a block blob within the size asked for).</summary>
+    public bool IsRead => buffer is not null;
+    public ReadOnlyMemory<byte> Content => buffer is { } b ? b.AsMemory(0, (int)length) : throw new InvalidOperationException("Not read.");
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref buffer, null) is { } b) ArrayPool<byte>.Shared.Return(b);
     }
 }

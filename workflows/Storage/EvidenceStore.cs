@@ -48,10 +48,17 @@ public sealed class EvidenceStore(EvalTables tables)
         string partition = PartitionOf(slot.CampaignId, slot.BranchId), quotaKey = QuotaPrefix + slot.Round;
         for (int attempt = 0; attempt < 5; attempt++)
         {
-            NullableResponse<TableEntity> quota =
-                await Table.GetEntityIfExistsAsync<TableEntity>(partition, quotaKey, cancellationToken: ct);
-            var counted = (await ListAsync(slot.CampaignId, slot.BranchId, ct)).Values
-                .Where(f => f.Round == slot.Round && f.CountsAt(now)).ToList();
+            // One read of the branch's partition: its files and the round's quota row.
+            TableEntity? quota = null;
+            var counted = new List<EvidenceFile>();
+            await foreach (TableEntity row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"),
+                               cancellationToken: ct))
+            {
+                if (row.RowKey == quotaKey) quota = row;
+                else if (row.RowKey.StartsWith("ev-", StringComparison.Ordinal) && Json.Read<EvidenceFile>(row.GetString("Record")) is { } f
+                         && f.Round == slot.Round && f.CountsAt(now))
+                    counted.Add(f);
+            }
             if (counted.Count + 1 > maxFiles)
                 return $"This branch has {counted.Count} file(s) in this round, the most it may upload ({maxFiles}).";
             long bytes = counted.Sum(f => f.CountedBytes);
@@ -59,10 +66,10 @@ public sealed class EvidenceStore(EvalTables tables)
                 return $"This branch has {bytes} bytes of files in this round; with {slot.DeclaredSize} more it would pass its " +
                     $"{maxBytes} bytes.";
 
-            int slots = quota.HasValue ? quota.Value!.GetInt32("Slots") ?? 0 : 0;
+            int slots = quota?.GetInt32("Slots") ?? 0;
             var version = new TableEntity(partition, quotaKey) { ["Slots"] = slots + 1 };
-            TableTransactionAction quotaWrite = quota.HasValue
-                ? new(TableTransactionActionType.UpdateReplace, version, quota.Value!.ETag)
+            TableTransactionAction quotaWrite = quota is not null
+                ? new(TableTransactionActionType.UpdateReplace, version, quota.ETag)
                 : new(TableTransactionActionType.Add, version);
             try
             {

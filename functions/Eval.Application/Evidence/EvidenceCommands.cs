@@ -97,41 +97,40 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
 
         DateTimeOffset now = clock.GetUtcNow();
         EvaluationRecord evaluation = loaded.Value.Evaluation;
-        BlobProperties? uploaded = await blobs.UploadPropertiesAsync(file.BlobName, ct);
-        if (uploaded is null)
-            return now > file.CompleteBy
-                ? await RefuseAsync(file, etag, "The upload slot expired before a file was uploaded.", ct, TooLateType)
-                : Problem.Conflict("No file has been uploaded to this slot yet: PUT it to the upload URL first.");
-
         // No back-filling: a file counts when the server has it checked, and only while its round's self-assessment is open.
         string? closed = evaluation.Round != file.Round || evaluation.Stage != Stages.AwaitingSelfAssessment
             ? $"The self-assessment of round {file.Round} is no longer open; this file can no longer be added."
             : evaluation.StageDeadline is { } deadline && now > deadline
                 ? $"Self-assessments were due by {deadline:O}; evidence completed after it does not count."
                 : now > file.CompleteBy ? $"The upload slot expired at {file.CompleteBy:O}." : null;
+        // The blob is read once, its bytes only when they may still count.
+        using UploadedBlob? uploaded = await blobs.ReadUploadAsync(file.BlobName, closed is null ? options.MaxFileBytes : 0, ct);
+        if (uploaded is null)
+            return now > file.CompleteBy
+                ? await RefuseAsync(file, etag, "The upload slot expired before a file was uploaded.", ct, TooLateType)
+                : Problem.Conflict("No file has been uploaded to this slot yet: PUT it to the upload URL first.");
         if (closed is not null) return await RefuseAsync(file, etag, closed, ct, TooLateType);
         if (uploaded.BlobType != BlobType.Block) return await RefuseAsync(file, etag, "The upload is not a block blob.", ct);
-        if (uploaded.ContentLength > options.MaxFileBytes)
-            return await RefuseAsync(file, etag, TooLarge(uploaded.ContentLength), ct, TooLargeType);
-        if (uploaded.ContentLength != file.DeclaredSize)
-            return await RefuseAsync(file, etag, $"The file is {uploaded.ContentLength} bytes, not the {file.DeclaredSize} declared.", ct);
+        if (uploaded.Length > options.MaxFileBytes)
+            return await RefuseAsync(file, etag, TooLarge(uploaded.Length), ct, TooLargeType);
+        if (uploaded.Length != file.DeclaredSize)
+            return await RefuseAsync(file, etag, $"The file is {uploaded.Length} bytes, not the {file.DeclaredSize} declared.", ct);
 
-        BinaryData content = await blobs.ReadUploadAsync(file.BlobName, uploaded.ETag, ct);
         FileKind declared = FileKinds.ByContentType(file.DeclaredType)!;
-        if (FileKinds.Detect(content.ToMemory()) is not { } detected)
+        if (FileKinds.Detect(uploaded.Content) is not { } detected)
             return await RefuseAsync(file, etag,
                 $"The file is not a {declared.Name} file, nor any kind accepted (PDF, JPEG, PNG, WebP, DOCX, XLSX).", ct);
         if (detected != declared)
             return await RefuseAsync(file, etag, $"The file is a {detected.Name} file, not the {declared.Name} declared.", ct);
 
-        string sha256 = Convert.ToHexStringLower(SHA256.HashData(content.ToMemory().Span));
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(uploaded.Content.Span));
         string disposition = FileNames.ContentDisposition(file.FileName);
         if (await blobs.KeepAsync(file.BlobName, uploaded.ETag, detected.ContentType, disposition, sha256, ct) is not { } keptETag)
             return Problem.Conflict("The file changed while it was being checked; upload it again.");
 
         EvidenceFile verified = file with
         {
-            Status = EvidenceStatus.Verified, ContentType = detected.ContentType, Size = uploaded.ContentLength, Sha256 = sha256,
+            Status = EvidenceStatus.Verified, ContentType = detected.ContentType, Size = uploaded.Length, Sha256 = sha256,
             UploadedAt = now, BlobETag = keptETag.ToString(),
         };
         if (!await store.UpdateAsync(verified, etag, ct))
