@@ -1,16 +1,76 @@
+using System.Text.Json.Serialization;
+
 namespace Eval.Workflows.Domain;
 
 /// <summary>
-/// One scoring item of the rubric. Unity criteria (民族团结进步) carry the extra weight and the minimum share; a criterion
-/// may require file evidence in every self-assessment.
+/// One scoring item of the rubric (基本项). Unity criteria (民族团结进步), or criteria of a unity section, carry the extra
+/// weight and the minimum share; a criterion may require file evidence in every self-assessment, and belongs to the
+/// section <paramref name="Section"/> names when the rubric has sections.
 /// </summary>
-public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool Unity = false, EvidenceRequirement? Evidence = null);
+public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool Unity = false, EvidenceRequirement? Evidence = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Section = null);
+
+/// <summary>A section of the rubric (e.g. 政治引领) grouping criteria; a unity section makes all its criteria unity criteria.</summary>
+public sealed record RubricSection(string Id, string Title, bool Unity = false);
+
+/// <summary>
+/// A deduction item (减分项): <paramref name="PointsEach"/> off per occurrence, at most <paramref name="Cap"/> in all
+/// ("每缺少一人次减0.5分，最高减4分"), applied by the township reviewer or the county scorer with a reason.
+/// </summary>
+public sealed record DeductionItem(string Id, string Title, decimal PointsEach, decimal Cap);
+
+/// <summary>A bonus item (加分项): up to <paramref name="MaxPoints"/>, awarded with a reason.</summary>
+public sealed record BonusItem(string Id, string Title, decimal MaxPoints);
+
+/// <summary>
+/// A weighted part of the score: <see cref="ScoreComponents.Basic"/> (the criteria, less deductions) or
+/// <see cref="ScoreComponents.Appraisal"/> (the members' appraisal, 民主测评). A rubric's weights sum to 1.
+/// </summary>
+public sealed record ScoreComponent(string Kind, decimal Weight);
+
+public static class ScoreComponents
+{
+    public const string Basic = "basic";
+    public const string Appraisal = "appraisal";
+
+    public static readonly IReadOnlyList<string> All = [Basic, Appraisal];
+}
 
 /// <summary>A disqualifying event (一票否决).</summary>
 public sealed record VetoItem(string Id, string Title);
 
+/// <summary>
+/// How a branch is scored (docs/scoring.md). A flat rubric (criteria alone) scores as a rubric of one section, with the
+/// basic component at weight 1, no deductions, no bonuses and no cap.
+/// </summary>
 public sealed record Rubric(
-    IReadOnlyList<Criterion> Criteria, decimal UnityWeight, decimal UnityMinShare, IReadOnlyList<VetoItem> VetoItems);
+    IReadOnlyList<Criterion> Criteria, decimal UnityWeight, decimal UnityMinShare, IReadOnlyList<VetoItem> VetoItems)
+{
+    // Each of these is left out of the JSON when absent, so a flat rubric reads and writes as it always did.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RubricSection>? Sections { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DeductionItem>? Deductions { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<BonusItem>? Bonuses { get; init; }
+    /// <summary>The most all bonuses together may add (none: the sum of the items' own maxima).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? BonusCap { get; init; }
+    /// <summary>The weighted parts of the score; none means the basic component alone, at weight 1.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ScoreComponent>? Components { get; init; }
+    /// <summary>The most a total may reach after bonuses (none: no cap, so a total may exceed 100).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? MaxTotal { get; init; }
+
+    /// <summary>Whether the criterion counts as unity: marked so itself, or in a unity section.</summary>
+    public bool IsUnity(Criterion criterion) =>
+        criterion.Unity || (criterion.Section is { } id && (Sections ?? []).Any(s => s.Id == id && s.Unity));
+
+    /// <summary>The components as scored: the declared ones, or the basic component alone at weight 1.</summary>
+    public IReadOnlyList<ScoreComponent> ScoredComponents() =>
+        Components is { Count: > 0 } declared ? declared : [new ScoreComponent(ScoreComponents.Basic, 1m)];
+}
 
 /// <summary>A rating level; the first level in the campaign's order is the top one. Quota: the largest share of ranked branches.</summary>
 public sealed record Level(string Id, string Title, decimal MinScore, decimal? Quota = null);

@@ -1,22 +1,72 @@
 namespace Eval.Workflows.Domain;
 
 /// <summary>
-/// The result of scoring one branch: the final score out of 100 (2 decimals), the share of the unity points
-/// reached (4 decimals) and the unrounded mean points per criterion id.
+/// The result of scoring one branch: the final score (2 decimals; out of 100 unless bonuses take it past), the share
+/// of the unity points reached (4 decimals) and the unrounded mean points per criterion id.
 /// </summary>
 public sealed record ScoreResult(decimal Final, decimal UnityShare, IReadOnlyDictionary<string, decimal> MeanPoints);
 
+/// <summary>A deduction (减分项) applied to a branch: how many occurrences of the item, and why.</summary>
+public sealed record AppliedDeduction(string Item, int Occurrences, string Reason);
+
+/// <summary>A bonus (加分项) awarded to a branch: how many points of the item, and why.</summary>
+public sealed record AwardedBonus(string Item, decimal Points, string Reason);
+
 /// <summary>
-/// Turns the county scorers' points into a branch's score. Each criterion counts with the mean of the scorers'
-/// points; unity criteria are weighted by <see cref="Rubric.UnityWeight"/>:
-/// final = 100 × (Σ non-unity means + W × Σ unity means) / (Σ non-unity maxima + W × Σ unity maxima).
+/// What counts beside the criteria's points: every deduction applied (by the township reviewer and the county), every
+/// bonus awarded, and the appraisal's satisfaction (0 to 100) where the rubric has that component (none: it counts 0).
+/// </summary>
+public sealed record ScoreAdjustments(IReadOnlyList<AppliedDeduction> Deductions, IReadOnlyList<AwardedBonus> Bonuses,
+    decimal? Appraisal = null)
+{
+    public static readonly ScoreAdjustments None = new([], []);
+}
+
+/// <summary>A section's points: the sum of its criteria's mean points, out of the sum of their maxima.</summary>
+public sealed record SectionScore(string Id, string Title, bool Unity, decimal Points, decimal MaxPoints);
+
+/// <summary>A deduction item as applied: its occurrences added up, and the points taken off (capped at the item's cap).</summary>
+public sealed record DeductionLine(string Item, string Title, int Occurrences, decimal Points, bool Capped);
+
+/// <summary>A bonus item as counted: the points awarded added up, and the points given (capped at the item's maximum).</summary>
+public sealed record BonusLine(string Item, string Title, decimal Awarded, decimal Points, bool Capped);
+
+/// <summary>A component's value (0 to 100), its weight and what it adds to the total (weight × value).</summary>
+public sealed record ComponentLine(string Kind, decimal Weight, decimal Value, decimal Weighted);
+
+/// <summary>
+/// The score with every step that made it (docs/scoring.md): the criteria's weighted score (<see cref="Base"/>), the
+/// sections, the deductions, the basic component (base less deductions, never below 0), the components with their
+/// weights, the bonuses, the total before the cap and <see cref="Final"/>. Amounts are exact; only the final score
+/// and the unity share are rounded, once each.
+/// </summary>
+public sealed record ScoreBreakdown(decimal Final, decimal UnityShare, IReadOnlyDictionary<string, decimal> MeanPoints, decimal Base,
+    IReadOnlyList<SectionScore> Sections, IReadOnlyList<DeductionLine> Deductions, decimal DeductionTotal, decimal Basic,
+    IReadOnlyList<ComponentLine> Components, IReadOnlyList<BonusLine> Bonuses, decimal BonusTotal, decimal Uncapped, bool Capped)
+{
+    public ScoreResult Result => new(Final, UnityShare, MeanPoints);
+}
+
+/// <summary>
+/// Turns the county scorers' points, and what else counts, into a branch's score (docs/scoring.md, with a worked example
+/// per rule). Each criterion counts with the mean of the scorers' points; unity criteria are weighted by
+/// <see cref="Rubric.UnityWeight"/>:
+/// base = 100 × (Σ non-unity means + W × Σ unity means) / (Σ non-unity maxima + W × Σ unity maxima);
+/// basic = max(0, base − Σ deductions); total = Σ weight × component + Σ bonuses; final = min(total, cap).
 /// </summary>
 public static class Scoring
 {
-    public static ScoreResult Compute(Rubric rubric, IReadOnlyList<IReadOnlyDictionary<string, decimal>> scorerPoints)
+    public static ScoreResult Compute(Rubric rubric, IReadOnlyList<IReadOnlyDictionary<string, decimal>> scorerPoints) =>
+        Breakdown(rubric, scorerPoints, ScoreAdjustments.None).Result;
+
+    public static ScoreBreakdown Breakdown(Rubric rubric, IReadOnlyList<IReadOnlyDictionary<string, decimal>> scorerPoints,
+        ScoreAdjustments adjustments)
     {
         ArgumentNullException.ThrowIfNull(rubric);
         ArgumentNullException.ThrowIfNull(scorerPoints);
+        ArgumentNullException.ThrowIfNull(adjustments);
+        if (adjustments.Appraisal is < 0m or > 100m)
+            throw new ArgumentOutOfRangeException(nameof(adjustments), adjustments.Appraisal, "The appraisal is between 0 and 100.");
         if (scorerPoints.Count == 0)
             throw new ArgumentException("At least one scorer's points are needed.", nameof(scorerPoints));
 
@@ -51,7 +101,7 @@ public static class Scoring
         foreach (Criterion criterion in rubric.Criteria)
         {
             decimal sum = pointSums[criterion.Id];
-            if (criterion.Unity)
+            if (rubric.IsUnity(criterion))
             {
                 weightedSum += rubric.UnityWeight * sum;
                 weightedMax += rubric.UnityWeight * criterion.MaxPoints;
@@ -67,7 +117,34 @@ public static class Scoring
         if (weightedMax <= 0)
             throw new ArgumentException("The rubric's weighted maximum points must be positive.", nameof(rubric));
 
-        decimal final = Math.Round(100m * weightedSum / (scorers * weightedMax), 2, MidpointRounding.AwayFromZero);
+        // Everything over one denominator, divided once at the end: the total stays exact, and a total of exactly .xx5
+        // is rounded as such rather than from a quotient already cut short.
+        decimal denominator = scorers * weightedMax;
+        decimal baseNumerator = 100m * weightedSum;
+        IReadOnlyList<DeductionLine> deductions = Deduct(rubric, adjustments.Deductions);
+        decimal deductionTotal = deductions.Sum(d => d.Points);
+        decimal basicNumerator = Math.Max(0m, baseNumerator - deductionTotal * denominator);
+        IReadOnlyList<BonusLine> bonuses = Award(rubric, adjustments.Bonuses);
+        decimal bonusSum = bonuses.Sum(b => b.Points);
+        decimal bonusTotal = rubric.BonusCap is { } bonusCap ? Math.Min(bonusCap, bonusSum) : bonusSum;
+
+        var components = new List<ComponentLine>();
+        decimal totalNumerator = bonusTotal * denominator;
+        foreach (ScoreComponent component in rubric.ScoredComponents())
+        {
+            decimal numerator = component.Kind switch
+            {
+                ScoreComponents.Basic => basicNumerator,
+                ScoreComponents.Appraisal => (adjustments.Appraisal ?? 0m) * denominator,
+                _ => throw new ArgumentException($"'{component.Kind}' is not a score component.", nameof(rubric)),
+            };
+            totalNumerator += component.Weight * numerator;
+            components.Add(new ComponentLine(component.Kind, component.Weight, numerator / denominator,
+                component.Weight * numerator / denominator));
+        }
+        decimal uncapped = totalNumerator / denominator;
+        bool capped = rubric.MaxTotal is { } max && totalNumerator > max * denominator;
+        decimal final = capped ? rubric.MaxTotal!.Value : Math.Round(uncapped, 2, MidpointRounding.AwayFromZero);
 
         // The share is rounded here, once, and this rounded value is both shown and compared with the minimum
         // share: a branch shown at 0.6000 must not miss a 0.6 gate because its exact share was 0.59996.
@@ -80,6 +157,48 @@ public static class Scoring
         foreach (Criterion criterion in rubric.Criteria)
             meanPoints[criterion.Id] = pointSums[criterion.Id] / scorers;
 
-        return new ScoreResult(final, unityShare, meanPoints);
+        List<SectionScore> sections = [.. (rubric.Sections ?? []).Select(section =>
+        {
+            Criterion[] items = [.. rubric.Criteria.Where(c => c.Section == section.Id)];
+            return new SectionScore(section.Id, section.Title, section.Unity, items.Sum(c => meanPoints[c.Id]),
+                items.Sum(c => c.MaxPoints));
+        })];
+        return new ScoreBreakdown(final, unityShare, meanPoints, baseNumerator / denominator, sections, deductions, deductionTotal,
+            basicNumerator / denominator, components, bonuses, bonusTotal, uncapped, capped);
+    }
+
+    /// <summary>Occurrences of each deduction item added up, times its points each, capped at its cap; in the rubric's order.</summary>
+    static IReadOnlyList<DeductionLine> Deduct(Rubric rubric, IReadOnlyList<AppliedDeduction> applied)
+    {
+        foreach (AppliedDeduction d in applied)
+        {
+            if ((rubric.Deductions ?? []).All(item => item.Id != d.Item))
+                throw new ArgumentException($"'{d.Item}' is not a deduction item of the rubric.", nameof(applied));
+            if (d.Occurrences < 1)
+                throw new ArgumentOutOfRangeException(nameof(applied), d.Occurrences, "A deduction is applied at least once.");
+        }
+        return [.. (rubric.Deductions ?? [])
+            .Select(item => (Item: item, Occurrences: applied.Where(d => d.Item == item.Id).Sum(d => d.Occurrences)))
+            .Where(x => x.Occurrences > 0)
+            .Select(x => x.Occurrences * x.Item.PointsEach is var points && points > x.Item.Cap
+                ? new DeductionLine(x.Item.Id, x.Item.Title, x.Occurrences, x.Item.Cap, Capped: true)
+                : new DeductionLine(x.Item.Id, x.Item.Title, x.Occurrences, points, Capped: false))];
+    }
+
+    /// <summary>The points awarded under each bonus item added up, capped at its maximum; in the rubric's order.</summary>
+    static IReadOnlyList<BonusLine> Award(Rubric rubric, IReadOnlyList<AwardedBonus> awarded)
+    {
+        foreach (AwardedBonus b in awarded)
+        {
+            if ((rubric.Bonuses ?? []).All(item => item.Id != b.Item))
+                throw new ArgumentException($"'{b.Item}' is not a bonus item of the rubric.", nameof(awarded));
+            if (b.Points <= 0)
+                throw new ArgumentOutOfRangeException(nameof(awarded), b.Points, "A bonus awards more than 0 points.");
+        }
+        return [.. (rubric.Bonuses ?? [])
+            .Select(item => (Item: item, Awarded: awarded.Where(b => b.Item == item.Id).Sum(b => b.Points)))
+            .Where(x => x.Awarded > 0)
+            .Select(x => new BonusLine(x.Item.Id, x.Item.Title, x.Awarded, Math.Min(x.Awarded, x.Item.MaxPoints),
+                Capped: x.Awarded > x.Item.MaxPoints))];
     }
 }

@@ -19,8 +19,11 @@ public static class CampaignRules
         CheckUnit(campaign.Unit, errors);
         if (campaign.Rubric is { } rubric)
         {
-            CheckCriteria(rubric.Criteria ?? [], errors);
+            CheckCriteria(rubric, errors);
             CheckVetoItems(rubric.VetoItems ?? [], errors);
+            CheckSections(rubric, errors);
+            CheckAdjustments(rubric, errors);
+            CheckComponents(rubric, errors);
         }
         CheckLevels(campaign.Levels ?? [], errors);
         if (campaign.Schedule is { } schedule)
@@ -37,9 +40,10 @@ public static class CampaignRules
             errors.Add(new FieldError("/unit", $"must be a city or a county, not a {UnitPath.KindOf(unit)}"));
     }
 
-    static void CheckCriteria(IReadOnlyList<Criterion> criteria, List<FieldError> errors)
+    static void CheckCriteria(Rubric rubric, List<FieldError> errors)
     {
         const string pointer = "/rubric/criteria";
+        IReadOnlyList<Criterion> criteria = rubric.Criteria ?? [];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < criteria.Count; i++)
         {
@@ -49,8 +53,82 @@ public static class CampaignRules
             if (criteria[i].MaxPoints <= 0)
                 errors.Add(new FieldError(item + "/maxPoints", "must be > 0"));
         }
-        if (!criteria.Any(c => c.Unity))
-            errors.Add(new FieldError(pointer, "needs at least one unity criterion (unity: true)"));
+        if (!criteria.Any(rubric.IsUnity))
+            errors.Add(new FieldError(pointer, "needs at least one unity criterion (unity: true, or in a unity section)"));
+    }
+
+    // Sections group every criterion or none: a rubric with sections shows each criterion under one.
+    static void CheckSections(Rubric rubric, List<FieldError> errors)
+    {
+        IReadOnlyList<RubricSection> sections = rubric.Sections ?? [];
+        CheckUniqueIds("/rubric/sections", sections.Select(s => s.Id).ToList(), "section", errors);
+        var ids = sections.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<Criterion> criteria = rubric.Criteria ?? [];
+        for (int i = 0; i < criteria.Count; i++)
+        {
+            string item = JsonPointer.Append("/rubric/criteria", i) + "/section";
+            if (sections.Count == 0 && criteria[i].Section is not null)
+                errors.Add(new FieldError(item, "names a section, but the rubric has none (/rubric/sections)"));
+            else if (sections.Count > 0 && (criteria[i].Section is not { } section || !ids.Contains(section)))
+                errors.Add(new FieldError(item, $"must be one of the rubric's sections: {string.Join(", ", ids)}"));
+        }
+        for (int i = 0; i < sections.Count; i++)
+            if (criteria.All(c => c.Section != sections[i].Id))
+                errors.Add(new FieldError(JsonPointer.Append("/rubric/sections", i), $"section '{sections[i].Id}' has no criterion"));
+    }
+
+    static void CheckAdjustments(Rubric rubric, List<FieldError> errors)
+    {
+        IReadOnlyList<DeductionItem> deductions = rubric.Deductions ?? [];
+        CheckUniqueIds("/rubric/deductions", deductions.Select(d => d.Id).ToList(), "deduction item", errors);
+        for (int i = 0; i < deductions.Count; i++)
+        {
+            string item = JsonPointer.Append("/rubric/deductions", i);
+            if (deductions[i].PointsEach <= 0)
+                errors.Add(new FieldError(item + "/pointsEach", "must be > 0"));
+            else if (deductions[i].Cap < deductions[i].PointsEach)
+                errors.Add(new FieldError(item + "/cap", $"must be at least pointsEach ({deductions[i].PointsEach})"));
+        }
+        IReadOnlyList<BonusItem> bonuses = rubric.Bonuses ?? [];
+        CheckUniqueIds("/rubric/bonuses", bonuses.Select(b => b.Id).ToList(), "bonus item", errors);
+        for (int i = 0; i < bonuses.Count; i++)
+            if (bonuses[i].MaxPoints <= 0)
+                errors.Add(new FieldError(JsonPointer.Append("/rubric/bonuses", i) + "/maxPoints", "must be > 0"));
+        if (rubric.BonusCap is { } bonusCap && bonusCap <= 0)
+            errors.Add(new FieldError("/rubric/bonusCap", "must be > 0"));
+        if (rubric.BonusCap is not null && bonuses.Count == 0)
+            errors.Add(new FieldError("/rubric/bonusCap", "caps bonuses, but the rubric has no bonus items"));
+        if (rubric.MaxTotal is { } maxTotal && maxTotal <= 0)
+            errors.Add(new FieldError("/rubric/maxTotal", "must be > 0"));
+    }
+
+    // The weights share out the whole score: basic is always part of it, each kind once, and they add up to exactly 1.
+    static void CheckComponents(Rubric rubric, List<FieldError> errors)
+    {
+        const string pointer = "/rubric/components";
+        IReadOnlyList<ScoreComponent> components = rubric.Components ?? [];
+        if (components.Count == 0) return;
+        CheckUniqueIds(pointer, components.Select(c => c.Kind).ToList(), "component", errors, "kind");
+        for (int i = 0; i < components.Count; i++)
+        {
+            string item = JsonPointer.Append(pointer, i);
+            if (!ScoreComponents.All.Contains(components[i].Kind, StringComparer.Ordinal))
+                errors.Add(new FieldError(item + "/kind", $"must be one of: {string.Join(", ", ScoreComponents.All)}"));
+            if (components[i].Weight is <= 0 or > 1)
+                errors.Add(new FieldError(item + "/weight", "must be > 0 and ≤ 1"));
+        }
+        if (components.All(c => c.Kind != ScoreComponents.Basic))
+            errors.Add(new FieldError(pointer, $"needs the '{ScoreComponents.Basic}' component"));
+        if (components.Sum(c => c.Weight) is var sum && sum != 1m)
+            errors.Add(new FieldError(pointer, $"weights must add up to 1, not {sum}"));
+    }
+
+    static void CheckUniqueIds(string pointer, IReadOnlyList<string> ids, string what, List<FieldError> errors, string field = "id")
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < ids.Count; i++)
+            if (!seen.Add(ids[i]))
+                errors.Add(new FieldError($"{JsonPointer.Append(pointer, i)}/{field}", $"duplicate {what} {field} '{ids[i]}'"));
     }
 
     static void CheckVetoItems(IReadOnlyList<VetoItem> vetoItems, List<FieldError> errors)

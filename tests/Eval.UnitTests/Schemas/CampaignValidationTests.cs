@@ -230,4 +230,66 @@ public class CampaignValidationTests
 
         Assert.Equal(["/rubric/criteria", "/schedule/publicity", "/unit"], CampaignRules.Validate(campaign).Select(e => e.Pointer));
     }
+
+    /// <summary>The Chifeng rubric in sections, with a deduction, a bonus and two components: valid as it stands.</summary>
+    static Rubric Structured()
+    {
+        Rubric flat = SampleBodies.CampaignDefinition.Rubric;
+        return flat with
+        {
+            Criteria = [.. flat.Criteria.Select(c => c with { Section = c.Id, Unity = false })],
+            Sections = [.. flat.Criteria.Select(c => new RubricSection(c.Id, c.Title, Unity: c.Unity))],
+            Deductions = [new DeductionItem("absent", "缺席组织生活", 0.5m, 4m)],
+            Bonuses = [new BonusItem("innovation", "创新项目", 3m)],
+            BonusCap = 3m,
+            Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.3m)],
+            MaxTotal = 100m,
+        };
+    }
+
+    public static TheoryData<string, Func<Rubric, Rubric>, string, string> StructuredRubricProblems => new()
+    {
+        { "valid", r => r, "", "" },
+        { "a criterion outside the sections", r => r with { Criteria = [.. r.Criteria, new Criterion("extra", "额外", 5, Section: "x")] },
+            "/rubric/criteria/4/section", "must be one of the rubric's sections" },
+        { "a section without criteria", r => r with { Sections = [.. r.Sections!, new RubricSection("empty", "空")] },
+            "/rubric/sections/4", "has no criterion" },
+        { "a duplicate section", r => r with { Sections = [.. r.Sections!, r.Sections![0]] }, "/rubric/sections/4/id",
+            "duplicate section" },
+        { "no unity section or criterion", r => r with { Sections = [.. r.Sections!.Select(s => s with { Unity = false })] },
+            "/rubric/criteria", "needs at least one unity criterion" },
+        { "a deduction of nothing", r => r with { Deductions = [new DeductionItem("absent", "缺席", 0m, 4m)] },
+            "/rubric/deductions/0/pointsEach", "must be > 0" },
+        { "a deduction cap under one occurrence", r => r with { Deductions = [new DeductionItem("absent", "缺席", 0.5m, 0.25m)] },
+            "/rubric/deductions/0/cap", "at least pointsEach" },
+        { "a bonus of nothing", r => r with { Bonuses = [new BonusItem("b", "奖", 0m)] }, "/rubric/bonuses/0/maxPoints", "must be > 0" },
+        { "a bonus cap without bonuses", r => r with { Bonuses = [] }, "/rubric/bonusCap", "no bonus items" },
+        { "weights that do not add up to 1", r => r with
+            {
+                Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.2m)],
+            }, "/rubric/components", "add up to 1, not 0.9" },
+        { "no basic component", r => r with { Components = [new ScoreComponent(ScoreComponents.Appraisal, 1m)] },
+            "/rubric/components", "needs the 'basic' component" },
+        { "an unknown component", r => r with
+            {
+                Components = [new ScoreComponent(ScoreComponents.Basic, 0.5m), new ScoreComponent("luck", 0.5m)],
+            }, "/rubric/components/1/kind", "must be one of: basic, appraisal" },
+        { "a cap of nothing", r => r with { MaxTotal = 0m }, "/rubric/maxTotal", "must be > 0" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StructuredRubricProblems))]
+    public void A_structured_rubric_is_checked_rule_by_rule(string problem, Func<Rubric, Rubric> change, string pointer, string says)
+    {
+        CampaignDefinition campaign = SampleBodies.CampaignDefinition with { Rubric = change(Structured()) };
+        IReadOnlyList<FieldError> errors = CampaignRules.Validate(campaign);
+        if (pointer == "")
+        {
+            Assert.True(errors.Count == 0, $"{problem}: {string.Join("; ", errors)}");
+            return;
+        }
+        FieldError error = Assert.Single(errors);
+        Assert.Equal(pointer, error.Pointer);
+        Assert.Contains(says, error.Detail, StringComparison.Ordinal);
+    }
 }
