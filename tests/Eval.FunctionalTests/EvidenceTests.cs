@@ -178,6 +178,37 @@ public sealed class EvidenceTests(EvidenceHostFixture fx) : IClassFixture<Eviden
     }
 
     [Fact]
+    public async Task A_file_is_kept_under_the_type_and_name_the_slot_gives_whether_or_not_it_was_uploaded_with_them()
+    {
+        var (campaign, county) = await StartAsync();
+        string branch = county.Branches[0];
+        foreach (bool withSlotHeaders in new[] { true, false })
+        {
+            using HttpResponseMessage answer = await SlotAsync(campaign, branch);
+            await CampaignDriver.Expect(answer, HttpStatusCode.Created);
+            JsonElement slot = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            string id = slot.GetProperty("evidenceId").GetString()!;
+            Dictionary<string, string> headers = slot.GetProperty("uploadHeaders").EnumerateObject()
+                .ToDictionary(h => h.Name, h => h.Value.GetString()!);
+            string disposition = headers["x-ms-blob-content-disposition"];
+            Assert.Contains("filename*=utf-8''", disposition, StringComparison.OrdinalIgnoreCase);
+
+            using var put = new HttpRequestMessage(HttpMethod.Put, slot.GetProperty("uploadUrl").GetString())
+            {
+                Content = new ByteArrayContent(Pdf),
+            };
+            foreach (var (name, value) in headers.Where(h => withSlotHeaders || h.Key != "x-ms-blob-content-disposition"))
+                if (!put.Headers.TryAddWithoutValidation(name, value)) put.Content.Headers.TryAddWithoutValidation(name, value);
+            Assert.Equal(HttpStatusCode.Created, (await storage.SendAsync(put)).StatusCode);
+            await CampaignDriver.Expect(await CompleteAsync(campaign, branch, id), HttpStatusCode.OK);
+
+            Azure.Storage.Blobs.Models.BlobProperties kept = (await blobs.GetBlobContainerClient(EvidenceContainers.Verified)
+                .GetBlobClient($"{campaign}/{branch}/{id}").GetPropertiesAsync()).Value;
+            Assert.Equal(("application/pdf", disposition), (kept.ContentType, kept.ContentDisposition));
+        }
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_what_it_says_is_refused_and_deleted_and_changes_nothing_else()
     {
         var (campaign, county) = await StartAsync();

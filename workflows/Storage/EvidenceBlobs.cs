@@ -80,23 +80,27 @@ public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
         Uploads.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
 
     /// <summary>
-    /// Copies the checked upload (as at <paramref name="etag"/>) into the verified container, where nothing changes it for the
+    /// Copies the checked upload (as at its ETag) into the verified container, where nothing changes it for the
     /// retention period, with the type and name it is served under. Returns the verified blob's ETag. A verified blob
     /// already there (a completion that died after the copy) is kept if its bytes hash to <paramref name="sha256"/>.
     /// </summary>
-    public async Task<ETag?> KeepAsync(string blobName, ETag etag, string contentType, string contentDisposition, string sha256,
-        CancellationToken ct)
+    public async Task<ETag?> KeepAsync(string blobName, UploadedBlob uploaded, string contentType, string contentDisposition,
+        string sha256, CancellationToken ct)
     {
         BlobClient upload = Uploads.GetBlobClient(blobName), verified = Verified.GetBlobClient(blobName);
-        // Copy takes the source's properties: set them on the upload first, still conditional on the checked bytes.
-        Response<BlobInfo> headers = await upload.SetHttpHeadersAsync(
-            new BlobHttpHeaders { ContentType = contentType, ContentDisposition = contentDisposition },
-            new BlobRequestConditions { IfMatch = etag }, ct);
+        // Copy takes the source's properties: unless the client uploaded with them (the slot names them), set them on the
+        // upload first, still conditional on the checked bytes.
+        ETag source = uploaded.ETag;
+        if (uploaded.ContentType != contentType || uploaded.ContentDisposition != contentDisposition)
+        {
+            var headers = new BlobHttpHeaders { ContentType = contentType, ContentDisposition = contentDisposition };
+            source = (await upload.SetHttpHeadersAsync(headers, new BlobRequestConditions { IfMatch = uploaded.ETag }, ct)).Value.ETag;
+        }
         try
         {
             CopyFromUriOperation copy = await verified.StartCopyFromUriAsync(upload.Uri, new BlobCopyFromUriOptions
             {
-                SourceConditions = new BlobRequestConditions { IfMatch = headers.Value.ETag },
+                SourceConditions = new BlobRequestConditions { IfMatch = source },
                 DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
             }, ct);
             // A copy within the account is usually done when it answers, and then its answer carries the copy's ETag.
@@ -223,6 +227,8 @@ public sealed class UploadedBlob(BlobDownloadDetails details, long length, byte[
     public BlobType BlobType => details.BlobType;
     public long Length => length;
     public ETag ETag => details.ETag;
+    public string? ContentType => details.ContentType;
+    public string? ContentDisposition => details.ContentDisposition;
     /// <summary>Whether the bytes were read (a block blob within the size asked for).</summary>
     public bool IsRead => buffer is not null;
     public ReadOnlyMemory<byte> Content => buffer is { } b ? b.AsMemory(0, (int)length) : throw new InvalidOperationException("Not read.");

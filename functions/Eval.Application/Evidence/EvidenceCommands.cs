@@ -76,8 +76,12 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         Uri upload = await blobs.UploadUriAsync(slot.BlobName, expiresAt, ct);
         log.LogInformation("Evidence slot {EvidenceId} for {CampaignId}/{BranchId} round {Round}, {Size} bytes of {Kind}",
             slot.Id, campaignId, branchId, slot.Round, slot.DeclaredSize, kind.Name);
-        return new EvidenceSlot(slot.Id, upload,
-            new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob", ["Content-Type"] = kind.ContentType },
+        // The blob is kept under the type and name it is served with: uploaded with them, it need not be changed after.
+        return new EvidenceSlot(slot.Id, upload, new Dictionary<string, string>
+            {
+                ["x-ms-blob-type"] = "BlockBlob", ["Content-Type"] = kind.ContentType,
+                ["x-ms-blob-content-disposition"] = FileNames.ContentDisposition(fileName),
+            },
             expiresAt, options.MaxFileBytes);
     }
 
@@ -125,7 +129,7 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
 
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(uploaded.Content.Span));
         string disposition = FileNames.ContentDisposition(file.FileName);
-        if (await blobs.KeepAsync(file.BlobName, uploaded.ETag, detected.ContentType, disposition, sha256, ct) is not { } keptETag)
+        if (await blobs.KeepAsync(file.BlobName, uploaded, detected.ContentType, disposition, sha256, ct) is not { } keptETag)
             return Problem.Conflict("The file changed while it was being checked; upload it again.");
 
         EvidenceFile verified = file with
