@@ -72,8 +72,23 @@ public sealed record Rubric(
         Components is { Count: > 0 } declared ? declared : [new ScoreComponent(ScoreComponents.Basic, 1m)];
 }
 
-/// <summary>A rating level; the first level in the campaign's order is the top one. Quota: the largest share of ranked branches.</summary>
-public sealed record Level(string Id, string Title, decimal MinScore, decimal? Quota = null);
+/// <summary>
+/// A rating level; the first level in the campaign's order is the top one. Quota: the largest share of ranked branches,
+/// of all of them, or of each unit's when the places are handed down (<see cref="Allocation"/>).
+/// </summary>
+public sealed record Level(string Id, string Title, decimal MinScore, decimal? Quota = null)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public QuotaAllocation? Allocation { get; init; }
+}
+
+/// <summary>
+/// A level's places handed down the tree (星级创评指导数 / 分配名额): each county or township under the campaign's unit
+/// (<paramref name="By"/>) ranks its own branches, with the level's quota as a share of its ranked branches, or with
+/// the explicit number of places <paramref name="Places"/> gives it (a unit it does not name gets none; ranked within
+/// categories, each category of the unit gets that number). Places a unit does not use stay unused.
+/// </summary>
+public sealed record QuotaAllocation(string By, IReadOnlyDictionary<string, int>? Places = null);
 
 /// <summary>Stage durations as ISO-8601 strings (P14D, PT3S), kept as given and parsed with <see cref="IsoDuration"/>.</summary>
 public sealed record Schedule(string SelfAssessment, string TownshipReview, string CountyScoring, string Publicity);

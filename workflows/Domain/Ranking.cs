@@ -1,7 +1,7 @@
 namespace Eval.Workflows.Domain;
 
-/// <summary>A scored, non-vetoed branch as it enters the ranking.</summary>
-public sealed record RankingEntry(string BranchId, string BranchName, decimal Score, decimal UnityShare);
+/// <summary>A scored, non-vetoed branch as it enters the ranking, with its category (村, 社区, …) where the campaign ranks by it.</summary>
+public sealed record RankingEntry(string BranchId, string BranchName, decimal Score, decimal UnityShare, string? Category = null);
 
 /// <summary>A branch's place in the ranking and the level it was given (a level id, or <see cref="Ranking.NoLevel"/>).</summary>
 public sealed record RankedBranch(string BranchId, string BranchName, decimal Score, decimal UnityShare, int Rank, string Level);
@@ -11,6 +11,9 @@ public sealed record RankedBranch(string BranchId, string BranchName, decimal Sc
 /// id (ordinal), so every rank is distinct and the outcome never depends on input order. Walking down the ranking,
 /// a branch gets the first level it reaches the minimum score of and whose quota is not yet full; the top level
 /// also asks for the campaign's minimum unity share. A branch that misses a level may still get a lower one.
+/// A quota counts within the branch's group: all ranked branches, or those of its county or township when the
+/// level's places are handed down (<see cref="QuotaAllocation"/>), and of its category too when the campaign ranks
+/// within categories.
 /// </summary>
 public static class Ranking
 {
@@ -20,7 +23,8 @@ public static class Ranking
     /// <summary>The level of a branch whose level was withdrawn.</summary>
     public const string Revoked = "revoked";
 
-    public static IReadOnlyList<RankedBranch> Rank(IReadOnlyList<RankingEntry> entries, IReadOnlyList<Level> levels, decimal unityMinShare)
+    public static IReadOnlyList<RankedBranch> Rank(IReadOnlyList<RankingEntry> entries, IReadOnlyList<Level> levels, decimal unityMinShare,
+        bool withinCategory = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(levels);
@@ -30,9 +34,27 @@ public static class Ranking
                 throw new ArgumentException($"Branch '{entry.BranchId}' is listed twice.", nameof(entries));
 
         int count = entries.Count;
-        // A quota is a share of all ranked branches, rounded down: a level may hold fewer, never more.
-        int[] capacity = levels.Select(l => l.Quota is decimal q ? (int)Math.Max(0m, Math.Floor(q * count)) : int.MaxValue).ToArray();
-        int[] taken = new int[levels.Count];
+        // Per level, the group each branch counts in, and each group's places: a share of its ranked branches rounded
+        // down (a level may hold fewer, never more), the places handed to its unit, or no limit.
+        var groups = new Dictionary<string, string>[levels.Count];
+        var places = new Dictionary<string, int>[levels.Count];
+        for (int l = 0; l < levels.Count; l++)
+        {
+            Level level = levels[l];
+            // The allocation's unit is the branch's ancestor at its kind's depth; without one, a single group.
+            int depth = level.Allocation?.By switch
+            {
+                null => 0,
+                UnitKinds.County => 2,
+                UnitKinds.Township => 3,
+                string by => throw new ArgumentException($"Places are handed down to counties or townships, not '{by}'.", nameof(levels)),
+            };
+            groups[l] = entries.ToDictionary(e => e.BranchId, e => GroupOf(e, depth, withinCategory), StringComparer.Ordinal);
+            places[l] = groups[l].Values.GroupBy(g => g, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
+                level.Allocation?.Places is { } handed ? handed.GetValueOrDefault(UnitOf(g.Key))
+                : level.Quota is decimal q ? (int)Math.Max(0m, Math.Floor(q * g.Count()))
+                : int.MaxValue, StringComparer.Ordinal);
+        }
 
         List<RankingEntry> ordered = entries
             .OrderByDescending(e => e.Score)
@@ -48,9 +70,10 @@ public static class Ranking
             for (int l = 0; l < levels.Count; l++)
             {
                 bool isTop = l == 0;
-                if (entry.Score >= levels[l].MinScore && taken[l] < capacity[l] && (!isTop || entry.UnityShare >= unityMinShare))
+                string group = groups[l][entry.BranchId];
+                if (entry.Score >= levels[l].MinScore && places[l][group] > 0 && (!isTop || entry.UnityShare >= unityMinShare))
                 {
-                    taken[l]++;
+                    places[l][group]--;
                     level = levels[l].Id;
                     break;
                 }
@@ -59,4 +82,15 @@ public static class Ranking
         }
         return ranked;
     }
+
+    /// <summary>
+    /// "unit|category": the allocation's unit above the branch ("" when the places are not handed down), and its category.
+    /// </summary>
+    static string GroupOf(RankingEntry entry, int allocationDepth, bool withinCategory)
+    {
+        string unit = allocationDepth == 0 ? "" : UnitPath.AncestorAt(entry.BranchId, allocationDepth);
+        return $"{unit}|{(withinCategory ? entry.Category ?? "" : "")}";
+    }
+
+    static string UnitOf(string group) => group[..group.IndexOf('|')];
 }
