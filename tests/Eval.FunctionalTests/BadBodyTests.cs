@@ -101,6 +101,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "kind unknown", "/units/0/kind", "\"village\"", 422, "/units/0/kind" },
         { "kind against the depth", "/units/0/kind", "\"township\"", 422, "/units/0/kind" },
         { "unknown property in a unit", "/units/0/population", "100", 422, "/units/0/population" },
+        { "category unknown", "/units/0/category", "\"farm\"", 422, "/units/0/category" },
         { "the same id twice", "/units", "REPEAT*2", 422, "/units/1/id" },
     }), ["/units/0/name"]);
 

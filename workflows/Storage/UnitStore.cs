@@ -73,8 +73,8 @@ public sealed class UnitStore(EvalTables tables)
     async Task<List<Unit>> QueryAsync(string filter, CancellationToken ct)
     {
         var units = new List<Unit>();
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Name", "Kind"],
-            cancellationToken: ct))
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000,
+            select: ["RowKey", "Name", "Kind", "Category"], cancellationToken: ct))
             units.Add(FromEntity(e));
         return units.OrderBy(u => u.Id, StringComparer.Ordinal).ToList();
     }
@@ -85,8 +85,9 @@ public sealed class UnitStore(EvalTables tables)
         ["Kind"] = u.Kind,
         ["Parent"] = UnitPath.ParentOf(u.Id),
         ["Depth"] = UnitPath.Depth(u.Id),
+        ["Category"] = u.Category,
     };
 
     static Unit FromEntity(TableEntity e) =>
-        new(e.RowKey, e.GetString("Name") ?? e.RowKey, e.GetString("Kind") ?? UnitPath.KindOf(e.RowKey));
+        new(e.RowKey, e.GetString("Name") ?? e.RowKey, e.GetString("Kind") ?? UnitPath.KindOf(e.RowKey), e.GetString("Category"));
 }

@@ -10,7 +10,8 @@ public sealed record UnitsRequest(IReadOnlyList<Unit> Units);
 public sealed class UnitCommands(UnitStore units)
 {
     /// <summary>
-    /// Upserts part of the tree, all or nothing: each unit's kind must agree with the depth of its id, every unit must be
+    /// Upserts part of the tree, all or nothing: each unit's kind must agree with the depth of its id (and only branches
+    /// have a category), every unit must be
     /// inside the caller's unit, and parents must exist or come in the same request. Returns the units written.
     /// </summary>
     public async Task<Result<IReadOnlyList<Unit>>> UpsertAsync(Caller caller, Func<Task<Result<string>>> readBody, CancellationToken ct)
@@ -29,6 +30,8 @@ public sealed class UnitCommands(UnitStore units)
             if (!ids.Add(u.Id)) errors.Add(new($"/units/{i}/id", "appears twice in this request"));
             if (u.Kind != UnitPath.KindOf(u.Id))
                 errors.Add(new($"/units/{i}/kind", $"a unit at depth {UnitPath.Depth(u.Id)} is a {UnitPath.KindOf(u.Id)}"));
+            if (u.Category is not null && u.Kind != UnitKinds.Branch)
+                errors.Add(new($"/units/{i}/category", "only a branch has a category"));
         }
         if (errors.Count > 0) return Problem.Validation(errors);
 

@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 
 namespace Eval.Application.Units;
 
 /// <summary>A unit, its parent's id and its children.</summary>
-public sealed record UnitView(string Id, string Name, string Kind, string? Parent, IReadOnlyList<Unit> Children);
+public sealed record UnitView(string Id, string Name, string Kind, string? Parent, IReadOnlyList<Unit> Children,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Category = null);
 
 /// <summary>Reading the org tree.</summary>
 public sealed class UnitQueries(UnitStore units)
@@ -20,6 +22,6 @@ public sealed class UnitQueries(UnitStore units)
         Unit? unit = await units.GetAsync(id, ct);
         if (unit is null) return Problem.NotFound($"No unit '{id}'.");
         List<Unit> children = await units.ChildrenAsync(id, ct);
-        return new UnitView(unit.Id, unit.Name, unit.Kind, UnitPath.ParentOf(id), children);
+        return new UnitView(unit.Id, unit.Name, unit.Kind, UnitPath.ParentOf(id), children, unit.Category);
     }
 }

@@ -35,7 +35,8 @@ public static class DemoData
                 for (int b = 0; b < inTownship; b++)
                 {
                     string kind = type == "district" ? "社区" : type == "banner" ? "嘎查" : "村";
-                    units.Add(new Unit($"{townshipId}.b{b + 1:000}", $"{township}第{b + 1}{kind}党支部", UnitKinds.Branch));
+                    string category = type == "district" ? BranchCategories.Community : BranchCategories.Village;
+                    units.Add(new Unit($"{townshipId}.b{b + 1:000}", $"{township}第{b + 1}{kind}党支部", UnitKinds.Branch, category));
                 }
             }
         }
