@@ -144,7 +144,7 @@ public static class Scoring
         }
         decimal uncapped = totalNumerator / denominator;
         bool capped = rubric.MaxTotal is { } max && totalNumerator > max * denominator;
-        decimal final = capped ? rubric.MaxTotal!.Value : Math.Round(uncapped, 2, MidpointRounding.AwayFromZero);
+        decimal final = Math.Round(capped ? rubric.MaxTotal!.Value : uncapped, 2, MidpointRounding.AwayFromZero);
 
         // The share is rounded here, once, and this rounded value is both shown and compared with the minimum
         // share: a branch shown at 0.6000 must not miss a 0.6 gate because its exact share was 0.59996.
