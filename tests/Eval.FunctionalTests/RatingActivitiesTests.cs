@@ -27,7 +27,8 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
     {
         campaigns = new CampaignStore(tables);
         ratings = new RatingStore(tables);
-        propose = new ProposeRatingsActivity(campaigns, new EvaluationStore(tables), ratings, NullLogger<ProposeRatingsActivity>.Instance);
+        propose = new ProposeRatingsActivity(campaigns, new EvaluationStore(tables), ratings, new UnitStore(tables),
+            NullLogger<ProposeRatingsActivity>.Instance);
         proposeInput = new ProposeRatingsInput(campaignId, DateTimeOffset.UtcNow.AddDays(7));
     }
 

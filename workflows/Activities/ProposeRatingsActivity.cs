@@ -9,7 +9,7 @@ namespace Eval.Workflows.Activities;
 /// repeat of it changes nothing.
 /// </summary>
 public sealed class ProposeRatingsActivity(
-    CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings, ILogger<ProposeRatingsActivity> log)
+    CampaignStore campaigns, EvaluationStore evaluations, RatingStore ratings, UnitStore units, ILogger<ProposeRatingsActivity> log)
     : EvalActivity<ProposeRatingsInput, int>
 {
     public override async Task<int> RunAsync(ProposeRatingsInput input)
@@ -19,15 +19,22 @@ public sealed class ProposeRatingsActivity(
         // Proposed before: this is the same message delivered again after a crash, and the notice may have moved on
         // (an objection upheld, the list published). Writing again would undo that.
         if (campaign.Status != CampaignStatus.Running) return (await ratings.ReadProposedAsync(input.CampaignId)).Count;
+        CampaignDefinition definition = campaign.Definition;
+        // The branches' categories as the org tree has them now, read only when the campaign ranks by them.
+        Dictionary<string, string?> categories = definition.RankWithinCategory
+            ? (await units.BranchesUnderAsync(definition.Unit)).ToDictionary(u => u.Id, u => u.Category, StringComparer.Ordinal)
+            : [];
         var entries = new List<RankingEntry>();
         string[] columns = ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare"];
         await foreach (var row in evaluations.Query(input.CampaignId, null, null, select: columns, pageSize: 1000))
         {
             if (row.GetString("Outcome") != Outcomes.Scored) continue;
             entries.Add(new RankingEntry(row.RowKey, row.GetString("BranchName") ?? row.RowKey,
-                (decimal)(row.GetDouble("FinalScore") ?? 0), (decimal)(row.GetDouble("UnityShare") ?? 0)));
+                (decimal)(row.GetDouble("FinalScore") ?? 0), (decimal)(row.GetDouble("UnityShare") ?? 0),
+                categories.GetValueOrDefault(row.RowKey)));
         }
-        IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, campaign.Definition.Levels, campaign.Definition.Rubric.UnityMinShare);
+        IReadOnlyList<RankedBranch> ranking =
+            Ranking.Rank(entries, definition.Levels, definition.Rubric.UnityMinShare, definition.RankWithinCategory);
         await ratings.WriteProposedAsync(input.CampaignId, ranking);
         await campaigns.UpdateAsync(input.CampaignId,
             c => c with { Status = CampaignStatus.Publicity, PublicityEndsAt = input.PublicityEndsAt });

@@ -102,7 +102,12 @@ public sealed record CampaignDefinition(
     IReadOnlyList<Level> Levels,
     Schedule Schedule,
     int ScorersPerBranch = 1,
-    int MaxReturns = 2);
+    int MaxReturns = 2)
+{
+    /// <summary>Each category of branch (村, 社区, …) is ranked, and fills its places, on its own.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RankWithinCategory { get; init; }
+}
 
 public static class CampaignStatus
 {

@@ -26,6 +26,7 @@ public static class CampaignRules
             CheckComponents(rubric, errors);
         }
         CheckLevels(campaign.Levels ?? [], errors);
+        CheckAllocations(campaign, errors);
         if (campaign.Schedule is { } schedule)
             CheckSchedule(schedule, errors);
         return errors.Distinct().OrderBy(e => e.Pointer, JsonPointer.Order).ToList();
@@ -157,6 +158,36 @@ public static class CampaignRules
                     $"must be lower than the previous level's minScore ({levels[i - 1].MinScore})"));
             if (level.Quota is { } quota && (quota <= 0 || quota > 1))
                 errors.Add(new FieldError(item + "/quota", "must be > 0 and ≤ 1"));
+        }
+    }
+
+    // Places go to units below the campaign's own unit, named by ids of that kind under it; a share needs a quota.
+    static void CheckAllocations(CampaignDefinition campaign, List<FieldError> errors)
+    {
+        IReadOnlyList<Level> levels = campaign.Levels ?? [];
+        if (campaign.Unit is not { } unit || !UnitPath.IsValid(unit)) return;
+        for (int i = 0; i < levels.Count; i++)
+        {
+            if (levels[i].Allocation is not { } allocation) continue;
+            string item = JsonPointer.Append("/levels", i) + "/allocation";
+            int depth = UnitKinds.ByDepth.ToList().IndexOf(allocation.By) + 1;
+            if (depth is not (2 or 3))
+            {
+                errors.Add(new FieldError(item + "/by", "must be county or township"));
+                continue;
+            }
+            if (depth <= UnitPath.Depth(unit))
+                errors.Add(new FieldError(item + "/by", $"must be a kind of unit under the campaign's {UnitPath.KindOf(unit)}"));
+            if (allocation.Places is { } places)
+            {
+                bool IsPlaceUnit(string id) => UnitPath.IsValid(id) && UnitPath.Depth(id) == depth && UnitPath.Covers(unit, id);
+                foreach (string id in places.Keys.Where(id => !IsPlaceUnit(id)))
+                    errors.Add(new FieldError(JsonPointer.Append(item + "/places", id), $"must be a {allocation.By} under {unit}"));
+                if (places.Values.Any(n => n < 0))
+                    errors.Add(new FieldError(item + "/places", "must be 0 or more places each"));
+            }
+            else if (levels[i].Quota is null)
+                errors.Add(new FieldError(item, "needs the level's quota (a share of each unit's branches) or places"));
         }
     }
 

@@ -292,4 +292,40 @@ public class CampaignValidationTests
         Assert.Equal(pointer, error.Pointer);
         Assert.Contains(says, error.Detail, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string, QuotaAllocation, decimal?, string, string> AllocationProblems => new()
+    {
+        { "a share of each township", new QuotaAllocation(UnitKinds.Township), 0.3m, "", "" },
+        { "places named per township", new QuotaAllocation(UnitKinds.Township,
+            new Dictionary<string, int> { ["chifeng.hongshan.t01"] = 4 }), null, "", "" },
+        { "counties under a county", new QuotaAllocation(UnitKinds.County), 0.3m, "/levels/0/allocation/by",
+            "must be a kind of unit under the campaign's county" },
+        { "branches", new QuotaAllocation(UnitKinds.Branch), 0.3m, "/levels/0/allocation/by", "must be county or township" },
+        { "a township of another county", new QuotaAllocation(UnitKinds.Township,
+            new Dictionary<string, int> { ["chifeng.songshan.t01"] = 4 }), null, "/levels/0/allocation/places/chifeng.songshan.t01",
+            "must be a township under chifeng.hongshan" },
+        { "neither a share nor places", new QuotaAllocation(UnitKinds.Township), null, "/levels/0/allocation",
+            "needs the level's quota" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AllocationProblems))]
+    public void A_levels_places_go_to_units_under_the_campaigns(string problem, QuotaAllocation allocation, decimal? quota, string pointer,
+        string says)
+    {
+        CampaignDefinition campaign = SampleBodies.CampaignDefinition;
+        campaign = campaign with
+        {
+            Levels = [campaign.Levels[0] with { Quota = quota, Allocation = allocation }, .. campaign.Levels.Skip(1)],
+        };
+        IReadOnlyList<FieldError> errors = CampaignRules.Validate(campaign);
+        if (pointer == "")
+        {
+            Assert.True(errors.Count == 0, $"{problem}: {string.Join("; ", errors)}");
+            return;
+        }
+        FieldError error = Assert.Single(errors);
+        Assert.Equal(pointer, error.Pointer);
+        Assert.Contains(says, error.Detail, StringComparison.Ordinal);
+    }
 }
