@@ -78,7 +78,8 @@ public static class EvidenceWorkload
             JsonElement slot = await campaign.ExpectAsync(HttpStatusCode.Created, Slot, HttpMethod.Post, $"{Evaluation(branch)}/evidence",
                 secretaries[branch], new
                 {
-                    criterion = "unity", title = "民族团结进步创建台账", fileName = "民族团结台账.pdf", contentType = "application/pdf",
+                    criterion = "unity", title = "民族团结进步创建台账", fileName = "民族团结台账.pdf",
+                    contentType = "application/pdf",
                     size = file.Length,
                 }, null);
             evidenceIds[i] = slot.GetProperty("evidenceId").GetString()!;

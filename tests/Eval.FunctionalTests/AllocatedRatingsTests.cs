@@ -38,7 +38,8 @@ public sealed class AllocatedRatingsTests(LocalHostFixture fx) : IClassFixture<L
         string[] categories = [BranchCategories.Village, BranchCategories.Community, BranchCategories.Village, BranchCategories.Community];
         await CampaignDriver.Expect(await driver.As(Roles.OrgDepartment, "chifeng").PutAsJsonAsync("api/units", new
         {
-            units = county.Branches.Select((b, i) => new { id = b, name = $"第{i + 1}党支部", kind = "branch", category = categories[i] }),
+            units = county.Branches.Select((b, i) =>
+                new { id = b, name = $"第{i + 1}党支部", kind = "branch", category = categories[i] }),
         }), HttpStatusCode.OK);
 
         string byTownship = await driver.CreateAndStartAsync(HalfTheTop("at-" + Guid.NewGuid().ToString("N")[..8], county.Id,

@@ -37,7 +37,8 @@ public sealed class UnitCategoryTests(LocalHostFixture fx) : IClassFixture<Local
         {
             units = new[]
             {
-                Unit("chifeng", "赤峰市", "city"), Unit(county, "测试旗", "county"), Unit(county + ".t01", "第一苏木", "township"),
+                Unit("chifeng", "赤峰市", "city"), Unit(county, "测试旗", "county"),
+                Unit(county + ".t01", "第一苏木", "township"),
                 Unit(county + ".t01.b001", "第一嘎查党支部", "branch", BranchCategories.Village),
                 Unit(county + ".t01.b002", "第一社区党支部", "branch", BranchCategories.Community),
                 Unit(county + ".t01.b003", "某公司党支部", "branch"),

@@ -1,6 +1,8 @@
 namespace Eval.Workflows.Domain;
 
-/// <summary>A scored, non-vetoed branch as it enters the ranking, with its category (村, 社区, …) where the campaign ranks by it.</summary>
+/// <summary>
+/// A scored, non-vetoed branch as it enters the ranking, with its category (村, 社区, …) where the campaign ranks by it.
+/// </summary>
 public sealed record RankingEntry(string BranchId, string BranchName, decimal Score, decimal UnityShare, string? Category = null);
 
 /// <summary>A branch's place in the ranking and the level it was given (a level id, or <see cref="Ranking.NoLevel"/>).</summary>
@@ -42,13 +44,10 @@ public static class Ranking
         {
             Level level = levels[l];
             // The allocation's unit is the branch's ancestor at its kind's depth; without one, a single group.
-            int depth = level.Allocation?.By switch
-            {
-                null => 0,
-                UnitKinds.County => 2,
-                UnitKinds.Township => 3,
-                string by => throw new ArgumentException($"Places are handed down to counties or townships, not '{by}'.", nameof(levels)),
-            };
+            int depth = level.Allocation is { } allocation ? UnitKinds.DepthOf(allocation.By) : 0;
+            if (level.Allocation is not null && depth is not (2 or 3))
+                throw new ArgumentException(
+                    $"Places are handed down to counties or townships, not '{level.Allocation.By}'.", nameof(levels));
             groups[l] = entries.ToDictionary(e => e.BranchId, e => GroupOf(e, depth, withinCategory), StringComparer.Ordinal);
             places[l] = groups[l].Values.GroupBy(g => g, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
                 level.Allocation?.Places is { } handed ? handed.GetValueOrDefault(UnitOf(g.Key))

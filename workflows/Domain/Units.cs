@@ -11,6 +11,9 @@ public static class UnitKinds
     public const string Branch = "branch";
 
     public static readonly IReadOnlyList<string> ByDepth = [City, County, Township, Branch];
+
+    /// <summary>The depth of a unit of this kind (city 1 … branch 4), or 0 for no kind.</summary>
+    public static int DepthOf(string kind) => kind switch { City => 1, County => 2, Township => 3, Branch => 4, _ => 0 };
 }
 
 /// <summary>

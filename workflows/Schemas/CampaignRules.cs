@@ -45,15 +45,10 @@ public static class CampaignRules
     {
         const string pointer = "/rubric/criteria";
         IReadOnlyList<Criterion> criteria = rubric.Criteria ?? [];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        CheckUniqueIds(pointer, criteria.Select(c => c.Id).ToList(), "criterion", errors);
         for (int i = 0; i < criteria.Count; i++)
-        {
-            string item = JsonPointer.Append(pointer, i);
-            if (!seen.Add(criteria[i].Id))
-                errors.Add(new FieldError(item + "/id", $"duplicate criterion id '{criteria[i].Id}'"));
             if (criteria[i].MaxPoints <= 0)
-                errors.Add(new FieldError(item + "/maxPoints", "must be > 0"));
-        }
+                errors.Add(new FieldError(JsonPointer.Append(pointer, i) + "/maxPoints", "must be > 0"));
         if (!criteria.Any(rubric.IsUnity))
             errors.Add(new FieldError(pointer, "needs at least one unity criterion (unity: true, or in a unity section)"));
     }
@@ -132,25 +127,17 @@ public static class CampaignRules
                 errors.Add(new FieldError($"{JsonPointer.Append(pointer, i)}/{field}", $"duplicate {what} {field} '{ids[i]}'"));
     }
 
-    static void CheckVetoItems(IReadOnlyList<VetoItem> vetoItems, List<FieldError> errors)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < vetoItems.Count; i++)
-            if (!seen.Add(vetoItems[i].Id))
-                errors.Add(new FieldError(JsonPointer.Append("/rubric/vetoItems", i) + "/id",
-                    $"duplicate veto item id '{vetoItems[i].Id}'"));
-    }
+    static void CheckVetoItems(IReadOnlyList<VetoItem> vetoItems, List<FieldError> errors) =>
+        CheckUniqueIds("/rubric/vetoItems", vetoItems.Select(v => v.Id).ToList(), "veto item", errors);
 
     // The levels are tried top down and a branch gets the first it qualifies for, so each must ask for less than the one above.
     static void CheckLevels(IReadOnlyList<Level> levels, List<FieldError> errors)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        CheckUniqueIds("/levels", levels.Select(l => l.Id).ToList(), "level", errors);
         for (int i = 0; i < levels.Count; i++)
         {
             Level level = levels[i];
             string item = JsonPointer.Append("/levels", i);
-            if (!seen.Add(level.Id))
-                errors.Add(new FieldError(item + "/id", $"duplicate level id '{level.Id}'"));
             if (ReservedLevelIds.Contains(level.Id, StringComparer.Ordinal))
                 errors.Add(new FieldError(item + "/id", $"'{level.Id}' is reserved"));
             if (i > 0 && level.MinScore >= levels[i - 1].MinScore)
@@ -170,7 +157,7 @@ public static class CampaignRules
         {
             if (levels[i].Allocation is not { } allocation) continue;
             string item = JsonPointer.Append("/levels", i) + "/allocation";
-            int depth = UnitKinds.ByDepth.ToList().IndexOf(allocation.By) + 1;
+            int depth = UnitKinds.DepthOf(allocation.By);
             if (depth is not (2 or 3))
             {
                 errors.Add(new FieldError(item + "/by", "must be county or township"));
