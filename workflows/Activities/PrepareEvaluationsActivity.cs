@@ -34,6 +34,7 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             CampaignId = campaignId,
             BranchId = b.Id,
             BranchName = b.Name,
+            Category = b.Category,
             Stage = Stages.AwaitingSelfAssessment,
             StageDeadline = startedAt + rules.SelfAssessment,
             History = [started],

@@ -22,11 +22,15 @@ public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, Evalua
             ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
         DateTimeOffset startedAt = campaign.StartedAt
             ?? throw new InvalidOperationException($"Campaign '{input.CampaignId}' has no start time.");
-        var rules = EvaluationRules.From(campaign.Definition);
+        // Built once per category: the rubric is the category's when the campaign scores it its own way.
+        var rules = new Dictionary<string, EvaluationRules>(StringComparer.Ordinal);
+        EvaluationRules RulesFor(string? category) => rules.TryGetValue(category ?? "", out EvaluationRules? built)
+            ? built
+            : rules[category ?? ""] = EvaluationRules.From(campaign.Definition, category);
 
-        var branches = new List<string>();
-        await foreach (var row in evaluations.Query(input.CampaignId, input.UnitId, null, select: ["RowKey"], pageSize: 1000))
-            if (row.RowKey != input.UnitId) branches.Add(row.RowKey);
+        var branches = new List<(string Id, EvaluationRules Rules)>();
+        await foreach (var row in evaluations.Query(input.CampaignId, input.UnitId, null, select: ["RowKey", "Category"], pageSize: 1000))
+            if (row.RowKey != input.UnitId) branches.Add((row.RowKey, RulesFor(row.GetString("Category"))));
 
         var running = new HashSet<string>(StringComparer.Ordinal);
         var query = new OrchestrationQuery
@@ -38,10 +42,10 @@ public sealed class StartEvaluationGroupActivity(CampaignStore campaigns, Evalua
         int started = 0;
         await Parallel.ForEachAsync(branches, new ParallelOptions { MaxDegreeOfParallelism = ParallelStarts }, async (branch, ct) =>
         {
-            string instanceId = InstanceIds.Evaluation(input.CampaignId, branch);
+            string instanceId = InstanceIds.Evaluation(input.CampaignId, branch.Id);
             if (running.Contains(instanceId)) return;
             await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.EvaluationOrchestrator,
-                new EvaluationInput(input.CampaignId, branch, startedAt, rules) { Version = EvaluationInput.CurrentVersion },
+                new EvaluationInput(input.CampaignId, branch.Id, startedAt, branch.Rules) { Version = EvaluationInput.CurrentVersion },
                 new StartOrchestrationOptions(instanceId), ct);
             Interlocked.Increment(ref started);
         });

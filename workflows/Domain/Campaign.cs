@@ -7,7 +7,8 @@ namespace Eval.Workflows.Domain;
 /// weight and the minimum share; a criterion may require file evidence in every self-assessment, and belongs to the
 /// section <paramref name="Section"/> names when the rubric has sections.
 /// </summary>
-public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool Unity = false, EvidenceRequirement? Evidence = null,
+public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool Unity = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EvidenceRequirement? Evidence = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Section = null);
 
 /// <summary>A section of the rubric (e.g. 政治引领) grouping criteria; a unity section makes all its criteria unity criteria.</summary>
@@ -36,6 +37,9 @@ public static class ScoreComponents
     public static readonly IReadOnlyList<string> All = [Basic, Appraisal];
 }
 
+/// <summary>A mark a county scorer may set on a branch (e.g. innovation: 党建创新项目), for the level gates asking for it.</summary>
+public sealed record ScorerFlag(string Id, string Title);
+
 /// <summary>A disqualifying event (一票否决).</summary>
 public sealed record VetoItem(string Id, string Title);
 
@@ -62,6 +66,9 @@ public sealed record Rubric(
     /// <summary>The most a total may reach after bonuses (none: no cap, so a total may exceed 100).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public decimal? MaxTotal { get; init; }
+    /// <summary>The marks a county scorer may set (<see cref="ScorerFlag"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ScorerFlag>? Flags { get; init; }
 
     /// <summary>Whether the criterion counts as unity: marked so itself, or in a unity section.</summary>
     public bool IsUnity(Criterion criterion) =>
@@ -80,6 +87,34 @@ public sealed record Level(string Id, string Title, decimal MinScore, decimal? Q
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public QuotaAllocation? Allocation { get; init; }
+
+    /// <summary>What a branch must also show to be given the level (<see cref="LevelGate"/>), besides its score.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LevelGate>? Gates { get; init; }
+}
+
+/// <summary>
+/// A condition of a level from the fixed list <see cref="GateKinds"/>, with its parameter: a least unity share
+/// (<see cref="MinShare"/>), a flag a county scorer set (<see cref="Flag"/>), or a least number of uploaded files the
+/// self-assessment cites (<see cref="MinFiles"/>). The top level always asks for its rubric's unityMinShare too.
+/// </summary>
+public sealed record LevelGate(string Kind)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? MinShare { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Flag { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MinFiles { get; init; }
+}
+
+public static class GateKinds
+{
+    public const string UnityShare = "unity-share";
+    public const string Flag = "flag";
+    public const string Evidence = "evidence";
+
+    public static readonly IReadOnlyList<string> All = [UnityShare, Flag, Evidence];
 }
 
 /// <summary>
@@ -107,6 +142,14 @@ public sealed record CampaignDefinition(
     /// <summary>Each category of branch (村, 社区, …) is ranked, and fills its places, on its own.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool RankWithinCategory { get; init; }
+
+    /// <summary>The rubrics of the categories of branch scored their own way (<see cref="BranchCategories"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, Rubric>? Rubrics { get; init; }
+
+    /// <summary>The rubric a branch of <paramref name="category"/> is scored by: its category's, or the campaign's.</summary>
+    public Rubric RubricFor(string? category) =>
+        category is not null && Rubrics is { } rubrics && rubrics.TryGetValue(category, out Rubric? own) ? own : Rubric;
 }
 
 public static class CampaignStatus

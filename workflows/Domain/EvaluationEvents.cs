@@ -32,7 +32,8 @@ public sealed record EvaluationInput(string CampaignId, string BranchId, DateTim
 public sealed record EvaluationRules(Rubric Rubric, TimeSpan SelfAssessment, TimeSpan TownshipReview, TimeSpan CountyScoring,
     int MaxReturns, int ScorersPerBranch)
 {
-    public static EvaluationRules From(CampaignDefinition c) => new(c.Rubric,
+    /// <summary>The rules of a branch of <paramref name="category"/>: the campaign's, with its category's rubric.</summary>
+    public static EvaluationRules From(CampaignDefinition c, string? category = null) => new(c.RubricFor(category),
         IsoDuration.Parse(c.Schedule.SelfAssessment), IsoDuration.Parse(c.Schedule.TownshipReview),
         IsoDuration.Parse(c.Schedule.CountyScoring), c.MaxReturns, c.ScorersPerBranch);
 }

@@ -15,6 +15,8 @@ public sealed record EvaluationRecord
     public required string CampaignId { get; init; }
     public required string BranchId { get; init; }
     public required string BranchName { get; init; }
+    /// <summary>The branch's category (村, 社区, …) when the campaign started: which rubric scores it.</summary>
+    public string? Category { get; init; }
     public required string Stage { get; init; }
     public string? Outcome { get; init; }
     public bool Overdue { get; init; }
@@ -23,6 +25,8 @@ public sealed record EvaluationRecord
     public DateTimeOffset? StageDeadline { get; init; }
     public decimal? FinalScore { get; init; }
     public decimal? UnityShare { get; init; }
+    /// <summary>How the final score was made (docs/scoring.md): sections, deductions, components, bonuses, the cap.</summary>
+    public ScoreBreakdown? Breakdown { get; init; }
     public SubmissionEntry? Submission { get; init; }
     public ReviewEntry? Review { get; init; }
     public IReadOnlyList<ScoreEntry> Scores { get; init; } = [];
@@ -66,6 +70,7 @@ public sealed record EvaluationChange(string CampaignId, string BranchId, int Se
     public ScoreEntry? AddScore { get; init; }
     public decimal? FinalScore { get; init; }
     public decimal? UnityShare { get; init; }
+    public ScoreBreakdown? Breakdown { get; init; }
 
     public EvaluationRecord ApplyTo(EvaluationRecord r) => r with
     {
@@ -79,6 +84,7 @@ public sealed record EvaluationChange(string CampaignId, string BranchId, int Se
         Scores = AddScore is null ? r.Scores : [.. r.Scores, AddScore],
         FinalScore = FinalScore ?? r.FinalScore,
         UnityShare = UnityShare ?? r.UnityShare,
+        Breakdown = Breakdown ?? r.Breakdown,
         History = [.. r.History, Entry],
         Seq = Seq,
     };

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Eval.Workflows.Schemas;
 using NJsonSchema;
 
@@ -65,16 +66,21 @@ public abstract class HumanStep
     /// <summary>The type the body binds to.</summary>
     public abstract Type BodyType { get; }
 
-    /// <summary>The schema the body is validated with (the same one the API publishes).</summary>
-    public abstract Task<JsonSchema> SchemaAsync(CampaignDefinition campaign);
+    /// <summary>
+    /// The schema the body is validated with (the same one the API publishes), for a branch of <paramref name="category"/>.
+    /// </summary>
+    public abstract Task<JsonSchema> SchemaAsync(CampaignDefinition campaign, string? category);
 
     /// <summary>Rules on the bound body that the schema cannot say.</summary>
     public abstract IReadOnlyList<FieldError> Validate(object body);
 
+    /// <summary>Rules on the bound body that depend on the branch's rubric (the deduction and bonus items it names).</summary>
+    public virtual IReadOnlyList<FieldError> ValidateFor(object body, Rubric rubric) => [];
+
     /// <summary>
     /// Whether the body cites uploaded evidence, or must: the API then reads the branch's files for <see cref="CiteEvidence"/>.
     /// </summary>
-    public virtual bool CitesEvidence(object body, CampaignDefinition campaign) => false;
+    public virtual bool CitesEvidence(object body, Rubric rubric) => false;
 
     /// <summary>The body with the files it cites checked (<see cref="EvidenceCitations"/>) and their records (hashes) attached.</summary>
     public virtual (object Body, IReadOnlyList<FieldError> Errors) CiteEvidence(object body,
@@ -175,13 +181,14 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
         "The body's exact schema follows the campaign's rubric: GET /api/campaigns/{cid}/schemas/self-assessment. " +
         "409 outside the stage or after the deadline.");
 
-    public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => Task.FromResult(SchemaCatalog.SelfAssessment(campaign));
+    public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign, string? category) =>
+        Task.FromResult(SchemaCatalog.SelfAssessment(campaign, category));
 
     public override SelfAssessmentSubmitted Accept(int round, SelfAssessment body, Actor by, DateTimeOffset at) => new(round, body, by, at);
 
-    public override bool CitesEvidence(object body, CampaignDefinition campaign) =>
+    public override bool CitesEvidence(object body, Rubric rubric) =>
         ((SelfAssessment)body).Evidence?.Any(e => e.EvidenceId is not null) == true ||
-        campaign.Rubric.Criteria.Any(c => c.Evidence is { Required: true });
+        rubric.Criteria.Any(c => c.Evidence is { Required: true });
 
     public override (object Body, IReadOnlyList<FieldError> Errors) CiteEvidence(object body,
         IReadOnlyDictionary<string, EvidenceFile> files, CampaignDefinition campaign, EvaluationRecord evaluation)
@@ -189,7 +196,7 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
         var assessment = (SelfAssessment)body;
         IReadOnlyList<Evidence> cited = assessment.Evidence ?? [];
         IReadOnlyList<FieldError> errors =
-            EvidenceCitations.Check(cited, files, campaign.Rubric, evaluation.Round, evaluation.StageDeadline);
+            EvidenceCitations.Check(cited, files, campaign.RubricFor(evaluation.Category), evaluation.Round, evaluation.StageDeadline);
         if (errors.Count > 0) return (body, errors);
         return (assessment with
         {
@@ -205,7 +212,12 @@ public sealed class SelfAssessmentStep : HumanStep<SelfAssessment, SelfAssessmen
             : null;
 }
 
-public sealed record TownshipReview(string Decision, string? Comment);
+/// <summary>The township's decision, its comment and, with an approval, the deductions (减分项) it found.</summary>
+public sealed record TownshipReview(string Decision, string? Comment)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AppliedDeduction>? Deductions { get; init; }
+}
 
 public sealed record TownshipReviewed(int Round, TownshipReview Review, Actor By, DateTimeOffset At) : StepEvent(Round, By, At);
 
@@ -227,11 +239,20 @@ public sealed class TownshipReviewStep : HumanStep<TownshipReview, TownshipRevie
         [
             new("approve", "Approve: the submission goes on to the county", """{"decision":"approve","comment":"材料齐全"}"""),
             new("return", "Return for rework, saying why", """{"decision":"return","comment":"请补充民族团结主题党日的签到表和照片。"}"""),
-        ]);
+        ],
+        "deductions (with approve only) name the deduction items of the branch's rubric, each once.");
 
-    public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview);
+    public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign, string? category) =>
+        SchemaCatalog.GetAsync(SchemaCatalog.TownshipReview);
 
-    public override IReadOnlyList<FieldError> Validate(TownshipReview body) => ReviewCommentRules.Validate(body);
+    public override IReadOnlyList<FieldError> Validate(TownshipReview body) => ReviewCommentRules.Validate(body) is { Count: > 0 } errors
+        ? errors
+        : body.Deductions is { Count: > 0 } && body.Decision != ReviewDecisions.Approve
+            ? [new FieldError("/deductions", "only with the decision approve: a returned or rejected branch is not scored")]
+            : [];
+
+    public override IReadOnlyList<FieldError> ValidateFor(object body, Rubric rubric) =>
+        AdjustmentRules.Check(rubric, ((TownshipReview)body).Deductions, null, null);
 
     public override TownshipReviewed Accept(int round, TownshipReview body, Actor by, DateTimeOffset at) => new(round, body, by, at);
 
@@ -241,8 +262,19 @@ public sealed class TownshipReviewStep : HumanStep<TownshipReview, TownshipRevie
             : null;
 }
 
-/// <summary>One county scorer's points per criterion, and a veto item id if a disqualifying event applies.</summary>
-public sealed record CountyScore(IReadOnlyDictionary<string, decimal> Scores, string? Veto, string? Comment);
+/// <summary>
+/// One county scorer's points per criterion, a veto item id if a disqualifying event applies, and the deductions (减分项),
+/// bonuses (加分项) and flags (e.g. innovation) the scorer gives.
+/// </summary>
+public sealed record CountyScore(IReadOnlyDictionary<string, decimal> Scores, string? Veto, string? Comment)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AppliedDeduction>? Deductions { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AwardedBonus>? Bonuses { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Flags { get; init; }
+}
 
 public sealed record CountyScored(int Round, CountyScore Score, Actor By, DateTimeOffset At) : StepEvent(Round, By, At);
 
@@ -266,9 +298,17 @@ public sealed class CountyScoreStep : HumanStep<CountyScore, CountyScored>
                 {"scores":{"political":24,"organization":23,"service":23,"unity":25},"veto":null,"comment":"表现突出"}
                 """),
         ],
-        "The body's exact schema follows the campaign's rubric (every criterion with its maximum, the veto item ids).");
+        "The body's exact schema follows the branch's rubric (every criterion with its maximum, the veto, deduction, bonus " +
+        "and flag ids); a bonus is at most its item's maxPoints.");
 
-    public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign) => Task.FromResult(SchemaCatalog.CountyScore(campaign));
+    public override Task<JsonSchema> SchemaAsync(CampaignDefinition campaign, string? category) =>
+        Task.FromResult(SchemaCatalog.CountyScore(campaign, category));
+
+    public override IReadOnlyList<FieldError> ValidateFor(object body, Rubric rubric)
+    {
+        var score = (CountyScore)body;
+        return AdjustmentRules.Check(rubric, score.Deductions, score.Bonuses, score.Flags);
+    }
 
     public override CountyScored Accept(int round, CountyScore body, Actor by, DateTimeOffset at) => new(round, body, by, at);
 

@@ -1,12 +1,72 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
 namespace Eval.Workflows.Domain;
 
 /// <summary>
-/// A scored, non-vetoed branch as it enters the ranking, with its category (村, 社区, …) where the campaign ranks by it.
+/// A scored, non-vetoed branch as it enters the ranking, with its category (村, 社区, …) where the campaign ranks by it,
+/// and what the level gates ask about: its rubric's unity minimum share (when its category's rubric has its own), the
+/// flags its county scorers set and the number of uploaded files its self-assessment cites.
 /// </summary>
-public sealed record RankingEntry(string BranchId, string BranchName, decimal Score, decimal UnityShare, string? Category = null);
+public sealed record RankingEntry(string BranchId, string BranchName, decimal Score, decimal UnityShare, string? Category = null)
+{
+    public decimal? UnityMinShare { get; init; }
+    public IReadOnlyCollection<string> Flags { get; init; } = [];
+    public int EvidenceFiles { get; init; }
+}
 
-/// <summary>A branch's place in the ranking and the level it was given (a level id, or <see cref="Ranking.NoLevel"/>).</summary>
-public sealed record RankedBranch(string BranchId, string BranchName, decimal Score, decimal UnityShare, int Rank, string Level);
+/// <summary>
+/// A branch's place in the ranking and the level it was given (a level id, or <see cref="Ranking.NoLevel"/>), with the
+/// public short reason it did not reach the top level (<see cref="Reason"/>) and the full explanation for the roles in
+/// scope (<see cref="Why"/>, kept out of the public list).
+/// </summary>
+public sealed record RankedBranch(string BranchId, string BranchName, decimal Score, decimal UnityShare, int Rank, string Level)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+
+    [JsonIgnore]
+    public RatingExplanation? Why { get; init; }
+}
+
+/// <summary>
+/// Why a branch has its level (machine-readable): how it got the level it was given (<see cref="Given"/>, null with none)
+/// and, for each level above it, what decided it missed that one; or, for a branch that was not ranked at all, why not
+/// (<see cref="Unranked"/>: a veto or a missing score).
+/// </summary>
+public sealed record RatingExplanation(string Level, string? Given, IReadOnlyList<LevelMiss> Missed)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LevelMiss? Unranked { get; init; }
+
+    /// <summary>Why an evaluation that ended without a score, or vetoed, has no level.</summary>
+    public static RatingExplanation? NotRanked(EvaluationRecord evaluation, Rubric rubric)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        ArgumentNullException.ThrowIfNull(rubric);
+        if (evaluation.Stage != Stages.Done || evaluation.Outcome == Outcomes.Scored) return null;
+        LevelMiss why = evaluation.Outcome == Outcomes.Vetoed
+            ? new(Ranking.NoLevel, MissReasons.Veto, "vetoed: " + string.Join("; ", evaluation.Scores
+                .Select(s => s.Score.Veto).OfType<string>().Distinct(StringComparer.Ordinal)
+                .Select(v => (rubric.VetoItems ?? []).FirstOrDefault(i => i.Id == v)?.Title ?? v)))
+            : new(Ranking.NoLevel, MissReasons.NoScore, $"no score: {evaluation.Outcome}");
+        return new RatingExplanation(Ranking.NoLevel, null, []) { Unranked = why };
+    }
+}
+
+/// <summary>A level a branch missed: the level, the reason (<see cref="MissReasons"/>) and what it was, in words.</summary>
+public sealed record LevelMiss(string Level, string Reason, string Detail);
+
+public static class MissReasons
+{
+    public const string MinScore = "min-score";
+    public const string UnityShare = GateKinds.UnityShare;
+    public const string Flag = GateKinds.Flag;
+    public const string Evidence = GateKinds.Evidence;
+    public const string QuotaFull = "quota-full";
+    public const string Veto = "veto";
+    public const string NoScore = "no-score";
+}
 
 /// <summary>
 /// Ranks the scored branches and gives them levels. Order: score, then unity share (both descending), then branch
@@ -25,8 +85,9 @@ public static class Ranking
     /// <summary>The level of a branch whose level was withdrawn.</summary>
     public const string Revoked = "revoked";
 
+    /// <param name="unitNames">Names of the counties and townships, for the explanations (ids where a name is missing).</param>
     public static IReadOnlyList<RankedBranch> Rank(IReadOnlyList<RankingEntry> entries, IReadOnlyList<Level> levels, decimal unityMinShare,
-        bool withinCategory = false)
+        bool withinCategory = false, IReadOnlyDictionary<string, string>? unitNames = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(levels);
@@ -62,25 +123,82 @@ public static class Ranking
             .ToList();
 
         var ranked = new List<RankedBranch>(count);
+        // Per level and group, the rank of the branch that took its last place, for "quota full at rank 95 in 红山区".
+        var lastTaken = new Dictionary<string, int>[levels.Count];
+        for (int l = 0; l < levels.Count; l++) lastTaken[l] = new(StringComparer.Ordinal);
         for (int position = 0; position < ordered.Count; position++)
         {
             RankingEntry entry = ordered[position];
+            int rank = position + 1;
             string level = NoLevel;
+            string? given = null;
+            var missed = new List<LevelMiss>();
             for (int l = 0; l < levels.Count; l++)
             {
-                bool isTop = l == 0;
                 string group = groups[l][entry.BranchId];
-                if (entry.Score >= levels[l].MinScore && places[l][group] > 0 && (!isTop || entry.UnityShare >= unityMinShare))
+                LevelMiss? miss = Check(levels[l], l == 0, entry, unityMinShare)
+                    ?? (places[l][group] > 0 ? null : new LevelMiss(levels[l].Id, MissReasons.QuotaFull,
+                        QuotaFull(lastTaken[l].GetValueOrDefault(group), Describe(group, unitNames))));
+                if (miss is not null)
                 {
-                    places[l][group]--;
-                    level = levels[l].Id;
-                    break;
+                    missed.Add(miss);
+                    continue;
                 }
+                places[l][group]--;
+                lastTaken[l][group] = rank;
+                level = levels[l].Id;
+                bool limited = levels[l].Quota is not null || levels[l].Allocation?.Places is not null;
+                given = $"score {Number(entry.Score)} ≥ {Number(levels[l].MinScore)}" +
+                    (limited ? $", within the places of {Describe(group, unitNames)}" : "");
+                break;
             }
-            ranked.Add(new RankedBranch(entry.BranchId, entry.BranchName, entry.Score, entry.UnityShare, position + 1, level));
+            ranked.Add(new RankedBranch(entry.BranchId, entry.BranchName, entry.Score, entry.UnityShare, rank, level)
+            {
+                Reason = missed.Count == 0 ? null : $"{levels[0].Title}: {missed[0].Detail}",
+                Why = new RatingExplanation(level, given, missed),
+            });
         }
         return ranked;
     }
+
+    /// <summary>The first of the level's conditions the branch does not meet, in the order score, unity share, gates.</summary>
+    static LevelMiss? Check(Level level, bool isTop, RankingEntry entry, decimal unityMinShare)
+    {
+        if (entry.Score < level.MinScore)
+            return new(level.Id, MissReasons.MinScore, $"score {Number(entry.Score)} < {Number(level.MinScore)}");
+        decimal minShare = entry.UnityMinShare ?? unityMinShare;
+        if (isTop && entry.UnityShare < minShare)
+            return new(level.Id, MissReasons.UnityShare, $"unity share {Number(entry.UnityShare)} < {Number(minShare)}");
+        foreach (LevelGate gate in level.Gates ?? [])
+        {
+            LevelMiss? miss = gate.Kind switch
+            {
+                GateKinds.UnityShare when entry.UnityShare < gate.MinShare => new(level.Id, MissReasons.UnityShare,
+                    $"unity share {Number(entry.UnityShare)} < {Number(gate.MinShare.Value)}"),
+                GateKinds.Flag when !entry.Flags.Contains(gate.Flag) => new(level.Id, MissReasons.Flag,
+                    $"no county scorer marked it {gate.Flag}"),
+                GateKinds.Evidence when entry.EvidenceFiles < gate.MinFiles => new(level.Id, MissReasons.Evidence,
+                    $"{entry.EvidenceFiles} uploaded files cited < {gate.MinFiles}"),
+                GateKinds.UnityShare or GateKinds.Flag or GateKinds.Evidence => null,
+                _ => throw new ArgumentException($"'{gate.Kind}' is not a level gate.", nameof(level)),
+            };
+            if (miss is not null) return miss;
+        }
+        return null;
+    }
+
+    static string QuotaFull(int lastRank, string group) =>
+        lastRank == 0 ? $"no places in {group}" : $"quota full at rank {lastRank} in {group}";
+
+    /// <summary>A group in words: its unit's name (or all ranked branches) and its category.</summary>
+    static string Describe(string group, IReadOnlyDictionary<string, string>? unitNames)
+    {
+        string unit = UnitOf(group), category = group[(group.IndexOf('|') + 1)..];
+        string where = unit == "" ? "all ranked branches" : unitNames?.GetValueOrDefault(unit) ?? unit;
+        return category == "" ? where : $"{where} ({category})";
+    }
+
+    static string Number(decimal value) => value.ToString("0.00##", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// "unit|category": the allocation's unit above the branch ("" when the places are not handed down), and its category.

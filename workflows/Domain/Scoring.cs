@@ -13,23 +13,38 @@ public sealed record AppliedDeduction(string Item, int Occurrences, string Reaso
 public sealed record AwardedBonus(string Item, decimal Points, string Reason);
 
 /// <summary>
-/// What counts beside the criteria's points: every deduction applied (by the township reviewer and the county), every
-/// bonus awarded, and the appraisal's satisfaction (0 to 100) where the rubric has that component (none: it counts 0).
+/// What counts beside the criteria's points: every deduction applied (by the township reviewer and each county scorer),
+/// every bonus each county scorer awarded, and the appraisal's satisfaction (0 to 100) where the rubric has that
+/// component (none: it counts 0).
 /// </summary>
 public sealed record ScoreAdjustments(IReadOnlyList<AppliedDeduction> Deductions, IReadOnlyList<AwardedBonus> Bonuses,
     decimal? Appraisal = null)
 {
     public static readonly ScoreAdjustments None = new([], []);
+
+    /// <summary>What the township review (with an approval) and the county scores applied and awarded.</summary>
+    public static ScoreAdjustments Of(TownshipReview? review, IEnumerable<CountyScore> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        CountyScore[] all = [.. scores];
+        return new([.. review?.Deductions ?? [], .. all.SelectMany(s => s.Deductions ?? [])], [.. all.SelectMany(s => s.Bonuses ?? [])]);
+    }
 }
 
 /// <summary>A section's points: the sum of its criteria's mean points, out of the sum of their maxima.</summary>
 public sealed record SectionScore(string Id, string Title, bool Unity, decimal Points, decimal MaxPoints);
 
-/// <summary>A deduction item as applied: its occurrences added up, and the points taken off (capped at the item's cap).</summary>
-public sealed record DeductionLine(string Item, string Title, int Occurrences, decimal Points, bool Capped);
+/// <summary>
+/// A deduction item as applied: the most occurrences anyone recorded, the points taken off (capped at the item's cap) and
+/// the reasons given.
+/// </summary>
+public sealed record DeductionLine(string Item, string Title, int Occurrences, decimal Points, bool Capped, string Reasons);
 
-/// <summary>A bonus item as counted: the points awarded added up, and the points given (capped at the item's maximum).</summary>
-public sealed record BonusLine(string Item, string Title, decimal Awarded, decimal Points, bool Capped);
+/// <summary>
+/// A bonus item as counted: the mean of the county scorers' awards, the points given (capped at the item's maximum) and
+/// the reasons given.
+/// </summary>
+public sealed record BonusLine(string Item, string Title, decimal Awarded, decimal Points, bool Capped, string Reasons);
 
 /// <summary>A component's value (0 to 100), its weight and what it adds to the total (weight × value).</summary>
 public sealed record ComponentLine(string Kind, decimal Weight, decimal Value, decimal Weighted);
@@ -124,12 +139,15 @@ public static class Scoring
         IReadOnlyList<DeductionLine> deductions = Deduct(rubric, adjustments.Deductions);
         decimal deductionTotal = deductions.Sum(d => d.Points);
         decimal basicNumerator = Math.Max(0m, baseNumerator - deductionTotal * denominator);
-        IReadOnlyList<BonusLine> bonuses = Award(rubric, adjustments.Bonuses);
-        decimal bonusSum = bonuses.Sum(b => b.Points);
-        decimal bonusTotal = rubric.BonusCap is { } bonusCap ? Math.Min(bonusCap, bonusSum) : bonusSum;
+        // Bonuses count with the scorers' mean; kept as sums over the scorers (n × the mean), so the caps compare exactly
+        // (n × maxPoints) and the total's numerator is the sum × weighted maximum.
+        var (bonuses, bonusSums) = Award(rubric, adjustments.Bonuses, scorers);
+        decimal bonusSum = bonusSums.Sum();
+        decimal bonusTotalSum = rubric.BonusCap is { } bonusCap ? Math.Min(bonusCap * scorers, bonusSum) : bonusSum;
+        decimal bonusTotal = bonusTotalSum / scorers;
 
         var components = new List<ComponentLine>();
-        decimal totalNumerator = bonusTotal * denominator;
+        decimal totalNumerator = bonusTotalSum * weightedMax;
         foreach (ScoreComponent component in rubric.ScoredComponents())
         {
             decimal numerator = component.Kind switch
@@ -167,7 +185,11 @@ public static class Scoring
             basicNumerator / denominator, components, bonuses, bonusTotal, uncapped, capped);
     }
 
-    /// <summary>Occurrences of each deduction item added up, times its points each, capped at its cap; in the rubric's order.</summary>
+    /// <summary>
+    /// Each deduction item's most occurrences recorded by anyone (the township and every scorer record the facts they
+    /// found; the same fact found twice is not taken off twice), times its points each, capped at its cap; in the rubric's
+    /// order.
+    /// </summary>
     static IReadOnlyList<DeductionLine> Deduct(Rubric rubric, IReadOnlyList<AppliedDeduction> applied)
     {
         foreach (AppliedDeduction d in applied)
@@ -178,15 +200,22 @@ public static class Scoring
                 throw new ArgumentOutOfRangeException(nameof(applied), d.Occurrences, "A deduction is applied at least once.");
         }
         return [.. (rubric.Deductions ?? [])
-            .Select(item => (Item: item, Occurrences: applied.Where(d => d.Item == item.Id).Sum(d => d.Occurrences)))
-            .Where(x => x.Occurrences > 0)
+            .Select(item => (Item: item, Applied: applied.Where(d => d.Item == item.Id).ToList()))
+            .Where(x => x.Applied.Count > 0)
+            .Select(x => (x.Item, Occurrences: x.Applied.Max(d => d.Occurrences), Reasons: Reasons(x.Applied.Select(d => d.Reason))))
             .Select(x => x.Occurrences * x.Item.PointsEach is var points && points > x.Item.Cap
-                ? new DeductionLine(x.Item.Id, x.Item.Title, x.Occurrences, x.Item.Cap, Capped: true)
-                : new DeductionLine(x.Item.Id, x.Item.Title, x.Occurrences, points, Capped: false))];
+                ? new DeductionLine(x.Item.Id, x.Item.Title, x.Occurrences, x.Item.Cap, Capped: true, x.Reasons)
+                : new DeductionLine(x.Item.Id, x.Item.Title, x.Occurrences, points, Capped: false, x.Reasons))];
     }
 
-    /// <summary>The points awarded under each bonus item added up, capped at its maximum; in the rubric's order.</summary>
-    static IReadOnlyList<BonusLine> Award(Rubric rubric, IReadOnlyList<AwardedBonus> awarded)
+    static string Reasons(IEnumerable<string> reasons) => string.Join("; ", reasons.Distinct(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Each bonus item's awards added up over the scorers (a scorer who awards none adds 0), capped at the item's maximum
+    /// for each scorer: the lines show the mean, and the sums (n × the mean) go on to the total; in the rubric's order.
+    /// </summary>
+    static (IReadOnlyList<BonusLine> Lines, IReadOnlyList<decimal> Sums) Award(Rubric rubric, IReadOnlyList<AwardedBonus> awarded,
+        decimal scorers)
     {
         foreach (AwardedBonus b in awarded)
         {
@@ -195,10 +224,13 @@ public static class Scoring
             if (b.Points <= 0)
                 throw new ArgumentOutOfRangeException(nameof(awarded), b.Points, "A bonus awards more than 0 points.");
         }
-        return [.. (rubric.Bonuses ?? [])
-            .Select(item => (Item: item, Awarded: awarded.Where(b => b.Item == item.Id).Sum(b => b.Points)))
-            .Where(x => x.Awarded > 0)
-            .Select(x => new BonusLine(x.Item.Id, x.Item.Title, x.Awarded, Math.Min(x.Awarded, x.Item.MaxPoints),
-                Capped: x.Awarded > x.Item.MaxPoints))];
+        var counted = (rubric.Bonuses ?? [])
+            .Select(item => (Item: item, Awards: awarded.Where(b => b.Item == item.Id).ToList()))
+            .Where(x => x.Awards.Count > 0)
+            .Select(x => (x.Item, Sum: x.Awards.Sum(b => b.Points), Reasons: Reasons(x.Awards.Select(b => b.Reason))))
+            .Select(x => (x.Item, x.Sum, Counted: Math.Min(x.Sum, x.Item.MaxPoints * scorers), x.Reasons))
+            .ToList();
+        return ([.. counted.Select(x => new BonusLine(x.Item.Id, x.Item.Title, x.Sum / scorers, x.Counted / scorers,
+            Capped: x.Sum > x.Counted, x.Reasons))], [.. counted.Select(x => x.Counted)]);
     }
 }

@@ -94,7 +94,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                     Stage = Stages.AwaitingCountyScore, Review = review, StageDeadline = scoringDeadline, Overdue = false,
                 });
                 // 3. The county's scores, then the outcome.
-                return await ScoreAsync(scoringDeadline);
+                return await ScoreAsync(scoringDeadline, reviewed.Review);
             }
         }
 
@@ -114,7 +114,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             return e;
         }
 
-        async Task<EvaluationResult> ScoreAsync(DateTimeOffset scoringDeadline)
+        async Task<EvaluationResult> ScoreAsync(DateTimeOffset scoringDeadline, TownshipReview approval)
         {
             // Flagged overdue once: after that the remaining scorers are awaited without a deadline.
             DateTimeOffset? deadline = scoringDeadline;
@@ -131,17 +131,23 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 if (scores.Count < rules.ScorersPerBranch)
                     await RecordAsync(Change(Entry(scored.By, HistoryActions.CountyScored, detail, scored.At)) with { AddScore = entry });
                 else
-                    return await CompleteScoringAsync(scores, entry, detail);
+                    return await CompleteScoringAsync(approval, scores, entry, detail);
             }
             throw new InvalidOperationException("unreachable: the loop returns when the last score arrives");
         }
 
-        Task<EvaluationResult> CompleteScoringAsync(List<ScoreEntry> scores, ScoreEntry last, string detail)
+        /// <summary>
+        /// The score from every scorer's points, the township's and the scorers' deductions and the scorers' bonuses
+        /// (docs/scoring.md); events from before deductions and bonuses carry none, so they score as they did.
+        /// </summary>
+        Task<EvaluationResult> CompleteScoringAsync(TownshipReview approval, List<ScoreEntry> scores, ScoreEntry last, string detail)
         {
-            ScoreResult result = Scoring.Compute(rules.Rubric, scores.Select(s => s.Score.Scores).ToList());
+            ScoreBreakdown breakdown = Scoring.Breakdown(rules.Rubric, scores.Select(s => s.Score.Scores).ToList(),
+                ScoreAdjustments.Of(approval, scores.Select(s => s.Score)));
             string? veto = scores.Select(s => s.Score.Veto).FirstOrDefault(v => v is not null);
             string outcome = veto is null ? Outcomes.Scored : Outcomes.Vetoed;
-            return FinishAsync(outcome, result, Entry(last.By, HistoryActions.CountyScored, detail, last.At), addScore: last);
+            return FinishAsync(outcome, breakdown.Result, Entry(last.By, HistoryActions.CountyScored, detail, last.At), addScore: last,
+                breakdown: breakdown);
         }
 
         /// <summary>
@@ -193,12 +199,12 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         }
 
         async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null,
-            ScoreEntry? addScore = null)
+            ScoreEntry? addScore = null, ScoreBreakdown? breakdown = null)
         {
             await RecordAsync(Change(entry) with
             {
                 Stage = Stages.Done, Outcome = outcome, Review = review, AddScore = addScore, ClearStageDeadline = true,
-                FinalScore = score?.Final, UnityShare = score?.UnityShare,
+                FinalScore = score?.Final, UnityShare = score?.UnityShare, Breakdown = breakdown,
             });
             Status(Stages.Done);
             log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) done: {Outcome} {Score}",

@@ -18,15 +18,18 @@ public static class CampaignRules
         var errors = new List<FieldError>();
         CheckUnit(campaign.Unit, errors);
         if (campaign.Rubric is { } rubric)
+            CheckRubric(rubric, "/rubric", errors);
+        foreach ((string category, Rubric categoryRubric) in campaign.Rubrics ?? new Dictionary<string, Rubric>())
         {
-            CheckCriteria(rubric, errors);
-            CheckVetoItems(rubric.VetoItems ?? [], errors);
-            CheckSections(rubric, errors);
-            CheckAdjustments(rubric, errors);
-            CheckComponents(rubric, errors);
+            string pointer = JsonPointer.Append("/rubrics", category);
+            if (!BranchCategories.All.Contains(category, StringComparer.Ordinal))
+                errors.Add(new FieldError(pointer, $"must be a category of branch: {string.Join(", ", BranchCategories.All)}"));
+            else if (categoryRubric is not null)
+                CheckRubric(categoryRubric, pointer, errors);
         }
         CheckLevels(campaign.Levels ?? [], errors);
         CheckAllocations(campaign, errors);
+        CheckGates(campaign, errors);
         if (campaign.Schedule is { } schedule)
             CheckSchedule(schedule, errors);
         return errors.Distinct().OrderBy(e => e.Pointer, JsonPointer.Order).ToList();
@@ -41,9 +44,19 @@ public static class CampaignRules
             errors.Add(new FieldError("/unit", $"must be a city or a county, not a {UnitPath.KindOf(unit)}"));
     }
 
-    static void CheckCriteria(Rubric rubric, List<FieldError> errors)
+    static void CheckRubric(Rubric rubric, string pointer, List<FieldError> errors)
     {
-        const string pointer = "/rubric/criteria";
+        CheckCriteria(rubric, pointer, errors);
+        CheckUniqueIds(pointer + "/vetoItems", (rubric.VetoItems ?? []).Select(v => v.Id).ToList(), "veto item", errors);
+        CheckUniqueIds(pointer + "/flags", (rubric.Flags ?? []).Select(f => f.Id).ToList(), "flag", errors);
+        CheckSections(rubric, pointer, errors);
+        CheckAdjustments(rubric, pointer, errors);
+        CheckComponents(rubric, pointer + "/components", errors);
+    }
+
+    static void CheckCriteria(Rubric rubric, string rubricPointer, List<FieldError> errors)
+    {
+        string pointer = rubricPointer + "/criteria";
         IReadOnlyList<Criterion> criteria = rubric.Criteria ?? [];
         CheckUniqueIds(pointer, criteria.Select(c => c.Id).ToList(), "criterion", errors);
         for (int i = 0; i < criteria.Count; i++)
@@ -54,54 +67,53 @@ public static class CampaignRules
     }
 
     // Sections group every criterion or none: a rubric with sections shows each criterion under one.
-    static void CheckSections(Rubric rubric, List<FieldError> errors)
+    static void CheckSections(Rubric rubric, string pointer, List<FieldError> errors)
     {
         IReadOnlyList<RubricSection> sections = rubric.Sections ?? [];
-        CheckUniqueIds("/rubric/sections", sections.Select(s => s.Id).ToList(), "section", errors);
+        CheckUniqueIds(pointer + "/sections", sections.Select(s => s.Id).ToList(), "section", errors);
         var ids = sections.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<Criterion> criteria = rubric.Criteria ?? [];
         for (int i = 0; i < criteria.Count; i++)
         {
-            string item = JsonPointer.Append("/rubric/criteria", i) + "/section";
+            string item = JsonPointer.Append(pointer + "/criteria", i) + "/section";
             if (sections.Count == 0 && criteria[i].Section is not null)
-                errors.Add(new FieldError(item, "names a section, but the rubric has none (/rubric/sections)"));
+                errors.Add(new FieldError(item, $"names a section, but the rubric has none ({pointer}/sections)"));
             else if (sections.Count > 0 && (criteria[i].Section is not { } section || !ids.Contains(section)))
                 errors.Add(new FieldError(item, $"must be one of the rubric's sections: {string.Join(", ", ids)}"));
         }
         for (int i = 0; i < sections.Count; i++)
             if (criteria.All(c => c.Section != sections[i].Id))
-                errors.Add(new FieldError(JsonPointer.Append("/rubric/sections", i), $"section '{sections[i].Id}' has no criterion"));
+                errors.Add(new FieldError(JsonPointer.Append(pointer + "/sections", i), $"section '{sections[i].Id}' has no criterion"));
     }
 
-    static void CheckAdjustments(Rubric rubric, List<FieldError> errors)
+    static void CheckAdjustments(Rubric rubric, string pointer, List<FieldError> errors)
     {
         IReadOnlyList<DeductionItem> deductions = rubric.Deductions ?? [];
-        CheckUniqueIds("/rubric/deductions", deductions.Select(d => d.Id).ToList(), "deduction item", errors);
+        CheckUniqueIds(pointer + "/deductions", deductions.Select(d => d.Id).ToList(), "deduction item", errors);
         for (int i = 0; i < deductions.Count; i++)
         {
-            string item = JsonPointer.Append("/rubric/deductions", i);
+            string item = JsonPointer.Append(pointer + "/deductions", i);
             if (deductions[i].PointsEach <= 0)
                 errors.Add(new FieldError(item + "/pointsEach", "must be > 0"));
             else if (deductions[i].Cap < deductions[i].PointsEach)
                 errors.Add(new FieldError(item + "/cap", $"must be at least pointsEach ({deductions[i].PointsEach})"));
         }
         IReadOnlyList<BonusItem> bonuses = rubric.Bonuses ?? [];
-        CheckUniqueIds("/rubric/bonuses", bonuses.Select(b => b.Id).ToList(), "bonus item", errors);
+        CheckUniqueIds(pointer + "/bonuses", bonuses.Select(b => b.Id).ToList(), "bonus item", errors);
         for (int i = 0; i < bonuses.Count; i++)
             if (bonuses[i].MaxPoints <= 0)
-                errors.Add(new FieldError(JsonPointer.Append("/rubric/bonuses", i) + "/maxPoints", "must be > 0"));
+                errors.Add(new FieldError(JsonPointer.Append(pointer + "/bonuses", i) + "/maxPoints", "must be > 0"));
         if (rubric.BonusCap is { } bonusCap && bonusCap <= 0)
-            errors.Add(new FieldError("/rubric/bonusCap", "must be > 0"));
+            errors.Add(new FieldError(pointer + "/bonusCap", "must be > 0"));
         if (rubric.BonusCap is not null && bonuses.Count == 0)
-            errors.Add(new FieldError("/rubric/bonusCap", "caps bonuses, but the rubric has no bonus items"));
+            errors.Add(new FieldError(pointer + "/bonusCap", "caps bonuses, but the rubric has no bonus items"));
         if (rubric.MaxTotal is { } maxTotal && maxTotal <= 0)
-            errors.Add(new FieldError("/rubric/maxTotal", "must be > 0"));
+            errors.Add(new FieldError(pointer + "/maxTotal", "must be > 0"));
     }
 
     // The weights share out the whole score: basic is always part of it, each kind once, and they add up to exactly 1.
-    static void CheckComponents(Rubric rubric, List<FieldError> errors)
+    static void CheckComponents(Rubric rubric, string pointer, List<FieldError> errors)
     {
-        const string pointer = "/rubric/components";
         IReadOnlyList<ScoreComponent> components = rubric.Components ?? [];
         if (components.Count == 0) return;
         CheckUniqueIds(pointer, components.Select(c => c.Kind).ToList(), "component", errors, "kind");
@@ -110,6 +122,9 @@ public static class CampaignRules
             string item = JsonPointer.Append(pointer, i);
             if (!ScoreComponents.All.Contains(components[i].Kind, StringComparer.Ordinal))
                 errors.Add(new FieldError(item + "/kind", $"must be one of: {string.Join(", ", ScoreComponents.All)}"));
+            // The appraisal's stage (民主测评) is not run yet: a weight on it would score every branch 0 there.
+            else if (components[i].Kind == ScoreComponents.Appraisal)
+                errors.Add(new FieldError(item + "/kind", "needs the members' appraisal (民主测评), which campaigns do not run yet"));
             if (components[i].Weight is <= 0 or > 1)
                 errors.Add(new FieldError(item + "/weight", "must be > 0 and ≤ 1"));
         }
@@ -126,9 +141,6 @@ public static class CampaignRules
             if (!seen.Add(ids[i]))
                 errors.Add(new FieldError($"{JsonPointer.Append(pointer, i)}/{field}", $"duplicate {what} {field} '{ids[i]}'"));
     }
-
-    static void CheckVetoItems(IReadOnlyList<VetoItem> vetoItems, List<FieldError> errors) =>
-        CheckUniqueIds("/rubric/vetoItems", vetoItems.Select(v => v.Id).ToList(), "veto item", errors);
 
     // The levels are tried top down and a branch gets the first it qualifies for, so each must ask for less than the one above.
     static void CheckLevels(IReadOnlyList<Level> levels, List<FieldError> errors)
@@ -175,6 +187,46 @@ public static class CampaignRules
             }
             else if (levels[i].Quota is null)
                 errors.Add(new FieldError(item, "needs the level's quota (a share of each unit's branches) or places"));
+        }
+    }
+
+    // Each gate kind takes its own parameter and no other; a flag gate names a flag every branch's rubric can set.
+    static void CheckGates(CampaignDefinition campaign, List<FieldError> errors)
+    {
+        IReadOnlyList<Level> levels = campaign.Levels ?? [];
+        Rubric[] rubrics =
+            [.. new[] { campaign.Rubric }.OfType<Rubric>(), .. (campaign.Rubrics ?? new Dictionary<string, Rubric>()).Values];
+        for (int i = 0; i < levels.Count; i++)
+        {
+            IReadOnlyList<LevelGate> gates = levels[i].Gates ?? [];
+            for (int g = 0; g < gates.Count; g++)
+            {
+                LevelGate gate = gates[g];
+                string item = JsonPointer.Append(JsonPointer.Append("/levels", i) + "/gates", g);
+                (string Name, bool Given)[] parameters =
+                    [("minShare", gate.MinShare is not null), ("flag", gate.Flag is not null), ("minFiles", gate.MinFiles is not null)];
+                string? wanted = gate.Kind switch
+                {
+                    GateKinds.UnityShare => "minShare", GateKinds.Flag => "flag", GateKinds.Evidence => "minFiles", _ => null,
+                };
+                if (wanted is null)
+                {
+                    errors.Add(new FieldError(item + "/kind", $"must be one of: {string.Join(", ", GateKinds.All)}"));
+                    continue;
+                }
+                foreach (var (name, given) in parameters)
+                    if (name == wanted && !given)
+                        errors.Add(new FieldError(item, $"a {gate.Kind} gate needs {name}"));
+                    else if (name != wanted && given)
+                        errors.Add(new FieldError(item + "/" + name, $"is not a parameter of a {gate.Kind} gate"));
+                if (gate.MinShare is { } share && share is < 0 or > 1)
+                    errors.Add(new FieldError(item + "/minShare", "must be between 0 and 1"));
+                if (gate.MinFiles is { } files && files < 1)
+                    errors.Add(new FieldError(item + "/minFiles", "must be 1 or more"));
+                if (gate.Flag is { } flag && rubrics.Any(r => (r.Flags ?? []).All(f => f.Id != flag)))
+                    errors.Add(new FieldError(item + "/flag",
+                        $"must be a flag of the rubric{(rubrics.Length > 1 ? " of every category" : "")}"));
+            }
         }
     }
 

@@ -18,12 +18,13 @@ static class RubricSchemas
     // Points are given in half points: fine enough to differentiate, coarse enough to agree on.
     const decimal PointStep = 0.5m;
 
-    public static JsonSchema SelfAssessment(CampaignDefinition campaign)
+    public static JsonSchema SelfAssessment(CampaignDefinition campaign, string? category)
     {
-        JsonSchema schema = Document(campaign, "self-assessment", "Self-assessment",
-            $"A branch's self-assessment (自评) in campaign {campaign.Id}: " +
+        Rubric rubric = campaign.RubricFor(category);
+        JsonSchema schema = Document(campaign, category, "self-assessment", "Self-assessment",
+            $"A branch's self-assessment (自评) in campaign {campaign.Id}{OfCategory(campaign, category)}: " +
             "its points for every criterion of the rubric, a summary and evidence.");
-        Add(schema, "scores", Scores(campaign.Rubric), required: true);
+        Add(schema, "scores", Scores(rubric), required: true);
         Add(schema, "summary", new JsonSchemaProperty
         {
             Description = "What the branch did in the year, in its own words.",
@@ -32,16 +33,21 @@ static class RubricSchemas
             MaxLength = 5000,
             ExtensionData = MultiLine(),
         }, required: true);
-        Add(schema, "evidence", Evidence(campaign.Rubric), required: false);
+        Add(schema, "evidence", Evidence(rubric), required: false);
         return schema;
     }
 
-    public static JsonSchema CountyScore(CampaignDefinition campaign)
+    public static JsonSchema CountyScore(CampaignDefinition campaign, string? category)
     {
-        JsonSchema schema = Document(campaign, "county-score", "County score",
-            $"One county scorer's points for a branch in campaign {campaign.Id}, and the veto item that applies, if any.");
-        Add(schema, "scores", Scores(campaign.Rubric), required: true);
-        Add(schema, "veto", Veto(campaign.Rubric), required: false);
+        Rubric rubric = campaign.RubricFor(category);
+        JsonSchema schema = Document(campaign, category, "county-score", "County score",
+            $"One county scorer's points for a branch in campaign {campaign.Id}{OfCategory(campaign, category)}, the veto item " +
+            "that applies, if any, and the deductions, bonuses and flags the scorer gives.");
+        Add(schema, "scores", Scores(rubric), required: true);
+        Add(schema, "veto", Veto(rubric), required: false);
+        Add(schema, "deductions", Deductions(rubric), required: false);
+        Add(schema, "bonuses", Bonuses(rubric), required: false);
+        Add(schema, "flags", Flags(rubric), required: false);
         Add(schema, "comment", new JsonSchemaProperty
         {
             Description = "The scorer's comment.",
@@ -52,7 +58,11 @@ static class RubricSchemas
         return schema;
     }
 
-    static JsonSchema Document(CampaignDefinition campaign, string name, string title, string description) => new()
+    // A category with a rubric of its own names it; the others are scored by the campaign's rubric.
+    static string OfCategory(CampaignDefinition campaign, string? category) =>
+        category is not null && campaign.Rubrics?.ContainsKey(category) == true ? $" for a branch of category {category}" : "";
+
+    static JsonSchema Document(CampaignDefinition campaign, string? category, string name, string title, string description) => new()
     {
         SchemaVersion = DraftSeven,
         Title = title,
@@ -62,7 +72,8 @@ static class RubricSchemas
         // NJsonSchema writes its Id as draft-04's "id"; draft-07 names it "$id".
         ExtensionData = new Dictionary<string, object?>
         {
-            ["$id"] = $"https://eval.example/schemas/campaigns/{Uri.EscapeDataString(campaign.Id)}/{name}.json",
+            ["$id"] = $"https://eval.example/schemas/campaigns/{Uri.EscapeDataString(campaign.Id)}/{name}.json" +
+                (OfCategory(campaign, category) == "" ? "" : $"?category={category}"),
         },
     };
 
@@ -169,6 +180,84 @@ static class RubricSchemas
         veto.Enumeration.Add(null);
         return veto;
     }
+
+    /// <summary>Deductions (减分项) of the rubric's items, each once, with occurrences and a reason; none when it has none.</summary>
+    static JsonSchemaProperty Deductions(Rubric rubric)
+    {
+        IReadOnlyList<DeductionItem> items = rubric.Deductions ?? [];
+        var entry = Entry("AppliedDeduction", "item", "A deduction item's id.", items.Select(d => (d.Id, d.Title)));
+        Add(entry, "occurrences", new JsonSchemaProperty
+        {
+            Description = "How many times it occurred; the points off are occurrences × pointsEach, up to the item's cap.",
+            Type = JsonObjectType.Integer,
+            Minimum = 1,
+            Maximum = 1000,
+        }, required: true);
+        Add(entry, "reason", Reason("What was found, e.g. 3人次缺席组织生活."), required: true);
+        return List(entry, items.Count, "deductions (减分项)", items.Select(d => $"{d.Id} ({d.Title}: {Number(d.PointsEach)} each, " +
+            $"at most {Number(d.Cap)})"));
+    }
+
+    /// <summary>Bonuses (加分项) of the rubric's items, each once, with points (up to the item's maximum) and a reason.</summary>
+    static JsonSchemaProperty Bonuses(Rubric rubric)
+    {
+        IReadOnlyList<BonusItem> items = rubric.Bonuses ?? [];
+        var entry = Entry("AwardedBonus", "item", "A bonus item's id.", items.Select(b => (b.Id, b.Title)));
+        Add(entry, "points", new JsonSchemaProperty
+        {
+            Description = $"The points awarded, in steps of {Number(PointStep)}, up to the item's maxPoints.",
+            Type = JsonObjectType.Number,
+            Minimum = PointStep,
+            Maximum = items.Count == 0 ? PointStep : items.Max(b => b.MaxPoints),
+            MultipleOf = PointStep,
+        }, required: true);
+        Add(entry, "reason", Reason("What earned it, e.g. 获评市级民族团结进步示范单位."), required: true);
+        return List(entry, items.Count, "bonuses (加分项)", items.Select(b => $"{b.Id} ({b.Title}: at most {Number(b.MaxPoints)})"));
+    }
+
+    /// <summary>The rubric's flags a scorer sets (e.g. innovation), each once.</summary>
+    static JsonSchemaProperty Flags(Rubric rubric)
+    {
+        IReadOnlyList<ScorerFlag> flags = rubric.Flags ?? [];
+        var flag = new JsonSchema { Type = JsonObjectType.String };
+        foreach (ScorerFlag f in flags) flag.Enumeration.Add(f.Id);
+        return new JsonSchemaProperty
+        {
+            Description = flags.Count == 0 ? "The rubric has no flags: an empty list or absent."
+                : "Flags the scorer sets: " + string.Join("; ", flags.Select(f => $"{f.Id} ({f.Title})")) + ".",
+            Type = JsonObjectType.Array,
+            MaxItems = flags.Count,
+            UniqueItems = true,
+            Item = flag,
+        };
+    }
+
+    static JsonSchema Entry(string title, string idName, string idDescription, IEnumerable<(string Id, string Title)> items)
+    {
+        var entry = new JsonSchema { Title = title, Type = JsonObjectType.Object, AllowAdditionalProperties = false };
+        var id = new JsonSchemaProperty { Description = idDescription, Type = JsonObjectType.String };
+        foreach (var (itemId, _) in items) id.Enumeration.Add(itemId);
+        Add(entry, idName, id, required: true);
+        return entry;
+    }
+
+    static JsonSchemaProperty Reason(string description) => new()
+    {
+        Description = description,
+        Type = JsonObjectType.String,
+        MinLength = 1,
+        MaxLength = 500,
+        Pattern = @"\S",
+    };
+
+    static JsonSchemaProperty List(JsonSchema entry, int items, string what, IEnumerable<string> described) => new()
+    {
+        Description = items == 0 ? $"The rubric has no {what}: an empty list or absent."
+            : $"{char.ToUpperInvariant(what[0])}{what[1..]}, each item once: {string.Join("; ", described)}.",
+        Type = JsonObjectType.Array,
+        MaxItems = items,
+        Item = entry,
+    };
 
     // A string the text rule lets hold line breaks and tabs (CleanText); every other string is one line.
     static Dictionary<string, object?> MultiLine() => new() { [CleanText.MultiLineKeyword] = true };

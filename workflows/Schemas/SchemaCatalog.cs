@@ -51,23 +51,30 @@ public static class SchemaCatalog
     public static async Task<JsonSchema?> FindAsync(string name) =>
         name is not null && StaticSchemas.TryGetValue(name, out Lazy<Task<JsonSchema>>? schema) ? await schema.Value : null;
 
-    /// <summary>The schema of a branch's self-assessment in this campaign.</summary>
-    public static JsonSchema SelfAssessment(CampaignDefinition campaign)
+    /// <summary>The schema of the self-assessment of a branch of <paramref name="category"/> (its rubric's) in this campaign.</summary>
+    public static JsonSchema SelfAssessment(CampaignDefinition campaign, string? category = null)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        return ByCampaign.GetOrAdd(("self-assessment", Storage.Json.Write(campaign)), _ => RubricSchemas.SelfAssessment(campaign));
+        return ByCampaign.GetOrAdd(("self-assessment", RubricKey(campaign, category), Storage.Json.Write(campaign)),
+            _ => RubricSchemas.SelfAssessment(campaign, category));
     }
 
-    /// <summary>The schema of a county scorer's score in this campaign.</summary>
-    public static JsonSchema CountyScore(CampaignDefinition campaign)
+    /// <summary>The schema of a county scorer's score for a branch of <paramref name="category"/> in this campaign.</summary>
+    public static JsonSchema CountyScore(CampaignDefinition campaign, string? category = null)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        return ByCampaign.GetOrAdd(("county-score", Storage.Json.Write(campaign)), _ => RubricSchemas.CountyScore(campaign));
+        return ByCampaign.GetOrAdd(("county-score", RubricKey(campaign, category), Storage.Json.Write(campaign)),
+            _ => RubricSchemas.CountyScore(campaign, category));
     }
+
+    // Categories scored by the campaign's own rubric share its schemas.
+    static string RubricKey(CampaignDefinition campaign, string? category) =>
+        category is not null && campaign.Rubrics?.ContainsKey(category) == true ? category : "";
 
     // A campaign's definition never changes once created, so its generated schemas are built once per process, not
     // on every submission. Keyed by the definition itself: two campaigns with one id in different stores stay apart.
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Kind, string Definition), JsonSchema> ByCampaign = new();
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Kind, string Rubric, string Definition), JsonSchema>
+        ByCampaign = new();
 
     static async Task<JsonSchema> LoadAsync(string name)
     {

@@ -154,6 +154,7 @@ public sealed class EvaluationStore(EvalTables tables)
         var e = new TableEntity(r.CampaignId, r.BranchId)
         {
             ["BranchName"] = r.BranchName,
+            ["Category"] = r.Category,
             ["Stage"] = r.Stage,
             ["Outcome"] = r.Outcome,
             ["Overdue"] = r.Overdue,
@@ -164,12 +165,17 @@ public sealed class EvaluationStore(EvalTables tables)
             ["Seq"] = r.Seq,
             ["AuditHead"] = r.AuditHead,
             ["Claims"] = Json.Write(r.Claims),
+            // What the level gates ask, kept beside the record so the ranking reads two small columns, not its JSON.
+            ["Flags"] = r.Scores.SelectMany(s => s.Score.Flags ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .ToArray() is { Length: > 0 } flags ? string.Join(',', flags) : null,
+            ["EvidenceFiles"] = r.Submission?.Assessment.Evidence?.Count(e => e.File is not null) ?? 0,
         };
         // Settled actions are dropped here, at the record's next write, whoever writes it.
         List<AcceptedAction> outbox = [.. r.UnsettledActions()];
         e["HasOutbox"] = outbox.Count > 0;
         TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
         TableText.Write(e, "Review", r.Review is null ? null : Json.Write(r.Review));
+        TableText.Write(e, "Breakdown", r.Breakdown is null ? null : Json.Write(r.Breakdown));
         TableText.Write(e, "Scores", Json.Write(r.Scores));
         TableText.Write(e, "History", Json.Write(r.History));
         TableText.Write(e, "Outbox", outbox.Count > 0 ? Json.Write(outbox) : null);
@@ -181,6 +187,7 @@ public sealed class EvaluationStore(EvalTables tables)
         CampaignId = e.PartitionKey,
         BranchId = e.RowKey,
         BranchName = e.GetString("BranchName") ?? e.RowKey,
+        Category = e.GetString("Category"),
         Stage = e.GetString("Stage") ?? Stages.AwaitingSelfAssessment,
         Outcome = e.GetString("Outcome"),
         Overdue = e.GetBoolean("Overdue") ?? false,
@@ -190,6 +197,7 @@ public sealed class EvaluationStore(EvalTables tables)
         UnityShare = e.GetDouble("UnityShare") is double u ? (decimal)u : null,
         Submission = Json.Read<SubmissionEntry>(TableText.Read(e, "Submission")),
         Review = Json.Read<ReviewEntry>(TableText.Read(e, "Review")),
+        Breakdown = Json.Read<ScoreBreakdown>(TableText.Read(e, "Breakdown")),
         Scores = Json.Read<List<ScoreEntry>>(TableText.Read(e, "Scores")) ?? [],
         History = Json.Read<List<HistoryEntry>>(TableText.Read(e, "History")) ?? [],
         Seq = e.GetInt32("Seq") ?? 0,

@@ -22,16 +22,27 @@ public sealed class RatingStore(EvalTables tables)
     public Task<List<RankedBranch>> ReadPublishedAsync(string campaignId, CancellationToken ct = default) =>
         ReadAsync(Published, campaignId, ct);
 
-    public async Task<RankedBranch?> GetProposedAsync(string campaignId, string branchId, CancellationToken ct = default)
+    public Task<RankedBranch?> GetProposedAsync(string campaignId, string branchId, CancellationToken ct = default) =>
+        GetAsync(Proposed, campaignId, branchId, ct);
+
+    public Task<RankedBranch?> GetPublishedAsync(string campaignId, string branchId, CancellationToken ct = default) =>
+        GetAsync(Published, campaignId, branchId, ct);
+
+    static async Task<RankedBranch?> GetAsync(TableClient table, string campaignId, string branchId, CancellationToken ct)
     {
-        NullableResponse<TableEntity> row = await Proposed.GetEntityIfExistsAsync<TableEntity>(campaignId, branchId, cancellationToken: ct);
+        NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(campaignId, branchId, cancellationToken: ct);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
     /// <summary>An upheld objection revokes the branch's level; the ranking itself stays as it was.</summary>
     public async Task RevokeAsync(string campaignId, string branchId, CancellationToken ct = default) =>
-        await Proposed.UpdateEntityAsync(new TableEntity(campaignId, branchId) { ["Level"] = Ranking.Revoked }, ETag.All,
-            TableUpdateMode.Merge, ct);
+        await Proposed.UpdateEntityAsync(new TableEntity(campaignId, branchId)
+        {
+            ["Level"] = Ranking.Revoked, ["Reason"] = RevokedReason,
+        }, ETag.All, TableUpdateMode.Merge, ct);
+
+    /// <summary>The public short reason of a revoked level.</summary>
+    public const string RevokedReason = "revoked: an objection in the public notice was upheld";
 
     /// <summary>
     /// Copies the proposed list, as the notice left it, into Ratings, with the level of every branch in
@@ -41,7 +52,7 @@ public sealed class RatingStore(EvalTables tables)
         CancellationToken ct = default)
     {
         List<RankedBranch> final = [.. (await ReadProposedAsync(campaignId, ct))
-            .Select(r => revoked?.Contains(r.BranchId) == true ? r with { Level = Ranking.Revoked } : r)];
+            .Select(r => revoked?.Contains(r.BranchId) == true ? r with { Level = Ranking.Revoked, Reason = RevokedReason } : r)];
         await WriteAsync(Published, final.Select(r => ToEntity(campaignId, r, publishedAt)), ct);
         return final.Count;
     }
@@ -72,10 +83,16 @@ public sealed class RatingStore(EvalTables tables)
         ["UnityShare"] = (double)r.UnityShare,
         ["Rank"] = r.Rank,
         ["Level"] = r.Level,
+        ["Reason"] = r.Reason,
+        ["Why"] = r.Why is null ? null : Json.Write(r.Why),
         ["PublishedAt"] = publishedAt,
     };
 
     static RankedBranch FromEntity(TableEntity e) => new(e.RowKey, e.GetString("BranchName") ?? e.RowKey,
         (decimal)(e.GetDouble("Score") ?? 0), (decimal)(e.GetDouble("UnityShare") ?? 0), e.GetInt32("Rank") ?? 0,
-        e.GetString("Level") ?? Ranking.NoLevel);
+        e.GetString("Level") ?? Ranking.NoLevel)
+    {
+        Reason = e.GetString("Reason"),
+        Why = Json.Read<RatingExplanation>(e.GetString("Why")),
+    };
 }

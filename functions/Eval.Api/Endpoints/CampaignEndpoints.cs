@@ -49,6 +49,8 @@ public static class CampaignEndpoints
             (HttpRequest req, string cid, CampaignHandlers h) => h.SelfAssessmentSchemaAsync(req, cid))
             .WithName("GetSelfAssessmentSchema").WithTags("Schemas", "Campaigns")
             .WithSummary("The self-assessment schema generated from the campaign's rubric")
+            .WithDescription("?category= (village, community, office, enterprise, school, other): the schema of a branch of that " +
+                "category, from its own rubric when the campaign gives it one. 422 for another category.")
             .RequiresToken("a working role at, above or below the campaign's unit", Roles.Working.ToArray())
             .Produces(StatusCodes.Status200OK, contentType: Schema).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("campaigns/{cid}/publication",

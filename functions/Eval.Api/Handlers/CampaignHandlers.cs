@@ -53,7 +53,8 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
     public async Task<Results<ContentHttpResult, ProblemHttpResult>> SelfAssessmentSchemaAsync(HttpRequest request, string campaignId)
     {
         Result<JsonSchema> schema = await auth.AuthenticateAsync(request)
-            .ThenAsync(caller => queries.SelfAssessmentSchemaAsync(caller, campaignId, request.HttpContext.RequestAborted));
+            .ThenAsync(caller => queries.SelfAssessmentSchemaAsync(caller, campaignId, request.Query["category"].FirstOrDefault(),
+                request.HttpContext.RequestAborted));
         return schema.Ok ? TypedResults.Text(schema.Value.ToJson(), Schema) : schema.Problem.ToResult();
     }
 

@@ -35,7 +35,11 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
 
         var record = new CampaignRecord
         {
-            Definition = definition with { Rubric = definition.Rubric with { VetoItems = definition.Rubric.VetoItems ?? [] } },
+            Definition = definition with
+            {
+                Rubric = WithVetoList(definition.Rubric),
+                Rubrics = definition.Rubrics?.ToDictionary(r => r.Key, r => WithVetoList(r.Value), StringComparer.Ordinal),
+            },
             Status = CampaignStatus.Created,
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = caller.Id,
@@ -148,4 +152,7 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
                 Version = CampaignRunInput.CurrentVersion, Recount = outbox.SweepInterval,
             },
             new StartOrchestrationOptions(InstanceIds.Campaign(campaign.Definition.Id)), ct);
+
+    // A rubric without veto items keeps an empty list, not a missing one.
+    static Rubric WithVetoList(Rubric rubric) => rubric with { VetoItems = rubric.VetoItems ?? [] };
 }

@@ -73,12 +73,18 @@ public sealed class CampaignQueries(CampaignAccess access, CampaignStore campaig
             ? "Members see a campaign from its public notice on." : "This campaign is outside your unit.");
     }
 
-    /// <summary>The self-assessment schema generated from the campaign's rubric.</summary>
-    public async Task<Result<JsonSchema>> SelfAssessmentSchemaAsync(Caller caller, string campaignId, CancellationToken ct)
+    /// <summary>
+    /// The self-assessment schema generated from the rubric of a branch of <paramref name="category"/> (as sent; none: the
+    /// campaign's own rubric).
+    /// </summary>
+    public async Task<Result<JsonSchema>> SelfAssessmentSchemaAsync(Caller caller, string campaignId, string? category,
+        CancellationToken ct)
     {
+        if (category is not null && !BranchCategories.All.Contains(category, StringComparer.Ordinal))
+            return Problem.Validation([new FieldError("/query/category", $"one of {string.Join(", ", BranchCategories.All)}")]);
         var (campaign, _, missing) = await access.LoadAsync(campaignId, ct);
         if (missing is not null) return missing;
         if (!CampaignAccess.CanSee(caller, campaign!)) return Problem.Forbidden("This campaign is outside your unit.");
-        return SchemaCatalog.SelfAssessment(campaign!.Definition);
+        return SchemaCatalog.SelfAssessment(campaign!.Definition, category);
     }
 }

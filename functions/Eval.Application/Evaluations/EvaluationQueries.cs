@@ -23,14 +23,26 @@ public sealed record EvaluationView(string CampaignId, string BranchId, string B
     decimal? FinalScore, decimal? UnityShare, int Round, DateTimeOffset? StageDeadline, SubmissionEntry? Submission, ReviewEntry? Review,
     IReadOnlyList<ScoreEntry> Scores, IReadOnlyList<HistoryEntry> History, IReadOnlyList<EvidenceView> Evidence)
 {
+    /// <summary>The branch's category (村, 社区, …), which chose its rubric.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>How the final score was made (docs/scoring.md), once the branch is scored.</summary>
+    public ScoreBreakdown? Breakdown { get; init; }
+
+    /// <summary>Why the branch has its level: from the proposed (or published) list once there is one, or why it has none.</summary>
+    public RatingExplanation? Why { get; init; }
+
     public static EvaluationView Of(EvaluationRecord e, DateTimeOffset now, IReadOnlyList<EvidenceView> evidence) =>
         new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare,
-            e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History, evidence);
+            e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History, evidence)
+        {
+            Category = e.Category, Breakdown = e.Breakdown,
+        };
 }
 
 /// <summary>Reading evaluations: one branch's, and a campaign's work queue, a page at a time.</summary>
 public sealed class EvaluationQueries(CampaignAccess access, EvaluationSteps steps, EvaluationStore evaluations, EvidenceQueries evidence,
-    TimeProvider clock)
+    RatingStore ratings, TimeProvider clock)
 {
     public const int MaxPageSize = 200;
     const int DefaultPageSize = 50;
@@ -45,7 +57,20 @@ public sealed class EvaluationQueries(CampaignAccess access, EvaluationSteps ste
         if (!loaded.Ok) return loaded.Problem;
         // The branch's own secretary, and the reviewers, scorers and department over it; members read no evaluation.
         if (!caller.WorksOn(branchId)) return Problem.Forbidden(ReadersOnly);
-        return EvaluationView.Of(loaded.Value.Evaluation, clock.GetUtcNow(), await evidence.ListAsync(campaignId, branchId, ct));
+        EvaluationRecord record = loaded.Value.Evaluation;
+        return EvaluationView.Of(record, clock.GetUtcNow(), await evidence.ListAsync(campaignId, branchId, ct)) with
+        {
+            Why = await WhyAsync(record, loaded.Value.Definition, ct),
+        };
+    }
+
+    // A scored branch's explanation is its row in the list (two point reads at most); an unscored one's is its outcome.
+    async Task<RatingExplanation?> WhyAsync(EvaluationRecord record, CampaignDefinition definition, CancellationToken ct)
+    {
+        if (record.Outcome != Outcomes.Scored) return RatingExplanation.NotRanked(record, definition.RubricFor(record.Category));
+        RankedBranch? rating = await ratings.GetPublishedAsync(record.CampaignId, record.BranchId, ct)
+            ?? await ratings.GetProposedAsync(record.CampaignId, record.BranchId, ct);
+        return rating?.Why;
     }
 
     /// <summary>

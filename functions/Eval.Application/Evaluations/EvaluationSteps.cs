@@ -36,11 +36,15 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
         Result<string> role = ActingRole(step, loaded.Value);
         if (!role.Ok) return role.Problem;
 
-        Result<object> body = await CommandBody.ReadAsync(step.BodyType, command.ReadBody, await step.SchemaAsync(definition));
+        Result<object> body = await CommandBody.ReadAsync(step.BodyType, command.ReadBody,
+            await step.SchemaAsync(definition, evaluation.Category));
         if (!body.Ok) return body.Problem;
+        // The branch's rubric is its category's, when the campaign scores that category its own way.
+        Rubric rubric = definition.RubricFor(evaluation.Category);
         if (step.Validate(body.Value) is { Count: > 0 } errors) return Problem.Validation(errors);
+        if (step.ValidateFor(body.Value, rubric) is { Count: > 0 } rubricErrors) return Problem.Validation(rubricErrors);
         object stepBody = body.Value;
-        if (step.CitesEvidence(stepBody, definition))
+        if (step.CitesEvidence(stepBody, rubric))
         {
             // One partition: the branch's files in this campaign, bounded by its quota.
             var files = await evidence.ListAsync(command.CampaignId, command.BranchId, ct);

@@ -52,9 +52,9 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         string fileName = FileNames.Sanitize(request.FileName);
         FileKind kind = FileKinds.ByContentType(request.ContentType)!;
         var errors = new List<FieldError>();
-        if (definition.Rubric.Criteria.All(c => c.Id != request.Criterion))
-            errors.Add(new("/criterion", "not a criterion of this campaign: " +
-                string.Join(", ", definition.Rubric.Criteria.Select(c => c.Id))));
+        IReadOnlyList<Criterion> criteria = definition.RubricFor(evaluation.Category).Criteria;
+        if (criteria.All(c => c.Id != request.Criterion))
+            errors.Add(new("/criterion", "not a criterion of the branch's rubric: " + string.Join(", ", criteria.Select(c => c.Id))));
         if (FileKinds.ByFileName(fileName) != kind)
             errors.Add(new("/fileName", $"a {kind.Name} file is named {string.Join(" or ", kind.Extensions)}"));
         if (errors.Count > 0) return Problem.Validation(errors);

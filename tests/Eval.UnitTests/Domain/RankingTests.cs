@@ -44,7 +44,8 @@ public sealed class RankingTests
     {
         IReadOnlyList<RankedBranch> ranked = Ranking.Rank([Entry("b1", 85.5m, 0.75m)], Levels, UnityMinShare);
 
-        Assert.Equal(new RankedBranch("b1", "Branch b1", 85.5m, 0.75m, 1, "good"), Assert.Single(ranked));
+        Assert.Equal(new RankedBranch("b1", "Branch b1", 85.5m, 0.75m, 1, "good"),
+            Assert.Single(ranked) with { Reason = null, Why = null });
     }
 
     [Fact]
@@ -172,7 +173,10 @@ public sealed class RankingTests
         List<RankingEntry> entries = [Entry("b2", 85m, 0.7m), Entry("b10", 85m, 0.7m), Entry("a", 85m, 0.7m), Entry("b1", 91m)];
         List<RankingEntry> reversed = [.. Enumerable.Reverse(entries)];
 
-        Assert.Equal(Ranking.Rank(entries, Levels, UnityMinShare), Ranking.Rank(reversed, Levels, UnityMinShare));
+        // The explanations too: compared as the JSON the ratings rows keep.
+        static string Written(IReadOnlyList<RankedBranch> ranked) =>
+            Eval.Workflows.Storage.Json.Write(ranked.Select(r => new { r, r.Why }).ToList());
+        Assert.Equal(Written(Ranking.Rank(entries, Levels, UnityMinShare)), Written(Ranking.Rank(reversed, Levels, UnityMinShare)));
         Assert.Equal(["b1", "a", "b10", "b2"], Ranking.Rank(reversed, Levels, UnityMinShare).Select(r => r.BranchId));
     }
 

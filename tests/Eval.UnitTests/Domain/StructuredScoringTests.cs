@@ -72,9 +72,13 @@ public sealed class StructuredScoringTests
 
         Assert.Equal(["political", "organization", "service", "unity"], score.Sections.Select(s => s.Id));
         Assert.Equal(new SectionScore("unity", "民族团结进步", true, 24m, 25m), score.Sections[3]);
-        Assert.Equal(new DeductionLine("absent", "缺席组织生活", 10, 4m, Capped: true), Assert.Single(score.Deductions));
+        Assert.Equal(new DeductionLine("absent", "缺席组织生活", 10, 4m, Capped: true, "缺席"), Assert.Single(score.Deductions));
         Assert.Equal(4m, score.DeductionTotal);
-        Assert.Equal([new BonusLine("innovation", "创新项目", 5m, 3m, true), new BonusLine("honour", "上级表彰", 2m, 2m, false)],
+        Assert.Equal(
+            [
+                new BonusLine("innovation", "创新项目", 5m, 3m, true, "表彰"),
+                new BonusLine("honour", "上级表彰", 2m, 2m, false, "表彰"),
+            ],
             score.Bonuses);
         Assert.Equal(4m, score.BonusTotal); // 3 + 2 = 5, capped at 4
         Assert.Equal(0.96m, score.UnityShare); // 24 / 25, deductions do not touch it
@@ -83,6 +87,50 @@ public sealed class StructuredScoringTests
         Assert.Equal([ScoreComponents.Basic, ScoreComponents.Appraisal], score.Components.Select(c => c.Kind));
         Assert.Equal(25.5m, score.Components[1].Weighted);
         Assert.False(score.Capped);
+    }
+
+    [Fact]
+    public void With_two_scorers_a_deduction_counts_its_most_occurrences_and_a_bonus_the_scorers_mean()
+    {
+        // The township found 3 absences, the scorers 2 and 4: the same facts, so the most, 4, count (2 off), not 9.
+        // Innovation: 3 and none → mean 1.5; honour 2 and 1 → 1.5. basic = 90.666… − 2 = 88.666…;
+        // 0.7 × 88.666… + 0.3 × 85 + 3 = 62.0666… + 25.5 + 3 = 90.5666… → 90.57
+        IReadOnlyDictionary<string, decimal>[] points = [.. Points(20, 22, 24, 24), .. Points(20, 22, 24, 24)];
+        var review = new TownshipReview(ReviewDecisions.Approve, null) { Deductions = [new AppliedDeduction("absent", 3, "乡镇查实")] };
+        CountyScore[] scores =
+        [
+            new(points[0], null, null)
+            {
+                Deductions = [new AppliedDeduction("absent", 2, "台账2次")],
+                Bonuses = [new AwardedBonus("innovation", 3m, "创新"), new AwardedBonus("honour", 2m, "市级表彰")],
+            },
+            new(points[1], null, null)
+            {
+                Deductions = [new AppliedDeduction("absent", 4, "台账4次")], Bonuses = [new AwardedBonus("honour", 1m, "表彰")],
+            },
+        ];
+
+        ScoreBreakdown score = Scoring.Breakdown(Chifeng, points, ScoreAdjustments.Of(review, scores) with { Appraisal = 85m });
+
+        Assert.Equal(new DeductionLine("absent", "缺席组织生活", 4, 2m, false, "乡镇查实; 台账2次; 台账4次"),
+            Assert.Single(score.Deductions));
+        Assert.Equal([1.5m, 1.5m], score.Bonuses.Select(b => b.Points));
+        Assert.Equal(90.57m, score.Final);
+    }
+
+    [Fact]
+    public void A_bonus_mean_that_does_not_terminate_still_rounds_the_total_once()
+    {
+        // Three scorers, full points (base 100), basic alone at weight 1, one award of 1 → mean 0.333…:
+        // 100 + 0.333… → 100.33; a bonus cap of 1/3 × 3 = 1 per item is compared over the sums, exactly.
+        Rubric rubric = Chifeng with { Components = null, BonusCap = null };
+        IReadOnlyDictionary<string, decimal>[] points = [.. Points(25, 25, 25, 25), .. Points(25, 25, 25, 25), .. Points(25, 25, 25, 25)];
+        var adjustments = new ScoreAdjustments([], [new AwardedBonus("honour", 1m, "表彰")]);
+
+        ScoreBreakdown score = Scoring.Breakdown(rubric, points, adjustments);
+
+        Assert.Equal(100.33m, score.Final);
+        Assert.False(Assert.Single(score.Bonuses).Capped);
     }
 
     [Fact]

@@ -231,7 +231,7 @@ public class CampaignValidationTests
         Assert.Equal(["/rubric/criteria", "/schedule/publicity", "/unit"], CampaignRules.Validate(campaign).Select(e => e.Pointer));
     }
 
-    /// <summary>The Chifeng rubric in sections, with a deduction, a bonus and two components: valid as it stands.</summary>
+    /// <summary>The Chifeng rubric in sections, with a deduction, a bonus, a flag and a cap: valid as it stands.</summary>
     static Rubric Structured()
     {
         Rubric flat = SampleBodies.CampaignDefinition.Rubric;
@@ -242,8 +242,9 @@ public class CampaignValidationTests
             Deductions = [new DeductionItem("absent", "缺席组织生活", 0.5m, 4m)],
             Bonuses = [new BonusItem("innovation", "创新项目", 3m)],
             BonusCap = 3m,
-            Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.3m)],
+            Components = [new ScoreComponent(ScoreComponents.Basic, 1m)],
             MaxTotal = 100m,
+            Flags = [new ScorerFlag("innovation", "党建创新项目")],
         };
     }
 
@@ -264,12 +265,13 @@ public class CampaignValidationTests
             "/rubric/deductions/0/cap", "at least pointsEach" },
         { "a bonus of nothing", r => r with { Bonuses = [new BonusItem("b", "奖", 0m)] }, "/rubric/bonuses/0/maxPoints", "must be > 0" },
         { "a bonus cap without bonuses", r => r with { Bonuses = [] }, "/rubric/bonusCap", "no bonus items" },
-        { "weights that do not add up to 1", r => r with
+        { "weights that do not add up to 1", r => r with { Components = [new ScoreComponent(ScoreComponents.Basic, 0.9m)] },
+            "/rubric/components", "add up to 1, not 0.9" },
+        { "the appraisal before campaigns run one", r => r with
             {
-                Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.2m)],
-            }, "/rubric/components", "add up to 1, not 0.9" },
-        { "no basic component", r => r with { Components = [new ScoreComponent(ScoreComponents.Appraisal, 1m)] },
-            "/rubric/components", "needs the 'basic' component" },
+                Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.3m)],
+            }, "/rubric/components/1/kind", "needs the members' appraisal" },
+        { "a duplicate flag", r => r with { Flags = [.. r.Flags!, r.Flags![0]] }, "/rubric/flags/1/id", "duplicate flag" },
         { "an unknown component", r => r with
             {
                 Components = [new ScoreComponent(ScoreComponents.Basic, 0.5m), new ScoreComponent("luck", 0.5m)],
@@ -283,6 +285,57 @@ public class CampaignValidationTests
     {
         CampaignDefinition campaign = SampleBodies.CampaignDefinition with { Rubric = change(Structured()) };
         AssertTheOneProblem(CampaignRules.Validate(campaign), problem, pointer, says);
+    }
+
+    [Fact]
+    public void A_categorys_rubric_is_checked_as_the_campaigns_is_at_its_own_pointers()
+    {
+        CampaignDefinition campaign = SampleBodies.CampaignDefinition with
+        {
+            Rubrics = new Dictionary<string, Rubric>
+            {
+                [BranchCategories.Community] = Structured() with { Deductions = [new DeductionItem("absent", "缺席", 0m, 4m)] },
+                ["farm"] = Structured(),
+            },
+        };
+
+        Assert.Equal(["/rubrics/community/deductions/0/pointsEach", "/rubrics/farm"],
+            CampaignRules.Validate(campaign).Select(e => e.Pointer));
+    }
+
+    [Fact]
+    public async Task The_schema_takes_a_structured_rubric_and_a_rubric_per_category()
+    {
+        string structured = Eval.Workflows.Storage.Json.Write(Structured());
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body =>
+        {
+            body["rubric"] = JsonNode.Parse(structured);
+            body["rubrics"] = new JsonObject { ["community"] = JsonNode.Parse(structured) };
+        });
+
+        Assert.Empty(await SampleBodies.CheckCampaignAsync(json));
+    }
+
+    [Theory]
+    [InlineData("/rubrics/farm", "farm")]
+    [InlineData("/rubrics/community/deductions/0/cap", "cap")]
+    [InlineData("/rubrics/community/criteria/0/title", "title")]
+    public async Task The_schema_holds_a_categorys_rubric_to_the_rubric_schema(string pointer, string what)
+    {
+        string structured = Eval.Workflows.Storage.Json.Write(Structured());
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body =>
+        {
+            JsonNode rubric = JsonNode.Parse(structured)!;
+            switch (what)
+            {
+                case "farm": body["rubrics"] = new JsonObject { ["farm"] = rubric }; return;
+                case "cap": rubric["deductions"]![0]!.Obj().Remove("cap"); break;
+                case "title": rubric["criteria"]![0]!["title"] = "政治\u202e引领"; break;
+            }
+            body["rubrics"] = new JsonObject { ["community"] = rubric };
+        });
+
+        Assert.Contains(await SampleBodies.CheckCampaignAsync(json), e => e.Pointer.StartsWith(pointer, StringComparison.Ordinal));
     }
 
     public static TheoryData<string, QuotaAllocation, decimal?, string, string> AllocationProblems => new()
@@ -309,6 +362,32 @@ public class CampaignValidationTests
         campaign = campaign with
         {
             Levels = [campaign.Levels[0] with { Quota = quota, Allocation = allocation }, .. campaign.Levels.Skip(1)],
+        };
+        AssertTheOneProblem(CampaignRules.Validate(campaign), problem, pointer, says);
+    }
+
+    public static TheoryData<string, LevelGate, string, string> GateProblems => new()
+    {
+        { "a flag of the rubric", new LevelGate(GateKinds.Flag) { Flag = "innovation" }, "", "" },
+        { "a unity share", new LevelGate(GateKinds.UnityShare) { MinShare = 0.9m }, "", "" },
+        { "uploaded files", new LevelGate(GateKinds.Evidence) { MinFiles = 2 }, "", "" },
+        { "an unknown kind", new LevelGate("luck"), "/levels/0/gates/0/kind", "must be one of: unity-share, flag, evidence" },
+        { "a flag the rubric lacks", new LevelGate(GateKinds.Flag) { Flag = "luck" }, "/levels/0/gates/0/flag", "must be a flag" },
+        { "a gate without its parameter", new LevelGate(GateKinds.Evidence), "/levels/0/gates/0", "needs minFiles" },
+        { "another gate's parameter", new LevelGate(GateKinds.Flag) { Flag = "innovation", MinFiles = 1 },
+            "/levels/0/gates/0/minFiles", "is not a parameter of a flag gate" },
+        { "a share over 1", new LevelGate(GateKinds.UnityShare) { MinShare = 1.5m }, "/levels/0/gates/0/minShare", "between 0 and 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(GateProblems))]
+    public void A_levels_gates_come_from_the_fixed_list_with_their_parameters(string problem, LevelGate gate, string pointer, string says)
+    {
+        CampaignDefinition campaign = SampleBodies.CampaignDefinition;
+        campaign = campaign with
+        {
+            Rubric = Structured(),
+            Levels = [campaign.Levels[0] with { Gates = [gate] }, .. campaign.Levels.Skip(1)],
         };
         AssertTheOneProblem(CampaignRules.Validate(campaign), problem, pointer, says);
     }
