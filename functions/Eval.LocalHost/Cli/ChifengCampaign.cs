@@ -14,18 +14,30 @@ namespace Eval.LocalHost.Cli;
 public static class ChifengCampaign
 {
     /// <summary>
-    /// Four criteria of 25 points; 民族团结进步 is the unity criterion, weighted 1.5, and a branch needs 80% of its points
-    /// to be rated 最强党支部. A major incident harming ethnic unity disqualifies (一票否决).
+    /// Four sections of one criterion of 25 points each; 民族团结进步 is the unity section, weighted 1.5, and a branch needs
+    /// 80% of its points to be rated 最强党支部. Absences from organizational life cost 0.5 each, at most 4 (减分项); a
+    /// commendation from above adds up to 3 (加分项); a county scorer may mark an innovation project (创新项目). A major
+    /// incident harming ethnic unity disqualifies (一票否决).
     /// </summary>
     public static Rubric Rubric { get; } = new(
         [
-            new Criterion("political", "政治引领", 25),
-            new Criterion("organization", "组织引领", 25),
-            new Criterion("service", "服务引领", 25),
-            new Criterion("unity", "民族团结进步", 25, Unity: true),
+            new Criterion("political", "政治引领", 25, Section: "political"),
+            new Criterion("organization", "组织引领", 25, Section: "organization"),
+            new Criterion("service", "服务引领", 25, Section: "service"),
+            new Criterion("unity", "民族团结进步", 25, Unity: true, Section: "unity"),
         ],
         UnityWeight: 1.5m, UnityMinShare: 0.8m,
-        [new VetoItem("ethnic-incident", "发生影响民族团结的重大事件")]);
+        [new VetoItem("ethnic-incident", "发生影响民族团结的重大事件")])
+    {
+        Sections =
+        [
+            new RubricSection("political", "政治引领"), new RubricSection("organization", "组织引领"),
+            new RubricSection("service", "服务引领"), new RubricSection("unity", "民族团结进步", Unity: true),
+        ],
+        Deductions = [new DeductionItem("absent", "党员无故缺席组织生活（每人次）", PointsEach: 0.5m, Cap: 4m)],
+        Bonuses = [new BonusItem("honour", "获评旗县级以上表彰", MaxPoints: 3m)],
+        Flags = [new ScorerFlag("innovation", "党建创新项目")],
+    };
 
     /// <summary>
     /// 最强党支部 from 90 points for at most 30% of the ranked branches, 先进党支部 from 80, 合格党支部 from 60.
