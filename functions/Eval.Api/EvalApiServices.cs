@@ -46,6 +46,7 @@ public static class EvalApiServices
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();
         services.AddSingleton<EvaluationQueries>();
+        services.AddSingleton<JointVetoCommands>();
         services.AddSingleton<CampaignCommands>();
         services.AddSingleton<CampaignQueries>();
         services.AddSingleton<ObjectionCommands>();

@@ -42,6 +42,7 @@ namespace Eval.FunctionalTests;
 ///   POST …/evaluations/{branch}/evidence       branch-secretary covering the branch (an upload slot)
 ///   POST …/evidence/{eid}/complete             branch-secretary covering the branch
 ///   GET  …/evidence/{eid}                      a working role covering the branch (its secretary, reviewers, scorers, org)
+///   POST …/evaluations/{branch}/vetoes         org-department covering the branch (a joint veto, 联审)
 ///   POST campaigns/{cid}/publication           org-department covering the campaign's unit
 ///   POST campaigns/{cid}/objections            any role inside the campaign's unit (409 outside the public notice)
 ///   GET  campaigns/{cid}/objections            org-department covering the campaign's unit (all); any role inside it (its own)
@@ -104,6 +105,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST evidence slot",           "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST evidence complete",       "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET evidence",                 "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST joint veto",              "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST objections",              "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
         ("GET objections",               "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
@@ -151,6 +153,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/evidence/ev-{new string('0', 32)}/complete", null, 404),
         ["GET evidence"] = new(HttpMethod.Get,
             w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/evidence/ev-{new string('0', 32)}", null, 404),
+        // An invalid body: allowed callers get 422 and nothing is vetoed.
+        ["POST joint veto"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/vetoes", w => "{}", 422),
         // Evaluations are unfinished and force is false: 409.
         ["POST publication"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/publication", w => """{"force":false}""", 409),
         // A valid objection, but there is no public notice yet: 409.

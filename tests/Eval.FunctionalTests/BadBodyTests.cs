@@ -138,7 +138,7 @@ public sealed class BadBodyTests(LocalHostFixture fx) : IClassFixture<LocalHostF
         { "maxPoints 1e400", "/rubric/criteria/0/maxPoints", "1e400", 422, "/rubric/criteria/0/maxPoints" },
         { "maxPoints 1001", "/rubric/criteria/0/maxPoints", "1001", 422, "/rubric/criteria/0/maxPoints" },
         { "criterion id twice", "/rubric/criteria/1/id", "\"political\"", 422, "/rubric/criteria/1/id" },
-        { "no unity criterion", "/rubric/criteria/3/unity", "false", 422, "/rubric/criteria" },
+        { "no unity criterion", "/rubric/sections/3/unity", "false", 422, "/rubric/criteria" },
         { "unity not a boolean", "/rubric/criteria/3/unity", "\"yes\"", 422, "/rubric/criteria/3/unity" },
         { "unknown property in a criterion", "/rubric/criteria/0/weight", "2", 422, "/rubric/criteria/0/weight" },
         { "unityWeight 11", "/rubric/unityWeight", "11", 422, "/rubric/unityWeight" },

@@ -12,8 +12,25 @@ public static class EvaluationEvents
     public const string Closed = nameof(EvaluationClosed);
 }
 
-/// <summary>Publication was forced while this evaluation was unfinished: it ends not-evaluated.</summary>
-public sealed record EvaluationClosed(Actor By, DateTimeOffset At);
+/// <summary>
+/// Publication was forced while this evaluation was unfinished (it ends not-evaluated), or the organization department
+/// recorded a joint veto (<see cref="Veto"/>: it ends vetoed). Every version of the workflow waits for this event at
+/// every step, so a veto reaches evaluations started before vetoes existed too.
+/// </summary>
+public sealed record EvaluationClosed(Actor By, DateTimeOffset At)
+{
+    public JointVeto? Veto { get; init; }
+}
+
+/// <summary>
+/// A veto from another department (联审: discipline inspection, public security, safety, …), recorded by the organization
+/// department with the department's document reference until publication.
+/// </summary>
+public sealed record JointVeto(string Department, string DocumentRef, string Reason, Actor By, DateTimeOffset At)
+{
+    /// <summary>The history's and the audit chain's detail: who vetoed, on what document, why.</summary>
+    public string Detail => $"{Department} {DocumentRef}: {Reason}";
+}
 
 /// <summary>What one evaluation's orchestration needs to know; fixed when the campaign starts.</summary>
 public sealed record EvaluationInput(string CampaignId, string BranchId, DateTimeOffset StartedAt, EvaluationRules Rules)

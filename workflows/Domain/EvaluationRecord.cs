@@ -27,6 +27,8 @@ public sealed record EvaluationRecord
     public decimal? UnityShare { get; init; }
     /// <summary>How the final score was made (docs/scoring.md): sections, deductions, components, bonuses, the cap.</summary>
     public ScoreBreakdown? Breakdown { get; init; }
+    /// <summary>A veto from another department (联审); the evaluation ends vetoed whatever its workflow decides.</summary>
+    public JointVeto? JointVeto { get; init; }
     public SubmissionEntry? Submission { get; init; }
     public ReviewEntry? Review { get; init; }
     public IReadOnlyList<ScoreEntry> Scores { get; init; } = [];
@@ -75,7 +77,8 @@ public sealed record EvaluationChange(string CampaignId, string BranchId, int Se
     public EvaluationRecord ApplyTo(EvaluationRecord r) => r with
     {
         Stage = Stage ?? r.Stage,
-        Outcome = Outcome ?? r.Outcome,
+        // A joint veto is final: an outcome the workflow reaches after it (its event may arrive late, or not at all) is vetoed.
+        Outcome = r.JointVeto is not null && Outcome is Outcomes.Scored or Outcomes.NotEvaluated ? Outcomes.Vetoed : Outcome ?? r.Outcome,
         Overdue = Overdue ?? r.Overdue,
         Round = Round ?? r.Round,
         StageDeadline = ClearStageDeadline ? null : StageDeadline ?? r.StageDeadline,

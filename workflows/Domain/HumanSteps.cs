@@ -345,10 +345,12 @@ public static class HistoryActions
     public const string CountyScoringOverdue = "county-scoring-overdue";
     public const string Closed = "closed";
     public const string ClosedDetail = "publication was forced before this evaluation finished";
+    public const string JointVetoed = "joint-vetoed";
 
     // The campaign's own chain.
     public const string ObjectionFiled = "objection-filed";
     public const string ObjectionUpheld = "objection-upheld";
     public const string ObjectionDismissed = "objection-dismissed";
+    public const string JointVeto = "joint-veto";
     public const string Published = "published";
 }

@@ -45,7 +45,9 @@ public sealed record RatingExplanation(string Level, string? Given, IReadOnlyLis
         ArgumentNullException.ThrowIfNull(evaluation);
         ArgumentNullException.ThrowIfNull(rubric);
         if (evaluation.Stage != Stages.Done || evaluation.Outcome == Outcomes.Scored) return null;
-        LevelMiss why = evaluation.Outcome == Outcomes.Vetoed
+        LevelMiss why = evaluation.JointVeto is { } joint
+            ? new(Ranking.NoLevel, MissReasons.Veto, "vetoed: " + joint.Detail)
+            : evaluation.Outcome == Outcomes.Vetoed
             ? new(Ranking.NoLevel, MissReasons.Veto, "vetoed: " + string.Join("; ", evaluation.Scores
                 .Select(s => s.Score.Veto).OfType<string>().Distinct(StringComparer.Ordinal)
                 .Select(v => (rubric.VetoItems ?? []).FirstOrDefault(i => i.Id == v)?.Title ?? v)))

@@ -195,7 +195,9 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         Task<EvaluationResult> CloseAsync()
         {
             EvaluationClosed c = closed!.Result;
-            return FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, HistoryActions.Closed, HistoryActions.ClosedDetail, c.At));
+            return c.Veto is { } veto
+                ? FinishAsync(Outcomes.Vetoed, null, Entry(veto.By, HistoryActions.JointVetoed, veto.Detail, veto.At))
+                : FinishAsync(Outcomes.NotEvaluated, null, Entry(c.By, HistoryActions.Closed, HistoryActions.ClosedDetail, c.At));
         }
 
         async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null,

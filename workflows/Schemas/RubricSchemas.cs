@@ -91,7 +91,7 @@ static class RubricSchemas
             Add(scores, criterion.Id, new JsonSchemaProperty
             {
                 Title = criterion.Title,
-                Description = $"{criterion.Title}{(criterion.Unity ? " (unity criterion)" : "")}: " +
+                Description = $"{criterion.Title}{(rubric.IsUnity(criterion) ? " (unity criterion)" : "")}: " +
                     $"0 to {Number(criterion.MaxPoints)} points in steps of {Number(PointStep)}.",
                 Type = JsonObjectType.Number,
                 Minimum = 0,

@@ -19,10 +19,11 @@ public static class SchemaCatalog
     public const string ObjectionResolution = "objection-resolution";
     public const string ObjectionResolutions = "objection-resolutions";
     public const string EvidenceSlot = "evidence-slot";
+    public const string JointVeto = "joint-veto";
 
     // Before StaticNames: static fields are initialized in the order they are written.
     static readonly string[] Listed =
-        [Units, Campaign, TownshipReview, EvidenceSlot, Publication, Objection, ObjectionResolution, ObjectionResolutions];
+        [Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, Publication, Objection, ObjectionResolution, ObjectionResolutions];
 
     /// <summary>
     /// The named schemas in the order the API lists them, then any other embedded Json/*.schema.json (a new step's body

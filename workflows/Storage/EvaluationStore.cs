@@ -95,6 +95,28 @@ public sealed class EvaluationStore(EvalTables tables)
         }
     }
 
+    /// <summary>
+    /// Keeps a joint veto on the record (conditional on the ETag, read again after a write in between), unless
+    /// <paramref name="refuse"/> says why not (a veto there already, an evaluation that ended without a level): that reason.
+    /// </summary>
+    public async Task<string?> MarkJointVetoAsync((EvaluationRecord Record, ETag ETag) seen, JointVeto veto,
+        Func<EvaluationRecord, string?> refuse, CancellationToken ct = default)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var (record, etag) = attempt == 0 ? seen : await GetExistingAsync(seen.Record.CampaignId, seen.Record.BranchId, ct);
+            if (refuse(record) is { } reason) return reason;
+            try
+            {
+                await Table.UpdateEntityAsync(ToEntity(record with { JointVeto = veto }), etag, TableUpdateMode.Replace, ct);
+                return null;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+            }
+        }
+    }
+
     const string OperationMark = "#op=";
 
     public static string ClaimEntry(string claim, string? operation) => operation is null ? claim : claim + OperationMark + operation;
@@ -176,6 +198,7 @@ public sealed class EvaluationStore(EvalTables tables)
         TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
         TableText.Write(e, "Review", r.Review is null ? null : Json.Write(r.Review));
         TableText.Write(e, "Breakdown", r.Breakdown is null ? null : Json.Write(r.Breakdown));
+        e["JointVeto"] = r.JointVeto is null ? null : Json.Write(r.JointVeto);
         TableText.Write(e, "Scores", Json.Write(r.Scores));
         TableText.Write(e, "History", Json.Write(r.History));
         TableText.Write(e, "Outbox", outbox.Count > 0 ? Json.Write(outbox) : null);
@@ -198,6 +221,7 @@ public sealed class EvaluationStore(EvalTables tables)
         Submission = Json.Read<SubmissionEntry>(TableText.Read(e, "Submission")),
         Review = Json.Read<ReviewEntry>(TableText.Read(e, "Review")),
         Breakdown = Json.Read<ScoreBreakdown>(TableText.Read(e, "Breakdown")),
+        JointVeto = Json.Read<JointVeto>(e.GetString("JointVeto")),
         Scores = Json.Read<List<ScoreEntry>>(TableText.Read(e, "Scores")) ?? [],
         History = Json.Read<List<HistoryEntry>>(TableText.Read(e, "History")) ?? [],
         Seq = e.GetInt32("Seq") ?? 0,

@@ -34,11 +34,14 @@ public sealed class RatingStore(EvalTables tables)
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
-    /// <summary>An upheld objection revokes the branch's level; the ranking itself stays as it was.</summary>
-    public async Task RevokeAsync(string campaignId, string branchId, CancellationToken ct = default) =>
+    /// <summary>
+    /// An upheld objection (or a joint veto, with its own <paramref name="reason"/>) revokes the branch's level; the ranking
+    /// itself stays as it was.
+    /// </summary>
+    public async Task RevokeAsync(string campaignId, string branchId, string reason = RevokedReason, CancellationToken ct = default) =>
         await Proposed.UpdateEntityAsync(new TableEntity(campaignId, branchId)
         {
-            ["Level"] = Ranking.Revoked, ["Reason"] = RevokedReason,
+            ["Level"] = Ranking.Revoked, ["Reason"] = reason,
         }, ETag.All, TableUpdateMode.Merge, ct);
 
     /// <summary>The public short reason of a revoked level.</summary>

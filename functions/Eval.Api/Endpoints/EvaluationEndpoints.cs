@@ -1,6 +1,7 @@
 using Eval.Api.Handlers;
 using Eval.Application.Evaluations;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,6 +31,17 @@ public static class EvaluationEndpoints
                 Roles.Working.ToArray())
             .Produces<EvaluationView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         foreach (HumanStep step in HumanStep.All) MapStep(api, step);
+        api.MapPost("campaigns/{cid}/evaluations/{branchId}/vetoes",
+                (HttpRequest req, DurableTaskClient client, string cid, string branchId, EvaluationHandlers h) =>
+                    h.RecordJointVetoAsync(req, client, cid, branchId))
+            .WithName("RecordJointVeto").WithTags("Evaluations")
+            .WithSummary("Record a veto from another department (联审) on a branch, until publication")
+            .WithDescription("A running evaluation ends vetoed; a scored one is vetoed, and loses its level on the proposed list. " +
+                "One veto an evaluation (409 for a second, after publication, or on an evaluation that ended without a score). " +
+                "It is in the evaluation's history and in the campaign's and the evaluation's audit chains.")
+            .RequiresToken("org-department covering the branch", Roles.OrgDepartment)
+            .ValidatedBody(SchemaCatalog.JointVeto).Produces<JointVetoRecorded>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -14,8 +14,21 @@ namespace Eval.Api.Handlers;
 /// The human steps of an evaluation (each taken by <see cref="EvaluationSteps"/>) and reading evaluations
 /// (<see cref="EvaluationQueries"/>).
 /// </summary>
-public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, EvaluationSteps steps, EvaluationQueries queries)
+public sealed class EvaluationHandlers(Idempotency idempotency, Authenticator auth, EvaluationSteps steps, EvaluationQueries queries,
+    JointVetoCommands vetoes)
 {
+    /// <summary>A joint veto (联审) by the organization department: 202 to the evaluation, which ends (or is) vetoed.</summary>
+    public Task<IResult> RecordJointVetoAsync(HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
+        idempotency.RunAsync(request, () => auth.AuthenticateAsync(request), async caller =>
+        {
+            if (!caller.Ok) return caller.Problem.ToResult();
+            Result<JointVetoRecorded> recorded = await vetoes.RecordAsync(caller.Value, campaignId, branchId,
+                () => RequestJson.ReadBodyAsync(request), client, request.HttpContext.RequestAborted);
+            return recorded.Ok
+                ? TypedResults.Accepted($"/{EvalApi.Prefix}/campaigns/{campaignId}/evaluations/{branchId}", recorded.Value)
+                : recorded.Problem.ToResult();
+        });
+
     /// <summary>A human step: the request as a <see cref="StepCommand"/>, its result as 202 to the evaluation.</summary>
     public Task<IResult> TakeStepAsync(HumanStep step, HttpRequest request, DurableTaskClient client, string campaignId, string branchId) =>
         idempotency.RunAsync(request, () => LoadAsync(request, campaignId, branchId), async loaded =>

@@ -39,6 +39,9 @@ public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, Ti
         return await ListAsync(campaign, ct);
     }
 
+    /// <summary>Drops the campaign's list read by this host, so a change made here (a joint veto) shows at once.</summary>
+    public void Forget(string campaignId) => lists.TryRemove(campaignId, out _);
+
     async Task<RatingsSnapshot> ListAsync(CampaignRecord campaign, CancellationToken ct)
     {
         string id = campaign.Definition.Id;

@@ -42,4 +42,10 @@ public sealed class EvaluationFunctions(EvaluationHandlers evaluations)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/county-score")] HttpRequest req,
         [DurableClient] DurableTaskClient client, string cid, string branchId) =>
         evaluations.TakeStepAsync(HumanSteps.CountyScore, req, client, cid, branchId);
+
+    [Function("RecordJointVeto")]
+    public Task<IResult> RecordJointVeto(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/evaluations/{branchId}/vetoes")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string cid, string branchId) =>
+        evaluations.RecordJointVetoAsync(req, client, cid, branchId);
 }

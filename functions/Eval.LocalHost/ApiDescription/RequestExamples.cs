@@ -55,6 +55,12 @@ public static class RequestExamples
                      "contentType":"application/pdf","size":482133}
                     """),
             ],
+            [SchemaCatalog.JointVeto] =
+            [
+                new("discipline", "A veto the discipline inspection commission found, with its document", """
+                    {"department":"元宝山区纪委监委","documentRef":"元纪函〔2026〕12号","reason":"支部书记受党内严重警告处分"}
+                    """),
+            ],
             [SchemaCatalog.Publication] =
             [
                 new("finished", "Publish once every evaluation has finished (409 while any has not)", "{}"),

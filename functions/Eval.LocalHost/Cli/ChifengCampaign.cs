@@ -24,7 +24,7 @@ public static class ChifengCampaign
             new Criterion("political", "政治引领", 25, Section: "political"),
             new Criterion("organization", "组织引领", 25, Section: "organization"),
             new Criterion("service", "服务引领", 25, Section: "service"),
-            new Criterion("unity", "民族团结进步", 25, Unity: true, Section: "unity"),
+            new Criterion("unity", "民族团结进步", 25, Section: "unity"),
         ],
         UnityWeight: 1.5m, UnityMinShare: 0.8m,
         [new VetoItem("ethnic-incident", "发生影响民族团结的重大事件")])
