@@ -5,6 +5,7 @@ using Eval.Application.Campaigns;
 using Eval.Application.Evidence;
 using Eval.Application.Objections;
 using Eval.Application.Ratings;
+using Eval.Application.Rehearsals;
 using Eval.Application.SelfTests;
 using Eval.Application.Units;
 using Eval.Api.Auth;
@@ -38,6 +39,7 @@ public static class EvalApiServices
         services.AddSingleton<UnitStore>();
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<EvaluationStore>();
+        services.AddSingleton<RankingReader>();
         services.AddSingleton<RatingStore>();
         services.AddSingleton<ObjectionStore>();
         services.AddSingleton<AuditStore>();
@@ -47,6 +49,7 @@ public static class EvalApiServices
         services.AddSingleton<EvaluationSteps>();
         services.AddSingleton<EvaluationQueries>();
         services.AddSingleton<JointVetoCommands>();
+        services.AddSingleton<RehearsalCommands>();
         services.AddSingleton<CampaignCommands>();
         services.AddSingleton<CampaignQueries>();
         services.AddSingleton<ObjectionCommands>();

@@ -44,6 +44,7 @@ namespace Eval.FunctionalTests;
 ///   GET  …/evidence/{eid}                      a working role covering the branch (its secretary, reviewers, scorers, org)
 ///   POST …/evaluations/{branch}/vetoes         org-department covering the branch (a joint veto, 联审)
 ///   POST campaigns/{cid}/publication           org-department covering the campaign's unit
+///   POST campaigns/{cid}/rehearsals            org-department covering the campaign's unit
 ///   POST campaigns/{cid}/objections            any role inside the campaign's unit (409 outside the public notice)
 ///   GET  campaigns/{cid}/objections            org-department covering the campaign's unit (all); any role inside it (its own)
 ///   GET  …/objections/{oid}                    org-department covering the campaign's unit, or the objection's filer
@@ -107,6 +108,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("GET evidence",                 "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST joint veto",              "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST rehearsal",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST objections",              "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
         ("GET objections",               "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
         ("GET objection",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401", "403"),
@@ -157,6 +159,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ["POST joint veto"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/vetoes", w => "{}", 422),
         // Evaluations are unfinished and force is false: 409.
         ["POST publication"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/publication", w => """{"force":false}""", 409),
+        // An invalid rehearsal: allowed callers get 422 and nothing is linked.
+        ["POST rehearsal"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/rehearsals", w => """{"unityWeight":0}""", 422),
         // A valid objection, but there is no public notice yet: 409.
         ["POST objections"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objections",
             w => Json(new { branchId = w.Branch, text = "群众反映材料不实" }), 409),

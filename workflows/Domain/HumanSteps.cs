@@ -352,5 +352,6 @@ public static class HistoryActions
     public const string ObjectionUpheld = "objection-upheld";
     public const string ObjectionDismissed = "objection-dismissed";
     public const string JointVeto = "joint-veto";
+    public const string Rehearsal = "rehearsal";
     public const string Published = "published";
 }

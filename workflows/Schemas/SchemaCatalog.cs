@@ -20,10 +20,11 @@ public static class SchemaCatalog
     public const string ObjectionResolutions = "objection-resolutions";
     public const string EvidenceSlot = "evidence-slot";
     public const string JointVeto = "joint-veto";
+    public const string Rehearsal = "rehearsal";
 
     // Before StaticNames: static fields are initialized in the order they are written.
     static readonly string[] Listed =
-        [Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, Publication, Objection, ObjectionResolution, ObjectionResolutions];
+        [Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, Rehearsal, Publication, Objection, ObjectionResolution, ObjectionResolutions];
 
     /// <summary>
     /// The named schemas in the order the API lists them, then any other embedded Json/*.schema.json (a new step's body

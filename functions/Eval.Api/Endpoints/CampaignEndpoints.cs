@@ -61,6 +61,13 @@ public static class CampaignEndpoints
             .RequiresToken("org-department of the campaign's unit or above", Roles.OrgDepartment)
             .ValidatedBody(SchemaCatalog.Publication, required: false).Produces<PublicationAccepted>(StatusCodes.Status202Accepted)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapPost("campaigns/{cid}/rehearsals", (HttpRequest req, string cid, CampaignHandlers h) => h.RehearsalAsync(req, cid))
+            .WithName("RunRehearsal").WithTags("Campaigns")
+            .WithSummary("Try other levels, quotas, allocations or weights on the real scores (试算): counts per level per unit")
+            .WithDescription("Before the public notice (409 after). Answers counts only, in all and per unit under the campaign's, " +
+                "never a branch; each rehearsal, with what was tried and what it gave, is linked into the campaign's audit chain.")
+            .RequiresToken("org-department of the campaign's unit or above", Roles.OrgDepartment)
+            .ValidatedBody(SchemaCatalog.Rehearsal).Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return api;
     }
 }

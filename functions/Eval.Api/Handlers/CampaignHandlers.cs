@@ -1,6 +1,7 @@
 using Eval.Api.Endpoints;
 using Eval.Application;
 using Eval.Application.Campaigns;
+using Eval.Application.Rehearsals;
 using Eval.Api.Auth;
 using Eval.Api.Http;
 using Eval.Workflows.Domain;
@@ -12,7 +13,8 @@ using NJsonSchema;
 namespace Eval.Api.Handlers;
 
 /// <summary>Campaigns over HTTP: the commands of <see cref="CampaignCommands"/>, and the reads of <see cref="CampaignQueries"/>.</summary>
-public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignCommands commands, CampaignQueries queries)
+public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth, CampaignCommands commands, CampaignQueries queries,
+    RehearsalCommands rehearsals)
 {
     const string Schema = "application/schema+json";
 
@@ -69,4 +71,9 @@ public sealed class CampaignHandlers(Idempotency idempotency, Authenticator auth
                     new PublicationAccepted(campaignId, requested.Value.Force))
                 : requested.Problem.ToResult();
         });
+
+    /// <summary>A quota rehearsal: counts per level per unit on the real scores, linked into the campaign's audit chain.</summary>
+    public async Task<Results<Ok<RehearsalResult>, ProblemHttpResult>> RehearsalAsync(HttpRequest request, string campaignId) =>
+        (await auth.AuthenticateAsync(request).ThenAsync(caller => rehearsals.RunAsync(caller, campaignId,
+            () => RequestJson.ReadBodyAsync(request), request.HttpContext.RequestAborted))).ToOk();
 }

@@ -1,5 +1,6 @@
 using Eval.Api.Handlers;
 using Eval.Application.Campaigns;
+using Eval.Application.Rehearsals;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
@@ -43,4 +44,9 @@ public sealed class CampaignFunctions(CampaignHandlers campaigns)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/publication")] HttpRequest req,
         [DurableClient] DurableTaskClient client, string cid) =>
         campaigns.PublicationAsync(req, client, cid);
+
+    [Function("RunRehearsal")]
+    public Task<Results<Ok<RehearsalResult>, ProblemHttpResult>> RunRehearsal(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{cid}/rehearsals")] HttpRequest req, string cid) =>
+        campaigns.RehearsalAsync(req, cid);
 }

@@ -61,6 +61,15 @@ public static class RequestExamples
                     {"department":"元宝山区纪委监委","documentRef":"元纪函〔2026〕12号","reason":"支部书记受党内严重警告处分"}
                     """),
             ],
+            [SchemaCatalog.Rehearsal] =
+            [
+                new("per-township", "The top level's places handed to each township, 30 % of its ranked branches", """
+                    {"levels":[{"id":"strongest","title":"最强党支部","minScore":90,"quota":0.3,"allocation":{"by":"township"}},
+                               {"id":"advanced","title":"先进党支部","minScore":80},
+                               {"id":"qualified","title":"合格党支部","minScore":60}]}
+                    """),
+                new("unity-weight", "The unity criteria weighted 2 instead of 1.5", """{"unityWeight":2}"""),
+            ],
             [SchemaCatalog.Publication] =
             [
                 new("finished", "Publish once every evaluation has finished (409 while any has not)", "{}"),

@@ -122,19 +122,7 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
     /// </summary>
     public async Task ToNoticeAsync(string campaign, TestCounty county)
     {
-        foreach (string b in county.Branches)
-            await Expect(await SubmitAsync(campaign, b, Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
-        foreach (string b in county.Branches)
-        {
-            await WaitForStageAsync(campaign, b, "awaiting-township-review");
-            await Expect(await ReviewAsync(campaign, b, "approve"), HttpStatusCode.Accepted);
-        }
-        foreach (string b in county.Branches)
-        {
-            await WaitForStageAsync(campaign, b, "awaiting-county-score");
-            await Expect(await ScoreAsync(campaign, b, Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
-        }
-        foreach (string b in county.Branches) await WaitForStageAsync(campaign, b, "done");
+        await ScoreAllAsync(campaign, county);
         HttpClient org = As(Roles.OrgDepartment, county.Id);
         await Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
         await Poll.UntilAsync(async () =>
@@ -143,6 +131,29 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
             if (r.StatusCode != HttpStatusCode.OK) return null;
             return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "publicity" ? "ok" : null;
         }, TimeSpan.FromSeconds(60), $"campaign {campaign}'s public notice", () => host.Output);
+    }
+
+    /// <summary>
+    /// Takes every branch through self-assessment, approval and the county's points (24 per criterion unless
+    /// <paramref name="points"/> gives a branch's index its own), and waits until every evaluation is done.
+    /// </summary>
+    public async Task ScoreAllAsync(string campaign, TestCounty county, Func<int, decimal[]>? points = null)
+    {
+        foreach (string b in county.Branches)
+            await Expect(await SubmitAsync(campaign, b, Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
+        foreach (string b in county.Branches)
+        {
+            await WaitForStageAsync(campaign, b, "awaiting-township-review");
+            await Expect(await ReviewAsync(campaign, b, "approve"), HttpStatusCode.Accepted);
+        }
+        for (int i = 0; i < county.Branches.Count; i++)
+        {
+            string b = county.Branches[i];
+            decimal[] p = points?.Invoke(i) ?? [24, 24, 24, 24];
+            await WaitForStageAsync(campaign, b, "awaiting-county-score");
+            await Expect(await ScoreAsync(campaign, b, Scores(p[0], p[1], p[2], p[3])), HttpStatusCode.Accepted);
+        }
+        foreach (string b in county.Branches) await WaitForStageAsync(campaign, b, "done");
     }
 
     public HttpClient As(string role, string unit, string? sub = null)
