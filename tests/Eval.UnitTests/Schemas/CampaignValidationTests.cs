@@ -37,7 +37,8 @@ public class CampaignValidationTests
     [Fact]
     public async Task A_rubric_without_a_unity_criterion_is_reported_at_the_criteria()
     {
-        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["rubric"]!["criteria"]![3].Obj().Remove("unity"));
+        // The Chifeng rubric's unity criterion is unity through its section.
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["rubric"]!["sections"]![3].Obj().Remove("unity"));
 
         FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
         Assert.Equal("/rubric/criteria", error.Pointer);
@@ -225,7 +226,7 @@ public class CampaignValidationTests
         {
             Unit = "chifeng.hongshan.t01",
             Schedule = campaign.Schedule with { Publicity = "soon" },
-            Rubric = campaign.Rubric with { Criteria = [.. campaign.Rubric.Criteria.Select(c => c with { Unity = false })] },
+            Rubric = campaign.Rubric with { Sections = [.. campaign.Rubric.Sections!.Select(s => s with { Unity = false })] },
         };
 
         Assert.Equal(["/rubric/criteria", "/schedule/publicity", "/unit"], CampaignRules.Validate(campaign).Select(e => e.Pointer));
@@ -238,7 +239,7 @@ public class CampaignValidationTests
         return flat with
         {
             Criteria = [.. flat.Criteria.Select(c => c with { Section = c.Id, Unity = false })],
-            Sections = [.. flat.Criteria.Select(c => new RubricSection(c.Id, c.Title, Unity: c.Unity))],
+            Sections = [.. flat.Criteria.Select(c => new RubricSection(c.Id, c.Title, Unity: flat.IsUnity(c)))],
             Deductions = [new DeductionItem("absent", "缺席组织生活", 0.5m, 4m)],
             Bonuses = [new BonusItem("innovation", "创新项目", 3m)],
             BonusCap = 3m,
