@@ -52,13 +52,14 @@ public sealed record ComponentLine(string Kind, decimal Weight, decimal Value, d
 /// <summary>
 /// The score with every step that made it (docs/scoring.md): the criteria's weighted score (<see cref="Base"/>), the
 /// sections, the deductions, the basic component (base less deductions, never below 0), the components with their
-/// weights, the bonuses, the total before the cap and <see cref="Final"/>. Amounts are exact; only the final score
-/// and the unity share are rounded, once each.
+/// weights, the bonuses, the total before the cap and <see cref="Final"/>. The final score and the unity share are
+/// computed exactly and rounded once; the steps are shown to 4 decimals (<see cref="Scoring.Shown"/>).
 /// </summary>
 public sealed record ScoreBreakdown(decimal Final, decimal UnityShare, IReadOnlyDictionary<string, decimal> MeanPoints, decimal Base,
     IReadOnlyList<SectionScore> Sections, IReadOnlyList<DeductionLine> Deductions, decimal DeductionTotal, decimal Basic,
     IReadOnlyList<ComponentLine> Components, IReadOnlyList<BonusLine> Bonuses, decimal BonusTotal, decimal Uncapped, bool Capped)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public ScoreResult Result => new(Final, UnityShare, MeanPoints);
 }
 
@@ -178,12 +179,18 @@ public static class Scoring
         List<SectionScore> sections = [.. (rubric.Sections ?? []).Select(section =>
         {
             Criterion[] items = [.. rubric.Criteria.Where(c => c.Section == section.Id)];
-            return new SectionScore(section.Id, section.Title, section.Unity, items.Sum(c => meanPoints[c.Id]),
+            return new SectionScore(section.Id, section.Title, section.Unity, Shown(items.Sum(c => meanPoints[c.Id])),
                 items.Sum(c => c.MaxPoints));
         })];
-        return new ScoreBreakdown(final, unityShare, meanPoints, baseNumerator / denominator, sections, deductions, deductionTotal,
-            basicNumerator / denominator, components, bonuses, bonusTotal, uncapped, capped);
+        return new ScoreBreakdown(final, unityShare, meanPoints, Shown(baseNumerator / denominator), sections, deductions,
+            deductionTotal, Shown(basicNumerator / denominator),
+            [.. components.Select(c => c with { Value = Shown(c.Value), Weighted = Shown(c.Weighted) })],
+            [.. bonuses.Select(b => b with { Awarded = Shown(b.Awarded), Points = Shown(b.Points) })], Shown(bonusTotal),
+            Shown(uncapped), capped);
     }
+
+    /// <summary>A step as the breakdown shows it: to 4 decimals, half away from zero (the final score is not made from it).</summary>
+    public static decimal Shown(decimal amount) => Math.Round(amount, 4, MidpointRounding.AwayFromZero);
 
     /// <summary>
     /// Each deduction item's most occurrences recorded by anyone (the township and every scorer record the facts they
