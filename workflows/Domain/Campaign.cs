@@ -121,9 +121,15 @@ public static class GateKinds
 /// A level's places handed down the tree (星级创评指导数 / 分配名额): each county or township under the campaign's unit
 /// (<paramref name="By"/>) ranks its own branches, with the level's quota as a share of its ranked branches, or with
 /// the explicit number of places <paramref name="Places"/> gives it (a unit it does not name gets none; ranked within
-/// categories, each category of the unit gets that number). Places a unit does not use stay unused.
+/// categories, each category of the unit gets that number). Places a unit does not use stay unused, unless
+/// <see cref="MoveUnusedUp"/>: then they go to the best-ranked branches elsewhere that qualified but found their own
+/// unit's places taken.
 /// </summary>
-public sealed record QuotaAllocation(string By, IReadOnlyDictionary<string, int>? Places = null);
+public sealed record QuotaAllocation(string By, IReadOnlyDictionary<string, int>? Places = null)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool MoveUnusedUp { get; init; }
+}
 
 /// <summary>Stage durations as ISO-8601 strings (P14D, PT3S), kept as given and parsed with <see cref="IsoDuration"/>.</summary>
 public sealed record Schedule(string SelfAssessment, string TownshipReview, string CountyScoring, string Publicity);

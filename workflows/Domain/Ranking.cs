@@ -124,44 +124,79 @@ public static class Ranking
             .ThenBy(e => e.BranchId, StringComparer.Ordinal)
             .ToList();
 
-        var ranked = new List<RankedBranch>(count);
-        // Per level and group, the rank of the branch that took its last place, for "quota full at rank 95 in 红山区".
-        var lastTaken = new Dictionary<string, int>[levels.Count];
-        for (int l = 0; l < levels.Count; l++) lastTaken[l] = new(StringComparer.Ordinal);
-        for (int position = 0; position < ordered.Count; position++)
+        // Level by level, top first: each branch not yet given a level tries this one in rank order, so a place goes to
+        // the best-ranked branch that qualifies, exactly as a walk down the ranking trying each branch's levels would.
+        var levelOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, List<LevelMiss>> missed =
+            ordered.ToDictionary(e => e.BranchId, _ => new List<LevelMiss>(), StringComparer.Ordinal);
+        for (int l = 0; l < levels.Count; l++)
         {
-            RankingEntry entry = ordered[position];
-            int rank = position + 1;
-            string level = NoLevel;
-            string? given = null;
-            var missed = new List<LevelMiss>();
-            for (int l = 0; l < levels.Count; l++)
+            Level level = levels[l];
+            // Per group, the rank of the branch that took its last place, for "quota full at rank 95 in 红山区".
+            var lastTaken = new Dictionary<string, int>(StringComparer.Ordinal);
+            var placeless = new List<(RankingEntry Entry, int Rank)>();
+            for (int position = 0; position < ordered.Count; position++)
             {
+                RankingEntry entry = ordered[position];
+                if (levelOf.ContainsKey(entry.BranchId)) continue;
                 string group = groups[l][entry.BranchId];
-                LevelMiss? miss = Check(levels[l], l == 0, entry, unityMinShare)
-                    ?? (places[l][group] > 0 ? null : new LevelMiss(levels[l].Id, MissReasons.QuotaFull,
-                        QuotaFull(lastTaken[l].GetValueOrDefault(group), Describe(group, unitNames))));
-                if (miss is not null)
+                if (Check(level, l == 0, entry, unityMinShare) is { } miss)
                 {
-                    missed.Add(miss);
+                    missed[entry.BranchId].Add(miss);
+                    continue;
+                }
+                if (places[l][group] == 0)
+                {
+                    missed[entry.BranchId].Add(new LevelMiss(level.Id, MissReasons.QuotaFull,
+                        QuotaFull(lastTaken.GetValueOrDefault(group), Describe(group, unitNames))));
+                    placeless.Add((entry, position + 1));
                     continue;
                 }
                 places[l][group]--;
-                lastTaken[l][group] = rank;
-                level = levels[l].Id;
-                bool limited = levels[l].Quota is not null || levels[l].Allocation?.Places is not null;
-                given = $"score {Number(entry.Score)} ≥ {Number(levels[l].MinScore)}" +
+                lastTaken[group] = position + 1;
+                levelOf[entry.BranchId] = l;
+                bool limited = level.Quota is not null || level.Allocation?.Places is not null;
+                given[entry.BranchId] = $"score {Number(entry.Score)} ≥ {Number(level.MinScore)}" +
                     (limited ? $", within the places of {Describe(group, unitNames)}" : "");
-                break;
             }
-            ranked.Add(new RankedBranch(entry.BranchId, entry.BranchName, entry.Score, entry.UnityShare, rank, level)
+            if (level.Allocation?.MoveUnusedUp == true) MoveUp(l, placeless);
+        }
+
+        // The places the level's units left unused go, in rank order, to the branches that qualified but found their own
+        // unit's places taken (within their category when the campaign ranks by it).
+        void MoveUp(int l, List<(RankingEntry Entry, int Rank)> placeless)
+        {
+            Dictionary<string, int> unused = places[l].GroupBy(g => CategoryOf(g.Key), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
+            foreach (var (entry, _) in placeless)
             {
-                Reason = missed.Count == 0 ? null : $"{levels[0].Title}: {missed[0].Detail}",
-                Why = new RatingExplanation(level, given, missed),
+                string category = CategoryOf(groups[l][entry.BranchId]);
+                if (unused.GetValueOrDefault(category) == 0) continue;
+                unused[category]--;
+                levelOf[entry.BranchId] = l;
+                missed[entry.BranchId].RemoveAt(missed[entry.BranchId].Count - 1);
+                given[entry.BranchId] = $"score {Number(entry.Score)} ≥ {Number(levels[l].MinScore)}, " +
+                    $"a place another unit left unused ({Describe(groups[l][entry.BranchId], unitNames)} was full)";
+            }
+        }
+
+        var ranked = new List<RankedBranch>(count);
+        for (int position = 0; position < ordered.Count; position++)
+        {
+            RankingEntry entry = ordered[position];
+            string level = levelOf.TryGetValue(entry.BranchId, out int l) ? levels[l].Id : NoLevel;
+            List<LevelMiss> misses = missed[entry.BranchId];
+            ranked.Add(new RankedBranch(entry.BranchId, entry.BranchName, entry.Score, entry.UnityShare, position + 1, level)
+            {
+                Reason = misses.Count == 0 ? null : $"{levels[0].Title}: {misses[0].Detail}",
+                Why = new RatingExplanation(level, given.GetValueOrDefault(entry.BranchId), misses),
             });
         }
         return ranked;
     }
+
+    static string CategoryOf(string group) => group[(group.IndexOf('|') + 1)..];
 
     /// <summary>The first of the level's conditions the branch does not meet, in the order score, unity share, gates.</summary>
     static LevelMiss? Check(Level level, bool isTop, RankingEntry entry, decimal unityMinShare)

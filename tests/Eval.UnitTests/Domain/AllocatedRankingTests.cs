@@ -42,6 +42,14 @@ public sealed class AllocatedRankingTests
         // Per county and category: hongshan villages b00 b02 b04 → 1; hongshan communities b01 b03 b05 → 1;
         // songshan villages b06 b08 → 0 (⌊0.4 × 2⌋); songshan communities b07 b09 → 0.
         { "40 % of each county's categories", Top(0.4m, new QuotaAllocation(UnitKinds.County)), true, ["b00", "b01"] },
+        // hongshan 1 place, songshan 5 for its 4 branches: one unused, which stays unused …
+        { "places a county leaves unused stay unused", Top(null, new QuotaAllocation(UnitKinds.County,
+            new Dictionary<string, int> { ["chifeng.hongshan"] = 1, ["chifeng.songshan"] = 5 })), false,
+            ["b00", "b06", "b07", "b08", "b09"] },
+        // … unless moved up: the best-ranked branch that found its county's places taken (b01) gets it.
+        { "unused places moved up", Top(null, new QuotaAllocation(UnitKinds.County,
+            new Dictionary<string, int> { ["chifeng.hongshan"] = 1, ["chifeng.songshan"] = 5 }) { MoveUnusedUp = true }), false,
+            ["b00", "b01", "b06", "b07", "b08", "b09"] },
     };
 
     [Theory]
@@ -55,6 +63,20 @@ public sealed class AllocatedRankingTests
         // The others reach 80 and take the next level; ranks stay those of the whole ranking.
         Assert.All(ranked.Where(r => r.Level != "strongest"), r => Assert.Equal("advanced", r.Level));
         Assert.Equal(Enumerable.Range(1, Branches.Count), ranked.Select(r => r.Rank));
+    }
+
+    [Fact]
+    public void A_branch_given_a_moved_up_place_says_so()
+    {
+        var top = Top(null, new QuotaAllocation(UnitKinds.County,
+            new Dictionary<string, int> { ["chifeng.hongshan"] = 1, ["chifeng.songshan"] = 5 }) { MoveUnusedUp = true });
+
+        RankedBranch b01 = Ranking.Rank(Branches, [top, Advanced], UnityMinShare)
+            .Single(r => r.BranchId.EndsWith("b01", StringComparison.Ordinal));
+
+        Assert.Empty(b01.Why!.Missed);
+        Assert.Null(b01.Reason);
+        Assert.Contains("a place another unit left unused (chifeng.hongshan was full)", b01.Why.Given, StringComparison.Ordinal);
     }
 
     [Fact]
