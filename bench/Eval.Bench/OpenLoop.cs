@@ -75,7 +75,7 @@ public sealed class OpenLoop : IDisposable
     {
         // Everything the requests carry is made before the clock starts: signing and serializing are client work.
         var secretaries = branches.Select(b => ProductCampaign.Token(Roles.BranchSecretary, b, null)).ToArray();
-        var bodies = branches.Select((_, i) => JsonSerializer.Serialize(ProductCampaign.SelfAssessment(i), JsonSerializerOptions.Web))
+        var bodies = branches.Select((_, i) => JsonSerializer.Serialize(BranchSteps.SelfAssessment(i), JsonSerializerOptions.Web))
             .ToArray();
         var pollerTokens = Enumerable.Range(0, pollers)
             .Select(p => ProductCampaign.Token(Roles.OrgDepartment, ProductCampaign.City, $"bench-poller-{p}")).ToArray();

@@ -14,8 +14,10 @@ namespace Eval.Bench;
 /// <summary>
 /// Workload B: one city-wide campaign over the Chifeng branches, through the HTTP API of the local host as its users
 /// would drive it, <c>clients</c> requests at a time: start, every self-assessment, every township approval, every
-/// county score, publication, the public notice, published. Every Ratings row is then checked against the scoring
-/// rules computed here (<see cref="ExpectedRatings"/>). Each request's latency is recorded per endpoint.
+/// county score, publication, the public notice, published. The campaign is the city's: the Chifeng structured rubric
+/// and the top level's places handed to each county (<see cref="Levels"/>); the approvals and scores carry deductions,
+/// bonuses and flags by branch index (<see cref="BranchSteps"/>). Every Ratings row is then checked against the
+/// scoring rules computed here (<see cref="ExpectedRatings"/>). Each request's latency is recorded per endpoint.
 /// With a <c>timeLimit</c> the campaign is given up that long after its start, and the result says how far it got.
 /// Workload D drives its own campaigns with it too (<paramref name="campaignId"/> over <paramref name="unit"/>, logged under
 /// <paramref name="workload"/>), and workload E its campaign whose rubric asks for files (<paramref name="rubric"/>).
@@ -26,6 +28,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     public const string CampaignId = "bench-2026";
     public const string City = "chifeng";
     static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often the ratings are read while the list is proposed, so the proposal's time is known to a tenth of a second.</summary>
+    static readonly TimeSpan ProposalPollInterval = TimeSpan.FromMilliseconds(100);
     /// <summary>Without a time limit, a wait for one step that takes longer than this means the run is broken.</summary>
     static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(60);
     static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);
@@ -71,35 +75,27 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     static string Parent(string id) => id[..Math.Max(0, id.LastIndexOf('.'))];
     static string County(string branch) => string.Join('.', branch.Split('.').Take(2));
 
-    /// <summary>Points for (political, organization, service, unity), in half points and varied by index, so that ranks,
-    /// the strongest quota and the unity gate (a share under 0.8 keeps a branch from the top level) all matter.</summary>
-    public static decimal[] SelfPoints(int i)
+    /// <summary>
+    /// The top level asks for the innovation flag a county scorer sets (a gate): six branches in seven have it, so the
+    /// strongest places still fill, and the gate decides for the rest.
+    /// </summary>
+    public const bool TopLevelNeedsInnovation = true;
+
+    /// <summary>
+    /// The Chifeng levels for a campaign over <paramref name="campaignUnit"/>: over the city, 最强党支部's share of 30% is
+    /// of each county's ranked branches (⌊0.3 × n⌋ places per county); over a county (workload D's small campaign), of
+    /// all its ranked branches.
+    /// </summary>
+    public static IReadOnlyList<Level> Levels(string campaignUnit)
     {
-        decimal b = 25 - (i % 30) * 0.5m;
-        decimal unity = i % 9 == 4 ? 19.5m : 25 - (i % 5) * 0.5m;
-        return [b, Math.Max(0, b - (i % 4) * 0.5m), Math.Max(0, b - 1 + (i % 2) * 0.5m), unity];
+        Level top = ChifengCampaign.Levels[0];
+        if (campaignUnit == City) top = top with { Allocation = new QuotaAllocation(UnitKinds.County) };
+        if (TopLevelNeedsInnovation) top = top with { Gates = [new LevelGate(GateKinds.Flag) { Flag = "innovation" }] };
+        return [top, .. ChifengCampaign.Levels.Skip(1)];
     }
 
-    /// <summary>The county's points: the branch's own, with one criterion marked down for every third branch.</summary>
-    public static decimal[] CountyPoints(int i)
-    {
-        decimal[] p = SelfPoints(i);
-        if (i % 3 == 1) p[1] = Math.Max(0, p[1] - 1.5m);
-        return p;
-    }
-
-    static object Scores(decimal[] p) => new { political = p[0], organization = p[1], service = p[2], unity = p[3] };
-
-    /// <summary>The self-assessment of the <paramref name="i"/>-th branch.</summary>
-    public static object SelfAssessment(int i) => new
-    {
-        scores = Scores(SelfPoints(i)),
-        summary = "本年度支部工作总结",
-        evidence = new[]
-        {
-            new { criterion = "unity", title = "民族团结进步创建材料", url = "https://example.org/evidence/unity.pdf" },
-        },
-    };
+    /// <summary>The group a branch's top-level places count in: its county in a campaign over the city, else one group.</summary>
+    public static string PlacesGroup(string campaignUnit, string branch) => campaignUnit == City ? County(branch) : "";
 
     /// <summary>Everything before the measured campaign: the org tree and the campaign's definition; the campaign's branches.</summary>
     public Task<List<string>> PrepareAsync(int branches, string publicity) => PrepareAsync(Units(branches), publicity);
@@ -155,33 +151,36 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             clock.Next("start", "self-assessment");
 
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
-                $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], SelfAssessment(i), "submit-" + b));
+                $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], BranchSteps.SelfAssessment(i), "submit-" + b));
             await WaitStageAsync("awaiting-township-review", n);
             clock.Next("self-assessment", "township review");
 
-            await ForEachAsync(branches, (b, _) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
-                $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], new { decision = "approve", comment = "材料齐全" },
-                "review-" + b));
+            await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
+                $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], BranchSteps.TownshipReview(i), "review-" + b));
             await WaitStageAsync("awaiting-county-score", n);
             clock.Next("township review", "county score");
 
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.CountyScore, HttpMethod.Post,
                 $"{campaign}/evaluations/{b}/county-score", scorers[County(b)],
-                new { scores = Scores(CountyPoints(i)), veto = (string?)null, comment = "评分" }, "score-" + b));
+                BranchSteps.CountyScore(i), "score-" + b));
             await WaitStageAsync("done", n);
             clock.Next("county score", "publication to notice");
 
             await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Publication, HttpMethod.Post, $"{campaign}/publication", org, new { },
                 $"{campaignId}-publication");
-            await WaitRatingsAsync("publicity", n);
+            // From the 202 to the first answer in publicity, polled closely: the proposal step as a client sees it.
+            var proposal = Stopwatch.StartNew();
+            await WaitRatingsAsync("publicity", n, ProposalPollInterval);
+            double proposalSeconds = proposal.Elapsed.TotalSeconds;
+            log($"{workload}: the ratings list was in publicity {proposalSeconds:F2} s after the publication's 202");
             clock.Next("publication to notice", "notice to published");
-            await WaitRatingsAsync("published", n);
+            await WaitRatingsAsync("published", n, PollInterval);
             clock.Next("notice to published", "after");
             double wall = clock.Elapsed.TotalSeconds;
 
             RatingCheck check = await CheckRatingsAsync(tables, branches);
             log($"{workload}: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
-            return new ProductResult(n, wall, clock.Phases, check, Requests, Retries, null);
+            return new ProductResult(n, wall, clock.Phases, check, Requests, Retries, null) { ProposalSeconds = proposalSeconds };
         }
     }
 
@@ -197,16 +196,20 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
     AuthenticationHeaderValue OrgToken => Token(Roles.OrgDepartment, City, "bench-org");
 
-    // The Chifeng campaign's rules; deadlines hours away (never reached here), the notice a few seconds.
+    // The Chifeng campaign's rubric and levels (Levels); deadlines hours away (never reached here), the notice a few seconds.
     JsonObject Campaign(string publicity) => (ChifengCampaign.Definition(campaignId, unit,
         campaignId == CampaignId
             ? "赤峰市2026年度最强党支部评定（基准测试）"
             : $"最强党支部评定（基准测试 {workload}，{campaignId}）")
-        with { Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity), Rubric = rubric ?? ChifengCampaign.Rubric }).RequestBody();
+        with
+        {
+            Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity), Rubric = rubric ?? ChifengCampaign.Rubric, Levels = Levels(unit),
+        }).RequestBody();
 
     async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
     {
-        var expected = ExpectedRatings.Compute(branches.Select((b, i) => (b, CountyPoints(i))).ToList())
+        var expected = ExpectedRatings.Compute(
+                branches.Select((b, i) => BranchSteps.Scored(b, i, PlacesGroup(unit, b))).ToList(), TopLevelNeedsInnovation)
             .ToDictionary(e => e.BranchId, StringComparer.Ordinal);
         var mismatches = new List<string>();
         int rows = 0;
@@ -278,7 +281,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// <summary>
     /// Waits for the published list to reach <paramref name="status"/>; by then all <paramref name="evaluations"/> are done.
     /// </summary>
-    async Task WaitRatingsAsync(string status, int evaluations)
+    async Task WaitRatingsAsync(string status, int evaluations, TimeSpan pollInterval)
     {
         var until = DateTime.UtcNow + StepLimit;
         while (true)
@@ -290,7 +293,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             if (DateTime.UtcNow > giveUpAt) throw new TimeLimitReached(new() { ["done"] = evaluations });
             if (DateTime.UtcNow > until)
                 throw new TimeoutException($"Workload {workload} gave up waiting for the ratings to be {status}: {body}");
-            await Task.Delay(PollInterval);
+            await Task.Delay(pollInterval);
         }
     }
 
@@ -359,10 +362,15 @@ public sealed record StoppedEarly(double LimitMinutes, string Phase, Dictionary<
     public int Done => Stages.GetValueOrDefault("done");
 }
 
-/// <summary>A campaign's run; <see cref="Stopped"/> is set when the time limit ended it before publication.</summary>
+/// <summary>
+/// A campaign's run; <see cref="Stopped"/> is set when the time limit ended it before publication.
+/// <see cref="ProposalSeconds"/>: from the publication's 202 to the first ratings answer in publicity (none when stopped).
+/// </summary>
 public sealed record ProductResult(int Branches, double WallSeconds, List<PhaseTime> Phases, RatingCheck Ratings, int Requests, int Retries,
     StoppedEarly? Stopped)
 {
+    public double? ProposalSeconds { get; init; }
+
     /// <summary>Evaluations finished per second: all of them for a whole run, the ones done by then for a stopped one.</summary>
     public double EvaluationsPerSecond => (Stopped?.Done ?? Branches) / WallSeconds;
 }

@@ -79,6 +79,8 @@ try
 
     if (options.Runs('b'))
     {
+        // Before the host starts, so that only the machine's other work shares the cores with it.
+        report.Ranking = RankingTiming.Measure(Log);
         proxy.Phase = "B-setup";
         const string hub = "benchproduct";
         string hostLog = Path.Combine(options.ReportDir, $"host-{stamp}.log");
@@ -100,6 +102,11 @@ try
         }
         Cpu cpu = Cpu.Start([host.ProcessId, Environment.ProcessId, .. options.AzuritePids]);
         ProductResult b = await campaign.RunAsync(branches, azurite, phase => proxy.Phase = "B " + phase);
+        if (b.ProposalSeconds is { } proposal)
+        {
+            report.Ranking.ProposalSeconds = Math.Round(proposal, 2);
+            report.Ranking.ProposalBranches = b.Branches;
+        }
         Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");
 

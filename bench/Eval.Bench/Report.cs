@@ -141,6 +141,8 @@ public sealed class BenchReport
     public WorkloadCRecord? WorkloadC { get; set; }
     public WorkloadDRecord? WorkloadD { get; set; }
     public WorkloadERecord? WorkloadE { get; set; }
+    /// <summary>The ranking of the whole city, timed in process beside workload B, and B's proposal as its client saw it.</summary>
+    public RankingRecord? Ranking { get; set; }
     /// <summary>Throughput of B over throughput of A (evaluations per second).</summary>
     public double? RatioBA => WorkloadA is { } a && WorkloadB is { } b
         ? Math.Round(b.EvaluationsPerSecond / a.EvaluationsPerSecond, 3)
@@ -256,6 +258,8 @@ public sealed class BenchReport
             t.Add(new Target("Self-assessment p99 at 32 closed-loop clients", CapacityFigure, "not measured", null, "needs workload B"));
             t.Add(new Target("Peak RSS of the host", "< 600 MB", "not measured", null, "needs workload B"));
         }
+
+        t.Add(Ranking?.Target() ?? new Target(RankingRecord.TargetName, "< 1 s", "not measured", null, "needs workload B"));
 
         if (WorkloadC is { } c)
         {
@@ -387,6 +391,18 @@ public sealed class BenchReport
                           (wb.Stopped is not null ? "Ratings: not checked (the campaign was stopped)." :
                           $"Ratings: {wb.Ratings.Rows:N0} rows checked, {wb.Ratings.Mismatches.Count} mismatches; levels " +
                           string.Join(", ", wb.Ratings.Levels.Select(l => $"{l.Key} {l.Value:N0}")) + "."));
+            md.AppendLine();
+        }
+        if (Ranking is { } rk)
+        {
+            md.AppendLine($"Ranking: `Ranking.Rank` on the city's {rk.Evaluations:N0} evaluations (the oracle's scores, places per " +
+                          $"county in {rk.Counties} counties, the flag gate), in the bench process: first run " +
+                          $"{F(rk.FirstRunMs, "0.0")} ms (compiling), then best {F(rk.BestMs, "0.0")} ms and median {F(rk.MedianMs, "0.0")} ms of {rk.RunsMs.Count}; " +
+                          $"{rk.Strongest:N0} strongest, {rk.DifferencesFromOracle} ranks or levels differing from the oracle's." +
+                          (rk.ProposalSeconds is { } ps
+                              ? $" The host's proposal at {rk.ProposalBranches:N0} branches, from the publication's 202 to the list in " +
+                                $"publicity: {F(ps, "0.00")} s ({RankingRecord.ProposalIncludes})."
+                              : ""));
             md.AppendLine();
         }
         if (WorkloadD is { } wd) AppendOpenLoop(md, wd);
