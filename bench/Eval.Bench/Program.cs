@@ -106,6 +106,7 @@ try
         {
             report.Ranking.ProposalSeconds = Math.Round(proposal, 2);
             report.Ranking.ProposalBranches = b.Branches;
+            report.Ranking.ProposalHistory = await ProposalHistory.ReadAsync(azurite, hub, ProductCampaign.CampaignId);
         }
         Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]);
         PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");

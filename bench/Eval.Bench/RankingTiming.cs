@@ -60,13 +60,15 @@ public static class RankingTiming
 /// <summary>
 /// The ranking's time (<see cref="RankingTiming"/>): in this process, the first run and the best and median of the
 /// runs after it, in ms, with what it gave; and, when workload B published, the host's proposal as its client saw it:
-/// seconds from the publication's 202 to the first ratings answer in publicity, at <see cref="ProposalBranches"/>.
+/// seconds from the publication's 202 to the first ratings answer in publicity, at <see cref="ProposalBranches"/>, with
+/// the engine's own times for it (<see cref="ProposalHistory"/>).
 /// </summary>
 public sealed record RankingRecord(int Evaluations, int Counties, double FirstRunMs, double BestMs, double MedianMs, List<double> RunsMs,
     int Strongest, int DifferencesFromOracle)
 {
     public double? ProposalSeconds { get; set; }
     public int? ProposalBranches { get; set; }
+    public ProposalHistory? ProposalHistory { get; set; }
 
     /// <summary>What the host's figure holds, for the report.</summary>
     public const string ProposalIncludes =
@@ -74,13 +76,19 @@ public sealed record RankingRecord(int Evaluations, int Counties, double FirstRu
         "evaluations, the proposal activity (every evaluation's row read, Ranking.Rank, the proposed list written, the " +
         "campaign's status set) and the ratings read every 0.1 s";
 
+    /// <summary>The engine's times within the host's figure, in words ("" without them).</summary>
+    public string ProposalHistoryText => ProposalHistory is { } h
+        ? $"; in the engine's history, {h.RaisedToScheduledSeconds:0.00} s from the event raised to the proposal activity " +
+          $"scheduled, {h.ActivitySeconds:0.00} s from then to its completion"
+        : "";
+
     public const string TargetName = "Ranking of 3,810 evaluations, places per county";
 
     public Target Target()
     {
         string host = ProposalSeconds is { } s
             ? $"; the host, publication's 202 to the list in publicity: {s:0.00} s" +
-              (ProposalBranches == BenchOptions.FullBranches ? "" : $" at {ProposalBranches:N0} branches")
+              (ProposalBranches == BenchOptions.FullBranches ? "" : $" at {ProposalBranches:N0} branches") + ProposalHistoryText
             : "";
         string measured = $"{MedianMs:0.0} ms median, best {BestMs:0.0} of {RunsMs.Count} in-process runs (`Ranking.Rank`; the first, " +
                           $"compiling, {FirstRunMs:0.0} ms){host}";

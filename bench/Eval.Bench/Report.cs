@@ -397,11 +397,12 @@ public sealed class BenchReport
         {
             md.AppendLine($"Ranking: `Ranking.Rank` on the city's {rk.Evaluations:N0} evaluations (the oracle's scores, places per " +
                           $"county in {rk.Counties} counties, the flag gate), in the bench process: first run " +
-                          $"{F(rk.FirstRunMs, "0.0")} ms (compiling), then best {F(rk.BestMs, "0.0")} ms and median {F(rk.MedianMs, "0.0")} ms of {rk.RunsMs.Count}; " +
+                          $"{F(rk.FirstRunMs, "0.0")} ms (compiling), then best {F(rk.BestMs, "0.0")} ms and median " +
+                          $"{F(rk.MedianMs, "0.0")} ms of {rk.RunsMs.Count}; " +
                           $"{rk.Strongest:N0} strongest, {rk.DifferencesFromOracle} ranks or levels differing from the oracle's." +
                           (rk.ProposalSeconds is { } ps
                               ? $" The host's proposal at {rk.ProposalBranches:N0} branches, from the publication's 202 to the list in " +
-                                $"publicity: {F(ps, "0.00")} s ({RankingRecord.ProposalIncludes})."
+                                $"publicity: {F(ps, "0.00")} s ({RankingRecord.ProposalIncludes}){rk.ProposalHistoryText}."
                               : ""));
             md.AppendLine();
         }

@@ -77,6 +77,26 @@ public sealed class BenchTargetsTests
         Assert.Equal("needs workload D", goal.Verdict);
     }
 
+    [Fact]
+    public void The_ranking_is_judged_by_its_median_and_by_agreeing_with_the_oracle()
+    {
+        BenchReport report = Report(WorkloadB(wallSeconds: 300, stopped: null));
+        Assert.Equal("needs workload B", Single(report, RankingRecord.TargetName).Verdict);
+
+        var ranking = new RankingRecord(3810, 12, FirstRunMs: 48.2, BestMs: 12.3, MedianMs: 31.6, [12.3, 31.6, 72.8], 906, 0)
+        {
+            ProposalSeconds = 0.44, ProposalBranches = 400,
+        };
+        report.Ranking = ranking;
+        Target met = Single(report, RankingRecord.TargetName);
+        Assert.True(met.Met);
+        Assert.Equal("31.6 ms median, best 12.3 of 3 in-process runs (`Ranking.Rank`; the first, compiling, 48.2 ms); " +
+            "the host, publication's 202 to the list in publicity: 0.44 s at 400 branches", met.Measured);
+
+        Assert.Equal("missed: over by 200 ms", (ranking with { MedianMs = 1200 }).Target().Verdict);
+        Assert.Equal("missed: 2 ranks or levels differ from the oracle's", (ranking with { DifferencesFromOracle = 2 }).Target().Verdict);
+    }
+
     [Theory]
     [InlineData("45", 45.0)]
     [InlineData("0.5", 0.5)]
