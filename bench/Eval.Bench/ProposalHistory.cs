@@ -5,26 +5,37 @@ using Eval.Workflows.Domain;
 namespace Eval.Bench;
 
 /// <summary>
-/// The proposal step as the engine recorded it in the campaign instance's history: when the publication event was
-/// raised, when the proposal activity was scheduled and when it completed (the Azure Storage provider's History rows,
-/// their event times).
+/// The proposal step as the engine recorded it in the campaign instance's history (the Azure Storage provider's History
+/// rows, their event times): from the publication event raised to the workflow's turn that took it in
+/// (<see cref="DeliverySeconds"/>), to the proposal activity scheduled (<see cref="RaisedToScheduledSeconds"/>, which
+/// holds the <see cref="UnfinishedChecks"/> counts of unfinished evaluations, 2 s apart while any is left), and from
+/// then to its completion (<see cref="ActivitySeconds"/>).
 /// </summary>
-public sealed record ProposalHistory(double RaisedToScheduledSeconds, double ActivitySeconds)
+public sealed record ProposalHistory(double DeliverySeconds, double RaisedToScheduledSeconds, int UnfinishedChecks, double ActivitySeconds)
 {
     /// <summary>The history's times, or null when a row is missing (a run stopped before the proposal).</summary>
     public static async Task<ProposalHistory?> ReadAsync(TableServiceClient tables, string hub, string campaignId)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {InstanceIds.Campaign(campaignId)}");
-        DateTimeOffset? raised = null, scheduled = null, completed = null;
+        DateTimeOffset? raised = null, turnStarted = null, delivered = null, scheduled = null, completed = null;
         int? proposalEventId = null;
+        int checks = 0;
         await foreach (TableEntity row in tables.GetTableClient(hub + "History").QueryAsync<TableEntity>(filter,
             select: ["EventType", "Name", "EventId", "TaskScheduledId", "_Timestamp"]))
         {
             DateTimeOffset? at = row.GetDateTimeOffset("_Timestamp");
             switch (row.GetString("EventType"))
             {
+                // The rows of one turn of the workflow follow its OrchestratorStarted.
+                case "OrchestratorStarted":
+                    turnStarted = at;
+                    break;
                 case "EventRaised" when row.GetString("Name") == CampaignEvents.PublicationRequested:
-                    raised = at;
+                    (raised, delivered) = (at, turnStarted);
+                    break;
+                case "TaskScheduled" when raised is not null && scheduled is null &&
+                                          row.GetString("Name") == TaskNames.CountUnfinishedEvaluations:
+                    checks++;
                     break;
                 case "TaskScheduled" when row.GetString("Name") == TaskNames.ProposeRatings:
                     (scheduled, proposalEventId) = (at, row.GetInt32("EventId"));
@@ -34,8 +45,10 @@ public sealed record ProposalHistory(double RaisedToScheduledSeconds, double Act
                     break;
             }
         }
-        return raised is { } r && scheduled is { } s && completed is { } c
-            ? new ProposalHistory(Math.Round((s - r).TotalSeconds, 3), Math.Round((c - s).TotalSeconds, 3))
+        return raised is { } r && delivered is { } d && scheduled is { } s && completed is { } c
+            ? new ProposalHistory(Seconds(d - r), Seconds(s - r), checks, Seconds(c - s))
             : null;
     }
+
+    static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);
 }

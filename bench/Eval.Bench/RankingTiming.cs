@@ -79,7 +79,8 @@ public sealed record RankingRecord(int Evaluations, int Counties, double FirstRu
     /// <summary>The engine's times within the host's figure, in words ("" without them).</summary>
     public string ProposalHistoryText => ProposalHistory is { } h
         ? $"; in the engine's history, {h.RaisedToScheduledSeconds:0.00} s from the event raised to the proposal activity " +
-          $"scheduled, {h.ActivitySeconds:0.00} s from then to its completion"
+          $"scheduled (the event taken in after {h.DeliverySeconds:0.00} s, {h.UnfinishedChecks} counts of unfinished " +
+          $"evaluations), {h.ActivitySeconds:0.00} s from then to its completion"
         : "";
 
     public const string TargetName = "Ranking of 3,810 evaluations, places per county";
