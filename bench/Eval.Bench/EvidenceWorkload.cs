@@ -37,7 +37,8 @@ public static class EvidenceWorkload
     /// <summary>The Chifeng rubric with one file required under the unity criterion.</summary>
     static readonly Rubric FileRubric = ChifengCampaign.Rubric with
     {
-        Criteria = [.. ChifengCampaign.Rubric.Criteria.Select(c => ChifengCampaign.Rubric.IsUnity(c) ? c with { Evidence = new EvidenceRequirement(true) } : c)],
+        Criteria = [.. ChifengCampaign.Rubric.Criteria
+            .Select(c => ChifengCampaign.Rubric.IsUnity(c) ? c with { Evidence = new EvidenceRequirement(true) } : c)],
     };
 
     public static async Task<WorkloadERecord> RunAsync(BenchOptions options, CountingProxy proxy, string hostLog, Action<string> log,

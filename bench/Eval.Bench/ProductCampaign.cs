@@ -28,7 +28,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     public const string CampaignId = "bench-2026";
     public const string City = "chifeng";
     static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    /// <summary>How often the ratings are read while the list is proposed, so the proposal's time is known to a tenth of a second.</summary>
+    /// <summary>How often the ratings are read while the list is proposed: the proposal's time to a tenth of a second.</summary>
     static readonly TimeSpan ProposalPollInterval = TimeSpan.FromMilliseconds(100);
     /// <summary>Without a time limit, a wait for one step that takes longer than this means the run is broken.</summary>
     static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(60);

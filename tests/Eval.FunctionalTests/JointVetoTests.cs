@@ -35,7 +35,8 @@ public sealed class JointVetoTests(LocalHostFixture fx) : IClassFixture<LocalHos
         string branch = county.Branches[0];
         string campaign = await driver.CreateAndStartAsync(CampaignDriver.Campaign("jv-" + Guid.NewGuid().ToString("N")[..8], county.Id),
             county.Id, 1);
-        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
+        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(24, 24, 24, 24)),
+            HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, "awaiting-township-review");
 
         await CampaignDriver.Expect(await VetoAsync(campaign, branch, Veto(), Roles.TownshipReviewer, CampaignDriver.TownshipOf(branch)),
@@ -74,7 +75,8 @@ public sealed class JointVetoTests(LocalHostFixture fx) : IClassFixture<LocalHos
         await CampaignDriver.Expect(await VetoAsync(campaign, vetoed, Veto()), HttpStatusCode.Accepted);
         JsonElement evaluation = await driver.EvaluationAsync(campaign, vetoed);
         Assert.Equal(Outcomes.Vetoed, evaluation.GetProperty("outcome").GetString());
-        Assert.Equal(HistoryActions.JointVetoed, evaluation.GetProperty("history").EnumerateArray().Last().GetProperty("action").GetString());
+        Assert.Equal(HistoryActions.JointVetoed,
+            evaluation.GetProperty("history").EnumerateArray().Last().GetProperty("action").GetString());
         JsonElement list = await fx.Http.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/ratings");
         JsonElement row = list.GetProperty("ratings").EnumerateArray().Single(r => r.GetProperty("branchId").GetString() == vetoed);
         Assert.Equal((Ranking.Revoked, "vetoed: 旗纪委监委 赤纪函〔2026〕12号"),

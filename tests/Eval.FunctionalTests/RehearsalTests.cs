@@ -76,7 +76,8 @@ public sealed class RehearsalTests(LocalHostFixture fx) : IClassFixture<LocalHos
             if (entry.Contains($"\"{HistoryActions.Rehearsal}\"", StringComparison.Ordinal)) linked.Add(entry);
         }
         Assert.Equal(3, linked.Count);
-        Assert.Contains(linked, e => e.Contains("township", StringComparison.Ordinal) && e.Contains("strongest 2", StringComparison.Ordinal));
+        Assert.Contains(linked, e =>
+            e.Contains("township", StringComparison.Ordinal) && e.Contains("strongest 2", StringComparison.Ordinal));
         JsonElement verify = await org.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/audit/verify");
         Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
 

@@ -24,7 +24,10 @@ public static class SchemaCatalog
 
     // Before StaticNames: static fields are initialized in the order they are written.
     static readonly string[] Listed =
-        [Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, Rehearsal, Publication, Objection, ObjectionResolution, ObjectionResolutions];
+    [
+        Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, Rehearsal, Publication, Objection, ObjectionResolution,
+        ObjectionResolutions,
+    ];
 
     /// <summary>
     /// The named schemas in the order the API lists them, then any other embedded Json/*.schema.json (a new step's body
