@@ -109,13 +109,7 @@ public sealed class RulesAsPracticedTests(LocalHostFixture fx) : IClassFixture<L
         JsonElement rehearsal = await rehearsed.Content.ReadFromJsonAsync<JsonElement>();
 
         await CampaignDriver.Expect(await city.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
-        JsonElement published = (JsonElement)await Poll.UntilAsync<object>(async () =>
-        {
-            using HttpResponseMessage r = await fx.Http.GetAsync($"api/campaigns/{campaign}/ratings");
-            if (r.StatusCode != HttpStatusCode.OK) return null;
-            JsonElement list = await r.Content.ReadFromJsonAsync<JsonElement>();
-            return list.GetProperty("status").GetString() == "published" ? list : null;
-        }, TimeSpan.FromSeconds(90), "publication", () => fx.Host.Output);
+        JsonElement published = await driver.RatingsAsync(campaign, "published", seconds: 90);
 
         // The computation, by docs/scoring.md: then each published rating must be it, to the cent and the rank.
         var expected = Expected(branches, plans, vetoed: branches[5]);

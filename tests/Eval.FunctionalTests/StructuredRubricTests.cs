@@ -147,13 +147,7 @@ public sealed class StructuredRubricTests(LocalHostFixture fx) : IClassFixture<L
         // list says why in short, the evaluation in full.
         await CampaignDriver.Expect(await driver.As(Roles.OrgDepartment, county.Id).PostAsJsonAsync($"api/campaigns/{campaign}/publication",
             new { }), HttpStatusCode.Accepted);
-        JsonElement list = (JsonElement)await Poll.UntilAsync<object>(async () =>
-        {
-            using HttpResponseMessage r = await fx.Http.GetAsync($"api/campaigns/{campaign}/ratings");
-            if (r.StatusCode != HttpStatusCode.OK) return null;
-            JsonElement body = await r.Content.ReadFromJsonAsync<JsonElement>();
-            return body.GetProperty("status").GetString() == "publicity" ? body : null;
-        }, TimeSpan.FromSeconds(60), "the public notice", () => fx.Host.Output);
+        JsonElement list = await driver.RatingsAsync(campaign, "publicity");
         var ratings = list.GetProperty("ratings").EnumerateArray().ToDictionary(r => r.GetProperty("branchId").GetString()!);
         Assert.Equal("strongest", ratings[village].GetProperty("level").GetString());
         Assert.False(ratings[village].TryGetProperty("reason", out _));

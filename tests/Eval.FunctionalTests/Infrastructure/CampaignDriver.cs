@@ -125,13 +125,18 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
         await ScoreAllAsync(campaign, county);
         HttpClient org = As(Roles.OrgDepartment, county.Id);
         await Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
-        await Poll.UntilAsync(async () =>
+        await RatingsAsync(campaign, "publicity");
+    }
+
+    /// <summary>The public ratings list once it is in <paramref name="status"/> (publicity or published).</summary>
+    public async Task<JsonElement> RatingsAsync(string campaign, string status, int seconds = 60) =>
+        (JsonElement)await Poll.UntilAsync<object>(async () =>
         {
             using HttpResponseMessage r = await host.Http.GetAsync($"api/campaigns/{campaign}/ratings");
             if (r.StatusCode != HttpStatusCode.OK) return null;
-            return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == "publicity" ? "ok" : null;
-        }, TimeSpan.FromSeconds(60), $"campaign {campaign}'s public notice", () => host.Output);
-    }
+            JsonElement list = await r.Content.ReadFromJsonAsync<JsonElement>();
+            return list.GetProperty("status").GetString() == status ? list : null;
+        }, TimeSpan.FromSeconds(seconds), $"campaign {campaign}'s ratings {status}", () => host.Output);
 
     /// <summary>
     /// Takes every branch through self-assessment, approval and the county's points (24 per criterion unless
