@@ -22,11 +22,12 @@ public sealed class RankingReader(EvaluationStore evaluations, UnitStore units)
             : [];
         var entries = new List<RankingEntry>();
         string[]? columns = rescore is null
-            ? ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare", "Category", "Flags", "EvidenceFiles"]
+            ? ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare", "Category", "Flags", "EvidenceFiles", "JointVeto"]
             : null;
         await foreach (var row in evaluations.Query(campaignId, null, null, select: columns, pageSize: 1000).WithCancellation(ct))
         {
-            if (row.GetString("Outcome") != Outcomes.Scored) continue;
+            // A joint veto kept on the record counts as soon as it is there, before the record's outcome says vetoed.
+            if (row.GetString("Outcome") != Outcomes.Scored || row.GetString("JointVeto") is not null) continue;
             string? category = row.GetString("Category") ?? categories.GetValueOrDefault(row.RowKey);
             Rubric rubric = definition.RubricFor(category);
             (decimal score, decimal share) = ((decimal)(row.GetDouble("FinalScore") ?? 0), (decimal)(row.GetDouble("UnityShare") ?? 0));

@@ -56,7 +56,8 @@ public sealed class JointVetoCommands(CampaignAccess access, EvaluationSteps ste
                 new HistoryEntry(veto.At, veto.By.Id, veto.By.Role, HistoryActions.JointVetoed, veto.Detail)) { Outcome = Outcomes.Vetoed };
             string head = await audit.AppendAsync(campaignId, branchId, change.Seq, change.Entry, record.AuditHead, ct);
             await evaluations.ApplyAsync(change, head, (record, etag), ct);
-            if (campaign.Status == CampaignStatus.Publicity && await ratings.GetProposedAsync(campaignId, branchId, ct) is not null)
+            // Asked of the list itself, not of the status read earlier: a proposal may have been written meanwhile.
+            if (await ratings.GetProposedAsync(campaignId, branchId, ct) is not null)
             {
                 await ratings.RevokeAsync(campaignId, branchId, $"vetoed: {veto.Department} {veto.DocumentRef}", ct);
                 lists.Forget(campaignId);
