@@ -43,7 +43,8 @@ public sealed class JointVetoTests(LocalHostFixture fx) : IClassFixture<LocalHos
             HttpStatusCode.Forbidden);
         await CampaignDriver.Expect(await VetoAsync(campaign, branch, new { department = "旗纪委监委", reason = "无文号" }),
             HttpStatusCode.UnprocessableEntity);
-        await CampaignDriver.Expect(await VetoAsync(campaign, branch, Veto("赤纪函\u202e〔2026〕12号")), HttpStatusCode.UnprocessableEntity);
+        await CampaignDriver.Expect(await VetoAsync(campaign, branch, Veto("赤纪函\u202e〔2026〕12号")),
+            HttpStatusCode.UnprocessableEntity);
         Assert.Equal("awaiting-township-review", (await driver.EvaluationAsync(campaign, branch)).GetProperty("stage").GetString());
 
         await CampaignDriver.Expect(await VetoAsync(campaign, branch, Veto()), HttpStatusCode.Accepted);

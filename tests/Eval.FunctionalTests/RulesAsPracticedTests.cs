@@ -95,7 +95,8 @@ public sealed class RulesAsPracticedTests(LocalHostFixture fx) : IClassFixture<L
 
         HttpClient city = driver.As(Roles.OrgDepartment, "chifeng");
         await CampaignDriver.Expect(await city.PostAsJsonAsync($"api/campaigns/{campaign}/evaluations/{branches[5]}/vetoes",
-            new { department = "旗纪委监委", documentRef = "纪函〔2026〕7号", reason = "支部书记受党纪处分" }), HttpStatusCode.Accepted);
+            new { department = "旗纪委监委", documentRef = "纪函〔2026〕7号", reason = "支部书记受党纪处分" }),
+            HttpStatusCode.Accepted);
 
         // A rehearsal: every branch of each county that reaches 90 could be the strongest. Counts only.
         using HttpResponseMessage rehearsed = await city.PostAsJsonAsync($"api/campaigns/{campaign}/rehearsals", new

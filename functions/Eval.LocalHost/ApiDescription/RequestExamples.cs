@@ -58,7 +58,8 @@ public static class RequestExamples
             [SchemaCatalog.JointVeto] =
             [
                 new("discipline", "A veto the discipline inspection commission found, with its document", """
-                    {"department":"元宝山区纪委监委","documentRef":"元纪函〔2026〕12号","reason":"支部书记受党内严重警告处分"}
+                    {"department":"元宝山区纪委监委","documentRef":"元纪函〔2026〕12号",
+                     "reason":"支部书记受党内严重警告处分"}
                     """),
             ],
             [SchemaCatalog.Rehearsal] =
