@@ -135,7 +135,7 @@ public static class Ranking
             Level level = levels[l];
             // Per group, the rank of the branch that took its last place, for "quota full at rank 95 in 红山区".
             var lastTaken = new Dictionary<string, int>(StringComparer.Ordinal);
-            var placeless = new List<(RankingEntry Entry, int Rank)>();
+            var placeless = new List<RankingEntry>();
             for (int position = 0; position < ordered.Count; position++)
             {
                 RankingEntry entry = ordered[position];
@@ -150,34 +150,33 @@ public static class Ranking
                 {
                     missed[entry.BranchId].Add(new LevelMiss(level.Id, MissReasons.QuotaFull,
                         QuotaFull(lastTaken.GetValueOrDefault(group), Describe(group, unitNames))));
-                    placeless.Add((entry, position + 1));
+                    placeless.Add(entry);
                     continue;
                 }
                 places[l][group]--;
                 lastTaken[group] = position + 1;
                 levelOf[entry.BranchId] = l;
                 bool limited = level.Quota is not null || level.Allocation?.Places is not null;
-                given[entry.BranchId] = $"score {Number(entry.Score)} ≥ {Number(level.MinScore)}" +
-                    (limited ? $", within the places of {Describe(group, unitNames)}" : "");
+                given[entry.BranchId] = Reached(entry, level) + (limited ? $", within the places of {Describe(group, unitNames)}" : "");
             }
             if (level.Allocation?.MoveUnusedUp == true) MoveUp(l, placeless);
         }
 
         // The places the level's units left unused go, in rank order, to the branches that qualified but found their own
         // unit's places taken (within their category when the campaign ranks by it).
-        void MoveUp(int l, List<(RankingEntry Entry, int Rank)> placeless)
+        void MoveUp(int l, List<RankingEntry> placeless)
         {
             Dictionary<string, int> unused = places[l].GroupBy(g => CategoryOf(g.Key), StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
-            foreach (var (entry, _) in placeless)
+            foreach (RankingEntry entry in placeless)
             {
                 string category = CategoryOf(groups[l][entry.BranchId]);
                 if (unused.GetValueOrDefault(category) == 0) continue;
                 unused[category]--;
                 levelOf[entry.BranchId] = l;
                 missed[entry.BranchId].RemoveAt(missed[entry.BranchId].Count - 1);
-                given[entry.BranchId] = $"score {Number(entry.Score)} ≥ {Number(levels[l].MinScore)}, " +
-                    $"a place another unit left unused ({Describe(groups[l][entry.BranchId], unitNames)} was full)";
+                given[entry.BranchId] = Reached(entry, levels[l]) +
+                    $", a place another unit left unused ({Describe(groups[l][entry.BranchId], unitNames)} was full)";
             }
         }
 
@@ -197,6 +196,8 @@ public static class Ranking
     }
 
     static string CategoryOf(string group) => group[(group.IndexOf('|') + 1)..];
+
+    static string Reached(RankingEntry entry, Level level) => $"score {Number(entry.Score)} ≥ {Number(level.MinScore)}";
 
     /// <summary>The first of the level's conditions the branch does not meet, in the order score, unity share, gates.</summary>
     static LevelMiss? Check(Level level, bool isTop, RankingEntry entry, decimal unityMinShare)

@@ -22,15 +22,9 @@ public sealed class RatingStore(EvalTables tables)
     public Task<List<RankedBranch>> ReadPublishedAsync(string campaignId, CancellationToken ct = default) =>
         ReadAsync(Published, campaignId, ct);
 
-    public Task<RankedBranch?> GetProposedAsync(string campaignId, string branchId, CancellationToken ct = default) =>
-        GetAsync(Proposed, campaignId, branchId, ct);
-
-    public Task<RankedBranch?> GetPublishedAsync(string campaignId, string branchId, CancellationToken ct = default) =>
-        GetAsync(Published, campaignId, branchId, ct);
-
-    static async Task<RankedBranch?> GetAsync(TableClient table, string campaignId, string branchId, CancellationToken ct)
+    public async Task<RankedBranch?> GetProposedAsync(string campaignId, string branchId, CancellationToken ct = default)
     {
-        NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(campaignId, branchId, cancellationToken: ct);
+        NullableResponse<TableEntity> row = await Proposed.GetEntityIfExistsAsync<TableEntity>(campaignId, branchId, cancellationToken: ct);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 

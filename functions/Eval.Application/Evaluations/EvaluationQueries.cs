@@ -64,13 +64,12 @@ public sealed class EvaluationQueries(CampaignAccess access, EvaluationSteps ste
         };
     }
 
-    // A scored branch's explanation is its row in the list (two point reads at most); an unscored one's is its outcome.
+    // A scored branch's explanation is its row in the proposed list (one point read), which publication copies as it
+    // is; an unscored one's is its outcome.
     async Task<RatingExplanation?> WhyAsync(EvaluationRecord record, CampaignDefinition definition, CancellationToken ct)
     {
         if (record.Outcome != Outcomes.Scored) return RatingExplanation.NotRanked(record, definition.RubricFor(record.Category));
-        RankedBranch? rating = await ratings.GetPublishedAsync(record.CampaignId, record.BranchId, ct)
-            ?? await ratings.GetProposedAsync(record.CampaignId, record.BranchId, ct);
-        return rating?.Why;
+        return (await ratings.GetProposedAsync(record.CampaignId, record.BranchId, ct))?.Why;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Eval.Application.Ratings;
+using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
@@ -20,7 +21,7 @@ public sealed record JointVetoRecorded(string CampaignId, string BranchId, Joint
 /// the proposed list loses its level.
 /// </summary>
 public sealed class JointVetoCommands(CampaignAccess access, EvaluationSteps steps, EvaluationStore evaluations, RatingStore ratings,
-    RatingQueries lists, AuditStore audit, TimeProvider clock, ILogger<JointVetoCommands> log)
+    RatingQueries lists, AuditStore audit, RecordEvaluationActivity recorder, TimeProvider clock, ILogger<JointVetoCommands> log)
 {
     public async Task<Result<JointVetoRecorded>> RecordAsync(Caller caller, string campaignId, string branchId,
         Func<Task<Result<string>>> readBody, DurableTaskClient client, CancellationToken ct)
@@ -45,17 +46,19 @@ public sealed class JointVetoCommands(CampaignAccess access, EvaluationSteps ste
         await audit.AppendToCampaignAsync(campaignId,
             new HistoryEntry(veto.At, caller.Id, Roles.OrgDepartment, HistoryActions.JointVeto, $"{branchId}: {veto.Detail}"), ct);
 
-        var (record, etag) = await evaluations.GetExistingAsync(campaignId, branchId, ct);
+        var (record, _) = await evaluations.GetExistingAsync(campaignId, branchId, ct);
         if (record.Stage != Stages.Done)
             await client.RaiseEventAsync(InstanceIds.Evaluation(campaignId, branchId), EvaluationEvents.Closed,
                 new EvaluationClosed(veto.By, veto.At) { Veto = veto }, ct);
         else
         {
-            // Its workflow has ended and writes no more: the veto is the record's next change, linked as the workflow links.
-            var change = new EvaluationChange(campaignId, branchId, record.Seq + 1,
-                new HistoryEntry(veto.At, veto.By.Id, veto.By.Role, HistoryActions.JointVetoed, veto.Detail)) { Outcome = Outcomes.Vetoed };
-            string head = await audit.AppendAsync(campaignId, branchId, change.Seq, change.Entry, record.AuditHead, ct);
-            await evaluations.ApplyAsync(change, head, (record, etag), ct);
+            // Its workflow has ended and writes no more: the veto is the record's next change, recorded and linked as the
+            // workflow records its own (as a forced publication closes a stopped workflow's record).
+            await recorder.RunAsync(new EvaluationChange(campaignId, branchId, record.Seq + 1,
+                new HistoryEntry(veto.At, veto.By.Id, veto.By.Role, HistoryActions.JointVetoed, veto.Detail))
+            {
+                Outcome = Outcomes.Vetoed,
+            });
             // Asked of the list itself, not of the status read earlier: a proposal may have been written meanwhile.
             if (await ratings.GetProposedAsync(campaignId, branchId, ct) is not null)
             {
