@@ -85,6 +85,7 @@ var appTables = [
   'IdempotencyKeys'
   'SelfTests'
   'Evidence'
+  'Appraisals'
 ]
 
 var tags = { 'azd-env-name': environmentName }

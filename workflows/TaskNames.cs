@@ -21,4 +21,5 @@ public static class TaskNames
     public const string RevokeUpheldRatings = nameof(Activities.RevokeUpheldRatingsActivity);
     public const string RelayAcceptedActions = nameof(Activities.RelayAcceptedActionsActivity);
     public const string FindAcceptedAction = nameof(Activities.FindAcceptedActionActivity);
+    public const string CloseAppraisal = nameof(Activities.CloseAppraisalActivity);
 }

@@ -33,6 +33,7 @@ public static class WorkflowCatalog
         [TaskNames.RevokeUpheldRatings] = typeof(RevokeUpheldRatingsActivity),
         [TaskNames.RelayAcceptedActions] = typeof(RelayAcceptedActionsActivity),
         [TaskNames.FindAcceptedAction] = typeof(FindAcceptedActionActivity),
+        [TaskNames.CloseAppraisal] = typeof(CloseAppraisalActivity),
     };
 
     public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Eval.Application;
+using Eval.Application.Appraisals;
 using Eval.Application.Audit;
 using Eval.Application.Campaigns;
 using Eval.Application.Evidence;
@@ -35,6 +36,7 @@ public static class EvalApiServices
         services.AddSingleton(_ => StorageConnection.Read(configuration).CreateBlobServiceClient());
         services.AddSingleton<EvalTables>();
         services.AddSingleton<EvidenceStore>();
+        services.AddSingleton<AppraisalStore>();
         services.AddSingleton<EvidenceBlobs>();
         services.AddSingleton<UnitStore>();
         services.AddSingleton<CampaignStore>();
@@ -62,6 +64,8 @@ public static class EvalApiServices
         services.AddSingleton<SelfTestQueries>();
         services.AddSingleton<EvidenceCommands>();
         services.AddSingleton<EvidenceQueries>();
+        services.AddSingleton<AppraisalCommands>();
+        services.AddSingleton<AppraisalQueries>();
         services.AddSingleton<StageCounter>();
         services.AddSingleton<Idempotency>();
         services.AddSingleton<HealthHandler>();
@@ -74,6 +78,7 @@ public static class EvalApiServices
         services.AddSingleton<SchemaHandlers>();
         services.AddSingleton<AuditHandlers>();
         services.AddSingleton<EvidenceHandlers>();
+        services.AddSingleton<AppraisalHandlers>();
         foreach (Type activity in WorkflowCatalog.Activities.Values) services.AddTransient(activity);
         return services;
     }

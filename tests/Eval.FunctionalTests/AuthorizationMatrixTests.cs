@@ -43,6 +43,9 @@ namespace Eval.FunctionalTests;
 ///   POST …/evidence/{eid}/complete             branch-secretary covering the branch
 ///   GET  …/evidence/{eid}                      a working role covering the branch (its secretary, reviewers, scorers, org)
 ///   POST …/evaluations/{branch}/vetoes         org-department covering the branch (a joint veto, 联审)
+///   GET  …/evaluations/{branch}/appraisal      a working role covering the branch, or a member of the branch itself
+///   PUT  …/appraisal/roster                    branch-secretary or township-reviewer covering the branch
+///   POST …/appraisal/ballots                   a member of the branch itself (role member, unit the branch)
 ///   POST campaigns/{cid}/publication           org-department covering the campaign's unit
 ///   POST campaigns/{cid}/rehearsals            org-department covering the campaign's unit
 ///   POST campaigns/{cid}/objections            any role inside the campaign's unit (409 outside the public notice)
@@ -107,6 +110,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST evidence complete",       "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET evidence",                 "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST joint veto",              "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET appraisal",                "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
+        ("PUT appraisal roster",         "ok  ok  403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST appraisal ballot",        "403 403 403 403 ok",      "403 403 403 403 403",      "401", "401", "403"),
         ("POST publication",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST rehearsal",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST objections",              "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
@@ -157,6 +163,12 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/evidence/ev-{new string('0', 32)}", null, 404),
         // An invalid body: allowed callers get 422 and nothing is vetoed.
         ["POST joint veto"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/vetoes", w => "{}", 422),
+        // The campaign holds no members' appraisal: allowed callers get 404 and nothing is written.
+        ["GET appraisal"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/appraisal", null, 404),
+        ["PUT appraisal roster"] = new(HttpMethod.Put, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/appraisal/roster",
+            w => """{"memberCount":5}""", 404),
+        ["POST appraisal ballot"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/appraisal/ballots",
+            w => """{"choice":"satisfied"}""", 404),
         // Evaluations are unfinished and force is false: 409.
         ["POST publication"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/publication", w => """{"force":false}""", 409),
         // An invalid rehearsal: allowed callers get 422 and nothing is linked.
@@ -441,7 +453,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             };
             string below = role switch
             {
-                Roles.BranchSecretary => Branch[County.Id.Length..],    // .t01.b001
+                // A member belongs to a branch: the campaign's first.
+                Roles.BranchSecretary or Roles.Member => Branch[County.Id.Length..],    // .t01.b001
                 Roles.TownshipReviewer => Township[County.Id.Length..], // .t01
                 _ => "",
             };

@@ -21,7 +21,7 @@ public sealed class ProposeRatingsActivity(
         if (campaign.Status != CampaignStatus.Running) return (await ratings.ReadProposedAsync(input.CampaignId)).Count;
         CampaignDefinition definition = campaign.Definition;
         List<RankingEntry> entries = await reader.EntriesAsync(definition, input.CampaignId);
-        IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, definition.Levels, definition.Rubric.UnityMinShare,
+        IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, definition.RankedLevels(), definition.Rubric.UnityMinShare,
             definition.RankWithinCategory, await reader.AllocationUnitNamesAsync(definition));
         await ratings.WriteProposedAsync(input.CampaignId, ranking);
         await campaigns.UpdateAsync(input.CampaignId,

@@ -106,6 +106,9 @@ public sealed record LevelGate(string Kind)
     public string? Flag { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? MinFiles { get; init; }
+    /// <summary>Not written in a campaign's levels: the appraisal's gate (<see cref="AppraisalGate"/>) puts it there.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? MinSatisfaction { get; init; }
 }
 
 public static class GateKinds
@@ -113,7 +116,10 @@ public static class GateKinds
     public const string UnityShare = "unity-share";
     public const string Flag = "flag";
     public const string Evidence = "evidence";
+    /// <summary>The members' appraisal: valid, and at least the satisfaction; put on levels by the campaign's appraisal gate.</summary>
+    public const string Appraisal = "appraisal";
 
+    /// <summary>The kinds a campaign's levels may name (the appraisal's comes from its own gate).</summary>
     public static readonly IReadOnlyList<string> All = [UnityShare, Flag, Evidence];
 }
 
@@ -152,6 +158,26 @@ public sealed record CampaignDefinition(
     /// <summary>The rubrics of the categories of branch scored their own way (<see cref="BranchCategories"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, Rubric>? Rubrics { get; init; }
+
+    /// <summary>The members' appraisal (民主测评), when the campaign holds one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AppraisalDefinition? Appraisal { get; init; }
+
+    /// <summary>
+    /// The levels as ranked: the campaign's, with the appraisal's gate on every level above the one it caps at.
+    /// </summary>
+    public IReadOnlyList<Level> RankedLevels() => RankedLevels(Levels, Appraisal);
+
+    /// <summary><paramref name="levels"/> with <paramref name="appraisal"/>'s gate on every level above the one it caps at.</summary>
+    public static IReadOnlyList<Level> RankedLevels(IReadOnlyList<Level> levels, AppraisalDefinition? appraisal)
+    {
+        if (appraisal?.Gate is not { } gate) return levels;
+        int cap = gate.CapsAt == Ranking.NoLevel ? levels.Count : levels.ToList().FindIndex(l => l.Id == gate.CapsAt);
+        return [.. levels.Select((level, i) => i >= cap || cap < 0 ? level : level with
+        {
+            Gates = [.. level.Gates ?? [], new LevelGate(GateKinds.Appraisal) { MinSatisfaction = gate.MinSatisfaction }],
+        })];
+    }
 
     /// <summary>The rubric a branch of <paramref name="category"/> is scored by: its category's, or the campaign's.</summary>
     public Rubric RubricFor(string? category) =>

@@ -5,9 +5,12 @@ public static class Stages
     public const string AwaitingSelfAssessment = "awaiting-self-assessment";
     public const string AwaitingTownshipReview = "awaiting-township-review";
     public const string AwaitingCountyScore = "awaiting-county-score";
+    /// <summary>Scored, waiting for the members' appraisal (民主测评) to close: the score takes its result.</summary>
+    public const string AwaitingAppraisal = "awaiting-appraisal";
     public const string Done = "done";
 
-    public static readonly IReadOnlyList<string> All = [AwaitingSelfAssessment, AwaitingTownshipReview, AwaitingCountyScore, Done];
+    public static readonly IReadOnlyList<string> All =
+        [AwaitingSelfAssessment, AwaitingTownshipReview, AwaitingCountyScore, AwaitingAppraisal, Done];
 }
 
 public static class Outcomes

@@ -36,12 +36,13 @@ public sealed record JointVeto(string Department, string DocumentRef, string Rea
 public sealed record EvaluationInput(string CampaignId, string BranchId, DateTimeOffset StartedAt, EvaluationRules Rules)
 {
     /// <summary>The version new evaluations start with (see docs/workflows.md, "Versioning").</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>
     /// Which calls the orchestration makes, fixed at its start, so a running one replays the calls it made before:
     /// 0 (absent in inputs written before versions) is the first; from 1, at a missed self-assessment deadline the
-    /// orchestration asks the record's outbox for a self-assessment accepted in time (FindAcceptedAction).
+    /// orchestration asks the record's outbox for a self-assessment accepted in time (FindAcceptedAction); from 2, a
+    /// campaign's members' appraisal runs beside the stages (its timer, CloseAppraisal, and the wait for it before the score).
     /// </summary>
     public int Version { get; init; }
 }
@@ -49,11 +50,21 @@ public sealed record EvaluationInput(string CampaignId, string BranchId, DateTim
 public sealed record EvaluationRules(Rubric Rubric, TimeSpan SelfAssessment, TimeSpan TownshipReview, TimeSpan CountyScoring,
     int MaxReturns, int ScorersPerBranch)
 {
+    /// <summary>The campaign's members' appraisal (民主测评), if it holds one (read from version 2 on).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AppraisalDefinition? Appraisal { get; init; }
+
     /// <summary>The rules of a branch of <paramref name="category"/>: the campaign's, with its category's rubric.</summary>
     public static EvaluationRules From(CampaignDefinition c, string? category = null) => new(c.RubricFor(category),
         IsoDuration.Parse(c.Schedule.SelfAssessment), IsoDuration.Parse(c.Schedule.TownshipReview),
-        IsoDuration.Parse(c.Schedule.CountyScoring), c.MaxReturns, c.ScorersPerBranch);
+        IsoDuration.Parse(c.Schedule.CountyScoring), c.MaxReturns, c.ScorersPerBranch)
+    {
+        Appraisal = c.Appraisal,
+    };
 }
+
+/// <summary>What CloseAppraisalActivity seals and counts: one branch's ballots, by the campaign's appraisal.</summary>
+public sealed record CloseAppraisalInput(string CampaignId, string BranchId, AppraisalDefinition Appraisal);
 
 public sealed record EvaluationResult(string Outcome, decimal? FinalScore, decimal? UnityShare);
 

@@ -29,6 +29,10 @@ public sealed record EvaluationRecord
     public ScoreBreakdown? Breakdown { get; init; }
     /// <summary>A veto from another department (联审); the evaluation ends vetoed whatever its workflow decides.</summary>
     public JointVeto? JointVeto { get; init; }
+    /// <summary>When the members' appraisal opened, for a window that opens with the first self-assessment.</summary>
+    public DateTimeOffset? AppraisalOpensAt { get; init; }
+    /// <summary>The members' appraisal as counted when its window closed (counts, never ballots).</summary>
+    public AppraisalResult? Appraisal { get; init; }
     public SubmissionEntry? Submission { get; init; }
     public ReviewEntry? Review { get; init; }
     public IReadOnlyList<ScoreEntry> Scores { get; init; } = [];
@@ -73,6 +77,8 @@ public sealed record EvaluationChange(string CampaignId, string BranchId, int Se
     public decimal? FinalScore { get; init; }
     public decimal? UnityShare { get; init; }
     public ScoreBreakdown? Breakdown { get; init; }
+    public DateTimeOffset? AppraisalOpensAt { get; init; }
+    public AppraisalResult? Appraisal { get; init; }
 
     public EvaluationRecord ApplyTo(EvaluationRecord r) => r with
     {
@@ -88,6 +94,8 @@ public sealed record EvaluationChange(string CampaignId, string BranchId, int Se
         FinalScore = FinalScore ?? r.FinalScore,
         UnityShare = UnityShare ?? r.UnityShare,
         Breakdown = Breakdown ?? r.Breakdown,
+        AppraisalOpensAt = AppraisalOpensAt ?? r.AppraisalOpensAt,
+        Appraisal = Appraisal ?? r.Appraisal,
         History = [.. r.History, Entry],
         Seq = Seq,
     };

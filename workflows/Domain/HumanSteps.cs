@@ -346,6 +346,7 @@ public static class HistoryActions
     public const string Closed = "closed";
     public const string ClosedDetail = "publication was forced before this evaluation finished";
     public const string JointVetoed = "joint-vetoed";
+    public const string AppraisalClosed = "appraisal-closed";
 
     // The campaign's own chain.
     public const string ObjectionFiled = "objection-filed";

@@ -6,13 +6,18 @@ namespace Eval.Workflows.Domain;
 /// <summary>
 /// A scored, non-vetoed branch as it enters the ranking, with its category (村, 社区, …) where the campaign ranks by it,
 /// and what the level gates ask about: its rubric's unity minimum share (when its category's rubric has its own), the
-/// flags its county scorers set and the number of uploaded files its self-assessment cites.
+/// flags its county scorers set, the number of uploaded files its self-assessment cites and its members' appraisal
+/// (the satisfaction of a valid one, or why it does not count).
 /// </summary>
 public sealed record RankingEntry(string BranchId, string BranchName, decimal Score, decimal UnityShare, string? Category = null)
 {
     public decimal? UnityMinShare { get; init; }
     public IReadOnlyCollection<string> Flags { get; init; } = [];
     public int EvidenceFiles { get; init; }
+    /// <summary>The satisfaction of a valid appraisal (0 to 1); null when it does not count or did not take place.</summary>
+    public decimal? AppraisalSatisfaction { get; init; }
+    /// <summary>Why the appraisal does not count, when it does not.</summary>
+    public string? AppraisalInvalid { get; init; }
 }
 
 /// <summary>
@@ -65,6 +70,7 @@ public static class MissReasons
     public const string UnityShare = GateKinds.UnityShare;
     public const string Flag = GateKinds.Flag;
     public const string Evidence = GateKinds.Evidence;
+    public const string Appraisal = GateKinds.Appraisal;
     public const string QuotaFull = "quota-full";
     public const string Veto = "veto";
     public const string NoScore = "no-score";
@@ -217,7 +223,12 @@ public static class Ranking
                     $"no county scorer marked it {gate.Flag}"),
                 GateKinds.Evidence when entry.EvidenceFiles < gate.MinFiles => new(level.Id, MissReasons.Evidence,
                     $"{entry.EvidenceFiles} uploaded files cited < {gate.MinFiles}"),
-                GateKinds.UnityShare or GateKinds.Flag or GateKinds.Evidence => null,
+                GateKinds.Appraisal when entry.AppraisalSatisfaction is null => new(level.Id, MissReasons.Appraisal,
+                    $"members' appraisal does not count: {entry.AppraisalInvalid ?? "none took place"}"),
+                GateKinds.Appraisal when entry.AppraisalSatisfaction < gate.MinSatisfaction => new(level.Id, MissReasons.Appraisal,
+                    $"members' satisfaction {AppraisalResult.Percent(entry.AppraisalSatisfaction.Value)} < " +
+                    AppraisalResult.Percent(gate.MinSatisfaction.Value)),
+                GateKinds.UnityShare or GateKinds.Flag or GateKinds.Evidence or GateKinds.Appraisal => null,
                 _ => throw new ArgumentException($"'{gate.Kind}' is not a level gate.", nameof(level)),
             };
             if (miss is not null) return miss;

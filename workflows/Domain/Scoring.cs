@@ -14,11 +14,11 @@ public sealed record AwardedBonus(string Item, decimal Points, string Reason);
 
 /// <summary>
 /// What counts beside the criteria's points: every deduction applied (by the township reviewer and each county scorer),
-/// every bonus each county scorer awarded, and the appraisal's satisfaction (0 to 100) where the rubric has that
-/// component (none: it counts 0).
+/// every bonus each county scorer awarded, and the members' appraisal (民主测评: the mean of the ballots' values, 0 to 100,
+/// kept as a sum over the ballots so it stays exact) where the rubric has that component (none: it counts 0).
 /// </summary>
 public sealed record ScoreAdjustments(IReadOnlyList<AppliedDeduction> Deductions, IReadOnlyList<AwardedBonus> Bonuses,
-    decimal? Appraisal = null)
+    AppraisalMean? Appraisal = null)
 {
     public static readonly ScoreAdjustments None = new([], []);
 
@@ -81,8 +81,8 @@ public static class Scoring
         ArgumentNullException.ThrowIfNull(rubric);
         ArgumentNullException.ThrowIfNull(scorerPoints);
         ArgumentNullException.ThrowIfNull(adjustments);
-        if (adjustments.Appraisal is < 0m or > 100m)
-            throw new ArgumentOutOfRangeException(nameof(adjustments), adjustments.Appraisal, "The appraisal is between 0 and 100.");
+        if (adjustments.Appraisal is { } appraisal && (appraisal.Count < 1 || appraisal.Sum < 0m || appraisal.Sum > 100m * appraisal.Count))
+            throw new ArgumentOutOfRangeException(nameof(adjustments), appraisal, "The appraisal is between 0 and 100 a ballot.");
         if (scorerPoints.Count == 0)
             throw new ArgumentException("At least one scorer's points are needed.", nameof(scorerPoints));
 
@@ -134,9 +134,10 @@ public static class Scoring
             throw new ArgumentException("The rubric's weighted maximum points must be positive.", nameof(rubric));
 
         // Everything over one denominator, divided once at the end: the total stays exact, and a total of exactly .xx5
-        // is rounded as such rather than from a quotient already cut short.
-        decimal denominator = scorers * weightedMax;
-        decimal baseNumerator = 100m * weightedSum;
+        // is rounded as such rather than from a quotient already cut short. The appraisal's ballots join the denominator.
+        decimal ballots = adjustments.Appraisal?.Count ?? 1;
+        decimal denominator = scorers * weightedMax * ballots;
+        decimal baseNumerator = 100m * weightedSum * ballots;
         IReadOnlyList<DeductionLine> deductions = Deduct(rubric, adjustments.Deductions);
         decimal deductionTotal = deductions.Sum(d => d.Points);
         decimal basicNumerator = Math.Max(0m, baseNumerator - deductionTotal * denominator);
@@ -148,13 +149,13 @@ public static class Scoring
         decimal bonusTotal = bonusTotalSum / scorers;
 
         var components = new List<ComponentLine>();
-        decimal totalNumerator = bonusTotalSum * weightedMax;
+        decimal totalNumerator = bonusTotalSum * weightedMax * ballots;
         foreach (ScoreComponent component in rubric.ScoredComponents())
         {
             decimal numerator = component.Kind switch
             {
                 ScoreComponents.Basic => basicNumerator,
-                ScoreComponents.Appraisal => (adjustments.Appraisal ?? 0m) * denominator,
+                ScoreComponents.Appraisal => (adjustments.Appraisal?.Sum ?? 0m) * scorers * weightedMax,
                 _ => throw new ArgumentException($"'{component.Kind}' is not a score component.", nameof(rubric)),
             };
             totalNumerator += component.Weight * numerator;

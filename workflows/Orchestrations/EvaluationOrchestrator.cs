@@ -8,8 +8,9 @@ namespace Eval.Workflows.Orchestrations;
 /// <summary>
 /// One branch through the campaign: self-assessment → township review (possibly returned, up to maxReturns
 /// times) → county scoring by k scorers → an outcome. Each human step (<see cref="HumanSteps"/>) is awaited by its
-/// type, raced against a durable timer; a forced publication closes it at any wait. Every decision is written by
-/// RecordEvaluationActivity.
+/// type, raced against a durable timer; a forced publication closes it at any wait. A campaign's members' appraisal
+/// (民主测评) runs beside the stages on a timer of its own: counted when its window closes, whatever stage that finds,
+/// and waited for before the score. Every decision is written by RecordEvaluationActivity.
 /// </summary>
 public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, EvaluationResult>
 {
@@ -35,6 +36,10 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         readonly EventInbox inbox = new(context);
         readonly EvaluationRules rules = input.Rules;
         Task<EvaluationClosed>? closed;
+        // The members' appraisal, from version 2: the timer of its window's close once the window is open, then its count.
+        readonly AppraisalDefinition? appraisalRules = input.Version >= 2 ? input.Rules.Appraisal : null;
+        Task? appraisalCloses;
+        AppraisalResult? appraisal;
         // The start wrote Seq 0 (stage awaiting-self-assessment); each decision here is the next Seq.
         int seq;
         int round;
@@ -45,6 +50,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         {
             closed = context.WaitForExternalEvent<EvaluationClosed>(EvaluationEvents.Closed);
             DateTimeOffset selfAssessmentDeadline = input.StartedAt + rules.SelfAssessment;
+            if (appraisalRules?.OpensAt is { } fixedOpening) OpenAppraisal(fixedOpening);
 
             while (true)
             {
@@ -58,12 +64,16 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
 
                 DateTimeOffset reviewDeadline = Now + rules.TownshipReview;
                 string detail = submitted!.Assessment.HistoryDetail(round);
+                // An appraisal without a fixed time opens with the first submission, as the API accepted it.
+                DateTimeOffset? appraisalOpens = appraisalRules is { OpensAt: null } && appraisalCloses is null ? submitted.At : null;
+                if (appraisalOpens is { } opens) OpenAppraisal(opens);
                 await RecordAsync(Change(Entry(submitted.By, HistoryActions.SelfAssessmentSubmitted, detail, submitted.At))
                 with {
                     Stage = Stages.AwaitingTownshipReview,
                     Submission = new SubmissionEntry(submitted.Assessment, submitted.By, submitted.At, round),
                     StageDeadline = reviewDeadline,
                     Overdue = false,
+                    AppraisalOpensAt = appraisalOpens,
                 });
 
                 // 2. The township's review: approve, return (the branch reworks it) or reject.
@@ -137,17 +147,45 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         }
 
         /// <summary>
-        /// The score from every scorer's points, the township's and the scorers' deductions and the scorers' bonuses
-        /// (docs/scoring.md); events from before deductions and bonuses carry none, so they score as they did.
+        /// The score from every scorer's points, the township's and the scorers' deductions, the scorers' bonuses and the
+        /// members' appraisal (docs/scoring.md); events from before deductions and bonuses carry none, so they score as
+        /// they did. An appraisal still open is waited for: the last score is recorded, and its close finishes the evaluation.
         /// </summary>
-        Task<EvaluationResult> CompleteScoringAsync(TownshipReview approval, List<ScoreEntry> scores, ScoreEntry last, string detail)
+        async Task<EvaluationResult> CompleteScoringAsync(TownshipReview approval, List<ScoreEntry> scores, ScoreEntry last, string detail)
         {
-            ScoreBreakdown breakdown = Scoring.Breakdown(rules.Rubric, scores.Select(s => s.Score.Scores).ToList(),
-                ScoreAdjustments.Of(approval, scores.Select(s => s.Score)));
             string? veto = scores.Select(s => s.Score.Veto).FirstOrDefault(v => v is not null);
             string outcome = veto is null ? Outcomes.Scored : Outcomes.Vetoed;
-            return FinishAsync(outcome, breakdown.Result, Entry(last.By, HistoryActions.CountyScored, detail, last.At), addScore: last,
-                breakdown: breakdown);
+            HistoryEntry entry = Entry(last.By, HistoryActions.CountyScored, detail, last.At);
+            ScoreEntry? addScore = last;
+            if (appraisalCloses is not null && appraisal is null && outcome == Outcomes.Scored)
+            {
+                await RecordAsync(Change(entry) with { AddScore = last, Stage = Stages.AwaitingAppraisal, ClearStageDeadline = true });
+                Status(Stages.AwaitingAppraisal);
+                await Task.WhenAny(appraisalCloses, closed!);
+                if (closed!.IsCompleted) return await CloseAsync();
+                appraisal = await CountAppraisalAsync();
+                (entry, addScore) = (AppraisalEntry(appraisal), null);
+            }
+            ScoreBreakdown breakdown = Scoring.Breakdown(rules.Rubric, scores.Select(s => s.Score.Scores).ToList(),
+                ScoreAdjustments.Of(approval, scores.Select(s => s.Score)) with { Appraisal = appraisal?.ScoreValue });
+            return await FinishAsync(outcome, breakdown.Result, entry, addScore: addScore, breakdown: breakdown,
+                appraisal: addScore is null ? appraisal : null);
+        }
+
+        /// <summary>Arms the timer of the appraisal's close: the window runs from <paramref name="opens"/>, beside the stages.</summary>
+        void OpenAppraisal(DateTimeOffset opens) => appraisalCloses = Deadline.PassAsync(context, appraisalRules!.ClosesAt(opens));
+
+        /// <summary>Seals the branch's ballot box and counts it (counts, never ballots).</summary>
+        Task<AppraisalResult> CountAppraisalAsync() => context.CallActivityAsync<AppraisalResult>(TaskNames.CloseAppraisal,
+            new CloseAppraisalInput(input.CampaignId, input.BranchId, appraisalRules!), ActivityRetry.Options);
+
+        HistoryEntry AppraisalEntry(AppraisalResult result) => Entry(SystemActor.Instance, HistoryActions.AppraisalClosed, result.Detail);
+
+        /// <summary>The appraisal's window closed during a stage: counted and recorded there; the stage goes on.</summary>
+        async Task RecordAppraisalAsync()
+        {
+            appraisal = await CountAppraisalAsync();
+            await RecordAsync(Change(AppraisalEntry(appraisal)) with { Appraisal = appraisal });
         }
 
         /// <summary>
@@ -181,8 +219,15 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             while (true)
             {
                 Task<TEvent> next = inbox.Next<TEvent>(name);
-                if (!await Deadline.WinsAsync(context, Task.WhenAny(next, closed!), deadline)) return (null, WaitEnd.Deadline);
+                bool appraisalOpen = appraisalCloses is not null && appraisal is null;
+                Task any = appraisalOpen ? Task.WhenAny(next, closed!, appraisalCloses!) : Task.WhenAny(next, closed!);
+                if (!await Deadline.WinsAsync(context, any, deadline)) return (null, WaitEnd.Deadline);
                 if (closed!.IsCompleted) return (null, WaitEnd.Closed);
+                if (appraisalOpen && appraisalCloses!.IsCompleted)
+                {
+                    await RecordAppraisalAsync();
+                    if (!next.IsCompleted) continue;
+                }
                 TEvent e = inbox.Take<TEvent>(name);
                 if (e.Round == round && accept(e)) return (e, WaitEnd.Event);
                 // Stale or duplicate (the API checks too; this keeps the orchestration safe if one slips through).
@@ -201,12 +246,12 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         }
 
         async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null,
-            ScoreEntry? addScore = null, ScoreBreakdown? breakdown = null)
+            ScoreEntry? addScore = null, ScoreBreakdown? breakdown = null, AppraisalResult? appraisal = null)
         {
             await RecordAsync(Change(entry) with
             {
                 Stage = Stages.Done, Outcome = outcome, Review = review, AddScore = addScore, ClearStageDeadline = true,
-                FinalScore = score?.Final, UnityShare = score?.UnityShare, Breakdown = breakdown,
+                FinalScore = score?.Final, UnityShare = score?.UnityShare, Breakdown = breakdown, Appraisal = appraisal,
             });
             Status(Stages.Done);
             log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) done: {Outcome} {Score}",

@@ -18,20 +18,22 @@ public static class CampaignRules
         var errors = new List<FieldError>();
         CheckUnit(campaign.Unit, errors);
         if (campaign.Rubric is { } rubric)
-            CheckRubric(rubric, "/rubric", errors);
+            CheckRubric(rubric, "/rubric", campaign.Appraisal is not null, errors);
         foreach ((string category, Rubric categoryRubric) in campaign.Rubrics ?? new Dictionary<string, Rubric>())
         {
             string pointer = JsonPointer.Append("/rubrics", category);
             if (!BranchCategories.All.Contains(category, StringComparer.Ordinal))
                 errors.Add(new FieldError(pointer, $"must be a category of branch: {string.Join(", ", BranchCategories.All)}"));
             else if (categoryRubric is not null)
-                CheckRubric(categoryRubric, pointer, errors);
+                CheckRubric(categoryRubric, pointer, campaign.Appraisal is not null, errors);
         }
         CheckLevels(campaign.Levels ?? [], errors);
         CheckAllocations(campaign, errors);
         CheckGates(campaign, errors);
         if (campaign.Schedule is { } schedule)
             CheckSchedule(schedule, errors);
+        if (campaign.Appraisal is { } appraisal)
+            CheckAppraisal(appraisal, campaign.Levels ?? [], errors);
         return errors.Distinct().OrderBy(e => e.Pointer, JsonPointer.Order).ToList();
     }
 
@@ -44,14 +46,14 @@ public static class CampaignRules
             errors.Add(new FieldError("/unit", $"must be a city or a county, not a {UnitPath.KindOf(unit)}"));
     }
 
-    static void CheckRubric(Rubric rubric, string pointer, List<FieldError> errors)
+    static void CheckRubric(Rubric rubric, string pointer, bool hasAppraisal, List<FieldError> errors)
     {
         CheckCriteria(rubric, pointer, errors);
         CheckUniqueIds(pointer + "/vetoItems", (rubric.VetoItems ?? []).Select(v => v.Id).ToList(), "veto item", errors);
         CheckUniqueIds(pointer + "/flags", (rubric.Flags ?? []).Select(f => f.Id).ToList(), "flag", errors);
         CheckSections(rubric, pointer, errors);
         CheckAdjustments(rubric, pointer, errors);
-        CheckComponents(rubric, pointer + "/components", errors);
+        CheckComponents(rubric, pointer + "/components", hasAppraisal, errors);
     }
 
     static void CheckCriteria(Rubric rubric, string rubricPointer, List<FieldError> errors)
@@ -112,7 +114,7 @@ public static class CampaignRules
     }
 
     // The weights share out the whole score: basic is always part of it, each kind once, and they add up to exactly 1.
-    static void CheckComponents(Rubric rubric, string pointer, List<FieldError> errors)
+    static void CheckComponents(Rubric rubric, string pointer, bool hasAppraisal, List<FieldError> errors)
     {
         IReadOnlyList<ScoreComponent> components = rubric.Components ?? [];
         if (components.Count == 0) return;
@@ -122,9 +124,9 @@ public static class CampaignRules
             string item = JsonPointer.Append(pointer, i);
             if (!ScoreComponents.All.Contains(components[i].Kind, StringComparer.Ordinal))
                 errors.Add(new FieldError(item + "/kind", $"must be one of: {string.Join(", ", ScoreComponents.All)}"));
-            // The appraisal's stage (民主测评) is not run yet: a weight on it would score every branch 0 there.
-            else if (components[i].Kind == ScoreComponents.Appraisal)
-                errors.Add(new FieldError(item + "/kind", "needs the members' appraisal (民主测评), which campaigns do not run yet"));
+            // Without the campaign's appraisal (民主测评) a weight on it would score every branch 0 there.
+            else if (components[i].Kind == ScoreComponents.Appraisal && !hasAppraisal)
+                errors.Add(new FieldError(item + "/kind", "needs the campaign's members' appraisal (民主测评, /appraisal)"));
             if (components[i].Weight is <= 0 or > 1)
                 errors.Add(new FieldError(item + "/weight", "must be > 0 and ≤ 1"));
         }
@@ -228,6 +230,27 @@ public static class CampaignRules
                         $"must be a flag of the rubric{(rubrics.Length > 1 ? " of every category" : "")}"));
             }
         }
+    }
+
+    // The window is a duration, the choices are told apart by id, and the gate caps at a level below the top one (or none).
+    static void CheckAppraisal(AppraisalDefinition appraisal, IReadOnlyList<Level> levels, List<FieldError> errors)
+    {
+        CheckDuration("/appraisal/window", appraisal.Window, errors);
+        IReadOnlyList<AppraisalChoice> choices = appraisal.Choices ?? [];
+        CheckUniqueIds("/appraisal/choices", choices.Select(c => c.Id).ToList(), "choice", errors);
+        for (int i = 0; i < choices.Count; i++)
+            if (choices[i].Value is < 0 or > 100)
+                errors.Add(new FieldError(JsonPointer.Append("/appraisal/choices", i) + "/value", "must be 0 to 100"));
+        if (choices.Count < 2)
+            errors.Add(new FieldError("/appraisal/choices", "needs at least two choices"));
+        if (appraisal.MinParticipation is <= 0 or > 1)
+            errors.Add(new FieldError("/appraisal/minParticipation", "must be > 0 and ≤ 1"));
+        if (appraisal.Gate is not { } gate) return;
+        if (gate.MinSatisfaction is <= 0 or > 1)
+            errors.Add(new FieldError("/appraisal/gate/minSatisfaction", "must be > 0 and ≤ 1"));
+        string[] below = [.. levels.Skip(1).Select(l => l.Id), Ranking.NoLevel];
+        if (!below.Contains(gate.CapsAt, StringComparer.Ordinal))
+            errors.Add(new FieldError("/appraisal/gate/capsAt", $"must be a level below the top one, or none: {string.Join(", ", below)}"));
     }
 
     static void CheckSchedule(Schedule schedule, List<FieldError> errors)

@@ -21,12 +21,14 @@ public static class SchemaCatalog
     public const string EvidenceSlot = "evidence-slot";
     public const string JointVeto = "joint-veto";
     public const string Rehearsal = "rehearsal";
+    public const string AppraisalRoster = "appraisal-roster";
+    public const string AppraisalBallot = "appraisal-ballot";
 
     // Before StaticNames: static fields are initialized in the order they are written.
     static readonly string[] Listed =
     [
-        Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, Rehearsal, Publication, Objection, ObjectionResolution,
-        ObjectionResolutions,
+        Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, AppraisalRoster, AppraisalBallot, Rehearsal, Publication, Objection,
+        ObjectionResolution, ObjectionResolutions,
     ];
 
     /// <summary>

@@ -18,9 +18,10 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string IdempotencyKeys = "IdempotencyKeys";
     public const string SelfTests = "SelfTests";
     public const string Evidence = "Evidence";
+    public const string Appraisals = "Appraisals";
 
     public static readonly IReadOnlyList<string> All =
-        [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence];
+        [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals];
 
     public TableServiceClient Service { get; } = service;
 

@@ -191,6 +191,11 @@ public sealed class EvaluationStore(EvalTables tables)
             ["Flags"] = r.Scores.SelectMany(s => s.Score.Flags ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
                 .ToArray() is { Length: > 0 } flags ? string.Join(',', flags) : null,
             ["EvidenceFiles"] = r.Submission?.Assessment.Evidence?.Count(e => e.File is not null) ?? 0,
+            ["AppraisalOpensAt"] = r.AppraisalOpensAt,
+            ["Appraisal"] = r.Appraisal is null ? null : Json.Write(r.Appraisal),
+            // The appraisal's gate reads these two: the satisfaction of a valid appraisal, or why it does not count.
+            ["AppraisalSatisfaction"] = r.Appraisal is { Valid: true, Satisfaction: { } satisfaction } ? (double)satisfaction : null,
+            ["AppraisalInvalid"] = r.Appraisal?.Invalid,
         };
         // Settled actions are dropped here, at the record's next write, whoever writes it.
         List<AcceptedAction> outbox = [.. r.UnsettledActions()];
@@ -222,6 +227,8 @@ public sealed class EvaluationStore(EvalTables tables)
         Review = Json.Read<ReviewEntry>(TableText.Read(e, "Review")),
         Breakdown = Json.Read<ScoreBreakdown>(TableText.Read(e, "Breakdown")),
         JointVeto = Json.Read<JointVeto>(e.GetString("JointVeto")),
+        AppraisalOpensAt = e.GetDateTimeOffset("AppraisalOpensAt"),
+        Appraisal = Json.Read<AppraisalResult>(e.GetString("Appraisal")),
         Scores = Json.Read<List<ScoreEntry>>(TableText.Read(e, "Scores")) ?? [],
         History = Json.Read<List<HistoryEntry>>(TableText.Read(e, "History")) ?? [],
         Seq = e.GetInt32("Seq") ?? 0,

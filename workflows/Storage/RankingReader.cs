@@ -22,7 +22,8 @@ public sealed class RankingReader(EvaluationStore evaluations, UnitStore units)
             : [];
         var entries = new List<RankingEntry>();
         string[]? columns = rescore is null
-            ? ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare", "Category", "Flags", "EvidenceFiles", "JointVeto"]
+            ? ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare", "Category", "Flags", "EvidenceFiles", "JointVeto",
+                "AppraisalSatisfaction", "AppraisalInvalid"]
             : null;
         await foreach (var row in evaluations.Query(campaignId, null, null, select: columns, pageSize: 1000).WithCancellation(ct))
         {
@@ -35,7 +36,10 @@ public sealed class RankingReader(EvaluationStore evaluations, UnitStore units)
             {
                 EvaluationRecord record = EvaluationStore.FromEntity(row);
                 ScoreResult result = Scoring.Breakdown(rescore(rubric), [.. record.Scores.Select(s => s.Score.Scores)],
-                    ScoreAdjustments.Of(record.Review?.Review, record.Scores.Select(s => s.Score))).Result;
+                    ScoreAdjustments.Of(record.Review?.Review, record.Scores.Select(s => s.Score)) with
+                    {
+                        Appraisal = record.Appraisal?.ScoreValue,
+                    }).Result;
                 (score, share) = (result.Final, result.UnityShare);
             }
             entries.Add(new RankingEntry(row.RowKey, row.GetString("BranchName") ?? row.RowKey, score, share, category)
@@ -43,6 +47,8 @@ public sealed class RankingReader(EvaluationStore evaluations, UnitStore units)
                 UnityMinShare = rubric.UnityMinShare,
                 Flags = row.GetString("Flags")?.Split(',') ?? [],
                 EvidenceFiles = row.GetInt32("EvidenceFiles") ?? 0,
+                AppraisalSatisfaction = row.GetDouble("AppraisalSatisfaction") is double satisfaction ? (decimal)satisfaction : null,
+                AppraisalInvalid = row.GetString("AppraisalInvalid"),
             });
         }
         return entries;

@@ -32,11 +32,15 @@ public sealed record EvaluationView(string CampaignId, string BranchId, string B
     /// <summary>Why the branch has its level: from the proposed (or published) list once there is one, or why it has none.</summary>
     public RatingExplanation? Why { get; init; }
 
+    /// <summary>The members' appraisal as counted when its window closed (counts from 5 ballots; never who chose what).</summary>
+    public Appraisals.AppraisalResultView? Appraisal { get; init; }
+
     public static EvaluationView Of(EvaluationRecord e, DateTimeOffset now, IReadOnlyList<EvidenceView> evidence) =>
         new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare,
             e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History, evidence)
         {
             Category = e.Category, Breakdown = e.Breakdown,
+            Appraisal = e.Appraisal is { } appraisal ? Appraisals.AppraisalResultView.Of(appraisal) : null,
         };
 }
 

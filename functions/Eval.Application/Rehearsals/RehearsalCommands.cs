@@ -48,7 +48,7 @@ public sealed class RehearsalCommands(CampaignAccess access, RankingReader reade
 
         Func<Rubric, Rubric>? rescore = tried.UnityWeight is { } weight ? r => r with { UnityWeight = weight } : null;
         List<RankingEntry> entries = await reader.EntriesAsync(rehearsed, campaignId, rescore, ct);
-        IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, rehearsed.Levels, rehearsed.Rubric.UnityMinShare,
+        IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, rehearsed.RankedLevels(), rehearsed.Rubric.UnityMinShare,
             rehearsed.RankWithinCategory);
 
         // Counted per unit one level below the campaign's: the counties of a city, the townships of a county.

@@ -62,6 +62,17 @@ public static class RequestExamples
                      "reason":"支部书记受党内严重警告处分"}
                     """),
             ],
+            [SchemaCatalog.AppraisalRoster] =
+            [
+                new("members", "The members who may vote, by their sign-in ids (no names)", """
+                    {"members":["m-0153","m-0154","m-0155","m-0156","m-0157","m-0158"]}
+                    """),
+                new("count", "Only the number of members, who vote with their own member tokens", """{"memberCount":15}"""),
+            ],
+            [SchemaCatalog.AppraisalBallot] =
+            [
+                new("satisfied", "满意", """{"choice":"satisfied"}"""),
+            ],
             [SchemaCatalog.Rehearsal] =
             [
                 new("per-township", "The top level's places handed to each township, 30 % of its ranked branches", """

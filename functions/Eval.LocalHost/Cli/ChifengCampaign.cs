@@ -56,9 +56,34 @@ public static class ChifengCampaign
     public static CampaignDefinition Definition(string id, string unit, string title) =>
         new(id, title, unit, Rubric, Levels, Schedule, ScorersPerBranch: 1, MaxReturns: 2);
 
-    /// <summary>The demo campaign that <c>seed</c> starts over 红山区, the README's example.</summary>
+    /// <summary>
+    /// The members' appraisal (民主测评) as practised: a week from the self-assessment, 满意 / 基本满意 / 不满意
+    /// counting 100 / 80 / 0, valid when two thirds of the members vote; below 60% satisfied a branch is at most
+    /// 合格党支部.
+    /// </summary>
+    public static AppraisalDefinition Appraisal { get; } = new("P7D",
+        [
+            new AppraisalChoice("satisfied", "满意", 100), new AppraisalChoice("fair", "基本满意", 80),
+            new AppraisalChoice("dissatisfied", "不满意", 0),
+        ],
+        MinParticipation: 0.6667m)
+    {
+        Gate = new AppraisalGate(MinSatisfaction: 0.6m, CapsAt: "qualified"),
+    };
+
+    /// <summary><paramref name="campaign"/> with the members' appraisal counting for 30% of the score (basic 70%).</summary>
+    public static CampaignDefinition WithAppraisal(this CampaignDefinition campaign, AppraisalDefinition? appraisal = null) => campaign with
+    {
+        Appraisal = appraisal ?? Appraisal,
+        Rubric = campaign.Rubric with
+        {
+            Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.3m)],
+        },
+    };
+
+    /// <summary>The demo campaign that <c>seed</c> starts over 红山区, the README's example, with the members' appraisal.</summary>
     public static CampaignDefinition Hongshan { get; } =
-        Definition("hongshan-2026", "chifeng.hongshan", "红山区2026年度最强党支部评定");
+        Definition("hongshan-2026", "chifeng.hongshan", "红山区2026年度最强党支部评定").WithAppraisal();
 
     // The API's own options; a level without a quota leaves the member out, as the campaign schema has no null for it.
     static readonly JsonSerializerOptions BodyOptions = new(JsonBody.Options)

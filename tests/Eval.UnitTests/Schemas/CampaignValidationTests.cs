@@ -81,10 +81,10 @@ public class CampaignValidationTests
     [Fact]
     public async Task A_duplicate_level_id_is_reported_at_the_second_one()
     {
-        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["levels"]![2]!["id"] = "strongest");
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["levels"]![1]!["id"] = "strongest");
 
         FieldError error = Assert.Single(await SampleBodies.CheckCampaignAsync(json));
-        Assert.Equal("/levels/2/id", error.Pointer);
+        Assert.Equal("/levels/1/id", error.Pointer);
     }
 
     [Theory]
@@ -268,10 +268,10 @@ public class CampaignValidationTests
         { "a bonus cap without bonuses", r => r with { Bonuses = [] }, "/rubric/bonusCap", "no bonus items" },
         { "weights that do not add up to 1", r => r with { Components = [new ScoreComponent(ScoreComponents.Basic, 0.9m)] },
             "/rubric/components", "add up to 1, not 0.9" },
-        { "the appraisal before campaigns run one", r => r with
+        { "the appraisal component in a campaign without the appraisal", r => r with
             {
                 Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.3m)],
-            }, "/rubric/components/1/kind", "needs the members' appraisal" },
+            }, "/rubric/components/1/kind", "needs the campaign's members' appraisal" },
         { "a duplicate flag", r => r with { Flags = [.. r.Flags!, r.Flags![0]] }, "/rubric/flags/1/id", "duplicate flag" },
         { "an unknown component", r => r with
             {
@@ -284,9 +284,33 @@ public class CampaignValidationTests
     [MemberData(nameof(StructuredRubricProblems))]
     public void A_structured_rubric_is_checked_rule_by_rule(string problem, Func<Rubric, Rubric> change, string pointer, string says)
     {
-        CampaignDefinition campaign = SampleBodies.CampaignDefinition with { Rubric = change(Structured()) };
+        CampaignDefinition campaign = SampleBodies.CampaignDefinition with { Rubric = change(Structured()), Appraisal = null };
         AssertTheOneProblem(CampaignRules.Validate(campaign), problem, pointer, says);
     }
+
+    public static TheoryData<string, Func<CampaignDefinition, CampaignDefinition>, string, string> AppraisalProblems => new()
+    {
+        { "valid", c => c, "", "" },
+        { "no basic component", c => c with { Rubric = c.Rubric with { Components = [new ScoreComponent(ScoreComponents.Appraisal, 1m)] } },
+            "/rubric/components", "needs the 'basic' component" },
+        { "a window that is no duration", c => c with { Appraisal = c.Appraisal! with { Window = "a week" } },
+            "/appraisal/window", "ISO-8601 duration" },
+        { "a choice twice", c => c with { Appraisal = c.Appraisal! with { Choices = [.. c.Appraisal.Choices, c.Appraisal.Choices[0]] } },
+            "/appraisal/choices/3/id", "duplicate choice" },
+        { "a cap at the top level",
+            c => c with { Appraisal = c.Appraisal! with { Gate = c.Appraisal.Gate! with { CapsAt = "strongest" } } },
+            "/appraisal/gate/capsAt", "below the top one" },
+        { "a cap at no level of the campaign", c => c with { Appraisal = c.Appraisal! with { Gate = new AppraisalGate(0.6m, "bronze") } },
+            "/appraisal/gate/capsAt", "below the top one" },
+        { "no participation at all", c => c with { Appraisal = c.Appraisal! with { MinParticipation = 0m } },
+            "/appraisal/minParticipation", "must be > 0" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AppraisalProblems))]
+    public void The_appraisal_is_checked_rule_by_rule(string problem, Func<CampaignDefinition, CampaignDefinition> change, string pointer,
+        string says) =>
+        AssertTheOneProblem(CampaignRules.Validate(change(SampleBodies.CampaignDefinition)), problem, pointer, says);
 
     [Fact]
     public void A_categorys_rubric_is_checked_as_the_campaigns_is_at_its_own_pointers()
