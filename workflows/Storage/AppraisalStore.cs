@@ -14,9 +14,6 @@ public sealed record BallotBox(IReadOnlyList<string>? Members, int Eligible, int
     bool Sealed)
 {
     public static readonly BallotBox Empty = new(null, 0, 0, new Dictionary<string, int>(), false);
-
-    /// <summary>Whether <paramref name="memberId"/> may vote here: on the roster, or, with a roster by number, any member.</summary>
-    public bool Admits(string memberId) => Members?.Contains(memberId, StringComparer.Ordinal) ?? Eligible > Ballots;
 }
 
 /// <summary>How a ballot went: counted, refused because this member voted already, or refused for the reason given.</summary>
@@ -24,16 +21,19 @@ public sealed record CastOutcome(bool Counted, bool VotedAlready, string? Refuse
 
 /// <summary>
 /// Table Appraisals: one partition per branch's appraisal (PartitionKey "{campaign}|{branch}"), holding the ballot box
-/// (RowKey "box": the roster, the counts, sealed) and one row per member who voted (RowKey "voter-" + a hash of the
-/// member's id, and nothing else). Who voted and what was voted are stored apart with nothing that links them: a
-/// ballot is no row of its own, only one more in the box's counts, and a voter's row holds no choice. The two are
-/// written in one transaction (the voter's row added, the box replaced on its ETag), so a ballot is counted exactly when
-/// its voter is recorded: a second ballot by the same member fails on the voter's row, two at once on the box's ETag.
-/// docs/storage.md, "Appraisals", says what the service's own timestamps show.
+/// (RowKey "box": how many may vote, the counts, sealed), the roster's member ids (RowKey "roster") and one row per
+/// member who voted (RowKey "voter-" + a hash of the member's id, and nothing else). Who voted and what was voted are
+/// stored apart with nothing that links them: a ballot is no row of its own, only one more in the box's counts, and
+/// no row holding a member's id holds a choice. A ballot's two writes are one transaction (the voter's row added, the
+/// box replaced on its ETag), so a ballot is counted exactly when its voter is recorded: a second ballot by the same
+/// member fails on the voter's row, two at once on the box's ETag. A roster change rewrites the box too, so a ballot
+/// checked against the roster it read cannot land after a change. docs/storage.md, "Appraisals", says what the service's
+/// own timestamps show.
 /// </summary>
 public sealed class AppraisalStore(EvalTables tables)
 {
     const string BoxKey = "box";
+    const string RosterKey = "roster";
     const int Attempts = 20;
 
     TableClient Table => tables.Table(EvalTables.Appraisals);
@@ -43,11 +43,18 @@ public sealed class AppraisalStore(EvalTables tables)
     /// <summary>The voter's row key: a hash of the member's id (a fixed length of safe characters, whatever the id holds).</summary>
     static string VoterKey(string memberId) => "voter-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(memberId)));
 
+    /// <summary>The box with the roster's member ids (its two rows, in one query of the partition), or none yet.</summary>
     public async Task<(BallotBox Box, ETag ETag)?> GetBoxAsync(string campaignId, string branchId, CancellationToken ct = default)
     {
-        NullableResponse<TableEntity> row =
-            await Table.GetEntityIfExistsAsync<TableEntity>(Partition(campaignId, branchId), BoxKey, cancellationToken: ct);
-        return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition(campaignId, branchId)} and (RowKey eq {BoxKey} or RowKey eq {RosterKey})");
+        TableEntity? box = null, roster = null;
+        await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            if (row.RowKey == BoxKey) box = row;
+            else roster = row;
+        if (box is null) return null;
+        List<string>? members = roster is null ? null : Json.Read<List<string>>(TableText.Read(roster, "Members"));
+        return (FromEntity(box) with { Members = members }, box.ETag);
     }
 
     /// <summary>Whether this member has voted in this branch's appraisal (a point read of their own row).</summary>
@@ -62,20 +69,25 @@ public sealed class AppraisalStore(EvalTables tables)
     public async Task<string?> SetRosterAsync(string campaignId, string branchId, IReadOnlyList<string>? members, int eligible,
         Func<BallotBox, string?> refuse, CancellationToken ct = default)
     {
-        for (int attempt = 0; ; attempt++)
+        for (int attempt = 1; ; attempt++)
         {
             var found = await GetBoxAsync(campaignId, branchId, ct);
             BallotBox box = found?.Box ?? BallotBox.Empty;
             if (refuse(box) is { } reason) return reason;
-            TableEntity entity = ToEntity(campaignId, branchId, box with { Members = members, Eligible = eligible });
+            TableEntity counted = ToEntity(campaignId, branchId, box with { Members = members, Eligible = eligible });
+            var roster = new TableEntity(Partition(campaignId, branchId), RosterKey);
+            TableText.Write(roster, "Members", members is null ? null : Json.Write(members));
+            TableTransactionAction boxWrite = found is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, counted)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, counted, found.Value.ETag);
             try
             {
-                if (found is { } existing) await Table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, ct);
-                else await Table.AddEntityAsync(entity, ct);
+                await Table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.UpsertReplace, roster), boxWrite], ct);
                 return null;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < Attempts)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt <= Attempts)
             {
+                // A ballot or another roster got in first: decide again on the box as it is now.
             }
         }
     }
@@ -148,19 +160,18 @@ public sealed class AppraisalStore(EvalTables tables)
 
     static TableEntity ToEntity(string campaignId, string branchId, BallotBox box)
     {
-        var e = new TableEntity(Partition(campaignId, branchId), BoxKey)
+        // The member ids stay in the roster's row: the box, which holds the choices, names nobody.
+        return new TableEntity(Partition(campaignId, branchId), BoxKey)
         {
             ["Eligible"] = box.Eligible,
             ["Ballots"] = box.Ballots,
             ["Counts"] = Json.Write(box.Counts),
             ["Sealed"] = box.Sealed,
         };
-        TableText.Write(e, "Members", box.Members is null ? null : Json.Write(box.Members));
-        return e;
     }
 
     static BallotBox FromEntity(TableEntity e) => new(
-        Json.Read<List<string>>(TableText.Read(e, "Members")),
+        null,
         e.GetInt32("Eligible") ?? 0,
         e.GetInt32("Ballots") ?? 0,
         Json.Read<Dictionary<string, int>>(e.GetString("Counts")) ?? [],
