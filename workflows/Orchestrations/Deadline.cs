@@ -27,9 +27,10 @@ public static class Deadline
     }
 
     /// <summary>Sleeps until the orchestration clock has passed <paramref name="deadline"/> (re-arming early timers).</summary>
-    public static async Task PassAsync(TaskOrchestrationContext context, DateTimeOffset deadline)
+    public static async Task PassAsync(TaskOrchestrationContext context, DateTimeOffset deadline,
+        CancellationToken cancel = default)
     {
         while (context.CurrentUtcDateTime < deadline.UtcDateTime)
-            await context.CreateTimer(deadline.UtcDateTime, CancellationToken.None);
+            await context.CreateTimer(deadline.UtcDateTime, cancel);
     }
 }

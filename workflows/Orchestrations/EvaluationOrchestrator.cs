@@ -40,6 +40,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         readonly AppraisalDefinition? appraisalRules = input.Version >= 2 ? input.Rules.Appraisal : null;
         Task? appraisalCloses;
         AppraisalResult? appraisal;
+        // An orchestration does not complete while a timer is pending: an evaluation that ends first cancels it.
+        readonly CancellationTokenSource appraisalTimer = new();
         // The start wrote Seq 0 (stage awaiting-self-assessment); each decision here is the next Seq.
         int seq;
         int round;
@@ -173,7 +175,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         }
 
         /// <summary>Arms the timer of the appraisal's close: the window runs from <paramref name="opens"/>, beside the stages.</summary>
-        void OpenAppraisal(DateTimeOffset opens) => appraisalCloses = Deadline.PassAsync(context, appraisalRules!.ClosesAt(opens));
+        void OpenAppraisal(DateTimeOffset opens) =>
+            appraisalCloses = Deadline.PassAsync(context, appraisalRules!.ClosesAt(opens), appraisalTimer.Token);
 
         /// <summary>Seals the branch's ballot box and counts it (counts, never ballots).</summary>
         Task<AppraisalResult> CountAppraisalAsync() => context.CallActivityAsync<AppraisalResult>(TaskNames.CloseAppraisal,
@@ -254,6 +257,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                 FinalScore = score?.Final, UnityShare = score?.UnityShare, Breakdown = breakdown, Appraisal = appraisal,
             });
             Status(Stages.Done);
+            appraisalTimer.Cancel();
             log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) done: {Outcome} {Score}",
                 input.CampaignId, input.BranchId, context.InstanceId, outcome, score?.Final);
             return new EvaluationResult(outcome, score?.Final, score?.UnityShare);

@@ -49,7 +49,16 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         r.AddActivityFunc<EvaluationChange, bool>(TaskNames.RecordEvaluation, (_, change) => { changes.Enqueue(change); return true; });
         r.AddActivityFunc<FindAcceptedActionInput, AcceptedAction?>(TaskNames.FindAcceptedAction,
             (_, find) => outbox.TryGetValue((find.Event, find.Round), out AcceptedAction? kept) ? kept : null);
+        r.AddActivityFunc<CloseAppraisalInput, AppraisalResult>(TaskNames.CloseAppraisal, (_, close) =>
+        {
+            appraisalsClosed.Enqueue(DateTimeOffset.UtcNow);
+            return AppraisalResult.Count(close.Appraisal, 6, Ballots, 6);
+        });
     });
+
+    /// <summary>The box CloseAppraisal counts: 6 of 6 members, 460 over 6 ballots (a satisfaction of 76.666…%).</summary>
+    static readonly Dictionary<string, int> Ballots = new() { ["satisfied"] = 3, ["fair"] = 2, ["dissatisfied"] = 1 };
+    readonly ConcurrentQueue<DateTimeOffset> appraisalsClosed = new();
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
@@ -619,6 +628,97 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
 
         Assert.Equal(Outcomes.NotEvaluated, (await Complete(id)).Outcome);
         Assert.Equal(["self-assessment-submitted", "township-review-overdue", "closed"], AssertSeqs(3).Select(x => x.Entry.Action));
+    }
+
+    // ---------------------------------------------------------------- the members' appraisal
+
+    static readonly AppraisalDefinition Appraisal = new("PT3S",
+        [new AppraisalChoice("satisfied", "满意", 100), new AppraisalChoice("fair", "基本满意", 80),
+         new AppraisalChoice("dissatisfied", "不满意", 0)], MinParticipation: 0.6667m);
+
+    static EvaluationRules WithAppraisal(EvaluationRules rules, string window = "PT3S") => rules with
+    {
+        Rubric = rules.Rubric with
+        {
+            Components = [new ScoreComponent(ScoreComponents.Basic, 0.7m), new ScoreComponent(ScoreComponents.Appraisal, 0.3m)],
+        },
+        Appraisal = Appraisal with { Window = window },
+    };
+
+    [Fact]
+    public async Task The_appraisal_closes_during_the_township_review_without_holding_it_up_and_counts_in_the_score()
+    {
+        string id = await Start(WithAppraisal(Rules()));
+        SelfAssessmentSubmitted submitted = Submit(0);
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, submitted);
+        // Its window closes while the township has not reviewed: counted and recorded there, the stage unchanged.
+        await WaitForChanges(2, seconds: 20);
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 24, 24, 24, 24));
+
+        // base 96; 0.7 × 96 + 0.3 × 460 / 6 = 67.2 + 23 = 90.2
+        Assert.Equal(90.2m, (await Complete(id)).FinalScore);
+        EvaluationChange[] c = AssertSeqs(4);
+        Assert.Equal(["self-assessment-submitted", HistoryActions.AppraisalClosed, "township-approved", "county-scored"],
+            c.Select(x => x.Entry.Action));
+        Assert.Equal(submitted.At, c[0].AppraisalOpensAt);
+        Assert.Null(c[1].Stage);
+        Assert.Equal((6, true, 0.7667m), (c[1].Appraisal!.Ballots, c[1].Appraisal!.Valid, c[1].Appraisal!.Satisfaction));
+        Assert.Equal("6 of 6 voted (100.00%); satisfaction 76.67%: 满意 3, 基本满意 2, 不满意 1", c[1].Entry.Detail);
+        Assert.True(Assert.Single(appraisalsClosed) >= submitted.At + TimeSpan.FromSeconds(3));
+        Assert.Equal(23m, c[3].Breakdown!.Components.Single(x => x.Kind == ScoreComponents.Appraisal).Weighted);
+    }
+
+    [Fact]
+    public async Task A_score_before_the_appraisal_closes_waits_for_it()
+    {
+        string id = await Start(WithAppraisal(Rules(), window: "PT6S"));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 24, 24, 24, 24));
+        await WaitForChanges(3);
+        Assert.Equal(Stages.AwaitingAppraisal, changes.ElementAt(2).Stage);
+        Assert.Empty(appraisalsClosed);
+
+        Assert.Equal(90.2m, (await Complete(id)).FinalScore);
+        EvaluationChange[] c = AssertSeqs(4);
+        Assert.Equal(["self-assessment-submitted", "township-approved", "county-scored", HistoryActions.AppraisalClosed],
+            c.Select(x => x.Entry.Action));
+        Assert.Equal(Scorer1.Id, c[2].AddScore!.By.Id);
+        // The close finishes the evaluation: its change carries the count and the score together.
+        Assert.Equal((Stages.Done, Outcomes.Scored, 90.2m), (c[3].Stage, c[3].Outcome, c[3].FinalScore));
+        Assert.NotNull(c[3].Appraisal);
+        Assert.Null(c[3].AddScore);
+    }
+
+    [Fact]
+    public async Task A_version_1_evaluation_takes_no_appraisal_so_it_replays_as_recorded()
+    {
+        string id = await Start(WithAppraisal(Rules(), window: "PT1S"), version: 1);
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 24, 24, 24, 24));
+
+        // Without the appraisal its component counts 0: 0.7 × 96.
+        Assert.Equal(67.2m, (await Complete(id)).FinalScore);
+        Assert.Equal(["self-assessment-submitted", "township-approved", "county-scored"], AssertSeqs(3).Select(x => x.Entry.Action));
+        Assert.Empty(appraisalsClosed);
+    }
+
+    [Fact]
+    public async Task Closed_while_waiting_for_the_appraisal_ends_not_evaluated_uncounted()
+    {
+        string id = await Start(WithAppraisal(Rules(), window: "PT1M"));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Approve));
+        await Raise(id, EvaluationEvents.CountyScored, Score(0, Scorer1, 24, 24, 24, 24));
+        await WaitForChanges(3);
+        await Raise(id, EvaluationEvents.Closed, new EvaluationClosed(OrgDepartment, DateTimeOffset.UtcNow));
+        await WaitForChanges(4, seconds: 20);
+
+        Assert.Equal(Outcomes.NotEvaluated, (await Complete(id)).Outcome);
+        Assert.Equal("closed", AssertSeqs(4)[3].Entry.Action);
+        Assert.Empty(appraisalsClosed);
     }
 
     // ---------------------------------------------------------------- helpers
