@@ -12,7 +12,7 @@ using Eval.Workflows.Domain;
 
 namespace Eval.FunctionalTests;
 
-/// <summary>A host of its own that logs everything (Debug), so that every line it could write is read.</summary>
+/// <summary>A host of its own that logs everything (Debug) and its telemetry, so that every line it could write is read.</summary>
 public sealed class VerboseHostFixture : IAsyncLifetime
 {
     public string Hub { get; } = LocalHostProcess.NewHubName();
@@ -27,6 +27,8 @@ public sealed class VerboseHostFixture : IAsyncLifetime
                 ["Storage__TablePrefix"] = TablePrefix,
                 ["Logging__LogLevel__Default"] = "Debug",
                 ["Logging__LogLevel__Microsoft"] = "Debug",
+                // Traces and metrics to the console too, so that their attributes are read with the log.
+                ["Telemetry__Console"] = "true",
             });
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
@@ -35,7 +37,8 @@ public sealed class VerboseHostFixture : IAsyncLifetime
 /// <summary>
 /// Who voted and what was voted are never linked: after a branch's members vote and the workflow counts the box, every
 /// row of every table the host wrote (its own and its task hub's), every message left in its queues and every line it
-/// logged is read, and none holds a member's id (or the hash that keys their row) together with a choice.
+/// logged or exported as telemetry is read, and none holds a member's id (or the hash that keys their row) together with
+/// a choice.
 /// </summary>
 public sealed class AppraisalAnonymityTests(VerboseHostFixture fx) : IClassFixture<VerboseHostFixture>, IDisposable
 {

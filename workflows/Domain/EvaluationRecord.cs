@@ -55,6 +55,14 @@ public sealed record EvaluationRecord
     /// <summary>The outbox entries still waiting to be taken in.</summary>
     public IEnumerable<AcceptedAction> UnsettledActions() => Outbox.Where(a => !a.IsSettledIn(this));
 
+    /// <summary>
+    /// When a members' appraisal that opens with the first self-assessment opened: as the workflow recorded it, or, in the
+    /// moment before it does, when the API accepted that submission (the time the workflow will record).
+    /// </summary>
+    public DateTimeOffset? AppraisalOpenedAt => AppraisalOpensAt
+        ?? UnsettledActions().Where(a => a.Step is SelfAssessmentSubmitted { Round: 0 })
+            .Select(a => (DateTimeOffset?)a.At).FirstOrDefault();
+
     /// <summary>Overdue as soon as the stage's deadline has passed, even before the workflow's timer has flagged it.</summary>
     public bool IsOverdueAt(DateTimeOffset now) => Overdue || (Stage != Stages.Done && StageDeadline is { } d && now > d);
 }

@@ -34,7 +34,9 @@ public sealed class AppraisalCommands(EvaluationSteps steps, AppraisalStore appr
         Result<AppraisalRosterRequest> body =
             await CommandBody.ReadAsync<AppraisalRosterRequest>(readBody, await SchemaCatalog.GetAsync(SchemaCatalog.AppraisalRoster));
         if (!body.Ok) return body.Problem;
-        if (Closed(appraisal, loaded.Value.Evaluation) is { } closed) return Problem.Conflict(closed);
+        EvaluationRecord evaluation = loaded.Value.Evaluation;
+        if (evaluation.Stage == Stages.Done) return Problem.Conflict($"The evaluation has ended ({evaluation.Outcome}).");
+        if (Closed(appraisal, evaluation) is { } closed) return Problem.Conflict(closed);
 
         IReadOnlyList<string>? members = body.Value.Members;
         int eligible = members?.Count ?? body.Value.MemberCount!.Value;
@@ -84,12 +86,12 @@ public sealed class AppraisalCommands(EvaluationSteps steps, AppraisalStore appr
     static Problem NoAppraisal(string campaignId) => Problem.NotFound($"Campaign '{campaignId}' holds no members' appraisal.");
 
     string? Closed(AppraisalDefinition appraisal, EvaluationRecord evaluation) =>
-        appraisal.WindowOf(evaluation.AppraisalOpensAt) is { } window && clock.GetUtcNow() >= window.Closes
+        appraisal.WindowOf(evaluation.AppraisalOpenedAt) is { } window && clock.GetUtcNow() >= window.Closes
             ? $"The appraisal closed at {window.Closes:u}." : null;
 
     string? NotOpen(AppraisalDefinition appraisal, EvaluationRecord evaluation) =>
         evaluation.Stage == Stages.Done ? $"The evaluation has ended ({evaluation.Outcome}): its appraisal no longer takes ballots."
-        : appraisal.WindowOf(evaluation.AppraisalOpensAt) is not { } window
+        : appraisal.WindowOf(evaluation.AppraisalOpenedAt) is not { } window
             ? "The appraisal opens when the branch submits its self-assessment."
         : clock.GetUtcNow() < window.Opens ? $"The appraisal opens at {window.Opens:u}."
         : Closed(appraisal, evaluation);

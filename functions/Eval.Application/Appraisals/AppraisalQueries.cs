@@ -53,7 +53,7 @@ public sealed class AppraisalQueries(EvaluationSteps steps, AppraisalStore appra
         var boxRead = appraisals.GetBoxAsync(campaignId, branchId, ct);
         Task<bool>? voted = member ? appraisals.HasVotedAsync(campaignId, branchId, caller.Id, ct) : null;
         BallotBox box = (await boxRead)?.Box ?? BallotBox.Empty;
-        var window = appraisal.WindowOf(evaluation.AppraisalOpensAt);
+        var window = appraisal.WindowOf(evaluation.AppraisalOpenedAt);
         DateTimeOffset now = clock.GetUtcNow();
         // An evaluation that ended otherwise (not submitted, rejected, vetoed) closes its appraisal uncounted.
         string status = evaluation.Appraisal is not null || evaluation.Stage == Stages.Done ? AppraisalStatus.Closed
