@@ -5,7 +5,8 @@ namespace Eval.Bench;
 /// (<see cref="ExpectedRatings"/>) can work the result out: its secretary's points; its township's approval, with
 /// absences from organizational life found for some (减分项 absent, some past its cap of 4 points); its county scorer's
 /// points, with absences of their own for some (more, as many, or fewer than the township found), a commendation
-/// (加分项 honour) for some, taking a few totals past 100, and the innovation flag for most.
+/// (加分项 honour) for some, taking a few totals past 100, and the innovation flag for most; and, where the campaign holds
+/// the members' appraisal (民主测评), its roster of fifteen and who of them votes what.
 /// </summary>
 public static class BranchSteps
 {
@@ -94,9 +95,57 @@ public static class BranchSteps
         return body;
     }
 
-    /// <summary>The <paramref name="i"/>-th branch as the oracle takes it: one county scorer.</summary>
-    public static ScoredBranch Scored(string branch, int i, string group) =>
-        new(branch, group, TownshipAbsences(i), [new ScorerCard(CountyPoints(i), CountyAbsences(i), Honour(i), Innovation(i))]);
+    /// <summary>The members on each branch's appraisal roster: fifteen, as in a village branch.</summary>
+    public const int Members = 15;
+
+    /// <summary>The id (token subject) of a branch's <paramref name="m"/>-th member; each branch has its own roster.</summary>
+    public static string MemberId(int m) => $"m-{m + 1:00}";
+
+    /// <summary>The roster its secretary sets: the fifteen members' ids.</summary>
+    public static object Roster() => new { members = Enumerable.Range(0, Members).Select(MemberId).ToArray() };
+
+    /// <summary>
+    /// How many of the fifteen vote (the first ones on the roster): all, but 9 in every 40th branch (60%, under two thirds:
+    /// the appraisal does not count, its component is 0 and the gate caps the level) and 10 in another of each 40 (10 / 15
+    /// is 0.6667 to 4 decimals: just enough).
+    /// </summary>
+    public static int Voters(int i) => (i % 40) switch { 13 => 9, 33 => 10, _ => Members };
+
+    public const string Satisfied = "satisfied", Fair = "fair", Dissatisfied = "dissatisfied";
+
+    /// <summary>
+    /// What the <paramref name="m"/>-th member of the <paramref name="i"/>-th branch chooses. In every 25th branch six are
+    /// dissatisfied and two fair (57.33% satisfied: under the gate's 60%), in another of each 25 six dissatisfied and the
+    /// rest satisfied (60.00%: at the gate, which it passes); elsewhere the first 0 to 3 are fair and, in every third
+    /// branch, the last dissatisfied: most branches are well satisfied, so the strongest places still fill, and most of
+    /// their means do not terminate (14 satisfied and one fair: 98.666…).
+    /// </summary>
+    public static string Choice(int i, int m) => (i % 25) switch
+    {
+        8 => m < 6 ? Dissatisfied : m < 8 ? Fair : Satisfied,
+        21 => m < 6 ? Dissatisfied : Satisfied,
+        _ => m < i % 4 ? Fair : m == Members - 1 && i % 3 == 0 ? Dissatisfied : Satisfied,
+    };
+
+    /// <summary>The ballot of the <paramref name="m"/>-th member of the <paramref name="i"/>-th branch.</summary>
+    public static object Ballot(int i, int m) => new { choice = Choice(i, m) };
+
+    /// <summary>The <paramref name="i"/>-th branch's appraisal as it closes: its roster and the votes of those who voted.</summary>
+    public static MembersVote Vote(int i)
+    {
+        string[] cast = [.. Enumerable.Range(0, Voters(i)).Select(m => Choice(i, m))];
+        return new MembersVote(Members, cast.Count(c => c == Satisfied), cast.Count(c => c == Fair), cast.Count(c => c == Dissatisfied));
+    }
+
+    /// <summary>
+    /// The <paramref name="i"/>-th branch as the oracle takes it: one county scorer, and the members' vote where the campaign
+    /// holds the appraisal (<paramref name="appraisal"/>).
+    /// </summary>
+    public static ScoredBranch Scored(string branch, int i, string group, bool appraisal = false) =>
+        new(branch, group, TownshipAbsences(i), [new ScorerCard(CountyPoints(i), CountyAbsences(i), Honour(i), Innovation(i))])
+        {
+            Appraisal = appraisal ? Vote(i) : null,
+        };
 
     static object Scores(decimal[] p) => new { political = p[0], organization = p[1], service = p[2], unity = p[3] };
 

@@ -7,9 +7,9 @@ namespace Eval.Bench;
 /// <summary>
 /// How long ranking the whole city takes: <see cref="Ranking.Rank"/> in this process on the 3,810 evaluations of workload
 /// B's campaign (whatever <c>--branches</c>), scored by the oracle, in the order the proposal reads them (by branch id),
-/// with the campaign's levels (the top level's places handed to each county, its flag gate) and the counties' names, as
-/// the proposal ranks them. The first run compiles the code; then the best and the median of <see cref="Runs"/>. The
-/// ranks and levels it gives are compared with the oracle's.
+/// with the campaign's levels (the top level's places handed to each county, its flag gate, the members' appraisal's
+/// gate) and the counties' names, as the proposal ranks them. The first run compiles the code; then the best and the
+/// median of <see cref="Runs"/>. The ranks and levels it gives are compared with the oracle's.
 /// </summary>
 public static class RankingTiming
 {
@@ -23,16 +23,22 @@ public static class RankingTiming
         var byId = units.ToDictionary(u => u.Id, StringComparer.Ordinal);
         var counties = units.Where(u => u.Kind == UnitKinds.County).ToDictionary(u => u.Id, u => u.Name, StringComparer.Ordinal);
         List<ScoredBranch> scored =
-            [.. branches.Select((b, i) => BranchSteps.Scored(b, i, ProductCampaign.PlacesGroup(ProductCampaign.City, b)))];
+            [.. branches.Select((b, i) => BranchSteps.Scored(b, i, ProductCampaign.PlacesGroup(ProductCampaign.City, b), appraisal: true))];
         List<ExpectedRating> expected = ExpectedRatings.Compute(scored, ProductCampaign.TopLevelNeedsInnovation);
         var flagged = scored.Where(s => s.Scorers.Any(c => c.Innovation)).Select(s => s.BranchId).ToHashSet(StringComparer.Ordinal);
+        var satisfaction = scored.ToDictionary(s => s.BranchId, s => ExpectedRatings.Appraisal(s.Appraisal!).Satisfaction,
+            StringComparer.Ordinal);
         List<RankingEntry> entries = [.. expected.OrderBy(e => e.BranchId, StringComparer.Ordinal).Select(e =>
             new RankingEntry(e.BranchId, byId[e.BranchId].Name, e.Score, e.UnityShare, byId[e.BranchId].Category)
             {
                 UnityMinShare = ChifengCampaign.Rubric.UnityMinShare,
                 Flags = flagged.Contains(e.BranchId) ? ["innovation"] : [],
+                AppraisalSatisfaction = satisfaction[e.BranchId],
+                AppraisalInvalid = satisfaction[e.BranchId] is null ? "too few voted" : null,
             })];
-        IReadOnlyList<Level> levels = ProductCampaign.Levels(ProductCampaign.City);
+        // With the members' appraisal's gate on the levels above 合格, as workload B's campaign ranks them.
+        IReadOnlyList<Level> levels =
+            CampaignDefinition.RankedLevels(ProductCampaign.Levels(ProductCampaign.City), ChifengCampaign.Appraisal);
 
         IReadOnlyList<RankedBranch> ranked = [];
         double Once()
