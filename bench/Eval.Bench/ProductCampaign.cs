@@ -21,9 +21,12 @@ namespace Eval.Bench;
 /// With a <c>timeLimit</c> the campaign is given up that long after its start, and the result says how far it got.
 /// Workload D drives its own campaigns with it too (<paramref name="campaignId"/> over <paramref name="unit"/>, logged under
 /// <paramref name="workload"/>), and workload E its campaign whose rubric asks for files (<paramref name="rubric"/>).
+/// With <paramref name="membersAppraisal"/> (workload B) the campaign holds the members' appraisal (民主测评): once every
+/// self-assessment is in, each secretary sets the roster and the members cast their ballots, before the township review.
 /// </summary>
 public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? timeLimit, Action<string> log,
-    string campaignId = ProductCampaign.CampaignId, string unit = ProductCampaign.City, string workload = "B", Rubric? rubric = null)
+    string campaignId = ProductCampaign.CampaignId, string unit = ProductCampaign.City, string workload = "B", Rubric? rubric = null,
+    bool membersAppraisal = false)
 {
     public const string CampaignId = "bench-2026";
     public const string City = "chifeng";
@@ -47,6 +50,11 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
     public int Requests => requests;
     public int Retries => retries;
+    /// <summary>
+    /// The processes whose CPU the ballot phase is measured on, and their names (the host first); none: not measured.
+    /// </summary>
+    public (int[] Pids, string[] Names) BallotCpu { get; init; } = ([], []);
+
     /// <summary>The bytes of every request body sent to the host so far (retries included).</summary>
     public long BodyBytesSent => Interlocked.Read(ref bodyBytes);
 
@@ -106,12 +114,25 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         AuthenticationHeaderValue org = Token(Roles.OrgDepartment, City, "bench-org");
         foreach (Unit[] chunk in units.Chunk(500))
             await ExpectAsync(HttpStatusCode.OK, Endpoints.Units, HttpMethod.Put, "api/units", org, new { units = chunk }, null);
-        await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org, Campaign(publicity),
-            $"{campaignId}-create");
         List<string> ids = units.Where(u => u.Kind == UnitKinds.Branch && IsWithin(u.Id, unit)).Select(u => u.Id).ToList();
-        log($"{workload}: {units.Count} units loaded ({ids.Count} branches in {unit}), campaign {campaignId} created");
+        await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org,
+            Campaign(publicity, ids.Count), $"{campaignId}-create");
+        log($"{workload}: {units.Count} units loaded ({ids.Count} branches in {unit}), campaign {campaignId} created" +
+            (membersAppraisal ? $" with the members' appraisal, a window of {AppraisalWindow(ids.Count)}" : ""));
         return ids;
     }
+
+    /// <summary>
+    /// The members' appraisal's window for a campaign of <paramref name="branches"/> branches, from each branch's
+    /// self-assessment. Every phase goes through the branches in the same order, so a branch's last ballot comes about the
+    /// longer of the self-assessment and ballot phases, plus the roster phase, after its window opened: 0.04 to 0.1 s a
+    /// branch on this machine (15 ballots at 150 to 400 a second, as other agents' load allows). A window too short fails
+    /// the run (a late ballot is a 409); one that closes before the county scores are in costs nothing, and one longer
+    /// holds the last evaluations in awaiting-appraisal, adding to the campaign's time. So 0.1 s a branch (381 s for the
+    /// city: about what the ballots, the township review and the county score take at 400 ballots a second), at least a
+    /// minute for a small run, whose first requests compile their code.
+    /// </summary>
+    public static string AppraisalWindow(int branches) => $"PT{Math.Max(60, (int)Math.Ceiling(branches * 0.1))}S";
 
     static bool IsWithin(string id, string ancestor) => id == ancestor || id.StartsWith(ancestor + ".", StringComparison.Ordinal);
 
@@ -127,7 +148,15 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         var secretaries = branches.ToDictionary(b => b, b => Token(Roles.BranchSecretary, b, null));
         var reviewers = branches.Select(Parent).Distinct().ToDictionary(t => t, t => Token(Roles.TownshipReviewer, t, null));
         var scorers = branches.Select(County).Distinct().ToDictionary(c => c, c => Token(Roles.CountyScorer, c, "scorer@" + c));
+        // Each voter's own token (the first Voters(i) of the roster): 56,105 at 3,810 branches, of 57,150 members.
+        var sign = Stopwatch.StartNew();
+        AuthenticationHeaderValue[][] members = membersAppraisal
+            ? [.. branches.Select((b, i) => Enumerable.Range(0, BranchSteps.Voters(i))
+                .Select(m => Token(Roles.Member, b, BranchSteps.MemberId(m))).ToArray())]
+            : [];
+        if (membersAppraisal) log($"{workload}: {members.Sum(m => m.Length):N0} member tokens signed in {sign.Elapsed.TotalSeconds:F1} s");
         string campaign = $"api/campaigns/{campaignId}";
+        BallotPhase? ballots = null;
 
         var clock = new PhaseClock(workload, "start", log, onPhase);
         if (timeLimit is { } limit) giveUpAt = DateTime.UtcNow + limit;
@@ -153,7 +182,17 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
                 $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], BranchSteps.SelfAssessment(i), "submit-" + b));
             await WaitStageAsync("awaiting-township-review", n);
-            clock.Next("self-assessment", "township review");
+            if (membersAppraisal)
+            {
+                // Every appraisal window is open now: each workflow recorded its opening as it took the self-assessment.
+                clock.Next("self-assessment", "roster");
+                await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.OK, Endpoints.Roster, HttpMethod.Put,
+                    $"{campaign}/evaluations/{b}/appraisal/roster", secretaries[b], BranchSteps.Roster(), null));
+                clock.Next("roster", "ballots");
+                ballots = await CastBallotsAsync(branches, members, campaign);
+                clock.Next("ballots", "township review");
+            }
+            else clock.Next("self-assessment", "township review");
 
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
                 $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], BranchSteps.TownshipReview(i), "review-" + b));
@@ -180,8 +219,47 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
             RatingCheck check = await CheckRatingsAsync(tables, branches);
             log($"{workload}: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
-            return new ProductResult(n, wall, clock.Phases, check, Requests, Retries, null) { ProposalSeconds = proposalSeconds };
+            return new ProductResult(n, wall, clock.Phases, check, Requests, Retries, null)
+            {
+                ProposalSeconds = proposalSeconds, Appraisal = ballots,
+            };
         }
+    }
+
+    /// <summary>
+    /// The ballot phase: each branch's voters cast their ballots one after another (a member's own token, no
+    /// Idempotency-Key), <c>clients</c> branches at a time; the CPU each process used is taken over this phase alone, and the
+    /// host's over its second half too, once the ballot's code is compiled.
+    /// </summary>
+    async Task<BallotPhase> CastBallotsAsync(List<string> branches, AuthenticationHeaderValue[][] members, string campaign)
+    {
+        int total = members.Sum(m => m.Length), cast = 0;
+        int hostPid = BallotCpu.Pids.FirstOrDefault();
+        double? halfway = null;
+        Cpu cpu = Cpu.Start(BallotCpu.Pids);
+        var watch = Stopwatch.StartNew();
+        await ForEachAsync(branches, async (b, i) =>
+        {
+            for (int m = 0; m < members[i].Length; m++)
+            {
+                await ExpectAsync(HttpStatusCode.Accepted, Endpoints.Ballot, HttpMethod.Post,
+                    $"{campaign}/evaluations/{b}/appraisal/ballots", members[i][m], BranchSteps.Ballot(i, m), null);
+                if (Interlocked.Increment(ref cast) == total / 2 && hostPid > 0) halfway = ProcessCpu.Seconds(hostPid);
+            }
+        });
+        double seconds = watch.Elapsed.TotalSeconds;
+        double? hostEnd = hostPid > 0 ? ProcessCpu.Seconds(hostPid) : null;
+        Dictionary<string, double> cpuSeconds = cpu.Stop(BallotCpu.Names);
+        double? secondHalf = halfway is { } mid && hostEnd is { } end && total >= 2 ? (end - mid) * 1000 / (total - total / 2) : null;
+        var votes = branches.Select((_, i) => ExpectedRatings.Appraisal(BranchSteps.Vote(i))).ToList();
+        var phase = new BallotPhase(AppraisalWindow(branches.Count), branches.Count, BranchSteps.Members, total, clients,
+            Math.Round(seconds, 2), Math.Round(total / seconds, 1),
+            cpuSeconds.ToDictionary(c => c.Key, c => Math.Round(c.Value * 1000 / total, 2)), cpuSeconds,
+            secondHalf is { } h ? Math.Round(h, 2) : null, votes.Count(v => !v.Valid), votes.Count(v => v.Satisfaction < 0.6m));
+        log($"{workload}: {total:N0} ballots in {seconds:F1} s = {phase.BallotsPerSecond:F1}/s; CPU ms per ballot " +
+            string.Join(", ", phase.CpuMsPerBallot.Select(c => $"{c.Key} {c.Value:F2}")) +
+            (secondHalf is { } sh ? $" (host {sh:F2} over the second half)" : ""));
+        return phase;
     }
 
     /// <summary>
@@ -196,20 +274,28 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
 
     AuthenticationHeaderValue OrgToken => Token(Roles.OrgDepartment, City, "bench-org");
 
-    // The Chifeng campaign's rubric and levels (Levels); deadlines hours away (never reached here), the notice a few seconds.
-    JsonObject Campaign(string publicity) => (ChifengCampaign.Definition(campaignId, unit,
-        campaignId == CampaignId
-            ? "赤峰市2026年度最强党支部评定（基准测试）"
-            : $"最强党支部评定（基准测试 {workload}，{campaignId}）")
-        with
-        {
-            Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity), Rubric = rubric ?? ChifengCampaign.Rubric, Levels = Levels(unit),
-        }).RequestBody();
+    // The Chifeng campaign's rubric and levels (Levels); deadlines hours away (never reached here), the notice a few seconds;
+    // B's with the Chifeng members' appraisal (basic 0.7, appraisal 0.3, the gate at 60%), its window sized for the run.
+    JsonObject Campaign(string publicity, int branches)
+    {
+        CampaignDefinition definition = ChifengCampaign.Definition(campaignId, unit,
+            campaignId == CampaignId
+                ? "赤峰市2026年度最强党支部评定（基准测试）"
+                : $"最强党支部评定（基准测试 {workload}，{campaignId}）")
+            with
+            {
+                Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity), Rubric = rubric ?? ChifengCampaign.Rubric,
+                Levels = Levels(unit),
+            };
+        if (membersAppraisal) definition = definition.WithAppraisal(ChifengCampaign.Appraisal with { Window = AppraisalWindow(branches) });
+        return definition.RequestBody();
+    }
 
     async Task<RatingCheck> CheckRatingsAsync(TableServiceClient tables, List<string> branches)
     {
         var expected = ExpectedRatings.Compute(
-                branches.Select((b, i) => BranchSteps.Scored(b, i, PlacesGroup(unit, b))).ToList(), TopLevelNeedsInnovation)
+                branches.Select((b, i) => BranchSteps.Scored(b, i, PlacesGroup(unit, b), membersAppraisal)).ToList(),
+                TopLevelNeedsInnovation)
             .ToDictionary(e => e.BranchId, StringComparer.Ordinal);
         var mismatches = new List<string>();
         int rows = 0;
@@ -370,6 +456,9 @@ public sealed record ProductResult(int Branches, double WallSeconds, List<PhaseT
     StoppedEarly? Stopped)
 {
     public double? ProposalSeconds { get; init; }
+
+    /// <summary>The members' appraisal's rosters and ballot phase, where the campaign held one.</summary>
+    public BallotPhase? Appraisal { get; init; }
 
     /// <summary>Evaluations finished per second: all of them for a whole run, the ones done by then for a stopped one.</summary>
     public double EvaluationsPerSecond => (Stopped?.Done ?? Branches) / WallSeconds;

@@ -92,7 +92,11 @@ try
         double idlePerSecond = proxy.Count("B-idle").Total / 5.0;
         proxy.Phase = "B-setup";
 
-        var campaign = new ProductCampaign(host.BaseAddress, options.Clients, options.TimeLimit, Log);
+        var campaign = new ProductCampaign(host.BaseAddress, options.Clients, options.TimeLimit, Log, membersAppraisal: true)
+        {
+            BallotCpu = ([host.ProcessId, Environment.ProcessId, .. options.AzuritePids],
+                ["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]),
+        };
         List<string> branches = await campaign.PrepareAsync(options.Branches, options.Publicity);
         if (bareQueuesClearedAt is { } cleared)
         {
@@ -122,7 +126,7 @@ try
             peak, timeline.Count > 0 ? timeline.Max(t => t.Mib) : null,
             HostProcess.Thin(timeline, 300).Select(t => new[] { t.Seconds, t.Mib }).ToList(),
             count, Math.Round(count.Total / (double)b.Branches, 1), PerPhase(proxy, "B ", b.Phases, b.Branches), cpuSeconds,
-            PerEvaluation(cpuSeconds, b.Branches), idlePerSecond, proxy.Count("B-setup"), hostLog, b.Stopped);
+            PerEvaluation(cpuSeconds, b.Branches), idlePerSecond, proxy.Count("B-setup"), hostLog, b.Stopped) { Appraisal = b.Appraisal };
         Log($"B: {b.Stopped?.Done ?? b.Branches} of {b.Branches} evaluations done in {b.WallSeconds:F1} s " +
             $"= {b.EvaluationsPerSecond:F2}/s, " +
             $"{count.Total / (double)b.Branches:F1} Azurite requests per evaluation, host peak RSS {peak} MiB, " +

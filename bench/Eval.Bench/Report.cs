@@ -65,7 +65,46 @@ public sealed record WorkloadBRecord(int Branches, int Clients, double WallSecon
     double? HostPeakRssMiB, double? HostRssSampledMaxMiB, List<double[]> HostRssTimeline,
     PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, Dictionary<string, double> AzuriteRequestsPerEvaluationByPhase,
     Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation,
-    double HostIdleAzuriteRequestsPerSecond, PhaseCount SetupAzuriteRequests, string HostLog, StoppedEarly? Stopped);
+    double HostIdleAzuriteRequestsPerSecond, PhaseCount SetupAzuriteRequests, string HostLog, StoppedEarly? Stopped)
+{
+    /// <summary>The members' appraisal's ballot phase (none: the campaign was stopped before it, or held no appraisal).</summary>
+    public BallotPhase? Appraisal { get; init; }
+}
+
+/// <summary>
+/// Workload B's members' appraisal (民主测评): the window its campaign gave each branch from its self-assessment, the rosters
+/// set (<see cref="Members"/> each), the ballots cast through the API in the ballot phase and how fast, at
+/// <see cref="Clients"/> clients (each a branch's voters one after another), and the CPU each process used over that phase
+/// alone, per ballot (the host's also over the second half of the ballots, once their code is compiled; its queue polling is
+/// counted in). <see cref="NotCounting"/>: branches whose appraisal does not count (too few voted);
+/// <see cref="UnderSatisfaction"/>: those under the gate's 60% satisfied.
+/// </summary>
+public sealed record BallotPhase(string Window, int Rosters, int Members, int Ballots, int Clients, double Seconds, double BallotsPerSecond,
+    Dictionary<string, double> CpuMsPerBallot, Dictionary<string, double> CpuSeconds, double? HostCpuMsPerBallotSecondHalf,
+    int NotCounting, int UnderSatisfaction)
+{
+    public const string RateTarget = "Ballots a second, 15 members per branch (57,150 at 3,810)";
+    public const string CpuTarget = "Host CPU per ballot";
+    public const string Reported = "none: reported";
+
+    public double? HostCpuMsPerBallot => CpuMsPerBallot.TryGetValue("host", out double ms) ? ms : null;
+
+    /// <summary>The two figures the issue asks for, neither with a goal: the ballots' rate and the host's CPU per ballot.</summary>
+    public IEnumerable<Target> Targets(Latency? latency, string at)
+    {
+        string p = latency is { } l ? $"; p50 {l.P50:0} ms, p99 {l.P99:0} ms" : "";
+        yield return new Target(RateTarget, "none: a capacity figure",
+            $"{BallotsPerSecond:0.0} a second ({Ballots:N0} ballots on {Rosters:N0} rosters of {Members} in {Seconds:0.0} s, " +
+            $"{Clients} clients{p}){at}", null, "a capacity figure: the clients saturate the API");
+        string others = string.Join(", ", CpuMsPerBallot.Where(c => c.Key != "host").Select(c => $"{c.Key} {c.Value:0.00}"));
+        yield return new Target(CpuTarget, Reported,
+            HostCpuMsPerBallot is { } host
+                ? $"{host:0.00} ms over the ballot phase" +
+                  (HostCpuMsPerBallotSecondHalf is { } h ? $" ({h:0.00} over its second half)" : "") +
+                  (others.Length > 0 ? $"; others: {others}" : "") + at
+                : "not measured", null, "reported, no goal");
+    }
+}
 
 public sealed record WorkloadCRecord(int Rows, List<double> BatchedWriteSeconds, List<double> PublishSeconds,
     double BatchedWriteMedianSeconds, double PublishMedianSeconds, double RowByRowSeconds, double RowParallelSeconds, int Parallelism,
@@ -236,6 +275,8 @@ public sealed class BenchReport
                     $"over by {(b.WallSeconds - 600) / 60:0.0} min ({Pct((b.WallSeconds - 600) / 600)} over)"));
             t.Add(WorkloadD is { } d ? OpenLoopTarget(d) : OpenLoopNotMeasured);
             if (b.LatencyMs.TryGetValue(Endpoints.SelfAssessment, out Latency? sa)) t.Add(ClosedLoopTarget(b, sa, at));
+            if (b.Appraisal is { } ap) t.AddRange(ap.Targets(b.LatencyMs.GetValueOrDefault(Endpoints.Ballot), at));
+            else t.AddRange(BallotsNotMeasured(b.Stopped is null ? "workload B's campaign held no appraisal" : "B was stopped before"));
             if (b.HostPeakRssMiB is { } rss)
             {
                 double mb = rss * 1.048576; // the target is in MB (10^6 bytes), the measure in MiB
@@ -256,6 +297,7 @@ public sealed class BenchReport
             t.Add(new Target("Campaign start to published", "< 10 min", "not measured", null, "needs workload B"));
             t.Add(WorkloadD is { } d ? OpenLoopTarget(d) : OpenLoopNotMeasured);
             t.Add(new Target("Self-assessment p99 at 32 closed-loop clients", CapacityFigure, "not measured", null, "needs workload B"));
+            t.AddRange(BallotsNotMeasured("needs workload B"));
             t.Add(new Target("Peak RSS of the host", "< 600 MB", "not measured", null, "needs workload B"));
         }
 
@@ -280,6 +322,12 @@ public sealed class BenchReport
             new Target(WorkloadERecord.TargetName, WorkloadERecord.Goal, "not measured", null, "needs workload E"));
         return t;
     }
+
+    static Target[] BallotsNotMeasured(string why) =>
+    [
+        new(BallotPhase.RateTarget, CapacityFigure, "not measured", null, why),
+        new(BallotPhase.CpuTarget, BallotPhase.Reported, "not measured", null, why),
+    ];
 
     static readonly Target OpenLoopNotMeasured =
         new("Self-assessment p99, open loop at 20/s", "< 100 ms at 20/s", "not measured", null, "needs workload D");
@@ -359,6 +407,7 @@ public sealed class BenchReport
             [
                 ("start (all running, none pending)", ["schedule", "start"], ["start"]),
                 ("1st event (self-assessment)", ["event 1"], ["self-assessment"]),
+                ("members' appraisal (rosters, ballots)", [], ["roster", "ballots"]),
                 ("2nd event (township review)", ["event 2"], ["township review"]),
                 ("3rd event (county score), completion", ["event 3", "complete"], ["county score"]),
                 ("publication, notice, published", [], ["publication to notice", "notice to published"]),
@@ -392,11 +441,24 @@ public sealed class BenchReport
                           $"Ratings: {wb.Ratings.Rows:N0} rows checked, {wb.Ratings.Mismatches.Count} mismatches; levels " +
                           string.Join(", ", wb.Ratings.Levels.Select(l => $"{l.Key} {l.Value:N0}")) + "."));
             md.AppendLine();
+            if (wb.Appraisal is { } ap)
+            {
+                md.AppendLine($"Members' appraisal (民主测评): a window of {ap.Window} from each self-assessment; " +
+                              $"{ap.Rosters:N0} rosters of {ap.Members} set by the secretaries, then {ap.Ballots:N0} ballots, " +
+                              $"each branch's voters one after another, {ap.Clients} branches at a time: {F(ap.Seconds, "0.0")} s, " +
+                              $"{F(ap.BallotsPerSecond, "0.0")} " +
+                              "ballots a second. CPU ms per ballot over the ballot phase: " +
+                              string.Join(", ", ap.CpuMsPerBallot.Select(c => $"{c.Key} {F(c.Value)}")) +
+                              (ap.HostCpuMsPerBallotSecondHalf is { } h ? $" (host {F(h)} over its second half)" : "") +
+                              $". {ap.NotCounting:N0} appraisals do not count (too few voted) and {ap.UnderSatisfaction:N0} are under " +
+                              "60% satisfied: both capped at qualified.");
+                md.AppendLine();
+            }
         }
         if (Ranking is { } rk)
         {
             md.AppendLine($"Ranking: `Ranking.Rank` on the city's {rk.Evaluations:N0} evaluations (the oracle's scores, places per " +
-                          $"county in {rk.Counties} counties, the flag gate), in the bench process: first run " +
+                          $"county in {rk.Counties} counties, the flag and appraisal gates), in the bench process: first run " +
                           $"{F(rk.FirstRunMs, "0.0")} ms (compiling), then best {F(rk.BestMs, "0.0")} ms and median " +
                           $"{F(rk.MedianMs, "0.0")} ms of {rk.RunsMs.Count}; " +
                           $"{rk.Strongest:N0} strongest, {rk.DifferencesFromOracle} ranks or levels differing from the oracle's." +
@@ -543,6 +605,8 @@ public static class Endpoints
     public const string Start = "POST …/start";
     public const string Campaign = "GET /api/campaigns/{cid}";
     public const string SelfAssessment = "POST …/self-assessment";
+    public const string Roster = "PUT …/appraisal/roster";
+    public const string Ballot = "POST …/appraisal/ballots";
     public const string TownshipReview = "POST …/township-review";
     public const string CountyScore = "POST …/county-score";
     public const string Publication = "POST …/publication";
@@ -554,7 +618,7 @@ public static class Endpoints
 
     public static readonly string[] Order =
     [
-        Units, CreateCampaign, Start, SelfAssessment, TownshipReview, CountyScore, Publication, Campaign, Ratings, RatingsBeforeNotice,
-        RatingsPublished,
+        Units, CreateCampaign, Start, SelfAssessment, Roster, Ballot, TownshipReview, CountyScore, Publication, Campaign, Ratings,
+        RatingsBeforeNotice, RatingsPublished,
     ];
 }
