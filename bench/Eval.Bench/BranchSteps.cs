@@ -95,21 +95,21 @@ public static class BranchSteps
         return body;
     }
 
-    /// <summary>The members on each branch's appraisal roster: fifteen, as in a village branch.</summary>
+    /// <summary>The members who vote in each branch: fifteen, so the city casts 57,150 ballots.</summary>
     public const int Members = 15;
 
     /// <summary>The id (token subject) of a branch's <paramref name="m"/>-th member; each branch has its own roster.</summary>
     public static string MemberId(int m) => $"m-{m + 1:00}";
 
-    /// <summary>The roster its secretary sets: the fifteen members' ids.</summary>
-    public static object Roster() => new { members = Enumerable.Range(0, Members).Select(MemberId).ToArray() };
-
     /// <summary>
-    /// How many of the fifteen vote (the first ones on the roster): all, but 9 in every 40th branch (60%, under two thirds:
-    /// the appraisal does not count, its component is 0 and the gate caps the level) and 10 in another of each 40 (10 / 15
-    /// is 0.6667 to 4 decimals: just enough).
+    /// How many members the <paramref name="i"/>-th branch's roster holds, of whom the first fifteen vote: fifteen, but 24
+    /// in every 40th branch (15 / 24 = 62.5%, under two thirds: the appraisal does not count, its component is 0 and the
+    /// gate caps the level) and 22 in another of each 40 (15 / 22 = 0.6818 to 4 decimals: enough).
     /// </summary>
-    public static int Voters(int i) => (i % 40) switch { 13 => 9, 33 => 10, _ => Members };
+    public static int RosterSize(int i) => (i % 40) switch { 13 => 24, 33 => 22, _ => Members };
+
+    /// <summary>The roster the <paramref name="i"/>-th branch's secretary sets: its members' ids.</summary>
+    public static object Roster(int i) => new { members = Enumerable.Range(0, RosterSize(i)).Select(MemberId).ToArray() };
 
     public const string Satisfied = "satisfied", Fair = "fair", Dissatisfied = "dissatisfied";
 
@@ -133,8 +133,9 @@ public static class BranchSteps
     /// <summary>The <paramref name="i"/>-th branch's appraisal as it closes: its roster and the votes of those who voted.</summary>
     public static MembersVote Vote(int i)
     {
-        string[] cast = [.. Enumerable.Range(0, Voters(i)).Select(m => Choice(i, m))];
-        return new MembersVote(Members, cast.Count(c => c == Satisfied), cast.Count(c => c == Fair), cast.Count(c => c == Dissatisfied));
+        string[] cast = [.. Enumerable.Range(0, Members).Select(m => Choice(i, m))];
+        return new MembersVote(RosterSize(i), cast.Count(c => c == Satisfied), cast.Count(c => c == Fair),
+            cast.Count(c => c == Dissatisfied));
     }
 
     /// <summary>

@@ -148,10 +148,10 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         var secretaries = branches.ToDictionary(b => b, b => Token(Roles.BranchSecretary, b, null));
         var reviewers = branches.Select(Parent).Distinct().ToDictionary(t => t, t => Token(Roles.TownshipReviewer, t, null));
         var scorers = branches.Select(County).Distinct().ToDictionary(c => c, c => Token(Roles.CountyScorer, c, "scorer@" + c));
-        // Each voter's own token (the first Voters(i) of the roster): 56,105 at 3,810 branches, of 57,150 members.
+        // Each voter's own token (the first fifteen of the roster): 57,150 at 3,810 branches.
         var sign = Stopwatch.StartNew();
         AuthenticationHeaderValue[][] members = membersAppraisal
-            ? [.. branches.Select((b, i) => Enumerable.Range(0, BranchSteps.Voters(i))
+            ? [.. branches.Select(b => Enumerable.Range(0, BranchSteps.Members)
                 .Select(m => Token(Roles.Member, b, BranchSteps.MemberId(m))).ToArray())]
             : [];
         if (membersAppraisal) log($"{workload}: {members.Sum(m => m.Length):N0} member tokens signed in {sign.Elapsed.TotalSeconds:F1} s");
@@ -187,7 +187,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
                 // Every appraisal window is open now: each workflow recorded its opening as it took the self-assessment.
                 clock.Next("self-assessment", "roster");
                 await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.OK, Endpoints.Roster, HttpMethod.Put,
-                    $"{campaign}/evaluations/{b}/appraisal/roster", secretaries[b], BranchSteps.Roster(), null));
+                    $"{campaign}/evaluations/{b}/appraisal/roster", secretaries[b], BranchSteps.Roster(i), null));
                 clock.Next("roster", "ballots");
                 ballots = await CastBallotsAsync(branches, members, campaign);
                 clock.Next("ballots", "township review");

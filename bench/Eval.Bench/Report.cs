@@ -94,7 +94,7 @@ public sealed record BallotPhase(string Window, int Rosters, int Members, int Ba
     {
         string p = latency is { } l ? $"; p50 {l.P50:0} ms, p99 {l.P99:0} ms" : "";
         yield return new Target(RateTarget, "none: a capacity figure",
-            $"{BallotsPerSecond:0.0} a second ({Ballots:N0} ballots on {Rosters:N0} rosters of {Members} in {Seconds:0.0} s, " +
+            $"{BallotsPerSecond:0.0} a second ({Ballots:N0} ballots, {Members} a branch on {Rosters:N0} rosters, in {Seconds:0.0} s, " +
             $"{Clients} clients{p}){at}", null, "a capacity figure: the clients saturate the API");
         string others = string.Join(", ", CpuMsPerBallot.Where(c => c.Key != "host").Select(c => $"{c.Key} {c.Value:0.00}"));
         yield return new Target(CpuTarget, Reported,

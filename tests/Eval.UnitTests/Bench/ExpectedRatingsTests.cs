@@ -192,13 +192,14 @@ public sealed class ExpectedRatingsTests
         Assert.Contains(list, r => r.Score >= 90 && r.UnityShare >= 0.8m && !byId[r.BranchId].Scorers[0].Innovation);
         Assert.Equal(["advanced", "none", "qualified", "strongest"], list.Select(r => r.Level).Distinct().Order());
 
-        // The members' appraisal: some do not count (9 of 15 voted), some count at exactly two thirds (10 of 15); some
+        // The members' appraisal: some do not count (15 of 24 voted), some count just over two thirds (15 of 22); some
         // branches are under 60% satisfied with a score that would have been advanced or better, one at exactly 60% passes;
         // most means do not terminate.
         var appraisal = scored.ToDictionary(s => s.BranchId, s => ExpectedRatings.Appraisal(s.Appraisal!));
         bool Gated(ExpectedRating r) => !ExpectedRatings.PassesAppraisalGate(byId[r.BranchId]);
         Assert.Contains(list, r => !appraisal[r.BranchId].Valid && r.Level == "qualified");
-        Assert.Contains(scored, s => appraisal[s.BranchId].Valid && s.Appraisal!.Ballots == 10);
+        Assert.Contains(scored, s => appraisal[s.BranchId].Valid && s.Appraisal!.Eligible == 22);
+        Assert.All(scored, s => Assert.Equal(15, s.Appraisal!.Ballots));
         Assert.Contains(list, r => appraisal[r.BranchId].Satisfaction < 0.6m && r.Score >= 80 && r.Level == "qualified");
         Assert.Contains(list, r => appraisal[r.BranchId].Satisfaction == 0.6m && r.Level == "advanced");
         Assert.True(scored.Count(s => appraisal[s.BranchId].Valid && appraisal[s.BranchId].ValueSum * 1000 % s.Appraisal!.Ballots != 0)
