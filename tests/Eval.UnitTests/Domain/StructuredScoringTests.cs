@@ -10,7 +10,7 @@ public sealed class StructuredScoringTests
 {
     // Four sections of one criterion each, 25 points; 民族团结进步 is a unity section, weighted 1.5:
     // weighted maximum = 25 + 25 + 25 + 1.5 × 25 = 112.5.
-    static readonly Rubric Chifeng = new(
+    internal static readonly Rubric Chifeng = new(
         [
             new Criterion("p1", "理论学习", 25, Section: "political"),
             new Criterion("o1", "组织生活", 25, Section: "organization"),
