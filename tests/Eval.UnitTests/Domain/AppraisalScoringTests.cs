@@ -107,7 +107,7 @@ public sealed class AppraisalScoringTests
     {
         // 16 ballots: 11 满意, 3 基本满意, 2 不满意 = 1100 + 240 = 1340, mean 83.75. Points 25, 25, 19, 21: base 89.333…;
         // basic 0.9 and appraisal 0.1: 0.9 × 89.333… + 0.1 × 83.75 = 80.4 + 8.375 = 88.775 exactly → 88.78.
-        // Rounding the base's quotient first gives 88.774997 → 88.77.
+        // Rounding the base's quotient first gives 88.774999… → 88.77.
         Rubric rubric = StructuredScoringTests.Chifeng with
         {
             Components = [new ScoreComponent(ScoreComponents.Basic, 0.9m), new ScoreComponent(ScoreComponents.Appraisal, 0.1m)],
