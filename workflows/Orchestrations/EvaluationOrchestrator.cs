@@ -251,6 +251,8 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null,
             ScoreEntry? addScore = null, ScoreBreakdown? breakdown = null, AppraisalResult? appraisal = null)
         {
+            // An evaluation that ends otherwise while its appraisal is open seals the box: no ballot counts for it any more.
+            if (appraisalCloses is not null && this.appraisal is null && appraisal is null) await CountAppraisalAsync();
             await RecordAsync(Change(entry) with
             {
                 Stage = Stages.Done, Outcome = outcome, Review = review, AddScore = addScore, ClearStageDeadline = true,

@@ -8,12 +8,16 @@ namespace Eval.Workflows.Storage;
 
 /// <summary>
 /// One branch's ballot box of the members' appraisal: who may vote (the roster: member ids, or only their number), how
-/// many voted, the count of each choice, and whether the box is sealed (its window closed and it was counted).
+/// many voted, the count of each choice, and whether the box is sealed (its window closed and it was counted, or the
+/// evaluation ended). <see cref="OpenedAt"/>, once known, is when a window that opens with the self-assessment opened:
+/// kept here so that a ballot need not read the evaluation.
 /// </summary>
 public sealed record BallotBox(IReadOnlyList<string>? Members, int Eligible, int Ballots, IReadOnlyDictionary<string, int> Counts,
     bool Sealed)
 {
     public static readonly BallotBox Empty = new(null, 0, 0, new Dictionary<string, int>(), false);
+
+    public DateTimeOffset? OpenedAt { get; init; }
 }
 
 /// <summary>How a ballot went: counted, refused because this member voted already, or refused for the reason given.</summary>
@@ -67,14 +71,15 @@ public sealed class AppraisalStore(EvalTables tables)
     /// is (ballots cast, sealed): that reason. ETag-conditional, so a ballot and a roster change never cross.
     /// </summary>
     public async Task<string?> SetRosterAsync(string campaignId, string branchId, IReadOnlyList<string>? members, int eligible,
-        Func<BallotBox, string?> refuse, CancellationToken ct = default)
+        DateTimeOffset? openedAt, Func<BallotBox, string?> refuse, CancellationToken ct = default)
     {
         for (int attempt = 1; ; attempt++)
         {
             var found = await GetBoxAsync(campaignId, branchId, ct);
             BallotBox box = found?.Box ?? BallotBox.Empty;
             if (refuse(box) is { } reason) return reason;
-            TableEntity counted = ToEntity(campaignId, branchId, box with { Members = members, Eligible = eligible });
+            TableEntity counted = ToEntity(campaignId, branchId,
+                box with { Members = members, Eligible = eligible, OpenedAt = box.OpenedAt ?? openedAt });
             var roster = new TableEntity(Partition(campaignId, branchId), RosterKey);
             TableText.Write(roster, "Members", members is null ? null : Json.Write(members));
             TableTransactionAction boxWrite = found is null
@@ -94,9 +99,10 @@ public sealed class AppraisalStore(EvalTables tables)
 
     /// <summary>
     /// Counts one ballot: the voter's row and the box's new counts in one transaction, unless <paramref name="refuse"/>
-    /// says why not on the box as it is (no roster, not on it, sealed). A box changed meanwhile is read again.
+    /// says why not on the box as it is (no roster, not on it, sealed). A box changed meanwhile is read again. The box keeps
+    /// <paramref name="openedAt"/> if it did not know it yet.
     /// </summary>
-    public async Task<CastOutcome> CastAsync(string campaignId, string branchId, string memberId, string choice,
+    public async Task<CastOutcome> CastAsync(string campaignId, string branchId, string memberId, string choice, DateTimeOffset? openedAt,
         Func<BallotBox?, string?> refuse, (BallotBox Box, ETag ETag)? seen = null, CancellationToken ct = default)
     {
         for (int attempt = 0; ; attempt++)
@@ -106,7 +112,8 @@ public sealed class AppraisalStore(EvalTables tables)
             var (box, etag) = found!.Value;
             var counts = new Dictionary<string, int>(box.Counts, StringComparer.Ordinal);
             counts[choice] = counts.GetValueOrDefault(choice) + 1;
-            TableEntity counted = ToEntity(campaignId, branchId, box with { Ballots = box.Ballots + 1, Counts = counts });
+            TableEntity counted = ToEntity(campaignId, branchId,
+                box with { Ballots = box.Ballots + 1, Counts = counts, OpenedAt = box.OpenedAt ?? openedAt });
             var voter = new TableEntity(Partition(campaignId, branchId), VoterKey(memberId));
             try
             {
@@ -167,6 +174,7 @@ public sealed class AppraisalStore(EvalTables tables)
             ["Ballots"] = box.Ballots,
             ["Counts"] = Json.Write(box.Counts),
             ["Sealed"] = box.Sealed,
+            ["OpenedAt"] = box.OpenedAt,
         };
     }
 
@@ -175,5 +183,8 @@ public sealed class AppraisalStore(EvalTables tables)
         e.GetInt32("Eligible") ?? 0,
         e.GetInt32("Ballots") ?? 0,
         Json.Read<Dictionary<string, int>>(e.GetString("Counts")) ?? [],
-        e.GetBoolean("Sealed") ?? false);
+        e.GetBoolean("Sealed") ?? false)
+    {
+        OpenedAt = e.GetDateTimeOffset("OpenedAt"),
+    };
 }

@@ -21,7 +21,7 @@ public sealed record BallotCounted(string CampaignId, string BranchId, bool Coun
 /// appraisal"). A ballot is stored only as one more in the box's counts, apart from the row saying its member voted
 /// (<see cref="AppraisalStore"/>); no log line, answer or kept request links the two.
 /// </summary>
-public sealed class AppraisalCommands(EvaluationSteps steps, AppraisalStore appraisals, TimeProvider clock)
+public sealed class AppraisalCommands(CampaignAccess access, EvaluationSteps steps, AppraisalStore appraisals, TimeProvider clock)
 {
     public async Task<Result<AppraisalRosterSet>> SetRosterAsync(Caller caller, string campaignId, string branchId,
         Func<Task<Result<string>>> readBody, CancellationToken ct)
@@ -36,11 +36,11 @@ public sealed class AppraisalCommands(EvaluationSteps steps, AppraisalStore appr
         if (!body.Ok) return body.Problem;
         EvaluationRecord evaluation = loaded.Value.Evaluation;
         if (evaluation.Stage == Stages.Done) return Problem.Conflict($"The evaluation has ended ({evaluation.Outcome}).");
-        if (Closed(appraisal, evaluation) is { } closed) return Problem.Conflict(closed);
+        if (Closed(appraisal, evaluation.AppraisalOpenedAt) is { } closed) return Problem.Conflict(closed);
 
         IReadOnlyList<string>? members = body.Value.Members;
         int eligible = members?.Count ?? body.Value.MemberCount!.Value;
-        string? refused = await appraisals.SetRosterAsync(campaignId, branchId, members, eligible, box =>
+        string? refused = await appraisals.SetRosterAsync(campaignId, branchId, members, eligible, evaluation.AppraisalOpenedAt, box =>
             box.Sealed ? "The appraisal has closed."
             : box.Ballots > 0 ? "Ballots have been cast: the roster is fixed from the first ballot on." : null, ct);
         return refused is null ? new AppraisalRosterSet(campaignId, branchId, eligible, members is not null) : Problem.Conflict(refused);
@@ -49,14 +49,22 @@ public sealed class AppraisalCommands(EvaluationSteps steps, AppraisalStore appr
     public async Task<Result<BallotCounted>> CastAsync(Caller caller, string campaignId, string branchId,
         Func<Task<Result<string>>> readBody, CancellationToken ct)
     {
-        // The box is read beside the campaign and the evaluation: a ballot costs two reads at once and one transaction.
-        bool member = caller.HasRole(Roles.Member) && caller.Unit == branchId;
-        var boxRead = member && CampaignAccess.IsCampaignId(campaignId) ? appraisals.GetBoxAsync(campaignId, branchId, ct) : null;
-        Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
+        // A member's ballot costs one read of the box (with its roster) and one transaction: the campaign's definition is
+        // kept once read, and the evaluation is read only while the box does not know when the window opened. Any other
+        // caller, or a box not there, is answered as the evaluation's load says (404, 403, 409).
+        bool member = caller.HasRole(Roles.Member) && caller.Unit == branchId && CampaignAccess.IsCampaignId(campaignId);
+        var boxRead = member ? appraisals.GetBoxAsync(campaignId, branchId, ct) : null;
+        var (definition, _, _) = member ? await access.LoadStartedAsync(campaignId, ct) : default;
         var box = boxRead is null ? null : await boxRead;
-        if (!loaded.Ok) return loaded.Problem;
-        if (!member) return Problem.Forbidden("Ballots are cast by the branch's own members (role member at the branch).");
-        if (loaded.Value.Definition.Appraisal is not { } appraisal) return NoAppraisal(campaignId);
+        EvaluationRecord? evaluation = null;
+        if (definition is null || box is null || (definition.Appraisal?.OpensAt is null && box.Value.Box.OpenedAt is null))
+        {
+            Result<EvaluationContext> loaded = await steps.LoadAsync(caller, campaignId, branchId, ct);
+            if (!loaded.Ok) return loaded.Problem;
+            if (!member) return Problem.Forbidden("Ballots are cast by the branch's own members (role member at the branch).");
+            (definition, evaluation) = (loaded.Value.Definition, loaded.Value.Evaluation);
+        }
+        if (definition.Appraisal is not { } appraisal) return NoAppraisal(campaignId);
         Result<AppraisalBallotRequest> body =
             await CommandBody.ReadAsync<AppraisalBallotRequest>(readBody, await SchemaCatalog.GetAsync(SchemaCatalog.AppraisalBallot));
         if (!body.Ok) return body.Problem;
@@ -66,14 +74,17 @@ public sealed class AppraisalCommands(EvaluationSteps steps, AppraisalStore appr
             string ids = string.Join(", ", appraisal.Choices.Select(c => c.Id));
             return Problem.Validation([new FieldError("/choice", "must be one of: " + ids)]);
         }
-        if (NotOpen(appraisal, loaded.Value.Evaluation) is { } notOpen) return Problem.Conflict(notOpen);
+        if (evaluation?.Stage == Stages.Done)
+            return Problem.Conflict($"The evaluation has ended ({evaluation.Outcome}): its appraisal no longer takes ballots.");
+        DateTimeOffset? opened = box?.Box.OpenedAt ?? evaluation?.AppraisalOpenedAt;
+        if (NotOpen(appraisal, opened) is { } notOpen) return Problem.Conflict(notOpen);
         if (box is { Box: { Sealed: false, Members: { } roster } } && !roster.Contains(caller.Id, StringComparer.Ordinal))
             return Problem.Forbidden(NotOnRoster);
 
-        CastOutcome cast = await appraisals.CastAsync(campaignId, branchId, caller.Id, choice, found =>
+        CastOutcome cast = await appraisals.CastAsync(campaignId, branchId, caller.Id, choice, opened, found =>
             found is null || (found.Members is null && found.Eligible == 0)
                 ? "The branch has no appraisal roster yet: its secretary or the township reviewer sets it first."
-            : found.Sealed ? "The appraisal has closed."
+            : found.Sealed ? "The appraisal has closed (or its evaluation has ended)."
             : found.Members is null && found.Ballots >= found.Eligible ? "Every member on the roster has voted."
             : found.Members is { } named && !named.Contains(caller.Id, StringComparer.Ordinal) ? NotOnRoster
             : null, box, ct);
@@ -85,14 +96,12 @@ public sealed class AppraisalCommands(EvaluationSteps steps, AppraisalStore appr
 
     static Problem NoAppraisal(string campaignId) => Problem.NotFound($"Campaign '{campaignId}' holds no members' appraisal.");
 
-    string? Closed(AppraisalDefinition appraisal, EvaluationRecord evaluation) =>
-        appraisal.WindowOf(evaluation.AppraisalOpenedAt) is { } window && clock.GetUtcNow() >= window.Closes
+    string? Closed(AppraisalDefinition appraisal, DateTimeOffset? opened) =>
+        appraisal.WindowOf(opened) is { } window && clock.GetUtcNow() >= window.Closes
             ? $"The appraisal closed at {window.Closes:u}." : null;
 
-    string? NotOpen(AppraisalDefinition appraisal, EvaluationRecord evaluation) =>
-        evaluation.Stage == Stages.Done ? $"The evaluation has ended ({evaluation.Outcome}): its appraisal no longer takes ballots."
-        : appraisal.WindowOf(evaluation.AppraisalOpenedAt) is not { } window
-            ? "The appraisal opens when the branch submits its self-assessment."
+    string? NotOpen(AppraisalDefinition appraisal, DateTimeOffset? opened) =>
+        appraisal.WindowOf(opened) is not { } window ? "The appraisal opens when the branch submits its self-assessment."
         : clock.GetUtcNow() < window.Opens ? $"The appraisal opens at {window.Opens:u}."
-        : Closed(appraisal, evaluation);
+        : Closed(appraisal, opened);
 }

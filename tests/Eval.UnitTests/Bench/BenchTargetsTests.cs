@@ -171,7 +171,7 @@ public sealed class BenchTargetsTests
     [Theory]
     [InlineData(200, "PT60S")]
     [InlineData(400, "PT60S")]
-    [InlineData(BenchOptions.FullBranches, "PT381S")]
+    [InlineData(BenchOptions.FullBranches, "PT267S")]
     public void The_appraisal_window_is_a_fixed_time_a_branch_with_a_floor(int branches, string window) =>
         Assert.Equal(window, ProductCampaign.AppraisalWindow(branches));
 

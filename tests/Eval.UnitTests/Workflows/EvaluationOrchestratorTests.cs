@@ -706,7 +706,7 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Closed_while_waiting_for_the_appraisal_ends_not_evaluated_uncounted()
+    public async Task Closed_while_waiting_for_the_appraisal_seals_the_box_and_ends_not_evaluated_uncounted()
     {
         string id = await Start(WithAppraisal(Rules(), window: "PT1M"));
         await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
@@ -717,8 +717,11 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         await WaitForChanges(4, seconds: 20);
 
         Assert.Equal(Outcomes.NotEvaluated, (await Complete(id)).Outcome);
-        Assert.Equal("closed", AssertSeqs(4)[3].Entry.Action);
-        Assert.Empty(appraisalsClosed);
+        EvaluationChange closedChange = AssertSeqs(4)[3];
+        Assert.Equal("closed", closedChange.Entry.Action);
+        Assert.Null(closedChange.Appraisal);
+        // The box is sealed (no ballot counts for an evaluation that has ended), its count not recorded.
+        Assert.Single(appraisalsClosed);
     }
 
     // ---------------------------------------------------------------- helpers
