@@ -127,10 +127,10 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// self-assessment. Every phase goes through the branches in the same order, so the last branch, whose window opens
     /// last, casts its ballots last: its window must hold the roster and ballot phases, 15 ballots a branch, which at 230
     /// ballots a second or more (277 under other agents' load, before a ballot stopped reading the evaluation) is under
-    /// 0.07 s a branch. A window too short fails the run (a late ballot is a 409). The windows then close, and their boxes
-    /// are counted, while the ballots are still being cast, when the workflows have nothing else to do; a longer window
-    /// would count them during the township review and the county score instead, which compete for the same engine. So
-    /// 0.07 s a branch (267 s for the city), at least a minute for a small run, whose first requests compile their code.
+    /// 0.07 s a branch. A window too short fails the run (a late ballot is a 409); the closer it is to the ballots, the
+    /// more boxes are counted while the ballots are still cast, when the workflows have nothing else to do, rather than
+    /// during the township review and the county score, which compete for the same engine. So 0.07 s a branch (267 s for
+    /// the city), at least a minute for a small run, whose first requests compile their code.
     /// </summary>
     public static string AppraisalWindow(int branches) => $"PT{Math.Max(60, (int)Math.Ceiling(branches * 0.07))}S";
 
