@@ -33,19 +33,24 @@ public static class RequestExamples
             ],
             [SchemaCatalog.Campaign] =
             [
-                new("yuanbaoshan", "A campaign over 元宝山区: four criteria, one of them the unity criterion, and three levels", """
+                new("yuanbaoshan", "A campaign over 元宝山区: four criteria, one of them the unity criterion, three levels " +
+                    "and the members' appraisal counting for 30%", """
                     {"id":"yuanbaoshan-2026","title":"元宝山区2026年度最强党支部评定","unit":"chifeng.yuanbaoshan",
                      "rubric":{"criteria":[{"id":"political","title":"政治引领","maxPoints":25},
                                            {"id":"organization","title":"组织引领","maxPoints":25},
                                            {"id":"service","title":"服务引领","maxPoints":25},
                                            {"id":"unity","title":"民族团结进步","maxPoints":25,"unity":true}],
                                "unityWeight":1.5,"unityMinShare":0.8,
-                               "vetoItems":[{"id":"ethnic-incident","title":"发生影响民族团结的重大事件"}]},
+                               "vetoItems":[{"id":"ethnic-incident","title":"发生影响民族团结的重大事件"}],
+                               "components":[{"kind":"basic","weight":0.7},{"kind":"appraisal","weight":0.3}]},
                      "levels":[{"id":"strongest","title":"最强党支部","minScore":90,"quota":0.3},
                                {"id":"advanced","title":"先进党支部","minScore":80},
                                {"id":"qualified","title":"合格党支部","minScore":60}],
                      "schedule":{"selfAssessment":"P14D","townshipReview":"P7D","countyScoring":"P10D","publicity":"P5D"},
-                     "scorersPerBranch":1,"maxReturns":2}
+                     "scorersPerBranch":1,"maxReturns":2,
+                     "appraisal":{"window":"P7D","choices":[{"id":"satisfied","title":"满意","value":100},
+                                  {"id":"fair","title":"基本满意","value":80},{"id":"dissatisfied","title":"不满意","value":0}],
+                                  "minParticipation":0.6667,"gate":{"minSatisfaction":0.6,"capsAt":"qualified"}}}
                     """),
             ],
             [SchemaCatalog.EvidenceSlot] =
