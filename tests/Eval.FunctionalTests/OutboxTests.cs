@@ -18,6 +18,7 @@ namespace Eval.FunctionalTests;
 /// a campaign's publication request (kept on the campaign's record) and its start (the orchestration never scheduled).
 /// Each test runs its own host, to set how often the sweep runs and how old an action must be to be raised again.
 /// </summary>
+[Collection(nameof(StorageOutages))]
 public sealed class OutboxTests
 {
     const string Never = "1.00:00:00";
@@ -229,3 +230,11 @@ public sealed class OutboxTests
         Assert.Equal(Outcomes.NotSubmitted, missed.GetProperty("outcome").GetString());
     }
 }
+
+/// <summary>
+/// Tests that stop a storage service run alone, after the others: the queue-outage test waits for the outbox's sweep to
+/// recover from the outage (the engine retries its activity's abandon until the queue takes it), which under the whole
+/// suite's parallel load took longer than the test waits (seen twice in fresh clones on 2026-12-07; alone it passes).
+/// </summary>
+[CollectionDefinition(nameof(StorageOutages), DisableParallelization = true)]
+public sealed class StorageOutages;
