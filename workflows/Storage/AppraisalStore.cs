@@ -87,7 +87,8 @@ public sealed class AppraisalStore(EvalTables tables)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, counted, found.Value.ETag);
             try
             {
-                await Table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.UpsertReplace, roster), boxWrite], ct);
+                var rosterWrite = new TableTransactionAction(TableTransactionActionType.UpsertReplace, roster);
+                await Table.SubmitTransactionAsync([rosterWrite, boxWrite], ct);
                 return null;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt <= Attempts)
