@@ -171,7 +171,7 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
             ScoreBreakdown breakdown = Scoring.Breakdown(rules.Rubric, scores.Select(s => s.Score.Scores).ToList(),
                 ScoreAdjustments.Of(approval, scores.Select(s => s.Score)) with { Appraisal = appraisal?.ScoreValue });
             return await FinishAsync(outcome, breakdown.Result, entry, addScore: addScore, breakdown: breakdown,
-                appraisal: addScore is null ? appraisal : null);
+                countedNow: addScore is null ? appraisal : null);
         }
 
         /// <summary>Arms the timer of the appraisal's close: the window runs from <paramref name="opens"/>, beside the stages.</summary>
@@ -249,14 +249,14 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         }
 
         async Task<EvaluationResult> FinishAsync(string outcome, ScoreResult? score, HistoryEntry entry, ReviewEntry? review = null,
-            ScoreEntry? addScore = null, ScoreBreakdown? breakdown = null, AppraisalResult? appraisal = null)
+            ScoreEntry? addScore = null, ScoreBreakdown? breakdown = null, AppraisalResult? countedNow = null)
         {
             // An evaluation that ends otherwise while its appraisal is open seals the box: no ballot counts for it any more.
-            if (appraisalCloses is not null && this.appraisal is null && appraisal is null) await CountAppraisalAsync();
+            if (appraisalCloses is not null && appraisal is null) await CountAppraisalAsync();
             await RecordAsync(Change(entry) with
             {
                 Stage = Stages.Done, Outcome = outcome, Review = review, AddScore = addScore, ClearStageDeadline = true,
-                FinalScore = score?.Final, UnityShare = score?.UnityShare, Breakdown = breakdown, Appraisal = appraisal,
+                FinalScore = score?.Final, UnityShare = score?.UnityShare, Breakdown = breakdown, Appraisal = countedNow,
             });
             Status(Stages.Done);
             appraisalTimer.Cancel();
