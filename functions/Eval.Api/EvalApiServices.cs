@@ -14,6 +14,7 @@ using Eval.Api.Handlers;
 using Eval.Application.Evaluations;
 using Eval.Api.Http;
 using Eval.Workflows;
+using Eval.Workflows.Keys;
 using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,9 @@ public static class EvalApiServices
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
         services.AddSingleton(configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions());
         services.AddSingleton(configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions());
+        KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();
+        services.AddSingleton(keys);
+        services.AddSingleton(new LocalKeyDirectory(keys.Directory));
         services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton(_ => StorageConnection.Read(configuration).CreateBlobServiceClient());
