@@ -86,6 +86,8 @@ var appTables = [
   'SelfTests'
   'Evidence'
   'Appraisals'
+  'Honours'
+  'Statements'
 ]
 
 var tags = { 'azd-env-name': environmentName }
@@ -100,6 +102,8 @@ var names = {
   // workflows/Storage/EvidenceContainers.cs: the app uses these names, and an infra test compares them.
   evidenceUploadsContainer: 'evidence-uploads'
   evidenceContainer: 'evidence'
+  // workflows/Storage/StatementStore.cs: the signed lists.
+  statementsContainer: 'statements'
   workspace: 'log-eval-${token}'
   appInsights: 'appi-eval-${token}'
   plan: 'plan-eval-${token}'
@@ -137,6 +141,7 @@ module storage 'modules/storage.bicep' = {
     tableNames: [for table in appTables: '${tablePrefix}${table}']
     evidenceUploadsContainerName: names.evidenceUploadsContainer
     evidenceContainerName: names.evidenceContainer
+    statementsContainerName: names.statementsContainer
     evidenceRetentionDays: evidenceRetentionYears * 365
     evidencePolicyLocked: evidencePolicyLocked
     softDeleteDays: storageSoftDeleteDays

@@ -34,6 +34,8 @@ public static class WorkflowCatalog
         [TaskNames.RelayAcceptedActions] = typeof(RelayAcceptedActionsActivity),
         [TaskNames.FindAcceptedAction] = typeof(FindAcceptedActionActivity),
         [TaskNames.CloseAppraisal] = typeof(CloseAppraisalActivity),
+        [TaskNames.RegisterHonours] = typeof(RegisterHonoursActivity),
+        [TaskNames.SignStatement] = typeof(SignStatementActivity),
     };
 
     public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)

@@ -4,6 +4,7 @@ using Eval.Application.Appraisals;
 using Eval.Application.Audit;
 using Eval.Application.Campaigns;
 using Eval.Application.Evidence;
+using Eval.Application.Honours;
 using Eval.Application.Objections;
 using Eval.Application.Ratings;
 using Eval.Application.Rehearsals;
@@ -35,6 +36,10 @@ public static class EvalApiServices
         KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();
         services.AddSingleton(keys);
         services.AddSingleton(new LocalKeyDirectory(keys.Directory));
+        // Made on first use: in Azure the vault's key through the app's identity, else the local key file.
+        services.AddSingleton<StatementSigner>(sp => keys.VaultKeyId is { Length: > 0 } vaultKey
+            ? new VaultStatementSigner(new Uri(vaultKey), VaultCredential(configuration))
+            : new LocalStatementSigner(sp.GetRequiredService<LocalKeyDirectory>()));
         services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton(_ => StorageConnection.Read(configuration).CreateBlobServiceClient());
@@ -50,6 +55,11 @@ public static class EvalApiServices
         services.AddSingleton<ObjectionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditVerifier>();
+        services.AddSingleton<HonourStore>();
+        services.AddSingleton<StatementStore>();
+        services.AddSingleton<StatementIssuer>();
+        services.AddSingleton<StatementQueries>();
+        services.AddSingleton<StatementHandlers>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();
@@ -86,6 +96,11 @@ public static class EvalApiServices
         foreach (Type activity in WorkflowCatalog.Activities.Values) services.AddTransient(activity);
         return services;
     }
+
+    /// <summary>The app's identity, as storage uses it; developer sign-ins where storage has a connection string.</summary>
+    static Azure.Core.TokenCredential VaultCredential(IConfiguration configuration) =>
+        StorageConnection.Read(configuration) is { IsIdentityBased: true } identity
+            ? identity.CreateCredential() : new Azure.Identity.DefaultAzureCredential();
 
     /// <summary>A connection string (Azurite) or the identity-based form (Azure); see <see cref="StorageConnection"/>.</summary>
     static TableServiceClient CreateTableService(IConfiguration configuration) =>

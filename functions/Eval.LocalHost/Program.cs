@@ -55,6 +55,7 @@ builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
 WebApplication app = builder.Build();
 await app.Services.GetRequiredService<EvalTables>().EnsureCreatedAsync();
 await app.Services.GetRequiredService<EvidenceBlobs>().EnsureContainersAsync();
+await app.Services.GetRequiredService<StatementStore>().EnsureContainerAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapEvalApi();

@@ -30,6 +30,9 @@ param evidenceUploadsContainerName string
 @description('Blob container of verified evidence (EvidenceContainers.Verified), under a time-based immutability policy.')
 param evidenceContainerName string
 
+@description('Blob container of the signed lists (StatementStore.Container): each version written once, never overwritten.')
+param statementsContainerName string
+
 @description('Days each blob of verified evidence stays undeletable and unchangeable, counted from its creation.')
 @minValue(1)
 @maxValue(146000)
@@ -131,6 +134,15 @@ resource evidenceUploadsContainer 'Microsoft.Storage/storageAccounts/blobService
 resource evidenceContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: evidenceContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// The signed lists, one blob per version; the app writes each with If-None-Match: * and reads it back by its hash.
+resource statementsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: statementsContainerName
   properties: {
     publicAccess: 'None'
   }

@@ -94,6 +94,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     [
         ("GET schema",                   "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
         ("GET ratings",                  "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
+        ("GET keys",                     "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
+        ("GET signed ratings",           "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
         ("PUT units",                    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET unit",                     "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET campaigns",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401", "403"),
@@ -129,6 +131,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ["GET schema"] = new(HttpMethod.Get, w => "api/schemas/units", null, 200),
         // Ratings are public from the notice on; the campaign is still running.
         ["GET ratings"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/ratings", null, 409),
+        ["GET keys"] = new(HttpMethod.Get, w => "api/keys", null, 200),
+        // The list is signed at publication; the campaign is still running.
+        ["GET signed ratings"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/ratings.jws", null, 409),
         // A branch under a township that does not exist: allowed callers get 422 (missing parent), nothing is written;
         // the scope check comes before the parent check, so out-of-scope callers get 403.
         ["PUT units"] = new(HttpMethod.Put, w => "api/units",

@@ -159,6 +159,10 @@ public sealed record CampaignDefinition(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, Rubric>? Rubrics { get; init; }
 
+    /// <summary>The year the titles are for, as the honours register lists them (none: the year of publication).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Year { get; init; }
+
     /// <summary>The members' appraisal (民主测评), when the campaign holds one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AppraisalDefinition? Appraisal { get; init; }

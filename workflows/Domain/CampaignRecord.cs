@@ -26,6 +26,8 @@ public sealed record CampaignRecord
     /// outbox sweep while the campaign's workflow has not taken it in (null on records from before it was kept).
     /// </summary>
     public PublicationRequested? PublicationRequest { get; init; }
+    /// <summary>The newest signed list's version (table Statements): readers keep a list until it changes.</summary>
+    public int? StatementVersion { get; init; }
 }
 
 /// <summary>The campaign orchestration's input.</summary>
@@ -35,10 +37,11 @@ public sealed record CampaignRunInput(string CampaignId, TimeSpan Publicity)
     /// Which calls the orchestration makes, fixed at its start (docs/workflows.md, "Versioning"). 0: inputs written before
     /// versions. 1: waiting for objections, the campaign also counts again on its own (<see cref="Recount"/>). 2: the
     /// workflow revokes the levels of upheld objections as their events arrive, during the notice too (before, the API did).
+    /// 3: after publication, the titles enter the honours register and the list is signed.
     /// </summary>
     public int Version { get; init; }
 
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>
     /// While objections are open, how long the campaign waits for a resolution's event before it counts again anyway
@@ -62,6 +65,9 @@ public sealed record CloseEvaluationsInput(string CampaignId, Actor By, DateTime
 public sealed record ProposeRatingsInput(string CampaignId, DateTimeOffset PublicityEndsAt);
 
 public sealed record PublishRatingsInput(string CampaignId, DateTimeOffset PublishedAt);
+
+/// <summary>Sign the campaign's list as stored now, for <paramref name="Reason"/> (<see cref="RatingsStatement"/>).</summary>
+public sealed record SignStatementInput(string CampaignId, string Reason);
 
 /// <summary>An objection (异议) against a listed branch during the public notice.</summary>
 public sealed record ObjectionRecord(string CampaignId, string Id, string BranchId, string Text, Actor FiledBy, DateTimeOffset FiledAt)

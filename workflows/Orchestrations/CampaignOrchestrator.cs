@@ -72,6 +72,18 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings,
             new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
+        // Version 3: the register and the signed list (lead).
+        if (input.Version >= 3)
+        {
+            // The titles enter the register, the list is signed, and so are the earlier lists whose titles these supersede.
+            string[] superseded = await context.CallActivityAsync<string[]>(TaskNames.RegisterHonours,
+                new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
+            await context.CallActivityAsync<int>(TaskNames.SignStatement,
+                new SignStatementInput(input.CampaignId, RatingsStatement.Published), ActivityRetry.Options);
+            foreach (string earlier in superseded)
+                await context.CallActivityAsync<int>(TaskNames.SignStatement,
+                    new SignStatementInput(earlier, RatingsStatement.Superseded(input.CampaignId)), ActivityRetry.Options);
+        }
         context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Published) { Published = published });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings",
             input.CampaignId, context.InstanceId, published);

@@ -94,6 +94,15 @@ public sealed class AuditStore(EvalTables tables)
         return false;
     }
 
+    /// <summary>The campaign chain's last link's number and hash, or null before its first link.</summary>
+    public async Task<(int Seq, string Hash)?> CampaignChainHeadAsync(string campaignId, CancellationToken ct = default)
+    {
+        (int, string)? head = null;
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
+            head = (Read(e).Seq, e.GetString("Hash") ?? "");
+        return head;
+    }
+
     public async Task<AuditEntry?> GetAsync(string campaignId, string chain, int seq, CancellationToken ct = default)
     {
         NullableResponse<TableEntity> row =

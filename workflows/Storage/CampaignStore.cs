@@ -74,6 +74,7 @@ public sealed class CampaignStore(EvalTables tables)
             ["StartOperation"] = r.StartOperation,
             ["CreateOperation"] = r.CreateOperation,
             ["PublicationOperation"] = r.PublicationOperation,
+            ["StatementVersion"] = r.StatementVersion,
         };
         TableText.Write(e, "Definition", Json.Write(r.Definition));
         e["PublicationRequest"] = r.PublicationRequest is null ? null : Json.Write(r.PublicationRequest);
@@ -97,5 +98,6 @@ public sealed class CampaignStore(EvalTables tables)
         CreateOperation = e.GetString("CreateOperation"),
         PublicationOperation = e.GetString("PublicationOperation"),
         PublicationRequest = Json.Read<PublicationRequested>(e.GetString("PublicationRequest")),
+        StatementVersion = e.GetInt32("StatementVersion"),
     };
 }

@@ -19,9 +19,12 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string SelfTests = "SelfTests";
     public const string Evidence = "Evidence";
     public const string Appraisals = "Appraisals";
+    public const string Honours = "Honours";
+    public const string Statements = "Statements";
 
     public static readonly IReadOnlyList<string> All =
-        [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals];
+        [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals,
+        Honours, Statements];
 
     public TableServiceClient Service { get; } = service;
 

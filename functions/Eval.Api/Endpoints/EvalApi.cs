@@ -16,7 +16,8 @@ public static class EvalApi
     public static IEndpointRouteBuilder MapEvalApi(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder api = app.MapGroup("/" + Prefix);
-        api.MapOperations().MapUnits().MapCampaigns().MapEvaluations().MapAppraisals().MapEvidence().MapObjections();
+        api.MapOperations().MapUnits().MapCampaigns().MapEvaluations().MapAppraisals().MapEvidence().MapObjections()
+            .MapHonours();
         return app;
     }
 }

@@ -1,0 +1,12 @@
+using Eval.Workflows;
+using Eval.Workflows.Activities;
+using Eval.Workflows.Domain;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Eval.Functions.Workflows;
+
+public sealed class RegisterHonoursFunction(RegisterHonoursActivity activity)
+{
+    [Function(TaskNames.RegisterHonours)]
+    public Task<string[]> Run([ActivityTrigger] PublishRatingsInput input) => activity.RunAsync(input);
+}

@@ -1,0 +1,103 @@
+using Azure;
+using Azure.Data.Tables;
+using Eval.Workflows.Domain;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>
+/// Table Honours (the honours register): PartitionKey = campaign id, RowKey = branch id. A branch id is its path, so a
+/// unit's branches are one RowKey range of the campaign's partition. Written by the workflows only: at publication, by
+/// an approved change, and when a later campaign's list supersedes a title.
+/// </summary>
+public sealed class HonourStore(EvalTables tables)
+{
+    TableClient Table => tables.Table(EvalTables.Honours);
+
+    /// <summary>Writes the honours, 100 to a transaction (one partition per campaign); writing them again writes the same.</summary>
+    public async Task WriteAsync(IEnumerable<Honour> honours, CancellationToken ct = default)
+    {
+        var chunks = honours.Select(ToEntity).Chunk(100).ToList();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (chunk, token) => await Table.SubmitTransactionAsync(
+                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token));
+    }
+
+    public async Task<(Honour Honour, ETag ETag)?> GetAsync(string campaignId, string branchId, CancellationToken ct = default)
+    {
+        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(campaignId, branchId, cancellationToken: ct);
+        return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
+    }
+
+    /// <summary>False when the honour changed since <paramref name="etag"/> was read.</summary>
+    public async Task<bool> TryReplaceAsync(Honour honour, ETag etag, CancellationToken ct = default)
+    {
+        try { await Table.UpdateEntityAsync(ToEntity(honour), etag, TableUpdateMode.Replace, ct); return true; }
+        catch (RequestFailedException e) when (e.Status == 412) { return false; }
+    }
+
+    /// <summary>Every honour of a campaign's register, in branch order.</summary>
+    public async Task<List<Honour>> ReadCampaignAsync(string campaignId, CancellationToken ct = default)
+    {
+        var list = new List<Honour>();
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), maxPerPage: 1000, cancellationToken: ct))
+            list.Add(FromEntity(e));
+        return list;
+    }
+
+    /// <summary>
+    /// One page of a campaign's honours of the branches under <paramref name="unit"/> (null: all), optionally of one
+    /// published level and stored status, and the table's token for the next page (null at the end).
+    /// </summary>
+    public async Task<(List<Honour> Page, string? Next)> PageAsync(string campaignId, string? unit, string? level, string? status,
+        int pageSize, string? continuation, CancellationToken ct = default)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
+        if (unit is not null)
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {unit + "."} and RowKey lt {unit + "/"}");
+        if (level is not null) filter += " and " + TableClient.CreateQueryFilter($"Level eq {level}");
+        if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        await foreach (Page<TableEntity> page in Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: ct)
+            .AsPages(continuation, pageSize))
+            return ([.. page.Values.Select(FromEntity)], page.ContinuationToken);
+        return ([], null);
+    }
+
+    /// <summary>The honours of <paramref name="branchIds"/> in a campaign that are still held (active or downgraded).</summary>
+    public async Task<List<(Honour Honour, ETag ETag)>> HeldAsync(string campaignId, IReadOnlySet<string> branchIds,
+        CancellationToken ct = default)
+    {
+        var held = new List<(Honour, ETag)>();
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {campaignId} and (Status eq {HonourStatus.Active} or Status eq {HonourStatus.Downgraded})");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+            if (branchIds.Contains(e.RowKey)) held.Add((FromEntity(e), e.ETag));
+        return held;
+    }
+
+    static TableEntity ToEntity(Honour h) => new(h.CampaignId, h.BranchId)
+    {
+        ["BranchName"] = h.BranchName,
+        ["Year"] = h.Year,
+        ["Level"] = h.Level,
+        ["PublishedAt"] = h.PublishedAt,
+        ["CurrentLevel"] = h.CurrentLevel,
+        ["Status"] = h.Status,
+        ["Since"] = h.Since,
+        ["ReasonCategory"] = h.ReasonCategory,
+        ["Reason"] = h.Reason,
+        ["ChangeId"] = h.ChangeId,
+    };
+
+    static Honour FromEntity(TableEntity e) =>
+        new(e.PartitionKey, e.RowKey, e.GetString("BranchName") ?? e.RowKey, e.GetInt32("Year") ?? 0, e.GetString("Level") ?? "",
+            e.GetDateTimeOffset("PublishedAt") ?? default)
+        {
+            CurrentLevel = e.GetString("CurrentLevel") ?? "",
+            Status = e.GetString("Status") ?? "",
+            Since = e.GetDateTimeOffset("Since") ?? default,
+            ReasonCategory = e.GetString("ReasonCategory"),
+            Reason = e.GetString("Reason"),
+            ChangeId = e.GetString("ChangeId"),
+        };
+}

@@ -1,0 +1,76 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Keys;
+
+namespace Eval.Workflows.Storage;
+
+/// <summary>
+/// Issues a campaign's signed list: the published ratings joined with the honours register as stored now, and the audit
+/// chains' heads, serialized canonically, signed (ES256) and kept as the next version. Issuing again for a reason already
+/// issued returns that statement, so a repeated activity signs nothing twice.
+/// </summary>
+public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings, HonourStore honours, EvaluationStore evaluations,
+    AuditStore audit, StatementStore statements, StatementSigner signer, TimeProvider clock)
+{
+    public async Task<StatementRecord> IssueAsync(string campaignId, string reason, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            if (await statements.FindAsync(campaignId, reason, ct) is { } issued) return await RecordVersionAsync(issued, ct);
+            var (campaign, _) = await campaigns.GetAsync(campaignId, ct)
+                ?? throw new InvalidOperationException($"No campaign '{campaignId}'.");
+            if (campaign.PublishedAt is not { } publishedAt)
+                throw new InvalidOperationException($"Campaign '{campaignId}' is not published: it has no list to sign.");
+            int version = ((await statements.GetNewestAsync(campaignId, ct))?.Version ?? 0) + 1;
+            RatingsStatement statement = await BuildAsync(campaign, publishedAt, version, reason, ct);
+            byte[] payload = statement.ToCanonicalJson();
+            string jws = await signer.SignCompactAsync(payload, ct);
+            string sha = StatementStore.Digest(System.Text.Encoding.ASCII.GetBytes(jws));
+            var record = new StatementRecord(campaignId, version, StatementStore.BlobName(campaignId, version, sha), sha,
+                (await signer.ActiveKeyAsync(ct)).Kid, statement.IssuedAt, reason, statement.Audit.Chains, statement.Audit.CampaignSeq,
+                statement.Audit.Root);
+            if (await statements.TryAddAsync(record, jws, ct)) return await RecordVersionAsync(record, ct);
+            // Another change took this version first: sign again what is stored now.
+        }
+    }
+
+    /// <summary>The list as signed for <paramref name="version"/>: what is stored now.</summary>
+    async Task<RatingsStatement> BuildAsync(CampaignRecord campaign, DateTimeOffset publishedAt, int version, string reason,
+        CancellationToken ct)
+    {
+        string id = campaign.Definition.Id;
+        List<RankedBranch> list = await ratings.ReadPublishedAsync(id, ct);
+        Dictionary<string, Honour> register = (await honours.ReadCampaignAsync(id, ct)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
+        StatementAudit heads = await HeadsAsync(id, ct);
+        return new RatingsStatement(id, campaign.Definition.Title, campaign.Definition.Unit, YearOf(campaign), version,
+            clock.GetUtcNow(), publishedAt, reason,
+            [.. list.OrderBy(r => r.Rank).ThenBy(r => r.BranchId, StringComparer.Ordinal)
+                .Select(r => StatementRating.Of(r, register.GetValueOrDefault(r.BranchId)))], heads);
+    }
+
+    /// <summary>The year a campaign's titles are for: as defined, else the year of its publication.</summary>
+    public static int YearOf(CampaignRecord campaign) => campaign.Definition.Year ?? campaign.PublishedAt?.UtcDateTime.Year ?? 0;
+
+    /// <summary>Every chain's head: each evaluation's as its record points at it, and the campaign chain's last link.</summary>
+    public async Task<StatementAudit> HeadsAsync(string campaignId, CancellationToken ct = default)
+    {
+        var heads = new List<(string Chain, int Seq, string Hash)>();
+        string[] columns = ["RowKey", "Seq", "AuditHead"];
+        await foreach (var e in evaluations.Query(campaignId, null, null, select: columns, pageSize: 1000).WithCancellation(ct))
+        {
+            int seq = e.GetInt32("Seq") ?? 0;
+            string? hash = e.GetString("AuditHead") ?? (await audit.GetAsync(campaignId, e.RowKey, seq, ct))?.Hash();
+            heads.Add((e.RowKey, seq, hash ?? ""));
+        }
+        var (campaignSeq, campaignHash) = await audit.CampaignChainHeadAsync(campaignId, ct) ?? (-1, AuditEntry.Genesis);
+        heads.Add((AuditEntry.CampaignChain, campaignSeq, campaignHash));
+        return new StatementAudit(heads.Count, campaignSeq, AuditHeads.Root(heads));
+    }
+
+    /// <summary>The campaign record names the newest version, so readers of the list know when to read it again.</summary>
+    async Task<StatementRecord> RecordVersionAsync(StatementRecord statement, CancellationToken ct)
+    {
+        await campaigns.UpdateAsync(statement.CampaignId, c => c.StatementVersion >= statement.Version
+            ? c : c with { StatementVersion = statement.Version }, ct);
+        return statement;
+    }
+}
