@@ -22,6 +22,6 @@ public static class TaskNames
     public const string RelayAcceptedActions = nameof(Activities.RelayAcceptedActionsActivity);
     public const string FindAcceptedAction = nameof(Activities.FindAcceptedActionActivity);
     public const string CloseAppraisal = nameof(Activities.CloseAppraisalActivity);
-    public const string RegisterHonours = nameof(Activities.RegisterHonoursActivity);
+    public const string SupersedeHonours = nameof(Activities.SupersedeHonoursActivity);
     public const string SignStatement = nameof(Activities.SignStatementActivity);
 }

@@ -34,7 +34,7 @@ public static class WorkflowCatalog
         [TaskNames.RelayAcceptedActions] = typeof(RelayAcceptedActionsActivity),
         [TaskNames.FindAcceptedAction] = typeof(FindAcceptedActionActivity),
         [TaskNames.CloseAppraisal] = typeof(CloseAppraisalActivity),
-        [TaskNames.RegisterHonours] = typeof(RegisterHonoursActivity),
+        [TaskNames.SupersedeHonours] = typeof(SupersedeHonoursActivity),
         [TaskNames.SignStatement] = typeof(SignStatementActivity),
     };
 

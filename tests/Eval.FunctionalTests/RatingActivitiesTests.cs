@@ -76,9 +76,10 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         await ResolveAsync(Filed("c1.t1.b2", "有疑问"), ObjectionStatus.Dismissed, "不属实");
         string b2Level = (await ratings.GetProposedAsync(campaignId, "c1.t1.b2"))!.Level;
 
-        var publish = new PublishRatingsActivity(campaigns, ratings, objections, new AuditStore(tables),
+        var honours = new HonourStore(tables);
+        var publish = new PublishRatingsActivity(campaigns, ratings, objections, new AuditStore(tables), honours,
             NullLogger<PublishRatingsActivity>.Instance);
-        var input = new PublishRatingsInput(campaignId, DateTimeOffset.UtcNow);
+        var input = new PublishRatingsInput(campaignId, DateTimeOffset.UtcNow) { Register = true };
         Assert.Equal(3, await publish.RunAsync(input));
         Assert.Equal(3, await publish.RunAsync(input)); // delivered again: the same list, one seal
 
@@ -87,6 +88,12 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         Assert.Equal(b2Level, published["c1.t1.b2"]);
         Assert.NotEqual(Ranking.Revoked, published["c1.t1.b3"]);
         Assert.Single(await new AuditStore(tables).ReadAllAsync(campaignId), l => l.Entry!.Contains("\"action\":\"published\""));
+        // The register holds each branch published with a level, once, active since the publication; not the revoked one.
+        List<Honour> register = await honours.ReadCampaignAsync(campaignId);
+        Assert.Equal(published.Where(p => p.Value is not (Ranking.Revoked or Ranking.NoLevel)).Select(p => p.Key).Order(),
+            register.Select(h => h.BranchId).Order());
+        Assert.All(register, h => Assert.True(h.Status == HonourStatus.Active && h.Since == input.PublishedAt && h.CurrentLevel == h.Level));
+        Assert.Equal(0, (await campaigns.GetAsync(campaignId))!.Value.Record.StatementVersion); // to be signed next
     }
 
     /// <summary>A running campaign whose branches c1.t1.b1… are done, scored 95, 85, 75 … (the first one strongest).</summary>

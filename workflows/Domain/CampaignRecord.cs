@@ -64,7 +64,11 @@ public sealed record CloseEvaluationsInput(string CampaignId, Actor By, DateTime
 
 public sealed record ProposeRatingsInput(string CampaignId, DateTimeOffset PublicityEndsAt);
 
-public sealed record PublishRatingsInput(string CampaignId, DateTimeOffset PublishedAt);
+public sealed record PublishRatingsInput(string CampaignId, DateTimeOffset PublishedAt)
+{
+    /// <summary>Enter the titles in the honours register before the campaign shows published (from campaign version 3).</summary>
+    public bool Register { get; init; }
+}
 
 /// <summary>Sign the campaign's list as stored now, for <paramref name="Reason"/> (<see cref="RatingsStatement"/>).</summary>
 public sealed record SignStatementInput(string CampaignId, string Reason);

@@ -32,6 +32,20 @@ public sealed record RankedBranch(string BranchId, string BranchName, decimal Sc
 
     [JsonIgnore]
     public RatingExplanation? Why { get; init; }
+
+    /// <summary>
+    /// After publication, the title's standing in the honours register (<see cref="Honour"/>): the level held now, the
+    /// status, since when and the reason's category. Not stored with the rating: the register is joined when the list is read.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HonourStanding? Honour { get; init; }
+}
+
+/// <summary>A title's standing as the public list shows it.</summary>
+public sealed record HonourStanding(string CurrentLevel, string Status, DateTimeOffset Since, string? ReasonCategory)
+{
+    public static HonourStanding Of(Honour honour, DateTimeOffset now) =>
+        new(honour.CurrentLevel, honour.StatusAt(now), honour.SinceAt(now), honour.ReasonCategory);
 }
 
 /// <summary>

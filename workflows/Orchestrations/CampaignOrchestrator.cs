@@ -71,12 +71,12 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
 
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings,
-            new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
+            new PublishRatingsInput(input.CampaignId, publishedAt) { Register = input.Version >= 3 }, ActivityRetry.Options);
         // Version 3: the register and the signed list (lead).
         if (input.Version >= 3)
         {
-            // The titles enter the register, the list is signed, and so are the earlier lists whose titles these supersede.
-            string[] superseded = await context.CallActivityAsync<string[]>(TaskNames.RegisterHonours,
+            // The list is signed, and so are the earlier lists whose titles these supersede.
+            string[] superseded = await context.CallActivityAsync<string[]>(TaskNames.SupersedeHonours,
                 new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
             await context.CallActivityAsync<int>(TaskNames.SignStatement,
                 new SignStatementInput(input.CampaignId, RatingsStatement.Published), ActivityRetry.Options);

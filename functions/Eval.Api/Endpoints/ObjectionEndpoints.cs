@@ -19,8 +19,9 @@ public static class ObjectionEndpoints
         api.MapGet("campaigns/{cid}/ratings", (HttpRequest req, string cid, RatingHandlers h) => h.GetAsync(req, cid))
             .WithName("GetRatings").WithTags("Ratings and objections").WithSummary("The list under public notice, then the published one")
             .WithDescription($"Public: no token. 409 before the notice opens. With a strong ETag (304 to If-None-Match); " +
-                $"during the notice at most {RatingQueries.NoticeMaxAge.TotalSeconds:0} seconds old and revalidated (no-cache), " +
-                "once published cacheable for good.")
+                $"during the notice at most {RatingQueries.NoticeMaxAge.TotalSeconds:0} seconds old; once published, each title's " +
+                "standing in the honours register (honour: level now, status, since, reason category), read again at every " +
+                "change of an honour. Always revalidated (no-cache).")
             .Produces<RatingsView>().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPost("campaigns/{cid}/objections",
             (HttpRequest req, DurableTaskClient client, string cid, ObjectionHandlers h) => h.FileAsync(req, client, cid))

@@ -1,7 +1,6 @@
 using Eval.Application;
 using Eval.Application.Ratings;
 using Eval.Api.Http;
-using Eval.Workflows.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -10,19 +9,18 @@ namespace Eval.Api.Handlers;
 
 /// <summary>
 /// GET /api/campaigns/{cid}/ratings — public: the list <see cref="RatingQueries"/> keeps, with a strong ETag (304 to
-/// If-None-Match) and caching that follows the campaign: revalidated during the notice, kept for good once published.
+/// If-None-Match) and always revalidated: during the notice an upheld objection changes it, after publication a change of
+/// an honour (its standing is part of the list).
 /// </summary>
 public sealed class RatingHandlers(RatingQueries ratings)
 {
-    const string NoticeCaching = "public, no-cache";
-    const string PublishedCaching = "public, max-age=31536000, immutable";
+    const string Caching = "public, no-cache";
 
     public async Task<Results<CachedList, ProblemHttpResult>> GetAsync(HttpRequest request, string campaignId)
     {
         Result<RatingsSnapshot> list = await ratings.GetAsync(campaignId, request.HttpContext.RequestAborted);
         if (!list.Ok) return list.Problem.ToResult();
-        string caching = list.Value.Status == CampaignStatus.Published ? PublishedCaching : NoticeCaching;
-        return new CachedList(list.Value, caching, NotModified(request, list.Value.ETag));
+        return new CachedList(list.Value, Caching, NotModified(request, list.Value.ETag));
     }
 
     /// <summary>If-None-Match compares weakly (RFC 9110 13.1.2): a W/ prefix does not matter.</summary>

@@ -34,8 +34,9 @@ public sealed class StatementQueries(CampaignAccess access, StatementStore state
         }
         var (campaign, _, missing) = await access.LoadAsync(campaignId, ct);
         if (missing is not null) return missing;
-        if (campaign!.StatementVersion is not { } newest)
-            return campaign.Status == CampaignStatus.Published
+        if (campaign!.StatementVersion is not (> 0 and var newest))
+            return campaign.StatementVersion == 0 ? Problem.Conflict("The campaign was just published: its list is being signed.")
+                : campaign.Status == CampaignStatus.Published
                 ? Problem.NotFound($"Campaign '{campaignId}' was published before lists were signed: it has no signed list.")
                 : Problem.Conflict($"The campaign is {campaign.Status}: its list is signed when it is published.");
         int wanted = asked ?? newest;

@@ -14,15 +14,20 @@ public sealed record RatingsView(string CampaignId, string Status, DateTimeOffse
 /// The ratings list as read at <paramref name="ReadAt"/>, while the campaign was <paramref name="Status"/>: its
 /// <see cref="RatingsView"/> as JSON, and a strong entity tag of those bytes (quoted, as an ETag header carries it).
 /// </summary>
-public sealed record RatingsSnapshot(string Status, DateTimeOffset ReadAt, byte[] Body, string ETag);
+public sealed record RatingsSnapshot(string Status, DateTimeOffset ReadAt, byte[] Body, string ETag)
+{
+    /// <summary>The signed list's version when read: a change of an honour signs a new one, and the list is read again.</summary>
+    public int? StatementVersion { get; init; }
+}
 
 /// <summary>
-/// The public ratings list: the proposed one during the notice, then the published one. Anyone may poll it, so the list
-/// is read from storage at most once per <see cref="NoticeMaxAge"/> per campaign and host during the notice (an upheld
-/// objection changes it; this host's own resolutions show at once) and once for good after publication, when it never
-/// changes.
+/// The public ratings list: the proposed one during the notice, then the published one with each title's standing in
+/// the honours register. Anyone may poll it, so the list is read from storage at most once per <see cref="NoticeMaxAge"/>
+/// per campaign and host during the notice (an upheld objection changes it; this host's own resolutions show at once),
+/// and after publication once per signed version (a change of an honour signs a new one; the campaign's record, read
+/// anyway, names the newest).
 /// </summary>
-public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, TimeProvider clock)
+public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, HonourStore honours, TimeProvider clock)
 {
     public static readonly TimeSpan NoticeMaxAge = TimeSpan.FromSeconds(5);
 
@@ -48,7 +53,7 @@ public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, Ti
         while (true)
         {
             lists.TryGetValue(id, out Lazy<Task<RatingsSnapshot>>? current);
-            if (current is not null && Fresh(current, campaign.Status)) return await current.Value.WaitAsync(ct);
+            if (current is not null && Fresh(current, campaign)) return await current.Value.WaitAsync(ct);
             // Not bound to this request: other callers may wait for the same read.
             var read = new Lazy<Task<RatingsSnapshot>>(() => ReadAsync(campaign));
             if (current is null)
@@ -62,12 +67,14 @@ public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, Ti
     }
 
     /// <summary>A read in progress, or one of the campaign's present status that has not aged out.</summary>
-    bool Fresh(Lazy<Task<RatingsSnapshot>> entry, string status)
+    bool Fresh(Lazy<Task<RatingsSnapshot>> entry, CampaignRecord campaign)
     {
         Task<RatingsSnapshot> task = entry.Value;
         if (!task.IsCompleted) return true;
-        if (!task.IsCompletedSuccessfully || task.Result.Status != status) return false;
-        return status == CampaignStatus.Published || clock.GetUtcNow() - task.Result.ReadAt < NoticeMaxAge;
+        if (!task.IsCompletedSuccessfully || task.Result.Status != campaign.Status) return false;
+        return campaign.Status == CampaignStatus.Published
+            ? task.Result.StatementVersion == campaign.StatementVersion
+            : clock.GetUtcNow() - task.Result.ReadAt < NoticeMaxAge;
     }
 
     async Task<RatingsSnapshot> ReadAsync(CampaignRecord campaign)
@@ -76,9 +83,18 @@ public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, Ti
         string id = campaign.Definition.Id;
         List<RankedBranch> list = campaign.Status == CampaignStatus.Publicity
             ? await ratings.ReadProposedAsync(id)
-            : await ratings.ReadPublishedAsync(id);
+            : await WithHonoursAsync(id, await ratings.ReadPublishedAsync(id), readAt);
         var view = new RatingsView(id, campaign.Status, campaign.PublicityEndsAt, campaign.PublishedAt, list);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(view, Json.Options);
-        return new RatingsSnapshot(campaign.Status, readAt, body, $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
+        return new RatingsSnapshot(campaign.Status, readAt, body, $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"")
+        {
+            StatementVersion = campaign.StatementVersion,
+        };
+    }
+
+    async Task<List<RankedBranch>> WithHonoursAsync(string campaignId, List<RankedBranch> list, DateTimeOffset now)
+    {
+        Dictionary<string, Honour> register = (await honours.ReadCampaignAsync(campaignId)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
+        return [.. list.Select(r => register.TryGetValue(r.BranchId, out Honour? h) ? r with { Honour = HonourStanding.Of(h, now) } : r)];
     }
 }

@@ -5,8 +5,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Eval.Functions.Workflows;
 
-public sealed class RegisterHonoursFunction(RegisterHonoursActivity activity)
+public sealed class SupersedeHonoursFunction(SupersedeHonoursActivity activity)
 {
-    [Function(TaskNames.RegisterHonours)]
+    [Function(TaskNames.SupersedeHonours)]
     public Task<string[]> Run([ActivityTrigger] PublishRatingsInput input) => activity.RunAsync(input);
 }
