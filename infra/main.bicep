@@ -104,6 +104,8 @@ var names = {
   evidenceContainer: 'evidence'
   // workflows/Storage/StatementStore.cs: the signed lists.
   statementsContainer: 'statements'
+  vault: 'kv-eval-${token}'
+  signingKey: 'ratings-signing'
   workspace: 'log-eval-${token}'
   appInsights: 'appi-eval-${token}'
   plan: 'plan-eval-${token}'
@@ -174,6 +176,19 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
+module vault 'modules/vault.bicep' = {
+  name: 'vault'
+  scope: rg
+  dependsOn: [identity]
+  params: {
+    name: names.vault
+    location: location
+    tags: tags
+    identityName: names.identity
+    signingKeyName: names.signingKey
+  }
+}
+
 module app 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: rg
@@ -194,6 +209,7 @@ module app 'modules/functionapp.bicep' = {
     authAudience: authAudience
     authMetadataAddress: '${authIssuer}/.well-known/openid-configuration'
     authAllowedClientIds: authAllowedClientIds
+    signingKeyUri: vault.outputs.signingKeyUri
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

@@ -34,6 +34,9 @@ public static class EvalApiServices
         services.AddSingleton(configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions());
         services.AddSingleton(configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions());
         KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();
+        if (string.IsNullOrWhiteSpace(keys.VaultKeyId) && new TokenModeGuard(sampleSigningKeyAllowed: false).RunsInAzure)
+            throw new InvalidOperationException("Setting 'Keys:VaultKeyId' (Keys__VaultKeyId) must be set in Azure: the published " +
+                "lists are signed with the Key Vault key it names, never with a key file on the app's disk.");
         services.AddSingleton(keys);
         services.AddSingleton(new LocalKeyDirectory(keys.Directory));
         // Made on first use: in Azure the vault's key through the app's identity, else the local key file.
@@ -58,6 +61,7 @@ public static class EvalApiServices
         services.AddSingleton<HonourStore>();
         services.AddSingleton<StatementStore>();
         services.AddSingleton<StatementIssuer>();
+        services.AddSingleton<StatementVerifier>();
         services.AddSingleton<StatementQueries>();
         services.AddSingleton<StatementHandlers>();
         services.AddEvalAuth(configuration);

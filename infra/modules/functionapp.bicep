@@ -44,6 +44,9 @@ param authMetadataAddress string
 @description('Auth__AllowedClientIds: comma-separated client ids whose tokens are accepted (azp or appid); empty for any.')
 param authAllowedClientIds string
 
+@description('Keys__VaultKeyId: the versionless URI of the Key Vault key that signs the published lists.')
+param signingKeyUri string
+
 @description('Memory of each instance in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
@@ -109,6 +112,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__Audience', value: authAudience }
         { name: 'Auth__MetadataAddress', value: authMetadataAddress }
         { name: 'Auth__AllowedClientIds', value: authAllowedClientIds }
+        { name: 'Keys__VaultKeyId', value: signingKeyUri }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'

@@ -40,7 +40,7 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
         string id = campaign.Definition.Id;
         List<RankedBranch> list = await ratings.ReadPublishedAsync(id, ct);
         Dictionary<string, Honour> register = (await honours.ReadCampaignAsync(id, ct)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
-        StatementAudit heads = await HeadsAsync(id, ct);
+        StatementAudit heads = await HeadsAsync(id, ct: ct);
         return new RatingsStatement(id, campaign.Definition.Title, campaign.Definition.Unit, YearOf(campaign), version,
             clock.GetUtcNow(), publishedAt, reason,
             [.. list.OrderBy(r => r.Rank).ThenBy(r => r.BranchId, StringComparer.Ordinal)
@@ -50,8 +50,11 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
     /// <summary>The year a campaign's titles are for: as defined, else the year of its publication.</summary>
     public static int YearOf(CampaignRecord campaign) => campaign.Definition.Year ?? campaign.PublishedAt?.UtcDateTime.Year ?? 0;
 
-    /// <summary>Every chain's head: each evaluation's as its record points at it, and the campaign chain's last link.</summary>
-    public async Task<StatementAudit> HeadsAsync(string campaignId, CancellationToken ct = default)
+    /// <summary>
+    /// Every chain's head: each evaluation's as its record points at it, and the campaign chain's last link, or its link
+    /// <paramref name="campaignSeq"/> (as a statement issued then sealed it).
+    /// </summary>
+    public async Task<StatementAudit> HeadsAsync(string campaignId, int? campaignSeq = null, CancellationToken ct = default)
     {
         var heads = new List<(string Chain, int Seq, string Hash)>();
         string[] columns = ["RowKey", "Seq", "AuditHead"];
@@ -61,9 +64,10 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
             string? hash = e.GetString("AuditHead") ?? (await audit.GetAsync(campaignId, e.RowKey, seq, ct))?.Hash();
             heads.Add((e.RowKey, seq, hash ?? ""));
         }
-        var (campaignSeq, campaignHash) = await audit.CampaignChainHeadAsync(campaignId, ct) ?? (-1, AuditEntry.Genesis);
-        heads.Add((AuditEntry.CampaignChain, campaignSeq, campaignHash));
-        return new StatementAudit(heads.Count, campaignSeq, AuditHeads.Root(heads));
+        var (seqAt, hashAt) = campaignSeq is not { } at ? await audit.CampaignChainHeadAsync(campaignId, ct) ?? (-1, AuditEntry.Genesis)
+            : (at, at < 0 ? AuditEntry.Genesis : (await audit.GetAsync(campaignId, AuditEntry.CampaignChain, at, ct))?.Hash() ?? "");
+        heads.Add((AuditEntry.CampaignChain, seqAt, hashAt));
+        return new StatementAudit(heads.Count, seqAt, AuditHeads.Root(heads));
     }
 
     /// <summary>The campaign record names the newest version, so readers of the list know when to read it again.</summary>

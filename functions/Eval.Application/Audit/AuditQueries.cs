@@ -9,7 +9,7 @@ public sealed record AuditVerificationView(string CampaignId, bool Intact, int C
     int EvidenceFiles);
 
 /// <summary>Checking a campaign's hash-chained audit log.</summary>
-public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier)
+public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier, StatementVerifier statements)
 {
     /// <summary>Recomputes the campaign's audit chains and names the first broken link.</summary>
     public async Task<Result<AuditVerificationView>> VerifyAsync(Caller caller, string campaignId, CancellationToken ct)
@@ -19,6 +19,9 @@ public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier)
         if (!CampaignAccess.CanRun(caller, campaign!))
             return Problem.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
         AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published, ct);
-        return new AuditVerificationView(campaignId, result.Intact, result.Chains, result.Links, result.FirstBreak, result.Files);
+        // Then what the newest signed list pins: chain heads, the list and the register (chain "statement", link = version).
+        AuditBreak? unsigned = result.Intact ? await statements.VerifyAsync(campaignId, campaign.StatementVersion, ct) : null;
+        return new AuditVerificationView(campaignId, result.Intact && unsigned is null, result.Chains, result.Links,
+            result.FirstBreak ?? unsigned, result.Files);
     }
 }

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Eval.Api;
 using Eval.Api.Auth;
 using Eval.Application.Evidence;
+using Eval.Workflows.Keys;
 using Eval.Workflows.Storage;
 
 namespace Eval.UnitTests.Infra;
@@ -38,6 +39,8 @@ public sealed partial class AppSettingsTests
             "Flex Consumption takes the runtime from functionAppConfig.runtime and does not support this setting",
         ["FUNCTIONS_EXTENSION_VERSION"] = "not supported on Flex Consumption (the host version is managed)",
         ["WEBSITE_RUN_FROM_PACKAGE"] = "Flex Consumption deploys from functionAppConfig.deployment.storage",
+        [$"{KeyOptions.Section}__{nameof(KeyOptions.Directory)}"] =
+            "the local host's key files; in Azure the signing key stays in Key Vault (Keys__VaultKeyId)",
     };
 
     /// <summary>Read by the Functions host rather than the app's code.</summary>
@@ -68,7 +71,7 @@ public sealed partial class AppSettingsTests
             new[]
             {
                 (AuthOptions.Section, typeof(AuthOptions)), (StorageOptions.Section, typeof(StorageOptions)),
-                (EvidenceOptions.Section, typeof(EvidenceOptions)),
+                (EvidenceOptions.Section, typeof(EvidenceOptions)), (KeyOptions.Section, typeof(KeyOptions)),
             })
             foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
                 names.Add($"{section}__{property.Name}");

@@ -52,7 +52,25 @@ public sealed class TemplateTests
             "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "3913510d-42f4-4e42-8a64-420c390055eb",
         })
             Assert.Contains(id, roles);
-        Assert.Equal(3, assignments); // the app's storage roles (a loop), its telemetry role, the operator's roles (a loop)
+        Assert.Equal(4, assignments); // the app's storage roles (a loop), its telemetry role, the operator's roles (a loop), signing
+    }
+
+    [Fact]
+    public async Task The_signing_key_stays_in_the_vault_and_the_app_may_only_use_it()
+    {
+        JsonNode template = await Bicep.MainTemplateAsync();
+        JsonObject vault = Bicep.Single(template, "Microsoft.KeyVault/vaults");
+        Assert.True((bool?)vault["properties"]!["enableRbacAuthorization"]);
+        Assert.True((bool?)vault["properties"]!["enablePurgeProtection"]);
+        JsonObject key = Bicep.Single(template, "Microsoft.KeyVault/vaults/keys");
+        Assert.Equal("EC", (string?)key["properties"]!["kty"]);
+        Assert.Equal("P-256", (string?)key["properties"]!["curveName"]);
+        Assert.Equal(["sign", "verify"], key["properties"]!["keyOps"]!.AsArray().Select(o => (string)o!));
+        // Key Vault Crypto User, on the key alone (not the vault): sign and read the public key, nothing else.
+        Assert.Contains("'12338af0-0e69-4776-bea7-57ae8d297424'", File.ReadAllText(Path.Combine(Bicep.InfraDir, "modules", "vault.bicep")));
+        JsonNode signs = Bicep.Resources(template).Single(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"
+            && ((string?)r["scope"])?.Contains("Microsoft.KeyVault/vaults/keys", StringComparison.Ordinal) == true)!;
+        Assert.Contains("keyVaultCryptoUser", (string?)signs["properties"]!["roleDefinitionId"]);
     }
 
     [Fact]
