@@ -64,6 +64,11 @@ public static class EvalApiServices
         services.AddSingleton<StatementVerifier>();
         services.AddSingleton<StatementQueries>();
         services.AddSingleton<StatementHandlers>();
+        services.AddSingleton(_ => PublicAddress.From(configuration[$"{PublicOptions.Section}:{nameof(PublicOptions.BaseUrl)}"],
+                configuration["WEBSITE_HOSTNAME"])
+            ?? throw new InvalidOperationException("Set Public__BaseUrl: the address the plaques' QR codes point at."));
+        services.AddSingleton<HonourQueries>();
+        services.AddSingleton<HonourHandlers>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();

@@ -29,6 +29,8 @@ switch (args.FirstOrDefault())
 LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
 
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
+// The plaques' QR codes point at this host unless a setting names the public address.
+builder.Configuration["Public:BaseUrl"] ??= $"http://localhost:{options.HttpPort}";
 builder.Services.AddEvalApi(builder.Configuration);
 // The one host that accepts the sample key of local.settings.sample.json, so `./eval up` works as cloned; the
 // Functions app refuses it (TokenModeGuard).

@@ -46,21 +46,45 @@ public sealed class HonourStore(EvalTables tables)
     }
 
     /// <summary>
-    /// One page of a campaign's honours of the branches under <paramref name="unit"/> (null: all), optionally of one
-    /// published level and stored status, and the table's token for the next page (null at the end).
+    /// One page of a campaign's honours at or under <paramref name="unit"/> (null: all; a branch: its own row), optionally
+    /// of one published level and of one status as it stands at <paramref name="now"/> (<see cref="Honour.StatusAt"/>),
+    /// and the table's token for the next page (null at the end). The table is asked for a little more than the status
+    /// (a title's year ends by the calendar) and the page keeps the exact ones, so a page may be short while a token follows.
     /// </summary>
-    public async Task<(List<Honour> Page, string? Next)> PageAsync(string campaignId, string? unit, string? level, string? status,
-        int pageSize, string? continuation, CancellationToken ct = default)
+    public async Task<(List<Honour> Page, string? Next)> PageAsync(string campaignId, string? unit, string? level, string? statusNow,
+        DateTimeOffset now, int pageSize, string? continuation, CancellationToken ct = default)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
         if (unit is not null)
-            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {unit + "."} and RowKey lt {unit + "/"}");
+            filter += " and " + (UnitPath.KindOf(unit) == UnitKinds.Branch
+                ? TableClient.CreateQueryFilter($"RowKey eq {unit}")
+                : TableClient.CreateQueryFilter($"RowKey gt {unit + "."} and RowKey lt {unit + "/"}"));
         if (level is not null) filter += " and " + TableClient.CreateQueryFilter($"Level eq {level}");
-        if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        if (statusNow is not null) filter += " and (" + StatusFilter(statusNow, now) + ")";
         await foreach (Page<TableEntity> page in Table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: ct)
             .AsPages(continuation, pageSize))
-            return ([.. page.Values.Select(FromEntity)], page.ContinuationToken);
+            return ([.. page.Values.Select(FromEntity).Where(h => statusNow is null || h.StatusAt(now) == statusNow)],
+                page.ContinuationToken);
         return ([], null);
+    }
+
+    /// <summary>
+    /// The rows that may show <paramref name="status"/> at <paramref name="now"/>: an active or downgraded title shows expired
+    /// a year after its publication; the bound is widened by two days for the calendar (29 February), the caller keeps the exact.
+    /// </summary>
+    static string StatusFilter(string status, DateTimeOffset now)
+    {
+        DateTimeOffset yearAgo = now.AddYears(-1);
+        DateTimeOffset lower = yearAgo.AddDays(-2), upper = yearAgo.AddDays(2);
+        return status switch
+        {
+            HonourStatus.Active or HonourStatus.Downgraded =>
+                TableClient.CreateQueryFilter($"Status eq {status} and PublishedAt gt {lower}"),
+            HonourStatus.Expired => TableClient.CreateQueryFilter($"Status eq {HonourStatus.Expired}") + " or (" +
+                TableClient.CreateQueryFilter(
+                    $"(Status eq {HonourStatus.Active} or Status eq {HonourStatus.Downgraded}) and PublishedAt le {upper}") + ")",
+            _ => TableClient.CreateQueryFilter($"Status eq {status}"),
+        };
     }
 
     /// <summary>The honours of <paramref name="branchIds"/> in a campaign that are still held (active or downgraded).</summary>
