@@ -55,6 +55,10 @@ namespace Eval.FunctionalTests;
 ///   POST …/objections/{oid}/resolution         org-department covering the campaign's unit
 ///   POST campaigns/{cid}/objection-resolutions org-department covering the campaign's unit
 ///   GET  campaigns/{cid}/audit/verify          org-department covering the campaign's unit
+///   GET  keys, campaigns/{cid}/ratings.jws     anyone, no token needed (a bad token is ignored)
+///   GET  honours                               a working role whose unit covers ?unit (default: its own)
+///   GET  units/{branch}/honours                a working role covering the branch
+///   GET  public/honours/{cid}/{branch}[/qr.*]  anyone, no token needed (a bad token is ignored)
 ///
 /// No token or a token that does not validate → 401 (with a WWW-Authenticate challenge); a valid token with no role
 /// the API knows (none, an unknown one, or a known one spelled otherwise) → 403 on every endpoint that needs a token;
@@ -96,6 +100,11 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("GET ratings",                  "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
         ("GET keys",                     "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
         ("GET signed ratings",           "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
+        ("GET honours",                  "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET branch honours",           "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET public honour",            "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
+        ("GET public honour qr.png",     "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
+        ("GET public honour qr.svg",     "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
         ("PUT units",                    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET unit",                     "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET campaigns",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401", "403"),
@@ -134,6 +143,13 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ["GET keys"] = new(HttpMethod.Get, w => "api/keys", null, 200),
         // The list is signed at publication; the campaign is still running.
         ["GET signed ratings"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/ratings.jws", null, 409),
+        // The register at the branch, which every working role in scope covers; nothing is published: an empty page.
+        ["GET honours"] = new(HttpMethod.Get, w => $"api/honours?unit={w.Branch}", null, 200),
+        ["GET branch honours"] = new(HttpMethod.Get, w => $"api/units/{w.Branch}/honours", null, 200),
+        // The campaign runs: the branch holds no title of it yet.
+        ["GET public honour"] = new(HttpMethod.Get, w => $"api/public/honours/{w.Campaign}/{w.Branch}", null, 404),
+        ["GET public honour qr.png"] = new(HttpMethod.Get, w => $"api/public/honours/{w.Campaign}/{w.Branch}/qr.png", null, 404),
+        ["GET public honour qr.svg"] = new(HttpMethod.Get, w => $"api/public/honours/{w.Campaign}/{w.Branch}/qr.svg", null, 404),
         // A branch under a township that does not exist: allowed callers get 422 (missing parent), nothing is written;
         // the scope check comes before the parent check, so out-of-scope callers get 403.
         ["PUT units"] = new(HttpMethod.Put, w => "api/units",
