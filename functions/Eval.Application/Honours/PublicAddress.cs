@@ -35,7 +35,9 @@ public sealed class PublicAddress
     /// </summary>
     public static PublicAddress? From(string? baseUrl, string? websiteHostName)
     {
-        if (!string.IsNullOrWhiteSpace(baseUrl)) return new PublicAddress(new Uri(baseUrl.Trim(), UriKind.Absolute));
+        if (!string.IsNullOrWhiteSpace(baseUrl))
+            return Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out Uri? uri) ? new PublicAddress(uri)
+                : throw new ArgumentException($"Public:BaseUrl must be an absolute http(s) address: '{baseUrl}'.");
         if (string.IsNullOrWhiteSpace(websiteHostName)) return null;
         string host = websiteHostName.Trim();
         bool loopback = host.StartsWith("localhost", StringComparison.OrdinalIgnoreCase)
