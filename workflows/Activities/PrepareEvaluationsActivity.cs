@@ -6,8 +6,9 @@ namespace Eval.Workflows.Activities;
 
 /// <summary>
 /// The first step of a campaign's start: writes the first record of every branch's evaluation, with what the honours
-/// register holds of the branch, and the first link of its audit chain (batched, 100 rows to a transaction), and returns the units whose branches are started
-/// together (the branches' parents, i.e. townships), so the start fans out in small activities. Safe to run again.
+/// register holds of the branch, and the first link of its audit chain (batched, 100 rows to a transaction), and returns
+/// the units whose branches are started together (the branches' parents, i.e. townships), so the start fans out in small
+/// activities. Safe to run again.
 /// </summary>
 public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit,
     HonourStore honours, ILogger<PrepareEvaluationsActivity> log)
