@@ -5,12 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace Eval.Workflows.Activities;
 
 /// <summary>
-/// The first step of a campaign's start: writes the first record of every branch's evaluation and the first link
-/// of its audit chain (batched, 100 rows to a transaction), and returns the units whose branches are started
-/// together (the branches' parents, i.e. townships), so the start fans out in small activities. Safe to run again.
+/// The first step of a campaign's start: writes the first record of every branch's evaluation, with what the honours
+/// register holds of the branch, and the first link of its audit chain (batched, 100 rows to a transaction), and returns
+/// the units whose branches are started together (the branches' parents, i.e. townships), so the start fans out in small
+/// activities. Safe to run again.
 /// </summary>
 public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit,
-    ILogger<PrepareEvaluationsActivity> log)
+    HonourStore honours, ILogger<PrepareEvaluationsActivity> log)
     : EvalActivity<string, string[]>
 {
     public override async Task<string[]> RunAsync(string campaignId)
@@ -29,12 +30,15 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
         var existing = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in evaluations.Query(campaignId, null, null, select: ["RowKey"], pageSize: 1000))
             existing.Add(row.RowKey);
-        await evaluations.CreateAsync(branches.Where(b => !existing.Contains(b.Id)).Select(b => new EvaluationRecord
+        List<Unit> fresh = [.. branches.Where(b => !existing.Contains(b.Id))];
+        Dictionary<string, BranchRegister> registers = fresh.Count == 0 ? [] : await RegistersAsync(campaign, startedAt);
+        await evaluations.CreateAsync(fresh.Select(b => new EvaluationRecord
         {
             CampaignId = campaignId,
             BranchId = b.Id,
             BranchName = b.Name,
             Category = b.Category,
+            Register = registers.GetValueOrDefault(b.Id),
             Stage = Stages.AwaitingSelfAssessment,
             StageDeadline = startedAt + rules.SelfAssessment,
             History = [started],
@@ -46,5 +50,20 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             "{Fresh} of them new",
             campaignId, InstanceIds.Campaign(campaignId), branches.Count, groups.Length, branches.Count - existing.Count);
         return groups;
+    }
+
+    /// <summary>
+    /// The register of the campaign's branches: the titles of the earlier published campaigns over its unit, above it or
+    /// under it, one key range of each one's partition (a handful a start), never a read per branch.
+    /// </summary>
+    async Task<Dictionary<string, BranchRegister>> RegistersAsync(CampaignRecord campaign, DateTimeOffset startedAt)
+    {
+        string unit = campaign.Definition.Unit;
+        List<CampaignRecord> sources = [.. BranchRegister.Sources(
+            await campaigns.ListAsync(CampaignStatus.Published), campaign.Definition.Id, unit, startedAt)];
+        List<Honour>[] titles = await Task.WhenAll(sources.Select(c =>
+            honours.ReadUnderAsync(c.Definition.Id, UnitPath.Covers(c.Definition.Unit, unit) ? unit : c.Definition.Unit)));
+        return BranchRegister.Of(sources.Zip(titles)
+            .SelectMany(s => s.Second.Select(h => (h, s.First.Definition.Levels[0].Id))), startedAt);
     }
 }

@@ -95,8 +95,9 @@ public sealed record Level(string Id, string Title, decimal MinScore, decimal? Q
 
 /// <summary>
 /// A condition of a level from the fixed list <see cref="GateKinds"/>, with its parameter: a least unity share
-/// (<see cref="MinShare"/>), a flag a county scorer set (<see cref="Flag"/>), or a least number of uploaded files the
-/// self-assessment cites (<see cref="MinFiles"/>). The top level always asks for its rubric's unityMinShare too.
+/// (<see cref="MinShare"/>), a flag a county scorer set (<see cref="Flag"/>), a least number of uploaded files the
+/// self-assessment cites (<see cref="MinFiles"/>), or no title of the branch revoked within <see cref="WithinDays"/>
+/// before the campaign's start. The top level always asks for its rubric's unityMinShare too.
 /// </summary>
 public sealed record LevelGate(string Kind)
 {
@@ -106,9 +107,15 @@ public sealed record LevelGate(string Kind)
     public string? Flag { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? MinFiles { get; init; }
+    /// <summary>A no-revocation gate's period before the start, in days (none: <see cref="DefaultWithinDays"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? WithinDays { get; init; }
     /// <summary>Not written in a campaign's levels: the appraisal's gate (<see cref="AppraisalGate"/>) puts it there.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public decimal? MinSatisfaction { get; init; }
+
+    /// <summary>The no-revocation gate's period when it names none: a year.</summary>
+    public const int DefaultWithinDays = 365;
 }
 
 public static class GateKinds
@@ -116,11 +123,13 @@ public static class GateKinds
     public const string UnityShare = "unity-share";
     public const string Flag = "flag";
     public const string Evidence = "evidence";
+    /// <summary>No title of the branch revoked in the honours register within a period before the campaign's start.</summary>
+    public const string NoRevocation = "no-revocation";
     /// <summary>The members' appraisal: valid, and at least the satisfaction; put on levels by the campaign's appraisal gate.</summary>
     public const string Appraisal = "appraisal";
 
     /// <summary>The kinds a campaign's levels may name (the appraisal's comes from its own gate).</summary>
-    public static readonly IReadOnlyList<string> All = [UnityShare, Flag, Evidence];
+    public static readonly IReadOnlyList<string> All = [UnityShare, Flag, Evidence, NoRevocation];
 }
 
 /// <summary>

@@ -17,6 +17,8 @@ public sealed record EvaluationRecord
     public required string BranchName { get; init; }
     /// <summary>The branch's category (村, 社区, …) when the campaign started: which rubric scores it.</summary>
     public string? Category { get; init; }
+    /// <summary>The branch's titles in the honours register when the campaign started (none: it never had one).</summary>
+    public BranchRegister? Register { get; init; }
     public required string Stage { get; init; }
     public string? Outcome { get; init; }
     public bool Overdue { get; init; }

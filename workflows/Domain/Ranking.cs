@@ -6,8 +6,8 @@ namespace Eval.Workflows.Domain;
 /// <summary>
 /// A scored, non-vetoed branch as it enters the ranking, with its category (村, 社区, …) where the campaign ranks by it,
 /// and what the level gates ask about: its rubric's unity minimum share (when its category's rubric has its own), the
-/// flags its county scorers set, the number of uploaded files its self-assessment cites and its members' appraisal
-/// (the satisfaction of a valid one, or why it does not count).
+/// flags its county scorers set, the number of uploaded files its self-assessment cites, its members' appraisal
+/// (the satisfaction of a valid one, or why it does not count) and what the honours register held of it at the start.
 /// </summary>
 public sealed record RankingEntry(string BranchId, string BranchName, decimal Score, decimal UnityShare, string? Category = null)
 {
@@ -18,6 +18,8 @@ public sealed record RankingEntry(string BranchId, string BranchName, decimal Sc
     public decimal? AppraisalSatisfaction { get; init; }
     /// <summary>Why the appraisal does not count, when it does not.</summary>
     public string? AppraisalInvalid { get; init; }
+    /// <summary>The branch's titles in the honours register when the campaign started (none: it never had one).</summary>
+    public BranchRegister? Register { get; init; }
 }
 
 /// <summary>
@@ -85,6 +87,7 @@ public static class MissReasons
     public const string Flag = GateKinds.Flag;
     public const string Evidence = GateKinds.Evidence;
     public const string Appraisal = GateKinds.Appraisal;
+    public const string NoRevocation = GateKinds.NoRevocation;
     public const string QuotaFull = "quota-full";
     public const string Veto = "veto";
     public const string NoScore = "no-score";
@@ -242,12 +245,23 @@ public static class Ranking
                 GateKinds.Appraisal when entry.AppraisalSatisfaction < gate.MinSatisfaction => new(level.Id, MissReasons.Appraisal,
                     $"members' satisfaction {AppraisalResult.Percent(entry.AppraisalSatisfaction.Value)} < " +
                     AppraisalResult.Percent(gate.MinSatisfaction.Value)),
-                GateKinds.UnityShare or GateKinds.Flag or GateKinds.Evidence or GateKinds.Appraisal => null,
+                GateKinds.NoRevocation when RevokedWithin(entry, gate) is { } revoked => new(level.Id, MissReasons.NoRevocation, revoked),
+                GateKinds.UnityShare or GateKinds.Flag or GateKinds.Evidence or GateKinds.Appraisal or GateKinds.NoRevocation => null,
                 _ => throw new ArgumentException($"'{gate.Kind}' is not a level gate.", nameof(level)),
             };
             if (miss is not null) return miss;
         }
         return null;
+    }
+
+    /// <summary>A revocation within a no-revocation gate's period, in words; null when there is none.</summary>
+    static string? RevokedWithin(RankingEntry entry, LevelGate gate)
+    {
+        int within = gate.WithinDays ?? LevelGate.DefaultWithinDays;
+        return entry.Register is { RevokedAt: { } at, RevokedDaysBeforeStart: { } days } && days < within
+            ? $"title revoked {at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, " +
+              $"{days} days before the campaign's start (within {within})"
+            : null;
     }
 
     static string QuotaFull(int lastRank, string group) =>

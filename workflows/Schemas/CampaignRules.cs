@@ -192,7 +192,11 @@ public static class CampaignRules
         }
     }
 
-    // Each gate kind takes its own parameter and no other; a flag gate names a flag every branch's rubric can set.
+    /// <summary>The longest period a no-revocation gate may look back: ten years.</summary>
+    const int MaxWithinDays = 3650;
+
+    // Each gate kind takes its own parameter and no other (no-revocation's may be left out: a year); a flag gate names a
+    // flag every branch's rubric can set.
     static void CheckGates(CampaignDefinition campaign, List<FieldError> errors)
     {
         IReadOnlyList<Level> levels = campaign.Levels ?? [];
@@ -206,10 +210,14 @@ public static class CampaignRules
                 LevelGate gate = gates[g];
                 string item = JsonPointer.Append(JsonPointer.Append("/levels", i) + "/gates", g);
                 (string Name, bool Given)[] parameters =
-                    [("minShare", gate.MinShare is not null), ("flag", gate.Flag is not null), ("minFiles", gate.MinFiles is not null)];
+                [
+                    ("minShare", gate.MinShare is not null), ("flag", gate.Flag is not null), ("minFiles", gate.MinFiles is not null),
+                    ("withinDays", gate.WithinDays is not null),
+                ];
                 string? wanted = gate.Kind switch
                 {
-                    GateKinds.UnityShare => "minShare", GateKinds.Flag => "flag", GateKinds.Evidence => "minFiles", _ => null,
+                    GateKinds.UnityShare => "minShare", GateKinds.Flag => "flag", GateKinds.Evidence => "minFiles",
+                    GateKinds.NoRevocation => "withinDays", _ => null,
                 };
                 if (wanted is null)
                 {
@@ -217,7 +225,7 @@ public static class CampaignRules
                     continue;
                 }
                 foreach (var (name, given) in parameters)
-                    if (name == wanted && !given)
+                    if (name == wanted && !given && gate.Kind != GateKinds.NoRevocation)
                         errors.Add(new FieldError(item, $"a {gate.Kind} gate needs {name}"));
                     else if (name != wanted && given)
                         errors.Add(new FieldError(item + "/" + name, $"is not a parameter of a {gate.Kind} gate"));
@@ -225,6 +233,8 @@ public static class CampaignRules
                     errors.Add(new FieldError(item + "/minShare", "must be between 0 and 1"));
                 if (gate.MinFiles is { } files && files < 1)
                     errors.Add(new FieldError(item + "/minFiles", "must be 1 or more"));
+                if (gate.WithinDays is { } days && days is < 1 or > MaxWithinDays)
+                    errors.Add(new FieldError(item + "/withinDays", $"must be from 1 to {MaxWithinDays}"));
                 if (gate.Flag is { } flag && rubrics.Any(r => (r.Flags ?? []).All(f => f.Id != flag)))
                     errors.Add(new FieldError(item + "/flag",
                         $"must be a flag of the rubric{(rubrics.Length > 1 ? " of every category" : "")}"));

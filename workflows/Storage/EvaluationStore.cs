@@ -196,6 +196,8 @@ public sealed class EvaluationStore(EvalTables tables)
             // The appraisal's gate reads these two: the satisfaction of a valid appraisal, or why it does not count.
             ["AppraisalSatisfaction"] = r.Appraisal is { Valid: true, Satisfaction: { } satisfaction } ? (double)satisfaction : null,
             ["AppraisalInvalid"] = r.Appraisal?.Invalid,
+            // Small, and read by the ranking for the no-revocation gate.
+            ["Register"] = r.Register is null ? null : Json.Write(r.Register),
         };
         // Settled actions are dropped here, at the record's next write, whoever writes it.
         List<AcceptedAction> outbox = [.. r.UnsettledActions()];
@@ -216,6 +218,7 @@ public sealed class EvaluationStore(EvalTables tables)
         BranchId = e.RowKey,
         BranchName = e.GetString("BranchName") ?? e.RowKey,
         Category = e.GetString("Category"),
+        Register = Json.Read<BranchRegister>(e.GetString("Register")),
         Stage = e.GetString("Stage") ?? Stages.AwaitingSelfAssessment,
         Outcome = e.GetString("Outcome"),
         Overdue = e.GetBoolean("Overdue") ?? false,

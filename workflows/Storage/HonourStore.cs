@@ -45,6 +45,17 @@ public sealed class HonourStore(EvalTables tables)
         return list;
     }
 
+    /// <summary>The honours of a campaign's branches at or under <paramref name="unit"/> (one key range of its partition).</summary>
+    public async Task<List<Honour>> ReadUnderAsync(string campaignId, string unit, CancellationToken ct = default)
+    {
+        var list = new List<Honour>();
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {campaignId} and ((RowKey eq {unit}) or (RowKey ge {unit + "."} and RowKey lt {unit + "/"}))");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+            list.Add(FromEntity(e));
+        return list;
+    }
+
     /// <summary>
     /// One page of a campaign's honours at or under <paramref name="unit"/> (null: all; a branch: its own row), optionally
     /// of one published level and of one status as it stands at <paramref name="now"/> (<see cref="Honour.StatusAt"/>),

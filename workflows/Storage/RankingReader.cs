@@ -23,7 +23,7 @@ public sealed class RankingReader(EvaluationStore evaluations, UnitStore units)
         var entries = new List<RankingEntry>();
         string[]? columns = rescore is null
             ? ["RowKey", "BranchName", "Outcome", "FinalScore", "UnityShare", "Category", "Flags", "EvidenceFiles", "JointVeto",
-                "AppraisalSatisfaction", "AppraisalInvalid"]
+                "AppraisalSatisfaction", "AppraisalInvalid", "Register"]
             : null;
         await foreach (var row in evaluations.Query(campaignId, null, null, select: columns, pageSize: 1000).WithCancellation(ct))
         {
@@ -49,6 +49,7 @@ public sealed class RankingReader(EvaluationStore evaluations, UnitStore units)
                 EvidenceFiles = row.GetInt32("EvidenceFiles") ?? 0,
                 AppraisalSatisfaction = row.GetDouble("AppraisalSatisfaction") is double satisfaction ? (decimal)satisfaction : null,
                 AppraisalInvalid = row.GetString("AppraisalInvalid"),
+                Register = Json.Read<BranchRegister>(row.GetString("Register")),
             });
         }
         return entries;

@@ -14,8 +14,14 @@ public sealed record EvaluationPage(IReadOnlyList<EvaluationSummary> Items, stri
 public sealed record EvaluationSummary(string BranchId, string BranchName, string Stage, bool Overdue, string? Outcome, decimal? FinalScore,
     decimal? UnityShare, int Round, DateTimeOffset? StageDeadline)
 {
+    /// <summary>The branch's titles in the honours register when the campaign started (none: it never had one).</summary>
+    public BranchRegister? Register { get; init; }
+
     public static EvaluationSummary Of(EvaluationRecord e, DateTimeOffset now) =>
-        new(e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline);
+        new(e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare, e.Round, e.StageDeadline)
+        {
+            Register = e.Register,
+        };
 }
 
 /// <summary>One branch's evaluation with everything submitted and decided so far.</summary>
@@ -25,6 +31,12 @@ public sealed record EvaluationView(string CampaignId, string BranchId, string B
 {
     /// <summary>The branch's category (村, 社区, …), which chose its rubric.</summary>
     public string? Category { get; init; }
+
+    /// <summary>
+    /// The branch's titles in the honours register when the campaign started: its latest year's level and status, the
+    /// consecutive years at the top level up to it, and its latest revocation (none: it never had a title).
+    /// </summary>
+    public BranchRegister? Register { get; init; }
 
     /// <summary>How the final score was made (docs/scoring.md), once the branch is scored.</summary>
     public ScoreBreakdown? Breakdown { get; init; }
@@ -39,7 +51,7 @@ public sealed record EvaluationView(string CampaignId, string BranchId, string B
         new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare,
             e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History, evidence)
         {
-            Category = e.Category, Breakdown = e.Breakdown,
+            Category = e.Category, Register = e.Register, Breakdown = e.Breakdown,
             Appraisal = e.Appraisal is { } appraisal ? Appraisals.AppraisalResultView.Of(appraisal) : null,
         };
 }

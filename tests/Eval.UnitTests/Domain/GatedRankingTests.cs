@@ -85,6 +85,46 @@ public sealed class GatedRankingTests
         Assert.Equal("strongest", ranked["b2"].Level);
     }
 
+    static BranchRegister Revoked(int daysBeforeStart) =>
+        new(2025, "hongshan-2025", Ranking.NoLevel, HonourStatus.Revoked, 0)
+        {
+            RevokedAt = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero).AddDays(-daysBeforeStart),
+            RevokedDaysBeforeStart = daysBeforeStart,
+        };
+
+    [Fact]
+    public void A_title_revoked_within_the_period_misses_a_no_revocation_level_and_one_revoked_before_it_does_not()
+    {
+        var ranked = Rank(
+            [
+                Branch("b1", 98) with { Register = Revoked(100) }, Branch("b2", 96) with { Register = Revoked(365) },
+                Branch("b3", 94) with { Register = new BranchRegister(2025, "hongshan-2025", "strongest", HonourStatus.Active, 2) },
+                Branch("b4", 92),
+            ],
+            Top(new LevelGate(GateKinds.NoRevocation)) with { Quota = null }, Advanced);
+
+        // The default period is a year: 100 days is within it, 365 is not; b3 was never revoked, b4 never had a title.
+        Assert.Equal(["advanced", "strongest", "strongest", "strongest"], ranked.Values.OrderBy(r => r.Rank).Select(r => r.Level));
+        Assert.Equal(new LevelMiss("strongest", MissReasons.NoRevocation,
+            "title revoked 2025-11-21, 100 days before the campaign's start (within 365)"), ranked["b1"].Why!.Missed[0]);
+        Assert.Equal("最强党支部: title revoked 2025-11-21, 100 days before the campaign's start (within 365)", ranked["b1"].Reason);
+        Assert.Equal("score 98.00 ≥ 80.00", ranked["b1"].Why!.Given);
+    }
+
+    [Fact]
+    public void A_no_revocation_gate_looks_back_as_far_as_it_says_and_comes_after_the_score()
+    {
+        Level top = Top(new LevelGate(GateKinds.NoRevocation) { WithinDays = 730 }) with { Quota = null };
+        var ranked = Rank([Branch("b1", 98) with { Register = Revoked(400) }, Branch("b2", 85) with { Register = Revoked(10) }],
+            top, Advanced with { Gates = [new LevelGate(GateKinds.NoRevocation) { WithinDays = 30 }] });
+
+        Assert.Equal("title revoked 2025-01-25, 400 days before the campaign's start (within 730)", ranked["b1"].Why!.Missed[0].Detail);
+        Assert.Equal("advanced", ranked["b1"].Level);
+        // b2 misses the top level on its score first, then the advanced level's shorter period.
+        Assert.Equal([MissReasons.MinScore, MissReasons.NoRevocation], ranked["b2"].Why!.Missed.Select(m => m.Reason));
+        Assert.Equal(Ranking.NoLevel, ranked["b2"].Level);
+    }
+
     [Fact]
     public void An_unranked_evaluation_says_it_was_vetoed_or_has_no_score()
     {

@@ -402,7 +402,27 @@ public class CampaignValidationTests
         { "another gate's parameter", new LevelGate(GateKinds.Flag) { Flag = "innovation", MinFiles = 1 },
             "/levels/0/gates/0/minFiles", "is not a parameter of a flag gate" },
         { "a share over 1", new LevelGate(GateKinds.UnityShare) { MinShare = 1.5m }, "/levels/0/gates/0/minShare", "between 0 and 1" },
+        { "no revocation in the default year", new LevelGate(GateKinds.NoRevocation), "", "" },
+        { "no revocation in two years", new LevelGate(GateKinds.NoRevocation) { WithinDays = 730 }, "", "" },
+        { "a period of no days", new LevelGate(GateKinds.NoRevocation) { WithinDays = 0 }, "/levels/0/gates/0/withinDays",
+            "must be from 1 to 3650" },
+        { "a period on another gate", new LevelGate(GateKinds.Evidence) { MinFiles = 1, WithinDays = 365 },
+            "/levels/0/gates/0/withinDays", "is not a parameter of a evidence gate" },
     };
+
+    [Theory]
+    [InlineData("""{"kind":"no-revocation"}""", "")]
+    [InlineData("""{"kind":"no-revocation","withinDays":730}""", "")]
+    [InlineData("""{"kind":"no-revocation","withinDays":0}""", "/levels/0/gates/0/withinDays")]
+    [InlineData("""{"kind":"no-revocation","withinDays":3651}""", "/levels/0/gates/0/withinDays")]
+    public async Task The_schema_takes_a_no_revocation_gate_with_or_without_its_period(string gate, string pointer)
+    {
+        string json = SampleBodies.Edit(SampleBodies.Campaign, body => body["levels"]![0]!["gates"] = new JsonArray(JsonNode.Parse(gate)));
+
+        IReadOnlyList<FieldError> errors = await SampleBodies.CheckCampaignAsync(json);
+
+        Assert.Equal(pointer == "" ? [] : [pointer], errors.Select(e => e.Pointer).Distinct());
+    }
 
     [Theory]
     [MemberData(nameof(GateProblems))]

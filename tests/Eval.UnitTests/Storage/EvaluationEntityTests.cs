@@ -87,4 +87,18 @@ public sealed class EvaluationEntityTests
         Assert.True(EntitySize.Of(entity) > EntitySize.Max);
         Assert.True(EntitySize.Of(EvaluationStore.ToEntity(Record())) < 2_000);
     }
+
+    [Fact]
+    public void The_register_of_the_branch_is_kept_in_its_own_small_column_and_comes_back_whole()
+    {
+        BranchRegister register = new(2025, "hongshan-2025", "strongest", HonourStatus.Revoked, 0)
+        {
+            RevokedAt = DateTimeOffset.Parse("2025-11-21T00:00:00Z"), RevokedDaysBeforeStart = 100,
+        };
+        TableEntity entity = EvaluationStore.ToEntity(Record() with { Register = register });
+
+        Assert.Contains("\"lastLevel\":\"strongest\"", entity.GetString("Register"));
+        Assert.Equal(register, EvaluationStore.FromEntity(entity).Register);
+        Assert.Null(EvaluationStore.ToEntity(Record())["Register"]);
+    }
 }
