@@ -57,6 +57,7 @@ public static class EvalApiServices
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<HonourStore>();
         services.AddSingleton<StatementStore>();
+        services.AddSingleton<HonourChangeStore>();
         services.AddSingleton<StatementIssuer>();
         services.AddSingleton<StatementQueries>();
         services.AddSingleton<StatementHandlers>();
