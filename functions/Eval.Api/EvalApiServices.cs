@@ -61,6 +61,9 @@ public static class EvalApiServices
         services.AddSingleton<StatementIssuer>();
         services.AddSingleton<StatementQueries>();
         services.AddSingleton<StatementHandlers>();
+        services.AddSingleton<HonourChangeCommands>();
+        services.AddSingleton<HonourChangeQueries>();
+        services.AddSingleton<HonourChangeHandlers>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();

@@ -54,7 +54,11 @@ public sealed class ApplyHonourChangeActivity(CampaignStore campaigns, HonourSto
     }
 
     /// <summary>The register's public short reason: what happened to the title, and the reason's category in words.</summary>
-    static string PublicReason(CampaignDefinition campaign, HonourChange change) => change.Kind == HonourChangeKinds.Revoke
-        ? $"撤销称号（{HonourReasonTitles.Of(change.ReasonCategory)}）"
-        : $"降为{campaign.Levels.FirstOrDefault(l => l.Id == change.ToLevel)?.Title ?? change.ToLevel}（{HonourReasonTitles.Of(change.ReasonCategory)}）";
+    static string PublicReason(CampaignDefinition campaign, HonourChange change)
+    {
+        string why = HonourReasonTitles.Of(change.ReasonCategory);
+        return change.Kind == HonourChangeKinds.Revoke
+            ? $"撤销称号（{why}）"
+            : $"降为{campaign.Levels.FirstOrDefault(l => l.Id == change.ToLevel)?.Title ?? change.ToLevel}（{why}）";
+    }
 }

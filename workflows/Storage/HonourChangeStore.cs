@@ -48,7 +48,8 @@ public sealed class HonourChangeStore(EvalTables tables)
                 await Table.SubmitTransactionAsync(
                 [
                     new(TableTransactionActionType.Add, ToEntity(change)),
-                    open is null ? new(TableTransactionActionType.Add, mark) : new(TableTransactionActionType.UpdateReplace, mark, open.ETag),
+                    open is null
+                        ? new(TableTransactionActionType.Add, mark) : new(TableTransactionActionType.UpdateReplace, mark, open.ETag),
                 ], ct);
                 return (ProposeOutcome.Proposed, null);
             }
@@ -78,7 +79,8 @@ public sealed class HonourChangeStore(EvalTables tables)
     }
 
     /// <summary>The change a keyed request proposed, if it did.</summary>
-    public async Task<HonourChange?> ProposedByAsync(string campaignId, string branchId, string operation, CancellationToken ct = default) =>
+    public async Task<HonourChange?> ProposedByAsync(string campaignId, string branchId, string operation,
+        CancellationToken ct = default) =>
         (await ListAsync(campaignId, branchId, ct)).FirstOrDefault(c => c.ProposeOperation == operation);
 
     /// <summary>Replaces the change if it is unchanged since read; false when someone changed it first.</summary>
