@@ -59,10 +59,13 @@ public sealed record HonourChangeRules
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NoticeFor { get; init; }
 
+    [JsonIgnore]
     public IReadOnlyList<string> AllowedReasons => Reasons is { Count: > 0 } reasons ? reasons : HonourReasons.Proposable;
 
+    [JsonIgnore]
     public TimeSpan DecisionPeriod => IsoDuration.Parse(DecisionWithin ?? DefaultDecisionWithin);
 
+    [JsonIgnore]
     public TimeSpan NoticePeriod => IsoDuration.Parse(NoticeFor ?? DefaultNoticeFor);
 }
 
@@ -112,6 +115,7 @@ public sealed record HonourChange
     public string? Outcome { get; init; }
 
     /// <summary>"sha256:" and the SHA-256 of the description: the audit chain holds this, the description stays in scope.</summary>
+    [JsonIgnore]
     public string DescriptionHash => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Description)));
 
     /// <summary>Whether the decision is escalated: marked overdue by the workflow, or past its due time.</summary>
