@@ -88,6 +88,7 @@ var appTables = [
   'Appraisals'
   'Honours'
   'Statements'
+  'HonourChanges'
 ]
 
 var tags = { 'azd-env-name': environmentName }

@@ -7,6 +7,7 @@ public static class TaskNames
     public const string EvaluationOrchestrator = nameof(Orchestrations.EvaluationOrchestrator);
     public const string CampaignOrchestrator = nameof(Orchestrations.CampaignOrchestrator);
     public const string OutboxSweepOrchestrator = nameof(Orchestrations.OutboxSweepOrchestrator);
+    public const string HonourChangeOrchestrator = nameof(Orchestrations.HonourChangeOrchestrator);
 
     public const string RecordSelfTest = nameof(Activities.RecordSelfTestActivity);
     public const string RecordEvaluation = nameof(Activities.RecordEvaluationActivity);
@@ -24,4 +25,7 @@ public static class TaskNames
     public const string CloseAppraisal = nameof(Activities.CloseAppraisalActivity);
     public const string SupersedeHonours = nameof(Activities.SupersedeHonoursActivity);
     public const string SignStatement = nameof(Activities.SignStatementActivity);
+    public const string ReadHonourChange = nameof(Activities.ReadHonourChangeActivity);
+    public const string MarkHonourChange = nameof(Activities.MarkHonourChangeActivity);
+    public const string ApplyHonourChange = nameof(Activities.ApplyHonourChangeActivity);
 }

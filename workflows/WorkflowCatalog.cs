@@ -16,6 +16,7 @@ public static class WorkflowCatalog
         [TaskNames.EvaluationOrchestrator] = typeof(EvaluationOrchestrator),
         [TaskNames.CampaignOrchestrator] = typeof(CampaignOrchestrator),
         [TaskNames.OutboxSweepOrchestrator] = typeof(OutboxSweepOrchestrator),
+        [TaskNames.HonourChangeOrchestrator] = typeof(HonourChangeOrchestrator),
     };
 
     public static readonly IReadOnlyDictionary<string, Type> Activities = new Dictionary<string, Type>
@@ -36,6 +37,9 @@ public static class WorkflowCatalog
         [TaskNames.CloseAppraisal] = typeof(CloseAppraisalActivity),
         [TaskNames.SupersedeHonours] = typeof(SupersedeHonoursActivity),
         [TaskNames.SignStatement] = typeof(SignStatementActivity),
+        [TaskNames.ReadHonourChange] = typeof(ReadHonourChangeActivity),
+        [TaskNames.MarkHonourChange] = typeof(MarkHonourChangeActivity),
+        [TaskNames.ApplyHonourChange] = typeof(ApplyHonourChangeActivity),
     };
 
     public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)

@@ -60,6 +60,7 @@ public static class EvalApiServices
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<HonourStore>();
         services.AddSingleton<StatementStore>();
+        services.AddSingleton<HonourChangeStore>();
         services.AddSingleton<StatementIssuer>();
         services.AddSingleton<StatementVerifier>();
         services.AddSingleton<StatementQueries>();
@@ -69,6 +70,9 @@ public static class EvalApiServices
             ?? throw new InvalidOperationException("Set Public__BaseUrl: the address the plaques' QR codes point at."));
         services.AddSingleton<HonourQueries>();
         services.AddSingleton<HonourHandlers>();
+        services.AddSingleton<HonourChangeCommands>();
+        services.AddSingleton<HonourChangeQueries>();
+        services.AddSingleton<HonourChangeHandlers>();
         services.AddEvalAuth(configuration);
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<EvaluationSteps>();

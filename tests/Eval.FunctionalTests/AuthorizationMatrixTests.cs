@@ -59,6 +59,16 @@ namespace Eval.FunctionalTests;
 ///   GET  honours                               a working role whose unit covers ?unit (default: its own)
 ///   GET  units/{branch}/honours                a working role covering the branch
 ///   GET  public/honours/{cid}/{branch}[/qr.*]  anyone, no token needed (a bad token is ignored)
+///   GET  …/honours/{branch}/changes            a working role covering the branch (changes of its honour: 动态管理)
+///   POST …/honours/{branch}/changes            county-scorer or township-reviewer covering the branch
+///   GET  …/changes/{changeId}                  a working role covering the branch
+///   POST …/changes/{changeId}/decision         org-department covering the branch's county (once overdue: the campaign's
+///                                              unit; the change's id is checked first, so 404 here)
+///   POST …/changes/{changeId}/objections       any role inside the campaign's unit (409 outside the change's notice)
+///   POST …/objections/{oid}/resolution         org-department covering the branch's county
+///   POST …/honours/{branch}/change-evidence    county-scorer or township-reviewer covering the branch (an upload slot)
+///   POST …/change-evidence/{eid}/complete      county-scorer or township-reviewer covering the branch
+///   GET  …/change-evidence/{eid}               a working role covering the branch
 ///
 /// No token or a token that does not validate → 401 (with a WWW-Authenticate challenge); a valid token with no role
 /// the API knows (none, an unknown one, or a known one spelled otherwise) → 403 on every endpoint that needs a token;
@@ -132,6 +142,15 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST objection resolution",    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST objection resolutions",   "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET audit verification",       "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET honour changes",           "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST honour change",           "403 ok  ok  403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET honour change",            "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST honour change decision",  "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST honour change objection", "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
+        ("POST change objection resolution", "403 403 403 ok  403", "403 403 403 403 403",      "401", "401", "403"),
+        ("POST change evidence slot",    "403 ok  ok  403 403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST change evidence complete", "403 ok  ok  403 403",    "403 403 403 403 403",      "401", "401", "403"),
+        ("GET change evidence",          "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
     ];
 
     /// <summary>Each endpoint's request, and what an allowed caller gets for it (harmless by construction).</summary>
@@ -210,6 +229,26 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ["POST objection resolutions"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/objection-resolutions",
             w => Json(new { objectionIds = new[] { $"obj-{new string('0', 32)}" }, upheld = false, comment = "经核实不属实" }), 422),
         ["GET audit verification"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/audit/verify", null, 200),
+        // No change proposed yet (and the campaign is not published, so the branch holds no honour): an empty list.
+        ["GET honour changes"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/changes", null, 200),
+        // Invalid bodies: allowed callers get 422 and nothing is proposed, no slot made.
+        ["POST honour change"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/changes", w => "{}", 422),
+        ["POST change evidence slot"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/change-evidence",
+            w => "{}", 422),
+        // Well-formed ids that do not exist: 404.
+        ["GET honour change"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/changes/{NoChange}", null, 404),
+        ["POST honour change decision"] = new(HttpMethod.Post,
+            w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/changes/{NoChange}/decision",
+            w => Json(new { approve = false, comment = "证据不足" }), 404),
+        ["POST honour change objection"] = new(HttpMethod.Post,
+            w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/changes/{NoChange}/objections", w => Json(new { text = "请核实" }), 404),
+        ["POST change objection resolution"] = new(HttpMethod.Post,
+            w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/changes/{NoChange}/objections/obj-{new string('0', 32)}/resolution",
+            w => Json(new { upheld = false, comment = "经核实不属实" }), 404),
+        ["POST change evidence complete"] = new(HttpMethod.Post,
+            w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/change-evidence/ev-{new string('0', 32)}/complete", null, 404),
+        ["GET change evidence"] = new(HttpMethod.Get,
+            w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/change-evidence/ev-{new string('0', 32)}", null, 404),
     };
 
     public static IEnumerable<object[]> Cases()
@@ -249,8 +288,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             .Select(b => b.GetProperty("route").GetString()!).Distinct()
             .Where(r => r is not ("health" or "selftests" or "selftests/{id}" or "selftests/{id}/confirmation"))
             .ToList();
-        // campaigns and campaigns/{cid}/objections each serve two endpoints: GET (the list) and POST (a new one).
-        Assert.Equal(routes.Count + 2, Table.Length);
+        // campaigns, campaigns/{cid}/objections and …/honours/{branchId}/changes each serve two endpoints: GET (the list) and
+        // POST (a new one).
+        Assert.Equal(routes.Count + 3, Table.Length);
         Assert.Equal(Table.Select(t => t.Endpoint).Order(), Endpoints.Keys.Order());
     }
 
@@ -453,6 +493,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     }
 
     // ---- The shared campaign and helpers.
+
+    static readonly string NoChange = "chg-" + new string('0', 32);
 
     sealed record Endpoint(HttpMethod Method, Func<World, string> Path, Func<World, string>? Body, int AllowedStatus);
 

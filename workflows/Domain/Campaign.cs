@@ -176,6 +176,13 @@ public sealed record CampaignDefinition(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AppraisalDefinition? Appraisal { get; init; }
 
+    /// <summary>How its honours are demoted or revoked through the year (动态管理); absent, the defaults.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HonourChangeRules? HonourChanges { get; init; }
+
+    /// <summary>The rules of honour changes as applied: the campaign's, or the defaults.</summary>
+    public HonourChangeRules ChangeRules() => HonourChanges ?? HonourChangeRules.Default;
+
     /// <summary>
     /// The levels as ranked: the campaign's, with the appraisal's gate on every level above the one it caps at.
     /// </summary>

@@ -52,6 +52,13 @@ public sealed record EvidenceFile
     /// <summary>The problem type the refusal was answered with (evidence-too-late, …), so a repeat is answered the same.</summary>
     public string? RefusalType { get; init; }
 
+    /// <summary>A file cited by a change of an honour (动态管理), not by an evaluation: kept in a partition of its own.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ForHonourChange { get; init; }
+
+    /// <summary>The criterion recorded for a change's files.</summary>
+    public const string HonourChangeCriterion = "honour-change";
+
     public bool IsVerified => Status == EvidenceStatus.Verified;
 
     /// <summary>Whether the file counts against its round's quota: verified, or a slot that may still be completed.</summary>

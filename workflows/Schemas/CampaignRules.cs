@@ -34,6 +34,15 @@ public static class CampaignRules
             CheckSchedule(schedule, errors);
         if (campaign.Appraisal is { } appraisal)
             CheckAppraisal(appraisal, campaign.Levels ?? [], errors);
+        if (campaign.HonourChanges is { } changes)
+        {
+            if (changes.DecisionWithin is not null) CheckDuration("/honourChanges/decisionWithin", changes.DecisionWithin, errors);
+            if (changes.NoticeFor is not null) CheckDuration("/honourChanges/noticeFor", changes.NoticeFor, errors);
+            foreach (var (reason, i) in (changes.Reasons ?? []).Select((r, i) => (r, i)))
+                if (!HonourReasons.Proposable.Contains(reason, StringComparer.Ordinal))
+                    errors.Add(new FieldError(JsonPointer.Append("/honourChanges/reasons", i),
+                        $"must be one of {string.Join(", ", HonourReasons.Proposable)}"));
+        }
         return errors.Distinct().OrderBy(e => e.Pointer, JsonPointer.Order).ToList();
     }
 

@@ -23,12 +23,16 @@ public static class SchemaCatalog
     public const string Rehearsal = "rehearsal";
     public const string AppraisalRoster = "appraisal-roster";
     public const string AppraisalBallot = "appraisal-ballot";
+    public const string HonourChange = "honour-change";
+    public const string HonourChangeDecision = "honour-change-decision";
+    public const string HonourChangeObjection = "honour-change-objection";
+    public const string HonourChangeEvidence = "honour-change-evidence";
 
     // Before StaticNames: static fields are initialized in the order they are written.
     static readonly string[] Listed =
     [
         Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, AppraisalRoster, AppraisalBallot, Rehearsal, Publication, Objection,
-        ObjectionResolution, ObjectionResolutions,
+        ObjectionResolution, ObjectionResolutions, HonourChangeEvidence, HonourChange, HonourChangeDecision, HonourChangeObjection,
     ];
 
     /// <summary>

@@ -21,10 +21,11 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string Appraisals = "Appraisals";
     public const string Honours = "Honours";
     public const string Statements = "Statements";
+    public const string HonourChanges = "HonourChanges";
 
     public static readonly IReadOnlyList<string> All =
         [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals,
-        Honours, Statements];
+        Honours, Statements, HonourChanges];
 
     public TableServiceClient Service { get; } = service;
 

@@ -16,14 +16,17 @@ public sealed class EvidenceStore(EvalTables tables)
 
     TableClient Table => tables.Table(EvalTables.Evidence);
 
-    public static string PartitionOf(string campaignId, string branchId) => $"{campaignId}|{branchId}";
+    public static string PartitionOf(string campaignId, string branchId, bool forHonourChange = false) =>
+        forHonourChange ? $"{campaignId}|{branchId}|changes" : $"{campaignId}|{branchId}";
+
+    static string PartitionOf(EvidenceFile file) => PartitionOf(file.CampaignId, file.BranchId, file.ForHonourChange);
 
     /// <summary>Every file of the branch in the campaign, by id (one partition).</summary>
     public async Task<IReadOnlyDictionary<string, EvidenceFile>> ListAsync(string campaignId, string branchId,
-        CancellationToken ct = default)
+        CancellationToken ct = default, bool forHonourChange = false)
     {
         var files = new Dictionary<string, EvidenceFile>(StringComparer.Ordinal);
-        string partition = PartitionOf(campaignId, branchId);
+        string partition = PartitionOf(campaignId, branchId, forHonourChange);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"ev-"} and RowKey lt {"ev."}");
         await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Record"], cancellationToken: ct))
             if (Json.Read<EvidenceFile>(row.GetString("Record")) is { } file) files[file.Id] = file;
@@ -31,10 +34,10 @@ public sealed class EvidenceStore(EvalTables tables)
     }
 
     public async Task<(EvidenceFile File, ETag ETag)?> GetAsync(string campaignId, string branchId, string evidenceId,
-        CancellationToken ct = default)
+        CancellationToken ct = default, bool forHonourChange = false)
     {
-        NullableResponse<TableEntity> row =
-            await Table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(campaignId, branchId), evidenceId, ["Record"], ct);
+        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(
+            PartitionOf(campaignId, branchId, forHonourChange), evidenceId, ["Record"], ct);
         return row.HasValue && Json.Read<EvidenceFile>(row.Value!.GetString("Record")) is { } file ? (file, row.Value.ETag) : null;
     }
 
@@ -45,7 +48,7 @@ public sealed class EvidenceStore(EvalTables tables)
     public async Task<string?> AddSlotAsync(EvidenceFile slot, int maxFiles, long maxBytes, DateTimeOffset now,
         CancellationToken ct = default)
     {
-        string partition = PartitionOf(slot.CampaignId, slot.BranchId), quotaKey = QuotaPrefix + slot.Round;
+        string partition = PartitionOf(slot), quotaKey = QuotaPrefix + slot.Round;
         for (int attempt = 0; attempt < 5; attempt++)
         {
             // One read of the branch's partition: its files and the round's quota row.
@@ -109,7 +112,7 @@ public sealed class EvidenceStore(EvalTables tables)
             if (Json.Read<EvidenceFile>(row.GetString("Record")) is { } file) yield return file;
     }
 
-    static TableEntity ToEntity(EvidenceFile file) => new(PartitionOf(file.CampaignId, file.BranchId), file.Id)
+    static TableEntity ToEntity(EvidenceFile file) => new(PartitionOf(file), file.Id)
     {
         ["Status"] = file.Status,
         ["Round"] = file.Round,

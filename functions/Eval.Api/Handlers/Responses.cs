@@ -32,3 +32,12 @@ public sealed record UnitsUpserted(int Upserted);
 
 /// <summary>202 for a started self-test.</summary>
 public sealed record SelfTestStarted(string Id, DateTimeOffset Deadline);
+
+/// <summary>202 for a proposed change of an honour: its workflow waits for the organization department's decision.</summary>
+public sealed record HonourChangeAccepted(string ChangeId, string Status, DateTimeOffset DecisionDue);
+
+/// <summary>202 for a decision on a change: stored, and taken in by the change's workflow.</summary>
+public sealed record HonourChangeDecisionAccepted(string ChangeId, bool Approve, bool Notice, DateTimeOffset At);
+
+/// <summary>A resolved objection to a change of an honour.</summary>
+public sealed record HonourChangeObjectionResolved(string Id, string ChangeId, string Status, string? Comment, DateTimeOffset? ResolvedAt);

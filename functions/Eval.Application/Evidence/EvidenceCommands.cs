@@ -50,37 +50,53 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         var (_, definition, evaluation, _) = loaded.Value;
 
         string fileName = FileNames.Sanitize(request.FileName);
-        FileKind kind = FileKinds.ByContentType(request.ContentType)!;
         var errors = new List<FieldError>();
         IReadOnlyList<Criterion> criteria = definition.RubricFor(evaluation.Category).Criteria;
         if (criteria.All(c => c.Id != request.Criterion))
             errors.Add(new("/criterion", "not a criterion of the branch's rubric: " + string.Join(", ", criteria.Select(c => c.Id))));
-        if (FileKinds.ByFileName(fileName) != kind)
-            errors.Add(new("/fileName", $"a {kind.Name} file is named {string.Join(" or ", kind.Extensions)}"));
+        if (KindError(fileName, request.ContentType) is { } kindError) errors.Add(kindError);
         if (errors.Count > 0) return Problem.Validation(errors);
-        if (request.Size > options.MaxFileBytes) return Refused(TooLarge(request.Size), TooLargeType);
 
-        DateTimeOffset now = clock.GetUtcNow();
-        DateTimeOffset expiresAt = now.AddMinutes(Math.Clamp(options.UploadMinutes, 0.01, EvidenceOptions.MaxUploadMinutes));
-        var slot = new EvidenceFile
+        return await OpenSlotAsync(new EvidenceFile
         {
             Id = EvidenceIds.New(), CampaignId = campaignId, BranchId = branchId, Round = evaluation.Round, Criterion = request.Criterion,
-            Title = request.Title, FileName = fileName, DeclaredType = kind.ContentType, DeclaredSize = request.Size,
-            Status = EvidenceStatus.Pending, UploadedBy = new Actor(caller.Id, caller.Name, Roles.BranchSecretary),
-            SlotExpiresAt = expiresAt,
-        };
+            Title = request.Title, FileName = fileName, DeclaredType = FileKinds.ByContentType(request.ContentType)!.ContentType,
+            DeclaredSize = request.Size, Status = EvidenceStatus.Pending,
+            UploadedBy = new Actor(caller.Id, caller.Name, Roles.BranchSecretary), SlotExpiresAt = default,
+        }, ct);
+    }
+
+    /// <summary>The error of a file name whose extension is not the declared type's, or null.</summary>
+    public static FieldError? KindError(string sanitizedFileName, string contentType)
+    {
+        FileKind kind = FileKinds.ByContentType(contentType)!;
+        return FileKinds.ByFileName(sanitizedFileName) == kind
+            ? null : new("/fileName", $"a {kind.Name} file is named {string.Join(" or ", kind.Extensions)}");
+    }
+
+    /// <summary>
+    /// Adds <paramref name="slot"/> (its expiry set here) within its partition's quota, and answers the create-only upload URL
+    /// for its blob. Evaluations and changes of honours ask for slots through here.
+    /// </summary>
+    public async Task<Result<EvidenceSlot>> OpenSlotAsync(EvidenceFile slot, CancellationToken ct)
+    {
+        if (slot.DeclaredSize > options.MaxFileBytes) return Refused(TooLarge(slot.DeclaredSize), TooLargeType);
+        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset expiresAt = now.AddMinutes(Math.Clamp(options.UploadMinutes, 0.01, EvidenceOptions.MaxUploadMinutes));
+        slot = slot with { SlotExpiresAt = expiresAt };
         if (await store.AddSlotAsync(slot, options.MaxFilesPerRound, options.MaxBytesPerRound, now, ct) is { } full)
             return new Problem(ProblemKind.Conflict, "evidence-quota", "The branch's evidence quota for this round is used up.", full);
 
         await blobs.EnsureContainersAsync();
         Uri upload = await blobs.UploadUriAsync(slot.BlobName, expiresAt, ct);
+        FileKind kind = FileKinds.ByContentType(slot.DeclaredType)!;
         log.LogInformation("Evidence slot {EvidenceId} for {CampaignId}/{BranchId} round {Round}, {Size} bytes of {Kind}",
-            slot.Id, campaignId, branchId, slot.Round, slot.DeclaredSize, kind.Name);
+            slot.Id, slot.CampaignId, slot.BranchId, slot.Round, slot.DeclaredSize, kind.Name);
         // The blob is kept under the type and name it is served with: uploaded with them, it need not be changed after.
         return new EvidenceSlot(slot.Id, upload, new Dictionary<string, string>
             {
                 ["x-ms-blob-type"] = "BlockBlob", ["Content-Type"] = kind.ContentType,
-                ["x-ms-blob-content-disposition"] = FileNames.ContentDisposition(fileName),
+                ["x-ms-blob-content-disposition"] = FileNames.ContentDisposition(slot.FileName),
             },
             expiresAt, options.MaxFileBytes);
     }
@@ -97,7 +113,6 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
         if (!EvidenceIds.IsValid(evidenceId) || await store.GetAsync(campaignId, branchId, evidenceId, ct) is not var (file, etag))
             return Problem.NotFound($"No evidence '{evidenceId}' of this branch.");
         if (file.IsVerified) return EvidenceView.Of(file);
-        if (file.Status == EvidenceStatus.Refused) return Refused(file.Refusal!, file.RefusalType ?? RefusedType);
 
         DateTimeOffset now = clock.GetUtcNow();
         EvaluationRecord evaluation = loaded.Value.Evaluation;
@@ -106,7 +121,21 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
             ? $"The self-assessment of round {file.Round} is no longer open; this file can no longer be added."
             : evaluation.StageDeadline is { } deadline && now > deadline
                 ? $"Self-assessments were due by {deadline:O}; evidence completed after it does not count."
-                : now > file.CompleteBy ? $"The upload slot expired at {file.CompleteBy:O}." : null;
+                : null;
+        return await VerifyAsync(file, etag, closed, ct);
+    }
+
+    /// <summary>
+    /// Checks the uploaded file of <paramref name="file"/>'s slot and keeps it: refused when <paramref name="closed"/> says
+    /// why it can no longer count, or when its slot expired, its size or kind is not as declared. A repeat of a completed
+    /// upload answers the file as verified; a refused file answers its refusal again.
+    /// </summary>
+    public async Task<Result<EvidenceView>> VerifyAsync(EvidenceFile file, ETag etag, string? closed, CancellationToken ct)
+    {
+        if (file.IsVerified) return EvidenceView.Of(file);
+        if (file.Status == EvidenceStatus.Refused) return Refused(file.Refusal!, file.RefusalType ?? RefusedType);
+        DateTimeOffset now = clock.GetUtcNow();
+        closed ??= now > file.CompleteBy ? $"The upload slot expired at {file.CompleteBy:O}." : null;
         // The blob is read once, its bytes only when they may still count.
         using UploadedBlob? uploaded = await blobs.ReadUploadAsync(file.BlobName, closed is null ? options.MaxFileBytes : 0, ct);
         if (uploaded is null)
@@ -138,12 +167,12 @@ public sealed class EvidenceCommands(EvaluationSteps steps, EvidenceStore store,
             UploadedAt = now, BlobETag = keptETag.ToString(),
         };
         if (!await store.UpdateAsync(verified, etag, ct))
-            return await store.GetAsync(campaignId, branchId, evidenceId, ct) is ({ IsVerified: true } done, _)
+            return await store.GetAsync(file.CampaignId, file.BranchId, file.Id, ct, file.ForHonourChange) is ({ IsVerified: true } done, _)
                 ? EvidenceView.Of(done)
                 : Problem.Conflict("Another request is completing this upload; try again.");
         await blobs.DeleteUploadAsync(file.BlobName, ct);
         log.LogInformation("Evidence {EvidenceId} of {CampaignId}/{BranchId} verified: {Kind}, {Size} bytes, sha256 {Sha256}",
-            evidenceId, campaignId, branchId, detected.Name, verified.Size, sha256);
+            file.Id, file.CampaignId, file.BranchId, detected.Name, verified.Size, sha256);
         return EvidenceView.Of(verified);
     }
 

@@ -109,6 +109,37 @@ public static class RequestExamples
                      "upheld":false,"comment":"经核实，两件异议所指活动记录均属实。"}
                     """),
             ],
+            [SchemaCatalog.HonourChangeEvidence] =
+            [
+                new("decision", "The discipline commission's decision (a PDF) behind a revocation", """
+                    {"title":"元宝山区纪委处分决定书","fileName":"处分决定.pdf","contentType":"application/pdf","size":182133}
+                    """),
+            ],
+            [SchemaCatalog.HonourChange] =
+            [
+                new("revoke", "Revoke a title after a veto event, citing an uploaded file", """
+                    {"kind":"revoke","reasonCategory":"veto",
+                     "description":"支部书记受党内严重警告处分，\n依据一票否决事项撤销称号。",
+                     "evidence":["ev-0199f2a1c3e04b8d2e6f1a9c7b3d5e08"]}
+                    """),
+                new("demote", "Demote a title one level for an item of the negative list", """
+                    {"kind":"demote","toLevel":"advanced","reasonCategory":"negative-list",
+                     "description":"组织生活会连续两个季度未按期召开。"}
+                    """),
+            ],
+            [SchemaCatalog.HonourChangeDecision] =
+            [
+                new("approve-with-notice", "Approve, with a public notice first", """
+                    {"approve":true,"notice":true,"comment":"经核实属实，同意撤销，公示5天。"}
+                    """),
+                new("refuse", "Refuse", """{"approve":false,"comment":"证据不足，不予批准。"}"""),
+            ],
+            [SchemaCatalog.HonourChangeObjection] =
+            [
+                new("objection", "An objection during the change's public notice", """
+                    {"text":"处分已于2026年5月撤销，请核实。"}
+                    """),
+            ],
             [SelfTestStart] =
             [
                 new("five-minutes", "A self-test that waits up to five minutes for its confirmation",

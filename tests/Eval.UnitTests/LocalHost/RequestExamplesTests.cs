@@ -33,6 +33,11 @@ public class RequestExamplesTests
     [InlineData(SchemaCatalog.TownshipReview, """{"decision":"return"}""")]
     [InlineData(OpenApiSetup.SelfAssessmentBody, """{"scores":{"political":23},"summary":"全年开展主题党日12次"}""")]
     [InlineData(OpenApiSetup.CountyScoreBody, """{"scores":{"political":24,"organization":23,"service":23,"unity":25},"veto":"other"}""")]
+    [InlineData(SchemaCatalog.HonourChange, """{"kind":"demote","reasonCategory":"veto","description":"无目标等次"}""")]
+    [InlineData(SchemaCatalog.HonourChange,
+        """{"kind":"revoke","toLevel":"advanced","reasonCategory":"veto","description":"撤销不带等次"}""")]
+    [InlineData(SchemaCatalog.HonourChange, """{"kind":"revoke","reasonCategory":"late","description":"未知原因"}""")]
+    [InlineData(SchemaCatalog.HonourChangeDecision, """{"approve":true,"comment":" "}""")]
     [InlineData(RequestExamples.SelfTestStart, """{"deadlineSeconds":0}""")]
     [InlineData(RequestExamples.SelfTestStart, """{"deadlineSeconds":300,"by":"运维值班"}""")]
     [InlineData(RequestExamples.SelfTestConfirmation, """{"confirmedBy":"运维\n值班"}""")]

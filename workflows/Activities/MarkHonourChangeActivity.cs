@@ -1,0 +1,61 @@
+using Eval.Workflows.Domain;
+using Eval.Workflows.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Eval.Workflows.Activities;
+
+/// <summary>
+/// A step of a change's workflow on its row: overdue (unless a decision is stored already), approved, the notice opened or
+/// closed, refused or withdrawn (which frees the branch for the next proposal). Each is written at the row's ETag, so
+/// a decision or objection stored meanwhile is never overwritten, and a step written already is not written again.
+/// Returns the row as it then stands.
+/// </summary>
+public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, ILogger<MarkHonourChangeActivity> log)
+    : EvalActivity<HonourChangeMark, HonourChangeState>
+{
+    public override async Task<HonourChangeState> RunAsync(HonourChangeMark input)
+    {
+        while (true)
+        {
+            var (change, etag) = await changes.GetAsync(input.CampaignId, input.BranchId, input.ChangeId)
+                ?? throw new InvalidOperationException($"No honour change '{input.ChangeId}' of {input.CampaignId}/{input.BranchId}.");
+            if (Marked(change, input) is not { } marked) return change.State();
+            // The link before the row: a repeat after a crash finds the row unmarked and links the same entry, linked once.
+            if (AuditAction(input.Status) is { } action)
+                await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.At, SystemActor.Instance.Id,
+                    SystemActor.Instance.Role, action, HonourChangeAudit.Detail(change, input.Outcome)));
+            bool written = HonourChangeStatus.IsEnded(marked.Status)
+                ? await changes.TryEndAsync(marked, etag) : await changes.TryReplaceAsync(marked, etag);
+            if (!written) continue; // a decision or an objection was stored meanwhile: mark what is there now
+            log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId}: {Mark}", input.ChangeId, input.CampaignId,
+                input.BranchId, input.Status);
+            return marked.State();
+        }
+    }
+
+    /// <summary>The change with the mark, or null when there is nothing to write (marked already, or no longer possible).</summary>
+    static HonourChange? Marked(HonourChange change, HonourChangeMark mark)
+    {
+        if (HonourChangeStatus.IsEnded(change.Status)) return null;
+        return mark.Status switch
+        {
+            HonourChangeStatus.Overdue => change.Status == HonourChangeStatus.Proposed && change.Decision is null
+                ? change with { Status = HonourChangeStatus.Overdue, OverdueAt = mark.At } : null,
+            HonourChangeStatus.Approved or HonourChangeStatus.Notice => HonourChangeStatus.AwaitsDecision(change.Status)
+                ? change with { Status = mark.Status, NoticeEnds = mark.NoticeEnds } : null,
+            HonourChangeMark.CloseNotice => change.NoticeClosed ? null : change with { NoticeClosed = true },
+            HonourChangeStatus.Refused or HonourChangeStatus.Withdrawn =>
+                change with { Status = mark.Status, EndedAt = mark.At, Outcome = mark.Outcome },
+            _ => throw new ArgumentException($"Not a mark of a change: '{mark.Status}'.", nameof(mark)),
+        };
+    }
+
+    // A refusal is linked as the decision the API stored; the other steps are the workflow's own.
+    static string? AuditAction(string mark) => mark switch
+    {
+        HonourChangeStatus.Overdue => HonourChangeActions.Overdue,
+        HonourChangeMark.CloseNotice => HonourChangeActions.NoticeClosed,
+        HonourChangeStatus.Withdrawn => HonourChangeActions.Withdrawn,
+        _ => null,
+    };
+}
