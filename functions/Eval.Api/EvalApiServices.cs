@@ -47,6 +47,7 @@ public static class EvalApiServices
         services.AddSingleton<EvaluationStore>();
         services.AddSingleton<RankingReader>();
         services.AddSingleton<RatingStore>();
+        services.AddSingleton<ProposedList>();
         services.AddSingleton<ObjectionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditVerifier>();
