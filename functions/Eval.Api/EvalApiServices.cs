@@ -35,6 +35,8 @@ public static class EvalApiServices
         KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();
         services.AddSingleton(keys);
         services.AddSingleton(new LocalKeyDirectory(keys.Directory));
+        services.AddSingleton(OutboxBindingStartupCheck.Create);
+        services.AddHostedService<OutboxBindingStartupCheck>();
         services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton(_ => StorageConnection.Read(configuration).CreateBlobServiceClient());

@@ -77,6 +77,7 @@ public sealed class CampaignStore(EvalTables tables)
         };
         TableText.Write(e, "Definition", Json.Write(r.Definition));
         e["PublicationRequest"] = r.PublicationRequest is null ? null : Json.Write(r.PublicationRequest);
+        e["PublicationRequestMac"] = r.PublicationRequestMac;
         return e;
     }
 
@@ -97,5 +98,6 @@ public sealed class CampaignStore(EvalTables tables)
         CreateOperation = e.GetString("CreateOperation"),
         PublicationOperation = e.GetString("PublicationOperation"),
         PublicationRequest = Json.Read<PublicationRequested>(e.GetString("PublicationRequest")),
+        PublicationRequestMac = e.GetString("PublicationRequestMac"),
     };
 }
