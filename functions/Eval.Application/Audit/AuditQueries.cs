@@ -1,4 +1,3 @@
-using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 
 namespace Eval.Application.Audit;
@@ -18,7 +17,7 @@ public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier)
         if (missing is not null) return missing;
         if (!CampaignAccess.CanRun(caller, campaign!))
             return Problem.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
-        AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published, ct);
+        AuditVerification result = await verifier.VerifyAsync(campaign!, ct);
         return new AuditVerificationView(campaignId, result.Intact, result.Chains, result.Links, result.FirstBreak, result.Files);
     }
 }
