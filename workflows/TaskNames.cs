@@ -7,6 +7,7 @@ public static class TaskNames
     public const string EvaluationOrchestrator = nameof(Orchestrations.EvaluationOrchestrator);
     public const string CampaignOrchestrator = nameof(Orchestrations.CampaignOrchestrator);
     public const string OutboxSweepOrchestrator = nameof(Orchestrations.OutboxSweepOrchestrator);
+    public const string HistoryPurgeOrchestrator = nameof(Orchestrations.HistoryPurgeOrchestrator);
 
     public const string RecordSelfTest = nameof(Activities.RecordSelfTestActivity);
     public const string RecordEvaluation = nameof(Activities.RecordEvaluationActivity);
@@ -22,4 +23,6 @@ public static class TaskNames
     public const string RelayAcceptedActions = nameof(Activities.RelayAcceptedActionsActivity);
     public const string FindAcceptedAction = nameof(Activities.FindAcceptedActionActivity);
     public const string CloseAppraisal = nameof(Activities.CloseAppraisalActivity);
+    public const string StartHistoryPurge = nameof(Activities.StartHistoryPurgeActivity);
+    public const string PurgeHistory = nameof(Activities.PurgeHistoryActivity);
 }

@@ -16,6 +16,7 @@ public static class WorkflowCatalog
         [TaskNames.EvaluationOrchestrator] = typeof(EvaluationOrchestrator),
         [TaskNames.CampaignOrchestrator] = typeof(CampaignOrchestrator),
         [TaskNames.OutboxSweepOrchestrator] = typeof(OutboxSweepOrchestrator),
+        [TaskNames.HistoryPurgeOrchestrator] = typeof(HistoryPurgeOrchestrator),
     };
 
     public static readonly IReadOnlyDictionary<string, Type> Activities = new Dictionary<string, Type>
@@ -34,6 +35,8 @@ public static class WorkflowCatalog
         [TaskNames.RelayAcceptedActions] = typeof(RelayAcceptedActionsActivity),
         [TaskNames.FindAcceptedAction] = typeof(FindAcceptedActionActivity),
         [TaskNames.CloseAppraisal] = typeof(CloseAppraisalActivity),
+        [TaskNames.StartHistoryPurge] = typeof(StartHistoryPurgeActivity),
+        [TaskNames.PurgeHistory] = typeof(PurgeHistoryActivity),
     };
 
     public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)

@@ -30,6 +30,7 @@ public static class EvalApiServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        services.AddSingleton(configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions());
         services.AddSingleton(configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions());
         services.AddSingleton(configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions());
         KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();

@@ -37,10 +37,11 @@ public sealed record CampaignRunInput(string CampaignId, TimeSpan Publicity)
     /// Which calls the orchestration makes, fixed at its start (docs/workflows.md, "Versioning"). 0: inputs written before
     /// versions. 1: waiting for objections, the campaign also counts again on its own (<see cref="Recount"/>). 2: the
     /// workflow revokes the levels of upheld objections as their events arrive, during the notice too (before, the API did).
+    /// 3: after publication, the campaign starts the purge of its instances' history (StartHistoryPurge), last.
     /// </summary>
     public int Version { get; init; }
 
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>
     /// While objections are open, how long the campaign waits for a resolution's event before it counts again anyway

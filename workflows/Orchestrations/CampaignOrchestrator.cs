@@ -72,6 +72,13 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
         var publishedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         int published = await context.CallActivityAsync<int>(TaskNames.PublishRatings,
             new PublishRatingsInput(input.CampaignId, publishedAt), ActivityRetry.Options);
+        // Version 3: the register and the signed list (lead).
+        if (input.Version >= 3)
+        {
+            // Last: once the retention has passed, the finished instances' history is purged (the tables keep the record).
+            await context.CallActivityAsync<bool>(TaskNames.StartHistoryPurge, new StartHistoryPurgeInput(input.CampaignId, publishedAt),
+                ActivityRetry.Options);
+        }
         context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Published) { Published = published });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings",
             input.CampaignId, context.InstanceId, published);
