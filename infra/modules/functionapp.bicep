@@ -44,6 +44,10 @@ param authMetadataAddress string
 @description('Auth__AllowedClientIds: comma-separated client ids whose tokens are accepted (azp or appid); empty for any.')
 param authAllowedClientIds string
 
+@description('Outbox__BindingKey: the key that binds kept events to their claims (base64, at least 32 bytes).')
+@secure()
+param outboxBindingKey string
+
 @description('Memory of each instance in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
@@ -109,6 +113,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__Audience', value: authAudience }
         { name: 'Auth__MetadataAddress', value: authMetadataAddress }
         { name: 'Auth__AllowedClientIds', value: authAllowedClientIds }
+        { name: 'Outbox__BindingKey', value: outboxBindingKey }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
