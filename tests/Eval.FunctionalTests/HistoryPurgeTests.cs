@@ -43,7 +43,10 @@ public sealed class HistoryPurgeTests
             return "gone";
         }, TimeSpan.FromSeconds(90), "the campaign's instances to be purged", () => host.Output);
         foreach (string instance in purged)
-            Assert.Empty(history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instance}")).ToBlockingEnumerable());
+        {
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instance}");
+            Assert.Empty(history.QueryAsync<TableEntity>(filter).ToBlockingEnumerable());
+        }
         TableEntity purge = (await instances.GetEntityAsync<TableEntity>(InstanceIds.HistoryPurge(campaign), "")).Value;
         Assert.Equal("Completed", purge.GetString("RuntimeStatus"));
 
@@ -52,7 +55,8 @@ public sealed class HistoryPurgeTests
         Assert.Equal(Stages.Done, evaluation.GetProperty("stage").GetString());
         Assert.Equal(CampaignStatus.Published, (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString());
         Assert.Equal(2, (await driver.RatingsAsync(campaign, "published")).GetProperty("ratings").GetArrayLength());
-        using HttpResponseMessage verify = await driver.As(Roles.OrgDepartment, county.Id).GetAsync($"api/campaigns/{campaign}/audit/verify");
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        using HttpResponseMessage verify = await org.GetAsync($"api/campaigns/{campaign}/audit/verify");
         Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
         JsonElement audit = await verify.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(audit.GetProperty("intact").GetBoolean(), audit.ToString());

@@ -26,7 +26,10 @@ public sealed record CampaignRecord
     /// outbox sweep while the campaign's workflow has not taken it in (null on records from before it was kept).
     /// </summary>
     public PublicationRequested? PublicationRequest { get; init; }
-    /// <summary>The HMAC that binds <see cref="PublicationRequest"/> to its claim (Outbox.OutboxBinding); none: it is not raised again.</summary>
+    /// <summary>
+    /// The HMAC that binds <see cref="PublicationRequest"/> to its claim (Outbox.OutboxBinding); without it the request is
+    /// not raised again.
+    /// </summary>
     public string? PublicationRequestMac { get; init; }
 }
 

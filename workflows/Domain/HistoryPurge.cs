@@ -1,6 +1,8 @@
 namespace Eval.Workflows.Domain;
 
-/// <summary>A published campaign's history purge: its instances' Durable Task history is purged once <paramref name="PurgeAt"/> passes.</summary>
+/// <summary>
+/// A published campaign's history purge: its instances' Durable Task history is purged once <paramref name="PurgeAt"/> passes.
+/// </summary>
 public sealed record HistoryPurgeInput(string CampaignId, DateTimeOffset PurgeAt);
 
 /// <summary>Start the purge of a campaign published at <paramref name="PublishedAt"/>.</summary>

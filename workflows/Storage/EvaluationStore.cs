@@ -157,14 +157,17 @@ public sealed class EvaluationStore(EvalTables tables)
         return unfinished;
     }
 
-    /// <summary>Up to <paramref name="count"/> branch ids of the campaign's evaluations after <paramref name="after"/>, in key order.</summary>
+    /// <summary>
+    /// Up to <paramref name="count"/> branch ids of the campaign's evaluations after <paramref name="after"/>, in key order.
+    /// </summary>
     public async Task<List<string>> BranchesAfterAsync(string campaignId, string? after, int count, CancellationToken ct = default)
     {
         string filter = after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey gt {after}");
         var branches = new List<string>(count);
-        await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, maxPerPage: count, select: ["RowKey"], cancellationToken: ct))
+        var rows = Table.QueryAsync<TableEntity>(filter, maxPerPage: count, select: ["RowKey"], cancellationToken: ct);
+        await foreach (TableEntity row in rows)
         {
             branches.Add(row.RowKey);
             if (branches.Count == count) break;

@@ -74,15 +74,19 @@ public sealed class AuditContentTests
     [Fact]
     public void A_returned_resubmitted_scored_evaluation_verifies_and_an_edited_score_breaks_at_its_link()
     {
+        const string review = Stages.AwaitingTownshipReview;
         var (record, links) = Recorded(
-            Change(1, HistoryActions.SelfAssessmentSubmitted, Secretary) with { Stage = Stages.AwaitingTownshipReview, Submission = Submission(0, "a") },
+            Change(1, HistoryActions.SelfAssessmentSubmitted, Secretary) with { Stage = review, Submission = Submission(0, "a") },
             Change(2, HistoryActions.TownshipReturned, Reviewer) with
             {
                 Stage = Stages.AwaitingSelfAssessment, Round = 1, Review = Review(0, ReviewDecisions.Return),
             },
-            Change(3, HistoryActions.SelfAssessmentSubmitted, Secretary) with { Stage = Stages.AwaitingTownshipReview, Submission = Submission(1, "b") },
+            Change(3, HistoryActions.SelfAssessmentSubmitted, Secretary) with { Stage = review, Submission = Submission(1, "b") },
             Change(4, HistoryActions.TownshipReviewOverdue, SystemActor.Instance) with { Overdue = true },
-            Change(5, HistoryActions.TownshipApproved, Reviewer) with { Stage = Stages.AwaitingCountyScore, Review = Review(1, ReviewDecisions.Approve) },
+            Change(5, HistoryActions.TownshipApproved, Reviewer) with
+            {
+                Stage = Stages.AwaitingCountyScore, Review = Review(1, ReviewDecisions.Approve),
+            },
             Change(6, HistoryActions.CountyScored, Scorer1) with { AddScore = Score(Scorer1, 40, 45) },
             Final(7, Scorer2, [Score(Scorer1, 40, 45), Score(Scorer2, 42.5m, 44)]));
 
@@ -90,8 +94,8 @@ public sealed class AuditContentTests
         // What is checked: the latest submission (3), the latest review (5), both scores (6, 7) and the result (7).
         Assert.Equal([3, 5, 6, 7], AuditContent.Expected(record, links).Select(e => e.Seq));
 
-        EvaluationRecord edited = record with { Scores = [record.Scores[0] with { Score = record.Scores[0].Score with { Veto = "incident" } },
-            record.Scores[1]] };
+        ScoreEntry vetoed = record.Scores[0] with { Score = record.Scores[0].Score with { Veto = "incident" } };
+        EvaluationRecord edited = record with { Scores = [vetoed, record.Scores[1]] };
         Assert.Equal(6, FirstMismatch(edited, links));
         Assert.Equal(7, FirstMismatch(record with { FinalScore = 99.99m }, links));
         Assert.Equal(3, FirstMismatch(record with { Submission = Submission(1, "forged") }, links));
