@@ -33,6 +33,11 @@ param taskHubName string
 @maxLength(20)
 param tablePrefix string
 
+@description('Outbox__BindingKey: base64 of 32 random bytes or more, kept for good; binds kept events to their claims (docs/deploy.md).')
+@secure()
+@minLength(44)
+param outboxBindingKey string
+
 @description('Object id of an operator (user or group) given read access to the app\'s data; empty for none.')
 param operatorPrincipalId string
 
@@ -211,6 +216,7 @@ module app 'modules/functionapp.bicep' = {
     authMetadataAddress: '${authIssuer}/.well-known/openid-configuration'
     authAllowedClientIds: authAllowedClientIds
     signingKeyUri: vault.outputs.signingKeyUri
+    outboxBindingKey: outboxBindingKey
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

@@ -12,6 +12,9 @@ param taskHubName = readEnvironmentVariable('EVAL_TASK_HUB', 'evalhub')
 param tablePrefix = readEnvironmentVariable('EVAL_TABLE_PREFIX', '')
 // azd sets AZURE_PRINCIPAL_ID to the signed-in account: whoever deploys may read the data (not change it).
 param operatorPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
+// Required, made once and kept (an entry bound under another key is not raised again):
+// `azd env set EVAL_OUTBOX_BINDING_KEY "$(openssl rand -base64 32)"` (docs/deploy.md).
+param outboxBindingKey = readEnvironmentVariable('EVAL_OUTBOX_BINDING_KEY')
 // Verified evidence stays undeletable this many years (default 10: records are kept about ten years).
 param evidenceRetentionYears = int(readEnvironmentVariable('EVAL_EVIDENCE_RETENTION_YEARS', '10'))
 // Set to true after locking the evidence container's immutability policy (docs/deploy.md): Azure refuses updates

@@ -8,6 +8,7 @@ public static class TaskNames
     public const string CampaignOrchestrator = nameof(Orchestrations.CampaignOrchestrator);
     public const string OutboxSweepOrchestrator = nameof(Orchestrations.OutboxSweepOrchestrator);
     public const string HonourChangeOrchestrator = nameof(Orchestrations.HonourChangeOrchestrator);
+    public const string HistoryPurgeOrchestrator = nameof(Orchestrations.HistoryPurgeOrchestrator);
 
     public const string RecordSelfTest = nameof(Activities.RecordSelfTestActivity);
     public const string RecordEvaluation = nameof(Activities.RecordEvaluationActivity);
@@ -28,4 +29,6 @@ public static class TaskNames
     public const string ReadHonourChange = nameof(Activities.ReadHonourChangeActivity);
     public const string MarkHonourChange = nameof(Activities.MarkHonourChangeActivity);
     public const string ApplyHonourChange = nameof(Activities.ApplyHonourChangeActivity);
+    public const string StartHistoryPurge = nameof(Activities.StartHistoryPurgeActivity);
+    public const string PurgeHistory = nameof(Activities.PurgeHistoryActivity);
 }

@@ -17,6 +17,7 @@ public static class WorkflowCatalog
         [TaskNames.CampaignOrchestrator] = typeof(CampaignOrchestrator),
         [TaskNames.OutboxSweepOrchestrator] = typeof(OutboxSweepOrchestrator),
         [TaskNames.HonourChangeOrchestrator] = typeof(HonourChangeOrchestrator),
+        [TaskNames.HistoryPurgeOrchestrator] = typeof(HistoryPurgeOrchestrator),
     };
 
     public static readonly IReadOnlyDictionary<string, Type> Activities = new Dictionary<string, Type>
@@ -40,6 +41,8 @@ public static class WorkflowCatalog
         [TaskNames.ReadHonourChange] = typeof(ReadHonourChangeActivity),
         [TaskNames.MarkHonourChange] = typeof(MarkHonourChangeActivity),
         [TaskNames.ApplyHonourChange] = typeof(ApplyHonourChangeActivity),
+        [TaskNames.StartHistoryPurge] = typeof(StartHistoryPurgeActivity),
+        [TaskNames.PurgeHistory] = typeof(PurgeHistoryActivity),
     };
 
     public static DurableTaskRegistry AddEvalWorkflows(this DurableTaskRegistry registry)

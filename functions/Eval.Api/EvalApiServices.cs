@@ -31,6 +31,7 @@ public static class EvalApiServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        services.AddSingleton(configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions());
         services.AddSingleton(configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions());
         services.AddSingleton(configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions());
         KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();
@@ -43,6 +44,8 @@ public static class EvalApiServices
         services.AddSingleton<StatementSigner>(sp => keys.VaultKeyId is { Length: > 0 } vaultKey
             ? new VaultStatementSigner(new Uri(vaultKey), VaultCredential(configuration))
             : new LocalStatementSigner(sp.GetRequiredService<LocalKeyDirectory>()));
+        services.AddSingleton(OutboxBindingStartupCheck.Create);
+        services.AddHostedService<OutboxBindingStartupCheck>();
         services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton(_ => StorageConnection.Read(configuration).CreateBlobServiceClient());
@@ -55,6 +58,7 @@ public static class EvalApiServices
         services.AddSingleton<EvaluationStore>();
         services.AddSingleton<RankingReader>();
         services.AddSingleton<RatingStore>();
+        services.AddSingleton<ProposedList>();
         services.AddSingleton<ObjectionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditVerifier>();

@@ -46,6 +46,9 @@ param authAllowedClientIds string
 
 @description('Keys__VaultKeyId: the versionless URI of the Key Vault key that signs the published lists.')
 param signingKeyUri string
+@description('Outbox__BindingKey: the key that binds kept events to their claims (base64, at least 32 bytes).')
+@secure()
+param outboxBindingKey string
 
 @description('Memory of each instance in MB.')
 @allowed([512, 2048, 4096])
@@ -113,6 +116,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__MetadataAddress', value: authMetadataAddress }
         { name: 'Auth__AllowedClientIds', value: authAllowedClientIds }
         { name: 'Keys__VaultKeyId', value: signingKeyUri }
+        { name: 'Outbox__BindingKey', value: outboxBindingKey }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'

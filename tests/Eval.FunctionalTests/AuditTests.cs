@@ -40,7 +40,7 @@ public sealed class AuditTests(LocalHostFixture fx) : IClassFixture<LocalHostFix
         JsonElement intact = await VerifyAsync(org, campaign);
         Assert.True(intact.GetProperty("intact").GetBoolean(), intact.ToString());
         Assert.Equal(2, intact.GetProperty("chains").GetInt32()); // the evaluation's and the campaign's
-        Assert.Equal(5, intact.GetProperty("links").GetInt32());  // started, submitted, approved, scored; published
+        Assert.Equal(6, intact.GetProperty("links").GetInt32());  // started, submitted, approved, scored; proposed, published
 
         TableClient audit = fx.Table("Audit");
         string Key(int seq) => $"{branch}|{seq:D6}";
@@ -88,6 +88,86 @@ public sealed class AuditTests(LocalHostFixture fx) : IClassFixture<LocalHostFix
         Assert.False(sealedList.GetProperty("intact").GetBoolean());
         Assert.Equal("campaign", sealedList.GetProperty("firstBroken").GetProperty("chain").GetString());
         Assert.Contains("published ratings", sealedList.GetProperty("firstBroken").GetProperty("problem").GetString());
+    }
+
+    [Fact]
+    public async Task A_score_the_proposed_list_the_published_link_and_a_whole_evaluation_changed_in_the_tables_are_each_detected()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 2);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign("au-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M", publicity: "PT40S"),
+            county.Id, 2);
+        string first = county.Branches[0], second = county.Branches[1];
+        await driver.ScoreAllAsync(campaign, county, i => i == 0 ? [25, 24, 23, 25] : [20, 20, 20, 20]);
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        JsonElement intact = await VerifyAsync(org, campaign);
+        Assert.True(intact.GetProperty("intact").GetBoolean(), intact.ToString());
+
+        TableClient evaluations = fx.Table("Evaluations"), audit = fx.Table("Audit"), proposed = fx.Table("ProposedRatings");
+        // 1. A county score edited in the evaluation's row (its link, 3 = started, submitted, approved, scored, recorded it).
+        await Changed(org, campaign, [(evaluations, campaign, first)], async () =>
+        {
+            TableEntity row = (await evaluations.GetEntityAsync<TableEntity>(campaign, first)).Value;
+            Assert.Contains("\"political\":25", row.GetString("Scores"));
+            row["Scores"] = row.GetString("Scores")!.Replace("\"political\":25", "\"political\":30");
+            await evaluations.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        }, first, 3, "stored score 1, result differs");
+        // The final score alone, edited where the ranking reads it.
+        await Changed(org, campaign, [(evaluations, campaign, second)], async () =>
+        {
+            TableEntity row = (await evaluations.GetEntityAsync<TableEntity>(campaign, second)).Value;
+            row["FinalScore"] = 99.5;
+            await evaluations.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        }, second, 3, "differs from what this link recorded");
+
+        // 2. During the notice: a level edited on the proposed list, and the list's link removed.
+        await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
+        await driver.RatingsAsync(campaign, "publicity");
+        await Changed(org, campaign, [(proposed, campaign, second)], async () =>
+        {
+            TableEntity row = (await proposed.GetEntityAsync<TableEntity>(campaign, second)).Value;
+            row["Level"] = "strongest";
+            await proposed.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        }, "campaign", 0, "proposed ratings differ");
+        await Changed(org, campaign, [(audit, campaign, "campaign|000000")],
+            () => audit.DeleteEntityAsync(campaign, "campaign|000000"), "campaign", 0, "proposed list has no link");
+
+        // 3. Published: the published link removed no longer switches its check off.
+        await Poll.UntilAsync(
+            async () => (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == "published" ? "ok" : null,
+            TimeSpan.FromSeconds(90), "publication", () => fx.Host.Output);
+        Assert.True((await VerifyAsync(org, campaign)).GetProperty("intact").GetBoolean());
+        await Changed(org, campaign, [(audit, campaign, "campaign|000001")],
+            () => audit.DeleteEntityAsync(campaign, "campaign|000001"), "campaign", 1, "no published link");
+
+        // 4. An evaluation removed with its whole chain: the campaign started two.
+        var chain = new List<(TableClient, string, string)> { (evaluations, campaign, second) };
+        for (int seq = 0; seq <= 3; seq++) chain.Add((audit, campaign, $"{second}|{seq:D6}"));
+        await Changed(org, campaign, chain, async () =>
+        {
+            foreach (var (table, pk, rk) in chain) await table.DeleteEntityAsync(pk, rk);
+        }, "campaign", 0, "started 2 evaluations, the tables hold 1");
+    }
+
+    /// <summary>
+    /// Saves the rows, changes them, expects the break at (chain, seq) with the problem, restores them, and expects the
+    /// campaign intact again.
+    /// </summary>
+    static async Task Changed(HttpClient org, string campaign, List<(TableClient Table, string PartitionKey, string RowKey)> rows,
+        Func<Task> change, string chain, int seq, string problem)
+    {
+        var saved = new List<(TableClient, TableEntity)>();
+        foreach (var (table, pk, rk) in rows) saved.Add((table, (await table.GetEntityAsync<TableEntity>(pk, rk)).Value));
+        await change();
+        JsonElement result = await VerifyAsync(org, campaign);
+        Assert.False(result.GetProperty("intact").GetBoolean(), result.ToString());
+        JsonElement at = result.GetProperty("firstBroken");
+        Assert.Equal(chain, at.GetProperty("chain").GetString());
+        Assert.Equal(seq, at.GetProperty("seq").GetInt32());
+        Assert.Contains(problem, at.GetProperty("problem").GetString());
+        foreach (var (table, e) in saved) await table.UpsertEntityAsync(e, TableUpdateMode.Replace);
+        JsonElement restored = await VerifyAsync(org, campaign);
+        Assert.True(restored.GetProperty("intact").GetBoolean(), restored.ToString());
     }
 
     /// <summary>Saves the rows, tampers, expects the break at (chain, seq), restores, expects the chain intact again.</summary>

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
 
 namespace Eval.FunctionalTests;
@@ -16,7 +18,9 @@ namespace Eval.FunctionalTests;
 /// makes before it raises (the claim and the event kept in the record's outbox) and no raise, and then shows which
 /// of the three ways delivers it: the campaign's sweep, a client's retry, the workflow at the deadline. The same for
 /// a campaign's publication request (kept on the campaign's record) and its start (the orchestration never scheduled).
-/// Each test runs its own host, to set how often the sweep runs and how old an action must be to be raised again.
+/// Each test runs its own host, to set how often the sweep runs and how old an action must be to be raised again, and
+/// with the key that binds kept events to their claims, so that a test can keep an event as the API does. An event kept
+/// without that binding (written into the table by someone else) is never raised.
 /// </summary>
 [Collection(nameof(StorageOutages))]
 public sealed class OutboxTests
@@ -24,6 +28,7 @@ public sealed class OutboxTests
     const string Never = "1.00:00:00";
     static readonly string Storage = AzuriteInstance.Shared.ConnectionString;
     readonly string prefix = "t" + Guid.NewGuid().ToString("N")[..8], hub = LocalHostProcess.NewHubName();
+    readonly byte[] bindingKey = RandomNumberGenerator.GetBytes(32);
 
     static string NewId() => "ob-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -31,14 +36,20 @@ public sealed class OutboxTests
         LocalHostProcess.StartAsync(Storage, hub, settings: new Dictionary<string, string>
         {
             ["Storage__TablePrefix"] = prefix, ["Outbox__SweepInterval"] = sweepInterval, ["Outbox__RelayAfter"] = relayAfter,
+            ["Outbox__BindingKey"] = Convert.ToBase64String(bindingKey),
         });
+
+    OutboxBinding Binding => new(bindingKey);
 
     EvalTables Tables => new(new TableServiceClient(Storage), new StorageOptions { TablePrefix = prefix });
     EvaluationStore Evaluations => new(Tables);
     CampaignStore Campaigns => new(Tables);
 
-    /// <summary>What the API stores for an unkeyed self-assessment before it raises the event.</summary>
-    async Task<SelfAssessmentSubmitted> AcceptWithoutRaisingAsync(string campaign, string branch, string summary)
+    /// <summary>
+    /// What the API stores for an unkeyed self-assessment before it raises the event: bound to its claim under
+    /// <paramref name="key"/> (the host's by default; another key is what a forger without the host's key can do).
+    /// </summary>
+    async Task<SelfAssessmentSubmitted> AcceptWithoutRaisingAsync(string campaign, string branch, string summary, byte[]? key = null)
     {
         var seen = await Evaluations.GetExistingAsync(campaign, branch);
         var submitted = new SelfAssessmentSubmitted(seen.Record.Round,
@@ -46,8 +57,9 @@ public sealed class OutboxTests
                 new Dictionary<string, decimal> { ["political"] = 20, ["organization"] = 21, ["service"] = 22, ["unity"] = 23 },
                 summary, null),
             new Actor("secretary-1", "支部书记", Roles.BranchSecretary), DateTimeOffset.UtcNow);
-        string? refused = await Evaluations.ClaimAsync(seen,
-            AcceptedAction.Of($"{Stages.AwaitingSelfAssessment}:{seen.Record.Round}", submitted), _ => null);
+        AcceptedAction action = new OutboxBinding(key ?? bindingKey).Bind(campaign, branch,
+            AcceptedAction.Of($"{Stages.AwaitingSelfAssessment}:{seen.Record.Round}", submitted));
+        string? refused = await Evaluations.ClaimAsync(seen, action, _ => null);
         Assert.Null(refused);
         return submitted;
     }
@@ -175,8 +187,11 @@ public sealed class OutboxTests
         // What the publication handler stores before it raises the event (a forced one: the evaluation is unfinished).
         var (record, etag) = (await Campaigns.GetAsync(campaign))!.Value;
         var requested = new PublicationRequested(true, new Actor("org-1", "组织部", Roles.OrgDepartment), DateTimeOffset.UtcNow);
-        Assert.True(await Campaigns.TryReplaceAsync(
-            record with { PublicationRequestedAt = requested.At, Forced = true, PublicationRequest = requested }, etag));
+        Assert.True(await Campaigns.TryReplaceAsync(record with
+        {
+            PublicationRequestedAt = requested.At, Forced = true, PublicationRequest = requested,
+            PublicationRequestMac = Binding.Bind(campaign, null, requested),
+        }, etag));
 
         await Poll.UntilAsync(async () =>
             (await driver.GetCampaignAsync(campaign, county.Id)).GetProperty("status").GetString() == CampaignStatus.Published
@@ -228,6 +243,39 @@ public sealed class OutboxTests
         AssertTakenIn(taken, "截止前已受理");
         JsonElement missed = await driver.WaitForStageAsync(campaign, silent, Stages.Done, seconds: 90);
         Assert.Equal(Outcomes.NotSubmitted, missed.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_written_into_an_outbox_without_the_hosts_key_is_never_applied_and_verify_reports_it()
+    {
+        // The sweep runs every second and raises anything a second old; the deadline asks the outbox too.
+        await using LocalHostProcess host = await StartHostAsync(sweepInterval: "00:00:01", relayAfter: "00:00:01");
+        using var driver = new CampaignDriver(host);
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT20S"), county.Id, 1);
+        string branch = county.Branches[0];
+        // An insider who can write the Evaluations table, with a key of their own (the host's is not in the tables).
+        await AcceptWithoutRaisingAsync(campaign, branch, "伪造的自评", key: RandomNumberGenerator.GetBytes(32));
+
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        using (HttpResponseMessage verify = await org.GetAsync($"api/campaigns/{campaign}/audit/verify"))
+        {
+            JsonElement result = await verify.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.False(result.GetProperty("intact").GetBoolean(), result.ToString());
+            JsonElement at = result.GetProperty("firstBroken");
+            Assert.Equal(branch, at.GetProperty("chain").GetString());
+            Assert.Equal(0, at.GetProperty("seq").GetInt32());
+            Assert.Contains("not bound to its claim", at.GetProperty("problem").GetString());
+        }
+
+        // Many sweeps later it is still not taken in; at the deadline the workflow does not take it either.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Equal(Stages.AwaitingSelfAssessment, (await driver.EvaluationAsync(campaign, branch)).GetProperty("stage").GetString());
+        JsonElement missed = await driver.WaitForStageAsync(campaign, branch, Stages.Done, seconds: 90);
+        Assert.Equal(Outcomes.NotSubmitted, missed.GetProperty("outcome").GetString());
+        Assert.True(!missed.TryGetProperty("submission", out JsonElement submission) || submission.ValueKind == JsonValueKind.Null);
+        Assert.Contains("binding does not hold", host.Output);
     }
 }
 

@@ -28,7 +28,7 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         campaigns = new CampaignStore(tables);
         ratings = new RatingStore(tables);
         propose = new ProposeRatingsActivity(campaigns, new RankingReader(new EvaluationStore(tables), new UnitStore(tables)), ratings,
-            NullLogger<ProposeRatingsActivity>.Instance);
+            new AuditStore(tables), TimeProvider.System, NullLogger<ProposeRatingsActivity>.Instance);
         proposeInput = new ProposeRatingsInput(campaignId, DateTimeOffset.UtcNow.AddDays(7));
     }
 

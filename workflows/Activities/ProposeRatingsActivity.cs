@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Eval.Workflows.Activities;
 
 /// <summary>
-/// Ranks the scored evaluations, writes the proposed list and opens the public notice; once the notice is open, a
-/// repeat of it changes nothing.
+/// Ranks the scored evaluations, writes the proposed list, seals it in the campaign's audit chain (a "proposed" link whose
+/// content is the list's digest) and opens the public notice; once the notice is open, a repeat of it changes nothing.
 /// </summary>
-public sealed class ProposeRatingsActivity(
-    CampaignStore campaigns, RankingReader reader, RatingStore ratings, ILogger<ProposeRatingsActivity> log)
+public sealed class ProposeRatingsActivity(CampaignStore campaigns, RankingReader reader, RatingStore ratings, AuditStore audit,
+    TimeProvider clock, ILogger<ProposeRatingsActivity> log)
     : EvalActivity<ProposeRatingsInput, int>
 {
     public override async Task<int> RunAsync(ProposeRatingsInput input)
@@ -24,6 +24,12 @@ public sealed class ProposeRatingsActivity(
         IReadOnlyList<RankedBranch> ranking = Ranking.Rank(entries, definition.RankedLevels(), definition.Rubric.UnityMinShare,
             definition.RankWithinCategory, await reader.AllocationUnitNamesAsync(definition));
         await ratings.WriteProposedAsync(input.CampaignId, ranking);
+        // Once: a repeat after a crash between the link and the status finds it (and wrote the same ranking again).
+        if (!await audit.CampaignChainHasAsync(input.CampaignId, HistoryActions.Proposed))
+            await audit.AppendToCampaignAsync(input.CampaignId,
+                new HistoryEntry(clock.GetUtcNow(), SystemActor.Instance.Id, SystemActor.Instance.Role, HistoryActions.Proposed,
+                    $"{ranking.Count} ranked"),
+                AuditContent.OfRatings(ranking));
         await campaigns.UpdateAsync(input.CampaignId,
             c => c with { Status = CampaignStatus.Publicity, PublicityEndsAt = input.PublicityEndsAt });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) proposed {Count} ratings, notice until {PublicityEndsAt:O}",

@@ -7,7 +7,8 @@ namespace Eval.Workflows.Activities;
 /// <summary>
 /// Applies one decision of an evaluation's orchestration to its stored record and links it into the evaluation's
 /// audit chain (once each, whatever the redeliveries). The link is written first and the record then carries its hash,
-/// so the next decision chains to it without reading the Audit table; a record at this Seq means its link exists.
+/// so the next decision chains to it without reading the Audit table; a record at this Seq means its link exists. The link
+/// holds the digest of what the change decides (<see cref="AuditContent.OfChange"/>), which the verifier recomputes.
 /// </summary>
 public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, ILogger<RecordEvaluationActivity> log)
     : EvalActivity<EvaluationChange, bool>
@@ -20,12 +21,14 @@ public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditS
         {
             // The head is the previous link's hash only when the record is exactly one change behind; else read the link.
             string? prev = current.Record.Seq == change.Seq - 1 ? current.Record.AuditHead : null;
-            string head = await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry, prev);
+            string? content = AuditContent.OfChange(change, change.ApplyTo(current.Record));
+            string head = await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry, prev, content);
             applied = await evaluations.ApplyAsync(change, head, current);
         }
         else if (current.Record.AuditHead is null)
         {
-            // Applied before the head was kept, when the record was written before its link: write the link again.
+            // Applied before the head was kept, when the record was written before its link: write the link again, as it was
+            // then (without content, which a link of that time never held).
             await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry);
         }
         log.LogDebug("Recorded {Action} (seq {Seq}) for {CampaignId}/{BranchId} of instance {InstanceId}{Repeat}",

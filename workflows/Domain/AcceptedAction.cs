@@ -15,6 +15,12 @@ public sealed record AcceptedAction(string Claim, StepEvent Step)
 {
     public static AcceptedAction Of(string claim, StepEvent e) => new(claim, e);
 
+    /// <summary>
+    /// The HMAC that binds the entry to its claim (Outbox.OutboxBinding), written with it by the API; an entry whose MAC does
+    /// not hold (written outside the API, or before entries were bound) is never raised again.
+    /// </summary>
+    public string? Mac { get; init; }
+
     /// <summary>The declaration of the step this action takes.</summary>
     [JsonIgnore]
     public HumanStep HumanStep => Domain.HumanStep.Of(Step);
@@ -38,22 +44,27 @@ public sealed record AcceptedAction(string Claim, StepEvent Step)
 }
 
 /// <summary>
-/// Stores an accepted action as <c>{"claim": …, "&lt;step's outbox name&gt;": event}</c>, the shape records and
+/// Stores an accepted action as <c>{"claim": …, "&lt;step's outbox name&gt;": event, "mac": …}</c>, the shape records and
 /// histories already hold, so that a step's event is named by its step rather than by a type discriminator.
 /// </summary>
 public sealed class AcceptedActionJsonConverter : JsonConverter<AcceptedAction>
 {
     const string ClaimName = "claim";
+    const string MacName = "mac";
 
     public override AcceptedAction Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using JsonDocument doc = JsonDocument.ParseValue(ref reader);
         JsonElement root = doc.RootElement;
         string claim = Property(root, ClaimName)?.GetString() ?? throw new JsonException("An accepted action has no claim.");
+        string? mac = Property(root, MacName) is { ValueKind: JsonValueKind.String } m ? m.GetString() : null;
         foreach (HumanStep step in HumanStep.All)
             if (Property(root, step.OutboxName) is { ValueKind: JsonValueKind.Object } e)
                 return new AcceptedAction(claim, (StepEvent)(e.Deserialize(step.EventType, options)
-                    ?? throw new JsonException($"The accepted action '{claim}' holds an empty {step.Event}.")));
+                    ?? throw new JsonException($"The accepted action '{claim}' holds an empty {step.Event}.")))
+                {
+                    Mac = mac,
+                };
         throw new JsonException($"The accepted action '{claim}' holds no event.");
     }
 
@@ -63,6 +74,7 @@ public sealed class AcceptedActionJsonConverter : JsonConverter<AcceptedAction>
         writer.WriteString(Name(ClaimName, options), value.Claim);
         writer.WritePropertyName(Name(value.HumanStep.OutboxName, options));
         JsonSerializer.Serialize(writer, value.Step, value.Step.GetType(), options);
+        if (value.Mac is not null) writer.WriteString(Name(MacName, options), value.Mac);
         writer.WriteEndObject();
     }
 

@@ -28,6 +28,11 @@ public sealed record CampaignRecord
     public PublicationRequested? PublicationRequest { get; init; }
     /// <summary>The newest signed list's version (table Statements): readers keep a list until it changes.</summary>
     public int? StatementVersion { get; init; }
+    /// <summary>
+    /// The HMAC that binds <see cref="PublicationRequest"/> to its claim (Outbox.OutboxBinding); without it the request is
+    /// not raised again.
+    /// </summary>
+    public string? PublicationRequestMac { get; init; }
 }
 
 /// <summary>The campaign orchestration's input.</summary>
@@ -37,7 +42,8 @@ public sealed record CampaignRunInput(string CampaignId, TimeSpan Publicity)
     /// Which calls the orchestration makes, fixed at its start (docs/workflows.md, "Versioning"). 0: inputs written before
     /// versions. 1: waiting for objections, the campaign also counts again on its own (<see cref="Recount"/>). 2: the
     /// workflow revokes the levels of upheld objections as their events arrive, during the notice too (before, the API did).
-    /// 3: after publication, the titles enter the honours register and the list is signed.
+    /// 3: after publication, the titles enter the honours register and the list is signed; last, the campaign starts the
+    /// purge of its instances' history (StartHistoryPurge).
     /// </summary>
     public int Version { get; init; }
 

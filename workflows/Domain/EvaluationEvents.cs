@@ -79,4 +79,5 @@ public static class InstanceIds
     public static string Campaign(string campaignId) => $"campaign-{campaignId}";
     public static string Evaluation(string campaignId, string branchId) => $"evaluation-{campaignId}-{branchId}";
     public static string OutboxSweep(string campaignId) => $"outbox-{campaignId}";
+    public static string HistoryPurge(string campaignId) => $"purge-{campaignId}";
 }

@@ -354,5 +354,12 @@ public static class HistoryActions
     public const string ObjectionDismissed = "objection-dismissed";
     public const string JointVeto = "joint-veto";
     public const string Rehearsal = "rehearsal";
+    /// <summary>The proposed list, as the notice opens (its content: the list's digest).</summary>
+    public const string Proposed = "proposed";
+    /// <summary>The proposed list after upheld objections revoked levels during the notice (its content: the list's digest).</summary>
+    public const string LevelsRevoked = "levels-revoked";
     public const string Published = "published";
+
+    /// <summary>The campaign links whose content is the proposed list's digest; the last one seals the list as stored.</summary>
+    public static readonly IReadOnlyList<string> ListActions = [Proposed, LevelsRevoked];
 }

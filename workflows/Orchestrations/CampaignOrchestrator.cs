@@ -83,6 +83,9 @@ public sealed class CampaignOrchestrator : TaskOrchestrator<CampaignRunInput, st
             foreach (string earlier in superseded)
                 await context.CallActivityAsync<int>(TaskNames.SignStatement,
                     new SignStatementInput(earlier, RatingsStatement.Superseded(input.CampaignId)), ActivityRetry.Options);
+            // Last: once the retention has passed, the finished instances' history is purged (the tables keep the record).
+            await context.CallActivityAsync<bool>(TaskNames.StartHistoryPurge, new StartHistoryPurgeInput(input.CampaignId, publishedAt),
+                ActivityRetry.Options);
         }
         context.SetCustomStatus(new CampaignWorkflowStatus(CampaignSteps.Published) { Published = published });
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) published {Count} ratings",

@@ -8,8 +8,25 @@ namespace Eval.Workflows.Outbox;
 /// Raises the events of accepted actions again into their workflows: an evaluation's steps (from its record's outbox)
 /// and a campaign's publication request (kept on the campaign's record).
 /// </summary>
-public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider clock, ILogger<AcceptedActionRelay> log)
+public sealed class AcceptedActionRelay(OutboxOptions options, OutboxBinding binding, TimeProvider clock, ILogger<AcceptedActionRelay> log)
 {
+    /// <summary>
+    /// The record's actions not taken in yet whose binding holds; each other one is logged and left alone (written outside
+    /// the API, or before entries were bound: docs/workflows.md, "The outbox").
+    /// </summary>
+    public IEnumerable<AcceptedAction> BoundUnsettled(EvaluationRecord evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        foreach (AcceptedAction action in evaluation.UnsettledActions())
+        {
+            if (binding.Holds(evaluation.CampaignId, evaluation.BranchId, action)) yield return action;
+            else
+                log.LogWarning("The outbox of {CampaignId}/{BranchId} holds {Event} ({Claim}) whose binding does not hold: " +
+                    "not raised (written outside the API, or before entries were bound)",
+                    evaluation.CampaignId, evaluation.BranchId, action.Event, action.Claim);
+        }
+    }
+
     public static Task RaiseAsync(
         DurableTaskClient client, EvaluationRecord evaluation, AcceptedAction action, CancellationToken ct = default) =>
         client.RaiseEventAsync(InstanceIds.Evaluation(evaluation.CampaignId, evaluation.BranchId), action.Event, action.ToEvent(), ct);
@@ -22,7 +39,7 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
     {
         DateTimeOffset due = clock.GetUtcNow() - options.RelayAfter;
         int raised = 0;
-        foreach (AcceptedAction action in evaluation.UnsettledActions().Where(a => a.At <= due))
+        foreach (AcceptedAction action in BoundUnsettled(evaluation).Where(a => a.At <= due))
         {
             await RaiseAsync(client, evaluation, action, ct);
             raised++;
@@ -44,6 +61,7 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
         if (campaign.Status != CampaignStatus.Running || campaign.PublicationRequest is not { } request
             || request.At > clock.GetUtcNow() - options.RelayAfter)
             return false;
+        if (!PublicationHolds(campaign)) return false;
         string instance = InstanceIds.Campaign(campaign.Definition.Id);
         OrchestrationMetadata? workflow = await client.GetInstanceAsync(instance, getInputsAndOutputs: true, ct);
         if (CampaignWorkflowStatus.Parse(workflow?.SerializedCustomStatus)?.Step != CampaignSteps.Running) return false;
@@ -52,6 +70,17 @@ public sealed class AcceptedActionRelay(OutboxOptions options, TimeProvider cloc
             "and not taken in yet (instance {InstanceId})",
             campaign.Definition.Id, request.At, instance);
         return true;
+    }
+
+    /// <summary>Whether the campaign's kept publication request is bound to its claim; a warning when it is not.</summary>
+    public bool PublicationHolds(CampaignRecord campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        if (campaign.PublicationRequest is not { } request) return false;
+        if (binding.Holds(campaign.Definition.Id, campaign.PublicationOperation, request, campaign.PublicationRequestMac)) return true;
+        log.LogWarning("The publication request kept on campaign {CampaignId} is not bound to its claim: not raised " +
+            "(written outside the API, or before requests were bound)", campaign.Definition.Id);
+        return false;
     }
 
     /// <summary>

@@ -19,4 +19,10 @@ public sealed class OutboxOptions
     /// A lost event is rare (a failed raise, a crash), so two minutes' delay for it costs little.
     /// </summary>
     public TimeSpan RelayAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The key that binds kept events to their claims (<see cref="OutboxBinding"/>): base64 of at least 32 random bytes,
+    /// required in Azure; the local host makes a key file of its own when it is not set.
+    /// </summary>
+    public string? BindingKey { get; set; }
 }

@@ -29,14 +29,15 @@ public sealed class AuditStore(EvalTables tables)
 
     /// <summary>
     /// Link <paramref name="seq"/> of an evaluation's chain, after the link whose hash is <paramref name="prevHash"/>
-    /// (null: read it); writing it again writes the same link. Returns the new link's hash.
+    /// (null: read it), with the digest of the decision it records (<see cref="AuditContent.OfChange"/>); writing it again
+    /// writes the same link. Returns the new link's hash.
     /// </summary>
     public async Task<string> AppendAsync(string campaignId, string chain, int seq, HistoryEntry entry, string? prevHash = null,
-        CancellationToken ct = default)
+        string? content = null, CancellationToken ct = default)
     {
         string prev = prevHash ?? (seq == 0 ? AuditEntry.Genesis : (await GetAsync(campaignId, chain, seq - 1, ct))?.Hash()
             ?? throw new InvalidOperationException($"Audit link {chain}|{seq - 1} of campaign {campaignId} is missing."));
-        AuditEntry link = Link(campaignId, chain, seq, entry, prev);
+        AuditEntry link = Link(campaignId, chain, seq, entry, prev) with { Content = content };
         await Table.UpsertEntityAsync(ToEntity(link), TableUpdateMode.Replace, ct);
         return link.Hash();
     }
@@ -49,21 +50,33 @@ public sealed class AuditStore(EvalTables tables)
         AppendToCampaignAsync(campaignId, [entry], ct);
 
     /// <summary>
+    /// Appends to the campaign's chain with the digest of what the entry decides (<see cref="AuditContent"/>: a list, a
+    /// register change), which the verifier recomputes from the tables.
+    /// </summary>
+    public Task AppendToCampaignAsync(string campaignId, HistoryEntry entry, string? content, CancellationToken ct = default) =>
+        AppendToCampaignAsync(campaignId, [(entry, content)], ct);
+
+    /// <summary>
     /// Appends several entries to the campaign's chain, in order, reading the chain once (a bulk decision links one entry
     /// per objection). Entries the chain holds already are not linked twice.
     /// </summary>
-    public async Task AppendToCampaignAsync(string campaignId, IReadOnlyList<HistoryEntry> entries, CancellationToken ct = default)
+    public Task AppendToCampaignAsync(string campaignId, IReadOnlyList<HistoryEntry> entries, CancellationToken ct = default) =>
+        AppendToCampaignAsync(campaignId, [.. entries.Select(e => (e, (string?)null))], ct);
+
+    /// <summary>Appends several entries, each with its content digest (or none), to the campaign's chain, in order.</summary>
+    public async Task AppendToCampaignAsync(string campaignId, IReadOnlyList<(HistoryEntry Entry, string? Content)> entries,
+        CancellationToken ct = default)
     {
-        var linked = new HashSet<(DateTimeOffset, string, string, string, string?)>();
+        var linked = new HashSet<(DateTimeOffset, string, string, string, string?, string?)>();
         AuditEntry? last = null;
         await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
             linked.Add(Identity(last = Read(e)));
-        foreach (HistoryEntry entry in entries)
+        foreach (var (entry, content) in entries)
         {
-            while (!linked.Contains(Identity(entry)))
+            while (!linked.Contains(Identity(entry, content)))
             {
                 AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry,
-                    last?.Hash() ?? AuditEntry.Genesis);
+                    last?.Hash() ?? AuditEntry.Genesis) with { Content = content };
                 try
                 {
                     await Table.AddEntityAsync(ToEntity(link), ct);
@@ -81,17 +94,24 @@ public sealed class AuditStore(EvalTables tables)
         }
     }
 
-    /// <summary>What makes two entries the same event: the same time, actor, role, action and detail.</summary>
-    static (DateTimeOffset, string, string, string, string?) Identity(HistoryEntry e) => (e.Time, e.Actor, e.Role, e.Action, e.Detail);
+    /// <summary>What makes two entries the same event: the same time, actor, role, action, detail and content.</summary>
+    static (DateTimeOffset, string, string, string, string?, string?) Identity(HistoryEntry e, string? content) =>
+        (e.Time, e.Actor, e.Role, e.Action, e.Detail, content);
 
-    static (DateTimeOffset, string, string, string, string?) Identity(AuditEntry e) => (e.Time, e.Actor, e.Role, e.Action, e.Detail);
+    static (DateTimeOffset, string, string, string, string?, string?) Identity(AuditEntry e) =>
+        (e.Time, e.Actor, e.Role, e.Action, e.Detail, e.Content);
 
     /// <summary>Whether the campaign's own chain already holds a link with this action.</summary>
-    public async Task<bool> CampaignChainHasAsync(string campaignId, string action, CancellationToken ct = default)
+    public async Task<bool> CampaignChainHasAsync(string campaignId, string action, CancellationToken ct = default) =>
+        (await CampaignChainAsync(campaignId, ct)).Any(l => l.Action == action);
+
+    /// <summary>The campaign's own chain, in order.</summary>
+    public async Task<List<AuditEntry>> CampaignChainAsync(string campaignId, CancellationToken ct = default)
     {
+        var links = new List<AuditEntry>();
         await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
-            if (Read(e).Action == action) return true;
-        return false;
+            links.Add(Read(e));
+        return links;
     }
 
     /// <summary>The campaign chain's last link's number and hash, or null before its first link.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 
 namespace Eval.Workflows.Storage;
 
@@ -9,73 +10,146 @@ public sealed record AuditBreak(string Chain, int Seq, string Problem);
 public sealed record AuditVerification(bool Intact, int Chains, int Links, AuditBreak? FirstBreak, int Files = 0);
 
 /// <summary>
-/// Recomputes a campaign's audit chains from storage: every link's hash, every link's pointer to the one
-/// before, the numbering (a gap is a removed link), each evaluation chain's length against the evaluation's
-/// record (a removed tail), the published list against the hash its publication link holds, and every verified
-/// evidence file's bytes against the SHA-256 recorded (and sealed in the chain by the submission that cites it).
+/// Recomputes a campaign's audit chains from storage: every link's hash, every link's pointer to the one before, the
+/// numbering (a gap is a removed link), each evaluation chain's length against the evaluation's record (a removed tail),
+/// one chain per evaluation and as many as the campaign started (an evaluation removed with its chain), each stored
+/// decision (the latest submission and review, every score, the appraisal, the result) against the content digest of
+/// the link that recorded it, the proposed list during the notice against its last list link, the published list
+/// against the published link (required once published), the outbox entries' bindings to their claims, and every
+/// verified evidence file's bytes against the SHA-256 recorded (and sealed in the chain by the submission that cites it).
 /// </summary>
 public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations, RatingStore ratings, EvidenceStore evidence,
-    EvidenceBlobs blobs)
+    EvidenceBlobs blobs, OutboxBinding? binding = null)
 {
-    public async Task<AuditVerification> VerifyAsync(string campaignId, bool published, CancellationToken ct = default)
+    /// <summary>Verifies the chains alone, for a campaign in the given state without its record's other facts.</summary>
+    public Task<AuditVerification> VerifyAsync(string campaignId, bool published, CancellationToken ct = default) =>
+        VerifyAsync(campaignId, published ? CampaignStatus.Published : CampaignStatus.Running, null, ct);
+
+    /// <summary>Verifies the campaign's chains against its record (status, number of evaluations, kept publication request).</summary>
+    public Task<AuditVerification> VerifyAsync(CampaignRecord campaign, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        return VerifyAsync(campaign.Definition.Id, campaign.Status, campaign, ct);
+    }
+
+    async Task<AuditVerification> VerifyAsync(string campaignId, string status, CampaignRecord? campaign, CancellationToken ct)
     {
         // Records before links: a link is written before the record that counts it, so every link a record read here
         // counts is in the read that follows, while evaluations may go on deciding in between.
-        var seqs = new Dictionary<string, (int Seq, bool Done, string? Head)>(StringComparer.Ordinal);
-        string[] columns = ["RowKey", "Seq", "Stage", "AuditHead"];
-        await foreach (var e in evaluations.Query(campaignId, null, null, select: columns, pageSize: 1000).WithCancellation(ct))
-            seqs[e.RowKey] = (e.GetInt32("Seq") ?? 0, e.GetString("Stage") == Stages.Done, e.GetString("AuditHead"));
+        var records = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
+        await foreach (var e in evaluations.Query(campaignId, null, null, pageSize: 1000).WithCancellation(ct))
+            records[e.RowKey] = EvaluationStore.FromEntity(e);
         var rows = await audit.ReadAllAsync(campaignId, ct);
         var chains = rows.GroupBy(r => r.RowKey[..r.RowKey.LastIndexOf('|')], StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        AuditVerification Broken(string chain, int seq, string problem) =>
+            new(false, chains.Count, rows.Count, new AuditBreak(chain, seq, problem));
 
-        foreach (string branch in seqs.Keys.Where(b => chains.All(c => c.Key != b)).Order(StringComparer.Ordinal))
-            return Broken(chains, rows.Count, new AuditBreak(branch, 0, "the evaluation has no audit chain"));
+        foreach (string branch in records.Keys.Where(b => chains.All(c => c.Key != b)).Order(StringComparer.Ordinal))
+            return Broken(branch, 0, "the evaluation has no audit chain");
+        foreach (var chain in chains.Where(c => c.Key != AuditEntry.CampaignChain && !records.ContainsKey(c.Key)))
+            return Broken(chain.Key, 0, "the chain's evaluation has no record (removed)");
+        int evaluationChains = chains.Count(c => c.Key != AuditEntry.CampaignChain);
+        if (campaign?.BranchCount is { } started && evaluationChains != started)
+            return Broken(AuditEntry.CampaignChain, 0,
+                $"the campaign started {started} evaluations, the tables hold {evaluationChains} (an evaluation removed with its chain)");
 
+        List<AuditEntry> campaignLinks = [];
+        bool decisionsHoldContent = false;
         foreach (var chain in chains)
         {
             string prev = AuditEntry.Genesis;
-            int expected = 0;
-            AuditEntry? last = null;
+            var links = new List<AuditEntry>();
             string? headHash = null;
-            (int Seq, bool Done, string? Head)? record =
-                chain.Key != AuditEntry.CampaignChain && seqs.TryGetValue(chain.Key, out var r) ? r : null;
+            EvaluationRecord? record = chain.Key != AuditEntry.CampaignChain ? records[chain.Key] : null;
             foreach (var (rowKey, text, hash) in chain.OrderBy(r => r.RowKey, StringComparer.Ordinal))
             {
                 int seq = int.Parse(rowKey[(rowKey.LastIndexOf('|') + 1)..]);
-                if (seq != expected) return Broken(chains, rows.Count, new AuditBreak(chain.Key, expected, $"link {expected} is missing"));
+                int expected = links.Count;
+                if (seq != expected) return Broken(chain.Key, expected, $"link {expected} is missing");
                 AuditEntry? entry = Parse(text);
-                if (entry is null) return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link is unreadable"));
+                if (entry is null) return Broken(chain.Key, seq, "the link is unreadable");
                 if (entry.Chain != chain.Key || entry.Seq != seq || entry.CampaignId != campaignId)
-                    return Broken(chains, rows.Count,
-                        new AuditBreak(chain.Key, seq, "the link is stored in the wrong place (moved or reordered)"));
+                    return Broken(chain.Key, seq, "the link is stored in the wrong place (moved or reordered)");
                 if (AuditEntry.HashOf(text!) != hash || entry.Hash() != hash)
-                    return Broken(chains, rows.Count,
-                        new AuditBreak(chain.Key, seq, "the link's content does not match its hash (edited)"));
-                if (entry.PrevHash != prev)
-                    return Broken(chains, rows.Count, new AuditBreak(chain.Key, seq, "the link does not point at the one before it"));
+                    return Broken(chain.Key, seq, "the link's content does not match its hash (edited)");
+                if (entry.PrevHash != prev) return Broken(chain.Key, seq, "the link does not point at the one before it");
                 prev = hash!;
-                last = entry;
+                links.Add(entry);
                 if (seq == record?.Seq) headHash = hash;
-                expected++;
             }
-            if (record is { Seq: var n, Done: var done, Head: var head })
+            if (record is null)
             {
-                // A finished evaluation decides nothing more; a running one may have linked its next decision already.
-                if (expected - 1 < n || (done && expected - 1 != n))
-                    return Broken(chains, rows.Count,
-                        new AuditBreak(chain.Key, expected, $"the evaluation records {n + 1} decisions, the chain {expected}"));
-                if (head is not null && head != headHash)
-                    return Broken(chains, rows.Count,
-                        new AuditBreak(chain.Key, n, "the evaluation's record points at another link than the chain holds"));
+                campaignLinks = links;
+                continue;
             }
-            if (chain.Key == AuditEntry.CampaignChain && published && last?.Action == HistoryActions.Published &&
-                last.Detail != await PublishedListHashAsync(ratings, campaignId, ct))
-                return Broken(chains, rows.Count,
-                    new AuditBreak(chain.Key, last.Seq, "the published ratings differ from those the chain sealed"));
+            // A finished evaluation decides nothing more; a running one may have linked its next decision already.
+            int n = record.Seq;
+            if (links.Count - 1 < n || (record.Stage == Stages.Done && links.Count - 1 != n))
+                return Broken(chain.Key, links.Count, $"the evaluation records {n + 1} decisions, the chain {links.Count}");
+            if (record.AuditHead is { } head && head != headHash)
+                return Broken(chain.Key, n, "the evaluation's record points at another link than the chain holds");
+            decisionsHoldContent |= links.Any(l => l.Content is not null);
+            foreach (ExpectedContent content in AuditContent.Expected(record, links))
+            {
+                string? held = links[content.Seq].Content;
+                if (held is null || content.Candidates.Contains(held)) continue;
+                return Broken(chain.Key, content.Seq, content.Candidates.Count == 0
+                    ? $"the evaluation's record no longer holds the {content.What} this link recorded"
+                    : $"the stored {content.What} differs from what this link recorded (edited)");
+            }
         }
+        if (await CampaignListsAsync(campaignId, status, campaignLinks, decisionsHoldContent, ct) is { } list)
+            return Broken(AuditEntry.CampaignChain, list.Seq, list.Problem);
+        if (Unbound(records.Values, campaign) is { } unbound) return Broken(unbound.Chain, unbound.Seq, unbound.Problem);
         var (files, altered) = await VerifyEvidenceAsync(campaignId, rows, ct);
         return new AuditVerification(altered is null, chains.Count, rows.Count, altered, files);
+    }
+
+    /// <summary>
+    /// The lists the campaign chain seals: once published, the published link must be there and hold the published list's
+    /// digest; during the notice, the stored proposed list must be the one its last list link holds (required when the
+    /// evaluations' links hold content: the campaign ran on code that links its lists).
+    /// </summary>
+    async Task<(int Seq, string Problem)?> CampaignListsAsync(string campaignId, string status, List<AuditEntry> links,
+        bool listsLinked, CancellationToken ct)
+    {
+        if (status == CampaignStatus.Published)
+        {
+            AuditEntry? published = links.LastOrDefault(l => l.Action == HistoryActions.Published);
+            if (published is null) return (links.Count, "the campaign is published but its chain holds no published link (removed)");
+            if (published.Detail != await PublishedListHashAsync(ratings, campaignId, ct))
+                return (published.Seq, "the published ratings differ from those the chain sealed");
+        }
+        else if (status == CampaignStatus.Publicity)
+        {
+            AuditEntry? listed = links.LastOrDefault(l => HistoryActions.ListActions.Contains(l.Action));
+            if (listed is null)
+                return listsLinked ? (links.Count, "the proposed list has no link in the campaign's chain (removed)") : null;
+            if (listed.Content != AuditContent.OfRatings(await ratings.ReadProposedAsync(campaignId, ct)))
+                return (listed.Seq, "the proposed ratings differ from those the chain sealed last");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// An outbox entry not yet taken in whose binding to its claim does not hold (it is never raised again), or the running
+    /// campaign's kept publication request whose binding does not hold.
+    /// </summary>
+    AuditBreak? Unbound(IEnumerable<EvaluationRecord> records, CampaignRecord? campaign)
+    {
+        if (binding is null) return null;
+        foreach (EvaluationRecord record in records.OrderBy(r => r.BranchId, StringComparer.Ordinal))
+            foreach (AcceptedAction action in record.UnsettledActions())
+                if (!binding.Holds(record.CampaignId, record.BranchId, action))
+                    return new AuditBreak(record.BranchId, record.Seq,
+                        $"the outbox holds {action.Event} ({action.Claim}) that is not bound to its claim " +
+                        "(written outside the API, or before entries were bound): it is not raised");
+        if (campaign is { Status: CampaignStatus.Running, PublicationRequest: { } request }
+            && !binding.Holds(campaign.Definition.Id, campaign.PublicationOperation, request, campaign.PublicationRequestMac))
+            return new AuditBreak(AuditEntry.CampaignChain, 0,
+                "the campaign's kept publication request is not bound to its claim (written outside the API): it is not raised");
+        return null;
     }
 
     /// <summary>
@@ -102,13 +176,8 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
     }
 
     /// <summary>SHA-256 of the published list in rank order (branch, score, share, rank, level).</summary>
-    public static async Task<string> PublishedListHashAsync(RatingStore ratings, string campaignId, CancellationToken ct = default)
-    {
-        List<RankedBranch> list = await ratings.ReadPublishedAsync(campaignId, ct);
-        return "sha256:" + AuditEntry.HashOf(JsonSerializer.Serialize(list
-            .OrderBy(r => r.Rank).ThenBy(r => r.BranchId, StringComparer.Ordinal)
-            .Select(r => new object[] { r.BranchId, r.Score, r.UnityShare, r.Rank, r.Level })));
-    }
+    public static async Task<string> PublishedListHashAsync(RatingStore ratings, string campaignId, CancellationToken ct = default) =>
+        AuditContent.OfRatings(await ratings.ReadPublishedAsync(campaignId, ct));
 
     static AuditEntry? Parse(string? text)
     {
@@ -116,6 +185,4 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
         try { return JsonSerializer.Deserialize<AuditEntry>(text, Json.Options); }
         catch (JsonException) { return null; }
     }
-
-    static AuditVerification Broken<T>(List<T> chains, int links, AuditBreak at) => new(false, chains.Count, links, at);
 }

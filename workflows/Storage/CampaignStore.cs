@@ -78,6 +78,7 @@ public sealed class CampaignStore(EvalTables tables)
         };
         TableText.Write(e, "Definition", Json.Write(r.Definition));
         e["PublicationRequest"] = r.PublicationRequest is null ? null : Json.Write(r.PublicationRequest);
+        e["PublicationRequestMac"] = r.PublicationRequestMac;
         return e;
     }
 
@@ -99,5 +100,6 @@ public sealed class CampaignStore(EvalTables tables)
         PublicationOperation = e.GetString("PublicationOperation"),
         PublicationRequest = Json.Read<PublicationRequested>(e.GetString("PublicationRequest")),
         StatementVersion = e.GetInt32("StatementVersion"),
+        PublicationRequestMac = e.GetString("PublicationRequestMac"),
     };
 }

@@ -157,6 +157,24 @@ public sealed class EvaluationStore(EvalTables tables)
         return unfinished;
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> branch ids of the campaign's evaluations after <paramref name="after"/>, in key order.
+    /// </summary>
+    public async Task<List<string>> BranchesAfterAsync(string campaignId, string? after, int count, CancellationToken ct = default)
+    {
+        string filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey gt {after}");
+        var branches = new List<string>(count);
+        var rows = Table.QueryAsync<TableEntity>(filter, maxPerPage: count, select: ["RowKey"], cancellationToken: ct);
+        await foreach (TableEntity row in rows)
+        {
+            branches.Add(row.RowKey);
+            if (branches.Count == count) break;
+        }
+        return branches;
+    }
+
     public AsyncPageable<TableEntity> Query(
         string campaignId, string? unitScope, string? stage, IEnumerable<string>? select = null, int pageSize = 100)
     {

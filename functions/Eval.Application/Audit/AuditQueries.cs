@@ -1,4 +1,3 @@
-using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 
 namespace Eval.Application.Audit;
@@ -18,9 +17,9 @@ public sealed class AuditQueries(CampaignAccess access, AuditVerifier verifier, 
         if (missing is not null) return missing;
         if (!CampaignAccess.CanRun(caller, campaign!))
             return Problem.Forbidden("Only the organization department of the campaign's unit verifies its audit log.");
-        AuditVerification result = await verifier.VerifyAsync(campaignId, campaign!.Status == CampaignStatus.Published, ct);
+        AuditVerification result = await verifier.VerifyAsync(campaign!, ct);
         // Then what the newest signed list pins: chain heads, the list and the register (chain "statement", link = version).
-        AuditBreak? unsigned = result.Intact ? await statements.VerifyAsync(campaignId, campaign.StatementVersion, ct) : null;
+        AuditBreak? unsigned = result.Intact ? await statements.VerifyAsync(campaignId, campaign!.StatementVersion, ct) : null;
         return new AuditVerificationView(campaignId, result.Intact && unsigned is null, result.Chains, result.Links,
             result.FirstBreak ?? unsigned, result.Files);
     }

@@ -18,7 +18,7 @@ public sealed record PublicationRequest(bool Force = false);
 /// the campaign's record (ETag-conditional) → hand to the campaign's workflow.
 /// </summary>
 public sealed class CampaignCommands(CampaignAccess access, CampaignStore campaigns, UnitStore units, StageCounter progress,
-    AcceptedActionRelay relay, OutboxOptions outbox, TimeProvider clock, ILogger<CampaignCommands> log)
+    AcceptedActionRelay relay, OutboxBinding binding, OutboxOptions outbox, TimeProvider clock, ILogger<CampaignCommands> log)
 {
     public async Task<Result<CampaignRecord>> CreateAsync(Caller caller, Func<Task<Result<string>>> readBody, string? operation,
         CancellationToken ct)
@@ -88,7 +88,10 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
             if (!await campaigns.TryReplaceAsync(campaign, etag, ct))
                 return Problem.Conflict("The campaign was changed at the same time; read it again.");
         }
-        if (!resumed || await client.GetInstanceAsync(InstanceIds.Campaign(campaignId), ct) is null)
+        // A resumed start schedules only while the campaign is still starting: once it ran, its finished instance may have
+        // been purged (Workflows:HistoryRetention), and scheduling it again would run the campaign twice.
+        if (!resumed || (campaign!.BranchCount is null && campaign.Status == CampaignStatus.Running
+            && await client.GetInstanceAsync(InstanceIds.Campaign(campaignId), ct) is null))
             await ScheduleAsync(client, campaign!, ct);
         log.LogInformation("Campaign {CampaignId} started by {CallerId}: instance {InstanceId}", campaignId, caller.Id,
             InstanceIds.Campaign(campaignId));
@@ -112,9 +115,11 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
 
         var requested = new PublicationRequested(body.Value.Force, new Actor(caller.Id, caller.Name, Roles.OrgDepartment),
             clock.GetUtcNow());
-        // A repeat of a request that was recorded and then died before raising its event raises it (a duplicate is ignored).
+        // A repeat of a request that was recorded and then died before raising its event raises it (a duplicate is ignored):
+        // the kept request if it is bound to its claim, else this one (the key binds it to the same body).
         if (operation is not null && campaign!.PublicationOperation == operation)
-            requested = campaign.PublicationRequest ?? requested with { At = campaign.PublicationRequestedAt ?? requested.At };
+            requested = campaign.PublicationRequest is { } kept && relay.PublicationHolds(campaign) ? kept
+                : requested with { At = campaign.PublicationRequestedAt ?? requested.At };
         else
         {
             if (campaign!.Status != CampaignStatus.Running || campaign.PublicationRequestedAt is not null)
@@ -133,7 +138,7 @@ public sealed class CampaignCommands(CampaignAccess access, CampaignStore campai
             CampaignRecord claimed = campaign with
             {
                 PublicationRequestedAt = requested.At, Forced = body.Value.Force, PublicationOperation = operation,
-                PublicationRequest = requested,
+                PublicationRequest = requested, PublicationRequestMac = binding.Bind(campaignId, operation, requested),
             };
             if (!await campaigns.TryReplaceAsync(claimed, etag, ct))
                 return Problem.Conflict("The campaign was changed at the same time; read it again.");

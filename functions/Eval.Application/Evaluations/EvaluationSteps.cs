@@ -26,7 +26,7 @@ public sealed record EvaluationContext(Caller Caller, CampaignDefinition Definit
 /// decides and records; see docs/workflows.md, "The outbox", for what makes an accepted step safe from loss.
 /// </summary>
 public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evaluations, EvidenceStore evidence, AcceptedActionRelay relay,
-    TimeProvider clock, ILogger<EvaluationSteps> log)
+    OutboxBinding binding, TimeProvider clock, ILogger<EvaluationSteps> log)
 {
     public async Task<Result<StepTaken>> TakeAsync(HumanStep step, StepCommand command, Result<EvaluationContext> loaded,
         DurableTaskClient client, CancellationToken ct)
@@ -54,10 +54,12 @@ public sealed class EvaluationSteps(CampaignAccess access, EvaluationStore evalu
 
         StepEvent accepted = step.Accept(evaluation.Round, stepBody, new Actor(caller.Id, caller.Name, role.Value), clock.GetUtcNow());
         string claim = step.Claim(evaluation.Round, caller.Id);
-        AcceptedAction action = AcceptedAction.Of(EvaluationStore.ClaimEntry(claim, command.Operation), accepted);
-        // A repeat of a request that claimed and then died before raising its event finishes it, as first accepted.
+        AcceptedAction action = binding.Bind(command.CampaignId, command.BranchId,
+            AcceptedAction.Of(EvaluationStore.ClaimEntry(claim, command.Operation), accepted));
+        // A repeat of a request that claimed and then died before raising its event finishes it, as first accepted (if the
+        // kept entry is bound to the claim; else this request's own, which the key binds to the same body).
         if (EvaluationStore.ClaimedBy(evaluation, claim, command.Operation))
-            action = evaluation.Outbox.FirstOrDefault(a => a.Claim == action.Claim) ?? action;
+            action = relay.BoundUnsettled(evaluation).FirstOrDefault(a => a.Claim == action.Claim) ?? action;
         else
         {
             // Its first attempt was accepted, answered nothing (its process died) and the workflow has taken it in since.

@@ -21,7 +21,8 @@ public sealed record JointVetoRecorded(string CampaignId, string BranchId, Joint
 /// the proposed list loses its level.
 /// </summary>
 public sealed class JointVetoCommands(CampaignAccess access, EvaluationSteps steps, EvaluationStore evaluations, RatingStore ratings,
-    RatingQueries lists, AuditStore audit, RecordEvaluationActivity recorder, TimeProvider clock, ILogger<JointVetoCommands> log)
+    ProposedList list, RatingQueries lists, AuditStore audit, RecordEvaluationActivity recorder, TimeProvider clock,
+    ILogger<JointVetoCommands> log)
 {
     public async Task<Result<JointVetoRecorded>> RecordAsync(Caller caller, string campaignId, string branchId,
         Func<Task<Result<string>>> readBody, DurableTaskClient client, CancellationToken ct)
@@ -62,7 +63,8 @@ public sealed class JointVetoCommands(CampaignAccess access, EvaluationSteps ste
             // Asked of the list itself, not of the status read earlier: a proposal may have been written meanwhile.
             if (await ratings.GetProposedAsync(campaignId, branchId, ct) is not null)
             {
-                await ratings.RevokeAsync(campaignId, branchId, $"vetoed: {veto.Department} {veto.DocumentRef}", ct);
+                await list.RevokeAsync(campaignId, new HashSet<string>(StringComparer.Ordinal) { branchId },
+                    $"vetoed: {veto.Department} {veto.DocumentRef}", veto.By, ct);
                 lists.Forget(campaignId);
             }
         }

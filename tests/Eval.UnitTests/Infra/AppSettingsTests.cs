@@ -6,6 +6,8 @@ using Eval.Api;
 using Eval.Api.Auth;
 using Eval.Application.Evidence;
 using Eval.Workflows.Keys;
+using Eval.Workflows;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
 
 namespace Eval.UnitTests.Infra;
@@ -26,6 +28,9 @@ public sealed partial class AppSettingsTests
         [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.MaxBytesPerRound)}"] = "EvidenceOptions' limits are Azure's too",
         [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.UploadMinutes)}"] = "EvidenceOptions' SAS lifetimes are Azure's too",
         [$"{EvidenceOptions.Section}__{nameof(EvidenceOptions.DownloadMinutes)}"] = "EvidenceOptions' SAS lifetimes are Azure's too",
+        [$"{OutboxOptions.Section}__{nameof(OutboxOptions.SweepInterval)}"] = "OutboxOptions' timings are Azure's too",
+        [$"{OutboxOptions.Section}__{nameof(OutboxOptions.RelayAfter)}"] = "OutboxOptions' timings are Azure's too",
+        [$"{WorkflowOptions.Section}__{nameof(WorkflowOptions.HistoryRetention)}"] = "the default 30 days suits Azure",
     };
 
     /// <summary>Read by the code or set locally, and wrong in Azure.</summary>
@@ -72,6 +77,7 @@ public sealed partial class AppSettingsTests
             {
                 (AuthOptions.Section, typeof(AuthOptions)), (StorageOptions.Section, typeof(StorageOptions)),
                 (EvidenceOptions.Section, typeof(EvidenceOptions)), (KeyOptions.Section, typeof(KeyOptions)),
+                (OutboxOptions.Section, typeof(OutboxOptions)), (WorkflowOptions.Section, typeof(WorkflowOptions)),
             })
             foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
                 names.Add($"{section}__{property.Name}");

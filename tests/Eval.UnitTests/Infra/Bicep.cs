@@ -23,6 +23,7 @@ public static class Bicep
         ["AZURE_ENV_NAME"] = "eval-test",
         ["AZURE_LOCATION"] = "eastasia",
         ["EVAL_AUTH_AUDIENCE"] = "00000000-0000-0000-0000-0000000e0a11",
+        ["EVAL_OUTBOX_BINDING_KEY"] = "dGVzdC1vdXRib3gtYmluZGluZy1rZXktb2YtMzItYnl0ZXM=",
     };
 
     /// <summary>The variables main.bicepparam reads; each run starts with none of them, whatever the shell has.</summary>
@@ -30,6 +31,7 @@ public static class Bicep
     [
         "AZURE_ENV_NAME", "AZURE_LOCATION", "EVAL_AUTH_AUDIENCE", "EVAL_AUTH_TENANT_ID", "EVAL_AUTH_ALLOWED_CLIENT_IDS", "EVAL_TASK_HUB",
         "EVAL_TABLE_PREFIX", "AZURE_PRINCIPAL_ID", "EVAL_EVIDENCE_RETENTION_YEARS", "EVAL_EVIDENCE_POLICY_LOCKED", "EVAL_WEB_ORIGINS",
+        "EVAL_OUTBOX_BINDING_KEY",
     ];
 
     static readonly Lazy<string> Executable = new(FindExecutable);

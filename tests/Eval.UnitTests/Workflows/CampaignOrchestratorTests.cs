@@ -27,6 +27,8 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     readonly ConcurrentQueue<Call> startCalls = new();
     /// <summary>The revocations of upheld objections' levels (version 2), kept apart from the campaign's steps.</summary>
     readonly ConcurrentQueue<DateTimeOffset> revocations = new();
+    /// <summary>The history purges started after publication (version 3), kept apart from the campaign's steps.</summary>
+    readonly ConcurrentQueue<StartHistoryPurgeInput> purges = new();
     static readonly string[] Groups = Enumerable.Range(1, 9).Select(t => $"chifeng.test.t{t:00}").ToArray();
     int startsInFlight, maxStartsInFlight;
     int pendingPolls;   // how many polls for pending evaluations answer "3 pending" before the start is done
@@ -68,6 +70,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         r.AddActivityFunc<PublishRatingsInput, int>(TaskNames.PublishRatings,
             (_, input) => Record(TaskNames.PublishRatings, input, Ranked));
         r.AddActivityFunc<string, int>(TaskNames.RevokeUpheldRatings, (_, _) => { revocations.Enqueue(DateTimeOffset.UtcNow); return 1; });
+        r.AddActivityFunc<StartHistoryPurgeInput, bool>(TaskNames.StartHistoryPurge, (_, input) => { purges.Enqueue(input); return true; });
     });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -304,6 +307,26 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         await Raise(id, CampaignEvents.ObjectionResolved, new ObjectionResolved("obj-1", true));
         Assert.Equal(CampaignStatus.Published, await Complete(id));
         Assert.Empty(revocations);
+    }
+
+    [Fact]
+    public async Task From_version_3_the_campaign_starts_its_history_purge_after_publishing()
+    {
+        string id = await Start(TimeSpan.FromSeconds(1));
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        StartHistoryPurgeInput purge = Assert.Single(purges);
+        Assert.Equal(CampaignId, purge.CampaignId);
+        Assert.Equal(((PublishRatingsInput)calls.Single(c => c.Name == TaskNames.PublishRatings).Input).PublishedAt, purge.PublishedAt);
+    }
+
+    [Fact]
+    public async Task A_campaign_started_before_version_3_publishes_without_starting_a_purge()
+    {
+        string id = await Start(TimeSpan.FromSeconds(1), recount: TimeSpan.FromSeconds(1), version: 2);
+        await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
+        Assert.Equal(CampaignStatus.Published, await Complete(id));
+        Assert.Empty(purges);
     }
 
     // ---------------------------------------------------------------- helpers

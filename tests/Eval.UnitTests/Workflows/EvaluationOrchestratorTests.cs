@@ -790,6 +790,8 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
     {
         EvaluationChange[] all = changes.ToArray();
         Assert.Equal(Enumerable.Range(1, count), all.Select(c => c.Seq));
+        // The links these changes get verify against the record they leave (the audit's content check).
+        Domain.AuditContentTests.AssertChangesVerify(all);
         return all;
     }
 
