@@ -16,6 +16,7 @@ namespace Eval.UnitTests.Workflows;
 public sealed class CampaignOrchestratorTests : IAsyncLifetime
 {
     const string CampaignId = "c2025";
+    const string EarlierCampaign = "c2024";
     const int Branches = 5;
     const int Ranked = 4;
     static readonly Actor OrgDepartment = new("u-org", "Organization department", "org-department");
@@ -29,6 +30,8 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     readonly ConcurrentQueue<DateTimeOffset> revocations = new();
     /// <summary>The history purges started after publication (version 3), kept apart from the campaign's steps.</summary>
     readonly ConcurrentQueue<StartHistoryPurgeInput> purges = new();
+    /// <summary>The lists signed after publication (version 3): the campaign's, then the earlier ones it superseded.</summary>
+    readonly ConcurrentQueue<SignStatementInput> signed = new();
     static readonly string[] Groups = Enumerable.Range(1, 9).Select(t => $"chifeng.test.t{t:00}").ToArray();
     int startsInFlight, maxStartsInFlight;
     int pendingPolls;   // how many polls for pending evaluations answer "3 pending" before the start is done
@@ -71,6 +74,8 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
             (_, input) => Record(TaskNames.PublishRatings, input, Ranked));
         r.AddActivityFunc<string, int>(TaskNames.RevokeUpheldRatings, (_, _) => { revocations.Enqueue(DateTimeOffset.UtcNow); return 1; });
         r.AddActivityFunc<StartHistoryPurgeInput, bool>(TaskNames.StartHistoryPurge, (_, input) => { purges.Enqueue(input); return true; });
+        r.AddActivityFunc<PublishRatingsInput, string[]>(TaskNames.SupersedeHonours, (_, _) => [EarlierCampaign]);
+        r.AddActivityFunc<SignStatementInput, int>(TaskNames.SignStatement, (_, input) => { signed.Enqueue(input); return signed.Count; });
     });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -310,23 +315,30 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task From_version_3_the_campaign_starts_its_history_purge_after_publishing()
+    public async Task From_version_3_the_campaign_signs_its_list_and_those_it_superseded_then_starts_its_history_purge()
     {
         string id = await Start(TimeSpan.FromSeconds(1));
         await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
         Assert.Equal(CampaignStatus.Published, await Complete(id));
         StartHistoryPurgeInput purge = Assert.Single(purges);
         Assert.Equal(CampaignId, purge.CampaignId);
-        Assert.Equal(((PublishRatingsInput)calls.Single(c => c.Name == TaskNames.PublishRatings).Input).PublishedAt, purge.PublishedAt);
+        var publish = (PublishRatingsInput)calls.Single(c => c.Name == TaskNames.PublishRatings).Input;
+        Assert.Equal(publish.PublishedAt, purge.PublishedAt);
+        Assert.True(publish.Register);
+        // Its list signed as published, then the earlier campaign's whose titles it superseded.
+        Assert.Equal([new SignStatementInput(CampaignId, RatingsStatement.Published),
+            new SignStatementInput(EarlierCampaign, RatingsStatement.Superseded(CampaignId))], signed);
     }
 
     [Fact]
-    public async Task A_campaign_started_before_version_3_publishes_without_starting_a_purge()
+    public async Task A_campaign_started_before_version_3_publishes_without_register_signature_or_purge()
     {
         string id = await Start(TimeSpan.FromSeconds(1), recount: TimeSpan.FromSeconds(1), version: 2);
         await Raise(id, CampaignEvents.PublicationRequested, new PublicationRequested(false, OrgDepartment, DateTimeOffset.UtcNow));
         Assert.Equal(CampaignStatus.Published, await Complete(id));
         Assert.Empty(purges);
+        Assert.Empty(signed);
+        Assert.False(((PublishRatingsInput)calls.Single(c => c.Name == TaskNames.PublishRatings).Input).Register);
     }
 
     // ---------------------------------------------------------------- helpers
