@@ -292,6 +292,27 @@ public sealed partial class HonoursTests(LocalHostFixture fx) : IClassFixture<Lo
     string PageUrl(string campaign, string branch) => $"http://localhost:{fx.Host.HttpPort}/api/public/honours/{campaign}/{branch}";
 
     [Fact]
+    public async Task Superseding_links_the_ended_titles_in_the_earlier_campaigns_chain_which_verifies_against_its_new_list()
+    {
+        World w = await WorldAsync();
+        string[] ended = [w.B(0), w.B(1), w.B(2)];
+        List<JsonElement> links = [];
+        await foreach (TableEntity e in fx.Table("Audit").QueryAsync<TableEntity>(
+                           TableClient.CreateQueryFilter($"PartitionKey eq {w.Earlier} and RowKey ge {"campaign|"} and RowKey lt {"campaign}"}")))
+            links.Add(JsonDocument.Parse(e.GetString("Entry")).RootElement);
+        JsonElement link = Assert.Single(links, l => l.GetProperty("action").GetString() == "honours-superseded");
+        Assert.Equal($"3 titles superseded by {w.Later}", link.GetProperty("detail").GetString());
+        // The content is the digest of the later campaign and the ended titles' branches, in order.
+        Assert.Equal(AuditContent.Of(new { supersededBy = w.Later, branches = ended.Order(StringComparer.Ordinal).ToArray() }),
+            link.GetProperty("content").GetString());
+
+        // The earlier campaign's chain and register agree with its list signed again (version 2).
+        JsonElement verified = await fx.Host.As(Roles.OrgDepartment, w.County.Id)
+            .GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Earlier}/audit/verify");
+        Assert.True(verified.GetProperty("intact").GetBoolean(), verified.ToString());
+    }
+
+    [Fact]
     public async Task The_public_page_answers_json_with_the_signed_list_it_comes_from()
     {
         World w = await WorldAsync();

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Eval.Workflows.Activities;
 
 /// <summary>
-/// Ends the titles a published campaign's branches still held from earlier campaigns (expired, superseded), and returns
-/// those campaigns, whose lists are signed again. Repeating it changes nothing more.
+/// Ends the titles a published campaign's branches still held from earlier campaigns (expired, superseded), each earlier
+/// campaign's change linked in its audit chain first, and returns those campaigns, whose lists are signed again. A repeat
+/// finds the same titles (those it ended already among them), links nothing twice and returns the same campaigns.
 /// </summary>
-public sealed class SupersedeHonoursActivity(CampaignStore campaigns, RatingStore ratings, HonourStore honours,
+public sealed class SupersedeHonoursActivity(CampaignStore campaigns, RatingStore ratings, HonourStore honours, AuditStore audit,
     ILogger<SupersedeHonoursActivity> log) : EvalActivity<PublishRatingsInput, string[]>
 {
     public override async Task<string[]> RunAsync(PublishRatingsInput input)
@@ -20,14 +21,19 @@ public sealed class SupersedeHonoursActivity(CampaignStore campaigns, RatingStor
         foreach (CampaignRecord earlier in await campaigns.ListAsync(CampaignStatus.Published))
         {
             if (earlier.Definition.Id == input.CampaignId || earlier.PublishedAt is not { } at || at >= input.PublishedAt) continue;
-            var held = await honours.HeldAsync(earlier.Definition.Id, rated);
-            foreach (var (honour, etag) in held)
+            var held = await honours.SupersededAsync(earlier.Definition.Id, rated, input.PublishedAt);
+            if (held.Count == 0) continue;
+            string[] branches = [.. held.Select(h => h.Honour.BranchId).Order(StringComparer.Ordinal)];
+            await audit.AppendToCampaignAsync(earlier.Definition.Id, new HistoryEntry(input.PublishedAt, SystemActor.Instance.Id,
+                    SystemActor.Instance.Role, HistoryActions.HonoursSuperseded, $"{branches.Length} titles superseded by {input.CampaignId}"),
+                AuditContent.Of(new { supersededBy = input.CampaignId, branches }));
+            foreach (var (honour, etag) in held.Where(h => h.Honour.ReasonCategory != HonourReasons.Superseded))
                 await honours.TryReplaceAsync(honour with
                 {
                     Status = HonourStatus.Expired, Since = input.PublishedAt, ReasonCategory = HonourReasons.Superseded,
                     Reason = "superseded by " + campaign.Definition.Title, ChangeId = null,
                 }, etag);
-            if (held.Count > 0) changed.Add(earlier.Definition.Id);
+            changed.Add(earlier.Definition.Id);
         }
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) superseded titles of {Earlier}",
             input.CampaignId, InstanceIds.Campaign(input.CampaignId), changed.Count == 0 ? "no campaign" : string.Join(", ", changed));

@@ -359,6 +359,11 @@ public static class HistoryActions
     /// <summary>The proposed list after upheld objections revoked levels during the notice (its content: the list's digest).</summary>
     public const string LevelsRevoked = "levels-revoked";
     public const string Published = "published";
+    /// <summary>
+    /// A later campaign's publication ended titles this campaign's list gave (its content: the digest of the later campaign
+    /// and the branches, in order).
+    /// </summary>
+    public const string HonoursSuperseded = "honours-superseded";
 
     /// <summary>The campaign links whose content is the proposed list's digest; the last one seals the list as stored.</summary>
     public static readonly IReadOnlyList<string> ListActions = [Proposed, LevelsRevoked];

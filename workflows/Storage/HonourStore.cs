@@ -98,16 +98,24 @@ public sealed class HonourStore(EvalTables tables)
         };
     }
 
-    /// <summary>The honours of <paramref name="branchIds"/> in a campaign that are still held (active or downgraded).</summary>
-    public async Task<List<(Honour Honour, ETag ETag)>> HeldAsync(string campaignId, IReadOnlySet<string> branchIds,
-        CancellationToken ct = default)
+    /// <summary>
+    /// The honours of <paramref name="branchIds"/> in a campaign that are still held (active or downgraded), and those a
+    /// supersession at <paramref name="supersededAt"/> has ended already (a repeat of it finds the same set).
+    /// </summary>
+    public async Task<List<(Honour Honour, ETag ETag)>> SupersededAsync(string campaignId, IReadOnlySet<string> branchIds,
+        DateTimeOffset supersededAt, CancellationToken ct = default)
     {
-        var held = new List<(Honour, ETag)>();
-        string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {campaignId} and (Status eq {HonourStatus.Active} or Status eq {HonourStatus.Downgraded})");
+        var found = new List<(Honour, ETag)>();
+        // Stored statuses are active, downgraded, revoked and expired (which only a supersession stores).
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and Status ne {HonourStatus.Revoked}");
         await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
-            if (branchIds.Contains(e.RowKey)) held.Add((FromEntity(e), e.ETag));
-        return held;
+        {
+            if (!branchIds.Contains(e.RowKey)) continue;
+            Honour honour = FromEntity(e);
+            bool held = honour.Status is HonourStatus.Active or HonourStatus.Downgraded;
+            if (held || (honour.ReasonCategory == HonourReasons.Superseded && honour.Since == supersededAt)) found.Add((honour, e.ETag));
+        }
+        return found;
     }
 
     static TableEntity ToEntity(Honour h) => new(h.CampaignId, h.BranchId)
