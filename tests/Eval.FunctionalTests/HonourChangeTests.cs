@@ -4,10 +4,12 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Keys;
+using Eval.Workflows.Storage;
 
 namespace Eval.FunctionalTests;
 
@@ -226,6 +228,39 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         TableEntity honour = (await fx.Table("Honours").GetEntityAsync<TableEntity>(w.Campaign, branch)).Value;
         Assert.Equal(HonourStatus.Active, honour.GetString("Status"));
         Assert.Equal("advanced", honour.GetString("CurrentLevel"));
+    }
+
+    [Fact]
+    public async Task A_decision_written_into_the_changes_row_by_an_insider_is_not_taken_and_the_real_one_is()
+    {
+        World w = await WorldAsync(fx);
+        string branch = w.County.Branches[7]; // advanced
+        string changeId = await ProposeAsync(w.Driver.As(Roles.CountyScorer, w.County.Id), w, branch, new
+        {
+            kind = "revoke", reasonCategory = "weak-and-lax", description = "被列为软弱涣散党组织。",
+        });
+
+        // Someone who can write the table, not the API, approves it in the row; the workflow reads the row again on its own.
+        TableClient rows = fx.Table("HonourChanges");
+        TableEntity row = (await rows.GetEntityAsync<TableEntity>(w.Campaign, $"{branch}|{changeId}")).Value;
+        JsonObject record = JsonNode.Parse(row.GetString("Record"))!.AsObject();
+        record["decision"] = JsonSerializer.SerializeToNode(new HonourChangeDecision(true, "同意", false,
+            new Actor("forger@" + w.County.Id, "伪造", Roles.OrgDepartment), DateTimeOffset.UtcNow), Json.Options);
+        row["Record"] = record.ToJsonString(Json.Options);
+        await rows.UpdateEntityAsync(row, row.ETag);
+
+        // It is never applied: the change runs to its deadline undecided, and the title stays active.
+        await WaitForStatusAsync(w, branch, changeId, "overdue", seconds: (int)DecisionWithin.TotalSeconds + 60);
+        TableEntity honour = (await fx.Table("Honours").GetEntityAsync<TableEntity>(w.Campaign, branch)).Value;
+        Assert.Equal(HonourStatus.Active, honour.GetString("Status"));
+
+        // The organization department's own decision is still taken, and refuses it.
+        await CampaignDriver.Expect(await w.CityOrg.PostAsJsonAsync($"{Changes(w, branch)}/{changeId}/decision",
+            new { approve = false, comment = "未经审批，不予撤销。" }), HttpStatusCode.Accepted);
+        JsonElement change = await WaitForStatusAsync(w, branch, changeId, "refused");
+        Assert.Equal("chifeng", change.GetProperty("decision").GetProperty("by").GetProperty("id").GetString()!.Split('@')[1]);
+        Assert.Equal(HonourStatus.Active,
+            (await fx.Table("Honours").GetEntityAsync<TableEntity>(w.Campaign, branch)).Value.GetString("Status"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Eval.Workflows.Activities;
 /// written, and the workflow withdraws the change. Repeating it writes the same.
 /// </summary>
 public sealed class ApplyHonourChangeActivity(CampaignStore campaigns, HonourStore honours, HonourChangeStore changes, AuditStore audit,
-    ILogger<ApplyHonourChangeActivity> log) : EvalActivity<HonourChangeMark, bool>
+    OutboxBinding binding, ILogger<ApplyHonourChangeActivity> log) : EvalActivity<HonourChangeMark, bool>
 {
     public override async Task<bool> RunAsync(HonourChangeMark input)
     {
@@ -19,6 +20,8 @@ public sealed class ApplyHonourChangeActivity(CampaignStore campaigns, HonourSto
             ?? throw new InvalidOperationException($"No honour change '{input.ChangeId}' of {input.CampaignId}/{input.BranchId}.");
         if (change.Status == HonourChangeStatus.Applied) return true;
         if (HonourChangeStatus.IsEnded(change.Status)) return false;
+        // Only an approval the API wrote: one written into the row since the workflow read it is not applied.
+        if (!binding.HoldsDecision(change) || change.Decision?.Approve != true) return false;
         var (campaign, _) = await campaigns.GetAsync(input.CampaignId)
             ?? throw new InvalidOperationException($"No campaign '{input.CampaignId}'.");
 

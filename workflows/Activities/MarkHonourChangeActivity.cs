@@ -1,4 +1,5 @@
 using Eval.Workflows.Domain;
+using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,8 @@ namespace Eval.Workflows.Activities;
 /// a decision or objection stored meanwhile is never overwritten, and a step written already is not written again.
 /// Returns the row as it then stands.
 /// </summary>
-public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, ILogger<MarkHonourChangeActivity> log)
+public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, OutboxBinding binding,
+    ILogger<MarkHonourChangeActivity> log)
     : EvalActivity<HonourChangeMark, HonourChangeState>
 {
     public override async Task<HonourChangeState> RunAsync(HonourChangeMark input)
@@ -19,7 +21,9 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
         {
             var (change, etag) = await changes.GetAsync(input.CampaignId, input.BranchId, input.ChangeId)
                 ?? throw new InvalidOperationException($"No honour change '{input.ChangeId}' of {input.CampaignId}/{input.BranchId}.");
-            if (Marked(change, input) is not { } marked) return change.State();
+            // A decision the API did not write (its binding does not hold) counts as none, here as in ReadHonourChange.
+            bool decided = binding.HoldsDecision(change);
+            if (Marked(change, decided, input) is not { } marked) return change.State(decided);
             // The link before the row: a repeat after a crash finds the row unmarked and links the same entry, linked once.
             if (AuditAction(input.Status) is { } action)
                 await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.At, SystemActor.Instance.Id,
@@ -29,17 +33,17 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
             if (!written) continue; // a decision or an objection was stored meanwhile: mark what is there now
             log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId}: {Mark}", input.ChangeId, input.CampaignId,
                 input.BranchId, input.Status);
-            return marked.State();
+            return marked.State(decided);
         }
     }
 
     /// <summary>The change with the mark, or null when there is nothing to write (marked already, or no longer possible).</summary>
-    static HonourChange? Marked(HonourChange change, HonourChangeMark mark)
+    static HonourChange? Marked(HonourChange change, bool decided, HonourChangeMark mark)
     {
         if (HonourChangeStatus.IsEnded(change.Status)) return null;
         return mark.Status switch
         {
-            HonourChangeStatus.Overdue => change.Status == HonourChangeStatus.Proposed && change.Decision is null
+            HonourChangeStatus.Overdue => change.Status == HonourChangeStatus.Proposed && !decided
                 ? change with { Status = HonourChangeStatus.Overdue, OverdueAt = mark.At } : null,
             HonourChangeStatus.Approved or HonourChangeStatus.Notice => HonourChangeStatus.AwaitsDecision(change.Status)
                 ? change with { Status = mark.Status, NoticeEnds = mark.NoticeEnds } : null,

@@ -103,6 +103,8 @@ public sealed record HonourChange
     public string? ProposeOperation { get; init; }
     public DateTimeOffset? OverdueAt { get; init; }
     public HonourChangeDecision? Decision { get; init; }
+    /// <summary>The HMAC that binds <see cref="Decision"/> to this change (Outbox.OutboxBinding); without it, none is taken.</summary>
+    public string? DecisionMac { get; init; }
     public DateTimeOffset? NoticeEnds { get; init; }
     /// <summary>Set once the notice is over: objections filed after it are refused.</summary>
     public bool NoticeClosed { get; init; }
@@ -126,8 +128,10 @@ public sealed record HonourChange
         Status == HonourChangeStatus.Notice && !NoticeClosed && NoticeEnds is { } ends && now < ends;
 
     /// <summary>What its workflow reads of it.</summary>
-    public HonourChangeState State() => new(Status, Decision is not null, Decision?.Approve == true, Decision?.Notice == true,
-        NoticeClosed, OpenObjections, UpheldObjections);
+    /// <summary>What the workflow reads: the decision only when <paramref name="decisionBound"/> (the API wrote it).</summary>
+    public HonourChangeState State(bool decisionBound) => new(Status, decisionBound && Decision is not null,
+        decisionBound && Decision?.Approve == true, decisionBound && Decision?.Notice == true, NoticeClosed, OpenObjections,
+        UpheldObjections);
 }
 
 /// <summary>What the workflow of a change reads of its row: the decision stored, the notice and its objections.</summary>

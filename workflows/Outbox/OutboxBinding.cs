@@ -75,6 +75,20 @@ public sealed class OutboxBinding
     public bool Holds(string campaignId, string? operation, PublicationRequested request, string? mac) =>
         Matches(mac, Bind(campaignId, operation, request));
 
+    /// <summary>The MAC of an honour change's decision, as the API stored it on the change's row.</summary>
+    public string Bind(string campaignId, string branchId, string changeId, HonourChangeDecision decision) =>
+        MacOf(campaignId, branchId, "honour-change:" + changeId, "decision", decision);
+
+    public bool Holds(string campaignId, string branchId, string changeId, HonourChangeDecision decision, string? mac) =>
+        Matches(mac, Bind(campaignId, branchId, changeId, decision));
+
+    /// <summary>Whether the change holds a decision the API wrote (one whose MAC holds).</summary>
+    public bool HoldsDecision(HonourChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Decision is { } d && Holds(change.CampaignId, change.BranchId, change.Id, d, change.DecisionMac);
+    }
+
     string MacOf<T>(string campaignId, string scope, string claim, string kind, T e)
     {
         JsonNode? node = JsonSerializer.SerializeToNode(e, e!.GetType(), JsonSerializerOptions.Web);

@@ -29,8 +29,8 @@ public sealed record HonourChangeEvidenceRequest(string Title, string FileName, 
 /// told; the workflow reads the row, so a repeat of any of these requests is harmless.
 /// </summary>
 public sealed class HonourChangeCommands(CampaignAccess access, HonourStore honours, HonourChangeStore changes, EvidenceStore evidence,
-    EvidenceCommands files, AuditStore audit, AcceptedActionRelay relay, OutboxOptions outbox, TimeProvider clock,
-    ILogger<HonourChangeCommands> log)
+    EvidenceCommands files, AuditStore audit, AcceptedActionRelay relay, OutboxOptions outbox, OutboxBinding binding,
+    TimeProvider clock, ILogger<HonourChangeCommands> log)
 {
     const string ProposersOnly = "Changes of an honour are proposed by a county scorer or township reviewer over the branch.";
     const string DecidersOnly = "Changes of an honour are decided by the organization department over the branch's county.";
@@ -154,8 +154,12 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
         while (true)
         {
             var (change, etag) = (await changes.GetAsync(campaignId, branchId, changeId, ct))!.Value;
-            if (operation is not null && change.Decision?.Operation == operation) return await TellAsync(client, campaign!, change, ct);
-            if (change.Decision is not null || !HonourChangeStatus.AwaitsDecision(change.Status))
+            // A decision the API did not write (its binding does not hold) is none: the workflow does not take it either.
+            bool bound = change.Decision is { } stored
+                && binding.Holds(campaignId, change.BranchId, change.Id, stored, change.DecisionMac);
+            if (bound && operation is not null && change.Decision!.Operation == operation)
+                return await TellAsync(client, campaign!, change, ct);
+            if (bound || !HonourChangeStatus.AwaitsDecision(change.Status))
             {
                 // The first decision's event may have been lost: raising it again is harmless.
                 await relay.BesideRefusalAsync(() => TellAsync(client, campaign!, change, ct), $"honour change {changeId}");
@@ -165,10 +169,12 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
             if (change.IsOverdueAt(now) && !CampaignAccess.CanRun(caller, campaign!))
                 return Problem.Forbidden($"The decision was due by {change.DecisionDue:O}: it is escalated to the organization " +
                     "department of the campaign's unit.");
+            var decision = new HonourChangeDecision(body.Value.Approve, body.Value.Comment, body.Value.Approve && body.Value.Notice,
+                new Actor(caller.Id, caller.Name, Roles.OrgDepartment), now) { Operation = operation };
+            // Bound to this change, so that a decision written into the row by anyone but the API is never taken.
             HonourChange decided = change with
             {
-                Decision = new HonourChangeDecision(body.Value.Approve, body.Value.Comment, body.Value.Approve && body.Value.Notice,
-                    new Actor(caller.Id, caller.Name, Roles.OrgDepartment), now) { Operation = operation },
+                Decision = decision, DecisionMac = binding.Bind(campaignId, change.BranchId, change.Id, decision),
             };
             if (await changes.TryReplaceAsync(decided, etag, ct))
             {
