@@ -1,8 +1,12 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 
@@ -147,6 +151,78 @@ public sealed class AuditTests(LocalHostFixture fx) : IClassFixture<LocalHostFix
         {
             foreach (var (table, pk, rk) in chain) await table.DeleteEntityAsync(pk, rk);
         }, "campaign", 0, "started 2 evaluations, the tables hold 1");
+    }
+
+    [Fact]
+    public async Task Once_signed_a_chain_rewritten_with_fresh_hashes_a_register_row_and_a_list_signed_elsewhere_are_each_detected()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string branch = county.Branches[0];
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign("au-" + Guid.NewGuid().ToString("N")[..8], county.Id, "PT10M", "PT10M", "PT10M", publicity: "PT3S"),
+            county.Id, 1);
+        await driver.ScoreAllAsync(campaign, county, _ => [25, 24, 23, 25]);
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{campaign}/publication", new { }), HttpStatusCode.Accepted);
+        await Poll.UntilAsync(async () =>
+        {
+            using HttpResponseMessage r = await fx.Http.GetAsync($"api/campaigns/{campaign}/ratings.jws");
+            return r.StatusCode == HttpStatusCode.OK ? "ok" : null;
+        }, TimeSpan.FromSeconds(90), "the published list signed", () => fx.Host.Output);
+        JsonElement intact = await VerifyAsync(org, campaign);
+        Assert.True(intact.GetProperty("intact").GetBoolean(), intact.ToString());
+
+        TableClient evaluations = fx.Table("Evaluations"), audit = fx.Table("Audit"), honours = fx.Table("Honours"),
+            statements = fx.Table("Statements");
+        string lastLink = $"{branch}|{3:D6}";
+        // 1. The evaluation's last link rewritten with a fresh hash, and the record's head moved to it: the chain agrees
+        //    with itself and its record, not with the heads the signed list sealed.
+        await Changed(org, campaign, [(audit, campaign, lastLink), (evaluations, campaign, branch)], async () =>
+        {
+            TableEntity link = (await audit.GetEntityAsync<TableEntity>(campaign, lastLink)).Value;
+            string entry = link.GetString("Entry")!.Replace("\"detail\":\"", "\"detail\":\"(rewritten) ");
+            link["Entry"] = entry;
+            link["Hash"] = Sha256Hex(Encoding.UTF8.GetBytes(entry));
+            await audit.UpdateEntityAsync(link, ETag.All, TableUpdateMode.Replace);
+            TableEntity row = (await evaluations.GetEntityAsync<TableEntity>(campaign, branch)).Value;
+            row["AuditHead"] = link["Hash"];
+            await evaluations.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        }, "statement", 1, "heads differ");
+
+        // 2. The title's row in the register, revoked by hand.
+        await Changed(org, campaign, [(honours, campaign, branch)], async () =>
+        {
+            TableEntity row = (await honours.GetEntityAsync<TableEntity>(campaign, branch)).Value;
+            row["Status"] = HonourStatus.Revoked;
+            row["CurrentLevel"] = "none";
+            await honours.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        }, "statement", 1, $"branch {branch}'s rating or honour differs");
+
+        // 3. The signed list replaced by the same payload signed with another key, its row's hash made to match.
+        await Changed(org, campaign, [(statements, campaign, "999998")], async () =>
+        {
+            TableEntity row = (await statements.GetEntityAsync<TableEntity>(campaign, "999998")).Value;
+            BlobContainerClient container =
+                new BlobServiceClient(AzuriteInstance.Shared.ConnectionString).GetBlobContainerClient("statements");
+            string jws = (await container.GetBlobClient(row.GetString("Blob")).DownloadContentAsync()).Value.Content.ToString();
+            byte[] forged = Encoding.ASCII.GetBytes(SignedElsewhere(jws.Split('.')[1]));
+            string name = $"{campaign}/forged-{Guid.NewGuid():N}.jws";
+            await container.GetBlobClient(name).UploadAsync(new BinaryData(forged));
+            row["Blob"] = name;
+            row["Sha256"] = Sha256Hex(forged);
+            await statements.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        }, "statement", 1, "signature does not hold");
+    }
+
+    static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>A compact ES256 JWS of <paramref name="payload"/> under a key of its own, as one without the app's would sign.</summary>
+    static string SignedElsewhere(string payload)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        string header = Base64Url.EncodeToString("{\"alg\":\"ES256\",\"kid\":\"forged\"}"u8);
+        string input = header + "." + payload;
+        return input + "." + Base64Url.EncodeToString(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256));
     }
 
     /// <summary>
