@@ -112,6 +112,7 @@ var names = {
   statementsContainer: 'statements'
   vault: 'kv-eval-${token}'
   signingKey: 'ratings-signing'
+  bindingSecret: 'outbox-binding-key'
   workspace: 'log-eval-${token}'
   appInsights: 'appi-eval-${token}'
   plan: 'plan-eval-${token}'
@@ -192,6 +193,8 @@ module vault 'modules/vault.bicep' = {
     tags: tags
     identityName: names.identity
     signingKeyName: names.signingKey
+    bindingSecretName: names.bindingSecret
+    outboxBindingKey: outboxBindingKey
   }
 }
 
@@ -216,7 +219,7 @@ module app 'modules/functionapp.bicep' = {
     authMetadataAddress: '${authIssuer}/.well-known/openid-configuration'
     authAllowedClientIds: authAllowedClientIds
     signingKeyUri: vault.outputs.signingKeyUri
-    outboxBindingKey: outboxBindingKey
+    outboxBindingSecretUri: vault.outputs.bindingSecretUri
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

@@ -46,9 +46,8 @@ param authAllowedClientIds string
 
 @description('Keys__VaultKeyId: the versionless URI of the Key Vault key that signs the published lists.')
 param signingKeyUri string
-@description('Outbox__BindingKey: the key that binds kept events to their claims (base64, at least 32 bytes).')
-@secure()
-param outboxBindingKey string
+@description('Outbox__BindingKey: the Key Vault secret (versionless URI) that binds kept events to their claims.')
+param outboxBindingSecretUri string
 
 @description('Memory of each instance in MB.')
 @allowed([512, 2048, 4096])
@@ -99,6 +98,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
       minTlsVersion: '1.2'
       appSettings: [
@@ -116,7 +116,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__MetadataAddress', value: authMetadataAddress }
         { name: 'Auth__AllowedClientIds', value: authAllowedClientIds }
         { name: 'Keys__VaultKeyId', value: signingKeyUri }
-        { name: 'Outbox__BindingKey', value: outboxBindingKey }
+        // A Key Vault reference, resolved by the platform as the identity: the key's value is in no setting.
+        { name: 'Outbox__BindingKey', value: '@Microsoft.KeyVault(SecretUri=${outboxBindingSecretUri})' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'

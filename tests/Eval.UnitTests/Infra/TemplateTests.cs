@@ -52,7 +52,8 @@ public sealed class TemplateTests
             "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "3913510d-42f4-4e42-8a64-420c390055eb",
         })
             Assert.Contains(id, roles);
-        Assert.Equal(4, assignments); // the app's storage roles (a loop), its telemetry role, the operator's roles (a loop), signing
+        // The app's storage roles (a loop), its telemetry role, the operator's roles (a loop), signing, the binding secret.
+        Assert.Equal(5, assignments);
     }
 
     [Fact]
@@ -71,6 +72,26 @@ public sealed class TemplateTests
         JsonNode signs = Bicep.Resources(template).Single(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"
             && ((string?)r["scope"])?.Contains("Microsoft.KeyVault/vaults/keys", StringComparison.Ordinal) == true)!;
         Assert.Contains("keyVaultCryptoUser", (string?)signs["properties"]!["roleDefinitionId"]);
+    }
+
+    [Fact]
+    public async Task The_outbox_binding_key_is_a_vault_secret_the_app_reads_by_reference_and_no_setting_holds()
+    {
+        JsonNode template = await Bicep.MainTemplateAsync();
+        JsonObject secret = Bicep.Single(template, "Microsoft.KeyVault/vaults/secrets");
+        Assert.Contains("outboxBindingKey", (string?)secret["properties"]!["value"]);
+        // Key Vault Secrets User on the secret alone: read its value, no other secret, no key.
+        Assert.Contains("'4633458b-17de-408a-b874-0445c86b69e6'", File.ReadAllText(Path.Combine(Bicep.InfraDir, "modules", "vault.bicep")));
+        JsonNode reads = Bicep.Resources(template).Single(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"
+            && ((string?)r["scope"])?.Contains("Microsoft.KeyVault/vaults/secrets", StringComparison.Ordinal) == true)!;
+        Assert.Contains("keyVaultSecretsUser", (string?)reads["properties"]!["roleDefinitionId"]);
+
+        JsonObject site = Bicep.Single(template, "Microsoft.Web/sites");
+        JsonNode binding = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
+            .Single(s => (string?)s!["name"] == "Outbox__BindingKey")!;
+        Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})'", (string?)binding["value"]);
+        // The platform resolves the reference as the app's user-assigned identity, which holds the role.
+        Assert.Contains("userAssignedIdentities", (string?)site["properties"]!["keyVaultReferenceIdentity"]);
     }
 
     [Fact]
