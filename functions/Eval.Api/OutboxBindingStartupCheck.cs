@@ -2,7 +2,6 @@ using Eval.Api.Auth;
 using Eval.Workflows.Keys;
 using Eval.Workflows.Outbox;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Eval.Api;
 
@@ -12,7 +11,7 @@ namespace Eval.Api;
 /// elsewhere, without it, the local key file is used. A missing or malformed key stops the host before it serves
 /// anything, as <see cref="TokenModeGuard"/> does for development tokens.
 /// </summary>
-public sealed class OutboxBindingStartupCheck(IServiceProvider services) : IHostedLifecycleService
+public sealed class OutboxBindingStartupCheck(IServiceProvider services) : StartupCheck
 {
     public static OutboxBinding Create(IServiceProvider services)
     {
@@ -21,19 +20,5 @@ public sealed class OutboxBindingStartupCheck(IServiceProvider services) : IHost
         return OutboxBinding.FromSettings(options.BindingKey, inAzure ? null : services.GetRequiredService<LocalKeyDirectory>());
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken)
-    {
-        services.GetRequiredService<OutboxBinding>();
-        return Task.CompletedTask;
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override void Check() => services.GetRequiredService<OutboxBinding>();
 }

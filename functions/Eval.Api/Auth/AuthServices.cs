@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Eval.Api.Auth;
 
@@ -29,26 +28,9 @@ public static class AuthServices
     public static IServiceCollection AllowSampleSigningKey(this IServiceCollection services) =>
         services.Replace(ServiceDescriptor.Singleton(new TokenModeGuard(sampleSigningKeyAllowed: true)));
 
-    /// <summary>
-    /// Checks in StartingAsync, which the host runs before any hosted service's StartAsync: the Functions worker's
-    /// connection to its host and Kestrel are both hosted services, so a refused mode never serves a request.
-    /// </summary>
-    sealed class TokenModeStartupCheck(AuthOptions options, TokenModeGuard guard) : IHostedLifecycleService
+    /// <summary>The token mode, checked before the host serves anything (<see cref="StartupCheck"/>).</summary>
+    sealed class TokenModeStartupCheck(AuthOptions options, TokenModeGuard guard) : StartupCheck
     {
-        public Task StartingAsync(CancellationToken cancellationToken)
-        {
-            guard.Check(options);
-            return Task.CompletedTask;
-        }
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        protected override void Check() => guard.Check(options);
     }
 }
