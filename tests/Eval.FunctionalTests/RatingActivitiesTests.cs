@@ -1,8 +1,10 @@
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.Cli;
 using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Keys;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -92,8 +94,53 @@ public sealed class RatingActivitiesTests : IAsyncLifetime
         List<Honour> register = await honours.ReadCampaignAsync(campaignId);
         Assert.Equal(published.Where(p => p.Value is not (Ranking.Revoked or Ranking.NoLevel)).Select(p => p.Key).Order(),
             register.Select(h => h.BranchId).Order());
-        Assert.All(register, h => Assert.True(h.Status == HonourStatus.Active && h.Since == input.PublishedAt && h.CurrentLevel == h.Level));
+        Assert.All(register,
+            h => Assert.True(h.Status == HonourStatus.Active && h.Since == input.PublishedAt && h.CurrentLevel == h.Level));
         Assert.Equal(0, (await campaigns.GetAsync(campaignId))!.Value.Record.StatementVersion); // to be signed next
+    }
+
+    [Fact]
+    public async Task Changes_applied_together_are_signed_together_and_each_change_once()
+    {
+        await RunningCampaignAsync(3);
+        await propose.RunAsync(proposeInput);
+        var honours = new HonourStore(tables);
+        var audit = new AuditStore(tables);
+        await new PublishRatingsActivity(campaigns, ratings, new ObjectionStore(tables), audit, honours,
+                NullLogger<PublishRatingsActivity>.Instance)
+            .RunAsync(new PublishRatingsInput(campaignId, DateTimeOffset.UtcNow) { Register = true });
+        var statements = new StatementStore(tables, new BlobServiceClient(AzuriteInstance.Shared.ConnectionString));
+        await statements.EnsureContainerAsync();
+        string keys = Directory.CreateTempSubdirectory("eval-keys-").FullName;
+        using var signer = new LocalStatementSigner(new LocalKeyDirectory(keys));
+        var issuer = new StatementIssuer(campaigns, ratings, honours, new EvaluationStore(tables), audit, statements, signer,
+            TimeProvider.System);
+        Assert.Equal(1, (await issuer.IssueAsync(campaignId, RatingsStatement.Published)).Version);
+
+        async Task RevokeAsync(string branch)
+        {
+            var (honour, etag) = (await honours.GetAsync(campaignId, branch))!.Value;
+            Assert.True(await honours.TryReplaceAsync(honour with
+            {
+                CurrentLevel = Ranking.NoLevel, Status = HonourStatus.Revoked, Since = DateTimeOffset.UtcNow, ReasonCategory = "veto",
+            }, etag));
+        }
+        // Two changes applied before either is signed: the first signing covers both, the second finds its branch signed.
+        await RevokeAsync("c1.t1.b1");
+        await RevokeAsync("c1.t1.b2");
+        Assert.Equal(2, (await issuer.IssueAsync(campaignId, RatingsStatement.ForChange("chg-a"), "c1.t1.b1")).Version);
+        Assert.Equal(2, (await issuer.IssueAsync(campaignId, RatingsStatement.ForChange("chg-b"), "c1.t1.b2")).Version);
+        Assert.Equal(2, (await issuer.IssueAsync(campaignId, RatingsStatement.ForChange("chg-a"), "c1.t1.b1")).Version);
+        // A change applied after the newest list was signed is signed anew.
+        await RevokeAsync("c1.t1.b3");
+        StatementRecord third = await issuer.IssueAsync(campaignId, RatingsStatement.ForChange("chg-c"), "c1.t1.b3");
+        Assert.Equal(3, third.Version);
+        Assert.Equal(3, (await campaigns.GetAsync(campaignId))!.Value.Record.StatementVersion);
+
+        string jws = (await statements.ReadJwsAsync(third))!;
+        RatingsStatement signed = RatingsStatement.FromJson(CompactJws.Verify(jws, await signer.PublicKeysAsync())!)!;
+        Assert.All(signed.Ratings, r => Assert.Equal(HonourStatus.Revoked, r.Status));
+        Directory.Delete(keys, recursive: true);
     }
 
     /// <summary>A running campaign whose branches c1.t1.b1… are done, scored 95, 85, 75 … (the first one strongest).</summary>

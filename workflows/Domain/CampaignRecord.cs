@@ -77,7 +77,11 @@ public sealed record PublishRatingsInput(string CampaignId, DateTimeOffset Publi
 }
 
 /// <summary>Sign the campaign's list as stored now, for <paramref name="Reason"/> (<see cref="RatingsStatement"/>).</summary>
-public sealed record SignStatementInput(string CampaignId, string Reason);
+/// <param name="BranchId">
+/// For a change of one honour: its branch. The change is signed once a list shows the branch as the register does,
+/// whichever change's signing issued it (changes applied together are signed together).
+/// </param>
+public sealed record SignStatementInput(string CampaignId, string Reason, string? BranchId = null);
 
 /// <summary>An objection (异议) against a listed branch during the public notice.</summary>
 public sealed record ObjectionRecord(string CampaignId, string Id, string BranchId, string Text, Actor FiledBy, DateTimeOffset FiledAt)

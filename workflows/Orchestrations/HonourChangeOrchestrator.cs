@@ -54,7 +54,8 @@ public sealed class HonourChangeOrchestrator : TaskOrchestrator<HonourChangeInpu
                 ActivityRetry.Options);
             if (!applied) return await EndAsync(HonourChangeStatus.Withdrawn, "the honour was no longer held");
             await context.CallActivityAsync<int>(TaskNames.SignStatement,
-                new SignStatementInput(input.CampaignId, RatingsStatement.ForChange(input.ChangeId)), ActivityRetry.Options);
+                new SignStatementInput(input.CampaignId, RatingsStatement.ForChange(input.ChangeId), input.BranchId),
+                ActivityRetry.Options);
             log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId} (instance {InstanceId}) applied",
                 input.ChangeId, input.CampaignId, input.BranchId, context.InstanceId);
             return HonourChangeStatus.Applied;

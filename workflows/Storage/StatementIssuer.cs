@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Keys;
 
@@ -6,16 +7,22 @@ namespace Eval.Workflows.Storage;
 /// <summary>
 /// Issues a campaign's signed list: the published ratings joined with the honours register as stored now, and the audit
 /// chains' heads, serialized canonically, signed (ES256) and kept as the next version. Issuing again for a reason already
-/// issued returns that statement, so a repeated activity signs nothing twice.
+/// issued returns that statement, so a repeated activity signs nothing twice. A change of one branch's honour is signed
+/// by the newest list once it shows the branch as the register does: of many changes applied together, the first signing
+/// covers those applied before it read the register, and the rest find themselves signed (without this, each would build
+/// the whole list again after losing the race for the next version).
 /// </summary>
 public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings, HonourStore honours, EvaluationStore evaluations,
     AuditStore audit, StatementStore statements, StatementSigner signer, TimeProvider clock)
 {
-    public async Task<StatementRecord> IssueAsync(string campaignId, string reason, CancellationToken ct = default)
+    public async Task<StatementRecord> IssueAsync(string campaignId, string reason, string? branchId = null,
+        CancellationToken ct = default)
     {
         while (true)
         {
             if (await statements.FindAsync(campaignId, reason, ct) is { } issued) return await RecordVersionAsync(issued, ct);
+            if (branchId is not null && await SignedAsIsAsync(campaignId, branchId, ct) is { } covering)
+                return await RecordVersionAsync(covering, ct);
             var (campaign, _) = await campaigns.GetAsync(campaignId, ct)
                 ?? throw new InvalidOperationException($"No campaign '{campaignId}'.");
             if (campaign.PublishedAt is not { } publishedAt)
@@ -33,13 +40,26 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
         }
     }
 
+    /// <summary>The newest statement when it shows the branch's honour as the register holds it now, else null.</summary>
+    async Task<StatementRecord?> SignedAsIsAsync(string campaignId, string branchId, CancellationToken ct)
+    {
+        if (await statements.GetNewestAsync(campaignId, ct) is not { } newest
+            || await statements.ReadJwsAsync(newest, ct) is not { } jws
+            || RatingsStatement.FromJson(Base64Url.DecodeFromChars(jws.Split('.')[1])) is not { } statement) return null;
+        if (await honours.GetAsync(campaignId, branchId, ct) is not var (honour, _)) return null;
+        StatementRating? entry = statement.Ratings.FirstOrDefault(r => r.BranchId == branchId);
+        return entry is not null && entry.CurrentLevel == honour.CurrentLevel && entry.Status == honour.Status
+            && entry.Since == honour.Since && entry.ReasonCategory == honour.ReasonCategory ? newest : null;
+    }
+
     /// <summary>The list as signed for <paramref name="version"/>: what is stored now.</summary>
     async Task<RatingsStatement> BuildAsync(CampaignRecord campaign, DateTimeOffset publishedAt, int version, string reason,
         CancellationToken ct)
     {
         string id = campaign.Definition.Id;
         List<RankedBranch> list = await ratings.ReadPublishedAsync(id, ct);
-        Dictionary<string, Honour> register = (await honours.ReadCampaignAsync(id, ct)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
+        Dictionary<string, Honour> register =
+            (await honours.ReadCampaignAsync(id, ct)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
         StatementAudit heads = await HeadsAsync(id, ct: ct);
         return new RatingsStatement(id, campaign.Definition.Title, campaign.Definition.Unit, YearOf(campaign), version,
             clock.GetUtcNow(), publishedAt, reason,
