@@ -24,8 +24,9 @@ public sealed class SupersedeHonoursActivity(CampaignStore campaigns, RatingStor
             var held = await honours.SupersededAsync(earlier.Definition.Id, rated, input.PublishedAt);
             if (held.Count == 0) continue;
             string[] branches = [.. held.Select(h => h.Honour.BranchId).Order(StringComparer.Ordinal)];
+            string detail = $"{branches.Length} titles superseded by {input.CampaignId}";
             await audit.AppendToCampaignAsync(earlier.Definition.Id, new HistoryEntry(input.PublishedAt, SystemActor.Instance.Id,
-                    SystemActor.Instance.Role, HistoryActions.HonoursSuperseded, $"{branches.Length} titles superseded by {input.CampaignId}"),
+                    SystemActor.Instance.Role, HistoryActions.HonoursSuperseded, detail),
                 AuditContent.Of(new { supersededBy = input.CampaignId, branches }));
             foreach (var (honour, etag) in held.Where(h => h.Honour.ReasonCategory != HonourReasons.Superseded))
                 await honours.TryReplaceAsync(honour with

@@ -34,7 +34,8 @@ public sealed class StatementVerifier(StatementStore statements, StatementSigner
 
         Dictionary<string, StatementRating> signed = statement.Ratings.ToDictionary(r => r.BranchId, StringComparer.Ordinal);
         List<RankedBranch> list = await ratings.ReadPublishedAsync(campaignId, ct);
-        Dictionary<string, Honour> register = (await honours.ReadCampaignAsync(campaignId, ct)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
+        Dictionary<string, Honour> register =
+            (await honours.ReadCampaignAsync(campaignId, ct)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
         if (list.Count != signed.Count) return Break(newest.Version, $"the signed list holds {signed.Count} ratings, storage {list.Count}");
         foreach (RankedBranch rating in list)
         {

@@ -23,7 +23,8 @@ public static class HonourEndpoints
             .WithDescription("Public: no token. The newest version (issued at publication and again at every change of an honour), " +
                 "or ?version=n. Verify it against GET /api/keys with any JOSE library (README, \"Checking a plaque\"). 409 before " +
                 "publication; 404 for a campaign published before lists were signed.")
-            .WithQueryParameter("version", "A version of the list (1 = as published); the newest when absent.", Microsoft.OpenApi.JsonSchemaType.Integer)
+            .WithQueryParameter("version", "A version of the list (1 = as published); the newest when absent.",
+                Microsoft.OpenApi.JsonSchemaType.Integer)
             .Produces(StatusCodes.Status200OK, contentType: CompactJws.MediaType)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         api.MapGet("honours", (HttpRequest req, HonourHandlers h) => h.ListAsync(req))

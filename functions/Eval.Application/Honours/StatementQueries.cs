@@ -40,7 +40,8 @@ public sealed class StatementQueries(CampaignAccess access, StatementStore state
                 ? Problem.NotFound($"Campaign '{campaignId}' was published before lists were signed: it has no signed list.")
                 : Problem.Conflict($"The campaign is {campaign.Status}: its list is signed when it is published.");
         int wanted = asked ?? newest;
-        if (wanted > newest) return Problem.NotFound($"Campaign '{campaignId}' has no signed list version {wanted} (the newest is {newest}).");
+        if (wanted > newest)
+            return Problem.NotFound($"Campaign '{campaignId}' has no signed list version {wanted} (the newest is {newest}).");
         if (lists.TryGetValue((campaignId, wanted), out SignedList? kept)) return kept with { Newest = wanted == newest };
         if (await statements.GetAsync(campaignId, wanted, ct) is not { } record || await statements.ReadJwsAsync(record, ct) is not { } jws)
             return Problem.NotFound($"Campaign '{campaignId}' has no readable signed list version {wanted}.");

@@ -94,7 +94,8 @@ public sealed class RatingQueries(CampaignAccess access, RatingStore ratings, Ho
 
     async Task<List<RankedBranch>> WithHonoursAsync(string campaignId, List<RankedBranch> list, DateTimeOffset now)
     {
-        Dictionary<string, Honour> register = (await honours.ReadCampaignAsync(campaignId)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
+        Dictionary<string, Honour> register =
+            (await honours.ReadCampaignAsync(campaignId)).ToDictionary(h => h.BranchId, StringComparer.Ordinal);
         return [.. list.Select(r => register.TryGetValue(r.BranchId, out Honour? h) ? r with { Honour = HonourStanding.Of(h, now) } : r)];
     }
 }

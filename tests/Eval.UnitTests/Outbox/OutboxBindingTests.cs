@@ -71,7 +71,8 @@ public sealed class OutboxBindingTests : IDisposable
 
         Assert.True(OutboxBinding.FromSettings(Convert.ToBase64String(key), null).Holds(Campaign, Branch,
             new OutboxBinding(key).Bind(Campaign, Branch, Submitted())));
-        Assert.Contains("must be set in Azure", Assert.Throws<InvalidOperationException>(() => OutboxBinding.FromSettings(null, null)).Message);
+        Assert.Contains("must be set in Azure",
+            Assert.Throws<InvalidOperationException>(() => OutboxBinding.FromSettings(null, null)).Message);
         Assert.Contains("at least 32 bytes", Assert.Throws<InvalidOperationException>(
             () => OutboxBinding.FromSettings(Convert.ToBase64String(new byte[31]), local)).Message);
         Assert.Throws<InvalidOperationException>(() => OutboxBinding.FromSettings("not base64!", local));
