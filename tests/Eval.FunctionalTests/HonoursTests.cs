@@ -297,7 +297,8 @@ public sealed partial class HonoursTests(LocalHostFixture fx) : IClassFixture<Lo
         World w = await WorldAsync();
         string[] ended = [w.B(0), w.B(1), w.B(2)];
         List<JsonElement> links = [];
-        string chain = TableClient.CreateQueryFilter($"PartitionKey eq {w.Earlier} and RowKey ge {"campaign|"} and RowKey lt {"campaign}"}");
+        string chain =
+            TableClient.CreateQueryFilter($"PartitionKey eq {w.Earlier} and RowKey ge {"campaign|"} and RowKey lt {"campaign}"}");
         await foreach (TableEntity e in fx.Table("Audit").QueryAsync<TableEntity>(chain))
             links.Add(JsonDocument.Parse(e.GetString("Entry")).RootElement);
         JsonElement link = Assert.Single(links, l => l.GetProperty("action").GetString() == "honours-superseded");
