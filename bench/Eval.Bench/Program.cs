@@ -145,7 +145,7 @@ try
             WorkloadFRecord f = await after.RunAsync(ProductCampaign.CampaignId, b.Branches, azurite);
             report.WorkloadF = f with
             {
-                AzuriteRequestsByPhase = AfterPublication.Phases.ToDictionary(p => p, p => proxy.Count("F " + p).Total),
+                AzuriteRequestsByPhase = AfterPublication.Phases.ToDictionary(p => p, p => proxy.Count("F " + p)),
             };
             Log($"F: done in {f.WallSeconds:F1} s, {f.Errors} requests failed, {f.WrongCount} checks wrong" +
                 string.Concat(f.Wrong.Take(5).Select(w => $"\n    {w}")));

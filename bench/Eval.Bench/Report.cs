@@ -165,7 +165,7 @@ public sealed record WorkloadERecord(int Uploads, int FileBytes, int Clients, do
 public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles, int Clients, double WallSeconds, SigningRecord Signing,
     int PublicReads, double PublicReadSeconds, double PublicReadsPerSecond, int RegisterPageSize, int RegisterPages, int RegisterTitles,
     double RegisterSeconds, ChangesRecord Changes, Dictionary<string, Latency> LatencyMs, int Errors, List<string> Wrong, int WrongCount,
-    Dictionary<string, long> AzuriteRequestsByPhase, string Method)
+    Dictionary<string, PhaseCount> AzuriteRequestsByPhase, string Method)
 {
     public const string SigningTarget = "The list signed after publication (ES256, verified here)";
     public const string PublicTarget = "Public page of a title (JSON) p95";
@@ -655,7 +655,7 @@ public sealed class BenchReport
                       $"naming a signed list that shows it revoked {Seconds(c.SignedMs)}; to the change's own statement (its " +
                       $"issuedAt) {Seconds(c.OwnStatementMs)}, {c.OwnStatements} of {c.Changes}, the last " +
                       $"{F(c.AllSignedSeconds, "0.0")} s after the first decision was sent. Azurite requests by phase: " +
-                      string.Join(", ", f.AzuriteRequestsByPhase.Select(p => $"{p.Key} {p.Value:N0}")) +
+                      string.Join(", ", f.AzuriteRequestsByPhase.Select(p => $"{p.Key} {p.Value.Total:N0}")) +
                       $". {f.Errors} requests failed; the checks found {f.WrongCount} wrong" +
                       (f.Wrong.Count > 0 ? $" (first: {f.Wrong[0]})." : "."));
         md.AppendLine();

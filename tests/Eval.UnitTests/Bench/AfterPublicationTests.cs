@@ -90,7 +90,7 @@ public sealed class AfterPublicationTests
             [AfterPublication.RegisterPage] = new Latency(76, 40, 120, 150, 160, 50),
             [AfterPublication.History] = new Latency(500, 10, 30, 40, 50, 12),
         },
-        0, [], 0, new() { ["signing"] = 10 }, "closed loop");
+        0, [], 0, new() { ["signing"] = new PhaseCount(10, [], []) }, "closed loop");
 
     static BenchReport Report(WorkloadFRecord? f) => new()
     {
