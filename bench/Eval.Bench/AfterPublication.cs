@@ -40,11 +40,13 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
         QrPng = "GET …/qr.png", QrSvg = "GET …/qr.svg", RegisterFirst = "GET /api/honours (the first request, compiling)",
         RegisterPage = "GET /api/honours (a page)", RegisterRevoked = "GET /api/honours?status=revoked (a page)",
         History = "GET /api/units/{branchId}/honours", Propose = "POST …/honours/{branchId}/changes",
-        Decide = "POST …/changes/{changeId}/decision", PublicPolled = "GET /api/public/honours/… (polled after a decision)";
+        Decide = "POST …/changes/{changeId}/decision", PublicPolled = "GET /api/public/honours/… (polled after a decision)",
+        ProposeAlone = "POST …/honours/{branchId}/changes (alone)", DecideAlone = "POST …/changes/{changeId}/decision (alone)",
+        PublicPolledAlone = "GET /api/public/honours/… (polled after the decision alone)";
 
     public static readonly string[] Order =
         [SignedList, Keys, PublishedList, PublicJson, PublicOneClient, PublicHtml, QrPng, QrSvg, RegisterFirst, RegisterPage, History,
-            Propose, Decide, PublicPolled, RegisterRevoked];
+            ProposeAlone, DecideAlone, PublicPolledAlone, Propose, Decide, PublicPolled, RegisterRevoked];
 
     readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), UseProxy = false })
     {
@@ -173,7 +175,7 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
 
         // 4. Revocations: proposed by the county scorers, approved without notice together; each watched on its public page.
         onPhase("changes");
-        ChangesRecord changes = await ChangeAsync(campaignId, titled, levels, random, org, tables);
+        ChangesRecord changes = await ChangeAsync(campaignId, titled, random, org, tables);
         onPhase("after");
 
         return new WorkloadFRecord(campaignId, branches, titled.Count, clients, Math.Round(wall.Elapsed.TotalSeconds, 1), signed,
@@ -230,31 +232,103 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
 
     sealed record RegisterWalk(int Pages, List<string> Branches, double[] PageMs, double Seconds);
 
-    async Task<ChangesRecord> ChangeAsync(string campaignId, List<string> titled, Dictionary<string, string> levels, Random random,
-        AuthenticationHeaderValue org, TableServiceClient tables)
+    /// <summary>
+    /// One revocation alone (proposed, decided, watched until its own statement is stored), then <see cref="Changes"/>
+    /// proposed and decided together; then the newest list, the statements as stored and the register are checked.
+    /// </summary>
+    async Task<ChangesRecord> ChangeAsync(string campaignId, List<string> titled, Random random, AuthenticationHeaderValue org,
+        TableServiceClient tables)
     {
-        string[] chosen = [.. titled.OrderBy(_ => random.Next()).Take(Changes).Order(StringComparer.Ordinal)];
-        int n = chosen.Length;
+        string[] chosen = [.. titled.OrderBy(_ => random.Next()).Take(Changes + 1)];
+        string[] alone = chosen[..1], burst = [.. chosen[1..].Order(StringComparer.Ordinal)];
+        int n = burst.Length;
         var ids = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await ForEachAsync(chosen, async b =>
+
+        // Alone first: what one change takes when nothing else is changing.
+        await ProposeAsync(campaignId, alone, ids, ProposeAlone);
+        Watched one = await DecideAndWatchAsync(campaignId, alone, ids, org, DecideAlone, PublicPolledAlone);
+        List<OwnStatement> ownAlone = await WaitOwnStatementsAsync(tables, campaignId, alone, ids, one);
+        log($"F: one revocation alone: shown {Ms(one.Shown.Values)}, in a signed list {Ms(one.SignedIn.Values.Select(s => s.Ms))}, " +
+            "its own statement " +
+            $"{(ownAlone.Count > 0 ? $"{ownAlone[0].Ms / 1000:F1} s" : "never")} after its decision");
+
+        await ProposeAsync(campaignId, burst, ids, Propose);
+        log($"F: {n} revocations proposed; deciding them together");
+        Watched all = await DecideAndWatchAsync(campaignId, burst, ids, org, Decide, PublicPolled);
+        log($"F: {n} decided in {all.DecideSeconds:F1} s; {all.Shown.Count} shown revoked and {all.SignedIn.Count} in a signed list " +
+            $"{all.SettledSeconds:F1} s after the first decision");
+        List<OwnStatement> own = await WaitOwnStatementsAsync(tables, campaignId, burst, ids, all);
+        double allSignedSeconds = all.Clock.Elapsed.TotalSeconds;
+        var statements = await StatementsAsync(tables, campaignId);
+        log($"F: {own.Count} of {n} changes' own statements signed {allSignedSeconds:F1} s after the first decision; " +
+            $"{statements.Count} statements stored, the newest version {statements.Select(r => r.Version).DefaultIfEmpty().Max()}");
+
+        // The newest list, checked as a reader would; the statements as stored; the register's revoked titles.
+        Answer last = await SendAsync(SignedList, HttpMethod.Get, $"api/campaigns/{campaignId}/ratings.jws", null, null, null);
+        Dictionary<string, ECDsa> keys = ReadKeys((await SendAsync(Keys, HttpMethod.Get, "api/keys", null, null, null)).Body);
+        Statement? final = last.Status == HttpStatusCode.OK ? Verify(last.Text, keys, out _) : null;
+        Check(final is not null, $"the newest signed list answered {(int)last.Status} and does not verify");
+        var revokedInList = final?.Ratings.Where(r => r.Status == "revoked").Select(r => r.Branch).ToHashSet(StringComparer.Ordinal) ?? [];
+        Check(revokedInList.SetEquals(chosen), $"the newest signed list shows {revokedInList.Count} titles revoked, not the " +
+            $"{chosen.Length} changed");
+        var expectedReasons = chosen.Select(b => ReasonOf(ids[b])).Append("published").ToHashSet(StringComparer.Ordinal);
+        bool oncePerChange = statements.Count == chosen.Length + 1
+            && statements.Select(r => r.Reason).ToHashSet(StringComparer.Ordinal).SetEquals(expectedReasons);
+        Check(oncePerChange, $"{statements.Count} statements stored, not one at publication and one per change ({chosen.Length + 1}): " +
+            string.Join(", ", statements.GroupBy(r => r.Reason.Split(':')[0]).Select(g => $"{g.Count()} {g.Key}")));
+        RegisterWalk revoked = await WalkRegisterAsync(RegisterRevoked, org, "revoked");
+        Check(revoked.Branches.ToHashSet(StringComparer.Ordinal).SetEquals(chosen),
+            $"the register shows {revoked.Branches.Count} titles revoked, not the {chosen.Length} changed");
+        foreach (string b in chosen.Where(b => !one.Shown.ContainsKey(b) && !all.Shown.ContainsKey(b)).Take(5))
+            Check(false, $"{b}: its public page did not show it revoked within {WaitLimit.TotalMinutes:0} min of its decision");
+
+        return new ChangesRecord(n, Math.Round(all.DecideSeconds, 2), Math.Round(all.SettledSeconds, 2), all.Shown.Count,
+            Of(all.Shown.Values), all.SignedIn.Count, Of(all.SignedIn.Values.Select(s => s.Ms)), last.StatementVersion, final?.Version,
+            1 + chosen.Length, statements.Count, oncePerChange, revokedInList.Count, revoked.Branches.Count,
+            all.SignedIn.Values.Select(s => s.Version).Distinct().Count())
+        {
+            OwnStatements = own.Count, OwnStatementMs = Of(own.Select(s => s.Ms)), AllSignedSeconds = Math.Round(allSignedSeconds, 2),
+            Alone = new ChangeAlone(Round(one.Shown.Values), Round(one.SignedIn.Values.Select(s => s.Ms)),
+                Round(ownAlone.Select(s => s.Ms))),
+        };
+
+        static string Ms(IEnumerable<double> ms) => ms.Any() ? $"{ms.First() / 1000:F1} s" : "never";
+        static Latency? Of(IEnumerable<double> ms) => ms.ToArray() is { Length: > 0 } a ? Latency.Of(a) : null;
+        static double? Round(IEnumerable<double> ms) => ms.Select(m => (double?)Math.Round(m)).FirstOrDefault();
+    }
+
+    static string ReasonOf(string changeId) => "honour-change:" + changeId;
+
+    async Task ProposeAsync(string campaignId, string[] branches, ConcurrentDictionary<string, string> ids, string endpoint) =>
+        await ForEachAsync(branches, async b =>
         {
             string county = string.Join('.', b.Split('.').Take(2));
             AuthenticationHeaderValue scorer = ProductCampaign.Token(Roles.CountyScorer, county, "scorer@" + county);
             var revoke = new { kind = "revoke", reasonCategory = "negative-list", description = $"基准测试：年中巡察发现台账补记（{b}）" };
-            Answer a = await CommandAsync(Propose, $"api/campaigns/{campaignId}/honours/{b}/changes", scorer, revoke, "change-" + b);
-            ids[b] = JsonDocument.Parse(a.Body).RootElement.GetProperty("changeId").GetString()!;
+            Answer a = await CommandAsync(endpoint, $"api/campaigns/{campaignId}/honours/{b}/changes", scorer, revoke, "change-" + b);
+            using JsonDocument doc = JsonDocument.Parse(a.Body);
+            ids[b] = doc.RootElement.GetProperty("changeId").GetString()!;
         });
-        log($"F: {n} revocations proposed; deciding them together");
 
-        // Each decision's 202 starts its watch: the public page until it shows the title revoked, and a signed list that does.
+    /// <summary>
+    /// What the watch of changes saw: per branch, when its decision's 202 came (UTC), and the milliseconds from it to its
+    /// public page showing it revoked and to the page naming a signed list that does (with that list's version).
+    /// </summary>
+    sealed record Watched(ConcurrentDictionary<string, DateTimeOffset> DecidedAt, ConcurrentDictionary<string, double> Shown,
+        ConcurrentDictionary<string, (double Ms, int Version)> SignedIn, double DecideSeconds, double SettledSeconds, Stopwatch Clock);
+
+    /// <summary>Decides every change (approve, no notice), and from each decision's 202 polls that title's public page.</summary>
+    async Task<Watched> DecideAndWatchAsync(string campaignId, string[] branches, ConcurrentDictionary<string, string> ids,
+        AuthenticationHeaderValue org, string endpoint, string polled)
+    {
         var shown = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
         var signedIn = new ConcurrentDictionary<string, (double Ms, int Version)>(StringComparer.Ordinal);
-        var watches = new ConcurrentBag<Task>();
         var decidedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var decided = Stopwatch.StartNew();
-        await ForEachAsync(chosen, async b =>
+        var watches = new ConcurrentBag<Task>();
+        var clock = Stopwatch.StartNew();
+        await ForEachAsync(branches, async b =>
         {
-            Answer a = await CommandAsync(Decide, $"api/campaigns/{campaignId}/honours/{b}/changes/{ids[b]}/decision", org,
+            Answer a = await CommandAsync(endpoint, $"api/campaigns/{campaignId}/honours/{b}/changes/{ids[b]}/decision", org,
                 new { approve = true, comment = "基准测试：经研究同意撤销" }, "decide-" + b);
             long at = a.Timestamp;
             decidedAt[b] = a.At;
@@ -264,7 +338,7 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
                 while (DateTime.UtcNow < until && !(shown.ContainsKey(b) && signedIn.ContainsKey(b)))
                 {
                     await Task.Delay(ChangePoll);
-                    Answer p = await SendAsync(PublicPolled, HttpMethod.Get, $"api/public/honours/{campaignId}/{b}", null, null, null);
+                    Answer p = await SendAsync(polled, HttpMethod.Get, $"api/public/honours/{campaignId}/{b}", null, null, null);
                     if (p.Status != HttpStatusCode.OK) continue;
                     double ms = Stopwatch.GetElapsedTime(at, p.Timestamp).TotalMilliseconds;
                     using JsonDocument doc = JsonDocument.Parse(p.Body);
@@ -277,56 +351,32 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
                 }
             }));
         });
-        double decideSeconds = decided.Elapsed.TotalSeconds;
+        double decideSeconds = clock.Elapsed.TotalSeconds;
         await Task.WhenAll(watches);
-        double settledSeconds = decided.Elapsed.TotalSeconds;
-        log($"F: {n} decided in {decideSeconds:F1} s; {shown.Count} shown revoked and {signedIn.Count} in a signed list " +
-            $"{settledSeconds:F1} s after the first decision");
+        return new Watched(decidedAt, shown, signedIn, decideSeconds, clock.Elapsed.TotalSeconds, clock);
+    }
 
-        // Each applied change signs a statement of its own (reason honour-change:{id}); a later one may show the change first.
-        // Wait for them all, as stored (read straight from the table, beside the API).
-        var reasonOf = chosen.ToDictionary(b => "honour-change:" + ids[b], b => b, StringComparer.Ordinal);
-        List<(string Reason, int Version, DateTimeOffset IssuedAt)> statements;
+    /// <summary>A change's own statement as stored, and the milliseconds from its decision's 202 to its issuedAt.</summary>
+    sealed record OwnStatement(string Branch, double Ms);
+
+    /// <summary>
+    /// Each applied change signs a statement of its own (reason honour-change:{id}); a later one may show the change first.
+    /// Waits (up to <see cref="WaitLimit"/>) until those of <paramref name="branches"/> are stored: read straight from table
+    /// Statements, beside the API.
+    /// </summary>
+    async Task<List<OwnStatement>> WaitOwnStatementsAsync(TableServiceClient tables, string campaignId, string[] branches,
+        ConcurrentDictionary<string, string> ids, Watched watched)
+    {
+        var branchOf = branches.ToDictionary(b => ReasonOf(ids[b]), b => b, StringComparer.Ordinal);
         var limit = DateTime.UtcNow + WaitLimit;
         while (true)
         {
-            statements = await StatementsAsync(tables, campaignId);
-            if (statements.Count(r => reasonOf.ContainsKey(r.Reason)) >= n || DateTime.UtcNow > limit) break;
+            var own = (await StatementsAsync(tables, campaignId)).Where(r => branchOf.ContainsKey(r.Reason)).ToList();
+            if (own.Count >= branches.Length || DateTime.UtcNow > limit)
+                return [.. own.Where(r => watched.DecidedAt.ContainsKey(branchOf[r.Reason])).Select(r =>
+                    new OwnStatement(branchOf[r.Reason], (r.IssuedAt - watched.DecidedAt[branchOf[r.Reason]]).TotalMilliseconds))];
             await Task.Delay(ChangePoll);
         }
-        double allSignedSeconds = decided.Elapsed.TotalSeconds;
-        double[] ownMs = [.. statements.Where(r => reasonOf.ContainsKey(r.Reason))
-            .Select(r => (r.IssuedAt - decidedAt[reasonOf[r.Reason]]).TotalMilliseconds)];
-        log($"F: {ownMs.Length} of {n} changes' own statements signed {allSignedSeconds:F1} s after the first decision; " +
-            $"{statements.Count} statements stored, the newest version {statements.Select(r => r.Version).DefaultIfEmpty().Max()}");
-
-        // The newest list, checked as a reader would; the statements as stored; the register's revoked titles.
-        Answer last = await SendAsync(SignedList, HttpMethod.Get, $"api/campaigns/{campaignId}/ratings.jws", null, null, null);
-        Dictionary<string, ECDsa> keys = ReadKeys((await SendAsync(Keys, HttpMethod.Get, "api/keys", null, null, null)).Body);
-        Statement? final = last.Status == HttpStatusCode.OK ? Verify(last.Text, keys, out _) : null;
-        Check(final is not null, $"the newest signed list answered {(int)last.Status} and does not verify");
-        var revokedInList = final?.Ratings.Where(r => r.Status == "revoked").Select(r => r.Branch).ToHashSet(StringComparer.Ordinal) ?? [];
-        Check(revokedInList.SetEquals(chosen), $"the newest signed list shows {revokedInList.Count} titles revoked, not the {n} changed");
-        var expectedReasons = reasonOf.Keys.Append("published").ToHashSet(StringComparer.Ordinal);
-        bool oncePerChange = statements.Count == n + 1 && statements.Select(r => r.Reason).ToHashSet(StringComparer.Ordinal)
-            .SetEquals(expectedReasons);
-        Check(oncePerChange, $"{statements.Count} statements stored, not one at publication and one per change ({n + 1}): " +
-            string.Join(", ", statements.GroupBy(r => r.Reason.Split(':')[0]).Select(g => $"{g.Count()} {g.Key}")));
-        RegisterWalk revoked = await WalkRegisterAsync(RegisterRevoked, org, "revoked");
-        Check(revoked.Branches.ToHashSet(StringComparer.Ordinal).SetEquals(chosen),
-            $"the register shows {revoked.Branches.Count} titles revoked, not the {n} changed");
-        foreach (string b in chosen.Where(b => !shown.ContainsKey(b)).Take(5))
-            Check(false, $"{b}: its public page did not show it revoked within {WaitLimit.TotalMinutes:0} min of its decision");
-
-        double[] shownMs = [.. shown.Values], signedMs = [.. signedIn.Values.Select(s => s.Ms)];
-        return new ChangesRecord(n, Math.Round(decideSeconds, 2), Math.Round(settledSeconds, 2), shown.Count,
-            shownMs.Length > 0 ? Latency.Of(shownMs) : null, signedIn.Count, signedMs.Length > 0 ? Latency.Of(signedMs) : null,
-            last.StatementVersion, final?.Version, 1 + n, statements.Count, oncePerChange, revokedInList.Count, revoked.Branches.Count,
-            signedIn.Values.Select(s => s.Version).Distinct().Count())
-        {
-            OwnStatements = ownMs.Length, OwnStatementMs = ownMs.Length > 0 ? Latency.Of(ownMs) : null,
-            AllSignedSeconds = Math.Round(allSignedSeconds, 2),
-        };
     }
 
     /// <summary>The campaign's statements as stored (table Statements): reason, version, when signed.</summary>
@@ -497,4 +547,16 @@ public sealed record ChangesRecord(int Changes, double DecideSeconds, double Set
 
     /// <summary>From the first decision sent to the last of the changes' own statements stored (or the end of the wait).</summary>
     public double AllSignedSeconds { get; init; }
+
+    /// <summary>One revocation before them, alone.</summary>
+    public ChangeAlone? Alone { get; init; }
+
+    /// <summary>Every change applied: the one alone and those together (each signs once after the list's version 1).</summary>
+    public int AllChanges => ExpectedVersion - 1;
 }
+
+/// <summary>
+/// One revocation with nothing else changing: milliseconds from its decision's 202 to its public page showing it, to the
+/// page naming a signed list that does, and to its own statement's issuedAt (none: not seen within the wait).
+/// </summary>
+public sealed record ChangeAlone(double? ShownMs, double? SignedMs, double? OwnStatementMs);

@@ -237,25 +237,29 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
         if (c.Shown < c.Changes) shown.Add($"{c.Changes - c.Shown} of {c.Changes} never shown");
         if (c.ShownMs is { } sm && sm.P95 >= GoalShownSeconds * 1000)
             shown.Add($"over by {F(sm.P95 / 1000 - GoalShownSeconds, "0.0#")} s");
+        string aloneShown = c.Alone?.ShownMs is { } soloShown ? $"; one alone before them: {F(soloShown / 1000, "0.0")} s" : "";
         yield return Judge(ShownTarget, c.ShownMs is not { } ms ? "none shown" :
             $"{F(ms.P95 / 1000, "0.0")} s (p50 {F(ms.P50 / 1000, "0.0")}, max {F(ms.Max / 1000, "0.0")}; {c.Changes} revocations " +
-            $"decided together, each page polled every {F(AfterPublication.ChangePoll.TotalSeconds, "0.0")} s{at})", shown);
+            $"decided together, each page polled every {F(AfterPublication.ChangePoll.TotalSeconds, "0.0")} s{aloneShown}{at})", shown);
 
         var once = new List<string>();
         if (c.FinalVersionHeader != c.ExpectedVersion || c.FinalVersionPayload != c.ExpectedVersion)
             once.Add($"the newest version is {c.FinalVersionHeader} (payload {c.FinalVersionPayload}), not {c.ExpectedVersion}");
         if (!c.OneStatementPerChange) once.Add($"{c.StatementsStored} statements stored, not one at publication and one per change");
-        if (c.RevokedInSignedList != c.Changes) once.Add($"{c.RevokedInSignedList} revoked in the newest list, not {c.Changes}");
-        if (c.RevokedInRegister != c.Changes) once.Add($"{c.RevokedInRegister} revoked in the register, not {c.Changes}");
+        if (c.RevokedInSignedList != c.AllChanges) once.Add($"{c.RevokedInSignedList} revoked in the newest list, not {c.AllChanges}");
+        if (c.RevokedInRegister != c.AllChanges) once.Add($"{c.RevokedInRegister} revoked in the register, not {c.AllChanges}");
         if (c.Signed < c.Changes) once.Add($"{c.Changes - c.Signed} never seen signed");
         if (c.OwnStatements < c.Changes) once.Add($"{c.Changes - c.OwnStatements} changes not signed for");
         yield return Judge(SignedOnceTarget,
-            $"version {c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} after {c.Changes} changes, " +
+            $"version {c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} after {c.AllChanges} changes " +
+            $"(one alone, then {c.Changes} together), " +
             $"{c.StatementsStored} statements stored; from a decision to a signed list showing it " +
             (c.SignedMs is { } sg ? $"p50 {F(sg.P50 / 1000, "0.0")} s, p95 {F(sg.P95 / 1000, "0.0")} s" : "never") +
             ", to its own statement " +
             (c.OwnStatementMs is { } ow ? $"p50 {F(ow.P50 / 1000, "0.0")} s, p95 {F(ow.P95 / 1000, "0.0")} s" : "never") +
-            $"; the last signed {F(c.AllSignedSeconds, "0.0")} s after the first decision{at}", once);
+            $"; the last signed {F(c.AllSignedSeconds, "0.0")} s after the first decision" +
+            (c.Alone?.OwnStatementMs is { } soloOwn ? $"; one alone: its own statement after {F(soloOwn / 1000, "0.0")} s" : "") + at,
+            once);
     }
 }
 
@@ -621,6 +625,7 @@ public sealed class BenchReport
     static void AppendAfterPublication(StringBuilder md, WorkloadFRecord f)
     {
         static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
+        static string Sec(double? ms) => ms is { } m ? $"{F(m / 1000, "0.0")} s" : "never";
         SigningRecord s = f.Signing;
         ChangesRecord c = f.Changes;
         md.AppendLine($"After publication (workload F), on `{f.CampaignId}` ({f.Titles:N0} titles of {f.Branches:N0} branches), " +
@@ -636,12 +641,17 @@ public sealed class BenchReport
                       $"{f.PublicReads:N0} public pages (JSON) of random titles at {F(f.PublicReadsPerSecond, "0")}/s, then pages as a " +
                       $"browser asks, PNG and SVG codes; the register walked by one client, {f.RegisterPages} pages of " +
                       $"{f.RegisterPageSize}, {f.RegisterTitles:N0} titles in {F(f.RegisterSeconds, "0.0")} s; branches' histories. " +
-                      $"Then {c.Changes} revocations proposed by the county scorers and approved without notice together " +
+                      "Then one revocation alone, proposed by its county scorer and approved without notice " +
+                      (c.Alone is { } one
+                          ? $"(from its decision's 202: on its public page after {Sec(one.ShownMs)}, in a signed list after " +
+                            $"{Sec(one.SignedMs)}, its own statement after {Sec(one.OwnStatementMs)}); "
+                          : "; ") +
+                      $"then {c.Changes} more, proposed and approved together " +
                       $"({F(c.DecideSeconds, "0.0")} s to send the decisions): " +
                       $"{c.Shown} shown revoked on their public page, {c.Signed} in a signed list " +
                       $"(first seen in {c.VersionsSeen} versions); the newest version " +
                       $"{c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} " +
-                      $"(1 + {c.Changes} = {c.ExpectedVersion} expected), {c.StatementsStored} statements stored, " +
+                      $"(1 + {c.AllChanges} changes = {c.ExpectedVersion} expected), {c.StatementsStored} statements stored, " +
                       $"{c.RevokedInRegister} titles revoked in the register. Latency in ms:");
         md.AppendLine();
         md.AppendLine("| endpoint | requests | p50 | p95 | p99 | max |");
