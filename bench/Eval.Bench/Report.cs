@@ -225,7 +225,7 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
         if (RegisterTitles != Titles) register.Add($"{RegisterTitles:N0} titles walked, {Titles:N0} published");
         yield return Judge(RegisterTarget, page is null ? "not measured" :
             $"{F(page.P95, "0")} ms (p50 {F(page.P50, "0")}, max {F(page.Max, "0")}; {RegisterPages} pages of {RegisterPageSize}, " +
-            $"{RegisterTitles:N0} titles of {Titles:N0}, {F(RegisterSeconds, "0.0")} s in all, one client{at})", register);
+            $"{RegisterTitles:N0} titles of {Titles:N0}, {F(RegisterSeconds, "0.0#")} s in all, one client{at})", register);
 
         var history = LatencyMs.GetValueOrDefault(AfterPublication.History);
         yield return new Target(HistoryTarget, "none: reported", history is null ? "not measured" :
@@ -640,7 +640,7 @@ public sealed class BenchReport
                           : "**never** (its ratings.jws was not answered 200). ") +
                       $"{f.PublicReads:N0} public pages (JSON) of random titles at {F(f.PublicReadsPerSecond, "0")}/s, then pages as a " +
                       $"browser asks, PNG and SVG codes; the register walked by one client, {f.RegisterPages} pages of " +
-                      $"{f.RegisterPageSize}, {f.RegisterTitles:N0} titles in {F(f.RegisterSeconds, "0.0")} s; branches' histories. " +
+                      $"{f.RegisterPageSize}, {f.RegisterTitles:N0} titles in {F(f.RegisterSeconds, "0.0#")} s; branches' histories. " +
                       "Then one revocation alone, proposed by its county scorer and approved without notice " +
                       (c.Alone is { } one
                           ? $"(from its decision's 202: on its public page after {Sec(one.ShownMs)}, in a signed list after " +
