@@ -43,8 +43,11 @@ public sealed class BenchOptions
 
     public bool Runs(char workload) => Workloads.Contains(workload);
 
-    /// <summary>A (the bare engine), B (the product), C (publication writes), D (the open loop), E (evidence files).</summary>
-    public static readonly char[] AllWorkloads = ['a', 'b', 'c', 'd', 'e'];
+    /// <summary>
+    /// A (the bare engine), B (the product), C (publication writes), D (the open loop), E (evidence files), F (after
+    /// publication, on B's published campaign: asking for F runs B too).
+    /// </summary>
+    public static readonly char[] AllWorkloads = ['a', 'b', 'c', 'd', 'e', 'f'];
 
     public bool IsFull => Branches == FullBranches && Workloads.SetEquals(AllWorkloads);
 
@@ -84,6 +87,8 @@ public sealed class BenchOptions
                 default: throw new ArgumentException($"unknown option '{args[i]}' (see ./eval help).");
             }
         }
+        // F reads and changes what B's campaign published, on B's host.
+        if (o.Runs('f')) o.Workloads.Add('b');
         if (o.Branches is < 1 or > FullBranches) throw new ArgumentException($"--branches must be 1..{FullBranches}.");
         if (o.Clients < 1) throw new ArgumentException("--clients must be at least 1.");
         if (o.Pollers is < 0 or > MaxPollers) throw new ArgumentException($"--pollers must be 0..{MaxPollers}.");
@@ -138,7 +143,7 @@ public sealed class BenchOptions
     {
         var set = value.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => s.Length == 1 && AllWorkloads.Contains(s[0])
-                ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, e, not '{value}'."))
+                ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, e, f, not '{value}'."))
             .ToHashSet();
         return set.Count > 0 ? set : throw new ArgumentException("--workloads is empty.");
     }

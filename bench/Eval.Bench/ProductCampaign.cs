@@ -55,6 +55,9 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// </summary>
     public (int[] Pids, string[] Names) BallotCpu { get; init; } = ([], []);
 
+    /// <summary>Told the moment this client sees the campaign published (workload F starts watching its signed list then).</summary>
+    public Action? OnPublished { get; init; }
+
     /// <summary>The bytes of every request body sent to the host so far (retries included).</summary>
     public long BodyBytesSent => Interlocked.Read(ref bodyBytes);
 
@@ -214,6 +217,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             log($"{workload}: the ratings list was in publicity {proposalSeconds:F2} s after the publication's 202");
             clock.Next("publication to notice", "notice to published");
             await WaitRatingsAsync("published", n, PollInterval);
+            OnPublished?.Invoke();
             clock.Next("notice to published", "after");
             double wall = clock.Elapsed.TotalSeconds;
 

@@ -1,6 +1,7 @@
 // The benchmark harness behind `./eval bench`: A (the bare Durable Task engine), B (the product over HTTP), C (the
-// publication write path), D (the open loop: submissions at a fixed rate under polling) and E (evidence files uploaded
-// straight to storage) in one process run, on one Azurite that `./eval bench` started, seen through a counting proxy.
+// publication write path), D (the open loop: submissions at a fixed rate under polling), E (evidence files uploaded
+// straight to storage) and F (after publication, on B's campaign) in one process run, on one Azurite that
+// `./eval bench` started, seen through a counting proxy.
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Eval.Bench;
@@ -92,10 +93,14 @@ try
         double idlePerSecond = proxy.Count("B-idle").Total / 5.0;
         proxy.Phase = "B-setup";
 
+        AfterPublication? after = options.Runs('f')
+            ? new AfterPublication(host.BaseAddress, options.Clients, Log, phase => proxy.Phase = "F " + phase)
+            : null;
         var campaign = new ProductCampaign(host.BaseAddress, options.Clients, options.TimeLimit, Log, membersAppraisal: true)
         {
             BallotCpu = ([host.ProcessId, Environment.ProcessId, .. options.AzuritePids],
                 ["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]),
+            OnPublished = after is null ? null : () => after.WatchSigning(ProductCampaign.CampaignId),
         };
         List<string> branches = await campaign.PrepareAsync(options.Branches, options.Publicity);
         if (bareQueuesClearedAt is { } cleared)
@@ -132,6 +137,19 @@ try
             $"{count.Total / (double)b.Branches:F1} Azurite requests per evaluation, host peak RSS {peak} MiB, " +
             $"{b.Retries} retries, {b.Ratings.Mismatches.Count} rating mismatches");
         foreach (string m in b.Ratings.Mismatches.Take(10)) Log($"B: mismatch {m}");
+
+        // F while B's host is up: what its published campaign gives after publication.
+        if (after is not null && b.Stopped is not null) Log("F: not run (B's campaign was stopped before publication)");
+        else if (after is not null)
+        {
+            WorkloadFRecord f = await after.RunAsync(ProductCampaign.CampaignId, b.Branches, azurite);
+            report.WorkloadF = f with
+            {
+                AzuriteRequestsByPhase = AfterPublication.Phases.ToDictionary(p => p, p => proxy.Count("F " + p)),
+            };
+            Log($"F: done in {f.WallSeconds:F1} s, {f.Errors} requests failed, {f.WrongCount} checks wrong" +
+                string.Concat(f.Wrong.Take(5).Select(w => $"\n    {w}")));
+        }
     }
     if (options.Runs('b') && options.Runs('d'))
     {
@@ -200,7 +218,8 @@ Console.WriteLine();
 Console.WriteLine(report.ToMarkdown());
 bool ratingsWrong = report.WorkloadB is { } rb && rb.Ratings.Mismatches.Count > 0;
 bool filesWrong = report.WorkloadE is { } re && re.Wrong.Count > 0;
-return report.Error is not null || ratingsWrong || filesWrong ? 1 : 0;
+bool afterWrong = report.WorkloadF is { } rf && (rf.WrongCount > 0 || rf.Errors > 0);
+return report.Error is not null || ratingsWrong || filesWrong || afterWrong ? 1 : 0;
 
 static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
     phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));

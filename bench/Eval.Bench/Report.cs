@@ -156,6 +156,113 @@ public sealed record WorkloadERecord(int Uploads, int FileBytes, int Clients, do
     }
 }
 
+/// <summary>
+/// Workload F, after publication (<see cref="AfterPublication"/>), on workload B's published campaign: the signed list, the
+/// public page of a title, the honours register and branches' histories, and revocations decided together; latency per
+/// endpoint, the Azurite requests of each phase, and what the checks found wrong (<see cref="WrongCount"/> in all, the
+/// first of them listed).
+/// </summary>
+public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles, int Clients, double WallSeconds, SigningRecord Signing,
+    int PublicReads, double PublicReadSeconds, double PublicReadsPerSecond, int RegisterPageSize, int RegisterPages, int RegisterTitles,
+    double RegisterSeconds, ChangesRecord Changes, Dictionary<string, Latency> LatencyMs, int Errors, List<string> Wrong, int WrongCount,
+    Dictionary<string, PhaseCount> AzuriteRequestsByPhase, string Method)
+{
+    public const string SigningTarget = "The list signed after publication (ES256, verified here)";
+    public const string PublicTarget = "Public page of a title (JSON) p95";
+    public const string RegisterTarget = "Honours register, a page p95, walked to the end";
+    public const string HistoryTarget = "A branch's honours (history) p95";
+    public const string ShownTarget = "A revocation on the public page after its decision, p95";
+    public const string SignedOnceTarget = "A revocation signed into the list, once each";
+    public const double GoalSigningSeconds = 30, GoalPublicP95Ms = 50, GoalRegisterPageP95Ms = 200, GoalShownSeconds = 10;
+
+    static readonly (string Name, string Goal)[] Goals =
+    [
+        (SigningTarget, $"< {GoalSigningSeconds:0} s from publication (3,810)"), (PublicTarget, $"< {GoalPublicP95Ms:0} ms"),
+        (RegisterTarget, $"< {GoalRegisterPageP95Ms:0} ms, every title"), (HistoryTarget, "none: reported"),
+        (ShownTarget, $"< {GoalShownSeconds:0} s"), (SignedOnceTarget, "newest version = 1 + changes"),
+    ];
+
+    public static IEnumerable<Target> NotMeasured(string why) => Goals.Select(g => new Target(g.Name, g.Goal, "not measured", null, why));
+
+    public IEnumerable<Target> Targets()
+    {
+        static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
+        static Target Judge(string name, string measured, List<string> misses) =>
+            new(name, Goals.Single(g => g.Name == name).Goal, measured, misses.Count == 0,
+                misses.Count == 0 ? "met" : "missed: " + string.Join("; ", misses));
+        string at = Branches == BenchOptions.FullBranches ? "" : $"; at {Branches:N0} branches, not 3,810";
+
+        SigningRecord s = Signing;
+        var signing = new List<string>();
+        if (s.PublishedToSignedSeconds is not { } took) signing.Add("not signed");
+        else if (took >= GoalSigningSeconds) signing.Add($"over by {F(took - GoalSigningSeconds, "0.0")} s");
+        if (!s.SignatureValid) signing.Add("the signature did not verify");
+        if (s.Version != 1) signing.Add($"the first list answered was version {s.Version}");
+        if (s.SignedRatings != s.PublishedRatings || s.RatingsAsPublished != s.PublishedRatings)
+            signing.Add($"{s.SignedRatings:N0} ratings signed ({s.RatingsAsPublished:N0} as published), {s.PublishedRatings:N0} published");
+        // The first answer may already have been 200: then the list was signed by then, not at that moment.
+        string first = s.Conflicts == 0 ? "at most " : "";
+        yield return Judge(SigningTarget,
+            s.PublishedToSignedSeconds is { } t
+                ? $"{first}{F(t, "0.0")} s to version 1 answered (signed {F(s.IssuedAfterSeconds ?? 0, "0.0")} s after publication; " +
+                  $"{F(s.JwsBytes / 1024.0, "0")} KiB; {s.SignedRatings:N0} ratings = the published list's {s.PublishedRatings:N0}{at})"
+                : "not signed" + at, signing);
+
+        var json = LatencyMs.GetValueOrDefault(AfterPublication.PublicJson);
+        string alone = LatencyMs.GetValueOrDefault(AfterPublication.PublicOneClient) is { } one
+            ? $"; one client alone: p50 {F(one.P50, "0")}, p95 {F(one.P95, "0")}" : "";
+        var pub = new List<string>();
+        if (json is null) pub.Add("no read answered");
+        else if (json.P95 >= GoalPublicP95Ms) pub.Add($"over by {F(json.P95 - GoalPublicP95Ms, "0")} ms");
+        yield return Judge(PublicTarget, json is null ? "not measured" :
+            $"{F(json.P95, json.P95 < GoalPublicP95Ms ? "0.#" : "0")} ms (p50 {F(json.P50, "0")}, p99 {F(json.P99, "0")}; " +
+            $"{PublicReads:N0} reads by {Clients} closed-loop clients at {F(PublicReadsPerSecond, "0")}/s{alone}{at})", pub);
+
+        var page = LatencyMs.GetValueOrDefault(AfterPublication.RegisterPage);
+        var register = new List<string>();
+        if (page is null) register.Add("no page answered");
+        else if (page.P95 >= GoalRegisterPageP95Ms) register.Add($"over by {F(page.P95 - GoalRegisterPageP95Ms, "0")} ms");
+        if (RegisterTitles != Titles) register.Add($"{RegisterTitles:N0} titles walked, {Titles:N0} published");
+        yield return Judge(RegisterTarget, page is null ? "not measured" :
+            $"{F(page.P95, "0")} ms (p50 {F(page.P50, "0")}, max {F(page.Max, "0")}; {RegisterPages} pages of {RegisterPageSize}, " +
+            $"{RegisterTitles:N0} titles of {Titles:N0}, {F(RegisterSeconds, "0.0#")} s in all, one client{at})", register);
+
+        var history = LatencyMs.GetValueOrDefault(AfterPublication.History);
+        yield return new Target(HistoryTarget, "none: reported", history is null ? "not measured" :
+            $"{F(history.P95, "0")} ms (p50 {F(history.P50, "0")}; {history.Count:N0} reads by {Clients} closed-loop clients{at})",
+            null, "reported, no goal");
+
+        ChangesRecord c = Changes;
+        var shown = new List<string>();
+        if (c.Shown < c.Changes) shown.Add($"{c.Changes - c.Shown} of {c.Changes} never shown");
+        if (c.ShownMs is { } sm && sm.P95 >= GoalShownSeconds * 1000)
+            shown.Add($"over by {F(sm.P95 / 1000 - GoalShownSeconds, "0.0#")} s");
+        string aloneShown = c.Alone?.ShownMs is { } soloShown ? $"; one alone before them: {F(soloShown / 1000, "0.0")} s" : "";
+        yield return Judge(ShownTarget, c.ShownMs is not { } ms ? "none shown" :
+            $"{F(ms.P95 / 1000, "0.0")} s (p50 {F(ms.P50 / 1000, "0.0")}, max {F(ms.Max / 1000, "0.0")}; {c.Changes} revocations " +
+            $"decided together, each page polled every {F(AfterPublication.ChangePoll.TotalSeconds, "0.0")} s{aloneShown}{at})", shown);
+
+        var once = new List<string>();
+        if (c.FinalVersionHeader != c.ExpectedVersion || c.FinalVersionPayload != c.ExpectedVersion)
+            once.Add($"the newest version is {c.FinalVersionHeader} (payload {c.FinalVersionPayload}), not {c.ExpectedVersion}");
+        if (!c.OneStatementPerChange) once.Add($"{c.StatementsStored} statements stored, not one at publication and one per change");
+        if (c.RevokedInSignedList != c.AllChanges) once.Add($"{c.RevokedInSignedList} revoked in the newest list, not {c.AllChanges}");
+        if (c.RevokedInRegister != c.AllChanges) once.Add($"{c.RevokedInRegister} revoked in the register, not {c.AllChanges}");
+        if (c.Signed < c.Changes) once.Add($"{c.Changes - c.Signed} never seen signed");
+        if (c.OwnStatements < c.Changes) once.Add($"{c.Changes - c.OwnStatements} changes not signed for");
+        yield return Judge(SignedOnceTarget,
+            $"version {c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} after {c.AllChanges} changes " +
+            $"(one alone, then {c.Changes} together), " +
+            $"{c.StatementsStored} statements stored; from a decision to a signed list showing it " +
+            (c.SignedMs is { } sg ? $"p50 {F(sg.P50 / 1000, "0.0")} s, p95 {F(sg.P95 / 1000, "0.0")} s" : "never") +
+            ", to its own statement " +
+            (c.OwnStatementMs is { } ow ? $"p50 {F(ow.P50 / 1000, "0.0")} s, p95 {F(ow.P95 / 1000, "0.0")} s" : "never") +
+            $"; the last signed {F(c.AllSignedSeconds, "0.0")} s after the first decision" +
+            (c.Alone?.OwnStatementMs is { } soloOwn ? $"; one alone: its own statement after {F(soloOwn / 1000, "0.0")} s" : "") + at,
+            once);
+    }
+}
+
 /// <summary>The published list workload D's pollers read: which campaign, its rows, and where it came from.</summary>
 public sealed record PublishedList(string CampaignId, int Rows, string Source);
 
@@ -180,6 +287,7 @@ public sealed class BenchReport
     public WorkloadCRecord? WorkloadC { get; set; }
     public WorkloadDRecord? WorkloadD { get; set; }
     public WorkloadERecord? WorkloadE { get; set; }
+    public WorkloadFRecord? WorkloadF { get; set; }
     /// <summary>The ranking of the whole city, timed in process beside workload B, and B's proposal as its client saw it.</summary>
     public RankingRecord? Ranking { get; set; }
     /// <summary>Throughput of B over throughput of A (evaluations per second).</summary>
@@ -320,6 +428,7 @@ public sealed class BenchReport
         }
         t.Add(WorkloadE?.Target() ??
             new Target(WorkloadERecord.TargetName, WorkloadERecord.Goal, "not measured", null, "needs workload E"));
+        t.AddRange(WorkloadF?.Targets() ?? WorkloadFRecord.NotMeasured("needs workload F"));
         return t;
     }
 
@@ -484,6 +593,7 @@ public sealed class BenchReport
             md.AppendLine();
         }
         if (WorkloadE is { } e) AppendEvidence(md, e);
+        if (WorkloadF is { } f) AppendAfterPublication(md, f);
         md.AppendLine("The whole report, with Azurite requests per operation and the host's memory timeline: `bench/last-report.json`.");
         md.AppendLine(EndMarker);
         return md.ToString();
@@ -509,6 +619,55 @@ public sealed class BenchReport
                       $"host (the file once, to check its kind and hash it); {F(e.AzuriteRequestsPerUpload, "0.0")} Azurite " +
                       $"requests. Checked: every completion's SHA-256 against the client's, and {e.Sampled} evaluations read and " +
                       $"files downloaded as their township reviewer: {e.Wrong.Count} wrong.");
+        md.AppendLine();
+    }
+
+    static void AppendAfterPublication(StringBuilder md, WorkloadFRecord f)
+    {
+        static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
+        static string Sec(double? ms) => ms is { } m ? $"{F(m / 1000, "0.0")} s" : "never";
+        SigningRecord s = f.Signing;
+        ChangesRecord c = f.Changes;
+        md.AppendLine($"After publication (workload F), on `{f.CampaignId}` ({f.Titles:N0} titles of {f.Branches:N0} branches), " +
+                      $"{f.Clients} clients: the list was signed " +
+                      (s.PublishedToSignedSeconds is { } t
+                          ? $"{F(s.IssuedAfterSeconds ?? 0, "0.0")} s after its publication and answered as version {s.Version} after " +
+                            $"{F(t, "0.0")} s ({s.Conflicts} answers 409 before it, polled every " +
+                            $"{F(AfterPublication.SigningPoll.TotalMilliseconds, "0")} ms from when B's client saw the campaign " +
+                            $"published); a compact JWS of {F(s.JwsBytes / 1024.0, "0")} KiB, " +
+                            $"{(s.SignatureValid ? "verified" : "**not** verified")} with ECDsa P-256 against `GET /api/keys`, " +
+                            $"{s.SignedRatings:N0} ratings ({s.RatingsAsPublished:N0} as the published list of {s.PublishedRatings:N0}). "
+                          : "**never** (its ratings.jws was not answered 200). ") +
+                      $"{f.PublicReads:N0} public pages (JSON) of random titles at {F(f.PublicReadsPerSecond, "0")}/s, then pages as a " +
+                      $"browser asks, PNG and SVG codes; the register walked by one client, {f.RegisterPages} pages of " +
+                      $"{f.RegisterPageSize}, {f.RegisterTitles:N0} titles in {F(f.RegisterSeconds, "0.0#")} s; branches' histories. " +
+                      "Then one revocation alone, proposed by its county scorer and approved without notice " +
+                      (c.Alone is { } one
+                          ? $"(from its decision's 202: on its public page after {Sec(one.ShownMs)}, in a signed list after " +
+                            $"{Sec(one.SignedMs)}, its own statement after {Sec(one.OwnStatementMs)}); "
+                          : "; ") +
+                      $"then {c.Changes} more, proposed and approved together " +
+                      $"({F(c.DecideSeconds, "0.0")} s to send the decisions): " +
+                      $"{c.Shown} shown revoked on their public page, {c.Signed} in a signed list " +
+                      $"(first seen in {c.VersionsSeen} versions); the newest version " +
+                      $"{c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} " +
+                      $"(1 + {c.AllChanges} changes = {c.ExpectedVersion} expected), {c.StatementsStored} statements stored, " +
+                      $"{c.RevokedInRegister} titles revoked in the register. Latency in ms:");
+        md.AppendLine();
+        md.AppendLine("| endpoint | requests | p50 | p95 | p99 | max |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach ((string endpoint, Latency l) in f.LatencyMs.OrderBy(l => Array.IndexOf(AfterPublication.Order, l.Key)))
+            md.AppendLine($"| `{endpoint}` | {l.Count:N0} | {F(l.P50, "0")} | {F(l.P95, "0")} | {F(l.P99, "0")} | {F(l.Max, "0")} |");
+        md.AppendLine();
+        string Seconds(Latency? l) =>
+            l is null ? "—" : $"p50 {F(l.P50 / 1000, "0.0")}, p95 {F(l.P95 / 1000, "0.0")}, max {F(l.Max / 1000, "0.0")}";
+        md.AppendLine($"From a decision's 202 (s): to its public page showing the title revoked {Seconds(c.ShownMs)}; to the page " +
+                      $"naming a signed list that shows it revoked {Seconds(c.SignedMs)}; to the change's own statement (its " +
+                      $"issuedAt) {Seconds(c.OwnStatementMs)}, {c.OwnStatements} of {c.Changes}, the last " +
+                      $"{F(c.AllSignedSeconds, "0.0")} s after the first decision was sent. Azurite requests by phase: " +
+                      string.Join(", ", f.AzuriteRequestsByPhase.Select(p => $"{p.Key} {p.Value.Total:N0}")) +
+                      $". {f.Errors} requests failed; the checks found {f.WrongCount} wrong" +
+                      (f.Wrong.Count > 0 ? $" (first: {f.Wrong[0]})." : "."));
         md.AppendLine();
     }
 
