@@ -247,21 +247,17 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
         // Alone first: what one change takes when nothing else is changing.
         await ProposeAsync(campaignId, alone, ids, ProposeAlone);
         Watched one = await DecideAndWatchAsync(campaignId, alone, ids, org, DecideAlone, PublicPolledAlone);
-        List<OwnStatement> ownAlone = await WaitOwnStatementsAsync(tables, campaignId, alone, ids, one);
-        log($"F: one revocation alone: shown {Ms(one.Shown.Values)}, in a signed list {Ms(one.SignedIn.Values.Select(s => s.Ms))}, " +
-            "its own statement " +
-            $"{(ownAlone.Count > 0 ? $"{ownAlone[0].Ms / 1000:F1} s" : "never")} after its decision");
+        log($"F: one revocation alone: shown {Ms(one.Shown.Values)}, in a signed list {Ms(one.SignedIn.Values.Select(s => s.Ms))} " +
+            "after its decision");
 
         await ProposeAsync(campaignId, burst, ids, Propose);
         log($"F: {n} revocations proposed; deciding them together");
         Watched all = await DecideAndWatchAsync(campaignId, burst, ids, org, Decide, PublicPolled);
         log($"F: {n} decided in {all.DecideSeconds:F1} s; {all.Shown.Count} shown revoked and {all.SignedIn.Count} in a signed list " +
             $"{all.SettledSeconds:F1} s after the first decision");
-        List<OwnStatement> own = await WaitOwnStatementsAsync(tables, campaignId, burst, ids, all);
-        double allSignedSeconds = all.Clock.Elapsed.TotalSeconds;
         var statements = await StatementsAsync(tables, campaignId);
-        log($"F: {own.Count} of {n} changes' own statements signed {allSignedSeconds:F1} s after the first decision; " +
-            $"{statements.Count} statements stored, the newest version {statements.Select(r => r.Version).DefaultIfEmpty().Max()}");
+        log($"F: {statements.Count} statements stored for publication and {chosen.Length} changes, the newest version " +
+            $"{statements.Select(r => r.Version).DefaultIfEmpty().Max()}");
 
         // The newest list, checked as a reader would; the statements as stored; the register's revoked titles.
         Answer last = await SendAsync(SignedList, HttpMethod.Get, $"api/campaigns/{campaignId}/ratings.jws", null, null, null);
@@ -271,11 +267,15 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
         var revokedInList = final?.Ratings.Where(r => r.Status == "revoked").Select(r => r.Branch).ToHashSet(StringComparer.Ordinal) ?? [];
         Check(revokedInList.SetEquals(chosen), $"the newest signed list shows {revokedInList.Count} titles revoked, not the " +
             $"{chosen.Length} changed");
-        var expectedReasons = chosen.Select(b => ReasonOf(ids[b])).Append("published").ToHashSet(StringComparer.Ordinal);
-        bool oncePerChange = statements.Count == chosen.Length + 1
-            && statements.Select(r => r.Reason).ToHashSet(StringComparer.Ordinal).SetEquals(expectedReasons);
-        Check(oncePerChange, $"{statements.Count} statements stored, not one at publication and one per change ({chosen.Length + 1}): " +
-            string.Join(", ", statements.GroupBy(r => r.Reason.Split(':')[0]).Select(g => $"{g.Count()} {g.Key}")));
+        // Changes applied together are signed together: one list at publication, then at most one a change, each for a
+        // change of these (never one twice), the newest as many as are stored.
+        var changeReasons = chosen.Select(b => ReasonOf(ids[b])).ToHashSet(StringComparer.Ordinal);
+        string[] reasons = [.. statements.Select(r => r.Reason)];
+        bool signedTogether = reasons.Count(r => r == "published") == 1 && reasons.Length <= chosen.Length + 1
+            && reasons.Where(r => r != "published").All(changeReasons.Contains) && reasons.Distinct().Count() == reasons.Length
+            && statements.Max(r => r.Version) == statements.Count;
+        Check(signedTogether, $"{statements.Count} statements stored, not one at publication and at most one per change " +
+            $"({chosen.Length + 1}): " + string.Join(", ", statements.GroupBy(r => r.Reason.Split(':')[0]).Select(g => $"{g.Count()} {g.Key}")));
         RegisterWalk revoked = await WalkRegisterAsync(RegisterRevoked, org, "revoked");
         Check(revoked.Branches.ToHashSet(StringComparer.Ordinal).SetEquals(chosen),
             $"the register shows {revoked.Branches.Count} titles revoked, not the {chosen.Length} changed");
@@ -284,12 +284,11 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
 
         return new ChangesRecord(n, Math.Round(all.DecideSeconds, 2), Math.Round(all.SettledSeconds, 2), all.Shown.Count,
             Of(all.Shown.Values), all.SignedIn.Count, Of(all.SignedIn.Values.Select(s => s.Ms)), last.StatementVersion, final?.Version,
-            1 + chosen.Length, statements.Count, oncePerChange, revokedInList.Count, revoked.Branches.Count,
+            statements.Count, statements.Count, signedTogether, revokedInList.Count, revoked.Branches.Count,
             all.SignedIn.Values.Select(s => s.Version).Distinct().Count())
         {
-            OwnStatements = own.Count, OwnStatementMs = Of(own.Select(s => s.Ms)), AllSignedSeconds = Math.Round(allSignedSeconds, 2),
-            Alone = new ChangeAlone(Round(one.Shown.Values), Round(one.SignedIn.Values.Select(s => s.Ms)),
-                Round(ownAlone.Select(s => s.Ms))),
+            AllChanges = chosen.Length,
+            Alone = new ChangeAlone(Round(one.Shown.Values), Round(one.SignedIn.Values.Select(s => s.Ms))),
         };
 
         static string Ms(IEnumerable<double> ms) => ms.Any() ? $"{ms.First() / 1000:F1} s" : "never";
@@ -354,29 +353,6 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
         double decideSeconds = clock.Elapsed.TotalSeconds;
         await Task.WhenAll(watches);
         return new Watched(decidedAt, shown, signedIn, decideSeconds, clock.Elapsed.TotalSeconds, clock);
-    }
-
-    /// <summary>A change's own statement as stored, and the milliseconds from its decision's 202 to its issuedAt.</summary>
-    sealed record OwnStatement(string Branch, double Ms);
-
-    /// <summary>
-    /// Each applied change signs a statement of its own (reason honour-change:{id}); a later one may show the change first.
-    /// Waits (up to <see cref="WaitLimit"/>) until those of <paramref name="branches"/> are stored: read straight from table
-    /// Statements, beside the API.
-    /// </summary>
-    async Task<List<OwnStatement>> WaitOwnStatementsAsync(TableServiceClient tables, string campaignId, string[] branches,
-        ConcurrentDictionary<string, string> ids, Watched watched)
-    {
-        var branchOf = branches.ToDictionary(b => ReasonOf(ids[b]), b => b, StringComparer.Ordinal);
-        var limit = DateTime.UtcNow + WaitLimit;
-        while (true)
-        {
-            var own = (await StatementsAsync(tables, campaignId)).Where(r => branchOf.ContainsKey(r.Reason)).ToList();
-            if (own.Count >= branches.Length || DateTime.UtcNow > limit)
-                return [.. own.Where(r => watched.DecidedAt.ContainsKey(branchOf[r.Reason])).Select(r =>
-                    new OwnStatement(branchOf[r.Reason], (r.IssuedAt - watched.DecidedAt[branchOf[r.Reason]]).TotalMilliseconds))];
-            await Task.Delay(ChangePoll);
-        }
     }
 
     /// <summary>The campaign's statements as stored (table Statements): reason, version, when signed.</summary>
@@ -532,31 +508,22 @@ public sealed record SigningRecord(double? PublishedToSignedSeconds, double? See
 /// The revocations: how many, how long their decisions took to send, when the last was seen on its page and in a signed
 /// list (settled); per change, from its decision's
 /// 202 to its public page showing it revoked, and to the page naming a signed list that shows it so; the newest version
-/// (header and payload) against 1 + n; the statements stored and whether they are one at publication and one per change;
+/// (header and payload) against the statements stored, and whether they are one at publication and at most one per change;
 /// the revoked titles in the newest list and in the register; and how many versions the changes were first seen signed in.
 /// </summary>
 public sealed record ChangesRecord(int Changes, double DecideSeconds, double SettledSeconds, int Shown, Latency? ShownMs, int Signed,
     Latency? SignedMs, int? FinalVersionHeader, int? FinalVersionPayload, int ExpectedVersion, int StatementsStored,
-    bool OneStatementPerChange, int RevokedInSignedList, int RevokedInRegister, int VersionsSeen)
+    bool SignedTogether, int RevokedInSignedList, int RevokedInRegister, int VersionsSeen)
 {
-    /// <summary>The changes' own statements (reason honour-change:{id}) stored by the end of the wait.</summary>
-    public int OwnStatements { get; init; }
-
-    /// <summary>From each decision's 202 to its own statement's issuedAt (the server's clock, the same machine's).</summary>
-    public Latency? OwnStatementMs { get; init; }
-
-    /// <summary>From the first decision sent to the last of the changes' own statements stored (or the end of the wait).</summary>
-    public double AllSignedSeconds { get; init; }
-
     /// <summary>One revocation before them, alone.</summary>
     public ChangeAlone? Alone { get; init; }
 
-    /// <summary>Every change applied: the one alone and those together (each signs once after the list's version 1).</summary>
-    public int AllChanges => ExpectedVersion - 1;
+    /// <summary>Every change applied: the one alone and those together.</summary>
+    public int AllChanges { get; init; }
 }
 
 /// <summary>
 /// One revocation with nothing else changing: milliseconds from its decision's 202 to its public page showing it, to the
-/// page naming a signed list that does, and to its own statement's issuedAt (none: not seen within the wait).
+/// page naming a signed list that does.
 /// </summary>
-public sealed record ChangeAlone(double? ShownMs, double? SignedMs, double? OwnStatementMs);
+public sealed record ChangeAlone(double? ShownMs, double? SignedMs);

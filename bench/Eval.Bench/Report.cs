@@ -172,14 +172,14 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
     public const string RegisterTarget = "Honours register, a page p95, walked to the end";
     public const string HistoryTarget = "A branch's honours (history) p95";
     public const string ShownTarget = "A revocation on the public page after its decision, p95";
-    public const string SignedOnceTarget = "A revocation signed into the list, once each";
+    public const string SignedOnceTarget = "Revocations signed into the list, together";
     public const double GoalSigningSeconds = 30, GoalPublicP95Ms = 50, GoalRegisterPageP95Ms = 200, GoalShownSeconds = 10;
 
     static readonly (string Name, string Goal)[] Goals =
     [
         (SigningTarget, $"< {GoalSigningSeconds:0} s from publication (3,810)"), (PublicTarget, $"< {GoalPublicP95Ms:0} ms"),
         (RegisterTarget, $"< {GoalRegisterPageP95Ms:0} ms, every title"), (HistoryTarget, "none: reported"),
-        (ShownTarget, $"< {GoalShownSeconds:0} s"), (SignedOnceTarget, "newest version = 1 + changes"),
+        (ShownTarget, $"< {GoalShownSeconds:0} s"), (SignedOnceTarget, "every one in the newest list; ≤ 1 + changes lists"),
     ];
 
     public static IEnumerable<Target> NotMeasured(string why) => Goals.Select(g => new Target(g.Name, g.Goal, "not measured", null, why));
@@ -244,21 +244,18 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
 
         var once = new List<string>();
         if (c.FinalVersionHeader != c.ExpectedVersion || c.FinalVersionPayload != c.ExpectedVersion)
-            once.Add($"the newest version is {c.FinalVersionHeader} (payload {c.FinalVersionPayload}), not {c.ExpectedVersion}");
-        if (!c.OneStatementPerChange) once.Add($"{c.StatementsStored} statements stored, not one at publication and one per change");
+            once.Add($"the newest version is {c.FinalVersionHeader} (payload {c.FinalVersionPayload}), not the {c.ExpectedVersion} stored");
+        if (!c.SignedTogether) once.Add($"{c.StatementsStored} statements stored, not one at publication and at most one per change");
         if (c.RevokedInSignedList != c.AllChanges) once.Add($"{c.RevokedInSignedList} revoked in the newest list, not {c.AllChanges}");
         if (c.RevokedInRegister != c.AllChanges) once.Add($"{c.RevokedInRegister} revoked in the register, not {c.AllChanges}");
         if (c.Signed < c.Changes) once.Add($"{c.Changes - c.Signed} never seen signed");
-        if (c.OwnStatements < c.Changes) once.Add($"{c.Changes - c.OwnStatements} changes not signed for");
         yield return Judge(SignedOnceTarget,
             $"version {c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} after {c.AllChanges} changes " +
             $"(one alone, then {c.Changes} together), " +
             $"{c.StatementsStored} statements stored; from a decision to a signed list showing it " +
             (c.SignedMs is { } sg ? $"p50 {F(sg.P50 / 1000, "0.0")} s, p95 {F(sg.P95 / 1000, "0.0")} s" : "never") +
-            ", to its own statement " +
-            (c.OwnStatementMs is { } ow ? $"p50 {F(ow.P50 / 1000, "0.0")} s, p95 {F(ow.P95 / 1000, "0.0")} s" : "never") +
-            $"; the last signed {F(c.AllSignedSeconds, "0.0")} s after the first decision" +
-            (c.Alone?.OwnStatementMs is { } soloOwn ? $"; one alone: its own statement after {F(soloOwn / 1000, "0.0")} s" : "") + at,
+            $"; the last {F(c.SettledSeconds, "0.0")} s after the first decision" +
+            (c.Alone?.SignedMs is { } solo ? $"; one alone: in a signed list after {F(solo / 1000, "0.0")} s" : "") + at,
             once);
     }
 }
@@ -644,14 +641,14 @@ public sealed class BenchReport
                       "Then one revocation alone, proposed by its county scorer and approved without notice " +
                       (c.Alone is { } one
                           ? $"(from its decision's 202: on its public page after {Sec(one.ShownMs)}, in a signed list after " +
-                            $"{Sec(one.SignedMs)}, its own statement after {Sec(one.OwnStatementMs)}); "
+                            $"{Sec(one.SignedMs)}); "
                           : "; ") +
                       $"then {c.Changes} more, proposed and approved together " +
                       $"({F(c.DecideSeconds, "0.0")} s to send the decisions): " +
                       $"{c.Shown} shown revoked on their public page, {c.Signed} in a signed list " +
                       $"(first seen in {c.VersionsSeen} versions); the newest version " +
                       $"{c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} " +
-                      $"(1 + {c.AllChanges} changes = {c.ExpectedVersion} expected), {c.StatementsStored} statements stored, " +
+                      $"after 1 + {c.AllChanges} changes, {c.StatementsStored} statements stored, " +
                       $"{c.RevokedInRegister} titles revoked in the register. Latency in ms:");
         md.AppendLine();
         md.AppendLine("| endpoint | requests | p50 | p95 | p99 | max |");
@@ -662,9 +659,8 @@ public sealed class BenchReport
         string Seconds(Latency? l) =>
             l is null ? "—" : $"p50 {F(l.P50 / 1000, "0.0")}, p95 {F(l.P95 / 1000, "0.0")}, max {F(l.Max / 1000, "0.0")}";
         md.AppendLine($"From a decision's 202 (s): to its public page showing the title revoked {Seconds(c.ShownMs)}; to the page " +
-                      $"naming a signed list that shows it revoked {Seconds(c.SignedMs)}; to the change's own statement (its " +
-                      $"issuedAt) {Seconds(c.OwnStatementMs)}, {c.OwnStatements} of {c.Changes}, the last " +
-                      $"{F(c.AllSignedSeconds, "0.0")} s after the first decision was sent. Azurite requests by phase: " +
+                      $"naming a signed list that shows it revoked {Seconds(c.SignedMs)}, the last " +
+                      $"{F(c.SettledSeconds, "0.0")} s after the first decision was sent. Azurite requests by phase: " +
                       string.Join(", ", f.AzuriteRequestsByPhase.Select(p => $"{p.Key} {p.Value.Total:N0}")) +
                       $". {f.Errors} requests failed; the checks found {f.WrongCount} wrong" +
                       (f.Wrong.Count > 0 ? $" (first: {f.Wrong[0]})." : "."));
