@@ -275,7 +275,8 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
             && reasons.Where(r => r != "published").All(changeReasons.Contains) && reasons.Distinct().Count() == reasons.Length
             && statements.Max(r => r.Version) == statements.Count;
         Check(signedTogether, $"{statements.Count} statements stored, not one at publication and at most one per change " +
-            $"({chosen.Length + 1}): " + string.Join(", ", statements.GroupBy(r => r.Reason.Split(':')[0]).Select(g => $"{g.Count()} {g.Key}")));
+            $"({chosen.Length + 1}): " +
+            string.Join(", ", statements.GroupBy(r => r.Reason.Split(':')[0]).Select(g => $"{g.Count()} {g.Key}")));
         RegisterWalk revoked = await WalkRegisterAsync(RegisterRevoked, org, "revoked");
         Check(revoked.Branches.ToHashSet(StringComparer.Ordinal).SetEquals(chosen),
             $"the register shows {revoked.Branches.Count} titles revoked, not the {chosen.Length} changed");
