@@ -56,14 +56,14 @@ public sealed class AfterPublicationTests
         {
             Changes = Record().Changes with
             {
-                Shown = 48, ShownMs = new Latency(48, 4000, 12500, 13000, 14000, 5000), FinalVersionHeader = 53, FinalVersionPayload = 53,
-                StatementsStored = 54, OneStatementPerChange = false,
+                Shown = 48, ShownMs = new Latency(48, 4000, 12500, 13000, 14000, 5000), FinalVersionHeader = 8, FinalVersionPayload = 8,
+                ExpectedVersion = 9, StatementsStored = 9, SignedTogether = false,
             },
         };
         BenchReport report = Report(slow);
         Assert.Equal("missed: 2 of 50 never shown; over by 2.5 s", Single(report, WorkloadFRecord.ShownTarget).Verdict);
-        Assert.Equal("missed: the newest version is 53 (payload 53), not 52; 54 statements stored, not one at publication and one per " +
-            "change", Single(report, WorkloadFRecord.SignedOnceTarget).Verdict);
+        Assert.Equal("missed: the newest version is 8 (payload 8), not the 9 stored; 9 statements stored, not one at publication and " +
+            "at most one per change", Single(report, WorkloadFRecord.SignedOnceTarget).Verdict);
         Assert.Contains("one alone before them: 1.2 s", Single(report, WorkloadFRecord.ShownTarget).Measured, StringComparison.Ordinal);
     }
 
@@ -81,14 +81,14 @@ public sealed class AfterPublicationTests
             3810, 3810),
         2000, 4.0, 500, 50, 76, 3770, 6.1,
         new ChangesRecord(50, 1.2, 30, 50, new Latency(50, 1500, 3000, 3500, 3600, 1700), 50,
-            new Latency(50, 9000, 20000, 21000, 21000, 10000), 52, 52, 52, 52, true, 51, 51, 12)
+            new Latency(50, 9000, 20000, 21000, 21000, 10000), 7, 7, 7, 7, true, 51, 51, 6)
         {
-            OwnStatements = 50, OwnStatementMs = new Latency(50, 10000, 25000, 26000, 26000, 12000), AllSignedSeconds = 40,
-            Alone = new ChangeAlone(1200, 2500, 3000),
+            AllChanges = 51, Alone = new ChangeAlone(1200, 2500),
         },
         new()
         {
             [AfterPublication.PublicJson] = new Latency(2000, 12, 31, 60, 90, 15),
+            [AfterPublication.PublicOneClient] = new Latency(200, 2, 5, 8, 10, 3),
             [AfterPublication.RegisterPage] = new Latency(76, 40, 120, 150, 160, 50),
             [AfterPublication.History] = new Latency(500, 10, 30, 40, 50, 12),
         },
