@@ -304,7 +304,10 @@ public sealed class AfterPublication(Uri baseAddress, int clients, Action<string
         {
             string county = string.Join('.', b.Split('.').Take(2));
             AuthenticationHeaderValue scorer = ProductCampaign.Token(Roles.CountyScorer, county, "scorer@" + county);
-            var revoke = new { kind = "revoke", reasonCategory = "negative-list", description = $"基准测试：年中巡察发现台账补记（{b}）" };
+            var revoke = new
+            {
+                kind = "revoke", reasonCategory = "negative-list", description = $"基准测试：年中巡察发现台账补记（{b}）",
+            };
             Answer a = await CommandAsync(endpoint, $"api/campaigns/{campaignId}/honours/{b}/changes", scorer, revoke, "change-" + b);
             using JsonDocument doc = JsonDocument.Parse(a.Body);
             ids[b] = doc.RootElement.GetProperty("changeId").GetString()!;

@@ -34,7 +34,8 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         var (evidenceId, sha256) = await UploadAsync(w, reviewer, branch);
         using HttpResponseMessage proposed = await reviewer.PostAsJsonAsync(Changes(w, branch), new
         {
-            kind = "revoke", reasonCategory = "negative-list", description = "组织生活会连续两个季度未召开；\n支部书记受处分。",
+            kind = "revoke", reasonCategory = "negative-list",
+            description = "组织生活会连续两个季度未召开；\n支部书记受处分。",
             evidence = new[] { evidenceId },
         });
         await CampaignDriver.Expect(proposed, HttpStatusCode.Accepted);
@@ -62,7 +63,8 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
             new { text = "该支部已整改，请核实。" });
         await CampaignDriver.Expect(objected, HttpStatusCode.Accepted);
         string objectionId = (await objected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await ExpectProblemAsync(await villager.PostAsJsonAsync($"{Changes(w, branch)}/{changeId}/objections", new { text = "再次" }), 409);
+        await ExpectProblemAsync(
+            await villager.PostAsJsonAsync($"{Changes(w, branch)}/{changeId}/objections", new { text = "再次" }), 409);
         await CampaignDriver.Expect(await w.CountyOrg.PostAsJsonAsync(
             $"{Changes(w, branch)}/{changeId}/objections/{objectionId}/resolution",
             new { upheld = false, comment = "整改不影响已发生的事项。" }), HttpStatusCode.OK);
@@ -114,7 +116,8 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         HttpClient scorer = w.Driver.As(Roles.CountyScorer, w.County.Id);
         string body = JsonSerializer.Serialize(new
         {
-            kind = "demote", toLevel = "advanced", reasonCategory = "weak-and-lax", description = "经排查列为软弱涣散基层党组织。",
+            kind = "demote", toLevel = "advanced", reasonCategory = "weak-and-lax",
+            description = "经排查列为软弱涣散基层党组织。",
         });
 
         string[] ids = new string[3];
@@ -175,7 +178,8 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         Assert.Equal(HonourStatus.Active, honour.GetString("Status"));
         Assert.Null(honour.GetString("ChangeId"));
         // The refusal freed the honour for another proposal.
-        await ProposeAsync(scorer, w, branch, new { kind = "revoke", reasonCategory = "veto", description = "发生一票否决事项。" });
+        await ProposeAsync(scorer, w, branch,
+            new { kind = "revoke", reasonCategory = "veto", description = "发生一票否决事项。" });
     }
 
     [Fact]
@@ -214,7 +218,8 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
             new { approve = true, notice = true, comment = "公示" }), HttpStatusCode.Accepted);
         await WaitForStatusAsync(w, branch, changeId, "notice");
         using HttpResponseMessage objected = await w.Driver.As(Roles.BranchSecretary, branch)
-            .PostAsJsonAsync($"{Changes(w, branch)}/{changeId}/objections", new { text = "所列事项发生在评定之前，已处理。" });
+            .PostAsJsonAsync($"{Changes(w, branch)}/{changeId}/objections",
+                new { text = "所列事项发生在评定之前，已处理。" });
         await CampaignDriver.Expect(objected, HttpStatusCode.Accepted);
         string objectionId = (await objected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         await CampaignDriver.Expect(await w.CountyOrg.PostAsJsonAsync(
@@ -283,7 +288,8 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         await ExpectProblemAsync(await scorer.PostAsJsonAsync(Changes(w, w.County.Id + ".t01.b099"), valid), 404);
 
         // 422 by schema: a demotion without a level, a revocation with one, a reason not in the list, text with a control.
-        await ExpectInvalidAsync(scorer, Changes(w, branch), new { kind = "demote", reasonCategory = "veto", description = "缺少等次" }, null);
+        await ExpectInvalidAsync(scorer, Changes(w, branch),
+            new { kind = "demote", reasonCategory = "veto", description = "缺少等次" }, null);
         await ExpectInvalidAsync(scorer, Changes(w, branch),
             new { kind = "revoke", toLevel = "qualified", reasonCategory = "veto", description = "多余的等次" }, null);
         await ExpectInvalidAsync(scorer, Changes(w, branch), new { kind = "revoke", reasonCategory = "late", description = "x" },

@@ -63,7 +63,8 @@ public static class PlaquePage
         html.Append("<p class=\"status ").Append(E(v.Status)).Append("\" role=\"status\">荣誉状态：")
             .Append(E(StatusWords(v.Status))).Append("</p>\n");
         html.Append("<dl>\n");
-        Row(html, "荣誉称号", $"{v.LevelTitle}（{v.Campaign.Title}，{v.Campaign.Year.ToString(CultureInfo.InvariantCulture)}年度）");
+        string year = v.Campaign.Year.ToString(CultureInfo.InvariantCulture);
+        Row(html, "荣誉称号", $"{v.LevelTitle}（{v.Campaign.Title}，{year}年度）");
         if (v.CurrentLevel != v.Level)
             Row(html, "现有等次", v.CurrentLevelTitle ?? "无（荣誉已撤销）");
         Row(html, "状态起始日期", DateWords(v.Since));
@@ -74,11 +75,13 @@ public static class PlaquePage
         html.Append("<h2>签名名单</h2>\n");
         if (v.Statement is { } s)
         {
-            html.Append("<p>以上信息可与评定机关签名发布的名单核对：第").Append(s.Version.ToString(CultureInfo.InvariantCulture))
-                .Append("版，").Append(E(DateWords(s.IssuedAt))).Append("签发。</p>\n");
+            html.Append("<p>以上信息可与评定机关签名发布的名单核对：第")
+                .Append(s.Version.ToString(CultureInfo.InvariantCulture)).Append("版，")
+                .Append(E(DateWords(s.IssuedAt))).Append("签发。</p>\n");
             if (s.Entry is { } entry)
-                html.Append("<p>名单中本支部的记录：").Append(E(entry.Name)).Append("，第").Append(entry.Rank.ToString(CultureInfo.InvariantCulture))
-                    .Append("名，状态").Append(E(StatusWords(entry.Status ?? HonourStatus.Active))).Append("。</p>\n");
+                html.Append("<p>名单中本支部的记录：").Append(E(entry.Name))
+                    .Append("，第").Append(entry.Rank.ToString(CultureInfo.InvariantCulture)).Append("名，状态")
+                    .Append(E(StatusWords(entry.Status ?? HonourStatus.Active))).Append("。</p>\n");
             html.Append("<ul>\n<li><a href=\"").Append(E(s.Url)).Append("\">下载签名名单（JWS）</a></li>\n")
                 .Append("<li><a href=\"").Append(E(s.KeysUrl)).Append("\">验证用公钥（JWKS）</a></li>\n</ul>\n")
                 .Append("<p>签名密钥编号 <code>").Append(E(s.Kid)).Append("</code>，名单 SHA-256 <code>").Append(E(s.Sha256))

@@ -112,7 +112,7 @@ public static class RequestExamples
             [SchemaCatalog.HonourChangeEvidence] =
             [
                 new("decision", "The discipline commission's decision (a PDF) behind a revocation", """
-                    {"title":"元宝山区纪委处分决定书","fileName":"处分决定.pdf","contentType":"application/pdf","size":182133}
+                    {"title":"纪委处分决定书","fileName":"处分决定.pdf","contentType":"application/pdf","size":182133}
                     """),
             ],
             [SchemaCatalog.HonourChange] =
