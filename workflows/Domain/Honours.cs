@@ -25,14 +25,14 @@ public sealed record Honour(string CampaignId, string BranchId, string BranchNam
 
     /// <summary>The status at <paramref name="now"/>: an honour still active a year after its publication has expired.</summary>
     public string StatusAt(DateTimeOffset now) =>
-        Status is HonourStatus.Active or HonourStatus.Downgraded && now >= ValidUntil ? HonourStatus.Expired : Status;
+        HonourStatus.IsHeld(Status) && now >= ValidUntil ? HonourStatus.Expired : Status;
 
     /// <summary>Since when <see cref="StatusAt"/> holds.</summary>
     public DateTimeOffset SinceAt(DateTimeOffset now) => StatusAt(now) == HonourStatus.Expired && Status != HonourStatus.Expired
         ? ValidUntil : Since;
 
     /// <summary>Whether the branch still carries a title (a demoted one included).</summary>
-    public bool IsHeldAt(DateTimeOffset now) => StatusAt(now) is HonourStatus.Active or HonourStatus.Downgraded;
+    public bool IsHeldAt(DateTimeOffset now) => HonourStatus.IsHeld(StatusAt(now));
 
     /// <summary>The register's entry for a branch a campaign published with <paramref name="rating"/>'s level, or null for none.</summary>
     public static Honour? Of(string campaignId, int year, RankedBranch rating, DateTimeOffset publishedAt) =>
@@ -51,6 +51,9 @@ public static class HonourStatus
     public const string Expired = "expired";
 
     public static readonly IReadOnlyList<string> All = [Active, Downgraded, Revoked, Expired];
+
+    /// <summary>Whether a branch with this status carries the title (a demoted one included).</summary>
+    public static bool IsHeld(string status) => status is Active or Downgraded;
 }
 
 /// <summary>

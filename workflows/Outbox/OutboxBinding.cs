@@ -79,14 +79,11 @@ public sealed class OutboxBinding
     public string Bind(string campaignId, string branchId, string changeId, HonourChangeDecision decision) =>
         MacOf(campaignId, branchId, "honour-change:" + changeId, "decision", decision);
 
-    public bool Holds(string campaignId, string branchId, string changeId, HonourChangeDecision decision, string? mac) =>
-        Matches(mac, Bind(campaignId, branchId, changeId, decision));
-
     /// <summary>Whether the change holds a decision the API wrote (one whose MAC holds).</summary>
     public bool HoldsDecision(HonourChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return change.Decision is { } d && Holds(change.CampaignId, change.BranchId, change.Id, d, change.DecisionMac);
+        return change.Decision is { } d && Matches(change.DecisionMac, Bind(change.CampaignId, change.BranchId, change.Id, d));
     }
 
     string MacOf<T>(string campaignId, string scope, string claim, string kind, T e)

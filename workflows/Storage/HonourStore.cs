@@ -112,8 +112,7 @@ public sealed class HonourStore(EvalTables tables)
         {
             if (!branchIds.Contains(e.RowKey)) continue;
             Honour honour = FromEntity(e);
-            bool held = honour.Status is HonourStatus.Active or HonourStatus.Downgraded;
-            if (held || (honour.ReasonCategory == HonourReasons.Superseded && honour.Since == supersededAt)) found.Add((honour, e.ETag));
+            if (HonourStatus.IsHeld(honour.Status) || (honour.ReasonCategory == HonourReasons.Superseded && honour.Since == supersededAt)) found.Add((honour, e.ETag));
         }
         return found;
     }

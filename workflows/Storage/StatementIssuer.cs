@@ -21,13 +21,14 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
         while (true)
         {
             if (await statements.FindAsync(campaignId, reason, ct) is { } issued) return await RecordVersionAsync(issued, ct);
-            if (branchId is not null && await SignedAsIsAsync(campaignId, branchId, ct) is { } covering)
-                return await RecordVersionAsync(covering, ct);
+            StatementRecord? newest = await statements.GetNewestAsync(campaignId, ct);
+            if (branchId is not null && newest is not null && await ShowsAsRegisteredAsync(newest, branchId, ct))
+                return await RecordVersionAsync(newest, ct);
             var (campaign, _) = await campaigns.GetAsync(campaignId, ct)
                 ?? throw new InvalidOperationException($"No campaign '{campaignId}'.");
             if (campaign.PublishedAt is not { } publishedAt)
                 throw new InvalidOperationException($"Campaign '{campaignId}' is not published: it has no list to sign.");
-            int version = ((await statements.GetNewestAsync(campaignId, ct))?.Version ?? 0) + 1;
+            int version = (newest?.Version ?? 0) + 1;
             RatingsStatement statement = await BuildAsync(campaign, publishedAt, version, reason, ct);
             byte[] payload = statement.ToCanonicalJson();
             string jws = await signer.SignCompactAsync(payload, ct);
@@ -40,16 +41,15 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
         }
     }
 
-    /// <summary>The newest statement when it shows the branch's honour as the register holds it now, else null.</summary>
-    async Task<StatementRecord?> SignedAsIsAsync(string campaignId, string branchId, CancellationToken ct)
+    /// <summary>Whether <paramref name="signed"/> shows the branch's honour as the register holds it now.</summary>
+    async Task<bool> ShowsAsRegisteredAsync(StatementRecord signed, string branchId, CancellationToken ct)
     {
-        if (await statements.GetNewestAsync(campaignId, ct) is not { } newest
-            || await statements.ReadJwsAsync(newest, ct) is not { } jws
-            || RatingsStatement.FromJson(Base64Url.DecodeFromChars(jws.Split('.')[1])) is not { } statement) return null;
-        if (await honours.GetAsync(campaignId, branchId, ct) is not var (honour, _)) return null;
+        if (await statements.ReadJwsAsync(signed, ct) is not { } jws
+            || RatingsStatement.FromJson(Base64Url.DecodeFromChars(jws.Split('.')[1])) is not { } statement
+            || await honours.GetAsync(signed.CampaignId, branchId, ct) is not var (honour, _)) return false;
         StatementRating? entry = statement.Ratings.FirstOrDefault(r => r.BranchId == branchId);
         return entry is not null && entry.CurrentLevel == honour.CurrentLevel && entry.Status == honour.Status
-            && entry.Since == honour.Since && entry.ReasonCategory == honour.ReasonCategory ? newest : null;
+            && entry.Since == honour.Since && entry.ReasonCategory == honour.ReasonCategory;
     }
 
     /// <summary>The list as signed for <paramref name="version"/>: what is stored now.</summary>

@@ -155,8 +155,7 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
         {
             var (change, etag) = (await changes.GetAsync(campaignId, branchId, changeId, ct))!.Value;
             // A decision the API did not write (its binding does not hold) is none: the workflow does not take it either.
-            bool bound = change.Decision is { } stored
-                && binding.Holds(campaignId, change.BranchId, change.Id, stored, change.DecisionMac);
+            bool bound = binding.HoldsDecision(change);
             if (bound && operation is not null && change.Decision!.Operation == operation)
                 return await TellAsync(client, campaign!, change, ct);
             if (bound || !HonourChangeStatus.AwaitsDecision(change.Status))

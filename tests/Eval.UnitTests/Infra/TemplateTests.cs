@@ -68,10 +68,9 @@ public sealed class TemplateTests
         Assert.Equal("P-256", (string?)key["properties"]!["curveName"]);
         Assert.Equal(["sign", "verify"], key["properties"]!["keyOps"]!.AsArray().Select(o => (string)o!));
         // Key Vault Crypto User, on the key alone (not the vault): sign and read the public key, nothing else.
-        Assert.Contains("'12338af0-0e69-4776-bea7-57ae8d297424'", File.ReadAllText(Path.Combine(Bicep.InfraDir, "modules", "vault.bicep")));
-        JsonNode signs = Bicep.Resources(template).Single(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"
-            && ((string?)r["scope"])?.Contains("Microsoft.KeyVault/vaults/keys", StringComparison.Ordinal) == true)!;
-        Assert.Contains("keyVaultCryptoUser", (string?)signs["properties"]!["roleDefinitionId"]);
+        Assert.Contains("'12338af0-0e69-4776-bea7-57ae8d297424'", VaultModule());
+        Assert.Contains("keyVaultCryptoUser",
+            (string?)RoleAssignmentOn(template, "Microsoft.KeyVault/vaults/keys")["properties"]!["roleDefinitionId"]);
     }
 
     [Fact]
@@ -81,10 +80,9 @@ public sealed class TemplateTests
         JsonObject secret = Bicep.Single(template, "Microsoft.KeyVault/vaults/secrets");
         Assert.Contains("outboxBindingKey", (string?)secret["properties"]!["value"]);
         // Key Vault Secrets User on the secret alone: read its value, no other secret, no key.
-        Assert.Contains("'4633458b-17de-408a-b874-0445c86b69e6'", File.ReadAllText(Path.Combine(Bicep.InfraDir, "modules", "vault.bicep")));
-        JsonNode reads = Bicep.Resources(template).Single(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"
-            && ((string?)r["scope"])?.Contains("Microsoft.KeyVault/vaults/secrets", StringComparison.Ordinal) == true)!;
-        Assert.Contains("keyVaultSecretsUser", (string?)reads["properties"]!["roleDefinitionId"]);
+        Assert.Contains("'4633458b-17de-408a-b874-0445c86b69e6'", VaultModule());
+        Assert.Contains("keyVaultSecretsUser",
+            (string?)RoleAssignmentOn(template, "Microsoft.KeyVault/vaults/secrets")["properties"]!["roleDefinitionId"]);
 
         JsonObject site = Bicep.Single(template, "Microsoft.Web/sites");
         JsonNode binding = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
@@ -145,4 +143,11 @@ public sealed class TemplateTests
             Assert.True(r.GetProperty("isEnabled").GetBoolean());
         });
     }
+
+    static string VaultModule() => File.ReadAllText(Path.Combine(Bicep.InfraDir, "modules", "vault.bicep"));
+
+    /// <summary>The one role assignment whose scope is a resource of <paramref name="scopeType"/>.</summary>
+    static JsonNode RoleAssignmentOn(JsonNode template, string scopeType) =>
+        Bicep.Resources(template).Single(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"
+            && ((string?)r["scope"])?.Contains(scopeType, StringComparison.Ordinal) == true);
 }
