@@ -30,7 +30,8 @@ public sealed class CampaignChainTests : IAsyncLifetime
         var links = await audit.ReadAllAsync("c1");
         Assert.Equal(["campaign|000000", "campaign|000001"], links.Select(l => l.RowKey));
         var verifier = new AuditVerifier(audit, new EvaluationStore(tables), new RatingStore(tables), new EvidenceStore(tables),
-            new EvidenceBlobs(new BlobServiceClient(AzuriteInstance.Shared.ConnectionString), TimeProvider.System));
+            new EvidenceBlobs(new BlobServiceClient(AzuriteInstance.Shared.ConnectionString), TimeProvider.System),
+            new HonourChangeStore(tables));
         Assert.True((await verifier.VerifyAsync("c1", published: false)).Intact);
     }
 }

@@ -93,14 +93,16 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         Assert.Equal("negative-list", rating.GetProperty("reasonCategory").GetString());
         Assert.Equal(since, rating.GetProperty("since").GetDateTimeOffset());
 
-        // The campaign's audit chain holds the change's content, the evidence's hash among it, and still verifies.
-        List<string> links = await CampaignLinksAsync(w);
+        // The change's own audit chain, opened by its proposal, holds its content, the evidence's hash among it, and verifies.
+        List<string> links = await ChangeLinksAsync(w, changeId);
+        Assert.Contains(HonourChangeActions.Proposed, links[0], StringComparison.Ordinal);
         string applied = links.Single(l => l.Contains(HonourChangeActions.Applied, StringComparison.Ordinal) && l.Contains(changeId));
         Assert.Contains(sha256, applied, StringComparison.Ordinal);
         Assert.Contains("negative-list", applied, StringComparison.Ordinal);
         Assert.Single(links, l => l.Contains(HonourChangeActions.Proposed, StringComparison.Ordinal) && l.Contains(changeId));
         JsonElement verified = await w.CityOrg.GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}/audit/verify");
         Assert.True(verified.GetProperty("intact").GetBoolean(), verified.ToString());
+        await TamperingWithTheChangeIsDetectedAsync(w, branch, changeId);
 
         // A revoked title is changed no more.
         JsonElement gone = await ExpectProblemAsync(await reviewer.PostAsJsonAsync(Changes(w, branch),
@@ -138,7 +140,7 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         Assert.False(change.GetProperty("decision").GetProperty("notice").GetBoolean());
         JsonElement list = await scorer.GetFromJsonAsync<JsonElement>(Changes(w, branch));
         Assert.Single(list.GetProperty("changes").EnumerateArray());
-        List<string> links = await CampaignLinksAsync(w);
+        List<string> links = await ChangeLinksAsync(w, ids[0]);
         Assert.Single(links, l => l.Contains(HonourChangeActions.Proposed, StringComparison.Ordinal) && l.Contains(ids[0]));
         Assert.Single(links, l => l.Contains(HonourChangeActions.Decided, StringComparison.Ordinal) && l.Contains(ids[0]));
         Assert.Single(links, l => l.Contains(HonourChangeActions.Applied, StringComparison.Ordinal) && l.Contains(ids[0]));
@@ -201,7 +203,7 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
             new { approve = true, comment = "市委组织部同意撤销。" }), HttpStatusCode.Accepted);
         change = await WaitForStatusAsync(w, branch, changeId, "applied");
         Assert.Equal("chifeng", change.GetProperty("decision").GetProperty("by").GetProperty("id").GetString()!.Split('@')[1]);
-        Assert.Contains(await CampaignLinksAsync(w),
+        Assert.Contains(await ChangeLinksAsync(w, changeId),
             l => l.Contains(HonourChangeActions.Overdue, StringComparison.Ordinal) && l.Contains(changeId));
     }
 
@@ -433,12 +435,51 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         }, TimeSpan.FromSeconds(60), $"the list signed for {reason}", () => fx.Host.Output);
     }
 
-    /// <summary>Every link of the campaign's own chain, as stored (canonical JSON).</summary>
-    async Task<List<string>> CampaignLinksAsync(World w)
+    /// <summary>
+    /// An insider with table access edits the applied change's reason: the proposal's link breaks. Removes the change with
+    /// its whole chain: the heads the newest signed list sealed break. Restored, the campaign verifies again.
+    /// </summary>
+    async Task TamperingWithTheChangeIsDetectedAsync(World w, string branch, string changeId)
+    {
+        TableClient changes = fx.Table("HonourChanges"), audit = fx.Table("Audit");
+        TableEntity row = (await changes.GetEntityAsync<TableEntity>(w.Campaign, $"{branch}|{changeId}")).Value;
+        var chain = new List<TableEntity>();
+        await foreach (TableEntity link in audit.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {w.Campaign} and RowKey ge {changeId + "|"} and RowKey lt {changeId + "}"}")))
+            chain.Add(link);
+
+        string record = row.GetString("Record");
+        Assert.Contains("\"negative-list\"", record, StringComparison.Ordinal);
+        await changes.UpdateEntityAsync(new TableEntity(row) { ["Record"] = record.Replace("\"negative-list\"", "\"other\"") },
+            Azure.ETag.All, TableUpdateMode.Replace);
+        await ExpectBrokenAsync(w, changeId, 0, "differs from what this link (honour-change-proposed) recorded");
+
+        await changes.DeleteEntityAsync(w.Campaign, row.RowKey);
+        foreach (TableEntity link in chain) await audit.DeleteEntityAsync(w.Campaign, link.RowKey);
+        await ExpectBrokenAsync(w, "statement", null, "heads differ from those the signed list sealed");
+
+        await changes.UpsertEntityAsync(row, TableUpdateMode.Replace);
+        foreach (TableEntity link in chain) await audit.UpsertEntityAsync(link, TableUpdateMode.Replace);
+        JsonElement restored = await w.CityOrg.GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}/audit/verify");
+        Assert.True(restored.GetProperty("intact").GetBoolean(), restored.ToString());
+    }
+
+    static async Task ExpectBrokenAsync(World w, string chain, int? seq, string problem)
+    {
+        JsonElement result = await w.CityOrg.GetFromJsonAsync<JsonElement>($"api/campaigns/{w.Campaign}/audit/verify");
+        Assert.False(result.GetProperty("intact").GetBoolean(), result.ToString());
+        JsonElement at = result.GetProperty("firstBroken");
+        Assert.Equal(chain, at.GetProperty("chain").GetString());
+        if (seq is not null) Assert.Equal(seq, at.GetProperty("seq").GetInt32());
+        Assert.Contains(problem, at.GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every link of the change's own chain, in order, as stored (canonical JSON).</summary>
+    async Task<List<string>> ChangeLinksAsync(World w, string changeId)
     {
         var links = new List<string>();
         string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {w.Campaign} and RowKey ge {"campaign|"} and RowKey lt {"campaign}"}");
+            $"PartitionKey eq {w.Campaign} and RowKey ge {changeId + "|"} and RowKey lt {changeId + "}"}");
         await foreach (TableEntity e in fx.Table("Audit").QueryAsync<TableEntity>(filter))
             links.Add(e.GetString("Entry"));
         return links;

@@ -143,7 +143,8 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
 
     Task<AuditVerification> VerifyAsync() =>
         new AuditVerifier(audit, evaluations, new RatingStore(tables), new EvidenceStore(tables),
-            new EvidenceBlobs(new BlobServiceClient(AzuriteInstance.Shared.ConnectionString), TimeProvider.System))
+            new EvidenceBlobs(new BlobServiceClient(AzuriteInstance.Shared.ConnectionString), TimeProvider.System),
+            new HonourChangeStore(tables))
             .VerifyAsync(Campaign, published: false);
 
     async Task AssertIntactAsync(int links)

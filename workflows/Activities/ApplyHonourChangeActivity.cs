@@ -7,9 +7,9 @@ namespace Eval.Workflows.Activities;
 
 /// <summary>
 /// Applies an approved change: the honour's register row (its level now, status, since when, the reason's category and
-/// public short reason, the change), written at its ETag; a link in the campaign's audit chain holding the change's
-/// content; and the change ended as applied. False when the honour is no longer held (expired, superseded): nothing is
-/// written, and the workflow withdraws the change. Repeating it writes the same.
+/// public short reason, the change), written at its ETag; a link in the change's audit chain holding its content; and
+/// the change ended as applied. False when the honour is no longer held (expired, superseded): nothing is written, and
+/// the workflow withdraws the change. Repeating it writes the same.
 /// </summary>
 public sealed class ApplyHonourChangeActivity(CampaignStore campaigns, HonourStore honours, HonourChangeStore changes, AuditStore audit,
     OutboxBinding binding, ILogger<ApplyHonourChangeActivity> log) : EvalActivity<HonourChangeMark, bool>
@@ -30,7 +30,7 @@ public sealed class ApplyHonourChangeActivity(CampaignStore campaigns, HonourSto
             if (await honours.GetAsync(input.CampaignId, input.BranchId) is not var (honour, etag)) return false;
             if (honour.ChangeId == change.Id) break;
             if (!honour.IsHeldAt(input.At)) return false;
-            await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.At, SystemActor.Instance.Id,
+            await audit.AppendToChangeAsync(change, new HistoryEntry(input.At, SystemActor.Instance.Id,
                 SystemActor.Instance.Role, HonourChangeActions.Applied, HonourChangeAudit.Detail(change, "applied", content: true)));
             bool revoke = change.Kind == HonourChangeKinds.Revoke;
             Honour changed = honour with

@@ -26,7 +26,7 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
             if (Marked(change, decided, input) is not { } marked) return change.State(decided);
             // The link before the row: a repeat after a crash finds the row unmarked and links the same entry, linked once.
             if (AuditAction(input.Status) is { } action)
-                await audit.AppendToCampaignAsync(input.CampaignId, new HistoryEntry(input.At, SystemActor.Instance.Id,
+                await audit.AppendToChangeAsync(change, new HistoryEntry(input.At, SystemActor.Instance.Id,
                     SystemActor.Instance.Role, action, HonourChangeAudit.Detail(change, input.Outcome)));
             bool written = HonourChangeStatus.IsEnded(marked.Status)
                 ? await changes.TryEndAsync(marked, etag) : await changes.TryReplaceAsync(marked, etag);

@@ -127,7 +127,6 @@ public sealed record HonourChange
     public bool TakesObjectionsAt(DateTimeOffset now) =>
         Status == HonourChangeStatus.Notice && !NoticeClosed && NoticeEnds is { } ends && now < ends;
 
-    /// <summary>What its workflow reads of it.</summary>
     /// <summary>What the workflow reads: the decision only when <paramref name="decisionBound"/> (the API wrote it).</summary>
     public HonourChangeState State(bool decisionBound) => new(Status, decisionBound && Decision is not null,
         decisionBound && Decision?.Approve == true, decisionBound && Decision?.Notice == true, NoticeClosed, OpenObjections,
@@ -153,7 +152,11 @@ public sealed record HonourChangeObjection(string CampaignId, string BranchId, s
 /// <summary>Change ids: "chg-" and the 32 hex digits of a version 7 GUID, time-ordered.</summary>
 public static partial class HonourChangeIds
 {
-    public static string New() => "chg-" + Guid.CreateVersion7().ToString("N");
+    public const string Prefix = "chg-";
+    /// <summary>The first key after every key that starts with <see cref="Prefix"/> ("." follows "-").</summary>
+    public const string PrefixEnd = "chg.";
+
+    public static string New() => Prefix + Guid.CreateVersion7().ToString("N");
 
     public static bool IsValid(string id) => IdPattern().IsMatch(id);
 
@@ -196,10 +199,9 @@ public sealed record HonourChangeMark(string CampaignId, string BranchId, string
     public string? Outcome { get; init; }
 }
 
-/// <summary>The actions a change writes into the campaign's audit chain.</summary>
+/// <summary>The actions a change writes into its audit chain.</summary>
 public static class HonourChangeActions
 {
-
     public const string Proposed = "honour-change-proposed";
     public const string Decided = "honour-change-decided";
     public const string Overdue = "honour-change-overdue";
@@ -222,7 +224,11 @@ public static class HonourReasonTitles
     };
 }
 
-/// <summary>What a change's links in the campaign's audit chain hold (as their detail, JSON in a fixed order).</summary>
+/// <summary>
+/// A change's audit chain: its own (named by its id, in the campaign's partition of table Audit), so that its steps do
+/// not queue behind every other change's on one chain. Its links hold JSON details in a fixed order; the proposal is its
+/// first link, and the proposal, the decision and the application are recomputed from the change's row by the verifier.
+/// </summary>
 public static class HonourChangeAudit
 {
     static readonly System.Text.Json.JsonSerializerOptions Options = new()
@@ -242,6 +248,25 @@ public static class HonourChangeAudit
             content ? [.. c.Evidence.Select(e => "sha256:" + e.Sha256)] : null,
             content && c.Decision is { } d ? new DecisionContent(d.Approve, d.Notice, d.By.Id, d.At.ToUniversalTime(), d.Comment) : null,
             content ? c.Objections : null, content ? c.UpheldObjections : null, outcome), Options);
+
+    /// <summary>The change's first link: its proposal, with what it changes and why (no decision, no objections yet).</summary>
+    public static HistoryEntry Proposal(HonourChange c) => new(c.ProposedAt, c.ProposedBy.Id, c.ProposedBy.Role,
+        HonourChangeActions.Proposed, Detail(AsProposed(c), content: true));
+
+    /// <summary>
+    /// The detail a link with <paramref name="action"/> holds, as recomputed from the change's row now; null for the steps
+    /// the row does not keep enough of to recompute (the marks, the objections).
+    /// </summary>
+    public static string? ExpectedDetail(HonourChange c, string action) => action switch
+    {
+        HonourChangeActions.Proposed => Detail(AsProposed(c), content: true),
+        // Objections are filed only during the notice an approval opens: none were counted when it was decided.
+        HonourChangeActions.Decided => Detail(c with { Objections = 0, UpheldObjections = 0 }, content: true),
+        HonourChangeActions.Applied => Detail(c, "applied", content: true),
+        _ => null,
+    };
+
+    static HonourChange AsProposed(HonourChange c) => c with { Decision = null, Objections = 0, UpheldObjections = 0 };
 
     sealed record Content(string Change, string Branch, string? Kind, string? From, string? To, string? Reason, string? Description,
         IReadOnlyList<string>? Evidence, DecisionContent? Decision, int? Objections, int? Upheld, string? Outcome);

@@ -66,10 +66,18 @@ public sealed record StatementRating(string BranchId, string Name, int Rank, dec
 }
 
 /// <summary>
-/// What the statement seals of the audit chains: how many there are, the campaign chain's link it was issued after, and
-/// <see cref="Root"/> over every chain's head (<see cref="AuditHeads.Root"/>).
+/// What the statement seals of the audit chains: how many there are, the campaign chain's link it was issued after, the
+/// honour changes' chains with the link each was issued after, and <see cref="Root"/> over every chain's head
+/// (<see cref="AuditHeads.Root"/>).
 /// </summary>
-public sealed record StatementAudit(int Chains, int CampaignSeq, string Root);
+public sealed record StatementAudit(int Chains, int CampaignSeq, string Root)
+{
+    /// <summary>Each honour change's chain (named by the change's id) and its last link then, by name; absent when none.</summary>
+    public IReadOnlyList<SealedChain>? Changes { get; init; }
+}
+
+/// <summary>A chain that grows after a statement, and the link the statement sealed it at.</summary>
+public sealed record SealedChain(string Chain, int Seq);
 
 /// <summary>The chain heads a statement seals, in one digest.</summary>
 public static class AuditHeads

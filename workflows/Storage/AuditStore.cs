@@ -7,7 +7,8 @@ namespace Eval.Workflows.Storage;
 /// <summary>
 /// Table Audit: PartitionKey = campaign id, RowKey = "{chain}|{seq:D6}"; Entry holds the canonical JSON and Hash its
 /// SHA-256. Links are written once: an evaluation's by its workflow (the Seq of its decision, idempotent), the
-/// campaign's by whoever appends next (insert-only, a conflict takes the next number).
+/// campaign's and each honour change's (chain = change id) by whoever appends next (insert-only, a conflict takes the
+/// next number).
 /// </summary>
 public sealed class AuditStore(EvalTables tables)
 {
@@ -64,19 +65,27 @@ public sealed class AuditStore(EvalTables tables)
         AppendToCampaignAsync(campaignId, [.. entries.Select(e => (e, (string?)null))], ct);
 
     /// <summary>Appends several entries, each with its content digest (or none), to the campaign's chain, in order.</summary>
-    public async Task AppendToCampaignAsync(string campaignId, IReadOnlyList<(HistoryEntry Entry, string? Content)> entries,
+    public Task AppendToCampaignAsync(string campaignId, IReadOnlyList<(HistoryEntry Entry, string? Content)> entries,
+        CancellationToken ct = default) => AppendToChainAsync(campaignId, AuditEntry.CampaignChain, entries, ct);
+
+    /// <summary>
+    /// Appends entries, in order, after the last link of a chain that anyone may extend (the campaign's, an honour change's):
+    /// insert-only, a conflict takes the next number, and an entry the chain holds already is not linked twice. Reads the
+    /// chain once, so a chain is kept small enough to read per request (each honour change has its own).
+    /// </summary>
+    public async Task AppendToChainAsync(string campaignId, string chain, IReadOnlyList<(HistoryEntry Entry, string? Content)> entries,
         CancellationToken ct = default)
     {
         var linked = new HashSet<(DateTimeOffset, string, string, string, string?, string?)>();
         AuditEntry? last = null;
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(ChainFilter(campaignId, chain), cancellationToken: ct))
             linked.Add(Identity(last = Read(e)));
         foreach (var (entry, content) in entries)
         {
             while (!linked.Contains(Identity(entry, content)))
             {
-                AuditEntry link = Link(campaignId, AuditEntry.CampaignChain, (last?.Seq ?? -1) + 1, entry,
-                    last?.Hash() ?? AuditEntry.Genesis) with { Content = content };
+                AuditEntry link = Link(campaignId, chain, (last?.Seq ?? -1) + 1, entry, last?.Hash() ?? AuditEntry.Genesis)
+                    with { Content = content };
                 try
                 {
                     await Table.AddEntityAsync(ToEntity(link), ct);
@@ -86,13 +95,22 @@ public sealed class AuditStore(EvalTables tables)
                 catch (RequestFailedException e) when (e.Status == 409)
                 {
                     // Someone appended first: link after theirs (and not at all if theirs is this entry).
-                    string after = CampaignChainFilter(campaignId, after: last);
-                    await foreach (TableEntity row in Table.QueryAsync<TableEntity>(after, cancellationToken: ct))
+                    await foreach (TableEntity row in Table.QueryAsync<TableEntity>(ChainFilter(campaignId, chain, after: last),
+                        cancellationToken: ct))
                         linked.Add(Identity(last = Read(row)));
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Links a step of an honour change into the change's own chain (<see cref="HonourChangeAudit"/>), after its proposal,
+    /// which is linked first when the request that stored the change ended before linking it; without a step, the proposal.
+    /// </summary>
+    public Task AppendToChangeAsync(HonourChange change, HistoryEntry? step = null, CancellationToken ct = default) =>
+        AppendToChainAsync(change.CampaignId, change.Id, step is null
+            ? [(HonourChangeAudit.Proposal(change), null)]
+            : [(HonourChangeAudit.Proposal(change), null), (step, null)], ct);
 
     /// <summary>What makes two entries the same event: the same time, actor, role, action, detail and content.</summary>
     static (DateTimeOffset, string, string, string, string?, string?) Identity(HistoryEntry e, string? content) =>
@@ -106,10 +124,14 @@ public sealed class AuditStore(EvalTables tables)
         (await CampaignChainAsync(campaignId, ct)).Any(l => l.Action == action);
 
     /// <summary>The campaign's own chain, in order.</summary>
-    public async Task<List<AuditEntry>> CampaignChainAsync(string campaignId, CancellationToken ct = default)
+    public Task<List<AuditEntry>> CampaignChainAsync(string campaignId, CancellationToken ct = default) =>
+        ChainAsync(campaignId, AuditEntry.CampaignChain, ct);
+
+    /// <summary>One chain's links, in order.</summary>
+    public async Task<List<AuditEntry>> ChainAsync(string campaignId, string chain, CancellationToken ct = default)
     {
         var links = new List<AuditEntry>();
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(ChainFilter(campaignId, chain), cancellationToken: ct))
             links.Add(Read(e));
         return links;
     }
@@ -118,10 +140,29 @@ public sealed class AuditStore(EvalTables tables)
     public async Task<(int Seq, string Hash)?> CampaignChainHeadAsync(string campaignId, CancellationToken ct = default)
     {
         (int, string)? head = null;
-        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(CampaignChainFilter(campaignId), cancellationToken: ct))
-            head = (Read(e).Seq, e.GetString("Hash") ?? "");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(ChainFilter(campaignId, AuditEntry.CampaignChain),
+            select: ["RowKey", "Hash"], cancellationToken: ct))
+            head = (SeqOf(e.RowKey), e.GetString("Hash") ?? "");
         return head;
     }
+
+    /// <summary>
+    /// The last link of every honour change's chain (chains named by the change's id, <see cref="HonourChangeIds"/>), by
+    /// one range query over the keys that start "chg-" (a unit's id could too: only change ids are taken).
+    /// </summary>
+    public async Task<Dictionary<string, (int Seq, string Hash)>> ChangeChainHeadsAsync(string campaignId, CancellationToken ct = default)
+    {
+        var heads = new Dictionary<string, (int, string)>(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {campaignId} and RowKey ge {HonourChangeIds.Prefix} and RowKey lt {HonourChangeIds.PrefixEnd}");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Hash"], cancellationToken: ct))
+            if (e.RowKey[..e.RowKey.LastIndexOf('|')] is var chain && HonourChangeIds.IsValid(chain))
+                heads[chain] = (SeqOf(e.RowKey), e.GetString("Hash") ?? "");
+        return heads;
+    }
+
+    static int SeqOf(string rowKey) =>
+        int.Parse(rowKey[(rowKey.LastIndexOf('|') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<AuditEntry?> GetAsync(string campaignId, string chain, int seq, CancellationToken ct = default)
     {
@@ -140,10 +181,10 @@ public sealed class AuditStore(EvalTables tables)
         return rows;
     }
 
-    /// <summary>The campaign chain's links: keys "campaign|000000" … ("}" sorts right after "|").</summary>
-    static string CampaignChainFilter(string campaignId, AuditEntry? after = null)
+    /// <summary>A chain's links: keys "{chain}|000000" … ("}" sorts right after "|").</summary>
+    static string ChainFilter(string campaignId, string chain, AuditEntry? after = null)
     {
-        string start = AuditEntry.CampaignChain + "|", end = AuditEntry.CampaignChain + "}";
+        string start = chain + "|", end = chain + "}";
         return after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {start} and RowKey lt {end}")
             : TableClient.CreateQueryFilter(

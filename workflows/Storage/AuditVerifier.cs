@@ -15,11 +15,13 @@ public sealed record AuditVerification(bool Intact, int Chains, int Links, Audit
 /// one chain per evaluation and as many as the campaign started (an evaluation removed with its chain), each stored
 /// decision (the latest submission and review, every score, the appraisal, the result) against the content digest of
 /// the link that recorded it, the proposed list during the notice against its last list link, the published list
-/// against the published link (required once published), the outbox entries' bindings to their claims, and every
+/// against the published link (required once published), each honour change's chain against its row (one chain per change
+/// past its proposal, opened by the proposal, its decision and application as the row holds them), the outbox entries'
+/// bindings to their claims, and every
 /// verified evidence file's bytes against the SHA-256 recorded (and sealed in the chain by the submission that cites it).
 /// </summary>
 public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations, RatingStore ratings, EvidenceStore evidence,
-    EvidenceBlobs blobs, OutboxBinding? binding = null)
+    EvidenceBlobs blobs, HonourChangeStore changes, OutboxBinding? binding = null)
 {
     /// <summary>Verifies the chains alone, for a campaign in the given state without its record's other facts.</summary>
     public Task<AuditVerification> VerifyAsync(string campaignId, bool published, CancellationToken ct = default) =>
@@ -39,6 +41,8 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
         var records = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
         await foreach (var e in evaluations.Query(campaignId, null, null, pageSize: 1000).WithCancellation(ct))
             records[e.RowKey] = EvaluationStore.FromEntity(e);
+        var changeRows = new Dictionary<string, HonourChange>(StringComparer.Ordinal);
+        await foreach (HonourChange change in changes.ReadCampaignAsync(campaignId, ct)) changeRows[change.Id] = change;
         var rows = await audit.ReadAllAsync(campaignId, ct);
         var chains = rows.GroupBy(r => r.RowKey[..r.RowKey.LastIndexOf('|')], StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
@@ -47,9 +51,15 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
 
         foreach (string branch in records.Keys.Where(b => chains.All(c => c.Key != b)).Order(StringComparer.Ordinal))
             return Broken(branch, 0, "the evaluation has no audit chain");
-        foreach (var chain in chains.Where(c => c.Key != AuditEntry.CampaignChain && !records.ContainsKey(c.Key)))
+        foreach (var chain in chains.Where(c => IsEvaluationChain(c.Key) && !records.ContainsKey(c.Key)))
             return Broken(chain.Key, 0, "the chain's evaluation has no record (removed)");
-        int evaluationChains = chains.Count(c => c.Key != AuditEntry.CampaignChain);
+        foreach (var chain in chains.Where(c => HonourChangeIds.IsValid(c.Key) && !changeRows.ContainsKey(c.Key)))
+            return Broken(chain.Key, 0, "the chain's honour change has no record (removed)");
+        // A change's proposal is stored, then linked: only one its workflow has moved on from may lack its chain.
+        foreach (HonourChange change in changeRows.Values.Where(c => c.Status != HonourChangeStatus.Proposed || c.Decision is not null)
+            .Where(c => chains.All(chain => chain.Key != c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal))
+            return Broken(change.Id, 0, $"the honour change is {change.Status} but has no audit chain (removed)");
+        int evaluationChains = chains.Count(c => IsEvaluationChain(c.Key));
         if (campaign?.BranchCount is { } started && evaluationChains != started)
             return Broken(AuditEntry.CampaignChain, 0,
                 $"the campaign started {started} evaluations, the tables hold {evaluationChains} (an evaluation removed with its chain)");
@@ -61,7 +71,7 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
             string prev = AuditEntry.Genesis;
             var links = new List<AuditEntry>();
             string? headHash = null;
-            EvaluationRecord? record = chain.Key != AuditEntry.CampaignChain ? records[chain.Key] : null;
+            EvaluationRecord? record = IsEvaluationChain(chain.Key) ? records[chain.Key] : null;
             foreach (var (rowKey, text, hash) in chain.OrderBy(r => r.RowKey, StringComparer.Ordinal))
             {
                 int seq = int.Parse(rowKey[(rowKey.LastIndexOf('|') + 1)..]);
@@ -77,6 +87,11 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                 prev = hash!;
                 links.Add(entry);
                 if (seq == record?.Seq) headHash = hash;
+            }
+            if (changeRows.GetValueOrDefault(chain.Key) is { } changed)
+            {
+                if (ChangeBreak(changed, links) is { } broken) return Broken(chain.Key, broken.Seq, broken.Problem);
+                continue;
             }
             if (record is null)
             {
@@ -104,6 +119,23 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
         if (Unbound(records.Values, campaign) is { } unbound) return Broken(unbound.Chain, unbound.Seq, unbound.Problem);
         var (files, altered) = await VerifyEvidenceAsync(campaignId, rows, ct);
         return new AuditVerification(altered is null, chains.Count, rows.Count, altered, files);
+    }
+
+    static bool IsEvaluationChain(string chain) => chain != AuditEntry.CampaignChain && !HonourChangeIds.IsValid(chain);
+
+    /// <summary>
+    /// A change's chain against its row: the proposal first, and its decision and application as the row holds them (an
+    /// edited reason, evidence, decision or level breaks the link that recorded it).
+    /// </summary>
+    static (int Seq, string Problem)? ChangeBreak(HonourChange change, List<AuditEntry> links)
+    {
+        if (links[0].Action != HonourChangeActions.Proposed) return (0, "the honour change's chain does not open with its proposal");
+        foreach (AuditEntry link in links)
+        {
+            if (HonourChangeAudit.ExpectedDetail(change, link.Action) is { } expected && link.Detail != expected)
+                return (link.Seq, $"the stored honour change differs from what this link ({link.Action}) recorded (edited)");
+        }
+        return null;
     }
 
     /// <summary>

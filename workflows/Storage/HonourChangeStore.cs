@@ -78,6 +78,15 @@ public sealed class HonourChangeStore(EvalTables tables)
         return changes;
     }
 
+    /// <summary>Every change of the campaign's honours (for the audit verifier: not a request's path).</summary>
+    public async IAsyncEnumerable<HonourChange> ReadCampaignAsync(string campaignId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and Row eq {ChangeRow}");
+        await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+            if (Json.Read<HonourChange>(e.GetString("Record")) is { } change) yield return change;
+    }
+
     /// <summary>The change a keyed request proposed, if it did.</summary>
     public async Task<HonourChange?> ProposedByAsync(string campaignId, string branchId, string operation,
         CancellationToken ct = default) =>

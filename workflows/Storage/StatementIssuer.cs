@@ -71,10 +71,10 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
     public static int YearOf(CampaignRecord campaign) => campaign.Definition.Year ?? campaign.PublishedAt?.UtcDateTime.Year ?? 0;
 
     /// <summary>
-    /// Every chain's head: each evaluation's as its record points at it, and the campaign chain's last link, or its link
-    /// <paramref name="campaignSeq"/> (as a statement issued then sealed it).
+    /// Every chain's head: each evaluation's as its record points at it; the campaign chain's last link and each honour
+    /// change's, or, for a statement issued earlier, the links it sealed (<paramref name="sealedAt"/>).
     /// </summary>
-    public async Task<StatementAudit> HeadsAsync(string campaignId, int? campaignSeq = null, CancellationToken ct = default)
+    public async Task<StatementAudit> HeadsAsync(string campaignId, StatementAudit? sealedAt = null, CancellationToken ct = default)
     {
         var heads = new List<(string Chain, int Seq, string Hash)>();
         string[] columns = ["RowKey", "Seq", "AuditHead"];
@@ -84,11 +84,31 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
             string? hash = e.GetString("AuditHead") ?? (await audit.GetAsync(campaignId, e.RowKey, seq, ct))?.Hash();
             heads.Add((e.RowKey, seq, hash ?? ""));
         }
-        var (seqAt, hashAt) = campaignSeq is not { } at ? await audit.CampaignChainHeadAsync(campaignId, ct) ?? (-1, AuditEntry.Genesis)
-            : (at, at < 0 ? AuditEntry.Genesis : (await audit.GetAsync(campaignId, AuditEntry.CampaignChain, at, ct))?.Hash() ?? "");
+        var (seqAt, hashAt) = sealedAt is null ? await audit.CampaignChainHeadAsync(campaignId, ct) ?? (-1, AuditEntry.Genesis)
+            : (sealedAt.CampaignSeq, await HashAtAsync(campaignId, AuditEntry.CampaignChain, sealedAt.CampaignSeq, ct));
         heads.Add((AuditEntry.CampaignChain, seqAt, hashAt));
-        return new StatementAudit(heads.Count, seqAt, AuditHeads.Root(heads));
+        List<SealedChain> changes = [];
+        if (sealedAt is null)
+            foreach (var (chain, (seq, hash)) in await audit.ChangeChainHeadsAsync(campaignId, ct))
+            {
+                changes.Add(new(chain, seq));
+                heads.Add((chain, seq, hash));
+            }
+        else
+            foreach (SealedChain change in sealedAt.Changes ?? [])
+            {
+                changes.Add(change);
+                heads.Add((change.Chain, change.Seq, await HashAtAsync(campaignId, change.Chain, change.Seq, ct)));
+            }
+        return new StatementAudit(heads.Count, seqAt, AuditHeads.Root(heads))
+        {
+            Changes = changes.Count == 0 ? null : [.. changes.OrderBy(c => c.Chain, StringComparer.Ordinal)],
+        };
     }
+
+    /// <summary>The hash of a chain's link <paramref name="seq"/> (before the first, the genesis; "" when it is missing).</summary>
+    async Task<string> HashAtAsync(string campaignId, string chain, int seq, CancellationToken ct) =>
+        seq < 0 ? AuditEntry.Genesis : (await audit.GetAsync(campaignId, chain, seq, ct))?.Hash() ?? "";
 
     /// <summary>The campaign record names the newest version, so readers of the list know when to read it again.</summary>
     async Task<StatementRecord> RecordVersionAsync(StatementRecord statement, CancellationToken ct)

@@ -26,7 +26,7 @@ public sealed class StatementVerifier(StatementStore statements, StatementSigner
         if (statement.Version != newest.Version || statement.CampaignId != campaignId || statement.Audit.Root != newest.AuditRoot)
             return Break(newest.Version, "the signed list's row differs from the list it holds");
 
-        StatementAudit heads = await issuer.HeadsAsync(campaignId, statement.Audit.CampaignSeq, ct);
+        StatementAudit heads = await issuer.HeadsAsync(campaignId, statement.Audit, ct);
         if (heads.Chains != statement.Audit.Chains)
             return Break(newest.Version, $"the signed list sealed {statement.Audit.Chains} audit chains, storage holds {heads.Chains}");
         if (heads.Root != statement.Audit.Root)

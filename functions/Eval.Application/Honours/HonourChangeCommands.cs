@@ -25,7 +25,7 @@ public sealed record HonourChangeEvidenceRequest(string Title, string FileName, 
 /// proposes one, citing files uploaded for it; the organization department over the branch's county decides by the
 /// campaign's deadline, after it only the one of the campaign's unit; during an approval's public notice anyone inside the
 /// campaign's unit may object once, and the organization department resolves. Each decision and objection is stored on
-/// the change's row (conditional on its ETag) and linked into the campaign's audit chain before the change's workflow is
+/// the change's row (conditional on its ETag) and linked into the change's audit chain before the change's workflow is
 /// told; the workflow reads the row, so a repeat of any of these requests is harmless.
 /// </summary>
 public sealed class HonourChangeCommands(CampaignAccess access, HonourStore honours, HonourChangeStore changes, EvidenceStore evidence,
@@ -99,7 +99,7 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
             // The open change's workflow may never have been started (its request died after storing it): start it now.
             if (await changes.GetAsync(campaignId, branchId, openId!, ct) is var (open, _)
                 && open.ProposedAt < now - Requests.AbandonedAfter)
-                await relay.BesideRefusalAsync(() => EnsureStartedAsync(client, campaign, open, ct), $"honour change {openId}");
+                await relay.BesideRefusalAsync(() => StartAsync(client, campaign, open, ct), $"honour change {openId}");
             return new Problem(ProblemKind.Conflict, "honour-change-open", "A change of this honour is open.",
                 "It is decided, and applied or withdrawn, before another may be proposed.",
                 new Dictionary<string, object?> { ["changeId"] = openId });
@@ -109,11 +109,10 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
         return await StartAsync(client, campaign, change, ct);
     }
 
-    /// <summary>The proposal's link in the campaign's audit chain, then its workflow: both harmless to repeat.</summary>
+    /// <summary>The proposal's link, the first of the change's audit chain, then its workflow: both harmless to repeat.</summary>
     async Task<HonourChange> StartAsync(DurableTaskClient client, CampaignRecord campaign, HonourChange change, CancellationToken ct)
     {
-        await audit.AppendToCampaignAsync(change.CampaignId, new HistoryEntry(change.ProposedAt, change.ProposedBy.Id,
-            change.ProposedBy.Role, HonourChangeActions.Proposed, HonourChangeAudit.Detail(change, content: true)), ct);
+        await audit.AppendToChangeAsync(change, ct: ct);
         await EnsureStartedAsync(client, campaign, change, ct);
         log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId} proposed by {CallerId}: {Kind} to {Level}",
             change.Id, change.CampaignId, change.BranchId, change.ProposedBy.Id, change.Kind, change.ToLevel);
@@ -177,7 +176,7 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
             };
             if (await changes.TryReplaceAsync(decided, etag, ct))
             {
-                await audit.AppendToCampaignAsync(campaignId, new HistoryEntry(now, caller.Id, Roles.OrgDepartment,
+                await audit.AppendToChangeAsync(decided, new HistoryEntry(now, caller.Id, Roles.OrgDepartment,
                     HonourChangeActions.Decided, HonourChangeAudit.Detail(decided, content: true)), ct);
                 return await TellAsync(client, campaign!, decided, ct);
             }
@@ -279,10 +278,11 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
     async Task<HonourChangeObjection> ObjectionTakenAsync(DurableTaskClient client, CampaignRecord campaign, HonourChangeObjection o,
         string action, Actor by, DateTimeOffset at, string text, CancellationToken ct)
     {
-        await audit.AppendToCampaignAsync(o.CampaignId, new HistoryEntry(at, by.Id, by.Role, action,
-            $"{o.Id} on {o.ChangeId} of {o.BranchId}: {text}"), ct);
-        if (await changes.GetAsync(o.CampaignId, o.BranchId, o.ChangeId, ct) is var (change, _))
-            await TellAsync(client, campaign, change, ct);
+        var (change, _) = await changes.GetAsync(o.CampaignId, o.BranchId, o.ChangeId, ct)
+            ?? throw new InvalidOperationException($"The objection's change {o.ChangeId} is missing.");
+        await audit.AppendToChangeAsync(change,
+            new HistoryEntry(at, by.Id, by.Role, action, $"{o.Id} on {o.ChangeId} of {o.BranchId}: {text}"), ct);
+        await TellAsync(client, campaign, change, ct);
         return o;
     }
 
