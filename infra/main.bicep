@@ -94,6 +94,7 @@ var appTables = [
   'Honours'
   'Statements'
   'HonourChanges'
+  'Notifications'
 ]
 
 var tags = { 'azd-env-name': environmentName }

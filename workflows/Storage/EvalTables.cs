@@ -22,10 +22,11 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string Honours = "Honours";
     public const string Statements = "Statements";
     public const string HonourChanges = "HonourChanges";
+    public const string Notifications = "Notifications";
 
     public static readonly IReadOnlyList<string> All =
         [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals,
-        Honours, Statements, HonourChanges];
+        Honours, Statements, HonourChanges, Notifications];
 
     public TableServiceClient Service { get; } = service;
 
