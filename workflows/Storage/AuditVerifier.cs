@@ -55,10 +55,6 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
             return Broken(chain.Key, 0, "the chain's evaluation has no record (removed)");
         foreach (var chain in chains.Where(c => HonourChangeIds.IsValid(c.Key) && !changeRows.ContainsKey(c.Key)))
             return Broken(chain.Key, 0, "the chain's honour change has no record (removed)");
-        // A change's proposal is stored, then linked: only one its workflow has moved on from may lack its chain.
-        foreach (HonourChange change in changeRows.Values.Where(c => c.Status != HonourChangeStatus.Proposed || c.Decision is not null)
-            .Where(c => chains.All(chain => chain.Key != c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal))
-            return Broken(change.Id, 0, $"the honour change is {change.Status} but has no audit chain (removed)");
         int evaluationChains = chains.Count(c => IsEvaluationChain(c.Key));
         if (campaign?.BranchCount is { } started && evaluationChains != started)
             return Broken(AuditEntry.CampaignChain, 0,
@@ -114,6 +110,8 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                     : $"the stored {content.What} differs from what this link recorded (edited)");
             }
         }
+        if (Unchained(changeRows.Values, chains.Select(c => c.Key), campaignLinks) is { } unchained)
+            return Broken(unchained.Id, 0, $"the honour change is {unchained.Status} but has no audit chain (removed)");
         if (await CampaignListsAsync(campaignId, status, campaignLinks, decisionsHoldContent, ct) is { } list)
             return Broken(AuditEntry.CampaignChain, list.Seq, list.Problem);
         if (Unbound(records.Values, campaign) is { } unbound) return Broken(unbound.Chain, unbound.Seq, unbound.Problem);
@@ -136,6 +134,26 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
                 return (link.Seq, $"the stored honour change differs from what this link ({link.Action}) recorded (edited)");
         }
         return null;
+    }
+
+    /// <summary>
+    /// A change past its proposal without a chain of its own. A proposal is stored, then linked, so one still proposed may
+    /// lack it for a moment; changes made before each had its chain were linked into the campaign's chain instead.
+    /// </summary>
+    static HonourChange? Unchained(IEnumerable<HonourChange> changes, IEnumerable<string> chainNames, List<AuditEntry> campaignLinks)
+    {
+        var chained = new HashSet<string>(chainNames, StringComparer.Ordinal);
+        foreach (AuditEntry link in campaignLinks.Where(l => l.Action == HonourChangeActions.Proposed))
+            if (link.Detail is { } detail && ChangeIdOf(detail) is { } id) chained.Add(id);
+        return changes.Where(c => c.Status != HonourChangeStatus.Proposed || c.Decision is not null)
+            .Where(c => !chained.Contains(c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    /// <summary>The change a link's detail names (<see cref="HonourChangeAudit.Detail"/>), or null.</summary>
+    static string? ChangeIdOf(string detail)
+    {
+        try { return System.Text.Json.Nodes.JsonNode.Parse(detail)?["change"]?.GetValue<string>(); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Keys;
 
@@ -9,14 +10,36 @@ namespace Eval.Workflows.Storage;
 /// chains' heads, serialized canonically, signed (ES256) and kept as the next version. Issuing again for a reason already
 /// issued returns that statement, so a repeated activity signs nothing twice. A change of one branch's honour is signed
 /// by the newest list once it shows the branch as the register does: of many changes applied together, the first signing
-/// covers those applied before it read the register, and the rest find themselves signed (without this, each would build
-/// the whole list again after losing the race for the next version).
+/// covers those applied before it read the register, and the rest, let in one at a time, find themselves signed.
 /// </summary>
 public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings, HonourStore honours, EvaluationStore evaluations,
     AuditStore audit, StatementStore statements, StatementSigner signer, TimeProvider clock)
 {
+    // One signing at a time per campaign in this process. Of many changes applied together, each read the register before
+    // the others' list was stored, so without it each built and signed the whole list, only to lose the race for the
+    // version to the first; let in one after another, the rest find themselves in the list the first stored.
+    readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new(StringComparer.Ordinal);
+    // The newest statement read per campaign (its version and ratings by branch), so that each change's check does not
+    // download and parse the whole signed list again.
+    readonly ConcurrentDictionary<string, (int Version, Dictionary<string, StatementRating> Ratings)> newestRead =
+        new(StringComparer.Ordinal);
+
     public async Task<StatementRecord> IssueAsync(string campaignId, string reason, string? branchId = null,
         CancellationToken ct = default)
+    {
+        SemaphoreSlim gate = gates.GetOrAdd(campaignId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await IssueOnceAsync(campaignId, reason, branchId, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    async Task<StatementRecord> IssueOnceAsync(string campaignId, string reason, string? branchId, CancellationToken ct)
     {
         while (true)
         {
@@ -36,21 +59,31 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
             var record = new StatementRecord(campaignId, version, StatementStore.BlobName(campaignId, version, sha), sha,
                 (await signer.ActiveKeyAsync(ct)).Kid, statement.IssuedAt, reason, statement.Audit.Chains, statement.Audit.CampaignSeq,
                 statement.Audit.Root);
-            if (await statements.TryAddAsync(record, jws, ct)) return await RecordVersionAsync(record, ct);
-            // Another change took this version first: sign again what is stored now.
+            if (await statements.TryAddAsync(record, jws, ct))
+            {
+                newestRead[campaignId] = (version, ByBranch(statement));
+                return await RecordVersionAsync(record, ct);
+            }
+            // Another process took this version first: sign again what is stored now.
         }
     }
 
     /// <summary>Whether <paramref name="signed"/> shows the branch's honour as the register holds it now.</summary>
     async Task<bool> ShowsAsRegisteredAsync(StatementRecord signed, string branchId, CancellationToken ct)
     {
-        if (await statements.ReadJwsAsync(signed, ct) is not { } jws
-            || RatingsStatement.FromJson(Base64Url.DecodeFromChars(jws.Split('.')[1])) is not { } statement
-            || await honours.GetAsync(signed.CampaignId, branchId, ct) is not var (honour, _)) return false;
-        StatementRating? entry = statement.Ratings.FirstOrDefault(r => r.BranchId == branchId);
-        return entry is not null && entry.CurrentLevel == honour.CurrentLevel && entry.Status == honour.Status
-            && entry.Since == honour.Since && entry.ReasonCategory == honour.ReasonCategory;
+        if (!newestRead.TryGetValue(signed.CampaignId, out var read) || read.Version != signed.Version)
+        {
+            if (await statements.ReadJwsAsync(signed, ct) is not { } jws
+                || RatingsStatement.FromJson(Base64Url.DecodeFromChars(jws.Split('.')[1])) is not { } statement) return false;
+            newestRead[signed.CampaignId] = read = (signed.Version, ByBranch(statement));
+        }
+        if (await honours.GetAsync(signed.CampaignId, branchId, ct) is not var (honour, _)) return false;
+        return read.Ratings.GetValueOrDefault(branchId) is { } entry && entry.CurrentLevel == honour.CurrentLevel
+            && entry.Status == honour.Status && entry.Since == honour.Since && entry.ReasonCategory == honour.ReasonCategory;
     }
+
+    static Dictionary<string, StatementRating> ByBranch(RatingsStatement statement) =>
+        statement.Ratings.ToDictionary(r => r.BranchId, StringComparer.Ordinal);
 
     /// <summary>The list as signed for <paramref name="version"/>: what is stored now.</summary>
     async Task<RatingsStatement> BuildAsync(CampaignRecord campaign, DateTimeOffset publishedAt, int version, string reason,
