@@ -119,8 +119,9 @@ public sealed class EvaluationStore(EvalTables tables)
 
     /// <summary>
     /// Keeps an urging or extension the API accepted on the record, with the record's supervision as
-    /// <paramref name="supervise"/> makes it from the latest record (or the refusal it gives instead), conditional on the ETag: of two simultaneous urgings one is accepted. The outbox's sweep raises it again
-    /// until the workflow takes it in (HasOutbox).
+    /// <paramref name="supervise"/> makes it from the latest record (or the refusal it gives instead), conditional on the
+    /// ETag: of two simultaneous urgings one is accepted. The outbox's sweep raises it again until the workflow takes it in
+    /// (HasOutbox).
     /// </summary>
     public async Task<string?> SuperviseAsync((EvaluationRecord Record, ETag ETag) seen,
         Func<EvaluationRecord, (SupervisionState? Next, string? Refusal)> supervise, CancellationToken ct = default)
