@@ -95,6 +95,7 @@ var appTables = [
   'Statements'
   'HonourChanges'
   'Notifications'
+  'Reminders'
 ]
 
 var tags = { 'azd-env-name': environmentName }

@@ -23,6 +23,7 @@ public static class TaskNames
     public const string RevokeUpheldRatings = nameof(Activities.RevokeUpheldRatingsActivity);
     public const string RelayAcceptedActions = nameof(Activities.RelayAcceptedActionsActivity);
     public const string FindAcceptedAction = nameof(Activities.FindAcceptedActionActivity);
+    public const string FindExtension = nameof(Activities.FindExtensionActivity);
     public const string CloseAppraisal = nameof(Activities.CloseAppraisalActivity);
     public const string SupersedeHonours = nameof(Activities.SupersedeHonoursActivity);
     public const string SignStatement = nameof(Activities.SignStatementActivity);

@@ -35,6 +35,7 @@ public static class WorkflowCatalog
         [TaskNames.RevokeUpheldRatings] = typeof(RevokeUpheldRatingsActivity),
         [TaskNames.RelayAcceptedActions] = typeof(RelayAcceptedActionsActivity),
         [TaskNames.FindAcceptedAction] = typeof(FindAcceptedActionActivity),
+        [TaskNames.FindExtension] = typeof(FindExtensionActivity),
         [TaskNames.CloseAppraisal] = typeof(CloseAppraisalActivity),
         [TaskNames.SupersedeHonours] = typeof(SupersedeHonoursActivity),
         [TaskNames.SignStatement] = typeof(SignStatementActivity),

@@ -40,6 +40,8 @@ builder.Services.AddEvalTelemetry(builder.Configuration, "eval-localhost");
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<Outages>(); // 503 with Retry-After when storage or the task hub failed; else the 500 problem
 builder.Services.AddEvalOpenApi();
+// Reminders of deadlines, told when due (the Functions app runs the same sweep on a timer trigger).
+builder.Services.AddHostedService<ReminderSweepService>();
 
 using ILoggerFactory sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging"))
     .AddSimpleConsole(c => c.SingleLine = true));

@@ -43,6 +43,10 @@ namespace Eval.FunctionalTests;
 ///   POST …/evidence/{eid}/complete             branch-secretary covering the branch
 ///   GET  …/evidence/{eid}                      a working role covering the branch (its secretary, reviewers, scorers, org)
 ///   POST …/evaluations/{branch}/vetoes         org-department covering the branch (a joint veto, 联审)
+///   POST …/evaluations/{branch}/urge           a role above the waiting step covering the branch (催办; at a self-assessment:
+///                                              township-reviewer, county-scorer or org-department)
+///   POST …/evaluations/{branch}/deadline       org-department covering the branch; county-scorer covering it for a
+///                                              self-assessment or township review (延期)
 ///   GET  …/evaluations/{branch}/appraisal      a working role covering the branch, or a member of the branch itself
 ///   PUT  …/appraisal/roster                    branch-secretary or township-reviewer covering the branch
 ///   POST …/appraisal/ballots                   a member of the branch itself (role member, unit the branch)
@@ -131,6 +135,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST evidence complete",       "ok  403 403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET evidence",                 "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST joint veto",              "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST urge",                    "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST deadline extension",      "403 403 ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET appraisal",                "ok  ok  ok  ok  ok",      "403 403 403 403 403",      "401", "401", "403"),
         ("PUT appraisal roster",         "ok  ok  403 403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST appraisal ballot",        "403 403 403 403 ok",      "403 403 403 403 403",      "401", "401", "403"),
@@ -203,6 +209,10 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/evidence/ev-{new string('0', 32)}", null, 404),
         // An invalid body: allowed callers get 422 and nothing is vetoed.
         ["POST joint veto"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/vetoes", w => "{}", 422),
+        // Invalid bodies at the self-assessment: allowed callers get 422, and nothing is urged or extended.
+        ["POST urge"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/urge", w => "{}", 422),
+        ["POST deadline extension"] = new(HttpMethod.Post, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/deadline",
+            w => "{}", 422),
         // The campaign holds no members' appraisal: allowed callers get 404 and nothing is written.
         ["GET appraisal"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/appraisal", null, 404),
         ["PUT appraisal roster"] = new(HttpMethod.Put, w => $"api/campaigns/{w.Campaign}/evaluations/{w.Branch}/appraisal/roster",

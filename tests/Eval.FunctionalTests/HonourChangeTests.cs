@@ -9,6 +9,7 @@ using Azure.Data.Tables;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Keys;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Storage;
 
 namespace Eval.FunctionalTests;
@@ -197,6 +198,19 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         JsonElement change = await WaitForStatusAsync(w, branch, changeId, "overdue", seconds: (int)DecisionWithin.TotalSeconds + 60);
         Assert.True(change.GetProperty("escalated").GetBoolean());
         Assert.True(change.GetProperty("overdueAt").GetDateTimeOffset() >= change.GetProperty("decisionDue").GetDateTimeOffset());
+        // The missed decision is told to the county's organization department, and to the city's, which decides now.
+        List<Notification> told = await Poll.UntilAsync(async () =>
+        {
+            var overdue = new List<Notification>();
+            await foreach (TableEntity e in fx.Table(EvalTables.Notifications).QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {w.Campaign} and Type eq {NotificationTypes.Overdue}")))
+                if (Json.Read<Notification>(e.GetString("Record")) is { } n && n.Subject.EndsWith(changeId, StringComparison.Ordinal))
+                    overdue.Add(n);
+            return overdue.Count == 2 ? overdue : null;
+        }, TimeSpan.FromSeconds(20), "the missed decision to be told", () => fx.Host.Output);
+        Assert.Equal([("chifeng", Roles.OrgDepartment), (w.County.Id, Roles.OrgDepartment)],
+            told.Select(n => (n.Unit, n.Role)).OrderBy(r => r.Unit, StringComparer.Ordinal));
+        Assert.All(told, n => Assert.StartsWith("【逾期】", n.Text));
         await ExpectProblemAsync(await w.CountyOrg.PostAsJsonAsync($"{Changes(w, branch)}/{changeId}/decision",
             new { approve = true, comment = "同意" }), 403);
         await CampaignDriver.Expect(await w.CityOrg.PostAsJsonAsync($"{Changes(w, branch)}/{changeId}/decision",

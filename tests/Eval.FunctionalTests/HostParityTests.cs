@@ -5,6 +5,7 @@ using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost;
 using Eval.LocalHost.ApiDescription;
 using Eval.Workflows;
+using Eval.Workflows.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask.Client;
@@ -84,11 +85,13 @@ public sealed class HostParityTests
     }
 
     [Fact]
-    public void Every_function_the_app_declares_is_an_http_trigger_or_a_workflow_task()
+    public void Every_function_the_app_declares_is_an_http_trigger_a_workflow_task_or_the_reminder_sweep()
     {
         var kinds = Functions.Select(f => f.GetProperty("bindings").EnumerateArray()
             .Select(b => b.GetProperty("type").GetString()).First(t => t!.EndsWith("Trigger", StringComparison.Ordinal)));
-        Assert.All(kinds, k => Assert.Contains(k, new[] { "httpTrigger", "orchestrationTrigger", "activityTrigger" }));
+        Assert.All(kinds, k => Assert.Contains(k, new[] { "httpTrigger", "orchestrationTrigger", "activityTrigger", "timerTrigger" }));
+        // The one timer runs the reminder sweep, as the local host's ReminderSweepService does (SupervisionTests runs it there).
+        Assert.Equal([ReminderSweep.FunctionName], FunctionNamesWith("timerTrigger"));
     }
 
     [Fact]

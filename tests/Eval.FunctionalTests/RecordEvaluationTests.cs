@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,7 +28,9 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
     {
         evaluations = new EvaluationStore(tables);
         audit = new AuditStore(tables);
-        activity = new RecordEvaluationActivity(evaluations, audit, NullLogger<RecordEvaluationActivity>.Instance);
+        var notifier = new StepNotifier(new ReminderScheduler(new ReminderStore(tables), new CampaignStore(tables), TimeProvider.System),
+            new NotificationOutbox(tables), NullLogger<StepNotifier>.Instance);
+        activity = new RecordEvaluationActivity(evaluations, audit, notifier, NullLogger<RecordEvaluationActivity>.Instance);
     }
 
     public Task InitializeAsync() => tables.EnsureCreatedAsync();

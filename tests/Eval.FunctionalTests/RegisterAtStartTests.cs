@@ -4,6 +4,7 @@ using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.Cli;
 using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -70,6 +71,7 @@ public sealed class RegisterAtStartTests(ITestOutputHelper output) : IAsyncLifet
             Status = CampaignStatus.Running, CreatedAt = Start, CreatedBy = "org", StartedAt = Start,
         });
         var prepare = new PrepareEvaluationsActivity(campaigns, units, new EvaluationStore(tables), new AuditStore(tables), honours,
+            new ReminderScheduler(new ReminderStore(tables), campaigns, TimeProvider.System),
             NullLogger<PrepareEvaluationsActivity>.Instance);
         var watch = Stopwatch.StartNew();
         await prepare.RunAsync("hongshan-2026");

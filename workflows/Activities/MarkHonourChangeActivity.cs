@@ -1,4 +1,5 @@
 using Eval.Workflows.Domain;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,10 +10,11 @@ namespace Eval.Workflows.Activities;
 /// A step of a change's workflow on its row: overdue (unless a decision is stored already), approved, the notice opened or
 /// closed, refused or withdrawn (which frees the branch for the next proposal). Each is written at the row's ETag, so
 /// a decision or objection stored meanwhile is never overwritten, and a step written already is not written again.
-/// Returns the row as it then stands.
+/// Returns the row as it then stands. An overdue mark tells the organization department that missed the decision and the
+/// one it is escalated to (unless the campaign says not to tell missed deadlines).
 /// </summary>
 public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, OutboxBinding binding,
-    ILogger<MarkHonourChangeActivity> log)
+    ReminderScheduler reminders, NotificationOutbox outbox, ILogger<MarkHonourChangeActivity> log)
     : EvalActivity<HonourChangeMark, HonourChangeState>
 {
     public override async Task<HonourChangeState> RunAsync(HonourChangeMark input)
@@ -23,7 +25,13 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
                 ?? throw new InvalidOperationException($"No honour change '{input.ChangeId}' of {input.CampaignId}/{input.BranchId}.");
             // A decision the API did not write (its binding does not hold) counts as none, here as in ReadHonourChange.
             bool decided = binding.HoldsDecision(change);
-            if (Marked(change, decided, input) is not { } marked) return change.State(decided);
+            if (Marked(change, decided, input) is not { } marked)
+            {
+                // Marked by an attempt that may have died before it told anyone (each notice is kept once).
+                if (input.Status == HonourChangeStatus.Overdue && change.Status == HonourChangeStatus.Overdue)
+                    await TellOverdueAsync(change);
+                return change.State(decided);
+            }
             // The link before the row: a repeat after a crash finds the row unmarked and links the same entry, linked once.
             if (AuditAction(input.Status) is { } action)
                 await audit.AppendToChangeAsync(change, new HistoryEntry(input.At, SystemActor.Instance.Id,
@@ -33,7 +41,29 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
             if (!written) continue; // a decision or an objection was stored meanwhile: mark what is there now
             log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId}: {Mark}", input.ChangeId, input.CampaignId,
                 input.BranchId, input.Status);
+            if (marked.Status == HonourChangeStatus.Overdue) await TellOverdueAsync(marked);
             return marked.State(decided);
+        }
+    }
+
+    /// <summary>The missed decision, told to the county's organization department and to the campaign's, who decides now.</summary>
+    async Task TellOverdueAsync(HonourChange change)
+    {
+        if (await reminders.DefinitionAsync(change.CampaignId) is not { } campaign || !campaign.ReminderRules().TellsMiss) return;
+        string county = UnitPath.AncestorAt(change.BranchId, 2);
+        foreach (string unit in new[] { county, campaign.Unit }.Distinct(StringComparer.Ordinal))
+        {
+            string missed = $"【逾期】{change.BranchId}荣誉变更的审批已于{StepNotices.When(change.DecisionDue)}逾期，";
+            string text = missed + (unit == county && unit != campaign.Unit ? "转由上级组织部审批。" : "请尽快审批。");
+            await outbox.EnqueueAsync(new Notification(
+                NotificationOutbox.IdOf(NotificationTypes.Overdue, change.CampaignId, change.Id, unit, Roles.OrgDepartment),
+                NotificationTypes.Overdue, change.OverdueAt ?? change.DecisionDue, unit, Roles.OrgDepartment, change.CampaignId,
+                $"campaigns/{change.CampaignId}/honours/{change.BranchId}/changes/{change.Id}", text,
+                new System.Text.Json.Nodes.JsonObject
+                {
+                    ["campaignId"] = change.CampaignId, ["branchId"] = change.BranchId, ["changeId"] = change.Id,
+                    ["decisionDue"] = StepNotices.Iso(change.DecisionDue),
+                }));
         }
     }
 

@@ -1,4 +1,5 @@
 using Eval.Workflows.Domain;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -8,10 +9,11 @@ namespace Eval.Workflows.Activities;
 /// The first step of a campaign's start: writes the first record of every branch's evaluation, with what the honours
 /// register holds of the branch, and the first link of its audit chain (batched, 100 rows to a transaction), and returns
 /// the units whose branches are started together (the branches' parents, i.e. townships), so the start fans out in small
-/// activities. Safe to run again.
+/// activities. The self-assessment's reminders are scheduled once for the campaign: every branch shares its first deadline.
+/// Safe to run again.
 /// </summary>
 public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit,
-    HonourStore honours, ILogger<PrepareEvaluationsActivity> log)
+    HonourStore honours, ReminderScheduler reminders, ILogger<PrepareEvaluationsActivity> log)
     : EvalActivity<string, string[]>
 {
     public override async Task<string[]> RunAsync(string campaignId)
@@ -43,7 +45,10 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             StageDeadline = startedAt + rules.SelfAssessment,
             History = [started],
             AuditHead = AuditStore.FirstLinkHash(campaignId, b.Id, started),
+            // The start schedules the workflows of this version just after (StartEvaluationGroupActivity).
+            WorkflowVersion = EvaluationInput.CurrentVersion,
         }));
+        await reminders.ScheduleStageAsync(campaign.Definition, Stages.AwaitingSelfAssessment, 0, startedAt + rules.SelfAssessment);
         string[] groups = branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).ToArray();
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) runs {Count} evaluations in {Groups} townships, " +

@@ -1,4 +1,5 @@
 using Eval.Workflows.Domain;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -8,9 +9,12 @@ namespace Eval.Workflows.Activities;
 /// Applies one decision of an evaluation's orchestration to its stored record and links it into the evaluation's
 /// audit chain (once each, whatever the redeliveries). The link is written first and the record then carries its hash,
 /// so the next decision chains to it without reading the Audit table; a record at this Seq means its link exists. The link
-/// holds the digest of what the change decides (<see cref="AuditContent.OfChange"/>), which the verifier recomputes.
+/// holds the digest of what the change decides (<see cref="AuditContent.OfChange"/>), which the verifier recomputes. Then
+/// what the change tells people (<see cref="StepNotifier"/>: the reminders of a new deadline, a missed deadline, an urging
+/// or extension taken in), on a repeat too: those writes are idempotent.
 /// </summary>
-public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, ILogger<RecordEvaluationActivity> log)
+public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, StepNotifier notifier,
+    ILogger<RecordEvaluationActivity> log)
     : EvalActivity<EvaluationChange, bool>
 {
     public override async Task<bool> RunAsync(EvaluationChange change)
@@ -24,12 +28,18 @@ public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditS
             string? content = AuditContent.OfChange(change, change.ApplyTo(current.Record));
             string head = await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry, prev, content);
             applied = await evaluations.ApplyAsync(change, head, current);
+            await notifier.AfterChangeAsync(change, current.Record, change.ApplyTo(current.Record));
         }
         else if (current.Record.AuditHead is null)
         {
             // Applied before the head was kept, when the record was written before its link: write the link again, as it was
             // then (without content, which a link of that time never held).
             await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry);
+        }
+        else if (current.Record.Seq == change.Seq)
+        {
+            // Applied by an attempt that may have died before it told anyone: told again (each notice is kept once).
+            await notifier.AfterChangeAsync(change, current.Record, current.Record);
         }
         log.LogDebug("Recorded {Action} (seq {Seq}) for {CampaignId}/{BranchId} of instance {InstanceId}{Repeat}",
             change.Entry.Action, change.Seq, change.CampaignId, change.BranchId,

@@ -146,6 +146,33 @@ public sealed record QuotaAllocation(string By, IReadOnlyDictionary<string, int>
     public bool MoveUnusedUp { get; init; }
 }
 
+/// <summary>
+/// When the people a step waits on are reminded of its deadline (each of <see cref="Before"/>, ISO-8601 durations before it:
+/// by default three days and one day) and whether they, and whoever may act in their place, are told when it is missed
+/// (<see cref="OnMiss"/>, by default yes). For the steps of evaluations and the decisions on changes of honours.
+/// </summary>
+public sealed record ReminderRules
+{
+    public static readonly IReadOnlyList<string> DefaultBefore = ["P3D", "P1D"];
+
+    public static readonly ReminderRules Default = new();
+
+    /// <summary>How long before a deadline each reminder is sent (none: <see cref="DefaultBefore"/>; empty: no reminders).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Before { get; init; }
+
+    /// <summary>Whether a missed deadline is told (none: yes).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? OnMiss { get; init; }
+
+    /// <summary>The reminders' offsets before a deadline, each once, as configured.</summary>
+    public IReadOnlyList<(string Text, TimeSpan Offset)> Offsets() =>
+        [.. (Before ?? DefaultBefore).Distinct(StringComparer.Ordinal).Select(b => (b, IsoDuration.Parse(b)))];
+
+    [JsonIgnore]
+    public bool TellsMiss => OnMiss ?? true;
+}
+
 /// <summary>Stage durations as ISO-8601 strings (P14D, PT3S), kept as given and parsed with <see cref="IsoDuration"/>.</summary>
 public sealed record Schedule(string SelfAssessment, string TownshipReview, string CountyScoring, string Publicity);
 
@@ -179,6 +206,13 @@ public sealed record CampaignDefinition(
     /// <summary>How its honours are demoted or revoked through the year (动态管理); absent, the defaults.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public HonourChangeRules? HonourChanges { get; init; }
+
+    /// <summary>When people are reminded of a step's deadline, and told of a missed one; absent, the defaults.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReminderRules? Reminders { get; init; }
+
+    /// <summary>The reminder rules as applied: the campaign's, or the defaults.</summary>
+    public ReminderRules ReminderRules() => Reminders ?? Domain.ReminderRules.Default;
 
     /// <summary>The rules of honour changes as applied: the campaign's, or the defaults.</summary>
     public HonourChangeRules ChangeRules() => HonourChanges ?? HonourChangeRules.Default;

@@ -10,6 +10,8 @@ public static class EvaluationEvents
     public const string TownshipReviewed = nameof(Domain.TownshipReviewed);
     public const string CountyScored = nameof(Domain.CountyScored);
     public const string Closed = nameof(EvaluationClosed);
+    /// <summary>An urging or a deadline extension (<see cref="Domain.Supervision"/>), taken in from version 3.</summary>
+    public const string Supervised = "EvaluationSupervised";
 }
 
 /// <summary>
@@ -36,13 +38,15 @@ public sealed record JointVeto(string Department, string DocumentRef, string Rea
 public sealed record EvaluationInput(string CampaignId, string BranchId, DateTimeOffset StartedAt, EvaluationRules Rules)
 {
     /// <summary>The version new evaluations start with (see docs/workflows.md, "Versioning").</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>
     /// Which calls the orchestration makes, fixed at its start, so a running one replays the calls it made before:
     /// 0 (absent in inputs written before versions) is the first; from 1, at a missed self-assessment deadline the
     /// orchestration asks the record's outbox for a self-assessment accepted in time (FindAcceptedAction); from 2, a
-    /// campaign's members' appraisal runs beside the stages (its timer, CloseAppraisal, and the wait for it before the score).
+    /// campaign's members' appraisal runs beside the stages (its timer, CloseAppraisal, and the wait for it before the score);
+    /// from 3, each wait for a step also takes supervision (EvaluationSupervised: an urging is recorded, an extension re-arms
+    /// the step's timer) and a missed deadline first asks the record for an extension accepted in time (FindExtension).
     /// </summary>
     public int Version { get; init; }
 }

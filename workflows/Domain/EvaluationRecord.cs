@@ -53,6 +53,16 @@ public sealed record EvaluationRecord
     public IReadOnlyList<string> Claims { get; init; } = [];
     /// <summary>The accepted actions whose events the workflow may not have taken in yet (see <see cref="AcceptedAction"/>).</summary>
     public IReadOnlyList<AcceptedAction> Outbox { get; init; } = [];
+    /// <summary>
+    /// The version of the workflow the evaluation was started with (<see cref="EvaluationInput.Version"/>), written with the
+    /// first record; null on records written before it was kept (version 2 or older).
+    /// </summary>
+    public int? WorkflowVersion { get; init; }
+    /// <summary>Its urgings and deadline extensions (督办): the last urging, and those not taken in yet.</summary>
+    public SupervisionState Supervision { get; init; } = new();
+
+    /// <summary>The supervisions still to be taken in: none once the evaluation is done.</summary>
+    public IEnumerable<PendingSupervision> UnsettledSupervision() => Stage == Stages.Done ? [] : Supervision.Pending;
 
     /// <summary>The outbox entries still waiting to be taken in.</summary>
     public IEnumerable<AcceptedAction> UnsettledActions() => Outbox.Where(a => !a.IsSettledIn(this));
@@ -89,6 +99,10 @@ public sealed record EvaluationChange(string CampaignId, string BranchId, int Se
     public ScoreBreakdown? Breakdown { get; init; }
     public DateTimeOffset? AppraisalOpensAt { get; init; }
     public AppraisalResult? Appraisal { get; init; }
+    /// <summary>The urging or extension the workflow took in with this change (it leaves the record's pending list).</summary>
+    public Supervision? Supervised { get; init; }
+    /// <summary>Whether <see cref="Supervised"/> acted on the step waiting then (else it came after the step moved on).</summary>
+    public bool SupervisedInEffect { get; init; }
 
     public EvaluationRecord ApplyTo(EvaluationRecord r) => r with
     {
@@ -108,5 +122,8 @@ public sealed record EvaluationChange(string CampaignId, string BranchId, int Se
         Appraisal = Appraisal ?? r.Appraisal,
         History = [.. r.History, Entry],
         Seq = Seq,
+        Supervision = Supervised is { } taken
+            ? r.Supervision with { Pending = [.. r.Supervision.Pending.Where(p => p.Action.Id != taken.Id)] }
+            : r.Supervision,
     };
 }

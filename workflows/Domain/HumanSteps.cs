@@ -347,6 +347,10 @@ public static class HistoryActions
     public const string ClosedDetail = "publication was forced before this evaluation finished";
     public const string JointVetoed = "joint-vetoed";
     public const string AppraisalClosed = "appraisal-closed";
+    /// <summary>A superior urged (催办) the waiting step; detail: the stage, round and message.</summary>
+    public const string Urged = "urged";
+    /// <summary>The waiting step's deadline was extended; detail: the stage, round, new deadline and reason.</summary>
+    public const string DeadlineExtended = "deadline-extended";
 
     // The campaign's own chain.
     public const string ObjectionFiled = "objection-filed";

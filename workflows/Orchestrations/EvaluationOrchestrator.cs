@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,9 @@ namespace Eval.Workflows.Orchestrations;
 /// times) → county scoring by k scorers → an outcome. Each human step (<see cref="HumanSteps"/>) is awaited by its
 /// type, raced against a durable timer; a forced publication closes it at any wait. A campaign's members' appraisal
 /// (民主测评) runs beside the stages on a timer of its own: counted when its window closes, whatever stage that finds,
-/// and waited for before the score. Every decision is written by RecordEvaluationActivity.
+/// and waited for before the score. From version 3 each wait for a step also takes its supervision (督办): an urging is
+/// recorded, an extension moves the step's deadline and re-arms its timer (an overdue step is no longer overdue). Every
+/// decision is written by RecordEvaluationActivity.
 /// </summary>
 public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, EvaluationResult>
 {
@@ -45,6 +48,11 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         // The start wrote Seq 0 (stage awaiting-self-assessment); each decision here is the next Seq.
         int seq;
         int round;
+        // The waiting step's deadline, which the timer races: an extension moves it; null once the step is escalated.
+        DateTimeOffset? stepDeadline;
+        // Urgings and extensions, from version 3; each is raised again until the record shows it taken in, so kept by id.
+        readonly bool supervised = input.Version >= SupervisionRules.FromVersion;
+        readonly HashSet<string> supervisionTaken = new(StringComparer.Ordinal);
 
         DateTimeOffset Now => new(context.CurrentUtcDateTime, TimeSpan.Zero);
 
@@ -56,11 +64,11 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
 
             while (true)
             {
-                // 1. The branch's self-assessment, accepted by the deadline.
-                DateTimeOffset deadline = selfAssessmentDeadline;
-                var (submitted, end) = await WaitForAsync(HumanSteps.SelfAssessment, e => e.At <= deadline, deadline + InFlightGrace);
+                // 1. The branch's self-assessment, accepted by the deadline (which an extension may move).
+                stepDeadline = selfAssessmentDeadline;
+                var (submitted, end) = await WaitForAsync(HumanSteps.SelfAssessment, e => e.At <= stepDeadline!.Value, InFlightGrace);
                 if (end == WaitEnd.Closed) return await CloseAsync();
-                if (end == WaitEnd.Deadline && (input.Version < 1 || (submitted = await AcceptedInTimeAsync(deadline)) is null))
+                if (end == WaitEnd.Deadline && (input.Version < 1 || (submitted = await AcceptedInTimeAsync(stepDeadline!.Value)) is null))
                     return await FinishAsync(Outcomes.NotSubmitted, null, Entry(SystemActor.Instance, HistoryActions.SelfAssessmentMissed,
                         round == 0 ? "no self-assessment by the deadline" : "not resubmitted by the deadline"));
 
@@ -128,14 +136,15 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
 
         async Task<EvaluationResult> ScoreAsync(DateTimeOffset scoringDeadline, TownshipReview approval)
         {
-            // Flagged overdue once: after that the remaining scorers are awaited without a deadline.
+            // Flagged overdue once: after that the remaining scorers are awaited without a deadline (or by an extension's).
             DateTimeOffset? deadline = scoringDeadline;
             var scores = new List<ScoreEntry>();
             while (scores.Count < rules.ScorersPerBranch)
             {
-                var (scored, escalated) = await WaitWithEscalationAsync(HumanSteps.CountyScore,
+                var (scored, _) = await WaitWithEscalationAsync(HumanSteps.CountyScore,
                     e => scores.All(s => s.By.Id != e.By.Id), deadline);
-                if (escalated) deadline = null;
+                // None once escalated (unless extended since): the remaining scorers wait as the step does now.
+                deadline = stepDeadline;
                 if (scored is null) return await CloseAsync();
                 var entry = new ScoreEntry(scored.Score, scored.By, scored.At);
                 scores.Add(entry);
@@ -192,43 +201,65 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
         }
 
         /// <summary>
-        /// Waits for the step; past the deadline, flags the evaluation overdue once (its <see cref="HumanStep.OverdueRole"/>
-        /// may act from then on) and keeps waiting.
+        /// Waits for the step; past the deadline, flags the evaluation overdue (its <see cref="HumanStep.OverdueRole"/> may act
+        /// from then on) and keeps waiting: without a deadline, unless an extension (version 3) gives it one again, when it is
+        /// flagged again if that one passes too.
         /// </summary>
         async Task<(TEvent? Event, bool Escalated)> WaitWithEscalationAsync<TBody, TEvent>(HumanStep<TBody, TEvent> step,
             Func<TEvent, bool> accept, DateTimeOffset? deadline) where TBody : class where TEvent : StepEvent
         {
-            var (e, end) = await WaitForAsync(step, accept, deadline);
-            bool escalated = end == WaitEnd.Deadline;
-            if (escalated)
+            stepDeadline = deadline;
+            var (e, end) = await WaitForAsync(step, accept);
+            bool escalated = false;
+            while (end == WaitEnd.Deadline)
             {
+                escalated = true;
                 string overdue = step.OverdueAction!;
                 log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}) overdue: {Action}",
                     input.CampaignId, input.BranchId, context.InstanceId, overdue);
                 await RecordAsync(Change(Entry(SystemActor.Instance, overdue)) with { Overdue = true });
-                (e, end) = await WaitForAsync(step, accept, null);
+                stepDeadline = null;
+                (e, end) = await WaitForAsync(step, accept);
             }
             return (end == WaitEnd.Event ? e : null, escalated);
         }
 
         /// <summary>
-        /// The step's next event of this round that <paramref name="accept"/> takes, unless the deadline or a close comes first.
+        /// The step's next event of this round that <paramref name="accept"/> takes, unless the deadline (<see cref="stepDeadline"/>,
+        /// waited past by <paramref name="grace"/>) or a close comes first. From version 3 an urging or extension that comes
+        /// meanwhile is taken in, and at the deadline an extension accepted in time whose event is missing is looked for.
         /// </summary>
         async Task<(TEvent? Event, WaitEnd End)> WaitForAsync<TBody, TEvent>(HumanStep<TBody, TEvent> step, Func<TEvent, bool> accept,
-            DateTimeOffset? deadline) where TBody : class where TEvent : StepEvent
+            TimeSpan grace = default) where TBody : class where TEvent : StepEvent
         {
             Status(step.Stage);
             string name = step.Event;
             while (true)
             {
                 Task<TEvent> next = inbox.Next<TEvent>(name);
+                Task<Supervision>? supervision = supervised ? inbox.Next<Supervision>(EvaluationEvents.Supervised) : null;
                 bool appraisalOpen = appraisalCloses is not null && appraisal is null;
-                Task any = appraisalOpen ? Task.WhenAny(next, closed!, appraisalCloses!) : Task.WhenAny(next, closed!);
-                if (!await Deadline.WinsAsync(context, any, deadline)) return (null, WaitEnd.Deadline);
+                List<Task> waits = [next, closed!];
+                if (appraisalOpen) waits.Add(appraisalCloses!);
+                if (supervision is not null) waits.Add(supervision);
+                if (!await Deadline.WinsAsync(context, Task.WhenAny(waits), stepDeadline + grace))
+                {
+                    if (supervised && await ExtensionInTimeAsync(step.Stage) is { } extension)
+                    {
+                        await TakeSupervisionAsync(extension, step.Stage);
+                        continue;
+                    }
+                    return (null, WaitEnd.Deadline);
+                }
                 if (closed!.IsCompleted) return (null, WaitEnd.Closed);
                 if (appraisalOpen && appraisalCloses!.IsCompleted)
                 {
                     await RecordAppraisalAsync();
+                    if (!next.IsCompleted) continue;
+                }
+                if (supervision is { IsCompleted: true })
+                {
+                    await TakeSupervisionAsync(inbox.Take<Supervision>(EvaluationEvents.Supervised), step.Stage);
                     if (!next.IsCompleted) continue;
                 }
                 TEvent e = inbox.Take<TEvent>(name);
@@ -238,6 +269,36 @@ public sealed class EvaluationOrchestrator : TaskOrchestrator<EvaluationInput, E
                     "that does not fit round {Round}",
                     input.CampaignId, input.BranchId, context.InstanceId, name, round);
             }
+        }
+
+        /// <summary>
+        /// An urging or extension, recorded once: an extension of the waiting step moves its deadline (the next turn of the wait
+        /// arms the timer for it) and clears the overdue flag; one that came after its step moved on is only recorded.
+        /// </summary>
+        async Task TakeSupervisionAsync(Supervision s, string waitingStage)
+        {
+            if (!supervisionTaken.Add(s.Id)) return;
+            bool fits = s.Stage == waitingStage && s.Round == round;
+            string action = s.Kind == SupervisionKinds.Extension ? HistoryActions.DeadlineExtended : HistoryActions.Urged;
+            EvaluationChange change = Change(Entry(s.By, action, fits ? s.Detail : s.Detail + "; the step had moved on", s.At))
+                with { Supervised = s, SupervisedInEffect = fits };
+            if (fits && s.Kind == SupervisionKinds.Extension && s.Deadline is { } extended)
+            {
+                stepDeadline = extended;
+                change = change with { StageDeadline = extended, Overdue = false };
+            }
+            log.LogInformation("Evaluation {CampaignId}/{BranchId} (instance {InstanceId}): {Action} {Id}{Moot}",
+                input.CampaignId, input.BranchId, context.InstanceId, action, s.Id, fits ? "" : " (the step had moved on)");
+            await RecordAsync(change);
+        }
+
+        /// <summary>At a missed deadline, an extension of the step the API accepted by then whose event has not come.</summary>
+        async Task<Supervision?> ExtensionInTimeAsync(string stage)
+        {
+            if (stepDeadline is not { } missed) return null;
+            Supervision? kept = await context.CallActivityAsync<Supervision?>(TaskNames.FindExtension,
+                new FindExtensionInput(input.CampaignId, input.BranchId, stage, round, missed), ActivityRetry.Options);
+            return kept is { Deadline: { } d } && d > missed && !supervisionTaken.Contains(kept.Id) ? kept : null;
         }
 
         Task<EvaluationResult> CloseAsync()

@@ -52,6 +52,41 @@ public sealed class AcceptedActionRelay(OutboxOptions options, OutboxBinding bin
     }
 
     /// <summary>
+    /// Raises again every urging or extension of <paramref name="evaluation"/> whose binding holds, not taken in, and
+    /// accepted at least <see cref="OutboxOptions.RelayAfter"/> ago. Returns how many it raised.
+    /// </summary>
+    public async Task<int> RelaySupervisionAsync(DurableTaskClient client, EvaluationRecord evaluation, CancellationToken ct = default)
+    {
+        DateTimeOffset due = clock.GetUtcNow() - options.RelayAfter;
+        int raised = 0;
+        foreach (PendingSupervision pending in BoundSupervision(evaluation).Where(p => p.Action.At <= due))
+        {
+            await RaiseAsync(client, evaluation, pending.Action, ct);
+            raised++;
+            log.LogWarning("Raised again the {Kind} {Id} of {CampaignId}/{BranchId}, accepted at {At:O} and not taken in yet",
+                pending.Action.Kind, pending.Action.Id, evaluation.CampaignId, evaluation.BranchId, pending.Action.At);
+        }
+        return raised;
+    }
+
+    /// <summary>The record's urgings and extensions not taken in yet whose binding holds (the others are logged and left).</summary>
+    public IEnumerable<PendingSupervision> BoundSupervision(EvaluationRecord evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        foreach (PendingSupervision pending in evaluation.UnsettledSupervision())
+        {
+            if (binding.Holds(evaluation.CampaignId, evaluation.BranchId, pending)) yield return pending;
+            else
+                log.LogWarning("The record of {CampaignId}/{BranchId} holds the {Kind} {Id} whose binding does not hold: not raised",
+                    evaluation.CampaignId, evaluation.BranchId, pending.Action.Kind, pending.Action.Id);
+        }
+    }
+
+    public static Task RaiseAsync(DurableTaskClient client, EvaluationRecord evaluation, Supervision action,
+        CancellationToken ct = default) =>
+        client.RaiseEventAsync(InstanceIds.Evaluation(evaluation.CampaignId, evaluation.BranchId), EvaluationEvents.Supervised, action, ct);
+
+    /// <summary>
     /// Raises again the campaign's accepted publication request if it was accepted at least
     /// <see cref="OutboxOptions.RelayAfter"/> ago and the campaign's workflow is still waiting for it (its custom
     /// status says "running"; past that it has taken the request in). True when it raised.

@@ -68,6 +68,17 @@ public sealed class OutboxBinding
         return Matches(action.Mac, MacOf(campaignId, branchId, action.Claim, action.HumanStep.OutboxName, action.Step));
     }
 
+    /// <summary>An urging or extension kept on an evaluation's record, with its MAC.</summary>
+    public PendingSupervision Bind(string campaignId, string branchId, Supervision action) =>
+        new(action, MacOf(campaignId, branchId, "supervision:" + action.Id, action.Kind, action));
+
+    /// <summary>Whether a kept urging or extension was written by the API (its MAC holds).</summary>
+    public bool Holds(string campaignId, string branchId, PendingSupervision pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        return Matches(pending.Mac, Bind(campaignId, branchId, pending.Action).Mac!);
+    }
+
     /// <summary>The MAC of a campaign's publication request, claimed by <paramref name="operation"/> (null without a key).</summary>
     public string Bind(string campaignId, string? operation, PublicationRequested request) =>
         MacOf(campaignId, CampaignScope, "publication#op=" + operation, "publication", request);

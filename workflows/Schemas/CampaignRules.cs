@@ -34,6 +34,8 @@ public static class CampaignRules
             CheckSchedule(schedule, errors);
         if (campaign.Appraisal is { } appraisal)
             CheckAppraisal(appraisal, campaign.Levels ?? [], errors);
+        foreach (var (before, i) in (campaign.Reminders?.Before ?? []).Select((b, i) => (b, i)))
+            CheckDuration(JsonPointer.Append("/reminders/before", i), before, errors);
         if (campaign.HonourChanges is { } changes)
         {
             if (changes.DecisionWithin is not null) CheckDuration("/honourChanges/decisionWithin", changes.DecisionWithin, errors);

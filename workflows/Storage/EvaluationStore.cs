@@ -117,6 +117,33 @@ public sealed class EvaluationStore(EvalTables tables)
         }
     }
 
+    /// <summary>
+    /// Keeps an urging or extension the API accepted on the record, with the record's supervision as
+    /// <paramref name="supervise"/> makes it from the latest record (or the refusal it gives instead), conditional on the
+    /// ETag: of two simultaneous urgings one is accepted. The outbox's sweep raises it again until the workflow takes it in
+    /// (HasOutbox).
+    /// </summary>
+    public async Task<string?> SuperviseAsync((EvaluationRecord Record, ETag ETag) seen,
+        Func<EvaluationRecord, (SupervisionState? Next, string? Refusal)> supervise, CancellationToken ct = default)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var (record, etag) = attempt == 0 ? seen : await GetExistingAsync(seen.Record.CampaignId, seen.Record.BranchId, ct);
+            var (next, refusal) = supervise(record);
+            if (next is null) return refusal ?? "The evaluation cannot be supervised now.";
+            TableEntity entity = ToEntity(record with { Supervision = next });
+            if (EntitySize.Of(entity) > EntitySize.Max) throw new RecordTooLargeException(record.CampaignId, record.BranchId);
+            try
+            {
+                await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct);
+                return null;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+            }
+        }
+    }
+
     const string OperationMark = "#op=";
 
     public static string ClaimEntry(string claim, string? operation) => operation is null ? claim : claim + OperationMark + operation;
@@ -219,7 +246,11 @@ public sealed class EvaluationStore(EvalTables tables)
         };
         // Settled actions are dropped here, at the record's next write, whoever writes it.
         List<AcceptedAction> outbox = [.. r.UnsettledActions()];
-        e["HasOutbox"] = outbox.Count > 0;
+        SupervisionState supervision = r.Supervision with { Pending = [.. r.UnsettledSupervision()] };
+        e["HasOutbox"] = outbox.Count > 0 || supervision.Pending.Count > 0;
+        e["WorkflowVersion"] = r.WorkflowVersion;
+        bool supervised = supervision.Pending.Count > 0 || supervision.Accepted.Count > 0 || supervision.LastUrgedAt is not null;
+        TableText.Write(e, "Supervision", supervised ? Json.Write(supervision) : null);
         TableText.Write(e, "Submission", r.Submission is null ? null : Json.Write(r.Submission));
         TableText.Write(e, "Review", r.Review is null ? null : Json.Write(r.Review));
         TableText.Write(e, "Breakdown", r.Breakdown is null ? null : Json.Write(r.Breakdown));
@@ -256,5 +287,7 @@ public sealed class EvaluationStore(EvalTables tables)
         AuditHead = e.GetString("AuditHead"),
         Claims = Json.Read<List<string>>(e.GetString("Claims")) ?? [],
         Outbox = Json.Read<List<AcceptedAction>>(TableText.Read(e, "Outbox")) ?? [],
+        WorkflowVersion = e.GetInt32("WorkflowVersion"),
+        Supervision = Json.Read<SupervisionState>(TableText.Read(e, "Supervision")) ?? new(),
     };
 }

@@ -42,6 +42,35 @@ public static class EvaluationEndpoints
             .RequiresToken("org-department covering the branch", Roles.OrgDepartment)
             .ValidatedBody(SchemaCatalog.JointVeto).Produces<JointVetoRecorded>(StatusCodes.Status202Accepted)
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapPost("campaigns/{cid}/evaluations/{branchId}/urge",
+                (HttpRequest req, DurableTaskClient client, string cid, string branchId, SupervisionHandlers h) =>
+                    h.UrgeAsync(req, client, cid, branchId))
+            .WithName("UrgeEvaluation").WithTags("Evaluations")
+            .WithSummary("Urge (催办) the step an evaluation waits for, with a short message")
+            .WithDescription("By a superior of whom the step waits on, covering the branch: a self-assessment by the township " +
+                "reviewer, county scorer or organization department; a township review by the county scorer or organization " +
+                "department; a county score by the organization department (403 otherwise). At most once a day an evaluation " +
+                "(409 with mayUrgeAt); 409 when no step waits. The workflow records it in the evaluation's history and audit chain " +
+                "and has whom the step waits on told (a notification of type cn.eval.urged).")
+            .RequiresToken("township-reviewer, county-scorer or org-department covering the branch, above the waiting step",
+                Roles.TownshipReviewer, Roles.CountyScorer, Roles.OrgDepartment)
+            .ValidatedBody(SchemaCatalog.Urge).Produces<SupervisionAccepted>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapPost("campaigns/{cid}/evaluations/{branchId}/deadline",
+                (HttpRequest req, DurableTaskClient client, string cid, string branchId, SupervisionHandlers h) =>
+                    h.ExtendAsync(req, client, cid, branchId))
+            .WithName("ExtendDeadline").WithTags("Evaluations")
+            .WithSummary("Extend the deadline of the step an evaluation waits for (延期), with a reason")
+            .WithDescription("By the organization department covering the branch, or for a self-assessment or township review a " +
+                "county scorer covering it. The new deadline (or extendBy, added to the current one) is later than the current " +
+                "one and than now (422). The workflow re-arms the step's timer, records the extension in the history and audit " +
+                "chain, and has whom the step waits on told (cn.eval.deadline-extended); the reminders follow the new deadline. " +
+                "An overdue review or score is no longer overdue; a self-assessment is extended before its deadline (409 after " +
+                "it: a missed self-assessment ends the evaluation).")
+            .RequiresToken("org-department covering the branch; county-scorer covering it for a self-assessment or township review",
+                Roles.OrgDepartment, Roles.CountyScorer)
+            .ValidatedBody(SchemaCatalog.DeadlineExtension).Produces<SupervisionAccepted>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return api;
     }
 

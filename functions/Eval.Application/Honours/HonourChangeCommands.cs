@@ -2,6 +2,7 @@ using Eval.Application.Evidence;
 using Eval.Application.Objections;
 using Eval.Workflows;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Outbox;
 using Eval.Workflows.Schemas;
 using Eval.Workflows.Storage;
@@ -30,7 +31,7 @@ public sealed record HonourChangeEvidenceRequest(string Title, string FileName, 
 /// </summary>
 public sealed class HonourChangeCommands(CampaignAccess access, HonourStore honours, HonourChangeStore changes, EvidenceStore evidence,
     EvidenceCommands files, AuditStore audit, AcceptedActionRelay relay, OutboxOptions outbox, OutboxBinding binding,
-    TimeProvider clock, ILogger<HonourChangeCommands> log)
+    ReminderScheduler reminders, TimeProvider clock, ILogger<HonourChangeCommands> log)
 {
     const string ProposersOnly = "Changes of an honour are proposed by a county scorer or township reviewer over the branch.";
     const string DecidersOnly = "Changes of an honour are decided by the organization department over the branch's county.";
@@ -106,13 +107,18 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
         }
         if (outcome == HonourChangeStore.ProposeOutcome.Contended)
             return Problem.Conflict("Other changes of this honour are being proposed at the same time; try again shortly.");
-        return await StartAsync(client, campaign, change, ct);
+        return await StartAsync(client, campaign, change, ct, honour.BranchName);
     }
 
-    /// <summary>The proposal's link, the first of the change's audit chain, then its workflow: both harmless to repeat.</summary>
-    async Task<HonourChange> StartAsync(DurableTaskClient client, CampaignRecord campaign, HonourChange change, CancellationToken ct)
+    /// <summary>
+    /// The proposal's link, the first of the change's audit chain, the reminders of its decision, then its workflow: each
+    /// harmless to repeat.
+    /// </summary>
+    async Task<HonourChange> StartAsync(DurableTaskClient client, CampaignRecord campaign, HonourChange change, CancellationToken ct,
+        string? branchName = null)
     {
         await audit.AppendToChangeAsync(change, ct: ct);
+        await reminders.ScheduleDecisionAsync(campaign.Definition, change, branchName ?? change.BranchId, ct);
         await EnsureStartedAsync(client, campaign, change, ct);
         log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId} proposed by {CallerId}: {Kind} to {Level}",
             change.Id, change.CampaignId, change.BranchId, change.ProposedBy.Id, change.Kind, change.ToLevel);

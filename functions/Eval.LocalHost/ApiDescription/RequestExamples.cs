@@ -67,6 +67,21 @@ public static class RequestExamples
                      "reason":"支部书记受党内严重警告处分"}
                     """),
             ],
+            [SchemaCatalog.Urge] =
+            [
+                new("urge", "The township urges a branch's self-assessment", """
+                    {"message":"请于本周内完成自评，并上传民族团结主题党日的签到表。"}
+                    """),
+            ],
+            [SchemaCatalog.DeadlineExtension] =
+            [
+                new("by-duration", "Three more days for the waiting step", """
+                    {"extendBy":"P3D","reason":"防汛抢险，支部党员集中参加抗洪。"}
+                    """),
+                new("to-a-moment", "A new deadline, in China Standard Time", """
+                    {"deadline":"2026-12-20T18:00:00+08:00","reason":"苏木换届，审核人员调整。"}
+                    """),
+            ],
             [SchemaCatalog.AppraisalRoster] =
             [
                 new("members", "The members who may vote, by their sign-in ids (no names)", """

@@ -7,12 +7,12 @@ namespace Eval.UnitTests.Schemas;
 public class SchemaCatalogTests
 {
     [Fact]
-    public void The_static_names_are_the_sixteen_request_bodies()
+    public void The_static_names_are_the_eighteen_request_bodies()
     {
         Assert.Equal(
             ["units", "campaign", "township-review", "evidence-slot", "joint-veto", "appraisal-roster", "appraisal-ballot", "rehearsal",
              "publication", "objection", "objection-resolution", "objection-resolutions", "honour-change-evidence", "honour-change",
-             "honour-change-decision", "honour-change-objection"],
+             "honour-change-decision", "honour-change-objection", "urge", "deadline-extension"],
             SchemaCatalog.StaticNames);
     }
 

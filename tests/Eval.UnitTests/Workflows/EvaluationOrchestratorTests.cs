@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Eval.Workflows;
+using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Orchestrations;
 using Microsoft.DurableTask;
@@ -41,6 +42,9 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
     readonly ConcurrentQueue<EvaluationChange> changes = new();
     /// <summary>The evaluation's outbox as FindAcceptedAction reads it: accepted actions by event and round.</summary>
     readonly ConcurrentDictionary<(string Event, int Round), AcceptedAction> outbox = new();
+    /// <summary>The extensions FindExtension finds on the record (their events lost), by stage and round; and each question.</summary>
+    readonly ConcurrentDictionary<(string Stage, int Round), Supervision> keptExtensions = new();
+    readonly ConcurrentQueue<FindExtensionInput> extensionQuestions = new();
     DurableTaskTestHost host = null!;
 
     public async Task InitializeAsync() => host = await DurableTaskTestHost.StartAsync(r =>
@@ -49,6 +53,11 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         r.AddActivityFunc<EvaluationChange, bool>(TaskNames.RecordEvaluation, (_, change) => { changes.Enqueue(change); return true; });
         r.AddActivityFunc<FindAcceptedActionInput, AcceptedAction?>(TaskNames.FindAcceptedAction,
             (_, find) => outbox.TryGetValue((find.Event, find.Round), out AcceptedAction? kept) ? kept : null);
+        r.AddActivityFunc<FindExtensionInput, Supervision?>(TaskNames.FindExtension, (_, find) =>
+        {
+            extensionQuestions.Enqueue(find);
+            return keptExtensions.TryGetValue((find.Stage, find.Round), out Supervision? kept) && kept.At <= find.Deadline ? kept : null;
+        });
         r.AddActivityFunc<CloseAppraisalInput, AppraisalResult>(TaskNames.CloseAppraisal, (_, close) =>
         {
             appraisalsClosed.Enqueue(DateTimeOffset.UtcNow);
@@ -724,7 +733,158 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
         Assert.Single(appraisalsClosed);
     }
 
+    // ---------------------------------------------------------------- 9. supervision (version 3): urgings and extensions
+
+    [Fact]
+    public async Task An_urging_is_recorded_once_however_often_it_is_raised_and_the_step_still_waits()
+    {
+        string id = await Start(Rules());
+        Supervision urge = Urge(Stages.AwaitingSelfAssessment, 0);
+        await Raise(id, EvaluationEvents.Supervised, urge);
+        await Raise(id, EvaluationEvents.Supervised, urge); // raised again by the sweep: taken in once
+        await WaitForChanges(1);
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject));
+
+        Assert.Equal(Outcomes.Rejected, (await Complete(id)).Outcome);
+        EvaluationChange[] c = AssertSeqs(3);
+        Assert.Equal(["urged", "self-assessment-submitted", "township-rejected"], c.Select(x => x.Entry.Action));
+        Assert.Equal(OrgDepartment.Id, c[0].Entry.Actor);
+        Assert.Equal(urge.At, c[0].Entry.Time);
+        Assert.Equal(urge, c[0].Supervised);
+        Assert.True(c[0].SupervisedInEffect);
+        Assert.Null(c[0].StageDeadline);
+        Assert.Null(c[0].Stage);
+        Assert.Contains("请尽快提交", c[0].Entry.Detail);
+    }
+
+    [Fact]
+    public async Task An_extension_re_arms_the_timer_so_the_step_is_taken_after_the_old_deadline_and_not_flagged()
+    {
+        string id = await Start(Rules(townshipReview: TimeSpan.FromSeconds(2)));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await WaitForChanges(1);
+        DateTimeOffset oldDeadline = changes.First().StageDeadline!.Value;
+        DateTimeOffset extended = oldDeadline + TimeSpan.FromSeconds(6);
+        await Raise(id, EvaluationEvents.Supervised, Extension(Stages.AwaitingTownshipReview, 0, extended));
+        await WaitForChanges(2);
+
+        // Past the old deadline: no overdue flag, and the township still reviews.
+        await Task.Delay(oldDeadline - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.5));
+        Assert.Equal(2, changes.Count);
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject));
+
+        Assert.Equal(Outcomes.Rejected, (await Complete(id)).Outcome);
+        EvaluationChange[] c = AssertSeqs(3);
+        Assert.Equal(["self-assessment-submitted", "deadline-extended", "township-rejected"], c.Select(x => x.Entry.Action));
+        Assert.Equal(extended, c[1].StageDeadline);
+        Assert.Equal(false, c[1].Overdue);
+        Assert.True(c[1].SupervisedInEffect);
+        Assert.True(c[2].Entry.Time > oldDeadline, "the review came after the old deadline");
+    }
+
+    [Fact]
+    public async Task An_extension_after_the_step_is_overdue_clears_the_flag_and_a_missed_new_deadline_flags_it_again()
+    {
+        string id = await Start(Rules(townshipReview: Short));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await WaitForChanges(2);
+        Assert.Equal("township-review-overdue", changes.ElementAt(1).Entry.Action);
+
+        DateTimeOffset extended = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
+        await Raise(id, EvaluationEvents.Supervised, Extension(Stages.AwaitingTownshipReview, 0, extended));
+        await WaitForChanges(4, seconds: 15);
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject, by: Scorer1));
+
+        Assert.Equal(Outcomes.Rejected, (await Complete(id)).Outcome);
+        EvaluationChange[] c = AssertSeqs(5);
+        Assert.Equal(["self-assessment-submitted", "township-review-overdue", "deadline-extended", "township-review-overdue",
+            "township-rejected"], c.Select(x => x.Entry.Action));
+        Assert.Equal(false, c[2].Overdue);
+        Assert.Equal(extended, c[2].StageDeadline);
+        Assert.Equal(true, c[3].Overdue);
+        Assert.True(c[3].Entry.Time >= extended, $"flagged again at {c[3].Entry.Time:O}, before {extended:O}");
+    }
+
+    [Fact]
+    public async Task A_self_assessment_extended_before_its_deadline_is_accepted_after_the_old_one()
+    {
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        string id = await Start(Rules(selfAssessment: Short), startedAt);
+        DateTimeOffset extended = startedAt + TimeSpan.FromSeconds(30);
+        await Raise(id, EvaluationEvents.Supervised, Extension(Stages.AwaitingSelfAssessment, 0, extended) with { At = startedAt });
+        await WaitForChanges(1);
+        await Task.Delay(Short + TimeSpan.FromSeconds(1));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0)); // stamped after the old deadline, before the new
+        await WaitForChanges(2);
+
+        EvaluationChange[] c = AssertSeqs(2);
+        Assert.Equal(["deadline-extended", "self-assessment-submitted"], c.Select(x => x.Entry.Action));
+        Assert.Equal(extended, c[0].StageDeadline);
+        Assert.Equal(Stages.AwaitingTownshipReview, c[1].Stage);
+    }
+
+    [Fact]
+    public async Task An_extension_kept_on_the_record_whose_event_was_lost_is_taken_at_the_missed_deadline()
+    {
+        string id = await Start(Rules(townshipReview: Short));
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await WaitForChanges(1);
+        DateTimeOffset extended = changes.First().StageDeadline!.Value + TimeSpan.FromSeconds(30);
+        keptExtensions[(Stages.AwaitingTownshipReview, 0)] =
+            Extension(Stages.AwaitingTownshipReview, 0, extended) with { At = changes.First().Entry.Time };
+
+        await WaitForChanges(2);
+        await Task.Delay(300);
+        EvaluationChange taken = changes.ElementAt(1);
+        Assert.Equal("deadline-extended", taken.Entry.Action);
+        Assert.Equal(extended, taken.StageDeadline);
+        Assert.Equal(2, changes.Count); // not flagged overdue
+        FindExtensionInput asked = Assert.Single(extensionQuestions);
+        Assert.Equal(Stages.AwaitingTownshipReview, asked.Stage);
+        await AssertStillRunning(id, TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task An_urging_that_comes_after_its_step_moved_on_is_recorded_as_such_and_tells_no_one()
+    {
+        string id = await Start(Rules());
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await WaitForChanges(1);
+        await Raise(id, EvaluationEvents.Supervised, Urge(Stages.AwaitingSelfAssessment, 0));
+        await WaitForChanges(2);
+
+        EvaluationChange late = changes.ElementAt(1);
+        Assert.Equal("urged", late.Entry.Action);
+        Assert.False(late.SupervisedInEffect);
+        Assert.EndsWith("the step had moved on", late.Entry.Detail);
+    }
+
+    [Fact]
+    public async Task A_version_2_evaluation_takes_no_supervision_and_asks_nothing_at_its_deadline()
+    {
+        string id = await Start(Rules(townshipReview: Short), version: 2);
+        await Raise(id, EvaluationEvents.SelfAssessmentSubmitted, Submit(0));
+        await Raise(id, EvaluationEvents.Supervised, Extension(Stages.AwaitingTownshipReview, 0, DateTimeOffset.UtcNow.AddMinutes(5)));
+        keptExtensions[(Stages.AwaitingTownshipReview, 0)] =
+            Extension(Stages.AwaitingTownshipReview, 0, DateTimeOffset.UtcNow.AddMinutes(5));
+        await WaitForChanges(2);
+        await Task.Delay(500);
+        await Raise(id, EvaluationEvents.TownshipReviewed, Review(0, ReviewDecisions.Reject, by: Scorer1));
+
+        Assert.Equal(Outcomes.Rejected, (await Complete(id)).Outcome);
+        Assert.Equal(["self-assessment-submitted", "township-review-overdue", "township-rejected"],
+            AssertSeqs(3).Select(x => x.Entry.Action));
+        Assert.Empty(extensionQuestions);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    static Supervision Urge(string stage, int round) => new("sup-" + Guid.NewGuid().ToString("N"), SupervisionKinds.Urge, stage, round,
+        OrgDepartment, DateTimeOffset.UtcNow, "请尽快提交自评材料。");
+
+    static Supervision Extension(string stage, int round, DateTimeOffset deadline) => new("sup-" + Guid.NewGuid().ToString("N"),
+        SupervisionKinds.Extension, stage, round, OrgDepartment, DateTimeOffset.UtcNow, "因防汛工作延期") { Deadline = deadline };
 
     static EvaluationRules Rules(TimeSpan? selfAssessment = null, TimeSpan? townshipReview = null, TimeSpan? countyScoring = null,
         int maxReturns = 2, int scorersPerBranch = 1) =>
