@@ -95,6 +95,7 @@ var appTables = [
   'Statements'
   'HonourChanges'
   'Notifications'
+  'Inbox'
 ]
 
 var tags = { 'azd-env-name': environmentName }

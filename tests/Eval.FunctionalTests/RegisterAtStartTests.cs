@@ -70,7 +70,7 @@ public sealed class RegisterAtStartTests(ITestOutputHelper output) : IAsyncLifet
             Status = CampaignStatus.Running, CreatedAt = Start, CreatedBy = "org", StartedAt = Start,
         });
         var prepare = new PrepareEvaluationsActivity(campaigns, units, new EvaluationStore(tables), new AuditStore(tables), honours,
-            NullLogger<PrepareEvaluationsActivity>.Instance);
+            new InboxIndex(tables, campaigns, units), NullLogger<PrepareEvaluationsActivity>.Instance);
         var watch = Stopwatch.StartNew();
         await prepare.RunAsync("hongshan-2026");
         output.WriteLine($"PrepareEvaluations: {branches.Length} branches, 900 titles in 3 campaigns: {watch.ElapsedMilliseconds} ms");

@@ -9,9 +9,10 @@ namespace Eval.Workflows.Activities;
 /// A step of a change's workflow on its row: overdue (unless a decision is stored already), approved, the notice opened or
 /// closed, refused or withdrawn (which frees the branch for the next proposal). Each is written at the row's ETag, so
 /// a decision or objection stored meanwhile is never overwritten, and a step written already is not written again.
-/// Returns the row as it then stands.
+/// Returns the row as it then stands, and moves the change's item in the inbox where it waits now (an overdue decision to
+/// the campaign's unit; none once decided or ended).
 /// </summary>
-public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, OutboxBinding binding,
+public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, OutboxBinding binding, InboxIndex inbox,
     ILogger<MarkHonourChangeActivity> log)
     : EvalActivity<HonourChangeMark, HonourChangeState>
 {
@@ -23,7 +24,11 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
                 ?? throw new InvalidOperationException($"No honour change '{input.ChangeId}' of {input.CampaignId}/{input.BranchId}.");
             // A decision the API did not write (its binding does not hold) counts as none, here as in ReadHonourChange.
             bool decided = binding.HoldsDecision(change);
-            if (Marked(change, decided, input) is not { } marked) return change.State(decided);
+            if (Marked(change, decided, input) is not { } marked)
+            {
+                await inbox.FollowHonourChangeAsync(change, decided);
+                return change.State(decided);
+            }
             // The link before the row: a repeat after a crash finds the row unmarked and links the same entry, linked once.
             if (AuditAction(input.Status) is { } action)
                 await audit.AppendToChangeAsync(change, new HistoryEntry(input.At, SystemActor.Instance.Id,
@@ -33,6 +38,7 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
             if (!written) continue; // a decision or an objection was stored meanwhile: mark what is there now
             log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId}: {Mark}", input.ChangeId, input.CampaignId,
                 input.BranchId, input.Status);
+            await inbox.FollowHonourChangeAsync(marked, decided);
             return marked.State(decided);
         }
     }

@@ -11,7 +11,7 @@ namespace Eval.Workflows.Activities;
 /// activities. Safe to run again.
 /// </summary>
 public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit,
-    HonourStore honours, ILogger<PrepareEvaluationsActivity> log)
+    HonourStore honours, InboxIndex inbox, ILogger<PrepareEvaluationsActivity> log)
     : EvalActivity<string, string[]>
 {
     public override async Task<string[]> RunAsync(string campaignId)
@@ -32,7 +32,7 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             existing.Add(row.RowKey);
         List<Unit> fresh = [.. branches.Where(b => !existing.Contains(b.Id))];
         Dictionary<string, BranchRegister> registers = fresh.Count == 0 ? [] : await RegistersAsync(campaign, startedAt);
-        await evaluations.CreateAsync(fresh.Select(b => new EvaluationRecord
+        List<EvaluationRecord> records = [.. fresh.Select(b => new EvaluationRecord
         {
             CampaignId = campaignId,
             BranchId = b.Id,
@@ -43,7 +43,10 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             StageDeadline = startedAt + rules.SelfAssessment,
             History = [started],
             AuditHead = AuditStore.FirstLinkHash(campaignId, b.Id, started),
-        }));
+        })];
+        // What each waits for (its self-assessment) before the record, as every later change of it: a re-run writes it again.
+        await inbox.AddEvaluationsAsync(records);
+        await evaluations.CreateAsync(records);
         string[] groups = branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).ToArray();
         log.LogInformation("Campaign {CampaignId} (instance {InstanceId}) runs {Count} evaluations in {Groups} townships, " +

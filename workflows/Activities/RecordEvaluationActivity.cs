@@ -8,9 +8,12 @@ namespace Eval.Workflows.Activities;
 /// Applies one decision of an evaluation's orchestration to its stored record and links it into the evaluation's
 /// audit chain (once each, whatever the redeliveries). The link is written first and the record then carries its hash,
 /// so the next decision chains to it without reading the Audit table; a record at this Seq means its link exists. The link
-/// holds the digest of what the change decides (<see cref="AuditContent.OfChange"/>), which the verifier recomputes.
+/// holds the digest of what the change decides (<see cref="AuditContent.OfChange"/>), which the verifier recomputes. What the
+/// evaluation then waits for, and from whom, is written to the inbox's index before the record (<see cref="InboxIndex"/>), so a
+/// record's stage and StageDeadline always have their items; a repeat after the record is written finds it applied.
 /// </summary>
-public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, ILogger<RecordEvaluationActivity> log)
+public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, InboxIndex inbox,
+    ILogger<RecordEvaluationActivity> log)
     : EvalActivity<EvaluationChange, bool>
 {
     public override async Task<bool> RunAsync(EvaluationChange change)
@@ -21,8 +24,10 @@ public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditS
         {
             // The head is the previous link's hash only when the record is exactly one change behind; else read the link.
             string? prev = current.Record.Seq == change.Seq - 1 ? current.Record.AuditHead : null;
-            string? content = AuditContent.OfChange(change, change.ApplyTo(current.Record));
+            EvaluationRecord next = change.ApplyTo(current.Record);
+            string? content = AuditContent.OfChange(change, next);
             string head = await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry, prev, content);
+            await inbox.FollowEvaluationAsync(current.Record, next);
             applied = await evaluations.ApplyAsync(change, head, current);
         }
         else if (current.Record.AuditHead is null)
