@@ -15,7 +15,7 @@ namespace Eval.FunctionalTests;
 public sealed class InboxIndexTests : IAsyncLifetime
 {
     const string Campaign = "inbox-index";
-    const string Branch = "c1.t1.b1";
+    const string Branch = "city.c1.t1.b1";
     static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
     readonly EvalTables tables = new(new TableServiceClient(AzuriteInstance.Shared.ConnectionString),
         new StorageOptions { TablePrefix = "ibx" + Guid.NewGuid().ToString("N")[..8] });
@@ -36,8 +36,8 @@ public sealed class InboxIndexTests : IAsyncLifetime
         await tables.EnsureCreatedAsync();
         await new CampaignStore(tables).TryCreateAsync(new CampaignRecord
         {
-            Definition = ChifengCampaign.Definition(Campaign, "c1", "索引测试"), Status = CampaignStatus.Running, CreatedAt = Start,
-            CreatedBy = "org",
+            Definition = ChifengCampaign.Definition(Campaign, "city.c1", "索引测试"), Status = CampaignStatus.Running,
+            CreatedAt = Start, CreatedBy = "org",
         });
     }
 
@@ -73,10 +73,10 @@ public sealed class InboxIndexTests : IAsyncLifetime
         List<InboxItem> rows = await RowsAsync();
         Assert.Equal(2, rows.Count);
         InboxItem reviewer = Assert.Single(rows, r => r.Role == Roles.TownshipReviewer);
-        Assert.Equal(("c1.t1", review, false), (reviewer.Unit, reviewer.Due, reviewer.Escalated));
+        Assert.Equal(("city.c1.t1", review, false), (reviewer.Unit, reviewer.Due, reviewer.Escalated));
         Assert.Null(reviewer.From);
         InboxItem scorer = Assert.Single(rows, r => r.Role == Roles.CountyScorer);
-        Assert.Equal(("c1", review, true), (scorer.Unit, scorer.Due, scorer.Escalated));
+        Assert.Equal(("city.c1", review, true), (scorer.Unit, scorer.Due, scorer.Escalated));
         Assert.Equal(review, scorer.From);
 
         // Flagged overdue: the escalated item shows at once.

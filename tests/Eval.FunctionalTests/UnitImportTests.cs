@@ -57,15 +57,21 @@ public sealed class UnitImportTests(LocalHostFixture fx) : IClassFixture<LocalHo
         string county = NewCounty();
         byte[] xlsx = Workbook(
             ["id", "name", "parentId", "kind", "category"],
+            ["chifeng", "赤峰市", null, "city", null],
             [county, "测试旗", "chifeng", "county", null],
             [$"{county}.t01", "第1苏木", county, "township", null],
             [$"{county}.t01.b001", "第1苏木第1学校党支部", $"{county}.t01", "branch", "学校"]);
         using HttpResponseMessage r = await ImportAsync(driver.As(Roles.OrgDepartment, "chifeng"), xlsx, Xlsx);
         await CampaignDriver.Expect(r, HttpStatusCode.OK);
-        Assert.Equal(3, (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("upserted").GetInt32());
+        Assert.Equal(4, (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("upserted").GetInt32());
         JsonElement branch = await UnitAsync($"{county}.t01.b001");
         Assert.Equal(("第1苏木第1学校党支部", "branch", "school"), (branch.GetProperty("name").GetString(),
             branch.GetProperty("kind").GetString(), branch.GetProperty("category").GetString()));
+
+        // Rows are numbered as the spreadsheet shows them, an empty row (which a workbook does not store) included.
+        byte[] gap = Workbook(["单位编码", "名称"], [$"{county}.t02", "第2苏木"], [null, null], [$"{county}.T03", "第3苏木"]);
+        JsonElement problem = await ExpectProblemAsync(await ImportAsync(driver.As(Roles.OrgDepartment, "chifeng"), gap, Xlsx), 422);
+        Assert.Equal("/rows/4/id", Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("pointer").GetString());
     }
 
     [Fact]
@@ -169,6 +175,7 @@ public sealed class UnitImportTests(LocalHostFixture fx) : IClassFixture<LocalHo
             var data = new SheetData();
             for (int r = 0; r < rows.Length; r++)
             {
+                if (rows[r].All(c => c is null)) continue;
                 var row = new Row { RowIndex = (uint)(r + 1) };
                 for (int c = 0; c < rows[r].Length; c++)
                 {

@@ -5,6 +5,7 @@ using Eval.Workflows.Schemas;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 
 namespace Eval.Api.Endpoints;
 
@@ -28,11 +29,44 @@ public static class UnitEndpoints
                 "a 422 at /rows/{row}/{column}, the row as a spreadsheet numbers it (the header is row 1), and then nothing is " +
                 "written. 413 over Units__MaxImportBytes (4 MiB) or Units__MaxImportRows (20,000 rows); 415 for another media type.")
             .RequiresToken("org-department, for units at or below its unit", Roles.OrgDepartment)
-            .Accepts<string>(UnitSheet.Csv, UnitSheet.Xlsx).Produces<UnitsUpserted>().BodyProblems();
+            .Accepts<string>(UnitSheet.Csv, UnitSheet.Xlsx).AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The file as the document shows it: CSV text, an XLSX workbook's bytes; an example of each.
+                if (operation.RequestBody?.Content is { } content)
+                {
+                    if (content.TryGetValue(UnitSheet.Csv, out OpenApiMediaType? csv))
+                        csv.Examples = new Dictionary<string, IOpenApiExample>
+                        {
+                            ["tree"] = new OpenApiExample
+                            {
+                                Summary = "A county, a township and a branch, headers in Chinese", Value = CsvExample,
+                            },
+                        };
+                    if (content.TryGetValue(UnitSheet.Xlsx, out OpenApiMediaType? xlsx))
+                    {
+                        xlsx.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+                        xlsx.Examples = new Dictionary<string, IOpenApiExample>
+                        {
+                            ["workbook"] = new OpenApiExample
+                            {
+                                Summary = "A workbook whose first sheet holds the same columns and rows as the CSV example",
+                                Value = "(the bytes of an .xlsx file)",
+                            },
+                        };
+                    }
+                }
+                return Task.CompletedTask;
+            })
+            .Produces<UnitsUpserted>().BodyProblems();
         api.MapGet("units/{id}", (HttpRequest req, string id, UnitHandlers h) => h.GetAsync(req, id))
             .WithName("GetUnit").WithTags("Units").WithSummary("A unit and its children")
             .RequiresToken("a working role (not member) at, above or below the unit", Roles.Working.ToArray())
             .Produces<UnitView>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
+
+    const string CsvExample = "单位编码,名称,上级编码,类型,分类\n" +
+        "chifeng.yuanbaoshan,元宝山区,chifeng,旗县区,\n" +
+        "chifeng.yuanbaoshan.t01,元宝山区第1街道,chifeng.yuanbaoshan,苏木乡镇,\n" +
+        "chifeng.yuanbaoshan.t01.b001,元宝山区第1街道第1社区党支部,chifeng.yuanbaoshan.t01,党支部,社区\n";
 }
