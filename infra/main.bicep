@@ -96,6 +96,7 @@ var appTables = [
   'HonourChanges'
   'Notifications'
   'Reminders'
+  'Inbox'
 ]
 
 var tags = { 'azd-env-name': environmentName }

@@ -4,6 +4,7 @@ using Eval.Application.Appraisals;
 using Eval.Application.Audit;
 using Eval.Application.Campaigns;
 using Eval.Application.Evidence;
+using Eval.Application.Inbox;
 using Eval.Application.Honours;
 using Eval.Application.Objections;
 using Eval.Application.Ratings;
@@ -35,6 +36,8 @@ public static class EvalApiServices
         services.AddSingleton(configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions());
         services.AddSingleton(configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions());
         services.AddSingleton(configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions());
+        services.AddSingleton(configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions());
+        services.AddSingleton(configuration.GetSection(UnitImportOptions.Section).Get<UnitImportOptions>() ?? new UnitImportOptions());
         KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();
         if (string.IsNullOrWhiteSpace(keys.VaultKeyId) && new TokenModeGuard(sampleSigningKeyAllowed: false).RunsInAzure)
             throw new InvalidOperationException("Setting 'Keys:VaultKeyId' (Keys__VaultKeyId) must be set in Azure: the published " +
@@ -66,6 +69,10 @@ public static class EvalApiServices
         services.AddSingleton<HonourStore>();
         services.AddSingleton<StatementStore>();
         services.AddSingleton<HonourChangeStore>();
+        services.AddSingleton<InboxIndex>();
+        services.AddSingleton<InboxReader>();
+        services.AddSingleton<InboxQueries>();
+        services.AddSingleton<InboxHandlers>();
         services.AddSingleton<StatementIssuer>();
         services.AddSingleton<StatementVerifier>();
         services.AddSingleton<StatementQueries>();

@@ -24,6 +24,8 @@ namespace Eval.FunctionalTests;
 ///   GET  schemas/{name}                        anyone, no token needed (a bad token is ignored)
 ///   GET  campaigns/{cid}/ratings               anyone, no token needed (a bad token is ignored)
 ///   PUT  units                                 org-department covering every unit in the body
+///   POST units/import                          org-department covering every unit in the file
+///   GET  inbox                                 any role (what waits on it, in its own scope)
 ///   GET  units/{id}                            a working role whose unit covers the unit or lies below it
 ///   GET  campaigns                             any role (working roles: the campaigns at, above or below their unit;
 ///                                              members: those they are inside of, from the notice on)
@@ -120,6 +122,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("GET public honour qr.png",     "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
         ("GET public honour qr.svg",     "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "ok",  "ok",  "ok"),
         ("PUT units",                    "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST units import",            "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET inbox",                    "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401", "403"),
         ("GET unit",                     "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET campaigns",                "ok  ok  ok  ok  ok",      "ok  ok  ok  ok  ok",       "401", "401", "403"),
         ("POST campaigns",               "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
@@ -182,6 +186,11 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             {
                 units = new[] { new { id = w.County.Id + ".zz99.b999", name = "不存在的党支部", kind = "branch" } },
             }), 422),
+        // The same as a CSV file: allowed callers get 422 (missing parent, at the file's row 2), nothing is written.
+        ["POST units import"] = new(HttpMethod.Post, w => "api/units/import",
+            w => $"id,name\n{w.County.Id}.zz99.b999,不存在的党支部\n", 422, "text/csv"),
+        // Everyone has an inbox of its own (out of scope: that place's, here empty).
+        ["GET inbox"] = new(HttpMethod.Get, w => "api/inbox", null, 200),
         ["GET unit"] = new(HttpMethod.Get, w => $"api/units/{w.Township}", null, 200),
         // Every role gets the list of what it may see (out of scope: the campaigns of its own place, here none).
         ["GET campaigns"] = new(HttpMethod.Get, w => "api/campaigns", null, 200),
@@ -507,7 +516,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
 
     static readonly string NoChange = "chg-" + new string('0', 32);
 
-    sealed record Endpoint(HttpMethod Method, Func<World, string> Path, Func<World, string>? Body, int AllowedStatus);
+    sealed record Endpoint(HttpMethod Method, Func<World, string> Path, Func<World, string>? Body, int AllowedStatus,
+        string ContentType = "application/json");
 
     sealed record World(TestCounty County, TestCounty Sibling, string Campaign, CampaignDefinition Definition)
     {
@@ -559,7 +569,7 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     static async Task<HttpResponseMessage> SendAsync(HttpClient http, Endpoint e, World w, string? authorization)
     {
         using var request = new HttpRequestMessage(e.Method, e.Path(w));
-        if (e.Body is not null) request.Content = new StringContent(e.Body(w), Encoding.UTF8, "application/json");
+        if (e.Body is not null) request.Content = new StringContent(e.Body(w), Encoding.UTF8, e.ContentType);
         if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
         return await http.SendAsync(request);
     }

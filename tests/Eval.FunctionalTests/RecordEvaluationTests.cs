@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Eval.FunctionalTests.Infrastructure;
+using Eval.LocalHost.Cli;
 using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Notifications;
@@ -30,10 +31,20 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
         audit = new AuditStore(tables);
         var notifier = new StepNotifier(new ReminderScheduler(new ReminderStore(tables), new CampaignStore(tables), TimeProvider.System),
             new NotificationOutbox(tables), NullLogger<StepNotifier>.Instance);
-        activity = new RecordEvaluationActivity(evaluations, audit, notifier, NullLogger<RecordEvaluationActivity>.Instance);
+        activity = new RecordEvaluationActivity(evaluations, audit,
+            new InboxIndex(tables, new CampaignStore(tables), new UnitStore(tables)), notifier, NullLogger<RecordEvaluationActivity>.Instance);
     }
 
-    public Task InitializeAsync() => tables.EnsureCreatedAsync();
+    // The activity writes what the evaluation waits for (table Inbox), which needs the campaign's definition.
+    public async Task InitializeAsync()
+    {
+        await tables.EnsureCreatedAsync();
+        await new CampaignStore(tables).TryCreateAsync(new CampaignRecord
+        {
+            Definition = ChifengCampaign.Definition(Campaign, "c1", "记录测试"), Status = CampaignStatus.Running,
+            CreatedAt = started.Time, CreatedBy = "org",
+        });
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -72,7 +72,7 @@ public sealed class RegisterAtStartTests(ITestOutputHelper output) : IAsyncLifet
         });
         var prepare = new PrepareEvaluationsActivity(campaigns, units, new EvaluationStore(tables), new AuditStore(tables), honours,
             new ReminderScheduler(new ReminderStore(tables), campaigns, TimeProvider.System),
-            NullLogger<PrepareEvaluationsActivity>.Instance);
+            new InboxIndex(tables, campaigns, units), NullLogger<PrepareEvaluationsActivity>.Instance);
         var watch = Stopwatch.StartNew();
         await prepare.RunAsync("hongshan-2026");
         output.WriteLine($"PrepareEvaluations: {branches.Length} branches, 900 titles in 3 campaigns: {watch.ElapsedMilliseconds} ms");

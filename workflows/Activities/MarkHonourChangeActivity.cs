@@ -10,10 +10,11 @@ namespace Eval.Workflows.Activities;
 /// A step of a change's workflow on its row: overdue (unless a decision is stored already), approved, the notice opened or
 /// closed, refused or withdrawn (which frees the branch for the next proposal). Each is written at the row's ETag, so
 /// a decision or objection stored meanwhile is never overwritten, and a step written already is not written again.
-/// Returns the row as it then stands. An overdue mark tells the organization department that missed the decision and the
-/// one it is escalated to (unless the campaign says not to tell missed deadlines).
+/// Returns the row as it then stands, and moves the change's item in the inbox where it waits now (an overdue decision to
+/// the campaign's unit; none once decided or ended). An overdue mark tells the organization department that missed the
+/// decision and the one it is escalated to (unless the campaign says not to tell missed deadlines).
 /// </summary>
-public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, OutboxBinding binding,
+public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditStore audit, OutboxBinding binding, InboxIndex inbox,
     ReminderScheduler reminders, NotificationOutbox outbox, ILogger<MarkHonourChangeActivity> log)
     : EvalActivity<HonourChangeMark, HonourChangeState>
 {
@@ -30,6 +31,7 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
                 // Marked by an attempt that may have died before it told anyone (each notice is kept once).
                 if (input.Status == HonourChangeStatus.Overdue && change.Status == HonourChangeStatus.Overdue)
                     await TellOverdueAsync(change);
+                await inbox.FollowHonourChangeAsync(change, decided);
                 return change.State(decided);
             }
             // The link before the row: a repeat after a crash finds the row unmarked and links the same entry, linked once.
@@ -42,6 +44,7 @@ public sealed class MarkHonourChangeActivity(HonourChangeStore changes, AuditSto
             log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId}: {Mark}", input.ChangeId, input.CampaignId,
                 input.BranchId, input.Status);
             if (marked.Status == HonourChangeStatus.Overdue) await TellOverdueAsync(marked);
+            await inbox.FollowHonourChangeAsync(marked, decided);
             return marked.State(decided);
         }
     }

@@ -13,7 +13,7 @@ namespace Eval.Workflows.Activities;
 /// Safe to run again.
 /// </summary>
 public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStore units, EvaluationStore evaluations, AuditStore audit,
-    HonourStore honours, ReminderScheduler reminders, ILogger<PrepareEvaluationsActivity> log)
+    HonourStore honours, ReminderScheduler reminders, InboxIndex inbox, ILogger<PrepareEvaluationsActivity> log)
     : EvalActivity<string, string[]>
 {
     public override async Task<string[]> RunAsync(string campaignId)
@@ -34,7 +34,7 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             existing.Add(row.RowKey);
         List<Unit> fresh = [.. branches.Where(b => !existing.Contains(b.Id))];
         Dictionary<string, BranchRegister> registers = fresh.Count == 0 ? [] : await RegistersAsync(campaign, startedAt);
-        await evaluations.CreateAsync(fresh.Select(b => new EvaluationRecord
+        List<EvaluationRecord> records = [.. fresh.Select(b => new EvaluationRecord
         {
             CampaignId = campaignId,
             BranchId = b.Id,
@@ -47,7 +47,10 @@ public sealed class PrepareEvaluationsActivity(CampaignStore campaigns, UnitStor
             AuditHead = AuditStore.FirstLinkHash(campaignId, b.Id, started),
             // The start schedules the workflows of this version just after (StartEvaluationGroupActivity).
             WorkflowVersion = EvaluationInput.CurrentVersion,
-        }));
+        })];
+        // What each waits for (its self-assessment) before the record, as every later change of it: a re-run writes it again.
+        await inbox.AddEvaluationsAsync(records);
+        await evaluations.CreateAsync(records);
         await reminders.ScheduleStageAsync(campaign.Definition, Stages.AwaitingSelfAssessment, 0, startedAt + rules.SelfAssessment);
         string[] groups = branches.Select(b => UnitPath.ParentOf(b.Id)!).Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).ToArray();

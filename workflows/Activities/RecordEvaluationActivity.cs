@@ -9,11 +9,13 @@ namespace Eval.Workflows.Activities;
 /// Applies one decision of an evaluation's orchestration to its stored record and links it into the evaluation's
 /// audit chain (once each, whatever the redeliveries). The link is written first and the record then carries its hash,
 /// so the next decision chains to it without reading the Audit table; a record at this Seq means its link exists. The link
-/// holds the digest of what the change decides (<see cref="AuditContent.OfChange"/>), which the verifier recomputes. Then
-/// what the change tells people (<see cref="StepNotifier"/>: the reminders of a new deadline, a missed deadline, an urging
-/// or extension taken in), on a repeat too: those writes are idempotent.
+/// holds the digest of what the change decides (<see cref="AuditContent.OfChange"/>), which the verifier recomputes. What the
+/// evaluation then waits for, and from whom, is written to the inbox's index before the record (<see cref="InboxIndex"/>), so a
+/// record's stage and StageDeadline always have their items. Then what the change tells people (<see cref="StepNotifier"/>:
+/// the reminders of a new deadline, a missed deadline, an urging or extension taken in), on a repeat too: those writes are
+/// idempotent.
 /// </summary>
-public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, StepNotifier notifier,
+public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditStore audit, InboxIndex inbox, StepNotifier notifier,
     ILogger<RecordEvaluationActivity> log)
     : EvalActivity<EvaluationChange, bool>
 {
@@ -25,10 +27,12 @@ public sealed class RecordEvaluationActivity(EvaluationStore evaluations, AuditS
         {
             // The head is the previous link's hash only when the record is exactly one change behind; else read the link.
             string? prev = current.Record.Seq == change.Seq - 1 ? current.Record.AuditHead : null;
-            string? content = AuditContent.OfChange(change, change.ApplyTo(current.Record));
+            EvaluationRecord next = change.ApplyTo(current.Record);
+            string? content = AuditContent.OfChange(change, next);
             string head = await audit.AppendAsync(change.CampaignId, change.BranchId, change.Seq, change.Entry, prev, content);
+            await inbox.FollowEvaluationAsync(current.Record, next);
             applied = await evaluations.ApplyAsync(change, head, current);
-            await notifier.AfterChangeAsync(change, current.Record, change.ApplyTo(current.Record));
+            await notifier.AfterChangeAsync(change, current.Record, next);
         }
         else if (current.Record.AuditHead is null)
         {

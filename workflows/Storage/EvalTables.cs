@@ -24,10 +24,11 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string HonourChanges = "HonourChanges";
     public const string Notifications = "Notifications";
     public const string Reminders = "Reminders";
+    public const string Inbox = "Inbox";
 
     public static readonly IReadOnlyList<string> All =
         [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals,
-        Honours, Statements, HonourChanges, Notifications, Reminders];
+        Honours, Statements, HonourChanges, Notifications, Reminders, Inbox];
 
     public TableServiceClient Service { get; } = service;
 

@@ -38,7 +38,14 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
     TableClient Table => tables.Table(EvalTables.IdempotencyKeys);
 
     // IResult, not a typed result: what a repeat gets is the first answer's bytes, kept and written again (Replayed).
-    public async Task<IResult> RunAsync(HttpRequest request, Func<Task<IResult>> handler)
+    public async Task<IResult> RunAsync(HttpRequest request, Func<Task<IResult>> handler) =>
+        await RunAsync(request, handler, RequestJson.MaxBodyBytes);
+
+    /// <summary>
+    /// <see cref="RunAsync(HttpRequest, Func{Task{IResult}})"/> for a route that takes bodies of up to
+    /// <paramref name="maxBodyBytes"/> (a file), which a key's hash reads whole.
+    /// </summary>
+    public async Task<IResult> RunAsync(HttpRequest request, Func<Task<IResult>> handler, long maxBodyBytes)
     {
         if (!request.Headers.TryGetValue(Header, out var values)) return await handler();
         string key = values.ToString();
@@ -49,7 +56,7 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         Result<Caller> caller = await auth.AuthenticateAsync(request);
         if (!caller.Ok) return caller.Problem.ToResult();
 
-        var (bodyHash, tooLarge) = await HashBodyAsync(request);
+        var (bodyHash, tooLarge) = await HashBodyAsync(request, maxBodyBytes);
         if (tooLarge is not null) return tooLarge;
         string partition = Sha256($"{caller.Value.Id}\n{request.Method}\n{request.Path}\n{key}");
         // The operation is the key with its body: even where a key's row is gone, another body never resumes its work.
@@ -159,10 +166,10 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         }
     }
 
-    static async Task<(string Hash, IResult? Problem)> HashBodyAsync(HttpRequest request)
+    static async Task<(string Hash, IResult? Problem)> HashBodyAsync(HttpRequest request, long maxBodyBytes)
     {
-        if (request.ContentLength > RequestJson.MaxBodyBytes) return ("", Problems.TooLarge(RequestJson.MaxBodyBytes));
-        request.EnableBuffering(RequestJson.MaxBodyBytes + 1);
+        if (request.ContentLength > maxBodyBytes) return ("", Problems.TooLarge(maxBodyBytes));
+        request.EnableBuffering((int)Math.Min(maxBodyBytes + 1, int.MaxValue));
         // Read no further than the limit: a chunked body declares no length, and may be far larger.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         byte[] chunk = new byte[16 * 1024];
@@ -170,7 +177,7 @@ public sealed class Idempotency(EvalTables tables, Authenticator auth, TimeProvi
         for (int read; (read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0;)
         {
             total += read;
-            if (total > RequestJson.MaxBodyBytes) return ("", Problems.TooLarge(RequestJson.MaxBodyBytes));
+            if (total > maxBodyBytes) return ("", Problems.TooLarge(maxBodyBytes));
             hash.AppendData(chunk, 0, read);
         }
         request.Body.Position = 0;

@@ -37,7 +37,7 @@ public static class Problems
 
     public static ProblemHttpResult Conflict(string detail) => Problem.Conflict(detail).ToResult();
 
-    public static ProblemHttpResult TooLarge(int maxBytes) => Problem.TooLarge($"At most {maxBytes} bytes are accepted.").ToResult();
+    public static ProblemHttpResult TooLarge(long maxBytes) => Problem.TooLarge($"At most {maxBytes} bytes are accepted.").ToResult();
 
     public static ProblemHttpResult UnsupportedMediaType() => Problem.UnsupportedMediaType("The body must be application/json.").ToResult();
 

@@ -30,7 +30,7 @@ public sealed record HonourChangeEvidenceRequest(string Title, string FileName, 
 /// told; the workflow reads the row, so a repeat of any of these requests is harmless.
 /// </summary>
 public sealed class HonourChangeCommands(CampaignAccess access, HonourStore honours, HonourChangeStore changes, EvidenceStore evidence,
-    EvidenceCommands files, AuditStore audit, AcceptedActionRelay relay, OutboxOptions outbox, OutboxBinding binding,
+    EvidenceCommands files, AuditStore audit, AcceptedActionRelay relay, OutboxOptions outbox, OutboxBinding binding, InboxIndex inbox,
     ReminderScheduler reminders, TimeProvider clock, ILogger<HonourChangeCommands> log)
 {
     const string ProposersOnly = "Changes of an honour are proposed by a county scorer or township reviewer over the branch.";
@@ -119,6 +119,7 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
     {
         await audit.AppendToChangeAsync(change, ct: ct);
         await reminders.ScheduleDecisionAsync(campaign.Definition, change, branchName ?? change.BranchId, ct);
+        await inbox.FollowHonourChangeAsync(change, binding.HoldsDecision(change), ct);
         await EnsureStartedAsync(client, campaign, change, ct);
         log.LogInformation("Honour change {ChangeId} of {CampaignId}/{BranchId} proposed by {CallerId}: {Kind} to {Level}",
             change.Id, change.CampaignId, change.BranchId, change.ProposedBy.Id, change.Kind, change.ToLevel);
@@ -190,9 +191,13 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
         }
     }
 
-    /// <summary>Tells the change's workflow to read its row again (starting it if it never was).</summary>
+    /// <summary>
+    /// Tells the change's workflow to read its row again (starting it if it never was), once the inbox shows where the
+    /// change waits now (nowhere, once decided).
+    /// </summary>
     async Task<HonourChange> TellAsync(DurableTaskClient client, CampaignRecord campaign, HonourChange change, CancellationToken ct)
     {
+        await inbox.FollowHonourChangeAsync(change, binding.HoldsDecision(change), ct);
         await EnsureStartedAsync(client, campaign, change, ct);
         await client.RaiseEventAsync(HonourChangeEvents.InstanceId(change.CampaignId, change.BranchId, change.Id),
             HonourChangeEvents.Updated, new HonourChangeUpdated(change.Status, clock.GetUtcNow()), ct);

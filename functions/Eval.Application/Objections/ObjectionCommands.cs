@@ -24,7 +24,8 @@ public sealed record Resolutions(IReadOnlyList<ObjectionRecord> Resolved, IReadO
 /// hostage with a flood of objections. A resolution is told to the campaign's workflow, which revokes upheld levels.
 /// </summary>
 public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campaigns, ObjectionStore objections, RatingStore ratings,
-    AuditStore audit, AcceptedActionRelay relay, ObjectionOptions options, TimeProvider clock, ILogger<ObjectionCommands> log)
+    AuditStore audit, AcceptedActionRelay relay, InboxIndex inbox, ObjectionOptions options, TimeProvider clock,
+    ILogger<ObjectionCommands> log)
 {
     public async Task<Result<ObjectionRecord>> FileAsync(Caller caller, string campaignId, Func<Task<Result<string>>> readBody,
         string? operation, DurableTaskClient client, CancellationToken ct)
@@ -80,6 +81,8 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
         }
         await audit.AppendToCampaignAsync(objection.CampaignId, new HistoryEntry(objection.FiledAt, objection.FiledBy.Id,
             objection.FiledBy.Role, HistoryActions.ObjectionFiled, $"{objection.Id} on {objection.BranchId}: {objection.Text}"));
+        // It waits on the organization department of the campaign's unit until resolved (a repeat writes the same item).
+        await inbox.FollowObjectionAsync(objection, after.Value.Record);
         log.LogInformation("Objection {ObjectionId} filed on {CampaignId}/{BranchId} by {CallerId}",
             objection.Id, objection.CampaignId, objection.BranchId, objection.FiledBy.Id);
         return objection;
@@ -100,7 +103,7 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
         Decision decision = await DecideAsync(client, caller, campaign.Value, found.Record, found.ETag, body.Value.Upheld,
             body.Value.Comment, operation, ct);
         if (decision.Refusal is not null) return decision.Refusal;
-        await FinishAsync(client, campaignId, [decision.Resolved!]);
+        await FinishAsync(client, campaign.Value, [decision.Resolved!]);
         return decision.Resolved!;
     }
 
@@ -136,7 +139,7 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
             else if (decision.Current is { } current) untouched.Add(current);
             else return decision.Refusal!;
         }
-        await FinishAsync(client, campaignId, resolved);
+        await FinishAsync(client, campaign.Value, resolved);
         return new Resolutions(resolved, untouched);
     }
 
@@ -159,6 +162,8 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
         {
             // An earlier resolution may have died before its event (a retry without a key lands here): an upheld one's
             // revocation, or the campaign's count after the notice, waits for it, and raising it again is harmless.
+            // Its inbox item goes too, should that request have died before it deleted it.
+            await inbox.FollowObjectionAsync(objection, campaign, ct);
             if (objection.Status == ObjectionStatus.Upheld || campaign.NoticeClosed)
                 await relay.BesideRefusalAsync(
                     () => RecountAsync(client, objection.CampaignId, objection.Id, objection.Status == ObjectionStatus.Upheld),
@@ -184,9 +189,11 @@ public sealed class ObjectionCommands(CampaignAccess access, CampaignStore campa
     /// upheld branches' levels (nobody moves up: no re-ranking) and counts the open objections again. All of it from what
     /// is stored, and all of it harmless to repeat.
     /// </summary>
-    async Task FinishAsync(DurableTaskClient client, string campaignId, IReadOnlyList<ObjectionRecord> resolved)
+    async Task FinishAsync(DurableTaskClient client, CampaignRecord campaign, IReadOnlyList<ObjectionRecord> resolved)
     {
         if (resolved.Count == 0) return;
+        string campaignId = campaign.Definition.Id;
+        foreach (ObjectionRecord o in resolved) await inbox.FollowObjectionAsync(o, campaign);
         await audit.AppendToCampaignAsync(campaignId, [.. resolved.Select(o => new HistoryEntry(o.ResolvedAt!.Value, o.ResolvedBy!.Id,
             o.ResolvedBy.Role, o.Status == ObjectionStatus.Upheld ? HistoryActions.ObjectionUpheld : HistoryActions.ObjectionDismissed,
             $"{o.Id} on {o.BranchId}: {o.Comment}"))]);

@@ -14,6 +14,11 @@ public sealed class UnitFunctions(UnitHandlers units)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "units")] HttpRequest req) =>
         units.PutAsync(req);
 
+    [Function("ImportUnits")]
+    public Task<IResult> ImportUnits(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "units/import")] HttpRequest req) =>
+        units.ImportAsync(req);
+
     [Function("GetUnit")]
     public Task<Results<Ok<UnitView>, ProblemHttpResult>> GetUnit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "units/{id}")] HttpRequest req,
