@@ -40,7 +40,8 @@ public sealed partial class StatisticsAndExports(Uri baseAddress, Action<string>
         using JsonDocument first = JsonDocument.Parse(firstBody);
         int counted = first.RootElement.GetProperty("total").GetProperty("evaluations").GetInt32();
         if (counted != evaluations) problems.Add($"statistics counted {counted} evaluations, expected {evaluations}");
-        string[] units = [unit, .. first.RootElement.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("unit").GetString()!)];
+        string[] units =
+            [unit, .. first.RootElement.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("unit").GetString()!)];
         log($"Reports: the first statistics request took {firstMs:0} ms ({counted} evaluations, {units.Length - 1} child units)");
 
         // 2. Then many, clients at a time, over the unit and its children in turn (one cached computation serves them all).
@@ -69,7 +70,8 @@ public sealed partial class StatisticsAndExports(Uri baseAddress, Action<string>
             xlsxSeconds.Add(Math.Round(ms / 1000, 3));
             (xlsxBytes, rows) = (body.Length, RowsOf(body));
         }
-        if (rows != evaluations + 1) problems.Add($"the XLSX has {rows} rows, expected {evaluations + 1} (a header and one per evaluation)");
+        if (rows != evaluations + 1)
+            problems.Add($"the XLSX has {rows} rows, expected {evaluations + 1} (a header and one per evaluation)");
         var (csvMs, csvBody, csvStatus) = await GetAsync(export + "&format=csv", org);
         if (csvStatus != HttpStatusCode.OK) problems.Add($"the CSV export answered {(int)csvStatus}");
         int csvRecords = Encoding.UTF8.GetString(csvBody).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length;

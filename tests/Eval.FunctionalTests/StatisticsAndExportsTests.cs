@@ -92,7 +92,7 @@ public sealed class StatisticsAndExportsTests(LocalHostFixture fx) : IClassFixtu
         Statistics own = await StatisticsAsync(driver.As(Roles.TownshipReviewer, CampaignDriver.TownshipOf(b[0])), id);
         JsonElement[] branches = [.. own.Json.GetProperty("children").EnumerateArray()];
         Assert.Equal(b.Take(3), branches.Select(x => x.GetProperty("unit").GetString()));
-        Assert.Equal(["第1苏木第1嘎查党支部", "第1苏木第2嘎查党支部", "第1苏木第3嘎查党支部"], branches.Select(Name));
+        Assert.Equal(Enumerable.Range(1, 3).Select(i => $"第1苏木第{i}嘎查党支部"), branches.Select(Name));
         Assert.All(branches, x => Assert.Equal("branch", Kind(x)));
         Assert.Equal([Stages.Done, Stages.AwaitingCountyScore, Stages.AwaitingTownshipReview],
             branches.Select(x => Stages.All.Single(st => Stage(x, st) == 1)));
@@ -106,7 +106,8 @@ public sealed class StatisticsAndExportsTests(LocalHostFixture fx) : IClassFixtu
 
         // Every answer is at most ten seconds old; and the ones refused.
         foreach (Statistics answer in new[] { first, cached, counted, s, own, one })
-            Assert.True(answer.AsOf >= answer.SentAt - MaxAge - TimeSpan.FromMilliseconds(50), $"asOf {answer.AsOf:O} sent {answer.SentAt:O}");
+            Assert.True(answer.AsOf >= answer.SentAt - MaxAge - TimeSpan.FromMilliseconds(50),
+                $"asOf {answer.AsOf:O} sent {answer.SentAt:O}");
         await ExpectProblemAsync(driver.As(Roles.OrgDepartment, "chifeng"), $"api/campaigns/{id}/statistics?unit=chifeng.zz", 422);
         await ExpectProblemAsync(org, $"api/campaigns/{id}/statistics?unit=Not.A.Unit", 422);
         await ExpectProblemAsync(org, $"api/campaigns/{id}/statistics?unit=chifeng", 403);
@@ -137,7 +138,11 @@ public sealed class StatisticsAndExportsTests(LocalHostFixture fx) : IClassFixtu
         string[] inert = ["'=HYPERLINK(\"http://evil.example\",\"点我\")", "'+1", "'@SUM(1,2)", "'-2+3党支部", "第5嘎查党支部"];
         decimal[] scores = [96, 88, 80, 60, 40], shares = [0.96m, 0.88m, 0.8m, 0.6m, 0.4m];
         string[] levels = ["最强党支部", "先进党支部", "先进党支部", "合格党支部", "无等次"];
-        string[] listHeaders = ["排名", "支部编号", "党支部名称", "苏木乡镇（街道）", "旗县区", "得分", "民族团结进步得分率", "拟定等次", "说明"];
+        string[] listHeaders =
+        [
+            "排名", "支部编号", "党支部名称", "苏木乡镇（街道）", "旗县区", "得分", "民族团结进步得分率",
+            "拟定等次", "说明",
+        ];
 
         // The list under notice as XLSX, read by ExcelJS.
         using (Download notice = await DownloadAsync(org, $"api/campaigns/{id}/exports/notice"))
@@ -184,12 +189,15 @@ public sealed class StatisticsAndExportsTests(LocalHostFixture fx) : IClassFixtu
             AssertFile(evaluations, XlsxType, $"{id}-evaluations-{township}.xlsx", $"{Title}评定情况明细（第1苏木）.xlsx");
             JsonElement book = await ReadXlsxAsync(evaluations.Path);
             JsonElement[] rows = [.. book.GetProperty("rows").EnumerateArray()];
-            Assert.Equal(["支部编号", "党支部名称", "苏木乡镇（街道）", "旗县区", "阶段", "是否逾期", "评定结果", "得分", "民族团结进步得分率", "等次"],
+            Assert.Equal(
+                ["支部编号", "党支部名称", "苏木乡镇（街道）", "旗县区", "阶段", "是否逾期",
+                    "评定结果", "得分", "民族团结进步得分率", "等次"],
                 Texts(rows[0]));
             Assert.Equal(6, rows.Length);
             Assert.Equal(county.Branches, rows.Skip(1).Select(r => r[0].GetString()));
             Assert.Equal(inert, rows.Skip(1).Select(r => r[1].GetString()));
-            Assert.All(rows.Skip(1), r => Assert.Equal(("已完成", "否", "已评分"), (r[4].GetString(), r[5].GetString(), r[6].GetString())));
+            Assert.All(rows.Skip(1),
+                r => Assert.Equal(("已完成", "否", "已评分"), (r[4].GetString(), r[5].GetString(), r[6].GetString())));
             Assert.Equal(scores, rows.Skip(1).Select(r => r[7].GetDecimal()));
             Assert.Equal(levels, rows.Skip(1).Select(r => r[9].GetString()));
             Assert.Equal(0, book.GetProperty("formulas").GetArrayLength());
@@ -207,11 +215,12 @@ public sealed class StatisticsAndExportsTests(LocalHostFixture fx) : IClassFixtu
             string Cell(JsonElement record, string header) => record[Array.IndexOf(headers, header)].GetString()!;
             foreach (JsonElement record in records.Skip(1))
             {
-                Assert.Equal(("5", "5", "0", "5"), (Cell(record, "评定总数"), Cell(record, "已完成"), Cell(record, "待自评"), Cell(record, "已评分")));
-                Assert.Equal(("1", "2", "1", "1", "0"), (Cell(record, "最强党支部"), Cell(record, "先进党支部"), Cell(record, "合格党支部"),
-                    Cell(record, "无等次"), Cell(record, "已撤销")));
-                Assert.Equal(("72.8", "1", "2", "1", "1"), (Cell(record, "平均分"), Cell(record, "得分90及以上"), Cell(record, "得分80–90"),
-                    Cell(record, "得分60–70"), Cell(record, "得分40–50")));
+                string[] Cells(params string[] named) => [.. named.Select(h => Cell(record, h))];
+                Assert.Equal(["5", "5", "0", "5"], Cells("评定总数", "已完成", "待自评", "已评分"));
+                Assert.Equal(["1", "2", "1", "1", "0"],
+                    Cells("最强党支部", "先进党支部", "合格党支部", "无等次", "已撤销"));
+                Assert.Equal(["72.8", "1", "2", "1", "1"],
+                    Cells("平均分", "得分90及以上", "得分80–90", "得分60–70", "得分40–50"));
             }
         }
 
@@ -274,8 +283,9 @@ public sealed class StatisticsAndExportsTests(LocalHostFixture fx) : IClassFixtu
         decimal mean)
     {
         Assert.Equal((evaluations, self, township, countyScore, 0, done),
-            (unit.GetProperty("evaluations").GetInt32(), Stage(unit, Stages.AwaitingSelfAssessment), Stage(unit, Stages.AwaitingTownshipReview),
-                Stage(unit, Stages.AwaitingCountyScore), Stage(unit, Stages.AwaitingAppraisal), Stage(unit, Stages.Done)));
+            (unit.GetProperty("evaluations").GetInt32(), Stage(unit, Stages.AwaitingSelfAssessment),
+                Stage(unit, Stages.AwaitingTownshipReview), Stage(unit, Stages.AwaitingCountyScore), Stage(unit, Stages.AwaitingAppraisal),
+                Stage(unit, Stages.Done)));
         Assert.Equal((overdue, scored, scored, mean), (unit.GetProperty("overdue").GetInt32(), unit.GetProperty("scored").GetInt32(),
             unit.GetProperty("outcomes").GetProperty(Outcomes.Scored).GetInt32(), unit.GetProperty("meanScore").GetDecimal()));
     }
@@ -329,7 +339,8 @@ public sealed class StatisticsAndExportsTests(LocalHostFixture fx) : IClassFixtu
         Assert.Equal("attachment", disposition.DispositionType);
         Assert.Equal(asciiName, disposition.FileName?.Trim('"'));
         Assert.Equal(name, disposition.FileNameStar);
-        Assert.Contains("filename*=UTF-8''", string.Join(",", r.Content.Headers.GetValues("Content-Disposition")), StringComparison.Ordinal);
+        Assert.Contains("filename*=UTF-8''", string.Join(",", r.Content.Headers.GetValues("Content-Disposition")),
+            StringComparison.Ordinal);
         Assert.Equal("no-store", r.Headers.CacheControl?.ToString());
     }
 

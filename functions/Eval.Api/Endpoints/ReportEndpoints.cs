@@ -27,8 +27,9 @@ public static class ReportEndpoints
             .WithDescription("A row for the unit (total) and one per child unit (a township's children are its branches): counts " +
                 "per stage and overdue, outcomes, levels once a list exists (the proposed one during the notice, the published one " +
                 "after it), the scored evaluations' mean and histograms (scores in ten bins of 10 points, unity shares in ten bins of " +
-                "0.1; each bin holds its lower bound, the last is open above), and the members' appraisal (民主测评: rosters, eligible, " +
-                $"ballots, participation) when the campaign holds one. At most {StatisticsQueries.MaxAge.TotalSeconds:0} seconds old " +
+                "0.1; each bin holds its lower bound, the last is open above), and the members' appraisal (民主测评: rosters, " +
+                "eligible, ballots, participation) when the campaign holds one. " +
+                $"At most {StatisticsQueries.MaxAge.TotalSeconds:0} seconds old " +
                 "(asOf): each host computes a campaign's statistics once for every caller. 422 for a unit outside the campaign's.")
             .RequiresToken(Readers, roles)
             .WithQueryParameter("unit", "A unit id at or under the campaign's unit, covered by the caller.")
@@ -47,7 +48,8 @@ public static class ReportEndpoints
             .RequiresToken(Readers, roles).Exported().Problems(StatusCodes.Status409Conflict);
         api.MapGet("campaigns/{cid}/exports/evaluations",
                 (HttpRequest req, string cid, ReportHandlers h) => h.EvaluationsAsync(req, cid))
-            .WithName("ExportEvaluations").WithTags("Reports").WithSummary("A unit's evaluations and where each stands (评定情况明细)")
+            .WithName("ExportEvaluations").WithTags("Reports")
+            .WithSummary("A unit's evaluations and where each stands (评定情况明细)")
             .WithDescription("One row per branch under the unit, in branch id order: branch id and name, township, county, stage, " +
                 "overdue, outcome, score, unity share, level (once a list exists) and, when the campaign holds one, the members' " +
                 "appraisal as counted. Read from storage a page at a time while the file is written. 409 before the start.")

@@ -56,7 +56,9 @@ public sealed class XlsxExportWriter : IExportWriter
     public static async ValueTask<XlsxExportWriter> StartAsync(Stream stream, ExportTable table, CancellationToken ct)
     {
         var output = new AsyncOnlyStream(stream);
-        Spreadsheet spreadsheet = await Spreadsheet.CreateNewAsync(output, cancellationToken: ct);
+        // Each cell with its reference (r="B7"): optional in the format, but readers such as ExcelJS need it.
+        Spreadsheet spreadsheet = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions { WriteCellReferenceAttributes = true },
+            ct);
         var options = new WorksheetOptions { FrozenRows = 1 };
         for (int i = 0; i < table.Columns.Count; i++) options.Column(i + 1).Width = table.Columns[i].Width;
         await spreadsheet.StartWorksheetAsync(table.SheetName, options, ct);

@@ -9,7 +9,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Eval.Api.Handlers;
 
-/// <summary>A campaign's statistics (<see cref="StatisticsQueries"/>) and its exports as XLSX or CSV (<see cref="ExportQueries"/>).</summary>
+/// <summary>
+/// A campaign's statistics (<see cref="StatisticsQueries"/>) and its exports as XLSX or CSV (<see cref="ExportQueries"/>).
+/// </summary>
 public sealed class ReportHandlers(Authenticator auth, StatisticsQueries statistics, ExportQueries exports)
 {
     public async Task<Results<Ok<CampaignStatistics>, ProblemHttpResult>> StatisticsAsync(HttpRequest request, string campaignId) =>

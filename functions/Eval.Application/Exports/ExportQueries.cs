@@ -46,8 +46,10 @@ public sealed class ExportQueries(StatisticsQueries statistics, EvaluationStore 
             new(f, sheet, FileNames.Sanitize(title + suffix + place), ascii, columns, rows);
         return what switch
         {
-            Notice => Table("公示名单", "公示名单", ListColumns("拟定等次"), ListRows(scope.Value, published: false, names, ct)),
-            Published => Table("评定结果", "评定结果名单", ListColumns("等次"), ListRows(scope.Value, published: true, names, ct)),
+            Notice => Table("公示名单", "公示名单", ListColumns("拟定等次"),
+                ListRows(scope.Value, published: false, names, ct)),
+            Published => Table("评定结果", "评定结果名单", ListColumns("等次"),
+                ListRows(scope.Value, published: true, names, ct)),
             Evaluations => Table("评定情况", "评定情况明细", EvaluationColumns(campaign), EvaluationRows(scope.Value, names, ct)),
             Statistics => Table("统计", "统计", StatisticsColumns(campaign), StatisticsRows(scope.Value, ct)),
             _ => Problem.NotFound($"No export '{what}'."),
@@ -83,10 +85,10 @@ public sealed class ExportQueries(StatisticsQueries statistics, EvaluationStore 
 
     static IReadOnlyList<ExportColumn> EvaluationColumns(CampaignRecord campaign) =>
     [
-        new("支部编号", ExportKind.Text, 30), new("党支部名称", ExportKind.Text, 36), new("苏木乡镇（街道）", ExportKind.Text, 18),
-        new("旗县区", ExportKind.Text, 14), new("阶段", ExportKind.Text, 16), new("是否逾期", ExportKind.Text, 9),
-        new("评定结果", ExportKind.Text, 12), new("得分", ExportKind.Score, 10), new("民族团结进步得分率", ExportKind.Share, 12),
-        new("等次", ExportKind.Text, 14),
+        new("支部编号", ExportKind.Text, 30), new("党支部名称", ExportKind.Text, 36),
+        new("苏木乡镇（街道）", ExportKind.Text, 18), new("旗县区", ExportKind.Text, 14), new("阶段", ExportKind.Text, 16),
+        new("是否逾期", ExportKind.Text, 9), new("评定结果", ExportKind.Text, 12), new("得分", ExportKind.Score, 10),
+        new("民族团结进步得分率", ExportKind.Share, 12), new("等次", ExportKind.Text, 14),
         .. campaign.Definition.Appraisal is null ? Array.Empty<ExportColumn>() :
         [
             new("民主测评应投人数", ExportKind.Integer, 10), new("民主测评投票数", ExportKind.Integer, 10),

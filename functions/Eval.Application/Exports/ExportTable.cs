@@ -3,7 +3,9 @@ namespace Eval.Application.Exports;
 /// <summary>The file formats of an export: an Excel workbook, or comma-separated values (RFC 4180, UTF-8 with a BOM).</summary>
 public enum ExportFormat { Xlsx, Csv }
 
-/// <summary>What a column holds, and so how a spreadsheet shows it: text, a whole number, a score (2 decimals), a share (a percentage).</summary>
+/// <summary>
+/// What a column holds, and so how a spreadsheet shows it: text, a whole number, a score (2 decimals), a share (a percentage).
+/// </summary>
 public enum ExportKind { Text, Integer, Score, Share }
 
 /// <summary>A column: its header (Chinese, as the people who open the file read it), its kind and its width in characters.</summary>

@@ -27,7 +27,9 @@ public static class HistogramBins
         [.. lowerBounds.Select((from, i) => new HistogramBin(from, i + 1 < lowerBounds.Count ? lowerBounds[i + 1] : null, counts[i]))];
 }
 
-/// <summary>One bin of a histogram: values from <paramref name="From"/> up to, not including, <paramref name="To"/> (none: no bound).</summary>
+/// <summary>
+/// One bin of a histogram: values from <paramref name="From"/> up to, not including, <paramref name="To"/> (none: no bound).
+/// </summary>
 public sealed record HistogramBin(decimal From, decimal? To, int Count);
 
 /// <summary>

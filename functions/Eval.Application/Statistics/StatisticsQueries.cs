@@ -145,7 +145,8 @@ public sealed class StatisticsSnapshot
     public IReadOnlyList<BranchFacts> Branches { get; }
 
     /// <summary>The level ids the statistics count: the campaign's, then none and revoked; none before there is a list.</summary>
-    public IReadOnlyList<string>? LevelIds => LevelsFrom is null ? null : [.. Definition.Levels.Select(l => l.Id), Ranking.NoLevel, Ranking.Revoked];
+    public IReadOnlyList<string>? LevelIds =>
+        LevelsFrom is null ? null : [.. Definition.Levels.Select(l => l.Id), Ranking.NoLevel, Ranking.Revoked];
 
     public static StatisticsSnapshot Of(CampaignDefinition definition, string? levelsFrom, BranchFacts[] branches,
         Dictionary<string, string> names)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -80,7 +81,8 @@ public sealed class ExportWriterTests
     }
 
     static string Text(Cell cell, WorkbookPart workbook) => cell.DataType?.Value == CellValues.SharedString
-        ? workbook.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().ElementAt(int.Parse(cell.CellValue!.Text)).InnerText
+        ? workbook.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>()
+            .ElementAt(int.Parse(cell.CellValue!.Text, CultureInfo.InvariantCulture)).InnerText
         : cell.DataType?.Value == CellValues.InlineString ? cell.InlineString!.InnerText : cell.CellValue?.Text ?? "";
 
     /// <summary>Forward only and asynchronous only, as Kestrel's response body is (AllowSynchronousIO off).</summary>

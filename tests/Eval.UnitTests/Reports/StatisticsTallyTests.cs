@@ -1,3 +1,4 @@
+using System.Globalization;
 using Eval.Application.Statistics;
 
 namespace Eval.UnitTests.Reports;
@@ -17,7 +18,7 @@ public sealed class StatisticsTallyTests
     [InlineData("100", 9)]
     [InlineData("103", 9)]
     public void Scores_fall_in_bins_of_ten_points(string score, int bin) =>
-        Assert.Equal(bin, HistogramBins.IndexOf(HistogramBins.Scores, decimal.Parse(score, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(bin, HistogramBins.IndexOf(HistogramBins.Scores, decimal.Parse(score, CultureInfo.InvariantCulture)));
 
     [Theory]
     [InlineData("0", 0)]
@@ -28,7 +29,7 @@ public sealed class StatisticsTallyTests
     [InlineData("0.96", 9)]
     [InlineData("1", 9)]
     public void Unity_shares_fall_in_bins_of_a_tenth(string share, int bin) =>
-        Assert.Equal(bin, HistogramBins.IndexOf(HistogramBins.UnityShares, decimal.Parse(share, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(bin, HistogramBins.IndexOf(HistogramBins.UnityShares, decimal.Parse(share, CultureInfo.InvariantCulture)));
 
     [Fact]
     public void A_histogram_names_each_bin_by_its_bounds()
@@ -47,7 +48,8 @@ public sealed class StatisticsTallyTests
         tally.Add(new BranchFacts("c.t.b1", "一", "done", false, "scored", 96m, 0.96m, "strongest") { Eligible = 6, Ballots = 6 });
         tally.Add(new BranchFacts("c.t.b2", "二", "done", false, "scored", 80m, 0.8m, "advanced") { Eligible = 4, Ballots = 1 });
         tally.Add(new BranchFacts("c.t.b3", "三", "awaiting-township-review", true, null, null, null, null));
-        UnitStatistics s = tally.ToStatistics("chifeng.hongshan.t01", "第1苏木", ["strongest", "advanced", "none", "revoked"], appraisal: true);
+        UnitStatistics s = tally.ToStatistics("chifeng.hongshan.t01", "第1苏木", ["strongest", "advanced", "none", "revoked"],
+            appraisal: true);
 
         Assert.Equal((3, 2, 1, 1, 2), (s.Evaluations, s.Stages["done"], s.Stages["awaiting-township-review"], s.Overdue, s.Scored));
         Assert.Equal(2, s.Outcomes["scored"]);
