@@ -75,6 +75,10 @@ namespace Eval.FunctionalTests;
 ///   POST …/honours/{branch}/change-evidence    county-scorer or township-reviewer covering the branch (an upload slot)
 ///   POST …/change-evidence/{eid}/complete      county-scorer or township-reviewer covering the branch
 ///   GET  …/change-evidence/{eid}               a working role covering the branch
+///   GET  campaigns/{cid}/statistics            org-department, county-scorer or township-reviewer covering ?unit (default:
+///                                              the campaign's unit, or the caller's own inside it)
+///   GET  campaigns/{cid}/exports/*             the same (notice, published, evaluations, statistics; the lists are public
+///                                              at GET …/ratings already, their exports are not anonymous)
 ///
 /// No token or a token that does not validate → 401 (with a WWW-Authenticate challenge); a valid token with no role
 /// the API knows (none, an unknown one, or a known one spelled otherwise) → 403 on every endpoint that needs a token;
@@ -161,6 +165,11 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("POST change evidence slot",    "403 ok  ok  403 403",     "403 403 403 403 403",      "401", "401", "403"),
         ("POST change evidence complete", "403 ok  ok  403 403",    "403 403 403 403 403",      "401", "401", "403"),
         ("GET change evidence",          "ok  ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET statistics",               "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET export notice",            "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET export published",         "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET export evaluations",       "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET export statistics",        "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
     ];
 
     /// <summary>Each endpoint's request, and what an allowed caller gets for it (harmless by construction).</summary>
@@ -269,6 +278,13 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/change-evidence/ev-{new string('0', 32)}/complete", null, 404),
         ["GET change evidence"] = new(HttpMethod.Get,
             w => $"api/campaigns/{w.Campaign}/honours/{w.Branch}/change-evidence/ev-{new string('0', 32)}", null, 404),
+        // Each caller's default unit: the campaign's county, or a township reviewer's own township.
+        ["GET statistics"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/statistics", null, 200),
+        // The campaign runs: no list under notice yet, none published (409); its evaluations and statistics are there.
+        ["GET export notice"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/exports/notice", null, 409),
+        ["GET export published"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/exports/published?format=csv", null, 409),
+        ["GET export evaluations"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/exports/evaluations", null, 200),
+        ["GET export statistics"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/exports/statistics?format=csv", null, 200),
     };
 
     public static IEnumerable<object[]> Cases()

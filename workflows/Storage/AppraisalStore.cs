@@ -166,6 +166,22 @@ public sealed class AppraisalStore(EvalTables tables)
         }
     }
 
+    /// <summary>
+    /// The ballot boxes of a campaign's branches, each with its branch id: one query over the campaign's partitions (keys
+    /// "{campaign}|…" sort together), for statistics. Only the box rows' counts are returned, never a voter's row.
+    /// </summary>
+    public async IAsyncEnumerable<(string BranchId, BallotBox Box)> BoxesAsync(string campaignId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        // '}' sorts right after '|': the range holds exactly the partitions "{campaign}|{branch}".
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey gt {campaignId + "|"} and PartitionKey lt {campaignId + "}"} and RowKey eq {BoxKey}");
+        var rows = Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000,
+            select: ["PartitionKey", "RowKey", "Eligible", "Ballots", "Sealed"], cancellationToken: ct);
+        await foreach (TableEntity row in rows)
+            yield return (row.PartitionKey[(campaignId.Length + 1)..], FromEntity(row));
+    }
+
     static TableEntity ToEntity(string campaignId, string branchId, BallotBox box)
     {
         // The member ids stay in the roster's row: the box, which holds the choices, names nobody.

@@ -72,6 +72,23 @@ public sealed class RatingStore(EvalTables tables)
         return list.OrderBy(r => r.Rank).ToList();
     }
 
+    /// <summary>
+    /// The proposed (<paramref name="published"/> false) or published list of the branches at or under
+    /// <paramref name="unitScope"/>, in branch id order, read a page at a time as the caller consumes it (an export streams
+    /// it). <paramref name="select"/> names the columns wanted (all when null).
+    /// </summary>
+    public async IAsyncEnumerable<RankedBranch> StreamAsync(string campaignId, bool published, string? unitScope,
+        IEnumerable<string>? select = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}");
+        if (unitScope is not null)
+            filter += " and " + TableClient.CreateQueryFilter(
+                $"((RowKey eq {unitScope}) or (RowKey ge {unitScope + "."} and RowKey lt {unitScope + "/"}))");
+        TableClient table = published ? Published : Proposed;
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: select, cancellationToken: ct))
+            yield return FromEntity(e);
+    }
+
     /// <summary>A ratings row (Proposed or Ratings) as stored; the benchmark's row-by-row baseline writes the same rows.</summary>
     public static TableEntity ToEntity(string campaignId, RankedBranch r, DateTimeOffset? publishedAt) => new(campaignId, r.BranchId)
     {

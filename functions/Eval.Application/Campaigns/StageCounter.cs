@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Eval.Workflows.Domain;
 using Eval.Workflows.Storage;
 
@@ -16,41 +15,17 @@ public sealed record StageCounts(Dictionary<string, int> Stages, int Overdue, in
 /// Counts a campaign's evaluations per stage. Counting reads two columns of every row of the campaign's partition,
 /// so what a polled screen asks for (GET campaign) comes from a count at most <see cref="MaxAge"/> old, made once per
 /// campaign and host instance however many callers ask at once, and made again as soon as the campaign's status or
-/// branch count changes (a started campaign's first count is then complete); publication counts afresh.
+/// branch count changes (<see cref="RecentPerCampaign{T}"/>); publication counts afresh.
 /// </summary>
 public sealed class StageCounter(EvaluationStore evaluations, TimeProvider clock)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
 
-    /// <summary>A host follows a few campaigns at once; past this many it starts over rather than grow.</summary>
-    const int MaxCampaigns = 1000;
-
-    sealed record Count(DateTimeOffset StartedAt, string Version, Lazy<Task<StageCounts>> Task);
-
-    readonly ConcurrentDictionary<string, Count> recent = new(StringComparer.Ordinal);
+    readonly RecentPerCampaign<StageCounts> recent = new(MaxAge, refreshAfter: MaxAge, clock);
 
     /// <summary>Counts at most <see cref="MaxAge"/> old: the last count, or one in progress, or a new one.</summary>
-    public async Task<StageCounts> RecentAsync(CampaignRecord campaign, CancellationToken ct)
-    {
-        string campaignId = campaign.Definition.Id, version = $"{campaign.Status}|{campaign.BranchCount}";
-        while (true)
-        {
-            DateTimeOffset now = clock.GetUtcNow();
-            recent.TryGetValue(campaignId, out Count? current);
-            if (current is not null && current.Version == version && now - current.StartedAt < MaxAge
-                && !current.Task.Value.IsFaulted && !current.Task.Value.IsCanceled)
-                return await current.Task.Value.WaitAsync(ct);
-            // Not bound to this request's cancellation: other callers may be waiting for the same count.
-            var fresh = new Count(now, version, new Lazy<Task<StageCounts>>(() => CountNowAsync(campaignId, CancellationToken.None)));
-            if (current is null)
-            {
-                if (recent.Count >= MaxCampaigns) recent.Clear();
-                if (!recent.TryAdd(campaignId, fresh)) continue;
-            }
-            else if (!recent.TryUpdate(campaignId, fresh, current)) continue;
-            return await fresh.Task.Value.WaitAsync(ct);
-        }
-    }
+    public async Task<StageCounts> RecentAsync(CampaignRecord campaign, CancellationToken ct) =>
+        (await recent.GetAsync(campaign, token => CountNowAsync(campaign.Definition.Id, token), ct)).Value;
 
     /// <summary>Counts now, from the Evaluations table (two columns of one partition), not from orchestration state.</summary>
     public async Task<StageCounts> CountNowAsync(string campaignId, CancellationToken ct)

@@ -54,6 +54,7 @@ public static class OpenApiSetup
             "The ranked list under public notice (公示) and published, and the objections (异议) raised against it.",
         ["Audit"] = "The hash-chained audit log of every decision.",
         ["Inbox"] = "What waits on the caller (待办), across campaigns, soonest due first.",
+        ["Reports"] = "A campaign's statistics per unit, and its lists, evaluations and statistics as XLSX or CSV spreadsheets.",
         ["Self-tests"] = "The deployment self-test: a table write, an external event and a durable timer, end to end.",
     };
 

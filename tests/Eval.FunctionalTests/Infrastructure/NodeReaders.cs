@@ -4,8 +4,8 @@ namespace Eval.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// The independent readers under tests/readers: node scripts on libraries that have nothing to do with the ones Eval
-/// writes with (jose for the signed lists, jsQR and pngjs for the QR codes), installed by npm ci. Run from the
-/// repository root, as ./eval test runs them.
+/// writes with (jose for the signed lists, jsQR and pngjs for the QR codes, ExcelJS and csv-parse for the exports),
+/// installed by npm ci. Run from the repository root, as ./eval test runs them.
 /// </summary>
 public static class NodeReaders
 {
@@ -16,6 +16,12 @@ public static class NodeReaders
 
     /// <summary>Verifies a compact JWS file against a JWK Set file: exit 0 with {header, payload}, or 1 with jose's error code.</summary>
     public static Task<Run> VerifyJwsAsync(string jwsFile, string keysFile) => RunAsync("verify-jws.mjs", jwsFile, keysFile);
+
+    /// <summary>An XLSX file's first sheet as JSON: {sheet, sheets, frozen, rows, formats, formulas}, read by ExcelJS.</summary>
+    public static Task<Run> ReadXlsxAsync(string file) => RunAsync("xlsx.mjs", file);
+
+    /// <summary>A CSV file as JSON: {bom, crlf, records}, parsed by csv-parse (strict RFC 4180).</summary>
+    public static Task<Run> ReadCsvAsync(string file) => RunAsync("csv.mjs", file);
 
     static async Task<Run> RunAsync(string script, params string[] arguments)
     {
