@@ -27,12 +27,14 @@ public static class SchemaCatalog
     public const string HonourChangeDecision = "honour-change-decision";
     public const string HonourChangeObjection = "honour-change-objection";
     public const string HonourChangeEvidence = "honour-change-evidence";
+    public const string Subscription = "subscription";
 
     // Before StaticNames: static fields are initialized in the order they are written.
     static readonly string[] Listed =
     [
         Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, AppraisalRoster, AppraisalBallot, Rehearsal, Publication, Objection,
         ObjectionResolution, ObjectionResolutions, HonourChangeEvidence, HonourChange, HonourChangeDecision, HonourChangeObjection,
+        Subscription,
     ];
 
     /// <summary>

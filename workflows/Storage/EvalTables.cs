@@ -23,10 +23,12 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string Statements = "Statements";
     public const string HonourChanges = "HonourChanges";
     public const string Notifications = "Notifications";
+    public const string Subscriptions = "Subscriptions";
+    public const string Deliveries = "Deliveries";
 
     public static readonly IReadOnlyList<string> All =
         [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals,
-        Honours, Statements, HonourChanges, Notifications];
+        Honours, Statements, HonourChanges, Notifications, Subscriptions, Deliveries];
 
     public TableServiceClient Service { get; } = service;
 

@@ -17,7 +17,7 @@ public static class EvalApi
     {
         RouteGroupBuilder api = app.MapGroup("/" + Prefix);
         api.MapOperations().MapUnits().MapCampaigns().MapEvaluations().MapAppraisals().MapEvidence().MapObjections()
-            .MapHonours().MapHonourChanges();
+            .MapHonours().MapHonourChanges().MapSubscriptions();
         return app;
     }
 }

@@ -54,6 +54,8 @@ public static class OpenApiSetup
             "The ranked list under public notice (公示) and published, and the objections (异议) raised against it.",
         ["Audit"] = "The hash-chained audit log of every decision.",
         ["Self-tests"] = "The deployment self-test: a table write, an external event and a durable timer, end to end.",
+        ["Notifications"] = "Webhook subscriptions: reminders, missed deadlines, urgings (催办) and extended deadlines posted as " +
+            "signed CloudEvents (Standard Webhooks) to a unit's relay, its deliveries and dead letters (docs/notifications.md).",
     };
 
     /// <summary>The routes this adds are documentation of the local host only, not API routes (parity ignores them).</summary>

@@ -4,7 +4,8 @@ namespace Eval.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// The independent readers under tests/readers: node scripts on libraries that have nothing to do with the ones Eval
-/// writes with (jose for the signed lists, jsQR and pngjs for the QR codes), installed by npm ci. Run from the
+/// writes with (jose for the signed lists, jsQR and pngjs for the QR codes, standardwebhooks and cloudevents for the
+/// webhooks), installed by npm ci. Run from the
 /// repository root, as ./eval test runs them.
 /// </summary>
 public static class NodeReaders
@@ -16,6 +17,12 @@ public static class NodeReaders
 
     /// <summary>Verifies a compact JWS file against a JWK Set file: exit 0 with {header, payload}, or 1 with jose's error code.</summary>
     public static Task<Run> VerifyJwsAsync(string jwsFile, string keysFile) => RunAsync("verify-jws.mjs", jwsFile, keysFile);
+
+    /// <summary>
+    /// Verifies webhook deliveries (a JSON file: the secret and each delivery's headers and body) with standardwebhooks and
+    /// parses each body with the CloudEvents SDK: exit 0 when all hold, with one result per delivery.
+    /// </summary>
+    public static Task<Run> VerifyWebhooksAsync(string deliveriesFile) => RunAsync("verify-webhook.mjs", deliveriesFile);
 
     static async Task<Run> RunAsync(string script, params string[] arguments)
     {
