@@ -84,10 +84,7 @@ public sealed class NotificationDispatcher(NotificationOutbox outbox, Subscripti
         SigningSecrets? secrets = subscription is { Deleted: false } ? await OpenSecretsAsync(subscription, ct) : null;
         if (subscription is not { Deleted: false } || secrets is null)
         {
-            await deliveries.TryUpdateAsync(delivery with
-            {
-                Status = DeliveryStatus.Cancelled, Queued = false, NextAttemptAt = null, LastResult = "subscription deleted",
-            }, etag, ct);
+            await CancelAsync(delivery, etag, ct);
             return;
         }
 
@@ -108,11 +105,44 @@ public sealed class NotificationDispatcher(NotificationOutbox outbox, Subscripti
                 ? next with { Status = DeliveryStatus.Dead, DeadAt = after, NextAttemptAt = null }
                 : next with { NextAttemptAt = nextAt };
         }
-        // Of two handlers that made this attempt at once (a message seen twice), one records it and queues the next.
-        if (await deliveries.TryUpdateAsync(next, etag, ct) is not { } written) return;
+        if (await RecordAsync(next, etag, ct) is not { } written) return;
         log.LogInformation("Delivery {DeliveryId} of {NotificationId} to {SubscriptionId}, attempt {Attempt}: {Result}; now {Status}",
             delivery.Id, delivery.NotificationId, delivery.SubscriptionId, message.Attempt, result.Result, next.Status);
         if (next.Status == DeliveryStatus.Pending) await QueueNextAsync(next, written, ct);
+    }
+
+    /// <summary>Cancels a delivery whose subscription was deleted (on the row as it now is, if it changed meanwhile).</summary>
+    async Task CancelAsync(Delivery delivery, ETag etag, CancellationToken ct)
+    {
+        for (int tries = 0; tries < 5 && delivery.Status == DeliveryStatus.Pending; tries++)
+        {
+            Delivery cancelled = delivery with
+            {
+                Status = DeliveryStatus.Cancelled, Queued = false, NextAttemptAt = null, LastResult = "subscription deleted",
+            };
+            if (await deliveries.TryUpdateAsync(cancelled, etag, ct) is not null
+                || await deliveries.GetAsync(delivery.SubscriptionId, delivery.Id, ct) is not { } now)
+                return;
+            (delivery, etag) = (now.Delivery, now.ETag);
+        }
+    }
+
+    /// <summary>
+    /// Records an attempt on the delivery's row, unless another handler recorded this attempt first (a message seen twice:
+    /// that one queues the next). The row may also have changed only to say that this attempt's message was queued, when the
+    /// message was taken before its sender wrote that down: the attempt is recorded on the row as it now is.
+    /// </summary>
+    async Task<ETag?> RecordAsync(Delivery attempted, ETag etag, CancellationToken ct)
+    {
+        for (int tries = 0; tries < 5; tries++)
+        {
+            if (await deliveries.TryUpdateAsync(attempted, etag, ct) is { } written) return written;
+            if (await deliveries.GetAsync(attempted.SubscriptionId, attempted.Id, ct) is not { } now
+                || now.Delivery.Status != DeliveryStatus.Pending || now.Delivery.Attempts >= attempted.Attempts)
+                return null;
+            etag = now.ETag;
+        }
+        return null;
     }
 
     /// <summary>

@@ -38,6 +38,8 @@ public abstract class WebhookHostFixture(bool allowPrivateTargets) : LocalHostFi
         ["Notifications__PollInterval"] = Options.PollInterval.ToString(),
         ["Notifications__FanoutRecheckAfter"] = Options.FanoutRecheckAfter.ToString(),
         ["Outbox__BindingKey"] = Convert.ToBase64String(BindingKey),
+        // Each fan-out and attempt in the host's output, which a failed test prints.
+        ["Logging__LogLevel__Eval"] = "Information",
     };
 
     public EvalTables EvalTables => new(Tables, new StorageOptions { TablePrefix = TablePrefix });
