@@ -13,6 +13,7 @@ namespace Eval.Workflows.Notifications;
 public sealed record Subscription(string Id, string Unit, string Url, IReadOnlyList<string> Types, string? Description,
     Actor CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset SecretSetAt, DateTimeOffset? DeletedAt = null)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Deleted => DeletedAt is not null;
 
     public const string IdPrefix = "sub-";
