@@ -97,7 +97,16 @@ var appTables = [
   'Notifications'
   'Reminders'
   'Inbox'
+  'Subscriptions'
+  'Deliveries'
 ]
+
+// The queues of webhook delivery (Notifications__FanoutQueue, __DeliveryQueue), named after the table prefix as the local host
+// names them; each with the poison queue a message goes to after it failed ten times (host.json's maxDequeueCount).
+var notificationQueues = {
+  fanout: toLower('${tablePrefix}notifications')
+  deliveries: toLower('${tablePrefix}webhook-deliveries')
+}
 
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -151,6 +160,12 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSkuName
     deploymentContainerName: names.deploymentContainer
     tableNames: [for table in appTables: '${tablePrefix}${table}']
+    queueNames: [
+      notificationQueues.fanout
+      '${notificationQueues.fanout}-poison'
+      notificationQueues.deliveries
+      '${notificationQueues.deliveries}-poison'
+    ]
     evidenceUploadsContainerName: names.evidenceUploadsContainer
     evidenceContainerName: names.evidenceContainer
     statementsContainerName: names.statementsContainer
@@ -223,6 +238,8 @@ module app 'modules/functionapp.bicep' = {
     authAllowedClientIds: authAllowedClientIds
     signingKeyUri: vault.outputs.signingKeyUri
     outboxBindingSecretUri: vault.outputs.bindingSecretUri
+    notificationFanoutQueue: notificationQueues.fanout
+    notificationDeliveryQueue: notificationQueues.deliveries
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

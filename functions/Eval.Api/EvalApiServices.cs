@@ -7,6 +7,7 @@ using Eval.Application.Evidence;
 using Eval.Application.Exports;
 using Eval.Application.Honours;
 using Eval.Application.Inbox;
+using Eval.Application.Notifications;
 using Eval.Application.Objections;
 using Eval.Application.Ratings;
 using Eval.Application.Rehearsals;
@@ -40,6 +41,12 @@ public static class EvalApiServices
         services.AddSingleton(configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions());
         services.AddSingleton(configuration.GetSection(InboxOptions.Section).Get<InboxOptions>() ?? new InboxOptions());
         services.AddSingleton(configuration.GetSection(UnitImportOptions.Section).Get<UnitImportOptions>() ?? new UnitImportOptions());
+        NotificationOptions notifications =
+            configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions();
+        if (notifications.AllowPrivateTargets && new TokenModeGuard(sampleSigningKeyAllowed: false).RunsInAzure)
+            throw new InvalidOperationException("Setting 'Notifications:AllowPrivateTargets' (Notifications__AllowPrivateTargets) is " +
+                "for local development: in Azure it would let a subscription reach the app's own network. Remove it.");
+        services.AddSingleton(notifications);
         KeyOptions keys = configuration.GetSection(KeyOptions.Section).Get<KeyOptions>() ?? new KeyOptions();
         if (string.IsNullOrWhiteSpace(keys.VaultKeyId) && new TokenModeGuard(sampleSigningKeyAllowed: false).RunsInAzure)
             throw new InvalidOperationException("Setting 'Keys:VaultKeyId' (Keys__VaultKeyId) must be set in Azure: the published " +
@@ -55,6 +62,7 @@ public static class EvalApiServices
         services.AddSingleton<AcceptedActionRelay>();
         services.AddSingleton(_ => CreateTableService(configuration));
         services.AddSingleton(_ => StorageConnection.Read(configuration).CreateBlobServiceClient());
+        services.AddSingleton(_ => StorageConnection.Read(configuration).CreateQueueServiceClient(NotificationQueues.ClientOptions()));
         services.AddSingleton<EvalTables>();
         services.AddSingleton<EvidenceStore>();
         services.AddSingleton<AppraisalStore>();
@@ -82,6 +90,7 @@ public static class EvalApiServices
         services.AddSingleton(_ => PublicAddress.From(configuration[$"{PublicOptions.Section}:{nameof(PublicOptions.BaseUrl)}"],
                 configuration["WEBSITE_HOSTNAME"])
             ?? throw new InvalidOperationException("Set Public__BaseUrl: the address the plaques' QR codes point at."));
+        services.AddNotifications();
         services.AddSingleton<HonourQueries>();
         services.AddSingleton<HonourHandlers>();
         services.AddSingleton<HonourChangeCommands>();
@@ -134,6 +143,27 @@ public static class EvalApiServices
         services.AddSingleton<AppraisalHandlers>();
         foreach (Type activity in WorkflowCatalog.Activities.Values) services.AddTransient(activity);
         return services;
+    }
+
+    /// <summary>
+    /// Notifications and their delivery to webhook subscriptions (docs/notifications.md): the outbox others write to, the
+    /// subscriptions, the dispatcher both hosts run, and the API's commands and queries.
+    /// </summary>
+    static void AddNotifications(this IServiceCollection services)
+    {
+        services.AddSingleton<NotificationQueues>();
+        services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton(sp => new SecretSealer(sp.GetRequiredService<OutboxBinding>()));
+        services.AddSingleton<SubscriptionStore>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton(sp => new WebhookTargets(sp.GetRequiredService<NotificationOptions>()));
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton(sp =>
+            new WebhookSource(new Uri(sp.GetRequiredService<PublicAddress>().Base + "/" + Endpoints.EvalApi.Prefix)));
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<SubscriptionCommands>();
+        services.AddSingleton<SubscriptionQueries>();
+        services.AddSingleton<SubscriptionHandlers>();
     }
 
     /// <summary>The app's identity, as storage uses it; developer sign-ins where storage has a connection string.</summary>

@@ -24,6 +24,9 @@ public static class SettingNames
         /// <summary>The blob endpoint (evidence files); wins over the account name.</summary>
         public const string BlobServiceUri = "blobServiceUri";
 
+        /// <summary>The queue endpoint (webhook deliveries; the task hub's queues too); wins over the account name.</summary>
+        public const string QueueServiceUri = "queueServiceUri";
+
         /// <summary><c>managedidentity</c>; unset means the default Azure credential chain.</summary>
         public const string Credential = "credential";
 

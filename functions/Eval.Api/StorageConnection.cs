@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 
@@ -23,7 +24,8 @@ public sealed record StorageConnection
     public const string ManagedIdentity = "managedidentity";
 
     /// <summary>Public-cloud endpoints used when only the account name is given; sovereign clouds set the URIs.</summary>
-    const string PublicCloudTableHost = "table.core.windows.net", PublicCloudBlobHost = "blob.core.windows.net";
+    const string PublicCloudTableHost = "table.core.windows.net", PublicCloudBlobHost = "blob.core.windows.net",
+        PublicCloudQueueHost = "queue.core.windows.net";
 
     StorageConnection() { }
 
@@ -35,6 +37,9 @@ public sealed record StorageConnection
 
     /// <summary>Identity-based form: the blob endpoint (evidence files), if known.</summary>
     public Uri? BlobServiceUri { get; private init; }
+
+    /// <summary>Identity-based form: the queue endpoint (webhook deliveries), if known.</summary>
+    public Uri? QueueServiceUri { get; private init; }
 
     /// <summary>Identity-based form: <see cref="ManagedIdentity"/>, or null for the default credential chain.</summary>
     public string? Credential { get; private init; }
@@ -64,6 +69,7 @@ public sealed record StorageConnection
                 $"'{Name(SettingNames.StorageIdentity.ClientId)}'.");
 
         string? blobUri = Trimmed(section[SettingNames.StorageIdentity.BlobServiceUri]);
+        string? queueUri = Trimmed(section[SettingNames.StorageIdentity.QueueServiceUri]);
         string? credential = Trimmed(section[SettingNames.StorageIdentity.Credential]);
         if (credential is not null && !credential.Equals(ManagedIdentity, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException(
@@ -76,6 +82,8 @@ public sealed record StorageConnection
                 : AccountUri(accountName!, PublicCloudTableHost),
             BlobServiceUri = blobUri is not null ? ParseServiceUri(blobUri, SettingNames.StorageIdentity.BlobServiceUri)
                 : accountName is not null ? AccountUri(accountName, PublicCloudBlobHost) : null,
+            QueueServiceUri = queueUri is not null ? ParseServiceUri(queueUri, SettingNames.StorageIdentity.QueueServiceUri)
+                : accountName is not null ? AccountUri(accountName, PublicCloudQueueHost) : null,
             Credential = credential?.ToLowerInvariant(),
             ClientId = Trimmed(section[SettingNames.StorageIdentity.ClientId]),
         };
@@ -104,6 +112,16 @@ public sealed record StorageConnection
         return BlobServiceUri is { } uri ? new BlobServiceClient(uri, CreateCredential())
             : throw new InvalidOperationException(
                 $"Evidence files need the blob endpoint: set '{Name(SettingNames.StorageIdentity.BlobServiceUri)}' " +
+                $"or '{Name(SettingNames.StorageIdentity.AccountName)}'.");
+    }
+
+    /// <summary>The queue service of the same account: webhook deliveries wait there between attempts.</summary>
+    public QueueServiceClient CreateQueueServiceClient(QueueClientOptions options)
+    {
+        if (!IsIdentityBased) return new QueueServiceClient(ConnectionString, options);
+        return QueueServiceUri is { } uri ? new QueueServiceClient(uri, CreateCredential(), options)
+            : throw new InvalidOperationException(
+                $"Webhook deliveries need the queue endpoint: set '{Name(SettingNames.StorageIdentity.QueueServiceUri)}' " +
                 $"or '{Name(SettingNames.StorageIdentity.AccountName)}'.");
     }
 

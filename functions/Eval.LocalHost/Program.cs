@@ -9,7 +9,9 @@ using Eval.LocalHost;
 using Eval.LocalHost.Durable;
 using Eval.LocalHost.ApiDescription;
 using Eval.LocalHost.Cli;
+using Eval.LocalHost.Notifications;
 using Eval.Workflows;
+using Eval.Workflows.Notifications;
 using Eval.Workflows.Storage;
 using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
@@ -25,6 +27,7 @@ switch (args.FirstOrDefault())
     case "token": return TokenCommand.Run(new CommandLine(args), builder.Configuration);
     case "seed": return await SeedCommand.RunAsync(new CommandLine(args), builder.Configuration);
     case "openapi": return await OpenApiCommand.RunAsync(new CommandLine(args));
+    case "mail": return await MailCommand.RunAsync(new CommandLine(args), builder.Configuration);
 }
 LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
 
@@ -32,6 +35,8 @@ builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
 // The plaques' QR codes point at this host unless a setting names the public address.
 builder.Configuration["Public:BaseUrl"] ??= $"http://localhost:{options.HttpPort}";
 builder.Services.AddEvalApi(builder.Configuration);
+// Webhook delivery: what the Functions app's queue and timer triggers run, as a background service here.
+builder.Services.AddHostedService<NotificationDispatcherService>();
 // The one host that accepts the sample key of local.settings.sample.json, so `./eval up` works as cloned; the
 // Functions app refuses it (TokenModeGuard).
 builder.Services.AllowSampleSigningKey();
@@ -60,6 +65,7 @@ WebApplication app = builder.Build();
 await app.Services.GetRequiredService<EvalTables>().EnsureCreatedAsync();
 await app.Services.GetRequiredService<EvidenceBlobs>().EnsureContainersAsync();
 await app.Services.GetRequiredService<StatementStore>().EnsureContainerAsync();
+await app.Services.GetRequiredService<NotificationQueues>().EnsureCreatedAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapEvalApi();

@@ -49,6 +49,12 @@ param signingKeyUri string
 @description('Outbox__BindingKey: the Key Vault secret (versionless URI) that binds kept events to their claims.')
 param outboxBindingSecretUri string
 
+@description('Notifications__FanoutQueue: the queue of kept notifications to fan out to their webhook subscriptions.')
+param notificationFanoutQueue string
+
+@description('Notifications__DeliveryQueue: the queue of webhook delivery attempts.')
+param notificationDeliveryQueue string
+
 @description('Memory of each instance in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
@@ -118,6 +124,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Keys__VaultKeyId', value: signingKeyUri }
         // A Key Vault reference, resolved by the platform as the identity: the key's value is in no setting.
         { name: 'Outbox__BindingKey', value: '@Microsoft.KeyVault(SecretUri=${outboxBindingSecretUri})' }
+        // Read by the queue triggers (%Notifications:FanoutQueue%) and by the app, which sends to them.
+        { name: 'Notifications__FanoutQueue', value: notificationFanoutQueue }
+        { name: 'Notifications__DeliveryQueue', value: notificationDeliveryQueue }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         {
           name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'

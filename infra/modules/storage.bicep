@@ -24,6 +24,9 @@ param deploymentContainerName string
 @description('Tables the app writes, with Storage__TablePrefix already in front.')
 param tableNames string[]
 
+@description('Queues of webhook delivery (NotificationQueues), with Storage__TablePrefix already in front, and their poison queues.')
+param queueNames string[]
+
 @description('Blob container evidence files are uploaded to (EvidenceContainers.Uploads); its blobs expire after a day.')
 param evidenceUploadsContainerName string
 
@@ -204,6 +207,19 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
   for tableName in tableNames: {
     parent: tableService
     name: tableName
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+// The app creates them on first use as well; here they exist before the queue triggers first listen.
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+  for queueName in queueNames: {
+    parent: queueService
+    name: queueName
   }
 ]
 

@@ -6,6 +6,9 @@ using Eval.Api.Auth;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.Cli;
 using Eval.Workflows.Domain;
+using Eval.Workflows.Notifications;
+using Eval.Workflows.Outbox;
+using Eval.Workflows.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -79,6 +82,12 @@ namespace Eval.FunctionalTests;
 ///                                              the campaign's unit, or the caller's own inside it)
 ///   GET  campaigns/{cid}/exports/*             the same (notice, published, evaluations, statistics; the lists are public
 ///                                              at GET …/ratings already, their exports are not anonymous)
+///   POST subscriptions                         org-department covering the subscription's unit
+///   GET  subscriptions                         org-department covering ?unit (default: its own)
+///   GET, DELETE subscriptions/{id}             org-department covering the subscription's unit
+///   POST subscriptions/{id}/secret             org-department covering the subscription's unit
+///   GET  subscriptions/{id}/deliveries         org-department covering the subscription's unit
+///   POST …/deliveries/{did}/redelivery         org-department covering the subscription's unit
 ///
 /// No token or a token that does not validate → 401 (with a WWW-Authenticate challenge); a valid token with no role
 /// the API knows (none, an unknown one, or a known one spelled otherwise) → 403 on every endpoint that needs a token;
@@ -170,6 +179,13 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ("GET export published",         "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET export evaluations",       "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
         ("GET export statistics",        "403 ok  ok  ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST subscription",            "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET subscriptions",            "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET subscription",             "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("DELETE subscription",          "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST subscription secret",     "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("GET subscription deliveries",  "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
+        ("POST redelivery",              "403 403 403 ok  403",     "403 403 403 403 403",      "401", "401", "403"),
     ];
 
     /// <summary>Each endpoint's request, and what an allowed caller gets for it (harmless by construction).</summary>
@@ -285,6 +301,19 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         ["GET export published"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/exports/published?format=csv", null, 409),
         ["GET export evaluations"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/exports/evaluations", null, 200),
         ["GET export statistics"] = new(HttpMethod.Get, w => $"api/campaigns/{w.Campaign}/exports/statistics?format=csv", null, 200),
+        // A URL that is not public (this host is as in Azure): allowed callers get 422 and nothing is stored. The scope is
+        // checked before the URL, so callers outside the unit get 403.
+        ["POST subscription"] = new(HttpMethod.Post, w => "api/subscriptions",
+            w => Json(new { unit = w.County.Id, url = "https://10.0.0.1/hook", types = new[] { "cn.eval.reminder" } }), 422),
+        ["GET subscriptions"] = new(HttpMethod.Get, w => $"api/subscriptions?unit={w.County.Id}", null, 200),
+        ["GET subscription"] = new(HttpMethod.Get, w => $"api/subscriptions/{w.Subscription}", null, 200),
+        // A subscription of its own, deleted by the one allowed caller; a repeated delete answers the same.
+        ["DELETE subscription"] = new(HttpMethod.Delete, w => $"api/subscriptions/{w.DoomedSubscription}", null, 204),
+        ["POST subscription secret"] = new(HttpMethod.Post, w => $"api/subscriptions/{w.Subscription}/secret", null, 200),
+        ["GET subscription deliveries"] = new(HttpMethod.Get, w => $"api/subscriptions/{w.Subscription}/deliveries", null, 200),
+        // A well-formed delivery id that does not exist: 404 (the subscription's scope is checked first).
+        ["POST redelivery"] = new(HttpMethod.Post,
+            w => $"api/subscriptions/{w.Subscription}/deliveries/dlv-20260101000000-{new string('0', 20)}/redelivery", null, 404),
     };
 
     public static IEnumerable<object[]> Cases()
@@ -324,9 +353,9 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
             .Select(b => b.GetProperty("route").GetString()!).Distinct()
             .Where(r => r is not ("health" or "selftests" or "selftests/{id}" or "selftests/{id}/confirmation"))
             .ToList();
-        // campaigns, campaigns/{cid}/objections and …/honours/{branchId}/changes each serve two endpoints: GET (the list) and
-        // POST (a new one).
-        Assert.Equal(routes.Count + 3, Table.Length);
+        // campaigns, campaigns/{cid}/objections, …/honours/{branchId}/changes and subscriptions each serve two endpoints: GET
+        // (the list) and POST (a new one); subscriptions/{id} serves GET and DELETE.
+        Assert.Equal(routes.Count + 5, Table.Length);
         Assert.Equal(Table.Select(t => t.Endpoint).Order(), Endpoints.Keys.Order());
     }
 
@@ -535,7 +564,8 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
     sealed record Endpoint(HttpMethod Method, Func<World, string> Path, Func<World, string>? Body, int AllowedStatus,
         string ContentType = "application/json");
 
-    sealed record World(TestCounty County, TestCounty Sibling, string Campaign, CampaignDefinition Definition)
+    sealed record World(TestCounty County, TestCounty Sibling, string Campaign, CampaignDefinition Definition, string Subscription,
+        string DoomedSubscription)
     {
         public string Branch => County.Branches[0];
         public string Township => CampaignDriver.TownshipOf(Branch);
@@ -577,7 +607,22 @@ public sealed class AuthorizationMatrixTests(LocalHostFixture fx) : IClassFixtur
         string id = "authz-" + Guid.NewGuid().ToString("N")[..8];
         CampaignDefinition definition = CampaignDriver.Campaign(id, county.Id, "PT10M", "PT10M", "PT10M", "PT10M");
         await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
-        return new World(county, sibling, id, definition);
+        return new World(county, sibling, id, definition, await SubscriptionAsync(fx, county.Id), await SubscriptionAsync(fx, county.Id));
+    }
+
+    /// <summary>
+    /// A subscription of the county, written to its table as the API writes one: this host (as in Azure) takes no URL a test can
+    /// offer, and this one (a closed port on loopback) is never connected to. Its secret is sealed under a key of the test's:
+    /// nothing here opens it.
+    /// </summary>
+    static async Task<string> SubscriptionAsync(LocalHostFixture fx, string unit)
+    {
+        var store = new SubscriptionStore(new EvalTables(fx.Tables, new StorageOptions { TablePrefix = fx.TablePrefix }),
+            new SecretSealer(new OutboxBinding(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+        var subscription = new Subscription(Subscription.NewId(), unit, "https://127.0.0.1:9/hook", [.. NotificationTypes.All], null,
+            new Actor("org@test", "组织部", Roles.OrgDepartment), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        await store.AddAsync(subscription, WebhookSecret.New());
+        return subscription.Id;
     }
 
     static string Json(object value) => JsonSerializer.Serialize(value);

@@ -4,6 +4,7 @@ using Eval.Api;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost;
 using Eval.LocalHost.ApiDescription;
+using Eval.LocalHost.Notifications;
 using Eval.Workflows;
 using Eval.Workflows.Notifications;
 using Microsoft.AspNetCore.Builder;
@@ -85,13 +86,43 @@ public sealed class HostParityTests
     }
 
     [Fact]
-    public void Every_function_the_app_declares_is_an_http_trigger_a_workflow_task_or_the_reminder_sweep()
+    public void Every_function_the_app_declares_is_an_http_trigger_a_workflow_task_the_reminder_sweep_or_the_webhook_dispatchers_work()
     {
         var kinds = Functions.Select(f => f.GetProperty("bindings").EnumerateArray()
             .Select(b => b.GetProperty("type").GetString()).First(t => t!.EndsWith("Trigger", StringComparison.Ordinal)));
-        Assert.All(kinds, k => Assert.Contains(k, new[] { "httpTrigger", "orchestrationTrigger", "activityTrigger", "timerTrigger" }));
-        // The one timer runs the reminder sweep, as the local host's ReminderSweepService does (SupervisionTests runs it there).
-        Assert.Equal([ReminderSweep.FunctionName], FunctionNamesWith("timerTrigger"));
+        Assert.All(kinds, k => Assert.Contains(k, new[] { "httpTrigger", "orchestrationTrigger", "activityTrigger", "queueTrigger",
+            "timerTrigger" }));
+    }
+
+    [Fact]
+    public void Both_hosts_deliver_webhooks_from_the_same_queues_with_the_same_handling()
+    {
+        // The Functions app's queue triggers and its timers (but the reminder sweep's, below) are the local host's dispatcher
+        // loops, by name.
+        Assert.Equal(NotificationDispatcherService.Functions.Order(),
+            FunctionNamesWith("queueTrigger").Concat(FunctionNamesWith("timerTrigger").Where(f => f != ReminderSweep.FunctionName))
+                .Order());
+        string QueueOf(string function) => Functions.Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "queueTrigger")
+            .GetProperty("queueName").GetString()!;
+        // Each trigger reads its queue's name from the setting the local host reads it from (NotificationOptions).
+        Assert.Equal("%" + NotificationOptions.Section + ":" + nameof(NotificationOptions.FanoutQueue) + "%",
+            QueueOf(NotificationDispatcher.FanOutFunction));
+        Assert.Equal("%" + NotificationOptions.Section + ":" + nameof(NotificationOptions.DeliveryQueue) + "%",
+            QueueOf(NotificationDispatcher.DeliverFunction));
+        JsonElement timer = Functions.Single(f => f.GetProperty("name").GetString() == NotificationDispatcher.SweepFunction)
+            .GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "timerTrigger");
+        Assert.Equal(NotificationDispatcher.SweepSchedule, timer.GetProperty("schedule").GetString());
+        Assert.Equal(NotificationDispatcher.SweepSchedule, "0 */" + new NotificationOptions().SweepInterval.TotalMinutes + " * * * *");
+
+        // What host.json has the Functions host do with a message whose handling throws, the local dispatcher does too.
+        JsonElement queues = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "functions", "Eval.Functions", "host.json")))
+            .RootElement.GetProperty("extensions").GetProperty("queues");
+        Assert.Equal(NotificationQueues.MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal(NotificationQueues.RetryVisibility, TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!));
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        // The other timer runs the reminder sweep, as the local host's ReminderSweepService does (SupervisionTests runs it there).
+        Assert.Contains(ReminderSweep.FunctionName, FunctionNamesWith("timerTrigger"));
     }
 
     [Fact]

@@ -18,26 +18,27 @@ public sealed class InboxIndexTests : IAsyncLifetime
     const string Campaign = "inbox-index";
     const string Branch = "city.c1.t1.b1";
     static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
-    readonly EvalTables tables = new(new TableServiceClient(AzuriteInstance.Shared.ConnectionString),
-        new StorageOptions { TablePrefix = "ibx" + Guid.NewGuid().ToString("N")[..8] });
+    readonly StorageOptions storage = new() { TablePrefix = "ibx" + Guid.NewGuid().ToString("N")[..8] };
+    readonly EvalTables tables;
     readonly EvaluationStore evaluations;
     readonly InboxIndex index;
-    readonly RecordEvaluationActivity activity;
+    RecordEvaluationActivity activity = null!;
     readonly HistoryEntry started = new(Start, "system", "system", "started", "test");
 
     public InboxIndexTests()
     {
+        tables = new(new TableServiceClient(AzuriteInstance.Shared.ConnectionString), storage);
         evaluations = new EvaluationStore(tables);
         index = new InboxIndex(tables, new CampaignStore(tables), new UnitStore(tables));
-        var notifier = new StepNotifier(new ReminderScheduler(new ReminderStore(tables), new CampaignStore(tables), TimeProvider.System),
-            new NotificationOutbox(tables), NullLogger<StepNotifier>.Instance);
-        activity = new RecordEvaluationActivity(evaluations, new AuditStore(tables), index, notifier,
-            NullLogger<RecordEvaluationActivity>.Instance);
     }
 
     public async Task InitializeAsync()
     {
         await tables.EnsureCreatedAsync();
+        var notifier = new StepNotifier(new ReminderScheduler(new ReminderStore(tables), new CampaignStore(tables), TimeProvider.System),
+            await TestNotifications.OutboxAsync(tables, storage), NullLogger<StepNotifier>.Instance);
+        activity = new RecordEvaluationActivity(evaluations, new AuditStore(tables), index, notifier,
+            NullLogger<RecordEvaluationActivity>.Instance);
         await new CampaignStore(tables).TryCreateAsync(new CampaignRecord
         {
             Definition = ChifengCampaign.Definition(Campaign, "city.c1", "索引测试"), Status = CampaignStatus.Running,

@@ -18,27 +18,28 @@ public sealed class RecordEvaluationTests : IAsyncLifetime
 {
     const string Campaign = "rec-campaign";
     const string Branch = "c1.t1.b1";
-    readonly EvalTables tables = new(new TableServiceClient(AzuriteInstance.Shared.ConnectionString),
-        new StorageOptions { TablePrefix = "rec" + Guid.NewGuid().ToString("N")[..8] });
+    readonly StorageOptions storage = new() { TablePrefix = "rec" + Guid.NewGuid().ToString("N")[..8] };
+    readonly EvalTables tables;
     readonly EvaluationStore evaluations;
     readonly AuditStore audit;
-    readonly RecordEvaluationActivity activity;
+    RecordEvaluationActivity activity = null!;
     readonly HistoryEntry started = new(DateTimeOffset.Parse("2026-03-01T00:00:00Z"), "system", "system", "started", "test");
 
     public RecordEvaluationTests()
     {
+        tables = new(new TableServiceClient(AzuriteInstance.Shared.ConnectionString), storage);
         evaluations = new EvaluationStore(tables);
         audit = new AuditStore(tables);
-        var notifier = new StepNotifier(new ReminderScheduler(new ReminderStore(tables), new CampaignStore(tables), TimeProvider.System),
-            new NotificationOutbox(tables), NullLogger<StepNotifier>.Instance);
-        activity = new RecordEvaluationActivity(evaluations, audit,
-            new InboxIndex(tables, new CampaignStore(tables), new UnitStore(tables)), notifier, NullLogger<RecordEvaluationActivity>.Instance);
     }
 
     // The activity writes what the evaluation waits for (table Inbox), which needs the campaign's definition.
     public async Task InitializeAsync()
     {
         await tables.EnsureCreatedAsync();
+        var notifier = new StepNotifier(new ReminderScheduler(new ReminderStore(tables), new CampaignStore(tables), TimeProvider.System),
+            await TestNotifications.OutboxAsync(tables, storage), NullLogger<StepNotifier>.Instance);
+        activity = new RecordEvaluationActivity(evaluations, audit,
+            new InboxIndex(tables, new CampaignStore(tables), new UnitStore(tables)), notifier, NullLogger<RecordEvaluationActivity>.Instance);
         await new CampaignStore(tables).TryCreateAsync(new CampaignRecord
         {
             Definition = ChifengCampaign.Definition(Campaign, "c1", "记录测试"), Status = CampaignStatus.Running,

@@ -54,6 +54,13 @@ public sealed class OutboxBinding
 
     const string Invalid = "Setting 'Outbox:BindingKey' (Outbox__BindingKey) is not base64 of at least 32 bytes.";
 
+    /// <summary>
+    /// A key of its own for another purpose (HKDF-SHA256 of this key, with the purpose as its info): the app's one secret
+    /// that is kept for good, in Key Vault in Azure, seals other secrets without a second one to provision and rotate.
+    /// </summary>
+    public byte[] DeriveKey(string purpose, int length = 32) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, key, length, info: Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>The action with its MAC.</summary>
     public AcceptedAction Bind(string campaignId, string branchId, AcceptedAction action)
     {

@@ -29,13 +29,14 @@ public static class SchemaCatalog
     public const string HonourChangeEvidence = "honour-change-evidence";
     public const string Urge = "urge";
     public const string DeadlineExtension = "deadline-extension";
+    public const string Subscription = "subscription";
 
     // Before StaticNames: static fields are initialized in the order they are written.
     static readonly string[] Listed =
     [
         Units, Campaign, TownshipReview, EvidenceSlot, JointVeto, AppraisalRoster, AppraisalBallot, Rehearsal, Publication, Objection,
         ObjectionResolution, ObjectionResolutions, HonourChangeEvidence, HonourChange, HonourChangeDecision, HonourChangeObjection,
-        Urge, DeadlineExtension,
+        Urge, DeadlineExtension, Subscription,
     ];
 
     /// <summary>

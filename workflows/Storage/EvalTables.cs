@@ -25,10 +25,12 @@ public sealed class EvalTables(TableServiceClient service, StorageOptions option
     public const string Notifications = "Notifications";
     public const string Reminders = "Reminders";
     public const string Inbox = "Inbox";
+    public const string Subscriptions = "Subscriptions";
+    public const string Deliveries = "Deliveries";
 
     public static readonly IReadOnlyList<string> All =
         [Units, Campaigns, Evaluations, ProposedRatings, Ratings, Objections, Audit, IdempotencyKeys, SelfTests, Evidence, Appraisals,
-        Honours, Statements, HonourChanges, Notifications, Reminders, Inbox];
+        Honours, Statements, HonourChanges, Notifications, Reminders, Inbox, Subscriptions, Deliveries];
 
     public TableServiceClient Service { get; } = service;
 

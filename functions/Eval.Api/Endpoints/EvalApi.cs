@@ -17,7 +17,7 @@ public static class EvalApi
     {
         RouteGroupBuilder api = app.MapGroup("/" + Prefix);
         api.MapOperations().MapUnits().MapCampaigns().MapEvaluations().MapAppraisals().MapEvidence().MapObjections()
-            .MapHonours().MapHonourChanges().MapInbox().MapReports();
+            .MapHonours().MapHonourChanges().MapInbox().MapReports().MapSubscriptions();
         return app;
     }
 }

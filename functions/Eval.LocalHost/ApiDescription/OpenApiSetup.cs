@@ -56,6 +56,8 @@ public static class OpenApiSetup
         ["Inbox"] = "What waits on the caller (待办), across campaigns, soonest due first.",
         ["Reports"] = "A campaign's statistics per unit, and its lists, evaluations and statistics as XLSX or CSV spreadsheets.",
         ["Self-tests"] = "The deployment self-test: a table write, an external event and a durable timer, end to end.",
+        ["Notifications"] = "Webhook subscriptions: reminders, missed deadlines, urgings (催办) and extended deadlines posted as " +
+            "signed CloudEvents (Standard Webhooks) to a unit's relay, its deliveries and dead letters (docs/notifications.md).",
     };
 
     /// <summary>The routes this adds are documentation of the local host only, not API routes (parity ignores them).</summary>

@@ -155,6 +155,18 @@ public static class RequestExamples
                     {"text":"处分已于2026年5月撤销，请核实。"}
                     """),
             ],
+            [SchemaCatalog.Subscription] =
+            [
+                new("sms-relay", "A county's relay to its SMS gateway: reminders, missed deadlines and urgings of the county and below",
+                    """
+                    {"unit":"chifeng.yuanbaoshan","url":"https://notify.yuanbaoshan.example.gov.cn/eval/webhook",
+                     "types":["cn.eval.reminder","cn.eval.overdue","cn.eval.urged"],"description":"元宝山区短信网关中继"}
+                    """),
+                new("wecom-bot", "A township's WeCom group bot relay, for extended deadlines only", """
+                    {"unit":"chifeng.yuanbaoshan.t01","url":"https://relay.example.org/wecom/yuanbaoshan-t01",
+                     "types":["cn.eval.deadline-extended"]}
+                    """),
+            ],
             [SelfTestStart] =
             [
                 new("five-minutes", "A self-test that waits up to five minutes for its confirmation",

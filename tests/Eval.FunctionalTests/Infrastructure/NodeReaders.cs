@@ -4,8 +4,9 @@ namespace Eval.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// The independent readers under tests/readers: node scripts on libraries that have nothing to do with the ones Eval
-/// writes with (jose for the signed lists, jsQR and pngjs for the QR codes, ExcelJS and csv-parse for the exports),
-/// installed by npm ci. Run from the repository root, as ./eval test runs them.
+/// writes with (jose for the signed lists, jsQR and pngjs for the QR codes, ExcelJS and csv-parse for the exports,
+/// standardwebhooks and cloudevents for the webhooks), installed by npm ci. Run from the repository root, as ./eval test
+/// runs them.
 /// </summary>
 public static class NodeReaders
 {
@@ -22,6 +23,12 @@ public static class NodeReaders
 
     /// <summary>A CSV file as JSON: {bom, crlf, records}, parsed by csv-parse (strict RFC 4180).</summary>
     public static Task<Run> ReadCsvAsync(string file) => RunAsync("csv.mjs", file);
+
+    /// <summary>
+    /// Verifies webhook deliveries (a JSON file: the secret and each delivery's headers and body) with standardwebhooks and
+    /// parses each body with the CloudEvents SDK: exit 0 when all hold, with one result per delivery.
+    /// </summary>
+    public static Task<Run> VerifyWebhooksAsync(string deliveriesFile) => RunAsync("verify-webhook.mjs", deliveriesFile);
 
     static async Task<Run> RunAsync(string script, params string[] arguments)
     {

@@ -6,6 +6,7 @@ using Eval.Api;
 using Eval.Api.Auth;
 using Eval.Application.Evidence;
 using Eval.Workflows.Keys;
+using Eval.Workflows.Notifications;
 using Eval.Workflows;
 using Eval.Workflows.Outbox;
 using Eval.Workflows.Storage;
@@ -31,6 +32,15 @@ public sealed partial class AppSettingsTests
         [$"{OutboxOptions.Section}__{nameof(OutboxOptions.SweepInterval)}"] = "OutboxOptions' timings are Azure's too",
         [$"{OutboxOptions.Section}__{nameof(OutboxOptions.RelayAfter)}"] = "OutboxOptions' timings are Azure's too",
         [$"{WorkflowOptions.Section}__{nameof(WorkflowOptions.HistoryRetention)}"] = "the default 30 days suits Azure",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.RetryFor)}"] = "NotificationOptions' retries are Azure's too",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.FirstRetryAfter)}"] = "NotificationOptions' retries are Azure's too",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.MaxRetryAfter)}"] = "NotificationOptions' retries are Azure's too",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.RequestTimeout)}"] = "the default 10 s suits Azure",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.FanoutRecheckAfter)}"] = "the default 2 minutes suits Azure",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.PollInterval)}"] =
+            "the local host's polling; the Functions host polls as host.json's queues section says",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.SweepInterval)}"] =
+            "the local host's sweep; the Functions app's timer trigger runs on its own schedule",
     };
 
     /// <summary>Read by the code or set locally, and wrong in Azure.</summary>
@@ -46,6 +56,8 @@ public sealed partial class AppSettingsTests
         ["WEBSITE_RUN_FROM_PACKAGE"] = "Flex Consumption deploys from functionAppConfig.deployment.storage",
         [$"{KeyOptions.Section}__{nameof(KeyOptions.Directory)}"] =
             "the local host's key files; in Azure the signing key stays in Key Vault (Keys__VaultKeyId)",
+        [$"{NotificationOptions.Section}__{nameof(NotificationOptions.AllowPrivateTargets)}"] =
+            "local development only: webhooks to private addresses would reach the app's own network (the app refuses to start)",
     };
 
     /// <summary>Read by the Functions host rather than the app's code.</summary>
@@ -55,7 +67,6 @@ public sealed partial class AppSettingsTests
         ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] =
             "the component refuses the instrumentation key: the host authenticates as the identity",
         [$"{SettingNames.Storage}__blobServiceUri"] = "the host and the task hub reach blobs at this endpoint",
-        [$"{SettingNames.Storage}__queueServiceUri"] = "the task hub's queues are at this endpoint",
     };
 
     /// <summary>Local runtime only (local.settings.sample.json): the Functions app never reads them.</summary>
@@ -78,6 +89,7 @@ public sealed partial class AppSettingsTests
                 (AuthOptions.Section, typeof(AuthOptions)), (StorageOptions.Section, typeof(StorageOptions)),
                 (EvidenceOptions.Section, typeof(EvidenceOptions)), (KeyOptions.Section, typeof(KeyOptions)),
                 (OutboxOptions.Section, typeof(OutboxOptions)), (WorkflowOptions.Section, typeof(WorkflowOptions)),
+                (NotificationOptions.Section, typeof(NotificationOptions)),
             })
             foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
                 names.Add($"{section}__{property.Name}");

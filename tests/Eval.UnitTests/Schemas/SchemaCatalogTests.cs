@@ -12,7 +12,7 @@ public class SchemaCatalogTests
         Assert.Equal(
             ["units", "campaign", "township-review", "evidence-slot", "joint-veto", "appraisal-roster", "appraisal-ballot", "rehearsal",
              "publication", "objection", "objection-resolution", "objection-resolutions", "honour-change-evidence", "honour-change",
-             "honour-change-decision", "honour-change-objection", "urge", "deadline-extension"],
+             "honour-change-decision", "honour-change-objection", "urge", "deadline-extension", "subscription"],
             SchemaCatalog.StaticNames);
     }
 
