@@ -3,9 +3,7 @@ using Eval.FunctionalTests.Infrastructure;
 using Eval.LocalHost.Cli;
 using Eval.Workflows.Activities;
 using Eval.Workflows.Domain;
-using Eval.Workflows.Notifications;
 using Eval.Workflows.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Eval.FunctionalTests;
 
@@ -35,10 +33,7 @@ public sealed class InboxIndexTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await tables.EnsureCreatedAsync();
-        var notifier = new StepNotifier(new ReminderScheduler(new ReminderStore(tables), new CampaignStore(tables), TimeProvider.System),
-            await TestNotifications.OutboxAsync(tables, storage), NullLogger<StepNotifier>.Instance);
-        activity = new RecordEvaluationActivity(evaluations, new AuditStore(tables), index, notifier,
-            NullLogger<RecordEvaluationActivity>.Instance);
+        activity = await TestActivities.RecordEvaluationAsync(tables, storage);
         await new CampaignStore(tables).TryCreateAsync(new CampaignRecord
         {
             Definition = ChifengCampaign.Definition(Campaign, "city.c1", "索引测试"), Status = CampaignStatus.Running,

@@ -52,7 +52,9 @@ public sealed class NotificationOutbox(EvalTables tables, NotificationQueues que
             if (Json.Read<Notification>(e.GetString("Record")) is { } notification) yield return notification;
     }
 
-    /// <summary>A notification's id from what it is about (its kind, subject, step, round, moment…): the same parts, the same id.</summary>
+    /// <summary>
+    /// A notification's id from what it is about (its kind, subject, step, round, moment…): the same parts, the same id.
+    /// </summary>
     public static string IdOf(params string[] parts) =>
         "ntf-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..32];
 
