@@ -17,8 +17,8 @@ public sealed record AuditVerification(bool Intact, int Chains, int Links, Audit
 /// the link that recorded it, the proposed list during the notice against its last list link, the published list
 /// against the published link (required once published), each honour change's chain against its row (one chain per change
 /// past its proposal, opened by the proposal, its decision and application as the row holds them), the outbox entries'
-/// bindings to their claims, and every
-/// verified evidence file's bytes against the SHA-256 recorded (and sealed in the chain by the submission that cites it).
+/// bindings to their claims, and every verified evidence file's bytes against the SHA-256 recorded (and sealed in the
+/// chain by the submission that cites it).
 /// </summary>
 public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations, RatingStore ratings, EvidenceStore evidence,
     EvidenceBlobs blobs, HonourChangeStore changes, OutboxBinding? binding = null)

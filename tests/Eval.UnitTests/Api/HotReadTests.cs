@@ -4,6 +4,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Eval.Application.Campaigns;
 using Eval.Api;
 using Eval.Api.Auth;
@@ -85,6 +86,9 @@ public sealed class HotReadTests
         services.AddSingleton(new BlobServiceClient(new Uri("http://127.0.0.1:9/devstoreaccount1"),
             new StorageSharedKeyCredential("devstoreaccount1", Convert.ToBase64String(new byte[64])),
             new BlobClientOptions { Transport = new HttpClientTransport(new HttpClient(storage)), Retry = { MaxRetries = 0 } }));
+        services.AddSingleton(new QueueServiceClient(new Uri("http://127.0.0.1:9/devstoreaccount1"),
+            new StorageSharedKeyCredential("devstoreaccount1", Convert.ToBase64String(new byte[64])),
+            new QueueClientOptions { Transport = new HttpClientTransport(new HttpClient(storage)), Retry = { MaxRetries = 0 } }));
         return (services.BuildServiceProvider(), storage, clock);
     }
 
