@@ -61,8 +61,12 @@ public sealed class WebhookDeliveryTests(LocalTargetsHostFixture fx) : IClassFix
         Assert.False(await outbox.EnqueueAsync(reminder));
 
         IReadOnlyList<WebhookReceiver.Received> arrived = await ArrivedAsync(path, 2);
-        await Task.Delay(fx.Options.FanoutRecheckAfter + TimeSpan.FromSeconds(2)); // the delayed rechecks: nothing more
-        Assert.Equal(2, receiver.To(path).Count);
+        await Task.Delay(fx.Options.FanoutRecheckAfter + TimeSpan.FromSeconds(2)); // the delayed rechecks: nothing new
+        // Delivery is at least once: under load a recheck may send a delivery again while its first attempt is in flight,
+        // under the same webhook-id (receivers dedupe on it). Two deliveries, each the one notification's.
+        Assert.Equal(new[] { Delivery.IdOf(reminder, subscription), Delivery.IdOf(overdue, subscription) }.Order(StringComparer.Ordinal),
+            receiver.To(path).Select(d => d.Headers["webhook-id"]).Distinct().Order(StringComparer.Ordinal));
+        arrived = [.. receiver.To(path).DistinctBy(d => d.Headers["webhook-id"])];
 
         JsonElement[] events = await WebhookVerifier.VerifiedEventsAsync(secret, arrived);
         foreach (var (delivery, cloudEvent) in arrived.Zip(events))
@@ -94,7 +98,7 @@ public sealed class WebhookDeliveryTests(LocalTargetsHostFixture fx) : IClassFix
         Assert.All(listed, d =>
         {
             Assert.Equal(DeliveryStatus.Delivered, d.GetProperty("status").GetString());
-            Assert.Equal(1, d.GetProperty("attempts").GetInt32());
+            Assert.InRange(d.GetProperty("attempts").GetInt32(), 1, 2);
             Assert.Equal(200, d.GetProperty("lastStatusCode").GetInt32());
         });
 
