@@ -112,7 +112,8 @@ public sealed class HonourStore(EvalTables tables)
         {
             if (!branchIds.Contains(e.RowKey)) continue;
             Honour honour = FromEntity(e);
-            if (HonourStatus.IsHeld(honour.Status) || (honour.ReasonCategory == HonourReasons.Superseded && honour.Since == supersededAt)) found.Add((honour, e.ETag));
+            bool endedByThis = honour.ReasonCategory == HonourReasons.Superseded && honour.Since == supersededAt;
+            if (HonourStatus.IsHeld(honour.Status) || endedByThis) found.Add((honour, e.ETag));
         }
         return found;
     }
