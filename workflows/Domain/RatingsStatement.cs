@@ -58,11 +58,15 @@ public sealed record StatementRating(string BranchId, string Name, int Rank, dec
     public string? ReasonCategory { get; init; }
 
     public static StatementRating Of(RankedBranch rating, Honour? honour) =>
-        new(rating.BranchId, rating.BranchName, rating.Rank, rating.Score, rating.UnityShare, rating.Level)
-        {
-            CurrentLevel = honour?.CurrentLevel, Status = honour?.Status, Since = honour?.Since, ValidUntil = honour?.ValidUntil,
-            ReasonCategory = honour?.ReasonCategory,
-        };
+        new StatementRating(rating.BranchId, rating.BranchName, rating.Rank, rating.Score, rating.UnityShare, rating.Level)
+            .Showing(honour);
+
+    /// <summary>This entry with the honour's standing as the register holds it (none without one).</summary>
+    public StatementRating Showing(Honour? honour) => this with
+    {
+        CurrentLevel = honour?.CurrentLevel, Status = honour?.Status, Since = honour?.Since, ValidUntil = honour?.ValidUntil,
+        ReasonCategory = honour?.ReasonCategory,
+    };
 }
 
 /// <summary>

@@ -78,8 +78,7 @@ public sealed class StatementIssuer(CampaignStore campaigns, RatingStore ratings
             newestRead[signed.CampaignId] = read = (signed.Version, ByBranch(statement));
         }
         if (await honours.GetAsync(signed.CampaignId, branchId, ct) is not var (honour, _)) return false;
-        return read.Ratings.GetValueOrDefault(branchId) is { } entry && entry.CurrentLevel == honour.CurrentLevel
-            && entry.Status == honour.Status && entry.Since == honour.Since && entry.ReasonCategory == honour.ReasonCategory;
+        return read.Ratings.GetValueOrDefault(branchId) is { } entry && entry == entry.Showing(honour);
     }
 
     static Dictionary<string, StatementRating> ByBranch(RatingsStatement statement) =>
