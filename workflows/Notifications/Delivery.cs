@@ -28,10 +28,14 @@ public static class DeliveryStatus
 /// </summary>
 /// <param name="RetryFrom">When its retry period started: when it was made, or redelivered.</param>
 /// <param name="LastResult">What the last attempt got: "HTTP 503", "timed out after 10 s", "refused: …".</param>
+/// <param name="SendingSince">
+/// When a handler claimed attempt <see cref="Attempts"/> + 1 to send it: until its lease ends, a second message of the same
+/// attempt (a fan-out repeated, a repeat that queued the next attempt again) waits instead of sending it too.
+/// </param>
 public sealed record Delivery(string Id, string SubscriptionId, string NotificationId, string? CampaignId, string Type, string Unit,
     string Subject, string Status, int Attempts, bool Queued, DateTimeOffset CreatedAt, DateTimeOffset RetryFrom,
     DateTimeOffset? NextAttemptAt = null, DateTimeOffset? LastAttemptAt = null, int? LastStatusCode = null,
-    string? LastResult = null, DateTimeOffset? DeliveredAt = null, DateTimeOffset? DeadAt = null)
+    string? LastResult = null, DateTimeOffset? DeliveredAt = null, DateTimeOffset? DeadAt = null, DateTimeOffset? SendingSince = null)
 {
     public const string IdPrefix = "dlv-";
 

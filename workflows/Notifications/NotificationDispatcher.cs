@@ -21,8 +21,9 @@ public sealed record WebhookSource(Uri Uri);
 /// (storage was out) go back to their queues.</item>
 /// </list>
 /// Every step may run twice (a host dies, a message comes twice): a delivery's id comes from its notification and
-/// subscription, and its row says which attempt was made and whether the next is queued, so a repeat never loses an attempt
-/// and at worst sends one twice (receivers dedupe on webhook-id).
+/// subscription, and its row says which attempt was made, whether the next is queued and whether a handler is sending it
+/// (a lease), so a repeat never loses an attempt, and sends one twice only when its first sender outlived its lease
+/// (receivers dedupe on webhook-id).
 /// </summary>
 public sealed class NotificationDispatcher(NotificationOutbox outbox, SubscriptionStore subscriptions, DeliveryStore deliveries,
     NotificationQueues queues, WebhookSender sender, WebhookSource source, NotificationOptions options, TimeProvider clock,
@@ -69,25 +70,54 @@ public sealed class NotificationDispatcher(NotificationOutbox outbox, Subscripti
             log.LogWarning("A delivery message that is not one was dropped: {Message}", messageText);
             return;
         }
-        if (await deliveries.GetAsync(message.Subscription, message.Delivery, ct) is not { } found) return;
-        var (delivery, body, etag) = found;
-        if (delivery.Status != DeliveryStatus.Pending) return;
-        if (message.Attempt <= delivery.Attempts)
+        for (int tries = 0; tries < 5; tries++)
         {
-            // This attempt was made; a handler that died before queueing the next leaves it unqueued, and this repeat queues it.
-            if (message.Attempt == delivery.Attempts && !delivery.Queued) await QueueNextAsync(delivery, etag, ct);
-            return;
-        }
-        if (message.Attempt > delivery.Attempts + 1) return; // not a message this delivery's row sent
+            if (await deliveries.GetAsync(message.Subscription, message.Delivery, ct) is not { } found) return;
+            var (delivery, body, etag) = found;
+            if (delivery.Status != DeliveryStatus.Pending) return;
+            if (message.Attempt <= delivery.Attempts)
+            {
+                // This attempt was made; a handler that died before queueing the next leaves it unqueued, and this repeat queues it.
+                if (message.Attempt == delivery.Attempts && !delivery.Queued) await QueueNextAsync(delivery, etag, ct);
+                return;
+            }
+            if (message.Attempt > delivery.Attempts + 1) return; // not a message this delivery's row sent
 
-        Subscription? subscription = (await subscriptions.FindAsync(delivery.SubscriptionId, ct))?.Subscription;
-        SigningSecrets? secrets = subscription is { Deleted: false } ? await OpenSecretsAsync(subscription, ct) : null;
-        if (subscription is not { Deleted: false } || secrets is null)
-        {
-            await CancelAsync(delivery, etag, ct);
-            return;
-        }
+            Subscription? subscription = (await subscriptions.FindAsync(delivery.SubscriptionId, ct))?.Subscription;
+            SigningSecrets? secrets = subscription is { Deleted: false } ? await OpenSecretsAsync(subscription, ct) : null;
+            if (subscription is not { Deleted: false } || secrets is null)
+            {
+                await CancelAsync(delivery, etag, ct);
+                return;
+            }
 
+            DateTimeOffset now = clock.GetUtcNow();
+            if (delivery.SendingSince is { } since && now < since + SendingLease)
+            {
+                // Another handler is sending this attempt: look again when its lease ends, in case it died before recording it.
+                await queues.SendAsync(message, since + SendingLease - now, ct);
+                return;
+            }
+            if (await deliveries.TryUpdateAsync(delivery with { SendingSince = now }, etag, ct) is { } claimed)
+            {
+                await SendAsync(message.Attempt, delivery, body, claimed, subscription, secrets, ct);
+                return;
+            }
+            // The row changed between reading and claiming (say, its sender wrote down that this message was queued): again.
+        }
+        throw new InvalidOperationException($"Delivery {message.Delivery} kept changing while attempt {message.Attempt} claimed it");
+    }
+
+    /// <summary>
+    /// How long a handler's claim on an attempt holds: its request's limit twice, and half a minute to read the secrets and
+    /// record the result. A claim older than this is a handler that died, and the next message of the attempt sends it.
+    /// </summary>
+    TimeSpan SendingLease => options.RequestTimeout * 2 + TimeSpan.FromSeconds(30);
+
+    /// <summary>Makes the attempt this handler claimed, records it (and the claim's end), and queues the next if it failed.</summary>
+    async Task SendAsync(int attempt, Delivery delivery, string body, ETag etag, Subscription subscription, SigningSecrets secrets,
+        CancellationToken ct)
+    {
         DateTimeOffset at = clock.GetUtcNow();
         AttemptResult result = secrets.Current.Length == 0
             ? new AttemptResult(false, null, "refused: the subscription's secret does not open (was Outbox:BindingKey changed?)")
@@ -95,19 +125,20 @@ public sealed class NotificationDispatcher(NotificationOutbox outbox, Subscripti
         DateTimeOffset after = clock.GetUtcNow();
         Delivery next = delivery with
         {
-            Attempts = message.Attempt, Queued = false, LastAttemptAt = at, LastStatusCode = result.StatusCode, LastResult = result.Result,
+            Attempts = attempt, Queued = false, SendingSince = null, LastAttemptAt = at, LastStatusCode = result.StatusCode,
+            LastResult = result.Result,
         };
         if (result.Delivered) next = next with { Status = DeliveryStatus.Delivered, DeliveredAt = after, NextAttemptAt = null };
         else
         {
-            DateTimeOffset nextAt = after + RetrySchedule.Delay(message.Attempt, options, Random.Shared.NextDouble());
+            DateTimeOffset nextAt = after + RetrySchedule.Delay(attempt, options, Random.Shared.NextDouble());
             next = nextAt > delivery.RetryFrom + options.RetryFor
                 ? next with { Status = DeliveryStatus.Dead, DeadAt = after, NextAttemptAt = null }
                 : next with { NextAttemptAt = nextAt };
         }
         if (await RecordAsync(next, etag, ct) is not { } written) return;
         log.LogInformation("Delivery {DeliveryId} of {NotificationId} to {SubscriptionId}, attempt {Attempt}: {Result}; now {Status}",
-            delivery.Id, delivery.NotificationId, delivery.SubscriptionId, message.Attempt, result.Result, next.Status);
+            delivery.Id, delivery.NotificationId, delivery.SubscriptionId, attempt, result.Result, next.Status);
         if (next.Status == DeliveryStatus.Pending) await QueueNextAsync(next, written, ct);
     }
 
@@ -118,7 +149,8 @@ public sealed class NotificationDispatcher(NotificationOutbox outbox, Subscripti
         {
             Delivery cancelled = delivery with
             {
-                Status = DeliveryStatus.Cancelled, Queued = false, NextAttemptAt = null, LastResult = "subscription deleted",
+                Status = DeliveryStatus.Cancelled, Queued = false, SendingSince = null, NextAttemptAt = null,
+                LastResult = "subscription deleted",
             };
             if (await deliveries.TryUpdateAsync(cancelled, etag, ct) is not null
                 || await deliveries.GetAsync(delivery.SubscriptionId, delivery.Id, ct) is not { } now)
