@@ -45,9 +45,10 @@ public sealed class BenchOptions
 
     /// <summary>
     /// A (the bare engine), B (the product), C (publication writes), D (the open loop), E (evidence files), F (after
-    /// publication, on B's published campaign: asking for F runs B too).
+    /// publication, on B's published campaign), G (the inbox, statistics and exports while B's evaluations wait): asking
+    /// for F or G runs B too.
     /// </summary>
-    public static readonly char[] AllWorkloads = ['a', 'b', 'c', 'd', 'e', 'f'];
+    public static readonly char[] AllWorkloads = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 
     public bool IsFull => Branches == FullBranches && Workloads.SetEquals(AllWorkloads);
 
@@ -87,8 +88,8 @@ public sealed class BenchOptions
                 default: throw new ArgumentException($"unknown option '{args[i]}' (see ./eval help).");
             }
         }
-        // F reads and changes what B's campaign published, on B's host.
-        if (o.Runs('f')) o.Workloads.Add('b');
+        // F reads and changes what B's campaign published, on B's host; G reads it while its evaluations wait.
+        if (o.Runs('f') || o.Runs('g')) o.Workloads.Add('b');
         if (o.Branches is < 1 or > FullBranches) throw new ArgumentException($"--branches must be 1..{FullBranches}.");
         if (o.Clients < 1) throw new ArgumentException("--clients must be at least 1.");
         if (o.Pollers is < 0 or > MaxPollers) throw new ArgumentException($"--pollers must be 0..{MaxPollers}.");
@@ -143,7 +144,7 @@ public sealed class BenchOptions
     {
         var set = value.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => s.Length == 1 && AllWorkloads.Contains(s[0])
-                ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, e, f, not '{value}'."))
+                ? s[0] : throw new ArgumentException($"--workloads takes a comma list of a, b, c, d, e, f, g, not '{value}'."))
             .ToHashSet();
         return set.Count > 0 ? set : throw new ArgumentException("--workloads is empty.");
     }

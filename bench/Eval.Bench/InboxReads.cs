@@ -11,14 +11,13 @@ namespace Eval.Bench;
 public sealed record InboxRoleReads(string Role, int Reads, int Errors, Latency Latency, double MeanItems);
 
 /// <summary>The inbox read by a sample of every role during a city campaign (goal: p99 under <see cref="InboxReads.GoalP99Ms"/>).</summary>
-public sealed record InboxReadsRecord(int Reads, int Errors, Latency Latency, List<InboxRoleReads> ByRole, bool MetGoal);
+public sealed record InboxReadsRecord(int Reads, int Clients, int Errors, Latency Latency, List<InboxRoleReads> ByRole, bool MetGoal);
 
 /// <summary>
 /// GET /api/inbox during a running city campaign whose evaluations wait (for workload B's campaign: 3,810 branches), read
 /// by a sample of the people it serves, <c>clients</c> at a time: branch secretaries, township reviewers, county scorers
 /// (each as its county's scorer, as workload B scores) and the city's organization department, which reads the city's and
 /// its counties' partitions. Each read asks for the campaign's items, a page of 50, as a client opening its inbox would.
-/// Self-contained: the lead wires it into Program and Report.
 /// </summary>
 public sealed class InboxReads(Uri baseAddress, int clients, Action<string> log)
 {
@@ -76,7 +75,7 @@ public sealed class InboxReads(Uri baseAddress, int clients, Action<string> log)
         log($"Inbox: {all.Length} reads in {wall.Elapsed.TotalSeconds:0.0} s, {clients} at a time: p50 {latency.P50} ms, p95 " +
             $"{latency.P95} ms, p99 {latency.P99} ms (goal < {GoalP99Ms} ms), {errors} errors; " +
             string.Join("; ", byRole.Select(r => $"{r.Role} p99 {r.Latency.P99} ms, {r.MeanItems} items")));
-        return new InboxReadsRecord(all.Length, errors, latency, byRole, errors == 0 && latency.P99 < GoalP99Ms);
+        return new InboxReadsRecord(all.Length, clients, errors, latency, byRole, errors == 0 && latency.P99 < GoalP99Ms);
     }
 
     async Task<(double Ms, bool Ok, int Items)> ReadAsync(string campaignId, AuthenticationHeaderValue token)

@@ -58,6 +58,21 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// <summary>Told the moment this client sees the campaign published (workload F starts watching its signed list then).</summary>
     public Action? OnPublished { get; init; }
 
+    /// <summary>
+    /// Reads measured while the campaign waits on its township reviewers (workload G: the inbox, statistics and exports),
+    /// given the campaign's id: every self-assessment is in and the workflows wait, so the reads have the engine to
+    /// themselves. Their phase, <see cref="WaitingReadsPhase"/>, is left out of the wall time, and the appraisal's window is
+    /// <see cref="WaitingReadsAllowance"/> longer so that the ballots after them still fit in it.
+    /// </summary>
+    public Func<string, Task>? WhileWaiting { get; init; }
+
+    public const string WaitingReadsPhase = "reads while waiting";
+    public static readonly TimeSpan WaitingReadsAllowance = TimeSpan.FromSeconds(60);
+
+    /// <summary>This campaign's appraisal window: <see cref="AppraisalWindow"/>, and room for the reads while waiting.</summary>
+    string Window(int branches) =>
+        AppraisalWindow(branches, WhileWaiting is null ? TimeSpan.Zero : WaitingReadsAllowance);
+
     /// <summary>The bytes of every request body sent to the host so far (retries included).</summary>
     public long BodyBytesSent => Interlocked.Read(ref bodyBytes);
 
@@ -121,7 +136,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         await ExpectAsync(HttpStatusCode.Created, Endpoints.CreateCampaign, HttpMethod.Post, "api/campaigns", org,
             Campaign(publicity, ids.Count), $"{campaignId}-create");
         log($"{workload}: {units.Count} units loaded ({ids.Count} branches in {unit}), campaign {campaignId} created" +
-            (membersAppraisal ? $" with the members' appraisal, a window of {AppraisalWindow(ids.Count)}" : ""));
+            (membersAppraisal ? $" with the members' appraisal, a window of {Window(ids.Count)}" : ""));
         return ids;
     }
 
@@ -135,7 +150,8 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     /// during the township review and the county score, which compete for the same engine. So 0.07 s a branch (267 s for
     /// the city), at least a minute for a small run, whose first requests compile their code.
     /// </summary>
-    public static string AppraisalWindow(int branches) => $"PT{Math.Max(60, (int)Math.Ceiling(branches * 0.07))}S";
+    public static string AppraisalWindow(int branches, TimeSpan extra = default) =>
+        $"PT{Math.Max(60, (int)Math.Ceiling(branches * 0.07)) + (int)Math.Ceiling(extra.TotalSeconds)}S";
 
     static bool IsWithin(string id, string ancestor) => id == ancestor || id.StartsWith(ancestor + ".", StringComparison.Ordinal);
 
@@ -185,17 +201,24 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.SelfAssessment, HttpMethod.Post,
                 $"{campaign}/evaluations/{b}/self-assessment", secretaries[b], BranchSteps.SelfAssessment(i), "submit-" + b));
             await WaitStageAsync("awaiting-township-review", n);
+            string waited = "self-assessment";
+            if (WhileWaiting is { } reads)
+            {
+                clock.Next(waited, WaitingReadsPhase);
+                await reads(campaignId);
+                waited = WaitingReadsPhase;
+            }
             if (membersAppraisal)
             {
                 // Every appraisal window is open now: each workflow recorded its opening as it took the self-assessment.
-                clock.Next("self-assessment", "roster");
+                clock.Next(waited, "roster");
                 await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.OK, Endpoints.Roster, HttpMethod.Put,
                     $"{campaign}/evaluations/{b}/appraisal/roster", secretaries[b], BranchSteps.Roster(i), null));
                 clock.Next("roster", "ballots");
                 ballots = await CastBallotsAsync(branches, members, campaign);
                 clock.Next("ballots", "township review");
             }
-            else clock.Next("self-assessment", "township review");
+            else clock.Next(waited, "township review");
 
             await ForEachAsync(branches, (b, i) => ExpectAsync(HttpStatusCode.Accepted, Endpoints.TownshipReview, HttpMethod.Post,
                 $"{campaign}/evaluations/{b}/township-review", reviewers[Parent(b)], BranchSteps.TownshipReview(i), "review-" + b));
@@ -219,7 +242,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
             await WaitRatingsAsync("published", n, PollInterval);
             OnPublished?.Invoke();
             clock.Next("notice to published", "after");
-            double wall = clock.Elapsed.TotalSeconds;
+            double wall = clock.Elapsed.TotalSeconds - clock.Phases.Where(p => p.Name == WaitingReadsPhase).Sum(p => p.Seconds);
 
             RatingCheck check = await CheckRatingsAsync(tables, branches);
             log($"{workload}: {check.Rows} Ratings rows read, {check.Mismatches.Count} mismatches");
@@ -256,7 +279,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
         Dictionary<string, double> cpuSeconds = cpu.Stop(BallotCpu.Names);
         double? secondHalf = halfway is { } mid && hostEnd is { } end && total >= 2 ? (end - mid) * 1000 / (total - total / 2) : null;
         var votes = branches.Select((_, i) => ExpectedRatings.Appraisal(BranchSteps.Vote(i))).ToList();
-        var phase = new BallotPhase(AppraisalWindow(branches.Count), branches.Count, BranchSteps.Members, total, clients,
+        var phase = new BallotPhase(Window(branches.Count), branches.Count, BranchSteps.Members, total, clients,
             Math.Round(seconds, 2), Math.Round(total / seconds, 1),
             cpuSeconds.ToDictionary(c => c.Key, c => Math.Round(c.Value * 1000 / total, 2)), cpuSeconds,
             secondHalf is { } h ? Math.Round(h, 2) : null, votes.Count(v => !v.Valid), votes.Count(v => v.Satisfaction < 0.6m));
@@ -291,7 +314,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
                 Schedule = new Schedule("PT6H", "PT6H", "PT6H", publicity), Rubric = rubric ?? ChifengCampaign.Rubric,
                 Levels = Levels(unit),
             };
-        if (membersAppraisal) definition = definition.WithAppraisal(ChifengCampaign.Appraisal with { Window = AppraisalWindow(branches) });
+        if (membersAppraisal) definition = definition.WithAppraisal(ChifengCampaign.Appraisal with { Window = Window(branches) });
         return definition.RequestBody();
     }
 

@@ -101,6 +101,15 @@ try
             BallotCpu = ([host.ProcessId, Environment.ProcessId, .. options.AzuritePids],
                 ["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]),
             OnPublished = after is null ? null : () => after.WatchSigning(ProductCampaign.CampaignId),
+            WhileWaiting = !options.Runs('g') ? null : async campaignId =>
+            {
+                string phase = "B " + ProductCampaign.WaitingReadsPhase;
+                InboxReadsRecord inbox =
+                    await new InboxReads(host.BaseAddress, WorkloadGRecord.Clients, Log).RunAsync(campaignId, options.Branches);
+                StatisticsAndExportsRecord reports =
+                    await new StatisticsAndExports(host.BaseAddress, Log, WorkloadGRecord.Clients).RunAsync(campaignId, options.Branches);
+                report.WorkloadG = new WorkloadGRecord(options.Branches, inbox, reports, proxy.Count(phase));
+            },
         };
         List<string> branches = await campaign.PrepareAsync(options.Branches, options.Publicity);
         if (bareQueuesClearedAt is { } cleared)
@@ -118,7 +127,8 @@ try
             report.Ranking.ProposalHistory = await ProposalHistory.ReadAsync(azurite, hub, ProductCampaign.CampaignId);
         }
         Dictionary<string, double> cpuSeconds = cpu.Stop(["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]);
-        PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after");
+        PhaseCount count = proxy.Count(p => p.StartsWith("B ", StringComparison.Ordinal) && p != "B after"
+            && p != "B " + ProductCampaign.WaitingReadsPhase);
 
         // Every orchestration should finish: the evaluations right after their last record, the campaign after publishing,
         // its outbox sweep at its first pass after that (a campaign stopped by the time limit is counted as it stands).

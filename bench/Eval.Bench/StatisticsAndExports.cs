@@ -10,7 +10,7 @@ using Eval.Workflows.Domain;
 namespace Eval.Bench;
 
 /// <summary>
-/// Reports on a campaign whose evaluations wait (the city's 3,810 at the self-assessment): GET …/statistics read
+/// Reports on a campaign whose evaluations wait (workload G: the city's 3,810 on their township reviewers): GET …/statistics read
 /// <see cref="StatisticsRequests"/> times by <c>clients</c> at a time, over the unit and each of its child units in turn,
 /// against a p99 goal of <see cref="GoalStatisticsP99Ms"/> ms (the first request, which computes the campaign's
 /// statistics for the host, is reported apart: every later one is served from them for up to ten seconds); and the unit's

@@ -1,4 +1,5 @@
 using Eval.Bench;
+using Eval.Workflows.Domain;
 
 namespace Eval.UnitTests.Bench;
 
@@ -95,6 +96,57 @@ public sealed class BenchTargetsTests
 
         Assert.Equal("missed: over by 200 ms", (ranking with { MedianMs = 1200 }).Target().Verdict);
         Assert.Equal("missed: 2 ranks or levels differ from the oracle's", (ranking with { DifferencesFromOracle = 2 }).Target().Verdict);
+    }
+
+    [Fact]
+    public void B_over_A_leaves_out_the_appraisals_phases_which_the_bare_engine_has_no_counterpart_of()
+    {
+        var none = new PhaseCount(0, [], []);
+        BenchReport report = Report(WorkloadB(wallSeconds: 574.25, stopped: null) with
+        {
+            EvaluationsPerSecond = 6.635,
+            Phases = [new("start", 56.72), new("self-assessment", 86.06), new("roster", 11.83), new("ballots", 121.15),
+                new("township review", 64.06), new("county score", 221.4), new("publication to notice", 3.42),
+                new("notice to published", 9.6)],
+        });
+        report.WorkloadA = new WorkloadARecord(3810, 327.4, 11.637, [], none, 0, [], [], [], "a.log", DeadlineTimers: true);
+
+        // 3,810 over 574.25 − 11.83 − 121.15 = 441.27 s is 8.634 a second; over A's 11.637: 0.742.
+        Assert.Equal(8.634, report.WorkloadB!.EvaluationsPerSecondWithoutAppraisal);
+        Assert.Equal(0.742, report.RatioBA);
+        Assert.Equal(0.57, report.RatioBAWhole);
+        Target ratio = Single(report, "B/A throughput");
+        Assert.True(ratio.Met);
+        Assert.Equal("0.74 (B's whole wall, appraisal included: 0.57)", ratio.Measured);
+        Assert.Contains("| B/A, B without the appraisal's phases (roster, ballots) | | | 0.74 | | |", report.ToMarkdown());
+    }
+
+    [Fact]
+    public void Work_waiting_is_judged_by_the_inbox_and_statistics_p99_and_the_slowest_export_with_every_row()
+    {
+        BenchReport report = Report(WorkloadB(wallSeconds: 300, stopped: null));
+        Assert.All(report.Targets.Where(t => t.Name.StartsWith("Inbox", StringComparison.Ordinal)), t => Assert.Null(t.Met));
+
+        var none = new PhaseCount(0, [], []);
+        var inbox = new InboxReadsRecord(400, 4, 0, new Latency(400, 12, 30, 48, 70, 15),
+            [new InboxRoleReads(Roles.TownshipReviewer, 100, 0, new Latency(100, 14, 33, 52, 70, 16), 27.5)], MetGoal: true);
+        var reports = new StatisticsAndExportsRecord(3810, 4, 850, new Latency(400, 3, 9, 20, 40, 4), 0, true, [1.2, 0.9, 2.4],
+            350_000, 3811, 0.8, 400_000, false, []);
+        report.WorkloadG = new WorkloadGRecord(3810, inbox, reports, none);
+
+        Assert.True(Single(report, WorkloadGRecord.InboxTarget).Met);
+        Assert.StartsWith("48 ms (p50 12; 400 reads by 4 clients: township-reviewer p99 52 ms, 27.5 items)",
+            Single(report, WorkloadGRecord.InboxTarget).Measured);
+        Assert.True(Single(report, WorkloadGRecord.StatisticsTarget).Met);
+        Target xlsx = Single(report, WorkloadGRecord.XlsxTarget);
+        Assert.False(xlsx.Met);
+        Assert.Equal("missed: over by 0.40 s", xlsx.Verdict);
+
+        report.WorkloadG = report.WorkloadG with { Reports = reports with { XlsxSeconds = [1.2], XlsxRows = 3000,
+            Problems = ["the XLSX has 3000 rows, expected 3811 (a header and one per evaluation)"] } };
+        Assert.Equal("missed: the XLSX has 3000 rows, expected 3811 (a header and one per evaluation)",
+            Single(report, WorkloadGRecord.XlsxTarget).Verdict);
+        Assert.Contains("Work waiting (workload G)", report.ToMarkdown());
     }
 
     [Theory]
