@@ -238,9 +238,17 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
                 new { text = "所列事项发生在评定之前，已处理。" });
         await CampaignDriver.Expect(objected, HttpStatusCode.Accepted);
         string objectionId = (await objected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await CampaignDriver.Expect(await w.CountyOrg.PostAsJsonAsync(
-            $"{Changes(w, branch)}/{changeId}/objections/{objectionId}/resolution",
+        // The open objection waits on the county's organization department, due when the notice ends, until it is resolved.
+        string only = $"campaign={w.Campaign}&kind={InboxKinds.HonourChangeObjection}";
+        JsonElement item = Assert.Single(await InboxAsync(w.CountyOrg, only));
+        Assert.Equal((objectionId, w.County.Id, branch), (item.GetProperty("id").GetString(), item.GetProperty("unit").GetString(),
+            item.GetProperty("branchId").GetString()));
+        Assert.Equal($"/{Changes(w, branch)}/{changeId}/objections/{objectionId}/resolution", item.GetProperty("action").GetString());
+        JsonElement noticed = await w.CountyOrg.GetFromJsonAsync<JsonElement>($"{Changes(w, branch)}/{changeId}");
+        Assert.Equal(noticed.GetProperty("noticeEnds").GetDateTimeOffset(), item.GetProperty("due").GetDateTimeOffset());
+        await CampaignDriver.Expect(await w.CountyOrg.PostAsJsonAsync(item.GetProperty("action").GetString()!.TrimStart('/'),
             new { upheld = true, comment = "异议成立。" }), HttpStatusCode.OK);
+        Assert.Empty(await InboxAsync(w.CountyOrg, only));
 
         JsonElement change = await WaitForStatusAsync(w, branch, changeId, "withdrawn");
         Assert.Equal(1, change.GetProperty("upheldObjections").GetInt32());
@@ -526,5 +534,13 @@ public sealed class HonourChangeTests(LocalHostFixture fx) : IClassFixture<Local
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         response.Dispose();
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    static async Task<JsonElement[]> InboxAsync(HttpClient client, string query)
+    {
+        using HttpResponseMessage r = await client.GetAsync($"api/inbox?{query}");
+        string body = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"GET api/inbox?{query} answered {(int)r.StatusCode}: {body}");
+        return [.. JsonDocument.Parse(body).RootElement.GetProperty("items").EnumerateArray().Select(i => i.Clone())];
     }
 }

@@ -277,6 +277,43 @@ public sealed class OutboxTests
         Assert.True(!missed.TryGetProperty("submission", out JsonElement submission) || submission.ValueKind == JsonValueKind.Null);
         Assert.Contains("binding does not hold", host.Output);
     }
+
+    [Fact]
+    public async Task An_extension_written_into_a_record_without_the_hosts_key_is_never_taken_in_and_verify_reports_it()
+    {
+        await using LocalHostProcess host = await StartHostAsync(sweepInterval: "00:00:01", relayAfter: "00:00:01");
+        using var driver = new CampaignDriver(host);
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string campaign = await driver.CreateAndStartAsync(
+            CampaignDriver.Campaign(NewId(), county.Id, selfAssessment: "PT1H"), county.Id, 1);
+        string branch = county.Branches[0];
+        // An insider who can write the Evaluations table extends the self-assessment by a year, under a key of their own.
+        var seen = await Evaluations.GetExistingAsync(campaign, branch);
+        DateTimeOffset deadline = seen.Record.StageDeadline!.Value;
+        var forged = new Supervision("sup-" + Guid.NewGuid().ToString("N"), SupervisionKinds.Extension, seen.Record.Stage,
+            seen.Record.Round, new Actor("forger@" + county.Id, "伪造", Roles.OrgDepartment), DateTimeOffset.UtcNow, "延期一年")
+        {
+            Deadline = deadline.AddYears(1),
+        };
+        PendingSupervision pending = new OutboxBinding(RandomNumberGenerator.GetBytes(32)).Bind(campaign, branch, forged);
+        Assert.Null(await Evaluations.SuperviseAsync(seen, r =>
+            (r.Supervision with { Pending = [pending], Accepted = [forged.Id] }, null)));
+
+        JsonElement result = await driver.As(Roles.OrgDepartment, county.Id)
+            .GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/audit/verify");
+        Assert.False(result.GetProperty("intact").GetBoolean(), result.ToString());
+        JsonElement at = result.GetProperty("firstBroken");
+        Assert.Equal(branch, at.GetProperty("chain").GetString());
+        Assert.Contains($"the record keeps the extension {forged.Id} that is not bound to it", at.GetProperty("problem").GetString());
+
+        // Many sweeps later the workflow has not taken it in: the deadline stands, and no history entry names it.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        JsonElement evaluation = await driver.EvaluationAsync(campaign, branch);
+        Assert.Equal(deadline, evaluation.GetProperty("stageDeadline").GetDateTimeOffset());
+        Assert.DoesNotContain(evaluation.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("action").GetString() == HistoryActions.DeadlineExtended);
+        Assert.Contains("binding does not hold", host.Output);
+    }
 }
 
 /// <summary>

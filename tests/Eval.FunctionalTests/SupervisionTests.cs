@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Eval.FunctionalTests.Infrastructure;
 using Eval.Workflows.Domain;
@@ -162,6 +163,10 @@ public sealed class SupervisionTests(ReminderHostFixture fx) : IClassFixture<Rem
         Assert.Equal(Roles.TownshipReviewer, entry.GetProperty("role").GetString());
         Assert.EndsWith("请于本周内完成自评。", entry.GetProperty("detail").GetString());
         Assert.Equal("awaiting-self-assessment", evaluation.GetProperty("stage").GetString());
+        // The evaluation shows when it was urged and from when it may be urged again, as the urging's answer said.
+        DateTimeOffset mayUrgeAgainAt = accepted.GetProperty("mayUrgeAgainAt").GetDateTimeOffset();
+        Assert.Equal(mayUrgeAgainAt, evaluation.GetProperty("mayUrgeAgainAt").GetDateTimeOffset());
+        Assert.Equal(mayUrgeAgainAt.AddDays(-1), evaluation.GetProperty("lastUrgedAt").GetDateTimeOffset());
 
         Notification told = await Poll.UntilAsync(async () =>
             (await NotificationsAsync(campaign)).SingleOrDefault(n => n.Type == NotificationTypes.Urged), TimeSpan.FromSeconds(20),
@@ -236,5 +241,78 @@ public sealed class SupervisionTests(ReminderHostFixture fx) : IClassFixture<Rem
         JsonElement verify = await driver.As(Roles.OrgDepartment, county.Id)
             .GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/audit/verify");
         Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
+    }
+
+    [Fact]
+    public async Task An_evaluation_whose_workflow_predates_supervision_is_neither_urged_nor_extended()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 1);
+        string branch = county.Branches[0];
+        string campaign = await StartAsync(county, "PT1H", "PT1H");
+        // As an evaluation started by the workflow's version 2 stands: its record says so.
+        TableClient evaluations = fx.Table(EvalTables.Evaluations);
+        TableEntity row = (await evaluations.GetEntityAsync<TableEntity>(campaign, branch)).Value;
+        row["WorkflowVersion"] = SupervisionRules.FromVersion - 1;
+        await evaluations.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge);
+        ETag before = (await evaluations.GetEntityAsync<TableEntity>(campaign, branch)).Value.ETag;
+
+        using HttpResponseMessage urged = await UrgeAsync(campaign, branch, Roles.OrgDepartment, county.Id);
+        await CampaignDriver.Expect(urged, HttpStatusCode.Conflict);
+        Assert.Contains("started before urgings and extensions existed",
+            (await urged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        await CampaignDriver.Expect(await ExtendAsync(campaign, branch, new { extendBy = "P1D", reason = "汛期" }),
+            HttpStatusCode.Conflict);
+        // Nothing was kept on the record.
+        Assert.Equal(before, (await evaluations.GetEntityAsync<TableEntity>(campaign, branch)).Value.ETag);
+    }
+
+    [Fact]
+    public async Task A_decision_on_an_honour_change_is_reminded_before_it_is_due_unless_it_was_decided()
+    {
+        TestCounty county = await driver.CreateCountyAsync(1, 10);
+        string id = "rmc-" + Guid.NewGuid().ToString("N")[..8];
+        // Decisions due 20 s after a proposal, reminded 12 s before.
+        CampaignDefinition definition = CampaignDriver.Campaign(id, county.Id) with
+        {
+            HonourChanges = new HonourChangeRules { Reasons = [HonourReasons.Veto], DecisionWithin = "PT20S", NoticeFor = "PT5S" },
+            Reminders = new ReminderRules { Before = ["PT12S"] },
+        };
+        await driver.CreateAndStartAsync(definition, county.Id, county.Branches.Count);
+        await driver.ScoreAllAsync(id, county);
+        HttpClient org = driver.As(Roles.OrgDepartment, county.Id);
+        await CampaignDriver.Expect(await org.PostAsJsonAsync($"api/campaigns/{id}/publication", new { }), HttpStatusCode.Accepted);
+        JsonElement published = await driver.RatingsAsync(id, "published", seconds: 120);
+        string[] titled = [.. published.GetProperty("ratings").EnumerateArray()
+            .Where(r => r.GetProperty("level").ValueKind == JsonValueKind.String).Select(r => r.GetProperty("branchId").GetString()!)];
+        var (waiting, decided) = (titled[0], titled[1]);
+
+        HttpClient scorer = driver.As(Roles.CountyScorer, county.Id);
+        async Task<JsonElement> ProposeAsync(string branch)
+        {
+            using HttpResponseMessage proposed = await scorer.PostAsJsonAsync($"api/campaigns/{id}/honours/{branch}/changes",
+                new { kind = "revoke", reasonCategory = HonourReasons.Veto, description = "发生一票否决事项。" });
+            await CampaignDriver.Expect(proposed, HttpStatusCode.Accepted);
+            string change = (await proposed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("changeId").GetString()!;
+            return await org.GetFromJsonAsync<JsonElement>($"api/campaigns/{id}/honours/{branch}/changes/{change}");
+        }
+        JsonElement left = await ProposeAsync(waiting), settled = await ProposeAsync(decided);
+        await CampaignDriver.Expect(await org.PostAsJsonAsync(
+            $"api/campaigns/{id}/honours/{decided}/changes/{settled.GetProperty("id").GetString()}/decision",
+            new { approve = false, comment = "证据不足。" }), HttpStatusCode.Accepted);
+
+        DateTimeOffset due = left.GetProperty("decisionDue").GetDateTimeOffset();
+        Notification reminder = await Poll.UntilAsync(async () => (await NotificationsAsync(id)).SingleOrDefault(n =>
+                n.Type == NotificationTypes.Reminder && n.Subject.EndsWith(left.GetProperty("id").GetString()!, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(40), "the decision's reminder", () => fx.Host.Output);
+        AssertTold(reminder, due - TimeSpan.FromSeconds(12), "the decision's reminder");
+        Assert.Equal((county.Id, Roles.OrgDepartment, "PT12S"), (reminder.Unit, reminder.Role, Data(reminder, "before")));
+        Assert.StartsWith("【提醒】", reminder.Text);
+        Assert.Contains("荣誉撤销的审批将于", reminder.Text);
+
+        // The decided one is reminded of nothing, though its reminder's moment has passed too.
+        await Task.Delay(settled.GetProperty("decisionDue").GetDateTimeOffset() - TimeSpan.FromSeconds(12) + Tolerance
+            - DateTimeOffset.UtcNow is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
+        Assert.DoesNotContain(await NotificationsAsync(id), n => n.Type == NotificationTypes.Reminder
+            && n.Subject.EndsWith(settled.GetProperty("id").GetString()!, StringComparison.Ordinal));
     }
 }

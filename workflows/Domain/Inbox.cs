@@ -12,11 +12,13 @@ public static class InboxKinds
     public const string Objection = "objection";
     /// <summary>A proposed demotion or revocation of an honour (动态管理), to decide.</summary>
     public const string HonourChange = "honour-change";
+    /// <summary>An objection to an approved change during its public notice, to resolve (uphold or dismiss).</summary>
+    public const string HonourChangeObjection = "honour-change-objection";
     /// <summary>A ballot of the members' appraisal (民主测评), to cast while its window is open.</summary>
     public const string AppraisalBallot = "appraisal-ballot";
 
     public static readonly IReadOnlyList<string> All =
-        [SelfAssessment, TownshipReview, CountyScore, Objection, HonourChange, AppraisalBallot];
+        [SelfAssessment, TownshipReview, CountyScore, Objection, HonourChange, HonourChangeObjection, AppraisalBallot];
 }
 
 /// <summary>
@@ -130,6 +132,26 @@ public static class InboxItems
                 Ref = o.Id,
             },
         ];
+
+    /// <summary>
+    /// An open objection to a change waits on the organization department of the branch's county, which resolves it, due
+    /// when the change's notice ends (the change is applied only once every objection is resolved).
+    /// </summary>
+    public static IReadOnlyList<InboxItem> OfHonourChangeObjection(HonourChangeObjection o, HonourChange change,
+        CampaignDefinition campaign, string branchName)
+    {
+        if (o.Status != ObjectionStatus.Open) return [];
+        string link = $"/api/campaigns/{change.CampaignId}/honours/{change.BranchId}/changes/{change.Id}";
+        string county = UnitPath.AncestorAt(change.BranchId, 2);
+        return
+        [
+            new InboxItem(Roles.OrgDepartment, county, InboxKinds.HonourChangeObjection, change.CampaignId, campaign.Title, campaign.Unit,
+                change.BranchId, branchName, county, change.NoticeEnds ?? change.DecisionDue, link, $"{link}/objections/{o.Id}/resolution")
+            {
+                Ref = o.Id,
+            },
+        ];
+    }
 
     /// <summary>
     /// Every item a change of an honour can have: to the organization department of the branch's county until its decision is

@@ -183,18 +183,26 @@ public sealed class AuditVerifier(AuditStore audit, EvaluationStore evaluations,
     }
 
     /// <summary>
-    /// An outbox entry not yet taken in whose binding to its claim does not hold (it is never raised again), or the running
-    /// campaign's kept publication request whose binding does not hold.
+    /// An outbox entry not yet taken in whose binding to its claim does not hold (it is never raised again), an urging or
+    /// extension kept for its workflow whose binding does not hold (neither), or the running campaign's kept publication
+    /// request whose binding does not hold.
     /// </summary>
     AuditBreak? Unbound(IEnumerable<EvaluationRecord> records, CampaignRecord? campaign)
     {
         if (binding is null) return null;
         foreach (EvaluationRecord record in records.OrderBy(r => r.BranchId, StringComparer.Ordinal))
+        {
             foreach (AcceptedAction action in record.UnsettledActions())
                 if (!binding.Holds(record.CampaignId, record.BranchId, action))
                     return new AuditBreak(record.BranchId, record.Seq,
                         $"the outbox holds {action.Event} ({action.Claim}) that is not bound to its claim " +
                         "(written outside the API, or before entries were bound): it is not raised");
+            foreach (PendingSupervision pending in record.UnsettledSupervision())
+                if (!binding.Holds(record.CampaignId, record.BranchId, pending))
+                    return new AuditBreak(record.BranchId, record.Seq,
+                        $"the record keeps the {pending.Action.Kind} {pending.Action.Id} that is not bound to it " +
+                        "(written outside the API): it is not raised");
+        }
         if (campaign is { Status: CampaignStatus.Running, PublicationRequest: { } request }
             && !binding.Holds(campaign.Definition.Id, campaign.PublicationOperation, request, campaign.PublicationRequestMac))
             return new AuditBreak(AuditEntry.CampaignChain, 0,

@@ -77,6 +77,15 @@ public sealed class InboxIndex(EvalTables tables, CampaignStore campaigns, UnitS
             InboxItems.OfHonourChange(change, decided, campaign, name), ct);
     }
 
+    /// <summary>An objection to a change waits while it is open.</summary>
+    public async Task FollowHonourChangeObjectionAsync(HonourChangeObjection objection, HonourChange change, CancellationToken ct = default)
+    {
+        CampaignDefinition campaign = await DefinitionAsync(change.CampaignId, ct);
+        string name = await BranchNameAsync(change.BranchId, ct);
+        await ReplaceAsync(InboxItems.OfHonourChangeObjection(objection with { Status = ObjectionStatus.Open }, change, campaign, name),
+            InboxItems.OfHonourChangeObjection(objection, change, campaign, name), ct);
+    }
+
     async Task<CampaignDefinition> DefinitionAsync(string campaignId, CancellationToken ct)
     {
         if (definitions.TryGetValue(campaignId, out CampaignDefinition? known)) return known;

@@ -16,7 +16,8 @@ public static class InboxEndpoints
         api.MapGet("inbox", (HttpRequest req, InboxHandlers h) => h.ListAsync(req))
             .WithName("GetInbox").WithTags("Inbox").WithSummary("Everything waiting on the caller, soonest due first")
             .WithDescription("Across campaigns: self-assessments (branch-secretary), township reviews (township-reviewer), county " +
-                "scores (county-scorer; not those it has scored), objections and honour changes to decide (org-department), ballots " +
+                "scores (county-scorer; not those it has scored), objections to resolve (to a list in its notice, or to an approved " +
+                "honour change) and honour changes to decide (org-department), ballots " +
                 "of an open members' appraisal (member on the roster, until it votes); a step escalated once overdue shows for its " +
                 "overdue role too. Each with its due time and status: green, yellow (due within Inbox__YellowWithin, 48 hours), " +
                 "red (overdue); link is what it is about, action where to act on it. Read from an index (table Inbox), so its cost " +

@@ -47,12 +47,21 @@ public sealed record EvaluationView(string CampaignId, string BranchId, string B
     /// <summary>The members' appraisal as counted when its window closed (counts from 5 ballots; never who chose what).</summary>
     public Appraisals.AppraisalResultView? Appraisal { get; init; }
 
+    /// <summary>When a superior last urged (催办) the evaluation's waiting step (none: never); the history says who and why.</summary>
+    public DateTimeOffset? LastUrgedAt { get; init; }
+
+    /// <summary>When it may be urged again (once a day an evaluation): only while that is still ahead.</summary>
+    public DateTimeOffset? MayUrgeAgainAt { get; init; }
+
     public static EvaluationView Of(EvaluationRecord e, DateTimeOffset now, IReadOnlyList<EvidenceView> evidence) =>
         new(e.CampaignId, e.BranchId, e.BranchName, e.Stage, e.IsOverdueAt(now), e.Outcome, e.FinalScore, e.UnityShare,
             e.Round, e.StageDeadline, e.Submission, e.Review, e.Scores, e.History, evidence)
         {
             Category = e.Category, Register = e.Register, Breakdown = e.Breakdown,
             Appraisal = e.Appraisal is { } appraisal ? Appraisals.AppraisalResultView.Of(appraisal) : null,
+            LastUrgedAt = e.Supervision.LastUrgedAt,
+            MayUrgeAgainAt = e.Supervision.LastUrgedAt is { } urged && urged + SupervisionRules.UrgeInterval > now
+                ? urged + SupervisionRules.UrgeInterval : null,
         };
 }
 

@@ -293,6 +293,7 @@ public sealed class HonourChangeCommands(CampaignAccess access, HonourStore hono
             ?? throw new InvalidOperationException($"The objection's change {o.ChangeId} is missing.");
         await audit.AppendToChangeAsync(change,
             new HistoryEntry(at, by.Id, by.Role, action, $"{o.Id} on {o.ChangeId} of {o.BranchId}: {text}"), ct);
+        await inbox.FollowHonourChangeObjectionAsync(o, change, ct);
         await TellAsync(client, campaign, change, ct);
         return o;
     }
