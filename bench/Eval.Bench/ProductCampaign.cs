@@ -67,7 +67,7 @@ public sealed class ProductCampaign(Uri baseAddress, int clients, TimeSpan? time
     public Func<string, Task>? WhileWaiting { get; init; }
 
     public const string WaitingReadsPhase = "reads while waiting";
-    public static readonly TimeSpan WaitingReadsAllowance = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan WaitingReadsAllowance = TimeSpan.FromSeconds(30);
 
     /// <summary>This campaign's appraisal window: <see cref="AppraisalWindow"/>, and room for the reads while waiting.</summary>
     string Window(int branches) =>
