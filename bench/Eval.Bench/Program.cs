@@ -101,6 +101,7 @@ try
             BallotCpu = ([host.ProcessId, Environment.ProcessId, .. options.AzuritePids],
                 ["host", "bench process (proxy, driver)", .. AzuriteCpuNames()]),
             OnPublished = after is null ? null : () => after.WatchSigning(ProductCampaign.CampaignId),
+            SettleBeforeReads = !options.Runs('g') ? null : () => SettleAsync(proxy, "B self-assessment", idlePerSecond),
             WhileWaiting = !options.Runs('g') ? null : async campaignId =>
             {
                 string phase = "B " + ProductCampaign.WaitingReadsPhase;
@@ -230,6 +231,22 @@ bool ratingsWrong = report.WorkloadB is { } rb && rb.Ratings.Mismatches.Count > 
 bool filesWrong = report.WorkloadE is { } re && re.Wrong.Count > 0;
 bool afterWrong = report.WorkloadF is { } rf && (rf.WrongCount > 0 || rf.Errors > 0);
 return report.Error is not null || ratingsWrong || filesWrong || afterWrong ? 1 : 0;
+
+// Until the host's requests to Azurite in a phase fall to twice its idle rate (and a few) over two seconds: its workflows
+// have finished what they were doing. At most 45 s (B's appraisal window has room for it); answers the seconds waited.
+static async Task<double> SettleAsync(CountingProxy proxy, string phase, double idlePerSecond)
+{
+    var waited = System.Diagnostics.Stopwatch.StartNew();
+    long before = proxy.Count(phase).Total;
+    while (waited.Elapsed < TimeSpan.FromSeconds(45))
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        long now = proxy.Count(phase).Total;
+        if ((now - before) / 2.0 <= idlePerSecond * 2 + 5) break;
+        before = now;
+    }
+    return waited.Elapsed.TotalSeconds;
+}
 
 static Dictionary<string, double> PerPhase(CountingProxy proxy, string prefix, List<PhaseTime> phases, int n) =>
     phases.ToDictionary(p => p.Name, p => Math.Round(proxy.Count(prefix + p.Name).Total / (double)n, 2));

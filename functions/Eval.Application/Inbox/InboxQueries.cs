@@ -108,8 +108,11 @@ public sealed class InboxQueries(InboxReader reader, UnitStore units, AppraisalS
         string? upper = before is { } b ? InboxKeys.Due(b) : null;
         if (late == true && (upper is null || string.CompareOrdinal(InboxKeys.Due(now), upper) < 0)) upper = InboxKeys.Due(now);
         string? lower = late == false ? InboxKeys.Due(now) : null;
-        string? filter = null;
-        if (campaign is not null) filter = TableClient.CreateQueryFilter($"CampaignId eq {campaign}");
+        // An escalated item is shown from its deadline (its due time, so its key says when) or, flagged overdue, at once,
+        // its deadline passed: those not shown yet are left to the service, not read and dropped here (a county scorer's
+        // partition holds every waiting township review's copy).
+        string? filter = TableClient.CreateQueryFilter($"(Escalated eq {false} or RowKey lt {InboxKeys.Due(now) + "}"})");
+        if (campaign is not null) filter = And(filter, TableClient.CreateQueryFilter($"CampaignId eq {campaign}"));
         if (kind is not null) filter = And(filter, TableClient.CreateQueryFilter($"Kind eq {kind}"));
 
         try
