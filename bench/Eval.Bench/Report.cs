@@ -56,6 +56,16 @@ public sealed record OpenLoopEndpoint(int Requests, double P50, double P90, doub
 
 public sealed record Target(string Name, string Goal, string Measured, bool? Met, string Verdict);
 
+/// <summary>A workload's named goals: each judged met when nothing missed it, or all listed as not measured.</summary>
+public sealed class GoalTable(params (string Name, string Goal)[] goals)
+{
+    public IEnumerable<Target> NotMeasured(string why) => goals.Select(g => new Target(g.Name, g.Goal, "not measured", null, why));
+
+    public Target Judge(string name, string measured, List<string> misses) =>
+        new(name, goals.Single(g => g.Name == name).Goal, measured, misses.Count == 0,
+            misses.Count == 0 ? "met" : "missed: " + string.Join("; ", misses));
+}
+
 public sealed record WorkloadARecord(int Instances, double WallSeconds, double EvaluationsPerSecond, List<PhaseTime> Phases,
     PhaseCount AzuriteRequests, double AzuriteRequestsPerEvaluation, Dictionary<string, double> AzuriteRequestsPerEvaluationByPhase,
     Dictionary<string, double> CpuSeconds, Dictionary<string, double> CpuMillisecondsPerEvaluation, string Log, bool DeadlineTimers);
@@ -189,27 +199,22 @@ public sealed record WorkloadGRecord(int Waiting, InboxReadsRecord Inbox, Statis
     public const string StatisticsTarget = "Statistics p99, the city's evaluations waiting";
     public const string XlsxTarget = "XLSX export of the city's evaluations";
 
-    static readonly (string Name, string Goal)[] Goals =
-    [
+    static readonly GoalTable Goals = new(
         (InboxTarget, $"< {InboxReads.GoalP99Ms:0} ms"), (StatisticsTarget, $"< {StatisticsAndExports.GoalStatisticsP99Ms:0} ms"),
-        (XlsxTarget, $"< {StatisticsAndExports.GoalXlsxSeconds:0} s, every row"),
-    ];
+        (XlsxTarget, $"< {StatisticsAndExports.GoalXlsxSeconds:0} s, every row"));
 
-    public static IEnumerable<Target> NotMeasured(string why) => Goals.Select(g => new Target(g.Name, g.Goal, "not measured", null, why));
+    public static IEnumerable<Target> NotMeasured(string why) => Goals.NotMeasured(why);
 
     public IEnumerable<Target> Targets()
     {
         static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
-        static Target Judge(string name, string measured, List<string> misses) =>
-            new(name, Goals.Single(g => g.Name == name).Goal, measured, misses.Count == 0,
-                misses.Count == 0 ? "met" : "missed: " + string.Join("; ", misses));
         string at = Waiting == BenchOptions.FullBranches ? "" : $"; {Waiting:N0} waiting, not 3,810";
 
         Latency inbox = Inbox.Latency;
         var inboxMisses = new List<string>();
         if (inbox.P99 >= InboxReads.GoalP99Ms) inboxMisses.Add($"over by {F(inbox.P99 - InboxReads.GoalP99Ms, "0")} ms");
         if (Inbox.Errors > 0) inboxMisses.Add($"{Inbox.Errors} reads failed");
-        yield return Judge(InboxTarget,
+        yield return Goals.Judge(InboxTarget,
             $"{F(inbox.P99, "0")} ms (p50 {F(inbox.P50, "0")}; {Inbox.Reads} reads by {Inbox.Clients} clients: " +
             string.Join(", ", Inbox.ByRole.Select(r => $"{r.Role} p99 {F(r.Latency.P99, "0")} ms, {F(r.MeanItems, "0.#")} items")) +
             $"{at})", inboxMisses);
@@ -220,7 +225,7 @@ public sealed record WorkloadGRecord(int Waiting, InboxReadsRecord Inbox, Statis
             statisticsMisses.Add($"over by {F(r.StatisticsMs.P99 - StatisticsAndExports.GoalStatisticsP99Ms, "0")} ms");
         if (r.StatisticsErrors > 0) statisticsMisses.Add($"{r.StatisticsErrors} requests failed");
         statisticsMisses.AddRange(r.Problems.Where(p => p.StartsWith("statistics", StringComparison.Ordinal)));
-        yield return Judge(StatisticsTarget,
+        yield return Goals.Judge(StatisticsTarget,
             $"{F(r.StatisticsMs.P99, "0")} ms (p50 {F(r.StatisticsMs.P50, "0")}; {r.StatisticsMs.Count} requests by {r.Clients} " +
             $"clients over the city and its counties; the first, computing, {F(r.FirstStatisticsMs, "0")} ms{at})", statisticsMisses);
 
@@ -229,7 +234,7 @@ public sealed record WorkloadGRecord(int Waiting, InboxReadsRecord Inbox, Statis
         if (!(slowest < StatisticsAndExports.GoalXlsxSeconds))
             xlsxMisses.Add($"over by {F(slowest - StatisticsAndExports.GoalXlsxSeconds, "0.00")} s");
         xlsxMisses.AddRange(r.Problems.Where(p => !p.StartsWith("statistics", StringComparison.Ordinal)));
-        yield return Judge(XlsxTarget,
+        yield return Goals.Judge(XlsxTarget,
             $"{F(slowest, "0.00")} s, the slowest of {r.XlsxSeconds.Length} to the last byte ({F(r.XlsxBytes / 1024.0, "0")} KiB, " +
             $"{r.XlsxRows - 1:N0} rows and a header; CSV {F(r.CsvSeconds, "0.00")} s{at})", xlsxMisses);
     }
@@ -254,21 +259,16 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
     public const string SignedOnceTarget = "Revocations signed into the list, together";
     public const double GoalSigningSeconds = 30, GoalPublicP95Ms = 50, GoalRegisterPageP95Ms = 200, GoalShownSeconds = 10;
 
-    static readonly (string Name, string Goal)[] Goals =
-    [
+    static readonly GoalTable Goals = new(
         (SigningTarget, $"< {GoalSigningSeconds:0} s from publication (3,810)"), (PublicTarget, $"< {GoalPublicP95Ms:0} ms"),
         (RegisterTarget, $"< {GoalRegisterPageP95Ms:0} ms, every title"), (HistoryTarget, "none: reported"),
-        (ShownTarget, $"< {GoalShownSeconds:0} s"), (SignedOnceTarget, "every one in the newest list; ≤ 1 + changes lists"),
-    ];
+        (ShownTarget, $"< {GoalShownSeconds:0} s"), (SignedOnceTarget, "every one in the newest list; ≤ 1 + changes lists"));
 
-    public static IEnumerable<Target> NotMeasured(string why) => Goals.Select(g => new Target(g.Name, g.Goal, "not measured", null, why));
+    public static IEnumerable<Target> NotMeasured(string why) => Goals.NotMeasured(why);
 
     public IEnumerable<Target> Targets()
     {
         static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
-        static Target Judge(string name, string measured, List<string> misses) =>
-            new(name, Goals.Single(g => g.Name == name).Goal, measured, misses.Count == 0,
-                misses.Count == 0 ? "met" : "missed: " + string.Join("; ", misses));
         string at = Branches == BenchOptions.FullBranches ? "" : $"; at {Branches:N0} branches, not 3,810";
 
         SigningRecord s = Signing;
@@ -281,7 +281,7 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
             signing.Add($"{s.SignedRatings:N0} ratings signed ({s.RatingsAsPublished:N0} as published), {s.PublishedRatings:N0} published");
         // The first answer may already have been 200: then the list was signed by then, not at that moment.
         string first = s.Conflicts == 0 ? "at most " : "";
-        yield return Judge(SigningTarget,
+        yield return Goals.Judge(SigningTarget,
             s.PublishedToSignedSeconds is { } t
                 ? $"{first}{F(t, "0.0")} s to version 1 answered (signed {F(s.IssuedAfterSeconds ?? 0, "0.0")} s after publication; " +
                   $"{F(s.JwsBytes / 1024.0, "0")} KiB; {s.SignedRatings:N0} ratings = the published list's {s.PublishedRatings:N0}{at})"
@@ -297,7 +297,7 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
         var pub = new List<string>();
         if (json is null) pub.Add("no read answered");
         else if (json.P95 >= GoalPublicP95Ms) pub.Add($"over by {F(json.P95 - GoalPublicP95Ms, "0")} ms");
-        yield return Judge(PublicTarget, json is null ? "not measured" :
+        yield return Goals.Judge(PublicTarget, json is null ? "not measured" :
             $"{F(json.P95, json.P95 < GoalPublicP95Ms ? "0.#" : "0")} ms (p50 {F(json.P50, "0")}, p99 {F(json.P99, "0")}; " +
             $"{json.Count:N0} reads by one client, one after another{loop}{at})", pub);
 
@@ -306,7 +306,7 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
         if (page is null) register.Add("no page answered");
         else if (page.P95 >= GoalRegisterPageP95Ms) register.Add($"over by {F(page.P95 - GoalRegisterPageP95Ms, "0")} ms");
         if (RegisterTitles != Titles) register.Add($"{RegisterTitles:N0} titles walked, {Titles:N0} published");
-        yield return Judge(RegisterTarget, page is null ? "not measured" :
+        yield return Goals.Judge(RegisterTarget, page is null ? "not measured" :
             $"{F(page.P95, "0")} ms (p50 {F(page.P50, "0")}, max {F(page.Max, "0")}; {RegisterPages} pages of {RegisterPageSize}, " +
             $"{RegisterTitles:N0} titles of {Titles:N0}, {F(RegisterSeconds, "0.0#")} s in all, one client{at})", register);
 
@@ -321,7 +321,7 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
         if (c.ShownMs is { } sm && sm.P95 >= GoalShownSeconds * 1000)
             shown.Add($"over by {F(sm.P95 / 1000 - GoalShownSeconds, "0.0#")} s");
         string aloneShown = c.Alone?.ShownMs is { } soloShown ? $"; one alone before them: {F(soloShown / 1000, "0.0")} s" : "";
-        yield return Judge(ShownTarget, c.ShownMs is not { } ms ? "none shown" :
+        yield return Goals.Judge(ShownTarget, c.ShownMs is not { } ms ? "none shown" :
             $"{F(ms.P95 / 1000, "0.0")} s (p50 {F(ms.P50 / 1000, "0.0")}, max {F(ms.Max / 1000, "0.0")}; {c.Changes} revocations " +
             $"decided together, each page polled every {F(AfterPublication.ChangePoll.TotalSeconds, "0.0")} s{aloneShown}{at})", shown);
 
@@ -332,7 +332,7 @@ public sealed record WorkloadFRecord(string CampaignId, int Branches, int Titles
         if (c.RevokedInSignedList != c.AllChanges) once.Add($"{c.RevokedInSignedList} revoked in the newest list, not {c.AllChanges}");
         if (c.RevokedInRegister != c.AllChanges) once.Add($"{c.RevokedInRegister} revoked in the register, not {c.AllChanges}");
         if (c.Signed < c.Changes) once.Add($"{c.Changes - c.Signed} never seen signed");
-        yield return Judge(SignedOnceTarget,
+        yield return Goals.Judge(SignedOnceTarget,
             $"version {c.FinalVersionHeader?.ToString(CultureInfo.InvariantCulture) ?? "—"} after {c.AllChanges} changes " +
             $"(one alone, then {c.Changes} together), " +
             $"{c.StatementsStored} statements stored; from a decision to a signed list showing it " +
