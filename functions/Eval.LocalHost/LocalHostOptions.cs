@@ -34,6 +34,13 @@ public sealed class LocalHostOptions
     public int MaxConcurrentActivities { get; set; } = 200;
 
     /// <summary>
+    /// Control-queue messages held in memory at once, across partitions; past it the provider stops fetching. With the
+    /// provider's 64 a city's burst of decisions left the queues up to a minute behind (docs/benchmarks.md); 256 is
+    /// Durable Functions' own default.
+    /// </summary>
+    public int ControlQueueBufferThreshold { get; set; } = 256;
+
+    /// <summary>
     /// After a crash, the orchestration messages the dead process had dequeued reappear after this long (the
     /// provider's default is 5 minutes). Orchestration episodes take milliseconds, so 30 s is ample.
     /// </summary>
@@ -50,10 +57,12 @@ public sealed class LocalHostOptions
     /// How long an orchestration's history stays in memory after an episode, waiting for its next message (0: off).
     /// Most episodes here come in pairs seconds apart (an event, then its activity's result), and each one that
     /// finds its session kept skips reading the history from the History table. Durable Functions does the same
-    /// with host.json's extendedSessionsEnabled and extendedSessionIdleTimeoutInSeconds.
+    /// with host.json's extendedSessionsEnabled and extendedSessionIdleTimeoutInSeconds, for 30 s. Here it is longer:
+    /// Azurite's history query scans the whole History table, and a session here holds no dispatcher slot while it waits,
+    /// so a result that comes a minute late (a city's burst of decisions) still finds its history in memory.
     /// </summary>
-    public double ExtendedSessionIdleTimeoutSeconds { get; set; } = 30;
+    public double ExtendedSessionIdleTimeoutSeconds { get; set; } = 120;
 
     /// <summary>At most this many sessions wait at once; past it, a session is released at once (history is re-read).</summary>
-    public int MaxIdleSessions { get; set; } = 2000;
+    public int MaxIdleSessions { get; set; } = 4000;
 }

@@ -36,6 +36,7 @@ public static class DurableSidecar
             WorkerId = options.WorkerId,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            ControlQueueBufferThreshold = options.ControlQueueBufferThreshold,
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(options.ControlQueueVisibilityTimeoutSeconds),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(options.WorkItemQueueVisibilityTimeoutSeconds),
             // The app lease lets one process at a time work a hub (for blue/green deployments). Off, several local
