@@ -57,12 +57,10 @@ public sealed class LocalHostOptions
     /// How long an orchestration's history stays in memory after an episode, waiting for its next message (0: off).
     /// Most episodes here come in pairs seconds apart (an event, then its activity's result), and each one that
     /// finds its session kept skips reading the history from the History table. Durable Functions does the same
-    /// with host.json's extendedSessionsEnabled and extendedSessionIdleTimeoutInSeconds, for 30 s. Here it is longer:
-    /// Azurite's history query scans the whole History table, and a session here holds no dispatcher slot while it waits,
-    /// so a result that comes a minute late (a city's burst of decisions) still finds its history in memory.
+    /// with host.json's extendedSessionsEnabled and extendedSessionIdleTimeoutInSeconds.
     /// </summary>
-    public double ExtendedSessionIdleTimeoutSeconds { get; set; } = 120;
+    public double ExtendedSessionIdleTimeoutSeconds { get; set; } = 30;
 
     /// <summary>At most this many sessions wait at once; past it, a session is released at once (history is re-read).</summary>
-    public int MaxIdleSessions { get; set; } = 4000;
+    public int MaxIdleSessions { get; set; } = 2000;
 }
