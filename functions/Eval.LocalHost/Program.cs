@@ -32,6 +32,8 @@ switch (args.FirstOrDefault())
 LocalHostOptions options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
 
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(options.HttpPort));
+// The web app's files come from its project's build output, as in development (this host is always run from its build).
+builder.WebHost.UseStaticWebAssets();
 // The plaques' QR codes point at this host unless a setting names the public address.
 builder.Configuration["Public:BaseUrl"] ??= $"http://localhost:{options.HttpPort}";
 builder.Services.AddEvalApi(builder.Configuration);
@@ -70,9 +72,15 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapEvalApi();
 app.MapEvalApiDescription();
+app.MapDevSignIn();
+// The web app (web/Eval.Web) beside /api: its files, and its page for any other path outside /api (the app routes it).
+app.MapStaticAssets();
+app.MapFallbackToFile("/", "index.html");
+app.MapFallbackToFile("{*path:regex(^(?!api/).*$):nonfile}", "index.html");
 
 await app.StartAsync();
-app.Logger.LogInformation("Eval local host listening on http://localhost:{Port}/api (task hub {Hub}, worker {Worker})",
+app.Logger.LogInformation(
+    "Eval local host listening on http://localhost:{Port}/ (the web app; the API at /api; task hub {Hub}, worker {Worker})",
     options.HttpPort, builder.Configuration[SettingNames.TaskHub], options.WorkerId);
 await app.WaitForShutdownAsync();
 

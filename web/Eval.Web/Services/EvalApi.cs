@@ -1,0 +1,42 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Eval.Web.Services;
+
+/// <summary>
+/// The Eval HTTP API as the app calls it: the signed-in session's token on every request, JSON both ways, and every
+/// refusal as an <see cref="ApiException"/> carrying the problem, never a raw response.
+/// </summary>
+public sealed class EvalApi(HttpClient http, SignInState session)
+{
+    /// <summary>The API's JSON: camelCase names, as the problem bodies and every resource use.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task<T> GetAsync<T>(string path, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Get, path, null, null, ct);
+
+    /// <param name="idempotencyKey">Sent as Idempotency-Key, so a retried decision is applied once.</param>
+    public Task<T> PostAsync<T>(string path, object? body, string? idempotencyKey = null, CancellationToken ct = default) =>
+        SendAsync<T>(HttpMethod.Post, path, body, idempotencyKey, ct);
+
+    async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (session.Current is { } signedIn) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", signedIn.Token);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (body is not null) request.Content = JsonContent.Create(body, options: Json);
+
+        HttpResponseMessage response;
+        try { response = await http.SendAsync(request, ct); }
+        catch (HttpRequestException e)
+        {
+            throw new ApiException(new ApiProblem(ApiProblem.Unreachable, null, null, e.Message, []));
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode) throw new ApiException(await ApiProblem.ReadAsync(response, ct));
+            return await response.Content.ReadFromJsonAsync<T>(Json, ct)
+                ?? throw new ApiException(new ApiProblem((int)response.StatusCode, null, null, "The answer was empty.", []));
+        }
+    }
+}
