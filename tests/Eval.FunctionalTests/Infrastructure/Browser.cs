@@ -55,14 +55,16 @@ public sealed class Browser : IAsyncLifetime
         return page;
     }
 
-    public static async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>What every page a test reaches gets: a screenshot kept under <paramref name="name"/>, then axe's scan.</summary>
+    public static async Task KeepAndScanAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Artifacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+        await AssertAccessibleAsync(page);
     }
 
     /// <summary>Fails with each serious or critical accessibility violation axe finds on the page, and the elements it found.</summary>
-    public static async Task AssertAccessibleAsync(IPage page)
+    static async Task AssertAccessibleAsync(IPage page)
     {
         AxeResult result = await page.RunAxe();
         string[] serious = result.Violations.Where(v => v.Impact is "serious" or "critical")

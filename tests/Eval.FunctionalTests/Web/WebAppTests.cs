@@ -38,8 +38,7 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
 
         ILocator field = page.Locator(".mud-input-control", new() { Has = page.Locator("#unit") });
         await Assertions.Expect(field).ToContainTextAsync("A unit that exists");
-        await Browser.ScreenshotAsync(page, "sign-in-error-phone");
-        await Browser.AssertAccessibleAsync(page);
+        await Browser.KeepAndScanAsync(page, "sign-in-error-phone");
     }
 
     [Fact]
@@ -63,8 +62,7 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
         await Assertions.Expect(rows.First).ToContainTextAsync("第1苏木第1嘎查党支部");
         // At a phone's width nothing runs off the side of the page.
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
-        await Browser.ScreenshotAsync(page, "township-inbox-phone");
-        await Browser.AssertAccessibleAsync(page);
+        await Browser.KeepAndScanAsync(page, "township-inbox-phone");
     }
 
     [Fact]
@@ -80,8 +78,7 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
         await page.GotoAsync($"public/campaigns/{campaign}");
         await Assertions.Expect(page.GetByTestId("list-status")).ToContainTextAsync("公示中");
         await Assertions.Expect(page.Locator("[data-testid=ratings] tbody tr")).ToHaveCountAsync(2);
-        await Browser.ScreenshotAsync(page, "list-under-notice-desk");
-        await Browser.AssertAccessibleAsync(page);
+        await Browser.KeepAndScanAsync(page, "list-under-notice-desk");
     }
 
     [Fact]
@@ -94,6 +91,7 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
         Assert.Equal("en", await page.EvaluateAsync<string>("document.documentElement.lang"));
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Welcome");
+        await Browser.KeepAndScanAsync(page, "home-english-desk");
     }
 
     static async Task SignInAsync(IPage page, string role, string unit)
