@@ -23,6 +23,7 @@ public sealed class SignInState(IJSRuntime js, TimeProvider clock)
     {
         string? stored = await js.InvokeAsync<string?>("localStorage.getItem", StorageKey);
         Session? session = null;
+        // A stored session this version cannot read is dropped, as an expired one is: the reader signs in again.
         try { session = stored is null ? null : JsonSerializer.Deserialize<Session>(stored); }
         catch (JsonException) { }
         if (session is not null && session.ExpiresAt <= clock.GetUtcNow()) session = null;
