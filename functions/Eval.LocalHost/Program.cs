@@ -75,6 +75,7 @@ app.MapEvalApiDescription();
 app.MapDevSignIn();
 // The web app (web/Eval.Web) beside /api: its files, and its page for any other path outside /api (the app routes it).
 app.MapStaticAssets();
+// "/" on its own: the catch-all's regex constraint does not match an empty path.
 app.MapFallbackToFile("/", "index.html");
 app.MapFallbackToFile("{*path:regex(^(?!api/).*$):nonfile}", "index.html");
 
