@@ -66,6 +66,9 @@ builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
 WebApplication app = builder.Build();
 await app.Services.GetRequiredService<EvalTables>().EnsureCreatedAsync();
 await app.Services.GetRequiredService<EvidenceBlobs>().EnsureContainersAsync();
+// The web app's evidence goes from the browser straight to Azurite, another origin. Any origin: hosts on other ports share
+// one Azurite in the tests, and a SAS URL, not a cookie, is what grants access (infra/ names the app's origin in Azure).
+await app.Services.GetRequiredService<EvidenceBlobs>().AllowBrowsersAsync(["*"]);
 await app.Services.GetRequiredService<StatementStore>().EnsureContainerAsync();
 await app.Services.GetRequiredService<NotificationQueues>().EnsureCreatedAsync();
 app.UseExceptionHandler();
@@ -77,7 +80,9 @@ app.MapDevSignIn();
 app.MapStaticAssets();
 // "/" on its own: the catch-all's regex constraint does not match an empty path.
 app.MapFallbackToFile("/", "index.html");
-app.MapFallbackToFile("{*path:regex(^(?!api/).*$):nonfile}", "index.html");
+// Not ":nonfile": the app's own paths hold unit ids with dots (…/evaluations/chifeng.hongshan.t01.b001). The app's asset
+// folders are left out instead, so a missing asset stays a 404.
+app.MapFallbackToFile("{*path:regex(^(?!(api|_framework|_content|css|js)/).*$)}", "index.html");
 
 await app.StartAsync();
 app.Logger.LogInformation(

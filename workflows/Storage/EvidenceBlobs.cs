@@ -33,6 +33,27 @@ public sealed class EvidenceBlobs(BlobServiceClient service, TimeProvider clock)
         : containersCreated = Task.WhenAll(
             Uploads.CreateIfNotExistsAsync(PublicAccessType.None), Verified.CreateIfNotExistsAsync(PublicAccessType.None));
 
+    /// <summary>
+    /// Lets pages at <paramref name="origins"/> PUT uploads and GET files through their SAS URLs (the blob service's CORS
+    /// rules), for the web app's uploads straight to storage; the account's other service properties are kept.
+    /// </summary>
+    public async Task AllowBrowsersAsync(IReadOnlyList<string> origins, CancellationToken ct = default)
+    {
+        BlobServiceProperties properties = (await service.GetPropertiesAsync(ct)).Value;
+        properties.Cors =
+        [
+            new BlobCorsRule
+            {
+                AllowedOrigins = string.Join(',', origins),
+                AllowedMethods = "GET,HEAD,PUT",
+                AllowedHeaders = "content-type,x-ms-*",
+                ExposedHeaders = "content-type,content-length,content-disposition,x-ms-*",
+                MaxAgeInSeconds = 3600,
+            },
+        ];
+        await service.SetPropertiesAsync(properties, ct);
+    }
+
     /// <summary>A URL that may create the upload blob once, and nothing else, until <paramref name="expiresOn"/>.</summary>
     public Task<Uri> UploadUriAsync(string blobName, DateTimeOffset expiresOn, CancellationToken ct) =>
         SasUriAsync(Uploads.GetBlobClient(blobName), BlobSasPermissions.Create, expiresOn, null, null, ct);

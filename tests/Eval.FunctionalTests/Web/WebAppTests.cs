@@ -23,6 +23,11 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
         // A page the app routes itself gets the app; an unknown API path gets the API's 404 problem, not the app.
         using HttpResponseMessage deepLink = await fixture.Http.GetAsync("/public/campaigns/x");
         Assert.Equal("text/html", deepLink.Content.Headers.ContentType?.MediaType);
+        // Unit ids have dots, which do not make a page's path a file's.
+        using HttpResponseMessage dotted = await fixture.Http.GetAsync("/campaigns/c/evaluations/chifeng.hongshan.t01.b001");
+        Assert.Equal("text/html", dotted.Content.Headers.ContentType?.MediaType);
+        using HttpResponseMessage missingAsset = await fixture.Http.GetAsync("/_framework/no-such-file.js");
+        Assert.Equal(HttpStatusCode.NotFound, missingAsset.StatusCode);
         using HttpResponseMessage unknown = await fixture.Http.GetAsync("/api/no-such-thing");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.NotEqual("text/html", unknown.Content.Headers.ContentType?.MediaType);
@@ -54,7 +59,7 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
         foreach (string b in county.Branches) await driver.WaitForStageAsync(campaign, b, "awaiting-township-review");
 
         IPage page = await browser.OpenAsync(App, Browser.Phone);
-        await SignInAsync(page, Roles.TownshipReviewer, CampaignDriver.TownshipOf(county.Branches[0]));
+        await WebSignIn.AsAsync(page, Roles.TownshipReviewer, CampaignDriver.TownshipOf(county.Branches[0]));
 
         ILocator rows = page.Locator("[data-testid=inbox] tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
@@ -93,8 +98,12 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Welcome");
         await Browser.KeepAndScanAsync(page, "home-english-desk");
     }
+}
 
-    static async Task SignInAsync(IPage page, string role, string unit)
+/// <summary>Signing in through the development sign-in page, as a person would.</summary>
+static class WebSignIn
+{
+    public static async Task AsAsync(IPage page, string role, string unit)
     {
         await page.GotoAsync("sign-in");
         await page.GetByLabel("角色").ClickAsync();

@@ -11,13 +11,33 @@ namespace Eval.Web.Services;
 public sealed class EvalApi(HttpClient http, SignInState session)
 {
     /// <summary>The API's JSON: camelCase names, as the problem bodies and every resource use.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <remarks>Nulls are left out of bodies: the API's schemas take an absent optional field, not always a null one.</remarks>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public Task<T> GetAsync<T>(string path, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Get, path, null, null, ct);
 
-    /// <param name="idempotencyKey">Sent as Idempotency-Key, so a retried decision is applied once.</param>
+    /// <summary>The absolute address of an API path, for what the page fetches itself (a file to show).</summary>
+    public Uri Address(string path) => new(http.BaseAddress!, path.TrimStart('/'));
+
+    /// <param name="idempotencyKey">
+    /// Sent as Idempotency-Key, so a retried decision is applied once: <see cref="KeyOf"/> gives the same key to the same decision.
+    /// </param>
     public Task<T> PostAsync<T>(string path, object? body, string? idempotencyKey = null, CancellationToken ct = default) =>
         SendAsync<T>(HttpMethod.Post, path, body, idempotencyKey, ct);
+
+    /// <summary>
+    /// An Idempotency-Key for a decision: the same for the same body on the same resource in the same round (a click
+    /// retried after no answer), another for a changed body (a form corrected after a refusal) or a later round (the same
+    /// self-assessment sent again after a return must not be answered by the first one's kept success).
+    /// </summary>
+    public static string KeyOf(string path, int round, object body)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes($"{path}\n{round}\n{JsonSerializer.Serialize(body, Json)}");
+        return "web-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..32];
+    }
 
     async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
     {

@@ -16,3 +16,101 @@ public sealed record RatingsList(string CampaignId, string Status, DateTimeOffse
     IReadOnlyList<RatedBranch> Ratings);
 
 public sealed record RatedBranch(string BranchId, string BranchName, decimal Score, decimal UnityShare, int Rank, string Level);
+
+/// <summary>A campaign as GET /api/campaigns/{cid} shows it; a member gets the summary alone (no definition).</summary>
+public sealed record CampaignView(string Id, string Title, string Unit, string Status, CampaignDefinition? Definition);
+
+/// <summary>The campaign's rules: the rubric (a category's own where it has one), the levels, the panel's size.</summary>
+public sealed record CampaignDefinition(string Id, string Title, string Unit, Rubric Rubric, int ScorersPerBranch, int MaxReturns)
+{
+    public IReadOnlyDictionary<string, Rubric>? Rubrics { get; init; }
+
+    /// <summary>The rubric a branch of <paramref name="category"/> is scored by, as the API chooses it.</summary>
+    public Rubric RubricFor(string? category) =>
+        category is not null && Rubrics is { } own && own.TryGetValue(category, out Rubric? rubric) ? rubric : Rubric;
+}
+
+public sealed record Rubric(IReadOnlyList<Criterion> Criteria, decimal UnityWeight, decimal UnityMinShare, IReadOnlyList<RubricItem>
+    VetoItems)
+{
+    public IReadOnlyList<RubricSection>? Sections { get; init; }
+    public IReadOnlyList<DeductionItem>? Deductions { get; init; }
+    public IReadOnlyList<BonusItem>? Bonuses { get; init; }
+    public decimal? BonusCap { get; init; }
+    public IReadOnlyList<RubricItem>? Flags { get; init; }
+
+    /// <summary>Whether the criterion counts as unity (民族团结进步): marked so, or in a unity section.</summary>
+    public bool IsUnity(Criterion criterion) =>
+        criterion.Unity || (criterion.Section is { } id && (Sections ?? []).Any(s => s.Id == id && s.Unity));
+
+    /// <summary>The criteria by section, in the rubric's order; a flat rubric is one untitled group.</summary>
+    public IReadOnlyList<(RubricSection? Section, IReadOnlyList<Criterion> Criteria)> Grouped() =>
+        Sections is { Count: > 0 } sections
+            ? [.. sections.Select(s => ((RubricSection?)s, (IReadOnlyList<Criterion>)[.. Criteria.Where(c => c.Section == s.Id)]))]
+            : [(null, Criteria)];
+}
+
+public sealed record Criterion(string Id, string Title, decimal MaxPoints, bool Unity, EvidenceRequirement? Evidence, string? Section);
+
+public sealed record EvidenceRequirement(bool Required, int MinFiles);
+
+public sealed record RubricSection(string Id, string Title, bool Unity);
+
+/// <summary>A veto item or a scorer's flag: an id and its title.</summary>
+public sealed record RubricItem(string Id, string Title);
+
+public sealed record DeductionItem(string Id, string Title, decimal PointsEach, decimal Cap);
+
+public sealed record BonusItem(string Id, string Title, decimal MaxPoints);
+
+/// <summary>One branch's evaluation (GET …/evaluations/{branchId}).</summary>
+public sealed record Evaluation(string CampaignId, string BranchId, string BranchName, string Stage, bool Overdue, string? Outcome,
+    decimal? FinalScore, decimal? UnityShare, int Round, DateTimeOffset? StageDeadline, Submission? Submission, ReviewEntry? Review,
+    IReadOnlyList<ScoreEntry> Scores, IReadOnlyList<HistoryEntry> History, IReadOnlyList<EvidenceFile> Evidence, string? Category);
+
+public sealed record Actor(string Id, string Name, string Role);
+
+public sealed record Submission(SelfAssessment Assessment, Actor By, DateTimeOffset At, int Round);
+
+public sealed record SelfAssessment(IReadOnlyDictionary<string, decimal> Scores, string Summary, IReadOnlyList<EvidenceCitation>? Evidence);
+
+/// <summary>A cited document: a link (title and url) or an uploaded file (evidenceId).</summary>
+public sealed record EvidenceCitation(string Criterion, string? Title, string? Url, string? EvidenceId);
+
+public sealed record ReviewEntry(TownshipReview Review, Actor By, DateTimeOffset At, int Round);
+
+public sealed record TownshipReview(string Decision, string? Comment, IReadOnlyList<AppliedDeduction>? Deductions);
+
+public sealed record AppliedDeduction(string Item, int Occurrences, string Reason);
+
+public sealed record AwardedBonus(string Item, decimal Points, string Reason);
+
+public sealed record ScoreEntry(CountyScore Score, Actor By, DateTimeOffset At);
+
+public sealed record CountyScore(IReadOnlyDictionary<string, decimal> Scores, string? Veto, string? Comment,
+    IReadOnlyList<AppliedDeduction>? Deductions, IReadOnlyList<AwardedBonus>? Bonuses, IReadOnlyList<string>? Flags);
+
+public sealed record HistoryEntry(DateTimeOffset Time, string Actor, string Role, string Action, string? Detail);
+
+/// <summary>A file of evidence: pending while it uploads, verified (type, size, hash, time) or refused (why).</summary>
+public sealed record EvidenceFile(string EvidenceId, int Round, string Criterion, string Title, string FileName, string Status,
+    string? ContentType, long? Size, string? Sha256, DateTimeOffset? UploadedAt, string? Refusal);
+
+/// <summary>Where to PUT one file (POST …/evidence).</summary>
+public sealed record EvidenceSlot(string EvidenceId, string UploadUrl, IReadOnlyDictionary<string, string> UploadHeaders,
+    DateTimeOffset ExpiresAt, long MaxBytes);
+
+/// <summary>A page of a work queue (GET …/evaluations?unit=&amp;stage=).</summary>
+public sealed record EvaluationList(IReadOnlyList<EvaluationSummary> Items, string? ContinuationToken);
+
+public sealed record EvaluationSummary(string BranchId, string BranchName, string Stage, bool Overdue, string? Outcome, decimal? FinalScore,
+    decimal? UnityShare, int Round, DateTimeOffset? StageDeadline);
+
+/// <summary>A step's answer: the API took the decision in (202); the workflow applies it a moment later.</summary>
+public sealed record StepAccepted(bool Accepted);
+
+/// <summary>The campaigns the caller may see (GET /api/campaigns).</summary>
+public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
+
+public sealed record CampaignSummary(string Id, string Title, string Unit, string Status, int? BranchCount, DateTimeOffset? PublicityEndsAt,
+    DateTimeOffset? PublishedAt);

@@ -4,7 +4,26 @@ using Microsoft.JSInterop;
 namespace Eval.Web.Services;
 
 /// <summary>Who is signed in: the token the API is called with, and the role and unit it carries.</summary>
-public sealed record Session(string Token, DateTimeOffset ExpiresAt, string Role, string Unit, string UnitName, string Name);
+public sealed record Session(string Token, DateTimeOffset ExpiresAt, string Role, string Unit, string UnitName, string Name)
+{
+    /// <summary>The token's subject (sub): who the API records as having acted, e.g. on a scoring panel.</summary>
+    public string? Subject
+    {
+        get
+        {
+            string[] parts = Token.Split('.');
+            if (parts.Length != 3) return null;
+            try
+            {
+                string payload = parts[1].Replace('-', '+').Replace('_', '/');
+                payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
+                using JsonDocument claims = JsonDocument.Parse(Convert.FromBase64String(payload));
+                return claims.RootElement.TryGetProperty("sub", out JsonElement sub) ? sub.GetString() : null;
+            }
+            catch (Exception e) when (e is FormatException or JsonException) { return null; }
+        }
+    }
+}
 
 /// <summary>
 /// The signed-in session, kept in the browser's local storage so that a secretary who closes the tab on a phone comes
