@@ -17,24 +17,28 @@ public sealed class StubApi : HttpMessageHandler
 
     public List<string> Bodies { get; } = [];
 
-    public StubApi Answer(string pathAndQuery, string json, HttpStatusCode status = HttpStatusCode.OK)
+    /// <param name="method">Only requests with this method, where one path answers GET and POST differently.</param>
+    public StubApi Answer(string pathAndQuery, string json, HttpStatusCode status = HttpStatusCode.OK, HttpMethod? method = null)
     {
-        answers[pathAndQuery] = (status, json, "application/json");
+        answers[KeyOf(method, pathAndQuery)] = (status, json, "application/json");
         return this;
     }
 
-    public StubApi Problem(string pathAndQuery, HttpStatusCode status, string json)
+    public StubApi Problem(string pathAndQuery, HttpStatusCode status, string json, HttpMethod? method = null)
     {
-        answers[pathAndQuery] = (status, json, "application/problem+json");
+        answers[KeyOf(method, pathAndQuery)] = (status, json, "application/problem+json");
         return this;
     }
+
+    static string KeyOf(HttpMethod? method, string pathAndQuery) => method is null ? pathAndQuery : $"{method} {pathAndQuery}";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         Requests.Add(request);
         Bodies.Add(request.Content is null ? "" : await request.Content.ReadAsStringAsync(ct));
         string key = request.RequestUri!.PathAndQuery;
-        if (!answers.TryGetValue(key, out var answer)) throw new InvalidOperationException($"no answer for {request.Method} {key}");
+        if (!answers.TryGetValue(KeyOf(request.Method, key), out var answer) && !answers.TryGetValue(key, out answer)) throw new
+            InvalidOperationException($"no answer for {request.Method} {key}");
         return new HttpResponseMessage(answer.Status) { Content = new StringContent(answer.Json, Encoding.UTF8, answer.MediaType) };
     }
 

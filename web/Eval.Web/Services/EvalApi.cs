@@ -39,7 +39,12 @@ public sealed class EvalApi(HttpClient http, SignInState session)
         return "web-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..32];
     }
 
-    async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
+    /// <summary>A POST whose answer is not needed beyond its success (202 with a status document, or none).</summary>
+    public Task PostAsync(string path, object? body, string? idempotencyKey = null, CancellationToken ct = default) =>
+        SendAsync<bool>(HttpMethod.Post, path, body, idempotencyKey, ct, readAnswer: false);
+
+    async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct,
+        bool readAnswer = true)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (session.Current is { } signedIn) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", signedIn.Token);
@@ -55,6 +60,7 @@ public sealed class EvalApi(HttpClient http, SignInState session)
         using (response)
         {
             if (!response.IsSuccessStatusCode) throw new ApiException(await ApiProblem.ReadAsync(response, ct));
+            if (!readAnswer) return default!;
             return await response.Content.ReadFromJsonAsync<T>(Json, ct)
                 ?? throw new ApiException(new ApiProblem((int)response.StatusCode, null, null, "The answer was empty.", []));
         }

@@ -27,6 +27,9 @@ public sealed class FileUploads(IJSRuntime js)
 
     public ValueTask ReleaseAsync(string url) => js.InvokeVoidAsync("evalApp.revokeObjectUrl", url);
 
+    /// <summary>Saves a file the API writes (an export) on the device, under the name the API gives; the HTTP status.</summary>
+    public ValueTask<int> DownloadAsync(Uri file, string? token) => js.InvokeAsync<int>("evalApp.download", file.AbsoluteUri, token ?? "");
+
     sealed record Shown(int Status, string? Url);
 
     sealed class Progress(Action<int> percent)

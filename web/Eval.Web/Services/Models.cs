@@ -114,3 +114,23 @@ public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
 
 public sealed record CampaignSummary(string Id, string Title, string Unit, string Status, int? BranchCount, DateTimeOffset? PublicityEndsAt,
     DateTimeOffset? PublishedAt);
+
+/// <summary>A campaign with its counts per stage (GET /api/campaigns/{cid}); the definition for working roles.</summary>
+public sealed record CampaignDetail(string Id, string Title, string Unit, string Status, int? BranchCount, DateTimeOffset? StartedAt,
+    DateTimeOffset? PublicationRequestedAt, DateTimeOffset? PublicityEndsAt, DateTimeOffset? PublishedAt, StageCounts? Evaluations);
+
+public sealed record StageCounts(int Total, IReadOnlyDictionary<string, int> Stages, int Overdue);
+
+/// <summary>The recomputed audit chains (GET …/audit/verify).</summary>
+public sealed record AuditCheck(bool Intact, int Chains, int Links, string? FirstBroken, int EvidenceFiles);
+
+/// <summary>A unit's statistics and its children's (GET …/statistics).</summary>
+public sealed record Statistics(string CampaignId, string Status, string Unit, DateTimeOffset AsOf, UnitStatistics Total,
+    IReadOnlyList<UnitStatistics> Children);
+
+public sealed record UnitStatistics(string Unit, string Name, string Kind, int Evaluations, IReadOnlyDictionary<string, int> Stages,
+    int Overdue, IReadOnlyDictionary<string, int> Outcomes, IReadOnlyDictionary<string, int>? Levels, int Scored, decimal? MeanScore,
+    IReadOnlyList<Bin> Scores, IReadOnlyList<Bin> UnityShares);
+
+/// <summary>A histogram's bin: from (inclusive) to (exclusive; none: no upper bound).</summary>
+public sealed record Bin(decimal From, decimal? To, int Count);

@@ -38,5 +38,23 @@ window.evalApp = {
     } catch { return { status: 0 }; }
   },
 
-  revokeObjectUrl: url => URL.revokeObjectURL(url)
+  revokeObjectUrl: url => URL.revokeObjectURL(url),
+
+  // Saves a file the API writes (an export) under the name its Content-Disposition gives; resolves to the HTTP status.
+  download: async (url, token) => {
+    try {
+      const response = await fetch(url, { headers: { Authorization: 'Bearer ' + token } });
+      if (!response.ok) return response.status;
+      const disposition = response.headers.get('content-disposition') || '';
+      const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition), plain = /filename="?([^";]+)"?/i.exec(disposition);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = utf8 ? decodeURIComponent(utf8[1]) : plain ? plain[1] : 'export';
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+      return response.status;
+    } catch { return 0; }
+  }
 };
