@@ -39,6 +39,10 @@ public sealed class EvalApi(HttpClient http, SignInState session)
         return "web-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..32];
     }
 
+    /// <summary>A PUT whose answer is not needed beyond its success.</summary>
+    public Task PutAsync(string path, object? body, CancellationToken ct = default) =>
+        SendAsync<bool>(HttpMethod.Put, path, body, null, ct, readAnswer: false);
+
     /// <summary>A POST whose answer is not needed beyond its success (202 with a status document, or none).</summary>
     public Task PostAsync(string path, object? body, string? idempotencyKey = null, CancellationToken ct = default) =>
         SendAsync<bool>(HttpMethod.Post, path, body, idempotencyKey, ct, readAnswer: false);
@@ -47,6 +51,7 @@ public sealed class EvalApi(HttpClient http, SignInState session)
         bool readAnswer = true)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (session.Current is { } signedIn) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", signedIn.Token);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         if (body is not null) request.Content = JsonContent.Create(body, options: Json);

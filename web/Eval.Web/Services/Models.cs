@@ -25,6 +25,9 @@ public sealed record CampaignDefinition(string Id, string Title, string Unit, Ru
 {
     public IReadOnlyDictionary<string, Rubric>? Rubrics { get; init; }
 
+    /// <summary>The members' appraisal (民主测评), when the campaign holds one.</summary>
+    public System.Text.Json.Nodes.JsonObject? Appraisal { get; init; }
+
     /// <summary>The rubric a branch of <paramref name="category"/> is scored by, as the API chooses it.</summary>
     public Rubric RubricFor(string? category) =>
         category is not null && Rubrics is { } own && own.TryGetValue(category, out Rubric? rubric) ? rubric : Rubric;
@@ -134,3 +137,27 @@ public sealed record UnitStatistics(string Unit, string Name, string Kind, int E
 
 /// <summary>A histogram's bin: from (inclusive) to (exclusive; none: no upper bound).</summary>
 public sealed record Bin(decimal From, decimal? To, int Count);
+
+/// <summary>A branch's members' appraisal (民主测评) as its reader may see it (GET …/appraisal).</summary>
+public sealed record Appraisal(string CampaignId, string BranchId, string Status, DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt,
+    IReadOnlyList<AppraisalChoice> Choices, int Eligible, bool Named, int Ballots, bool? YouVoted, AppraisalResult? Result);
+
+public sealed record AppraisalChoice(string Id, string Title, decimal Value);
+
+public sealed record AppraisalResult(int Ballots, int Eligible, decimal Participation, bool Valid, string? Invalid, decimal? Satisfaction,
+    bool TooFewToShow);
+
+/// <summary>An objection (异议) to a branch on the list under notice, and its finding once resolved.</summary>
+public sealed record Objection(string Id, string BranchId, string Text, Actor FiledBy, DateTimeOffset FiledAt, string Status,
+    string? Comment, DateTimeOffset? ResolvedAt);
+
+public sealed record ObjectionList(IReadOnlyList<Objection> Objections, string? ContinuationToken);
+
+/// <summary>A title as anyone may check it (GET /api/public/honours/{cid}/{branchId}): what a plaque's QR code opens.</summary>
+public sealed record PublicHonour(string BranchId, string BranchName, PublicCampaign Campaign, string Level, string LevelTitle,
+    string CurrentLevel, string? CurrentLevelTitle, string Status, DateTimeOffset Since, DateTimeOffset ValidUntil, string? ReasonCategory,
+    string Url, PublicStatement? Statement);
+
+public sealed record PublicCampaign(string Id, string Title, int Year);
+
+public sealed record PublicStatement(int Version, string Url, string Sha256, string Kid, DateTimeOffset IssuedAt, string KeysUrl);
