@@ -54,6 +54,15 @@ public sealed class DepartmentPagesTests(LocalHostFixture fixture, Browser brows
             await CampaignDriver.Expect(await driver.SubmitAsync(campaign, b, CampaignDriver.Scores(23, 23, 24, 25)),
                 HttpStatusCode.Accepted);
         foreach (string b in county.Branches.Take(4)) await driver.WaitForStageAsync(campaign, b, Stages.AwaitingTownshipReview);
+        // Two of them scored, so the histograms have something to show.
+        foreach ((string b, int points) in county.Branches.Take(2).Zip([24, 21]))
+        {
+            await CampaignDriver.Expect(await driver.ReviewAsync(campaign, b, "approve"), HttpStatusCode.Accepted);
+            await driver.WaitForStageAsync(campaign, b, Stages.AwaitingCountyScore);
+            await CampaignDriver.Expect(await driver.ScoreAsync(campaign, b, CampaignDriver.Scores(points, points, points, points)),
+                HttpStatusCode.Accepted);
+            await driver.WaitForStageAsync(campaign, b, Stages.Done);
+        }
 
         IPage page = await browser.OpenAsync(App, Browser.Desk);
         await WebSignIn.AsAsync(page, Roles.OrgDepartment, county.Id);
