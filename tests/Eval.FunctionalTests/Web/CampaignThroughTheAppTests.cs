@@ -129,6 +129,11 @@ public sealed class CampaignThroughTheAppTests(LocalHostFixture fixture, Browser
         await anyone.WaitForFunctionAsync(
             "() => { const i = document.querySelector('img.plaque-qr'); return i && i.complete && i.naturalWidth > 0; }");
         await Browser.KeepAndScanAsync(anyone, "e2e-4-plaque-phone");
+
+        // The title is in the department's honours register.
+        await department.GotoAsync("honours");
+        await Assertions.Expect(department.Locator("[data-testid=register] tbody tr", new() { HasText = "第1嘎查" })).ToContainTextAsync("有效");
+        await Browser.KeepAndScanAsync(department, "e2e-5-register-desk");
     }
 
     [Fact]

@@ -77,6 +77,15 @@ public sealed class DepartmentPagesTests(LocalHostFixture fixture, Browser brows
         await page.Locator("[data-testid=by-unit] tbody tr").First.GetByRole(AriaRole.Link).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=by-unit] tbody tr")).ToHaveCountAsync(3);
 
+        // Before the notice, other rules are tried on the real scores: counts per level, the campaign's beside the tried.
+        await page.GotoAsync($"campaigns/{campaign}/rehearsal");
+        await Assertions.Expect(page.GetByTestId("rehearsal-result")).ToContainTextAsync("全部");
+        await page.GetByTestId("rehearsal-level").First.GetByLabel("最低分").FillAsync("85");
+        await page.GetByTestId("rehearsal-level").First.GetByLabel("名额比例").FillAsync("1");
+        await page.GetByTestId("rehearse").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("rehearsal-result")).ToContainTextAsync("→");
+        await Browser.KeepAndScanAsync(page, "department-rehearsal-desk");
+
         await page.GotoAsync($"campaigns/{campaign}");
         await page.GetByTestId("publish").ClickAsync();
         // Unfinished branches stop the notice until the department chooses to publish them as not evaluated.

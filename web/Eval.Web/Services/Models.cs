@@ -28,6 +28,9 @@ public sealed record CampaignDefinition(string Id, string Title, string Unit, Ru
     /// <summary>The members' appraisal (民主测评), when the campaign holds one.</summary>
     public System.Text.Json.Nodes.JsonObject? Appraisal { get; init; }
 
+    /// <summary>The levels as defined (id, title, minScore, quota, allocation, gates), kept whole for a rehearsal to vary.</summary>
+    public System.Text.Json.Nodes.JsonArray? Levels { get; init; }
+
     /// <summary>The rubric a branch of <paramref name="category"/> is scored by, as the API chooses it.</summary>
     public Rubric RubricFor(string? category) =>
         category is not null && Rubrics is { } own && own.TryGetValue(category, out Rubric? rubric) ? rubric : Rubric;
@@ -161,3 +164,14 @@ public sealed record PublicHonour(string BranchId, string BranchName, PublicCamp
 public sealed record PublicCampaign(string Id, string Title, int Year);
 
 public sealed record PublicStatement(int Version, string Url, string Sha256, string Kid, DateTimeOffset IssuedAt, string KeysUrl);
+
+/// <summary>What a rehearsal (试算) gave: counts per level, in all and per unit; never a branch.</summary>
+public sealed record Rehearsal(DateTimeOffset At, int Ranked, IReadOnlyDictionary<string, int> Levels, IReadOnlyList<RehearsalUnit> Units);
+
+public sealed record RehearsalUnit(string Unit, string Name, IReadOnlyDictionary<string, int> Levels);
+
+/// <summary>A page of the honours register (GET /api/honours).</summary>
+public sealed record HonourPage(IReadOnlyList<Honour> Items, string? ContinuationToken);
+
+public sealed record Honour(string CampaignId, string CampaignTitle, int Year, string BranchId, string BranchName, string Level,
+    string CurrentLevel, string Status, DateTimeOffset Since, DateTimeOffset ValidUntil, string? ReasonCategory);
