@@ -8,13 +8,16 @@ public sealed class RehearsalPageTests : ChineseCulture
 {
     const string Rehearsals = "/api/campaigns/c2026/rehearsals";
 
+    /// <summary>The sample campaign with these levels in its definition.</summary>
+    static string WithLevels(string levels) => Samples.CampaignJson.Replace("\"maxReturns\":2,", $"\"maxReturns\":2,\"levels\":{levels},");
+
     [Fact]
     public void The_campaigns_rules_come_first_then_the_rules_tried_beside_them_with_no_nulls_sent()
     {
-        string campaign = Samples.CampaignJson.Replace("\"maxReturns\":2,",
-            "\"maxReturns\":2,\"levels\":[{\"id\":\"strongest\",\"title\":\"最强党支部\",\"minScore\":90,\"quota\":0.3}," +
-            "{\"id\":\"advanced\",\"title\":\"先进党支部\",\"minScore\":80,\"quota\":null}],");
-        Api.Answer("/api/campaigns/c2026", campaign)
+        Api.Answer("/api/campaigns/c2026", WithLevels("""
+                [{"id":"strongest","title":"最强党支部","minScore":90,"quota":0.3},
+                 {"id":"advanced","title":"先进党支部","minScore":80,"quota":null}]
+                """))
             .Answer(Rehearsals, """
                 {"at":"2026-12-08T00:00:00+00:00","ranked":10,"levels":{"strongest":3,"advanced":5,"none":2},
                  "units":[{"unit":"chifeng.hongshan.t01","name":"第1街道","levels":{"strongest":3,"advanced":5,"none":2}}]}
@@ -40,10 +43,9 @@ public sealed class RehearsalPageTests : ChineseCulture
     [Fact]
     public void A_refused_threshold_is_shown_on_its_level()
     {
-        string campaign = Samples.CampaignJson.Replace("\"maxReturns\":2,",
-            "\"maxReturns\":2,\"levels\":[{\"id\":\"strongest\",\"title\":\"最强党支部\",\"minScore\":90}," +
-            "{\"id\":\"advanced\",\"title\":\"先进党支部\",\"minScore\":80}],");
-        Api.Answer("/api/campaigns/c2026", campaign)
+        Api.Answer("/api/campaigns/c2026", WithLevels("""
+                [{"id":"strongest","title":"最强党支部","minScore":90},{"id":"advanced","title":"先进党支部","minScore":80}]
+                """))
             .Answer(Rehearsals, """{"at":"2026-12-08T00:00:00+00:00","ranked":0,"levels":{},"units":[]}""");
         IRenderedComponent<RehearsalPage> page = Render<RehearsalPage>(p => p.Add(r => r.CampaignId, "c2026"));
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=rehearsal-level]").Count));

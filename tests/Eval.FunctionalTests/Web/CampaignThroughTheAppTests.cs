@@ -14,9 +14,6 @@ namespace Eval.FunctionalTests.Web;
 [Collection(WebCollection.Name)]
 public sealed class CampaignThroughTheAppTests(LocalHostFixture fixture, Browser browser) : IClassFixture<LocalHostFixture>
 {
-    static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
-
     Uri App => fixture.Host.BaseAddress;
 
     [Fact]
@@ -54,7 +51,7 @@ public sealed class CampaignThroughTheAppTests(LocalHostFixture fixture, Browser
         await secretaryA.Locator("[data-testid=inbox] tbody tr").First.GetByRole(AriaRole.Link).ClickAsync();
         await FillSelfAssessmentAsync(secretaryA, 22, "全年开展主题党日12次。");
         await secretaryA.Locator("#file-unity").SetInputFilesAsync(
-            new FilePayload { Name = "民族团结活动照片.png", MimeType = "image/png", Buffer = Png });
+            new FilePayload { Name = "民族团结活动照片.png", MimeType = "image/png", Buffer = EvidenceSamples.Png });
         await Assertions.Expect(secretaryA.GetByTestId("criterion-unity").GetByTestId("evidence-file")).ToContainTextAsync("民族团结活动照片");
         await Browser.KeepAndScanAsync(secretaryA, "e2e-2-secretary-form-phone");
         await SubmitSelfAssessmentAsync(secretaryA);

@@ -175,3 +175,12 @@ public sealed record HonourPage(IReadOnlyList<Honour> Items, string? Continuatio
 
 public sealed record Honour(string CampaignId, string CampaignTitle, int Year, string BranchId, string BranchName, string Level,
     string CurrentLevel, string Status, DateTimeOffset Since, DateTimeOffset ValidUntil, string? ReasonCategory);
+
+/// <summary>An in-year change of a branch's title (动态管理): a demotion or revocation, proposed and decided.</summary>
+public sealed record HonourChange(string Id, string CampaignId, string BranchId, string Kind, string FromLevel, string ToLevel,
+    string ReasonCategory, string Description, Actor ProposedBy, DateTimeOffset ProposedAt, string Status, DateTimeOffset DecisionDue,
+    HonourChangeDecision? Decision, DateTimeOffset? NoticeEnds, int Objections, int OpenObjections, string? Outcome);
+
+public sealed record HonourChangeDecision(bool Approve, bool Notice, string Comment, Actor By, DateTimeOffset At);
+
+public sealed record HonourChangeList(string CampaignId, string BranchId, IReadOnlyList<HonourChange> Changes);
