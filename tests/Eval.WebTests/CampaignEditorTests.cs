@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Eval.Web.Pages;
-using Eval.Web.Services;
 
 namespace Eval.WebTests;
 
@@ -9,8 +8,7 @@ public sealed class CampaignEditorTests : ChineseCulture
 {
     async Task<IRenderedComponent<CampaignEditorPage>> RenderEditorAsync()
     {
-        await Services.GetRequiredService<SignInState>().SignInAsync(
-            new Session("t", DateTimeOffset.UtcNow.AddHours(1), "org-department", "chifeng.hongshan", "红山区", "组织部"));
+        await SignInAsAsync("org-department", "chifeng.hongshan");
         Api.Answer("/api/campaigns", """{"campaigns":[]}""");
         return Render<CampaignEditorPage>();
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Eval.Web.Services;
 
 namespace Eval.WebTests;
 
@@ -14,6 +15,10 @@ public abstract class ChineseCulture : BunitContext, IAsyncLifetime
     }
 
     protected StubApi Api { get; } = new();
+
+    /// <summary>Signs in as <paramref name="role"/> at <paramref name="unit"/> for the next component rendered.</summary>
+    protected Task SignInAsAsync(string role, string unit) => Services.GetRequiredService<SignInState>().SignInAsync(
+        new Session("t", DateTimeOffset.UtcNow.AddHours(1), role, unit, unit, role));
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Eval.Web.Pages;
-using Eval.Web.Services;
 
 namespace Eval.WebTests;
 
@@ -12,8 +11,7 @@ public sealed class HonourChangesPageTests : ChineseCulture
     [Fact]
     public async Task A_revocation_is_proposed_with_its_reason_and_a_refused_description_shows_on_its_field()
     {
-        await Services.GetRequiredService<SignInState>().SignInAsync(
-            new Session("t", DateTimeOffset.UtcNow.AddHours(1), "county-scorer", "chifeng.hongshan", "红山区", "评分人"));
+        await SignInAsAsync("county-scorer", "chifeng.hongshan");
         Api.Answer(Changes, """{"campaignId":"c2026","branchId":"chifeng.hongshan.t01.b001","changes":[]}""")
             .Problem(Changes, HttpStatusCode.UnprocessableEntity, method: HttpMethod.Post,
                 json: """{"status":422,"errors":[{"pointer":"/description","detail":"must not be blank"}]}""");

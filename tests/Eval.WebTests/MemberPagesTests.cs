@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Eval.Web.Pages;
-using Eval.Web.Services;
 
 namespace Eval.WebTests;
 
@@ -10,8 +9,7 @@ public sealed class MemberPagesTests : ChineseCulture
 {
     const string Appraisal = "/api/campaigns/c2026/evaluations/chifeng.hongshan.t01.b001/appraisal";
 
-    Task SignInAsync() => Services.GetRequiredService<SignInState>().SignInAsync(
-        new Session("t", DateTimeOffset.UtcNow.AddHours(1), "member", "chifeng.hongshan.t01.b001", "一村党支部", "党员"));
+    Task SignInAsync() => SignInAsAsync("member", "chifeng.hongshan.t01.b001");
 
     static string AppraisalJson(bool voted) => $$"""
         {"campaignId":"c2026","branchId":"chifeng.hongshan.t01.b001","status":"open","opensAt":"2026-12-01T00:00:00+00:00",

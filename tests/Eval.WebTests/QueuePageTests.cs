@@ -1,6 +1,5 @@
 using System.Net;
 using Eval.Web.Pages;
-using Eval.Web.Services;
 
 namespace Eval.WebTests;
 
@@ -11,8 +10,7 @@ public sealed class QueuePageTests : ChineseCulture
     [Fact]
     public async Task Approval_in_bulk_shows_what_will_be_approved_then_sends_one_decision_per_branch()
     {
-        await Services.GetRequiredService<SignInState>().SignInAsync(
-            new Session("t", DateTimeOffset.UtcNow.AddHours(1), "township-reviewer", "chifeng.hongshan.t01", "第1街道", "审核人"));
+        await SignInAsAsync("township-reviewer", "chifeng.hongshan.t01");
         Api.Answer($"{Evaluations}?pageSize=100&unit=chifeng.hongshan.t01&stage=awaiting-township-review", """
             {"items":[
               {"branchId":"chifeng.hongshan.t01.b001","branchName":"一村党支部","stage":"awaiting-township-review","overdue":false,

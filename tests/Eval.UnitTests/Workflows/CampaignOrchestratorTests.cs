@@ -76,7 +76,7 @@ public sealed class CampaignOrchestratorTests : IAsyncLifetime
         r.AddActivityFunc<StartHistoryPurgeInput, bool>(TaskNames.StartHistoryPurge, (_, input) => { purges.Enqueue(input); return true; });
         r.AddActivityFunc<PublishRatingsInput, string[]>(TaskNames.SupersedeHonours, (_, _) => [EarlierCampaign]);
         r.AddActivityFunc<SignStatementInput, int>(TaskNames.SignStatement, (_, input) => { signed.Enqueue(input); return signed.Count; });
-    });
+    }, InProcessHosts.Options());
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 

@@ -63,7 +63,7 @@ public sealed class EvaluationOrchestratorTests : IAsyncLifetime
             appraisalsClosed.Enqueue(DateTimeOffset.UtcNow);
             return AppraisalResult.Count(close.Appraisal, 6, Ballots, 6);
         });
-    });
+    }, InProcessHosts.Options());
 
     /// <summary>The box CloseAppraisal counts: 6 of 6 members, 460 over 6 ballots (a satisfaction of 76.666…%).</summary>
     static readonly Dictionary<string, int> Ballots = new() { ["satisfied"] = 3, ["fair"] = 2, ["dissatisfied"] = 1 };

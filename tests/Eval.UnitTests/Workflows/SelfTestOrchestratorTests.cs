@@ -17,7 +17,7 @@ public sealed class SelfTestOrchestratorTests : IAsyncLifetime
     {
         r.AddOrchestrator<SelfTestOrchestrator>();
         r.AddActivityFunc<SelfTestRecord, bool>(TaskNames.RecordSelfTest, (_, record) => { recorded.Enqueue(record); return true; });
-    });
+    }, InProcessHosts.Options());
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
