@@ -52,7 +52,8 @@ public sealed class CampaignThroughTheAppTests(LocalHostFixture fixture, Browser
         await FillSelfAssessmentAsync(secretaryA, 22, "全年开展主题党日12次。");
         await secretaryA.Locator("#file-unity").SetInputFilesAsync(
             new FilePayload { Name = "民族团结活动照片.png", MimeType = "image/png", Buffer = EvidenceSamples.Png });
-        await Assertions.Expect(secretaryA.GetByTestId("criterion-unity").GetByTestId("evidence-file")).ToContainTextAsync("民族团结活动照片");
+        await Assertions.Expect(secretaryA.GetByTestId("criterion-unity").GetByTestId("evidence-file"))
+            .ToContainTextAsync("民族团结活动照片");
         await Browser.KeepAndScanAsync(secretaryA, "e2e-2-secretary-form-phone");
         await SubmitSelfAssessmentAsync(secretaryA);
 
@@ -117,8 +118,8 @@ public sealed class CampaignThroughTheAppTests(LocalHostFixture fixture, Browser
         IPage anyone = await browser.OpenAsync(App, Browser.Phone);
         await anyone.GotoAsync($"public/campaigns/{id}");
         await Assertions.Expect(anyone.GetByTestId("list-status")).ToContainTextAsync("已公布");
-        await anyone.Locator("[data-testid=ratings] tbody tr", new() { HasText = "第1嘎查" }).GetByRole(AriaRole.Link, new() { Name = "查验" })
-            .ClickAsync();
+        ILocator listedA = anyone.Locator("[data-testid=ratings] tbody tr", new() { HasText = "第1嘎查" });
+        await listedA.GetByRole(AriaRole.Link, new() { Name = "查验" }).ClickAsync();
         await Assertions.Expect(anyone.GetByTestId("plaque-status")).ToHaveTextAsync("有效");
         // 96 points, but a 30% quota of two branches leaves no place at the top level: the next level, as published.
         await Assertions.Expect(anyone.GetByTestId("level-published")).ToHaveTextAsync("先进党支部");
@@ -129,7 +130,8 @@ public sealed class CampaignThroughTheAppTests(LocalHostFixture fixture, Browser
 
         // The title is in the department's honours register.
         await department.GotoAsync("honours");
-        await Assertions.Expect(department.Locator("[data-testid=register] tbody tr", new() { HasText = "第1嘎查" })).ToContainTextAsync("有效");
+        ILocator registeredA = department.Locator("[data-testid=register] tbody tr", new() { HasText = "第1嘎查" });
+        await Assertions.Expect(registeredA).ToContainTextAsync("有效");
         await Browser.KeepAndScanAsync(department, "e2e-5-register-desk");
     }
 
@@ -152,7 +154,8 @@ public sealed class CampaignThroughTheAppTests(LocalHostFixture fixture, Browser
         await SubmitSelfAssessmentAsync(secretary);
 
         IPage member = await SignedInAsync(Roles.Member, branch, Browser.Phone);
-        await member.Locator("[data-testid=inbox] tbody tr", new() { HasText = "民主测评投票" }).GetByRole(AriaRole.Link).ClickAsync();
+        ILocator ballot = member.Locator("[data-testid=inbox] tbody tr", new() { HasText = "民主测评投票" });
+        await ballot.GetByRole(AriaRole.Link).ClickAsync();
         await member.GetByText("满意", new() { Exact = true }).ClickAsync();
         await Browser.KeepAndScanAsync(member, "member-ballot-phone");
         await member.GetByRole(AriaRole.Button, new() { Name = "投票" }).ClickAsync();

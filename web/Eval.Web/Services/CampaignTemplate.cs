@@ -12,15 +12,18 @@ public static class CampaignTemplate
         {"id":"","title":"","unit":"",
          "rubric":{"criteria":[
              {"id":"political","title":"政治引领","maxPoints":25},{"id":"organization","title":"组织引领","maxPoints":25},
-             {"id":"service","title":"服务引领","maxPoints":25},{"id":"unity","title":"民族团结进步","maxPoints":25,"unity":true}],
+             {"id":"service","title":"服务引领","maxPoints":25},
+             {"id":"unity","title":"民族团结进步","maxPoints":25,"unity":true}],
            "unityWeight":1.5,"unityMinShare":0.8,"vetoItems":[{"id":"ethnic-incident","title":"发生影响民族团结的重大事件"}],
            "deductions":[{"id":"absent","title":"党员无故缺席组织生活（每人次）","pointsEach":0.5,"cap":4}],
            "components":[{"kind":"basic","weight":0.7},{"kind":"appraisal","weight":0.3}]},
-         "levels":[{"id":"strongest","title":"最强党支部","minScore":90,"quota":0.3},{"id":"advanced","title":"先进党支部","minScore":80},
+         "levels":[{"id":"strongest","title":"最强党支部","minScore":90,"quota":0.3},
+                   {"id":"advanced","title":"先进党支部","minScore":80},
                    {"id":"qualified","title":"合格党支部","minScore":60}],
          "schedule":{"selfAssessment":"P14D","townshipReview":"P7D","countyScoring":"P10D","publicity":"P5D"},
          "scorersPerBranch":1,"maxReturns":2,
-         "appraisal":{"window":"P7D","choices":[{"id":"satisfied","title":"满意","value":100},{"id":"fair","title":"基本满意","value":80},
+         "appraisal":{"window":"P7D","choices":[{"id":"satisfied","title":"满意","value":100},
+                      {"id":"fair","title":"基本满意","value":80},
                       {"id":"dissatisfied","title":"不满意","value":0}],"minParticipation":0.6667,
                       "gate":{"minSatisfaction":0.6,"capsAt":"qualified"}}}
         """;
