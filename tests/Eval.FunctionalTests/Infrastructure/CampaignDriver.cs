@@ -144,13 +144,9 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
     /// </summary>
     public async Task ScoreAllAsync(string campaign, TestCounty county, Func<int, decimal[]>? points = null)
     {
+        await SubmitAllAsync(campaign, county.Branches, Scores(24, 24, 24, 24));
         foreach (string b in county.Branches)
-            await Expect(await SubmitAsync(campaign, b, Scores(24, 24, 24, 24)), HttpStatusCode.Accepted);
-        foreach (string b in county.Branches)
-        {
-            await WaitForStageAsync(campaign, b, "awaiting-township-review");
             await Expect(await ReviewAsync(campaign, b, "approve"), HttpStatusCode.Accepted);
-        }
         for (int i = 0; i < county.Branches.Count; i++)
         {
             string b = county.Branches[i];
@@ -159,6 +155,14 @@ public sealed class CampaignDriver(LocalHostProcess host) : IDisposable
             await Expect(await ScoreAsync(campaign, b, Scores(p[0], p[1], p[2], p[3])), HttpStatusCode.Accepted);
         }
         foreach (string b in county.Branches) await WaitForStageAsync(campaign, b, "done");
+    }
+
+    /// <summary>Each branch's self-assessment with these points, accepted, then each as its township reviewer finds it.</summary>
+    public async Task SubmitAllAsync(string campaign, IEnumerable<string> branches, object scores)
+    {
+        string[] all = [.. branches];
+        foreach (string b in all) await Expect(await SubmitAsync(campaign, b, scores), HttpStatusCode.Accepted);
+        foreach (string b in all) await WaitForStageAsync(campaign, b, "awaiting-township-review");
     }
 
     public HttpClient As(string role, string unit, string? sub = null)

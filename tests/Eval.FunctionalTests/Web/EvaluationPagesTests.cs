@@ -69,7 +69,7 @@ public sealed class EvaluationPagesTests(LocalHostFixture fixture, Browser brows
         using var driver = new CampaignDriver(fixture.Host);
         (string campaign, TestCounty county) = await StartAsync(driver, "webrt", branches: 1);
         string branch = county.Branches[0];
-        await SubmittedAsync(driver, campaign, branch, 20);
+        await driver.SubmitAllAsync(campaign, [branch], CampaignDriver.Scores(20, 20, 20, 20));
 
         IPage reviewer = await browser.OpenAsync(App, Browser.Desk);
         await WebSignIn.AsAsync(reviewer, Roles.TownshipReviewer, CampaignDriver.TownshipOf(branch));
@@ -107,10 +107,7 @@ public sealed class EvaluationPagesTests(LocalHostFixture fixture, Browser brows
     {
         using var driver = new CampaignDriver(fixture.Host);
         (string campaign, TestCounty county) = await StartAsync(driver, "webbk", branches: 3);
-        foreach (string b in county.Branches)
-            await CampaignDriver.Expect(await driver.SubmitAsync(campaign, b, CampaignDriver.Scores(22, 22, 22, 22)),
-                HttpStatusCode.Accepted);
-        foreach (string b in county.Branches) await driver.WaitForStageAsync(campaign, b, Stages.AwaitingTownshipReview);
+        await driver.SubmitAllAsync(campaign, county.Branches, CampaignDriver.Scores(22, 22, 22, 22));
 
         IPage page = await browser.OpenAsync(App, Browser.Desk);
         await WebSignIn.AsAsync(page, Roles.TownshipReviewer, CampaignDriver.TownshipOf(county.Branches[0]));
@@ -134,7 +131,7 @@ public sealed class EvaluationPagesTests(LocalHostFixture fixture, Browser brows
         using var driver = new CampaignDriver(fixture.Host);
         (string campaign, TestCounty county) = await StartAsync(driver, "websc", branches: 1);
         string branch = county.Branches[0];
-        await SubmittedAsync(driver, campaign, branch, 24);
+        await driver.SubmitAllAsync(campaign, [branch], CampaignDriver.Scores(24, 24, 24, 24));
         await CampaignDriver.Expect(await driver.ReviewAsync(campaign, branch, "approve"), HttpStatusCode.Accepted);
         await driver.WaitForStageAsync(campaign, branch, Stages.AwaitingCountyScore);
 
@@ -159,14 +156,6 @@ public sealed class EvaluationPagesTests(LocalHostFixture fixture, Browser brows
         var deduction = Assert.Single(evaluation.GetProperty("scores")[0].GetProperty("score").GetProperty("deductions").EnumerateArray());
         Assert.Equal(2, deduction.GetProperty("occurrences").GetInt32());
         await Browser.KeepAndScanAsync(page, "scorer-done-desk");
-    }
-
-    /// <summary>The branch's self-assessment, sent through the API (the step the test is not about), as the reviewer finds it.</summary>
-    static async Task SubmittedAsync(CampaignDriver driver, string campaign, string branch, decimal points)
-    {
-        await CampaignDriver.Expect(await driver.SubmitAsync(campaign, branch, CampaignDriver.Scores(points, points, points, points)),
-            HttpStatusCode.Accepted);
-        await driver.WaitForStageAsync(campaign, branch, Stages.AwaitingTownshipReview);
     }
 
     /// <summary>A campaign over a new county of one township, its steps long enough for people at a browser.</summary>

@@ -53,10 +53,7 @@ public sealed class WebAppTests(LocalHostFixture fixture, Browser browser) : ICl
         TestCounty county = await driver.CreateCountyAsync(townships: 1, branchesPerTownship: 3);
         string campaign = await driver.CreateAndStartAsync(
             CampaignDriver.Campaign("web-" + Guid.NewGuid().ToString("N")[..8], county.Id, townshipReview: "P2D"), county.Id, 3);
-        foreach (string b in county.Branches)
-            await CampaignDriver.Expect(await driver.SubmitAsync(campaign, b, CampaignDriver.Scores(24, 24, 24, 24)),
-                HttpStatusCode.Accepted);
-        foreach (string b in county.Branches) await driver.WaitForStageAsync(campaign, b, "awaiting-township-review");
+        await driver.SubmitAllAsync(campaign, county.Branches, CampaignDriver.Scores(24, 24, 24, 24));
 
         IPage page = await browser.OpenAsync(App, Browser.Phone);
         await WebSignIn.AsAsync(page, Roles.TownshipReviewer, CampaignDriver.TownshipOf(county.Branches[0]));
