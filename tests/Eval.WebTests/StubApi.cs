@@ -53,7 +53,7 @@ public sealed class StubApi : HttpMessageHandler
         context.Services.AddScoped<SignInState>();
         context.Services.AddScoped<EvalApi>();
         context.Services.AddScoped<Language>();
-        context.Services.AddScoped<FileUploads>();
+        context.Services.AddScoped<BrowserFiles>();
         context.Services.AddScoped<Drafts>();
     }
 }

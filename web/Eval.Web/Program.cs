@@ -15,7 +15,7 @@ builder.Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri(api.TrimE
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<SignInState>();
 builder.Services.AddScoped<EvalApi>();
-builder.Services.AddScoped<FileUploads>();
+builder.Services.AddScoped<BrowserFiles>();
 builder.Services.AddScoped<Drafts>();
 builder.Services.AddScoped<Language>();
 builder.Services.AddLocalization();

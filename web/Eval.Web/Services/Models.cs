@@ -17,8 +17,12 @@ public sealed record RatingsList(string CampaignId, string Status, DateTimeOffse
 
 public sealed record RatedBranch(string BranchId, string BranchName, decimal Score, decimal UnityShare, int Rank, string Level);
 
-/// <summary>A campaign as GET /api/campaigns/{cid} shows it; a member gets the summary alone (no definition).</summary>
-public sealed record CampaignView(string Id, string Title, string Unit, string Status, CampaignDefinition? Definition);
+/// <summary>
+/// A campaign as GET /api/campaigns/{cid} shows it: its status and counts per stage, and its definition for working roles;
+/// a member gets the summary alone.
+/// </summary>
+public sealed record CampaignView(string Id, string Title, string Unit, string Status, int? BranchCount, DateTimeOffset? PublicityEndsAt,
+    StageCounts? Evaluations, CampaignDefinition? Definition);
 
 /// <summary>The campaign's rules: the rubric (a category's own where it has one), the levels, the panel's size.</summary>
 public sealed record CampaignDefinition(string Id, string Title, string Unit, Rubric Rubric, int ScorersPerBranch, int MaxReturns)
@@ -49,6 +53,16 @@ public sealed record Rubric(IReadOnlyList<Criterion> Criteria, decimal UnityWeig
     public bool IsUnity(Criterion criterion) =>
         criterion.Unity || (criterion.Section is { } id && (Sections ?? []).Any(s => s.Id == id && s.Unity));
 
+    /// <summary>The most the criteria's points add up to (before deductions, bonuses and weights).</summary>
+    public decimal CriteriaMaximum => Criteria.Sum(c => c.MaxPoints);
+
+    /// <summary>The points of a form being filled in, added up: a field left empty counts nothing.</summary>
+    public decimal Total(IReadOnlyDictionary<string, decimal?> points) => Criteria.Sum(c => points.GetValueOrDefault(c.Id) ?? 0);
+
+    /// <summary>The criteria whose points a form has left empty, each a problem at its field (/scores/{id}).</summary>
+    public FieldProblem[] Unfilled(IReadOnlyDictionary<string, decimal?> points, string message) =>
+        [.. Criteria.Where(c => points.GetValueOrDefault(c.Id) is null).Select(c => new FieldProblem($"/scores/{c.Id}", message))];
+
     /// <summary>The criteria by section, in the rubric's order; a flat rubric is one untitled group.</summary>
     public IReadOnlyList<(RubricSection? Section, IReadOnlyList<Criterion> Criteria)> Grouped() =>
         Sections is { Count: > 0 } sections
@@ -68,6 +82,13 @@ public sealed record RubricItem(string Id, string Title);
 public sealed record DeductionItem(string Id, string Title, decimal PointsEach, decimal Cap);
 
 public sealed record BonusItem(string Id, string Title, decimal MaxPoints);
+
+/// <summary>An evaluation's stages in their order, as the API names them.</summary>
+public static class EvaluationStages
+{
+    public static readonly IReadOnlyList<string> All =
+        ["awaiting-self-assessment", "awaiting-township-review", "awaiting-county-score", "awaiting-appraisal", "done"];
+}
 
 /// <summary>One branch's evaluation (GET …/evaluations/{branchId}).</summary>
 public sealed record Evaluation(string CampaignId, string BranchId, string BranchName, string Stage, bool Overdue, string? Outcome,
@@ -120,10 +141,6 @@ public sealed record CampaignList(IReadOnlyList<CampaignSummary> Campaigns);
 
 public sealed record CampaignSummary(string Id, string Title, string Unit, string Status, int? BranchCount, DateTimeOffset? PublicityEndsAt,
     DateTimeOffset? PublishedAt);
-
-/// <summary>A campaign with its counts per stage (GET /api/campaigns/{cid}); the definition for working roles.</summary>
-public sealed record CampaignDetail(string Id, string Title, string Unit, string Status, int? BranchCount, DateTimeOffset? StartedAt,
-    DateTimeOffset? PublicationRequestedAt, DateTimeOffset? PublicityEndsAt, DateTimeOffset? PublishedAt, StageCounts? Evaluations);
 
 public sealed record StageCounts(int Total, IReadOnlyDictionary<string, int> Stages, int Overdue);
 
